@@ -1,0 +1,42 @@
+"""The flat, engine-neutral document a claim becomes in a search index.
+
+Both adapters index exactly these fields, so a filter means the same thing in
+each engine. The full claim is stored alongside (not indexed) and returned as is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from claimsearch.model import Article, Claim
+
+
+def claim_fields(claim: Claim) -> dict[str, Any]:
+    """Searchable and filterable fields of a claim."""
+    return {
+        "id": claim.id,
+        "article_id": claim.article_id,
+        "content": claim.content.text,
+        "sentence": claim.sentence,
+        "claimant": claim.claimant.name,
+        "claimant_mention": claim.claimant.mention or "",
+        "cue": claim.cue.text,
+        "cue_class": claim.cue.cue_class,
+        "quote_type": claim.content.quote_type,
+        "publisher": claim.publisher,
+        "published_at": claim.published_at,
+        "organizations": claim.organizations,
+        "entities": list(dict.fromkeys(e.canonical for e in claim.entities)),
+        "text_start": claim.cue.span[0],
+    }
+
+
+def article_fields(article: Article) -> dict[str, Any]:
+    """Searchable and filterable fields of an article."""
+    return {
+        "id": article.id,
+        "title": article.title,
+        "publisher": article.publisher,
+        "published_at": article.published_at,
+        "url": article.url,
+    }

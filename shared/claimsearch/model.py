@@ -1,0 +1,328 @@
+"""The records that flow through claimsearch: one type per stage.
+
+`Article` is what a parser makes of a file; `Claim` is what extraction makes of an
+article. Every extracted value keeps the character span (into `Article.text`) it
+came from, so a user can check any claim against the source text.
+
+Records are plain frozen dataclasses with explicit `to_dict` / `from_dict`: the
+JSON shape is a public contract (CLI output, archive files, API responses), so it
+is written out by hand rather than derived from field order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Span = tuple[int, int]
+"""Half-open character range [start, end) into `Article.text`."""
+
+CueClass = Literal[
+    "say", "claim", "find", "believe", "allege", "call_for", "deny", "other"
+]
+CUE_CLASSES: tuple[str, ...] = (
+    "say", "claim", "find", "believe", "allege", "call_for", "deny", "other",
+)
+QuoteType = Literal["direct", "indirect", "mixed"]
+QUOTE_TYPES: tuple[str, ...] = ("direct", "indirect", "mixed")
+ClaimantType = Literal["person", "organisation", "group", "document", "unattributed"]
+EntityType = Literal["person", "organisation", "place", "other"]
+
+
+def _span(value: Any) -> Span:
+    start, end = value
+    return (int(start), int(end))
+
+
+def _spans(values: Any) -> list[Span]:
+    return [_span(v) for v in values]
+
+
+def _opt_span(value: Any) -> Span | None:
+    return None if value is None else _span(value)
+
+
+def stable_id(*parts: str, length: int = 24) -> str:
+    """Deterministic id from parts, so the same input always yields the same id."""
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return digest[:length]
+
+
+def article_id_for(text: str) -> str:
+    """An article's id is derived from its text: the same file twice is one article."""
+    return "a" + stable_id("article", text, length=23)
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    text: str
+    title: str
+    source_key: str
+    url: str | None = None
+    publisher: str | None = None
+    published_at: str | None = None  # ISO 8601 date or datetime
+    byline: str | None = None
+    # Page furniture ("Click to follow", site names): kept in `text` so offsets
+    # stay true to the file, but never a source of claims.
+    furniture: list[Span] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "text": self.text,
+            "url": self.url,
+            "publisher": self.publisher,
+            "published_at": self.published_at,
+            "byline": self.byline,
+            "source_key": self.source_key,
+            "furniture": [list(s) for s in self.furniture],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Article:
+        return cls(
+            id=data["id"],
+            text=data["text"],
+            title=data.get("title") or "",
+            source_key=data.get("source_key") or "",
+            url=data.get("url"),
+            publisher=data.get("publisher"),
+            published_at=data.get("published_at"),
+            byline=data.get("byline"),
+            furniture=_spans(data.get("furniture") or []),
+        )
+
+
+@dataclass(frozen=True)
+class Cue:
+    text: str
+    span: Span
+    lemma: str
+    cue_class: str  # one of CUE_CLASSES
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "span": list(self.span),
+            "lemma": self.lemma,
+            "class": self.cue_class,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Cue:
+        return cls(data["text"], _span(data["span"]), data["lemma"], data["class"])
+
+
+@dataclass(frozen=True)
+class Claimant:
+    mention: str | None  # the words in the text ("she"); None when unattributed
+    span: Span | None
+    name: str  # resolved name ("Ahn Myeong-chul"); the mention when nothing better
+    type: str  # one of ClaimantType
+    name_span: Span | None = None  # where the resolved name was found
+    role: str | None = None
+    organization: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "mention": self.mention,
+            "span": None if self.span is None else list(self.span),
+            "name": self.name,
+            "name_span": None if self.name_span is None else list(self.name_span),
+            "type": self.type,
+            "role": self.role,
+            "organization": self.organization,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Claimant:
+        return cls(
+            mention=data.get("mention"),
+            span=_opt_span(data.get("span")),
+            name=data["name"],
+            type=data["type"],
+            name_span=_opt_span(data.get("name_span")),
+            role=data.get("role"),
+            organization=data.get("organization"),
+        )
+
+
+@dataclass(frozen=True)
+class Content:
+    text: str  # the spans' text joined by a single space
+    spans: list[Span]
+    quote_type: str  # one of QUOTE_TYPES
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "spans": [list(s) for s in self.spans],
+            "quote_type": self.quote_type,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Content:
+        return cls(data["text"], _spans(data["spans"]), data["quote_type"])
+
+
+@dataclass(frozen=True)
+class Medium:
+    text: str
+    span: Span
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "span": list(self.span)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Medium:
+        return cls(data["text"], _span(data["span"]))
+
+
+@dataclass(frozen=True)
+class EntityMention:
+    text: str
+    span: Span
+    canonical: str  # "Kim Jong-un" for "Kim Jong Un" and "Jong-un"
+    type: str  # one of EntityType
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "span": list(self.span),
+            "canonical": self.canonical,
+            "type": self.type,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> EntityMention:
+        return cls(data["text"], _span(data["span"]), data["canonical"], data["type"])
+
+
+@dataclass(frozen=True)
+class Quantity:
+    text: str
+    span: Span
+    value: float | None = None  # when the text gives a number ("two" -> 2.0)
+    unit: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "span": list(self.span),
+            "value": self.value,
+            "unit": self.unit,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Quantity:
+        return cls(data["text"], _span(data["span"]), data.get("value"), data.get("unit"))
+
+
+@dataclass(frozen=True)
+class DateMention:
+    text: str
+    span: Span
+    value: str | None = None  # ISO-ish normalised value where it is plain ("2014")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "span": list(self.span), "value": self.value}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DateMention:
+        return cls(data["text"], _span(data["span"]), data.get("value"))
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    article_id: str
+    content: Content
+    cue: Cue
+    claimant: Claimant
+    sentence: str
+    sentence_span: Span
+    medium: Medium | None = None
+    entities: list[EntityMention] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
+    extractor_version: str = ""
+    # Denormalised from the article so a claim can be filtered on its own.
+    publisher: str | None = None
+    published_at: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "article_id": self.article_id,
+            "content": self.content.to_dict(),
+            "cue": self.cue.to_dict(),
+            "claimant": self.claimant.to_dict(),
+            "medium": None if self.medium is None else self.medium.to_dict(),
+            "sentence": self.sentence,
+            "sentence_span": list(self.sentence_span),
+            "entities": [e.to_dict() for e in self.entities],
+            "quantities": [q.to_dict() for q in self.quantities],
+            "dates": [d.to_dict() for d in self.dates],
+            "publisher": self.publisher,
+            "published_at": self.published_at,
+            "extractor_version": self.extractor_version,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Claim:
+        medium = data.get("medium")
+        return cls(
+            id=data["id"],
+            article_id=data["article_id"],
+            content=Content.from_dict(data["content"]),
+            cue=Cue.from_dict(data["cue"]),
+            claimant=Claimant.from_dict(data["claimant"]),
+            medium=None if medium is None else Medium.from_dict(medium),
+            sentence=data.get("sentence", ""),
+            sentence_span=_span(data.get("sentence_span") or (0, 0)),
+            entities=[EntityMention.from_dict(e) for e in data.get("entities", [])],
+            quantities=[Quantity.from_dict(q) for q in data.get("quantities", [])],
+            dates=[DateMention.from_dict(d) for d in data.get("dates", [])],
+            extractor_version=data.get("extractor_version", ""),
+            publisher=data.get("publisher"),
+            published_at=data.get("published_at"),
+        )
+
+    @property
+    def organizations(self) -> list[str]:
+        """Organisations this claim is tied to: the claimant's and those it names."""
+        names = [self.claimant.organization] if self.claimant.organization else []
+        if self.claimant.type == "organisation":
+            names.append(self.claimant.name)
+        names += [e.canonical for e in self.entities if e.type == "organisation"]
+        return list(dict.fromkeys(names))
+
+
+def claim_id_for(article_id: str, cue: Span, content: list[Span]) -> str:
+    """A claim's id is its article plus its spans: re-extraction keeps the id."""
+    parts = [article_id, f"{cue[0]}-{cue[1]}"] + [f"{s}-{e}" for s, e in content]
+    return "c" + stable_id(*parts, length=23)
+
+
+@dataclass(frozen=True)
+class ExtractedArticle:
+    """An article with the claims extracted from it: what the archive stores."""
+
+    article: Article
+    claims: list[Claim]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "article": self.article.to_dict(),
+            "claims": [c.to_dict() for c in self.claims],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ExtractedArticle:
+        return cls(
+            Article.from_dict(data["article"]),
+            [Claim.from_dict(c) for c in data["claims"]],
+        )
