@@ -18,11 +18,16 @@ from typing import Any, Literal
 Span = tuple[int, int]
 """Half-open character range [start, end) into `Article.text`."""
 
-CueClass = Literal[
-    "say", "claim", "find", "believe", "allege", "call_for", "deny", "other"
-]
+CueClass = Literal["say", "claim", "find", "believe", "allege", "call_for", "deny", "other"]
 CUE_CLASSES: tuple[str, ...] = (
-    "say", "claim", "find", "believe", "allege", "call_for", "deny", "other",
+    "say",
+    "claim",
+    "find",
+    "believe",
+    "allege",
+    "call_for",
+    "deny",
+    "other",
 )
 QuoteType = Literal["direct", "indirect", "mixed"]
 QUOTE_TYPES: tuple[str, ...] = ("direct", "indirect", "mixed")

@@ -1,0 +1,1 @@
+"""Blob stores: S3 in AWS, a folder locally."""

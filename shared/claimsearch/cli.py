@@ -1,0 +1,266 @@
+"""The `claimsearch` command line: extract, ingest, search, serve, reindex, eval."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from claimsearch.documents import SUPPORTED_SUFFIXES
+from claimsearch.errors import ClaimsearchError, DocumentError
+
+PROGRESS_THRESHOLD = 5  # files; fewer finish before a progress bar would help
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.run(args)
+        return code
+    except ClaimsearchError as error:
+        print(f"claimsearch: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="claimsearch", description="Who claimed what, in the news.")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    extract = commands.add_parser("extract", help="print the claims of files as JSON")
+    extract.add_argument("files", nargs="+", metavar="FILE")
+    extract.add_argument("--jsonl", action="store_true", help="one JSON object per line")
+    extract.set_defaults(run=_extract)
+
+    ingest = commands.add_parser("ingest", help="parse, extract, archive and index files")
+    ingest.add_argument("paths", nargs="+", metavar="PATH", help="files, or folders to walk")
+    ingest.set_defaults(run=_ingest)
+
+    search = commands.add_parser("search", help="search the configured index")
+    search.add_argument("query", nargs="?", default=None)
+    for name in ("claimant", "organization", "entity", "publisher", "article-id"):
+        search.add_argument(f"--{name}")
+    search.add_argument("--cue-class")
+    search.add_argument("--quote-type")
+    search.add_argument("--from", dest="published_from", metavar="YYYY-MM-DD")
+    search.add_argument("--to", dest="published_to", metavar="YYYY-MM-DD")
+    search.add_argument("--limit", type=int, default=10)
+    search.add_argument("--json", action="store_true", help="print the raw result as JSON")
+    search.set_defaults(run=_search)
+
+    serve = commands.add_parser("serve", help="run the local stack: HTTP API + inbox watcher")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=int(os.environ.get("CLAIMSEARCH_PORT", "8080")))
+    serve.add_argument("--inbox", type=Path, default=Path("inbox"))
+    serve.set_defaults(run=_serve)
+
+    reindex = commands.add_parser("reindex", help="rebuild the index from the archive")
+    reindex.set_defaults(run=_reindex)
+
+    evaluate = commands.add_parser("eval", help="score extraction on a PolNeAR-layout corpus")
+    evaluate.add_argument("corpus", type=Path, metavar="DIR")
+    evaluate.add_argument("--predictions", type=Path, help="also write predictions JSONL here")
+    evaluate.add_argument("--json", action="store_true", help="print the scores as JSON")
+    evaluate.set_defaults(run=_eval)
+    return parser
+
+
+# -- extract -------------------------------------------------------------------------------
+
+
+def _extract(args: argparse.Namespace) -> int:
+    from claimsearch.documents import parse_document
+    from claimsearch.extract.pipeline import extract_claims
+
+    failed = 0
+    for name in args.files:
+        path = Path(name)
+        try:
+            article = parse_document(_read(path), path.name)
+        except DocumentError as error:
+            error.source = name
+            print(f"claimsearch: {name}: {error.reason}", file=sys.stderr)
+            failed += 1
+            continue
+        article = replace(article, source_key=name)
+        claims = extract_claims(article)
+        record = {
+            "source": name,
+            "article": article.to_dict(),
+            "claims": [c.to_dict() for c in claims],
+        }
+        print(json.dumps(record, ensure_ascii=False, indent=None if args.jsonl else 2), flush=True)
+    return 1 if failed else 0
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise DocumentError(str(path), f"cannot read: {exc.strerror}") from exc
+
+
+# -- ingest --------------------------------------------------------------------------------
+
+
+def _files(paths: Sequence[str]) -> Iterator[Path]:
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            yield from sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+            )
+        else:
+            yield path
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from claimsearch import wiring
+    from claimsearch.config import settings
+    from claimsearch.extract.pipeline import extract_claims
+    from claimsearch.ingest import IngestService
+
+    files = list(_files(args.paths))
+    service = IngestService(
+        wiring.index(), wiring.make_archive(), extract_claims, settings().max_document_bytes
+    )
+    ingested = claims = 0
+    rejected: list[tuple[str, str]] = []
+    bar = tqdm(files, unit="file", disable=len(files) < PROGRESS_THRESHOLD, file=sys.stderr)
+    for path in bar:
+        try:
+            result = service.ingest_bytes(_read(path), str(path))
+        except DocumentError as error:
+            rejected.append((str(path), error.reason))
+            continue
+        ingested += 1
+        claims += result.claims
+        if len(files) < PROGRESS_THRESHOLD:
+            print(f"{path}: article {result.article_id}, {result.claims} claims")
+    print(f"ingested {ingested} file(s), {claims} claims; rejected {len(rejected)}")
+    for name, reason in rejected:
+        print(f"  rejected {name}: {reason}", file=sys.stderr)
+    return 1 if rejected and not ingested else 0
+
+
+# -- search --------------------------------------------------------------------------------
+
+
+def _search(args: argparse.Namespace) -> int:
+    from claimsearch import wiring
+    from claimsearch.index.port import SearchQuery
+
+    query = SearchQuery(
+        text=args.query,
+        claimant=args.claimant,
+        organization=args.organization,
+        entity=args.entity,
+        publisher=args.publisher,
+        cue_class=args.cue_class,
+        quote_type=args.quote_type,
+        published_from=args.published_from,
+        published_to=args.published_to,
+        article_id=args.article_id,
+        limit=max(1, min(args.limit, 100)),
+    )
+    result = wiring.index().search(query)
+    if args.json:
+        payload: dict[str, Any] = {
+            "total": result.total,
+            "hits": [
+                {"score": h.score, "highlights": h.highlights, "claim": h.claim.to_dict()}
+                for h in result.hits
+            ],
+            "facets": {
+                k: [{"value": v.value, "count": v.count} for v in vs] for k, vs in result.facets.items()
+            },
+        }
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{result.total} claim(s)")
+    for hit in result.hits:
+        claim = hit.claim
+        who = claim.claimant.name
+        print(f"- {who} [{claim.cue.text}] {claim.content.text[:160]}")
+        print(f"  {claim.id} score={hit.score:.3f} {claim.content.quote_type}")
+    return 0
+
+
+# -- serve ---------------------------------------------------------------------------------
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from claimsearch.config import settings
+    from claimsearch.local.handlers import load_handler
+    from claimsearch.local.inbox import InboxWatcher
+    from claimsearch.local.server import make_server
+
+    inbox = args.inbox.resolve()
+    inbox.mkdir(parents=True, exist_ok=True)
+    bucket = "claimsearch-local-inbox"
+    # The inbox folder stands in for the bucket; POST /articles drops files into it.
+    os.environ["CLAIMSEARCH_LOCAL_BUCKETS"] = f"{bucket}={inbox}"
+    os.environ["CLAIMSEARCH_INBOX_DIR"] = str(inbox)
+    os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+    os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "claimsearch-local")
+    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+    config = settings()
+    search_handler = load_handler("search")
+    ingest_handler = load_handler("ingest")
+    watcher = InboxWatcher(
+        inbox,
+        bucket,
+        ingest_handler,
+        report=lambda m: print(m, flush=True),
+        rejected_dir=config.data_dir / config.rejected_prefix.rstrip("/"),
+    )
+    watcher.start()
+    server = make_server(args.host, args.port, search_handler, config.max_request_bytes)
+    base = f"http://{args.host}:{args.port}"
+    print(f"claimsearch is serving {config.index_backend} index at {base}", flush=True)
+    print(f"  drop .txt, .html or .json articles into {inbox} to ingest them", flush=True)
+    print("  try:", flush=True)
+    for path in (
+        "/health",
+        "/claims?q=forced%20labour",
+        "/claims?claimant=Ahn%20Myeong-chul",
+        "/openapi.json",
+    ):
+        print(f"    curl '{base}{path}'", flush=True)
+    try:
+        server.serve_forever()
+    finally:
+        watcher.stop()
+        server.server_close()
+    return 0
+
+
+# -- reindex, eval -------------------------------------------------------------------------
+
+
+def _reindex(args: argparse.Namespace) -> int:
+    from claimsearch import wiring
+    from claimsearch.reindex import rebuild_index
+
+    report = rebuild_index(wiring.make_index(), wiring.make_archive())
+    print(json.dumps(report))
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from claimsearch.evaluation.pipeline import run_eval
+
+    return run_eval(args.corpus, predictions_out=args.predictions, as_json=args.json)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""Configuration from environment variables, read once, typed.
+
+Defaults make the local run work with nothing else installed: SQLite under
+`.data/`, local folders instead of buckets.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+MiB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    index_backend: str  # "sqlite" | "opensearch"
+    opensearch_url: str | None
+    opensearch_region: str | None  # set: sign requests with SigV4 (AWS)
+    opensearch_service: str  # "es" (OpenSearch Service) | "aoss" (Serverless)
+    index_prefix: str
+    archive_bucket: str | None  # set: archive in S3; unset: under data_dir
+    archive_prefix: str
+    rejected_prefix: str
+    max_document_bytes: int
+    max_request_bytes: int
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "claims.sqlite3"
+
+    @property
+    def local_archive_dir(self) -> Path:
+        return self.data_dir / "archive"
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ValueError(f"environment variable {name} must be an integer, got {raw!r}") from exc
+
+
+def load_settings() -> Settings:
+    """Read settings from the environment (uncached: tests change the environment)."""
+    opensearch_url = os.environ.get("CLAIMSEARCH_OPENSEARCH_URL") or None
+    backend = os.environ.get("CLAIMSEARCH_INDEX") or ("opensearch" if opensearch_url else "sqlite")
+    if backend not in ("sqlite", "opensearch"):
+        raise ValueError(f"CLAIMSEARCH_INDEX must be 'sqlite' or 'opensearch', got {backend!r}")
+    return Settings(
+        data_dir=Path(os.environ.get("CLAIMSEARCH_DATA_DIR") or ".data").resolve(),
+        index_backend=backend,
+        opensearch_url=opensearch_url,
+        opensearch_region=os.environ.get("CLAIMSEARCH_OPENSEARCH_REGION") or None,
+        opensearch_service=os.environ.get("CLAIMSEARCH_OPENSEARCH_SERVICE") or "es",
+        index_prefix=os.environ.get("CLAIMSEARCH_INDEX_PREFIX") or "claimsearch",
+        archive_bucket=os.environ.get("CLAIMSEARCH_ARCHIVE_BUCKET") or None,
+        archive_prefix=os.environ.get("CLAIMSEARCH_ARCHIVE_PREFIX") or "archive/",
+        rejected_prefix=os.environ.get("CLAIMSEARCH_REJECTED_PREFIX") or "rejected/",
+        max_document_bytes=_int("CLAIMSEARCH_MAX_DOCUMENT_BYTES", 5 * MiB),
+        max_request_bytes=_int("CLAIMSEARCH_MAX_REQUEST_BYTES", 5 * MiB),
+    )
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    """Settings of this process, read once (Lambda containers reuse them)."""
+    return load_settings()

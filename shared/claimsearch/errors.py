@@ -1,0 +1,69 @@
+"""Typed errors of the domain. The API maps each to a stable JSON error `code`."""
+
+from __future__ import annotations
+
+
+class ClaimsearchError(Exception):
+    """Base of every error the domain raises on purpose."""
+
+    code = "internal_error"
+    status = 500
+
+
+class DocumentError(ClaimsearchError):
+    """A file that cannot become an article. Retrying it will not help."""
+
+    code = "invalid_document"
+    status = 400
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason
+
+
+class UnsupportedFormat(DocumentError):
+    code = "unsupported_format"
+    status = 415
+
+
+class EmptyDocument(DocumentError):
+    code = "empty_document"
+
+
+class UndecodableDocument(DocumentError):
+    code = "undecodable_document"
+
+
+class DocumentTooLarge(DocumentError):
+    code = "document_too_large"
+    status = 413
+
+
+class NotFound(ClaimsearchError):
+    code = "not_found"
+    status = 404
+
+    def __init__(self, kind: str, identifier: str) -> None:
+        super().__init__(f"no {kind} with id {identifier!r}")
+        self.kind = kind
+        self.identifier = identifier
+
+
+class InvalidQuery(ClaimsearchError):
+    """A search parameter is malformed; `parameter` names it."""
+
+    code = "invalid_parameter"
+    status = 400
+
+    def __init__(self, parameter: str, reason: str) -> None:
+        super().__init__(f"{parameter}: {reason}")
+        self.parameter = parameter
+        self.reason = reason
+
+
+class IndexUnavailable(ClaimsearchError):
+    """The search engine did not answer. Transient: the caller may retry."""
+
+    code = "index_unavailable"
+    status = 503

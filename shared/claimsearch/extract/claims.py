@@ -1,0 +1,108 @@
+"""From attribution spans to `Claim` records: everything built on top of the finder."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from claimsearch.extract.claimant import ClaimantResolver
+from claimsearch.extract.cues import cue_class_for
+from claimsearch.extract.entities import entity_mentions
+from claimsearch.extract.medium import find_medium
+from claimsearch.extract.quantities import dates_in, quantities_in
+from claimsearch.extract.spans import AttributionSpans
+from claimsearch.extract.text_spans import overlaps, quote_type, tokens_in
+from claimsearch.model import Article, Claim, Content, Cue, Span, claim_id_for
+
+CLAIM_BUILDER_VERSION = "claims-1"
+
+
+def build_claims(
+    article: Article, doc: Doc, attributions: list[AttributionSpans], finder_name: str
+) -> list[Claim]:
+    """Claims in text order; attributions touching page furniture are dropped."""
+    text = article.text
+    entities = entity_mentions(doc, article.furniture)
+    resolver = ClaimantResolver(doc, entities)
+    version = f"{finder_name}+{CLAIM_BUILDER_VERSION}"
+    claims: list[Claim] = []
+    seen: set[str] = set()
+    ordered = sorted(attributions, key=lambda a: min(s[0] for s in a.cue + a.content + a.source))
+    for attribution in ordered:
+        spans = attribution.cue + attribution.content + attribution.source
+        if not attribution.cue or not attribution.content:
+            continue
+        if any(overlaps(s, f) for s in spans for f in article.furniture):
+            continue
+        cue_span = (attribution.cue[0][0], attribution.cue[-1][1])
+        content_spans = _without_complementizer(text, sorted(attribution.content))
+        claim_id = claim_id_for(article.id, cue_span, content_spans)
+        if claim_id in seen:
+            continue
+        seen.add(claim_id)
+        claimant = resolver.resolve(sorted(attribution.source))
+        sentence_span = _sentence_span(doc, spans)
+        scope = content_spans + ([claimant.span] if claimant.span else [])
+        claims.append(
+            Claim(
+                id=claim_id,
+                article_id=article.id,
+                content=Content(
+                    " ".join(text[s:e] for s, e in content_spans),
+                    content_spans,
+                    quote_type(text, content_spans),
+                ),
+                cue=_cue(doc, cue_span),
+                claimant=claimant,
+                medium=find_medium(doc, cue_span, content_spans, entities),
+                sentence=text[sentence_span[0] : sentence_span[1]].strip(),
+                sentence_span=sentence_span,
+                entities=[e for e in entities if any(overlaps(e.span, s) for s in scope)],
+                quantities=quantities_in(doc, content_spans),
+                dates=dates_in(doc, [sentence_span]),
+                extractor_version=version,
+                publisher=article.publisher,
+                published_at=article.published_at,
+            )
+        )
+    return claims
+
+
+def _cue(doc: Doc, span: Span) -> Cue:
+    tokens = [t for t in tokens_in(doc, span) if not t.is_punct]
+    lemma = " ".join(t.lemma_.lower() for t in tokens) or doc.text[span[0] : span[1]].lower()
+    cue_class = cue_class_for(lemma)
+    if cue_class is None and tokens:
+        cue_class = cue_class_for(tokens[0].lemma_.lower())
+    return Cue(doc.text[span[0] : span[1]], span, lemma, cue_class or "other")
+
+
+def _sentence_span(doc: Doc, spans: list[Span]) -> Span:
+    start = min(s[0] for s in spans)
+    end = max(s[1] for s in spans)
+    first = doc.char_span(start, start + 1, alignment_mode="expand")
+    last = doc.char_span(end - 1, end, alignment_mode="expand")
+    if first is None or last is None:
+        return (start, end)
+    sentence_start = first[0].sent.start_char
+    sentence_end = last[-1].sent.end_char
+    while sentence_end > sentence_start and doc.text[sentence_end - 1].isspace():
+        sentence_end -= 1
+    return (sentence_start, sentence_end)
+
+
+_COMPLEMENTIZERS = ("that ",)
+
+
+def _without_complementizer(text: str, spans: list[Span]) -> list[Span]:
+    """'found that workers ...' -> 'workers ...': the claim reads on its own."""
+    if not spans:
+        return spans
+    start, end = spans[0]
+    lowered = text[start:end].lower()
+    for word in _COMPLEMENTIZERS:
+        if lowered.startswith(word) and end - start > len(word):
+            skip = len(word)
+            while start + skip < end and text[start + skip].isspace():
+                skip += 1
+            return [(start + skip, end), *spans[1:]]
+    return spans

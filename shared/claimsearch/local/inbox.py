@@ -1,0 +1,124 @@
+"""The local inbox: a folder watched like an S3 bucket that notifies a queue.
+
+A file that appears (or changes) in the folder becomes an S3 ObjectCreated
+notification inside an SQS event, handed to the ingest function's handler: the
+same path an upload to the real bucket takes.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from claimsearch.local.handlers import Handler, LocalContext
+from claimsearch.s3_events import notification_body
+
+Report = Callable[[str], None]
+
+
+def sqs_event(bodies: list[str], queue: str = "claimsearch-ingest-local") -> dict[str, Any]:
+    """An SQS event as Lambda's event source mapping delivers it."""
+    now = str(int(time.time() * 1000))
+    return {
+        "Records": [
+            {
+                "messageId": str(uuid.uuid4()),
+                "receiptHandle": "local",
+                "body": body,
+                "attributes": {
+                    "ApproximateReceiveCount": "1",
+                    "SentTimestamp": now,
+                    "SenderId": "local",
+                    "ApproximateFirstReceiveTimestamp": now,
+                },
+                "messageAttributes": {},
+                "md5OfBody": "",
+                "eventSource": "aws:sqs",
+                "eventSourceARN": f"arn:aws:sqs:local:000000000000:{queue}",
+                "awsRegion": "local",
+            }
+            for body in bodies
+        ]
+    }
+
+
+class InboxWatcher:
+    def __init__(
+        self,
+        folder: Path,
+        bucket: str,
+        handler: Handler,
+        report: Report = print,
+        interval: float = 1.0,
+        rejected_dir: Path | None = None,
+    ) -> None:
+        self.folder = folder
+        self.bucket = bucket
+        self.handler = handler
+        self.report = report
+        self.interval = interval
+        self.rejected_dir = rejected_dir
+        self._seen: dict[str, tuple[float, int]] = {}
+        self._pending: dict[str, tuple[float, int]] = {}
+        self._stop = threading.Event()
+
+    def poll(self) -> list[str]:
+        """One pass: hand files whose size and mtime held steady since the last pass."""
+        ready = []
+        current: dict[str, tuple[float, int]] = {}
+        for path in sorted(self.folder.rglob("*")):
+            if not path.is_file() or path.name.startswith("."):
+                continue
+            key = path.relative_to(self.folder).as_posix()
+            stat = path.stat()
+            current[key] = (stat.st_mtime, stat.st_size)
+        for key, state in current.items():
+            if self._seen.get(key) == state:
+                continue
+            # Half-written files change between passes; wait until one stays put.
+            if self._pending.get(key) == state:
+                ready.append(key)
+            else:
+                self._pending[key] = state
+        for key in ready:
+            self._seen[key] = self._pending.pop(key)
+            self._deliver(key, self._seen[key][1])
+        return ready
+
+    def _deliver(self, key: str, size: int) -> None:
+        event = sqs_event([notification_body(self.bucket, key, size)])
+        result = self.handler(event, LocalContext("claimsearch-ingest-local"))
+        if result.get("batchItemFailures"):
+            self.report(f"inbox: {key} rejected: {self._reason(key)}")
+        else:
+            self.report(f"inbox: {key} ingested")
+
+    def _reason(self, key: str) -> str:
+        if self.rejected_dir is not None:
+            record = self.rejected_dir / f"{key}.json"
+            if record.is_file():
+                data = json.loads(record.read_text())
+                return f"{data.get('reason')} (record: {record})"
+        return "ingest failed; see the log above"
+
+    def run(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        while not self._stop.is_set():
+            try:
+                self.poll()
+            except Exception as exc:  # keep watching: one broken pass must not stop the inbox
+                self.report(f"inbox: error: {exc}")
+            self._stop.wait(self.interval)
+
+    def start(self) -> threading.Thread:
+        thread = threading.Thread(target=self.run, name="inbox-watcher", daemon=True)
+        thread.start()
+        return thread
+
+    def stop(self) -> None:
+        self._stop.set()

@@ -1,0 +1,84 @@
+"""Adapters chosen by configuration, in one place.
+
+Handlers and the CLI ask here for the index, the archive and blob stores; nothing
+else reads configuration to pick an adapter.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from claimsearch.archive import Archive
+from claimsearch.config import Settings, settings
+from claimsearch.index.port import SearchIndex
+from claimsearch.storage.port import BlobStore
+
+
+def make_index(config: Settings | None = None) -> SearchIndex:
+    config = config or settings()
+    if config.index_backend == "opensearch":
+        from claimsearch.index.opensearch import OpenSearchIndex, connect
+
+        client = connect(
+            config.opensearch_url,
+            aws_region=config.opensearch_region,
+            aws_service=config.opensearch_service,
+        )
+        return OpenSearchIndex(client, prefix=config.index_prefix)
+    from claimsearch.index.sqlite import SqliteIndex
+
+    return SqliteIndex(config.sqlite_path)
+
+
+@lru_cache(maxsize=1)
+def index() -> SearchIndex:
+    """The index of this process (one client per Lambda container)."""
+    search_index = make_index()
+    search_index.ensure_ready()
+    return search_index
+
+
+def local_buckets() -> dict[str, Path]:
+    """Bucket names served from local folders: `CLAIMSEARCH_LOCAL_BUCKETS=name=path,...`.
+
+    The local stack uses this so a file dropped in ./inbox travels the same S3 event
+    path as an upload to the real bucket.
+    """
+    raw = os.environ.get("CLAIMSEARCH_LOCAL_BUCKETS", "")
+    pairs = (item.split("=", 1) for item in raw.split(",") if "=" in item)
+    return {name.strip(): Path(path.strip()) for name, path in pairs}
+
+
+def blob_store(bucket: str) -> BlobStore:
+    local = local_buckets().get(bucket)
+    if local is not None:
+        from claimsearch.storage.local import LocalBlobStore
+
+        return LocalBlobStore(local)
+    from claimsearch.storage.s3 import S3BlobStore
+
+    return S3BlobStore(bucket)
+
+
+def make_archive(config: Settings | None = None) -> Archive:
+    config = config or settings()
+    store: BlobStore
+    if config.archive_bucket:
+        store = blob_store(config.archive_bucket)
+    else:
+        from claimsearch.storage.local import LocalBlobStore
+
+        store = LocalBlobStore(config.data_dir)
+    return Archive(store, config.archive_prefix, config.rejected_prefix)
+
+
+def inbox() -> tuple[BlobStore, str]:
+    """Where POST /articles drops files for the ingest path: (store, key prefix)."""
+    bucket = os.environ.get("CLAIMSEARCH_INBOX_BUCKET")
+    if bucket:
+        return blob_store(bucket), os.environ.get("CLAIMSEARCH_INBOX_PREFIX", "inbox/")
+    from claimsearch.storage.local import LocalBlobStore
+
+    return LocalBlobStore(Path(os.environ.get("CLAIMSEARCH_INBOX_DIR", "inbox"))), ""
