@@ -60,9 +60,12 @@ def parse_html(html: str, source: str) -> Article:
     import trafilatura  # imported here: only the ingest path carries it
 
     extracted = trafilatura.bare_extraction(
-        html, with_metadata=True, include_comments=False, include_tables=False, as_dict=True
+        html, with_metadata=True, include_comments=False, include_tables=False
     )
-    meta: dict[str, Any] = extracted if isinstance(extracted, dict) else {}
+    if extracted is None:
+        meta: dict[str, Any] = {}
+    else:
+        meta = extracted if isinstance(extracted, dict) else extracted.as_dict()
     text = meta.get("text") or ""
     if not text.strip():
         raise EmptyDocument(source, "no article text found in the HTML page")

@@ -1,0 +1,55 @@
+"""Fixtures shared by every test layer."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+EVENTS = REPO / "events"
+EXAMPLE_ARTICLE = EVENTS / "north-korea-forced-labour.txt"
+
+# Powertools outside Lambda: no X-Ray daemon, metrics namespace for the EMF output.
+os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "claimsearch-tests")
+os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "claimsearch-tests")
+os.environ.setdefault("AWS_DEFAULT_REGION", "eu-west-1")
+
+
+def reset_process_caches() -> None:
+    """Settings and the index client are cached per process, as in Lambda; tests reset them."""
+    from claimsearch import wiring
+    from claimsearch.config import settings
+
+    settings.cache_clear()
+    wiring.index.cache_clear()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A fresh local data directory (SQLite index + archive) for one test."""
+    directory = tmp_path / "data"
+    monkeypatch.setenv("CLAIMSEARCH_DATA_DIR", str(directory))
+    monkeypatch.delenv("CLAIMSEARCH_OPENSEARCH_URL", raising=False)
+    monkeypatch.setenv("CLAIMSEARCH_INDEX", "sqlite")
+    reset_process_caches()
+    yield directory
+    reset_process_caches()
+
+
+@pytest.fixture(scope="session")
+def example_bytes() -> bytes:
+    return EXAMPLE_ARTICLE.read_bytes()
+
+
+@pytest.fixture(scope="session")
+def example_extraction():  # type: ignore[no-untyped-def]
+    """The example article and its claims, extracted once per session (spaCy is slow to load)."""
+    from claimsearch.documents import parse_document
+    from claimsearch.extract.pipeline import extract_claims
+
+    article = parse_document(EXAMPLE_ARTICLE.read_bytes(), EXAMPLE_ARTICLE.name)
+    return article, extract_claims(article)

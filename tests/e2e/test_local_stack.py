@@ -1,0 +1,114 @@
+"""The local stack over HTTP: start `claimsearch serve`, drop the example into its inbox."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import EXAMPLE_ARTICLE, REPO
+
+pytestmark = pytest.mark.e2e
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _get(url: str) -> tuple[int, Any]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def _wait_for(predicate, timeout: float = 120.0):  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.5)
+    raise AssertionError("timed out")
+
+
+@pytest.fixture
+def stack(tmp_path: Path) -> Iterator[dict[str, Any]]:
+    port = _free_port()
+    inbox = tmp_path / "inbox"
+    env = {**os.environ, "CLAIMSEARCH_DATA_DIR": str(tmp_path / "data"), "CLAIMSEARCH_INDEX": "sqlite"}
+    env.pop("CLAIMSEARCH_OPENSEARCH_URL", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "claimsearch.cli", "serve", "--port", str(port), "--inbox", str(inbox)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+
+    def up() -> bool:
+        try:
+            return _get(f"{base}/health")[0] == 200
+        except OSError:
+            if process.poll() is not None:
+                raise AssertionError(
+                    f"stack exited: {process.stdout.read() if process.stdout else ''}"
+                ) from None
+            return False
+
+    try:
+        _wait_for(up, timeout=60)
+        yield {"base": base, "inbox": inbox, "process": process}
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def test_dropped_article_is_searchable_over_http(stack: dict[str, Any]) -> None:
+    shutil.copy(EXAMPLE_ARTICLE, stack["inbox"] / EXAMPLE_ARTICLE.name)
+    base = stack["base"]
+    body = _wait_for(lambda: (b := _get(f"{base}/claims?q=forced%20labour")[1])["total"] and b)
+    assert "<mark>" in json.dumps(body["hits"][0]["highlights"])
+    assert body["facets"]["claimant"]
+    status, ahn = _get(f"{base}/claims?claimant=Ahn%20Myeong-chul")
+    assert status == 200 and ahn["total"] == 2
+
+
+def test_posted_article_goes_through_the_inbox(stack: dict[str, Any]) -> None:
+    request = urllib.request.Request(
+        f"{stack['base']}/articles",
+        data=EXAMPLE_ARTICLE.read_bytes(),
+        headers={"Content-Type": "text/plain; charset=utf-8"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 202
+        accepted = json.loads(response.read())
+    article = _wait_for(lambda: (r := _get(f"{stack['base']}{accepted['article_url']}"))[0] == 200 and r[1])
+    assert len(article["claims"]) >= 8
+
+
+def test_rejected_drop_is_reported_and_service_keeps_running(stack: dict[str, Any]) -> None:
+    (stack["inbox"] / "empty.txt").write_bytes(b"")
+    shutil.copy(EXAMPLE_ARTICLE, stack["inbox"] / "good.txt")
+    _wait_for(lambda: _get(f"{stack['base']}/claims?claimant=Ahn%20Myeong-chul")[1]["total"] == 2)
+    assert _get(f"{stack['base']}/health")[0] == 200

@@ -1,0 +1,179 @@
+"""The search function's handler on the API Gateway events kept in events/."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from claimsearch.local.apigw import response_parts, rest_event
+from claimsearch.local.handlers import Handler, LocalContext, load_handler
+
+from tests.conftest import EVENTS, reset_process_caches
+
+
+@pytest.fixture(scope="module")
+def handler() -> Handler:
+    return load_handler("search")
+
+
+@pytest.fixture
+def api(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, handler: Handler, example_bytes: bytes
+):  # type: ignore[no-untyped-def]
+    """The API over an index holding the example article; POSTs land in a temp inbox."""
+    from claimsearch import wiring
+    from claimsearch.extract.pipeline import extract_claims
+    from claimsearch.ingest import IngestService
+
+    monkeypatch.setenv("CLAIMSEARCH_INBOX_DIR", str(tmp_path / "inbox"))
+    monkeypatch.delenv("CLAIMSEARCH_INBOX_BUCKET", raising=False)
+    reset_process_caches()
+    IngestService(wiring.index(), wiring.make_archive(), extract_claims, 10**6).ingest_bytes(
+        example_bytes, "nk.txt"
+    )
+
+    def call(event: dict[str, Any] | str) -> tuple[int, dict[str, str], Any]:
+        if isinstance(event, str):
+            event = json.loads((EVENTS / event).read_text())
+        status, headers, body = response_parts(handler(event, LocalContext("search")))
+        return status, headers, json.loads(body) if body else None
+
+    return call
+
+
+def test_health(api) -> None:  # type: ignore[no-untyped-def]
+    status, _, body = api("api-health.json")
+    assert status == 200
+    assert body["status"] == "ok" and body["claims"] >= 8
+
+
+def test_search_is_ranked_highlighted_and_faceted(api) -> None:  # type: ignore[no-untyped-def]
+    status, _, body = api("api-search-forced-labour.json")
+    assert status == 200
+    assert body["total"] >= 1
+    scores = [h["score"] for h in body["hits"]]
+    assert scores == sorted(scores, reverse=True)
+    top = body["hits"][0]
+    assert "Tens of thousands of North Koreans" in top["claim"]["content"]["text"]
+    fragments = " ".join(f for fs in top["highlights"].values() for f in fs)
+    assert "<mark>forced</mark>" in fragments.lower() and "<mark>labour</mark>" in fragments.lower()
+    assert set(body["facets"]) == {"claimant", "organization", "entity", "publisher"}
+    assert body["facets"]["publisher"] == [{"value": "The Independent", "count": body["total"]}]
+
+
+def test_claimant_filter_returns_exactly_her_two_claims(api) -> None:  # type: ignore[no-untyped-def]
+    status, _, body = api("api-search-claimant.json")
+    assert status == 200
+    assert body["total"] == 2
+    assert sorted(h["claim"]["cue"]["text"] for h in body["hits"]) == ["believes", "told"]
+
+
+def test_paging_with_cursor_visits_every_claim_once(api) -> None:  # type: ignore[no-untyped-def]
+    seen: list[str] = []
+    url = "/claims?limit=3"
+    while True:
+        status, _, body = api(rest_event("GET", url))
+        assert status == 200
+        seen += [h["claim"]["id"] for h in body["hits"]]
+        if not body["next_cursor"]:
+            break
+        url = f"/claims?limit=3&cursor={body['next_cursor']}"
+    assert len(seen) == len(set(seen)) == body["total"]
+
+
+@pytest.mark.parametrize(
+    ("url", "parameter"),
+    [
+        ("/claims?limit=1000", "limit"),
+        ("/claims?limit=abc", "limit"),
+        ("/claims?cue_class=shout", "cue_class"),
+        ("/claims?published_from=yesterday", "published_from"),
+        ("/claims?published_from=2020-02-01&published_to=2020-01-01", "published_from"),
+        ("/claims?cursor=not-a-cursor", "cursor"),
+        ("/claims?q=" + "x" * 501, "q"),
+    ],
+)
+def test_invalid_parameters_are_400_naming_the_parameter(api, url: str, parameter: str) -> None:  # type: ignore[no-untyped-def]
+    status, _, body = api(rest_event("GET", url))
+    assert status == 400
+    assert body["error"]["code"] == "invalid_parameter"
+    assert body["error"]["parameter"] == parameter
+
+
+def test_invalid_limit_sample_event(api) -> None:  # type: ignore[no-untyped-def]
+    status, _, body = api("api-search-invalid-limit.json")
+    assert (status, body["error"]["parameter"]) == (400, "limit")
+
+
+@pytest.mark.parametrize("event", ["api-get-claim-unknown.json", "api-get-article-unknown.json"])
+def test_unknown_ids_are_404(api, event: str) -> None:  # type: ignore[no-untyped-def]
+    status, _, body = api(event)
+    assert status == 404
+    assert body["error"]["code"] == "not_found"
+
+
+def test_claim_and_article_by_id(api) -> None:  # type: ignore[no-untyped-def]
+    _, _, body = api("api-search-claimant.json")
+    claim = body["hits"][0]["claim"]
+    status, _, one = api(rest_event("GET", f"/claims/{claim['id']}"))
+    assert status == 200 and one == claim
+    status, _, article = api(rest_event("GET", f"/articles/{claim['article_id']}"))
+    assert status == 200
+    text = article["article"]["text"]
+    for c in article["claims"]:
+        start, end = c["cue"]["span"]
+        assert text[start:end] == c["cue"]["text"]
+
+
+def test_post_text_article_is_queued_in_the_inbox(api, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    status, headers, body = api("api-post-article-text.json")
+    assert status == 202
+    assert body["status"] == "queued"
+    assert headers["Location"] == f"/articles/{body['article_id']}"
+    queued = tmp_path / "inbox" / body["source_key"]
+    assert queued.read_bytes() == (EVENTS / "north-korea-forced-labour.txt").read_bytes()
+
+
+def test_post_json_article(api) -> None:  # type: ignore[no-untyped-def]
+    status, _, body = api("api-post-article-json.json")
+    assert status == 202 and body["source_key"].endswith(".json")
+
+
+def test_post_empty_article_is_400(api) -> None:  # type: ignore[no-untyped-def]
+    status, _, body = api("api-post-article-empty.json")
+    assert status == 400
+    assert body["error"]["code"] == "empty_document"
+
+
+def test_post_oversized_article_is_413(api, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("CLAIMSEARCH_MAX_REQUEST_BYTES", "1000")
+    reset_process_caches()
+    status, _, body = api(rest_event("POST", "/articles", {"Content-Type": "text/plain"}, b"x" * 1001))
+    assert status == 413
+    assert body["error"]["code"] == "document_too_large"
+
+
+def test_openapi_document_describes_the_routes(api) -> None:  # type: ignore[no-untyped-def]
+    status, _, spec = api("api-openapi.json")
+    assert status == 200
+    assert spec["openapi"].startswith("3.")
+    assert {"/claims", "/claims/{claim_id}", "/articles/{article_id}", "/articles", "/health"} <= set(
+        spec["paths"]
+    )
+    params = {p["name"] for p in spec["paths"]["/claims"]["get"]["parameters"]}
+    assert {
+        "q",
+        "claimant",
+        "organization",
+        "entity",
+        "publisher",
+        "cue_class",
+        "quote_type",
+        "published_from",
+        "published_to",
+        "article_id",
+        "limit",
+        "cursor",
+    } <= params

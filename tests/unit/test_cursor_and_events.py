@@ -1,0 +1,62 @@
+import json
+from dataclasses import replace
+
+import pytest
+from claimsearch.api.cursor import decode_cursor, encode_cursor
+from claimsearch.errors import InvalidQuery
+from claimsearch.index.port import SearchQuery, SortKey
+from claimsearch.s3_events import NotificationError, objects_created
+
+
+def test_cursor_round_trips_exact_score() -> None:
+    query = SearchQuery(text="forced labour", claimant="x")
+    key = SortKey(1.2345678901234567, "c123")
+    assert decode_cursor(query, encode_cursor(query, key)) == key
+
+
+def test_cursor_of_another_query_is_rejected() -> None:
+    query = SearchQuery(text="forced labour")
+    cursor = encode_cursor(query, SortKey(1.0, "c1"))
+    with pytest.raises(InvalidQuery) as caught:
+        decode_cursor(replace(query, text="other"), cursor)
+    assert caught.value.parameter == "cursor"
+    # the page size may change between pages
+    assert decode_cursor(replace(query, limit=50), cursor).id == "c1"
+
+
+@pytest.mark.parametrize("cursor", ["garbage", "eyJ4IjoxfQ", "!!!"])
+def test_malformed_cursor_is_rejected(cursor: str) -> None:
+    with pytest.raises(InvalidQuery):
+        decode_cursor(SearchQuery(), cursor)
+
+
+def test_test_event_names_no_object() -> None:
+    assert objects_created(json.dumps({"Service": "Amazon S3", "Event": "s3:TestEvent"})) == []
+
+
+def test_keys_are_url_decoded() -> None:
+    body = {
+        "Records": [
+            {
+                "eventName": "ObjectCreated:Put",
+                "s3": {"bucket": {"name": "b"}, "object": {"key": "inbox/my+file%C3%A9.txt", "size": 3}},
+            }
+        ]
+    }
+    (created,) = objects_created(json.dumps(body))
+    assert (created.bucket, created.key, created.size) == ("b", "inbox/my fileé.txt", 3)
+
+
+def test_other_event_names_are_skipped() -> None:
+    body = {
+        "Records": [
+            {"eventName": "ObjectRemoved:Delete", "s3": {"bucket": {"name": "b"}, "object": {"key": "k"}}}
+        ]
+    }
+    assert objects_created(json.dumps(body)) == []
+
+
+@pytest.mark.parametrize("body", ["not json", "[]", '{"foo": 1}'])
+def test_non_notifications_raise(body: str) -> None:
+    with pytest.raises(NotificationError):
+        objects_created(body)

@@ -1,0 +1,62 @@
+"""The ingest use case with local adapters: idempotence and recorded rejections."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from claimsearch.archive import Archive
+from claimsearch.errors import EmptyDocument
+from claimsearch.extract.pipeline import extract_claims
+from claimsearch.index.sqlite import SqliteIndex
+from claimsearch.ingest import IngestService
+from claimsearch.reindex import rebuild_index
+from claimsearch.storage.local import LocalBlobStore
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> IngestService:
+    return IngestService(
+        SqliteIndex(tmp_path / "i.sqlite3"),
+        Archive(LocalBlobStore(tmp_path / "store")),
+        extract_claims,
+        max_bytes=1_000_000,
+    )
+
+
+def test_same_file_twice_is_one_article_without_duplicates(
+    service: IngestService, example_bytes: bytes
+) -> None:
+    first = service.ingest_bytes(example_bytes, "inbox/nk.txt")
+    second = service.ingest_bytes(example_bytes, "inbox/copy-of-nk.txt")
+    assert first.article_id == second.article_id
+    claims = service.index.claims_for_article(first.article_id)
+    assert len(claims) == first.claims == second.claims
+    assert len({c.id for c in claims}) == len(claims)
+    assert len(list(service.archive)) == 1
+
+
+def test_rejected_file_is_recorded_and_raised(service: IngestService) -> None:
+    with pytest.raises(EmptyDocument):
+        service.ingest_bytes(b"", "inbox/empty.txt")
+    (record,) = list(service.archive.rejections())
+    assert record["source_key"] == "inbox/empty.txt"
+    assert record["code"] == "empty_document"
+
+
+def test_oversized_blob_is_refused_before_download(tmp_path: Path, service: IngestService) -> None:
+    store = LocalBlobStore(tmp_path / "inbox")
+    store.put("big.txt", b"x" * 2_000_000)
+    with pytest.raises(Exception, match="over the limit"):
+        service.ingest_blob(store, "big.txt")
+    assert [r["code"] for r in service.archive.rejections()] == ["document_too_large"]
+
+
+def test_index_rebuilds_from_archive(tmp_path: Path, service: IngestService, example_bytes: bytes) -> None:
+    result = service.ingest_bytes(example_bytes, "inbox/nk.txt")
+    fresh = SqliteIndex(tmp_path / "fresh.sqlite3")
+    report = rebuild_index(fresh, service.archive)
+    assert report["claims"] == result.claims
+    assert [c.id for c in fresh.claims_for_article(result.article_id)] == [
+        c.id for c in service.index.claims_for_article(result.article_id)
+    ]
