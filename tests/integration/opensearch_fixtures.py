@@ -1,0 +1,74 @@
+"""Fixtures for tests against a real OpenSearch node (no mocks).
+
+The node is the one at CLAIMSEARCH_TEST_OPENSEARCH_URL (what `make test` sets), else
+CLAIMSEARCH_OPENSEARCH_URL, else the local node of `infra/opensearch/node.sh start`.
+Every index and template a session creates carries one random prefix and is deleted
+at the end, so the tests can share a node with real data and with each other.
+Without a node the tests skip, unless CLAIMSEARCH_REQUIRE_OPENSEARCH=1 (CI): then
+they fail, so a CI run can never pass by skipping them.
+
+Import the fixtures into the test module (or a conftest) to use them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from claimsearch.index.opensearch import OpenSearchIndex, connect
+from opensearchpy import OpenSearch
+from opensearchpy.exceptions import TransportError
+
+DEFAULT_URL = "http://127.0.0.1:9200"
+
+
+def opensearch_url() -> str:
+    return (
+        os.environ.get("CLAIMSEARCH_TEST_OPENSEARCH_URL")
+        or os.environ.get("CLAIMSEARCH_OPENSEARCH_URL")
+        or DEFAULT_URL
+    )
+
+
+@pytest.fixture(scope="session")
+def opensearch_client() -> OpenSearch:
+    """A client for the test node; skips (or fails, in CI) when none answers."""
+    url = opensearch_url()
+    client = connect(url, max_retries=0)
+    try:
+        client.info()
+    except TransportError as exc:
+        message = (
+            f"no OpenSearch node answers at {url} ({exc.__class__.__name__}); "
+            "start one with `infra/opensearch/node.sh start`"
+        )
+        if os.environ.get("CLAIMSEARCH_REQUIRE_OPENSEARCH") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    return connect(url)
+
+
+@pytest.fixture(scope="session")
+def opensearch_prefix(opensearch_client: OpenSearch) -> Iterator[str]:
+    """The session's index prefix; everything under it is deleted afterwards."""
+    prefix = f"cstest-{uuid.uuid4().hex[:10]}"
+    yield prefix
+    opensearch_client.indices.delete(index=f"{prefix}-*", ignore_unavailable=True, expand_wildcards="all")
+    templates = opensearch_client.indices.get_index_template(name=f"{prefix}-*", ignore=404)
+    for template in templates.get("index_templates", []):
+        opensearch_client.indices.delete_index_template(name=template["name"], ignore=404)
+
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def opensearch_index(opensearch_client: OpenSearch, opensearch_prefix: str) -> Iterator[OpenSearchIndex]:
+    """An empty, ready OpenSearchIndex of its own (a sub-prefix per test), dropped afterwards."""
+    index = OpenSearchIndex(opensearch_client, prefix=f"{opensearch_prefix}-{next(_counter)}")
+    index.ensure_ready()
+    yield index
+    index.drop()

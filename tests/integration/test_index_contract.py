@@ -1,0 +1,190 @@
+"""One contract, both engines: SQLite FTS5 and a real OpenSearch node must agree.
+
+The corpus is the example article plus the PolNeAR dev articles (when the corpus is
+present), ingested through the real pipeline. Relevance order is engine-specific
+(BM25 parameters and analyzers differ), so the suite compares sets, counts and
+paging behaviour, never the order of scored hits. Filter-only queries score every
+hit 0 and order by id in both engines, so their pages are compared in order.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from claimsearch.documents.parse import parse_text
+from claimsearch.extract.pipeline import extract_claims
+from claimsearch.index.port import SearchIndex, SearchQuery
+from claimsearch.index.sqlite import SqliteIndex
+from claimsearch.model import Article, Claim
+
+from tests.conftest import EXAMPLE_ARTICLE, REPO
+
+POLNEAR = Path(os.environ.get("CLAIMSEARCH_POLNEAR_DIR", REPO.parent / "shared" / "data" / "polnear"))
+OPENSEARCH_URL = os.environ.get("CLAIMSEARCH_TEST_OPENSEARCH_URL", "http://127.0.0.1:9200")
+PUBLISHERS = {"breitbart": "Breitbart", "huff-post": "HuffPost", "nyt": "The New York Times"}
+
+
+def _polnear_articles() -> list[Article]:
+    texts = sorted((POLNEAR / "dev" / "text").glob("*.txt"))
+    articles = []
+    for path in texts:
+        article = parse_text(path.read_text(encoding="utf-8"), path.name)
+        publisher_key, date = path.stem.split("_")[:2]
+        publisher = PUBLISHERS.get(publisher_key, publisher_key)
+        articles.append(replace(article, publisher=publisher, published_at=date))
+    return articles
+
+
+@pytest.fixture(scope="module")
+def corpus() -> list[tuple[Article, list[Claim]]]:
+    articles = [parse_text(EXAMPLE_ARTICLE.read_text(encoding="utf-8"), EXAMPLE_ARTICLE.name)]
+    if (POLNEAR / "dev" / "text").is_dir():
+        articles += _polnear_articles()
+    else:
+        print(f"contract suite: PolNeAR not found at {POLNEAR}; using the example article only")
+    return [(a, extract_claims(a)) for a in articles]
+
+
+def _load(index: SearchIndex, corpus: list[tuple[Article, list[Claim]]]) -> SearchIndex:
+    index.ensure_ready()
+    for article, claims in corpus:
+        report = index.index_article(article, claims)
+        assert report.ok, report.failed
+    return index
+
+
+@pytest.fixture(scope="module")
+def sqlite_index(tmp_path_factory: pytest.TempPathFactory, corpus) -> SearchIndex:  # type: ignore[no-untyped-def]
+    return _load(SqliteIndex(tmp_path_factory.mktemp("contract") / "claims.sqlite3"), corpus)
+
+
+@pytest.fixture(scope="module")
+def opensearch_index(corpus) -> Iterator[SearchIndex]:  # type: ignore[no-untyped-def]
+    from claimsearch.index.opensearch import OpenSearchIndex, connect
+
+    client = connect(OPENSEARCH_URL)
+    try:
+        client.info()
+    except Exception as exc:
+        message = f"no OpenSearch node at {OPENSEARCH_URL} ({exc}); start one: infra/opensearch/node.sh start"
+        if os.environ.get("CLAIMSEARCH_REQUIRE_OPENSEARCH") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    prefix = f"contract-{uuid.uuid4().hex[:8]}"
+    index = OpenSearchIndex(client, prefix=prefix)
+    yield _load(index, corpus)
+    index.drop()
+
+
+@pytest.fixture(params=["sqlite", "opensearch"])
+def engine(request: pytest.FixtureRequest) -> SearchIndex:
+    return request.getfixturevalue(f"{request.param}_index")  # type: ignore[no-any-return]
+
+
+def _all_ids(index: SearchIndex, query: SearchQuery) -> list[str]:
+    """Every hit of a query, page by page (limit 7 makes pages end mid-tie)."""
+    ids: list[str] = []
+    page = replace(query, limit=7, facets=False)
+    while True:
+        result = index.search(page)
+        ids += [h.claim.id for h in result.hits]
+        if result.next_after is None:
+            return ids
+        page = replace(page, after=result.next_after)
+
+
+def _filter_queries(corpus: list[tuple[Article, list[Claim]]]) -> list[SearchQuery]:
+    claims = [c for _, cs in corpus for c in cs]
+    top = lambda values: [v for v, _ in Counter(values).most_common(3)]  # noqa: E731
+    queries = [SearchQuery(claimant=v.upper()) for v in top(c.claimant.name for c in claims)]
+    queries += [SearchQuery(organization=v.lower()) for v in top(o for c in claims for o in c.organizations)]
+    queries += [SearchQuery(entity=v) for v in top(e.canonical for c in claims for e in c.entities)]
+    queries += [SearchQuery(publisher=v) for v in top(a.publisher for a, _ in corpus if a.publisher)]
+    queries += [SearchQuery(cue_class=v) for v in ("say", "believe", "call_for")]
+    queries += [SearchQuery(quote_type=v) for v in ("direct", "indirect", "mixed")]
+    queries += [
+        SearchQuery(published_from="2016-09-20", published_to="2016-09-30"),
+        SearchQuery(published_to="2016-09-12"),
+        SearchQuery(article_id=corpus[0][0].id),
+        SearchQuery(cue_class="say", quote_type="direct", publisher=top(a.publisher for a, _ in corpus)[0]),
+    ]
+    return queries
+
+
+TEXT_QUERIES = ["forced labour", "Clinton", "taxes", "campaign said", "percent of voters", "Kim Jong-un"]
+HOSTILE = [
+    "*:*",
+    '{"match_all":{}}',
+    '"unbalanced quote',
+    "OR",
+    "AND NOT",
+    "title:(a OR b)",
+    "labour~2",
+    "Ahn Myéong-chul ünïcödé 北朝鮮",
+    "forced " * 80,
+]
+
+
+def test_filters_give_the_same_ids_in_both_engines(sqlite_index, opensearch_index, corpus) -> None:  # type: ignore[no-untyped-def]
+    for query in _filter_queries(corpus):
+        expected = _all_ids(sqlite_index, query)
+        assert expected, f"query matches nothing, so it proves nothing: {query}"
+        # No text: both engines order by id, so the pages agree in order too.
+        assert _all_ids(opensearch_index, query) == expected, query
+
+
+def test_text_queries_match_the_same_claims(sqlite_index, opensearch_index) -> None:  # type: ignore[no-untyped-def]
+    for text in TEXT_QUERIES:
+        query = SearchQuery(text=text)
+        assert set(_all_ids(opensearch_index, query)) == set(_all_ids(sqlite_index, query)), text
+
+
+def test_facet_counts_agree(sqlite_index, opensearch_index, corpus) -> None:  # type: ignore[no-untyped-def]
+    for query in [SearchQuery(), *_filter_queries(corpus)[:6], SearchQuery(text="said")]:
+        left = sqlite_index.search(replace(query, limit=1)).facets
+        right = opensearch_index.search(replace(query, limit=1)).facets
+        assert left == right, query
+
+
+def test_totals_agree(sqlite_index, opensearch_index, corpus) -> None:  # type: ignore[no-untyped-def]
+    for query in [SearchQuery(), *_filter_queries(corpus)]:
+        assert sqlite_index.search(query).total == opensearch_index.search(query).total, query
+
+
+def test_paging_returns_every_hit_exactly_once(engine: SearchIndex) -> None:
+    for query in (SearchQuery(), SearchQuery(text="said"), SearchQuery(cue_class="say")):
+        ids = _all_ids(engine, query)
+        assert len(ids) == len(set(ids)) == engine.search(query).total
+
+
+def test_highlights_mark_the_query_terms(engine: SearchIndex) -> None:
+    result = engine.search(SearchQuery(text="forced labour", limit=5))
+    assert result.hits
+    for hit in result.hits:
+        marked = " ".join(f for fragments in hit.highlights.values() for f in fragments).lower()
+        assert "<mark>forced</mark>" in marked and "<mark>labour</mark>" in marked
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_query_syntax_in_user_text_is_never_executed(engine: SearchIndex, text: str) -> None:
+    everything = engine.search(SearchQuery()).total
+    result = engine.search(SearchQuery(text=text))
+    assert result.total < everything
+
+
+def test_deleting_an_article_removes_its_claims(engine: SearchIndex, corpus) -> None:  # type: ignore[no-untyped-def]
+    article, claims = corpus[-1]
+    before = engine.count_claims()
+    assert engine.delete_article(article.id) == len(claims)
+    try:
+        assert engine.search(SearchQuery(article_id=article.id)).total == 0
+        assert engine.get_article(article.id) is None
+        assert engine.count_claims() == before - len(claims)
+    finally:
+        assert engine.index_article(article, claims).ok
