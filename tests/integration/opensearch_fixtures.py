@@ -18,9 +18,10 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from claimsearch.index.opensearch import OpenSearchIndex, connect
 from opensearchpy import OpenSearch
 from opensearchpy.exceptions import TransportError
+
+from claimsearch.index.opensearch import OpenSearchIndex, connect
 
 DEFAULT_URL = "http://127.0.0.1:9200"
 

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from claimsearch.local.apigw import response_parts, rest_event
 from claimsearch.local.handlers import Handler, LocalContext, load_handler
-
 from tests.conftest import EVENTS, reset_process_caches
 
 

@@ -17,12 +17,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+
 from claimsearch.documents.parse import parse_text
 from claimsearch.extract.pipeline import extract_claims
 from claimsearch.index.port import SearchIndex, SearchQuery
 from claimsearch.index.sqlite import SqliteIndex
 from claimsearch.model import Article, Claim
-
 from tests.conftest import EXAMPLE_ARTICLE, REPO
 
 POLNEAR = Path(os.environ.get("CLAIMSEARCH_POLNEAR_DIR", REPO.parent / "shared" / "data" / "polnear"))

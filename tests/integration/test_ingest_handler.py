@@ -10,9 +10,9 @@ from urllib.parse import unquote_plus
 
 import boto3
 import pytest
-from claimsearch.local.handlers import LocalContext, load_handler
 from moto import mock_aws
 
+from claimsearch.local.handlers import LocalContext, load_handler
 from tests.conftest import EXAMPLE_ARTICLE, reset_process_caches
 
 BUCKET = "claimsearch-inbox-test"

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
+from opensearchpy import OpenSearch
+
 from claimsearch.errors import IndexUnavailable
 from claimsearch.index.opensearch import OpenSearchIndex, RebuildFailed, connect
 from claimsearch.index.port import FacetValue, SearchQuery
@@ -25,8 +27,6 @@ from claimsearch.model import (
     article_id_for,
     claim_id_for,
 )
-from opensearchpy import OpenSearch
-
 from tests.integration import opensearch_fixtures
 
 pytestmark = pytest.mark.opensearch

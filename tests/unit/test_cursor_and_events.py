@@ -2,6 +2,7 @@ import json
 from dataclasses import replace
 
 import pytest
+
 from claimsearch.api.cursor import decode_cursor, encode_cursor
 from claimsearch.errors import InvalidQuery
 from claimsearch.index.port import SearchQuery, SortKey

@@ -1,6 +1,7 @@
 import json
 
 import pytest
+
 from claimsearch.documents import parse_document
 from claimsearch.errors import (
     DocumentError,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from claimsearch.model import Article, Claim
 
 # (resolved claimant, cue text, content begins with)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from claimsearch.archive import Archive
 from claimsearch.errors import EmptyDocument
 from claimsearch.extract.pipeline import extract_claims

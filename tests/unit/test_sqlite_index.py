@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from claimsearch.index.port import SearchQuery
 from claimsearch.index.sqlite import SqliteIndex, fts_match_expression
 from claimsearch.model import Article, Claim, Claimant, Content, Cue, EntityMention, claim_id_for
