@@ -9,7 +9,10 @@ OPENSEARCH_URL ?= http://127.0.0.1:9200
 export POWERTOOLS_TRACE_DISABLED ?= true
 export POWERTOOLS_METRICS_NAMESPACE ?= claimsearch-local
 
-.PHONY: install run run-opensearch test lint format opensearch-start opensearch-stop reindex clean
+INFRA_TOOLS := $(VENV)/checkov/bin/checkov
+
+.PHONY: install run run-opensearch test lint format opensearch-start opensearch-stop reindex clean \
+	package deploy invoke-ingest invoke-search bench-cold-start
 
 install: $(STAMP)
 
@@ -48,10 +51,33 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# checkov lives in a venv of its own: it pins pydantic, urllib3 and packaging below ours.
+$(INFRA_TOOLS):
+	$(PYTHON) -m venv $(VENV)/checkov
+	$(VENV)/checkov/bin/python -m pip install --quiet checkov==3.2.459
+
 ## test: lint, then every test against SQLite and a real OpenSearch node (started if none answers)
-test: lint
-	CLAIMSEARCH_REQUIRE_OPENSEARCH=1 CLAIMSEARCH_TEST_OPENSEARCH_URL=$(OPENSEARCH_URL) \
+test: lint $(INFRA_TOOLS)
+	CLAIMSEARCH_REQUIRE_OPENSEARCH=1 CLAIMSEARCH_REQUIRE_INFRA_TOOLS=1 \
+	CLAIMSEARCH_TEST_OPENSEARCH_URL=$(OPENSEARCH_URL) \
 		infra/opensearch/with-node.sh $(BIN)/python -m pytest -q
+
+## package: the layer and each function's artifact for python3.12 Lambda, with sizes
+package: install
+	$(BIN)/python infra/package.py --check-imports
+
+## deploy: to your own AWS account (needs the SAM CLI and credentials; see infra/README.md)
+deploy: package
+	sam deploy --guided --template-file template.yaml --capabilities CAPABILITY_IAM
+
+invoke-ingest: install
+	$(BIN)/python infra/invoke.py ingest
+
+invoke-search: install
+	$(BIN)/python infra/invoke.py search
+
+bench-cold-start: package
+	$(BIN)/python bench/bench_cold_start.py
 
 clean:
 	rm -rf $(VENV) .data inbox build .pytest_cache .mypy_cache .ruff_cache
