@@ -108,9 +108,11 @@ def _filter_queries(corpus: list[tuple[Article, list[Claim]]]) -> list[SearchQue
     queries += [SearchQuery(publisher=v) for v in top(a.publisher for a, _ in corpus if a.publisher)]
     queries += [SearchQuery(cue_class=v) for v in ("say", "believe", "call_for")]
     queries += [SearchQuery(quote_type=v) for v in ("direct", "indirect", "mixed")]
+    dates = sorted(a.published_at for a, _ in corpus if a.published_at)
+    if dates:  # the example article alone has no date
+        middle = dates[len(dates) // 2]
+        queries += [SearchQuery(published_from=middle, published_to=dates[-1]), SearchQuery(published_to=middle)]
     queries += [
-        SearchQuery(published_from="2016-09-20", published_to="2016-09-30"),
-        SearchQuery(published_to="2016-09-12"),
         SearchQuery(article_id=corpus[0][0].id),
         SearchQuery(cue_class="say", quote_type="direct", publisher=top(a.publisher for a, _ in corpus)[0]),
     ]
