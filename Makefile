@@ -5,6 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 EXAMPLE := events/north-korea-forced-labour.txt
 OPENSEARCH_URL ?= http://127.0.0.1:9200
+POLNEAR ?= ../shared/data/polnear
 
 export POWERTOOLS_TRACE_DISABLED ?= true
 export POWERTOOLS_METRICS_NAMESPACE ?= claimsearch-local
@@ -12,7 +13,7 @@ export POWERTOOLS_METRICS_NAMESPACE ?= claimsearch-local
 INFRA_TOOLS := $(VENV)/checkov/bin/checkov
 
 .PHONY: install run run-opensearch test lint format opensearch-start opensearch-stop reindex clean \
-	package deploy invoke-ingest invoke-search bench-cold-start
+	package deploy invoke-ingest invoke-search bench-cold-start train eval
 
 install: $(STAMP)
 
@@ -81,3 +82,14 @@ bench-cold-start: package
 
 clean:
 	rm -rf $(VENV) .data inbox build .pytest_cache .mypy_cache .ruff_cache
+
+## train: reproduce the shipped attribution model from PolNeAR train (CPU, about an hour;
+## torch lives in its own venv: it is never a runtime dependency)
+train:
+	test -x .venv-train/bin/python || $(PYTHON) -m venv .venv-train
+	.venv-train/bin/python -m pip install --quiet -r training/requirements.txt
+	.venv-train/bin/python training/train_attribution.py --corpus $(POLNEAR)/train --holdout-fraction 0.1
+
+## eval: score the whole extraction pipeline on PolNeAR dev (precision, recall, F1)
+eval: install
+	$(BIN)/claimsearch eval $(POLNEAR)/dev

@@ -117,6 +117,27 @@ def pip_install(requirements: Path, target: Path, *, hashed: bool) -> None:
     subprocess.run(command, check=True)
 
 
+# Files the functions never load, each with the reason (ingest must stay under 250 MB):
+NEVER_LOADED = (
+    # The C API library: the Python binding links the runtime statically (its ELF NEEDED
+    # entries name only libc, libstdc++ and friends), so this 34 MB copy is never opened.
+    "onnxruntime/capi/libonnxruntime.so*",
+    # Model conversion and quantisation tooling, used only when the model is built.
+    "onnxruntime/transformers",
+    "onnxruntime/tools",
+    "onnxruntime/quantization",
+    "onnxruntime/datasets",
+    # Hugging Face Hub download clients that tokenizers depends on; the finder reads its
+    # tokenizer from the artifact with Tokenizer.from_file, which never imports them.
+    "hf_xet",
+    "hf_xet-*.dist-info",
+    "huggingface_hub",
+    "huggingface_hub-*.dist-info",
+)
+# babel (via trafilatura's URL filters) ships locale data for ~900 locales; it is read
+# only for the locale asked for, and claimsearch asks for English only (kept: root, en*).
+
+
 def prune(root: Path) -> None:
     """Drop what the runtime never reads or has already: caches, test suites, the AWS SDK
     (RUNTIME_PROVIDED) and the debug sections of extension modules.
@@ -134,6 +155,17 @@ def prune(root: Path) -> None:
     # Packages' own test suites (numpy, spaCy, srsly, thinc...): never imported at run time.
     for tests in sorted((p for p in root.rglob("tests") if p.is_dir()), reverse=True):
         shutil.rmtree(tests, ignore_errors=True)
+    for pattern in NEVER_LOADED:
+        for path in sorted(root.glob(pattern), reverse=True):
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+    locale_data = root / "babel" / "locale-data"
+    if locale_data.is_dir():
+        for data in locale_data.iterdir():
+            if not (data.name == "root.dat" or data.name.startswith("en")):
+                data.unlink()
     for name in RUNTIME_PROVIDED:
         shutil.rmtree(root / name, ignore_errors=True)
         for metadata in root.glob(f"{name}-*.dist-info"):
@@ -175,7 +207,7 @@ def zip_tree(root: Path, archive: Path) -> int:
 
 
 COMPILE_IMPORTED = """
-import json, py_compile, sys
+import json, os, py_compile, sys
 sys.path[:0] = {paths!r}
 import app
 {warm_up}
@@ -184,10 +216,20 @@ files = sorted({{
     getattr(module, "__file__", None) or "" for module in list(sys.modules.values())
 }})
 mode = py_compile.PycInvalidationMode.UNCHECKED_HASH
-compiled = [py_compile.compile(f, doraise=True, invalidation_mode=mode) for f in files
-            if f.startswith(root) and f.endswith(".py")]
+compiled = [f for f in files if f.startswith(root) and f.endswith(".py")]
+for f in compiled:
+    if {sourceless!r} and not f.endswith("/app.py"):
+        # Sourceless: the .pyc beside the module replaces its source (imports accept it).
+        py_compile.compile(f, cfile=f + "c", doraise=True, invalidation_mode=mode)
+        os.remove(f)
+    else:
+        py_compile.compile(f, doraise=True, invalidation_mode=mode)
 print(len(compiled))
 """
+# Functions shipped sourceless: ingest carries spaCy, onnxruntime and trafilatura and
+# would not fit 250 MB with both sources and bytecode of the modules it imports. Only
+# tracebacks inside third-party code lose their source lines.
+SOURCELESS = {"ingest"}
 # What a first invocation imports beyond `import app` (lazy imports): the OpenSearch client
 # (wiring.make_index), and for ingest the spaCy pipeline and trafilatura (HTML), for search
 # the OpenAPI machinery of the resolver.
@@ -197,7 +239,9 @@ _INDEX = (
 )
 WARM_UP = {
     "ingest": _INDEX
-    + "import trafilatura\nfrom claimsearch.extract.nlp import load_nlp\nload_nlp()('The minister said so.')",
+    + "import trafilatura\nfrom claimsearch.extract.nlp import parse\n"
+    + "from claimsearch.extract.pipeline import default_finder\n"
+    + "default_finder().find(parse('The minister said so.'))",
     "search": _INDEX + "from claimsearch.api.app import openapi_json\nopenapi_json()",
     "reindex": _INDEX,
 }
@@ -229,7 +273,10 @@ def compile_imported(python: str | None, name: str, target: Path) -> None:
         return
     build_runtime_sdk()
     code = COMPILE_IMPORTED.format(
-        paths=runtime_sys_path(target), warm_up=WARM_UP.get(name, ""), root=str(target) + os.sep
+        paths=runtime_sys_path(target),
+        warm_up=WARM_UP.get(name, ""),
+        root=str(target) + os.sep,
+        sourceless=name in SOURCELESS,
     )
     result = subprocess.run(
         [python, "-S", "-B", "-c", code],

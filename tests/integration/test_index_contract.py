@@ -111,7 +111,10 @@ def _filter_queries(corpus: list[tuple[Article, list[Claim]]]) -> list[SearchQue
     dates = sorted(a.published_at for a, _ in corpus if a.published_at)
     if dates:  # the example article alone has no date
         middle = dates[len(dates) // 2]
-        queries += [SearchQuery(published_from=middle, published_to=dates[-1]), SearchQuery(published_to=middle)]
+        queries += [
+            SearchQuery(published_from=middle, published_to=dates[-1]),
+            SearchQuery(published_to=middle),
+        ]
     queries += [
         SearchQuery(article_id=corpus[0][0].id),
         SearchQuery(cue_class="say", quote_type="direct", publisher=top(a.publisher for a, _ in corpus)[0]),

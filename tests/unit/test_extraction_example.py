@@ -27,11 +27,21 @@ def _norm(text: str) -> str:
     return text.replace("’", "'").casefold()
 
 
+# The trained finder follows PolNeAR, whose cues keep their auxiliaries ("has said",
+# "have found"): a cue matches the table's verb with or without them, nothing else.
+AUXILIARIES = {"has", "have", "had", "also", "is", "are", "was", "were", "will", "would"}
+
+
+def _cue_matches(found: str, expected: str) -> bool:
+    words, wanted = _norm(found).split(), _norm(expected).split()
+    return words[-len(wanted) :] == wanted and set(words[: -len(wanted)]) <= AUXILIARIES
+
+
 def _find(claims: list[Claim], claimant: str, cue: str, content: str) -> Claim:
     for claim in claims:
         if (
             _norm(claim.claimant.name) == _norm(claimant)
-            and _norm(claim.cue.text) == _norm(cue)
+            and _cue_matches(claim.cue.text, cue)
             and _norm(claim.content.text).startswith(_norm(content))
         ):
             return claim

@@ -90,33 +90,56 @@ class ClaimantResolver:
         self.entities = entities
         self.known: list[KnownClaimant] = []
 
-    def resolve(self, source: list[Span]) -> Claimant:
+    def resolve(self, source: list[Span], cue: Span | None = None) -> Claimant:
+        """The claimant of a source span; `cue` lets a partial mention use its whole subject."""
         if not source:
             return Claimant(mention=None, span=None, name="unattributed", type="unattributed")
         span = (source[0][0], source[-1][1])
         mention = self.doc.text[span[0] : span[1]]
         tokens = tokens_in(self.doc, span)
-        head = _head_of(tokens)
+        subject = self._subject_around(span, cue)
+        head = subject or _head_of(tokens)
+        scope = (subject.left_edge.idx, _end(subject.right_edge)) if subject is not None else span
         if head is None:
             return Claimant(mention, span, mention, "group")
-        claimant = self._resolve(mention, span, head)
+        claimant = self._resolve(mention, span, head, scope)
         self.known.append(KnownClaimant(claimant, span[0]))
         return claimant
 
-    def _resolve(self, mention: str, span: Span, head: Token) -> Claimant:
+    def _resolve(self, mention: str, span: Span, head: Token, scope: Span) -> Claimant:
+        """`span` is the mention's; `scope` (the mention or its whole subject) names it."""
         lower = head.lower_
-        if head.pos_ == "PRON" or lower in PERSON_PRONOUNS | GROUP_PRONOUNS | THING_PRONOUNS:
+        if lower in PERSON_PRONOUNS | GROUP_PRONOUNS | THING_PRONOUNS | SELF_PRONOUNS:
             return self._pronoun(mention, span, lower)
-        person = self._entity_at(span, head, "person")
+        if head.pos_ == "PRON":  # "what", "who", "some": nothing to resolve it to
+            return Claimant(mention, span, mention, "group")
+        person = self._entity_at(scope, head, "person")
         if person is not None:
             role, organization = self._role_and_organization(head)
             return Claimant(mention, span, person.canonical, "person", person.span, role, organization)
         if lower in DOCUMENT_NOUNS:
             return self._document(mention, span, head)
-        organisation = self._entity_at(span, head, "organisation")
+        organisation = self._entity_at(scope, head, "organisation")
         if organisation is not None:
             return Claimant(mention, span, organisation.canonical, "organisation", organisation.span)
-        return self._description(mention, span, head)
+        return self._description(mention, span, head, scope)
+
+    def _subject_around(self, span: Span, cue: Span | None) -> Token | None:
+        """The head of the cue's subject when the mention is only part of it.
+
+        "the head of NK Watch" inside "Ahn Myeong-chul, the head of NK Watch, ...
+        believes": the name to file the claim under is the subject's, Ahn Myeong-chul.
+        """
+        if cue is None:
+            return None
+        verbs = [t for t in tokens_in(self.doc, cue) if t.pos_ in ("VERB", "AUX")]
+        for verb in verbs[-1:]:
+            for child in verb.children:
+                if child.dep_ in ("nsubj", "nsubjpass"):
+                    subject = (child.left_edge.idx, _end(child.right_edge))
+                    if inside(span, subject) and subject != span:
+                        return child
+        return None
 
     # -- kinds of mention ------------------------------------------------------------
 
@@ -155,7 +178,7 @@ class ClaimantResolver:
         name = self.doc.text[core[0] : core[1]]
         return Claimant(mention, span, name, "document", core, None, self._first_entity(core, "organisation"))
 
-    def _description(self, mention: str, span: Span, head: Token) -> Claimant:
+    def _description(self, mention: str, span: Span, head: Token, scope: Span) -> Claimant:
         definite = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children)
         bare = all(c.dep_ in ("det", "amod") for c in head.children)
         if definite and bare:
@@ -164,11 +187,12 @@ class ClaimantResolver:
                 c = known.claimant
                 if c.role and head.lemma_.lower() in c.role.lower().split():
                     return Claimant(mention, span, c.name, c.type, c.name_span, c.role, c.organization)
-        core = _core_span(head, keep_preps=True, within=span)
+        core = _core_span(head, keep_preps=True, within=scope)
         name = self.doc.text[core[0] : core[1]]
         plural = head.tag_ in ("NNS", "NNPS")
-        kind = "group" if plural else "person"
-        role = None if plural else head.text
+        person = not plural and _names_a_person(head)
+        kind = "person" if person else "group"
+        role = head.text if person else None
         organization = self._organization_near(head)
         return Claimant(mention, span, name, kind, core, role, organization)
 
@@ -231,6 +255,24 @@ class ClaimantResolver:
             if entity.type == kind and inside(entity.span, span):
                 return entity.canonical
         return None
+
+
+ROLE_NOUNS = frozenset(
+    "head chief minister official spokesman spokeswoman spokesperson president director "
+    "leader secretary senator governor mayor judge lawyer attorney rapporteur envoy "
+    "ambassador analyst expert source aide adviser advisor candidate nominee chairman "
+    "chairwoman chair founder executive economist scientist researcher professor activist "
+    "member officer commander general king queen prince pope author editor reporter "
+    "correspondent witness prosecutor investigator representative congressman congresswoman "
+    "lawmaker diplomat manager owner campaigner".split()
+)
+_PERSON_SUFFIXES = ("er", "or", "ist", "ian", "ant", "ent", "man", "woman")
+
+
+def _names_a_person(noun: Token) -> bool:
+    """A singular description that names a person: 'the rapporteur', 'a spokesman'."""
+    lemma = noun.lemma_.lower()
+    return lemma in ROLE_NOUNS or (len(lemma) > 4 and lemma.endswith(_PERSON_SUFFIXES))
 
 
 def _end(token: Token) -> int:

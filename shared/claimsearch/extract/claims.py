@@ -8,9 +8,9 @@ from claimsearch.extract.claimant import ClaimantResolver
 from claimsearch.extract.cues import cue_class_for
 from claimsearch.extract.entities import entity_mentions
 from claimsearch.extract.medium import find_medium
-from claimsearch.extract.quantities import dates_in, quantities_in
+from claimsearch.extract.quantities import date_candidates, dates_in, quantities_in, quantity_candidates
 from claimsearch.extract.spans import AttributionSpans
-from claimsearch.extract.text_spans import overlaps, quote_type, tokens_in
+from claimsearch.extract.text_spans import overlaps, quote_type, tokens_in, trim
 from claimsearch.model import Article, Claim, Content, Cue, Span, claim_id_for
 
 CLAIM_BUILDER_VERSION = "claims-1"
@@ -23,6 +23,8 @@ def build_claims(
     text = article.text
     entities = entity_mentions(doc, article.furniture)
     resolver = ClaimantResolver(doc, entities)
+    quantities = quantity_candidates(doc)
+    dates = date_candidates(doc)
     version = f"{finder_name}+{CLAIM_BUILDER_VERSION}"
     claims: list[Claim] = []
     seen: set[str] = set()
@@ -33,13 +35,17 @@ def build_claims(
             continue
         if any(overlaps(s, f) for s in spans for f in article.furniture):
             continue
-        cue_span = (attribution.cue[0][0], attribution.cue[-1][1])
-        content_spans = _without_complementizer(text, sorted(attribution.content))
+        # Spans as users read them: no surrounding spaces, punctuation or quote marks
+        # (the quote type says whether the content was quoted).
+        cue_span = trim(text, (attribution.cue[0][0], attribution.cue[-1][1]))
+        content_spans = _without_complementizer(text, _trimmed(text, attribution.content))
+        if not content_spans or cue_span[0] >= cue_span[1]:
+            continue
         claim_id = claim_id_for(article.id, cue_span, content_spans)
         if claim_id in seen:
             continue
         seen.add(claim_id)
-        claimant = resolver.resolve(sorted(attribution.source))
+        claimant = resolver.resolve(_trimmed(text, attribution.source), cue_span)
         sentence_span = _sentence_span(doc, spans)
         scope = content_spans + ([claimant.span] if claimant.span else [])
         claims.append(
@@ -57,8 +63,8 @@ def build_claims(
                 sentence=text[sentence_span[0] : sentence_span[1]].strip(),
                 sentence_span=sentence_span,
                 entities=[e for e in entities if any(overlaps(e.span, s) for s in scope)],
-                quantities=quantities_in(doc, content_spans),
-                dates=dates_in(doc, [sentence_span]),
+                quantities=quantities_in(quantities, content_spans),
+                dates=dates_in(dates, [sentence_span]),
                 extractor_version=version,
                 publisher=article.publisher,
                 published_at=article.published_at,
@@ -106,3 +112,8 @@ def _without_complementizer(text: str, spans: list[Span]) -> list[Span]:
                 skip += 1
             return [(start + skip, end), *spans[1:]]
     return spans
+
+
+def _trimmed(text: str, spans: list[Span]) -> list[Span]:
+    trimmed = (trim(text, s) for s in sorted(spans))
+    return [s for s in trimmed if s[0] < s[1]]

@@ -78,43 +78,47 @@ def number_value(text: str) -> float | None:
     return value
 
 
-def quantities_in(doc: Doc, spans: list[Span]) -> list[Quantity]:
-    """Quantities inside any of `spans`: named numbers and vague amounts."""
+def quantity_candidates(doc: Doc) -> list[Quantity]:
+    """Every quantity in the document: named numbers and vague amounts, once per doc."""
     found: dict[Span, Quantity] = {}
     for ent in doc.ents:
         if ent.label_ in _QUANTITY_LABELS:
-            _add(found, doc.text, (ent.start_char, ent.end_char), spans, ent.label_)
+            _add(found, doc.text, (ent.start_char, ent.end_char), ent.label_)
     for _, start, end in _matcher(doc)(doc):
         span = doc[start:end]
-        _add(found, doc.text, (span.start_char, span.end_char), spans, None)
+        _add(found, doc.text, (span.start_char, span.end_char), None)
     # A vague amount and a named number over the same words are one quantity.
-    kept = [
-        q for q in found.values() if not any(o is not q and inside(q.span, o.span) for o in found.values())
-    ]
+    values = list(found.values())
+    kept = [q for q in values if not any(o is not q and inside(q.span, o.span) for o in values)]
     return sorted(kept, key=lambda q: q.span)
 
 
-def _add(found: dict[Span, Quantity], text: str, span: Span, within: list[Span], label: str | None) -> None:
+def quantities_in(candidates: list[Quantity], spans: list[Span]) -> list[Quantity]:
+    """The candidates lying inside any of `spans`."""
+    return [q for q in candidates if any(inside(q.span, w) for w in spans)]
+
+
+def _add(found: dict[Span, Quantity], text: str, span: Span, label: str | None) -> None:
     raw = text[span[0] : span[1]]
     noise = _LEADING_NOISE.match(raw)
-    start = span[0] + (noise.end() if noise else 0)
-    span = (start, span[1])
-    if not any(inside(span, w) for w in within) or span[0] >= span[1]:
+    span = (span[0] + (noise.end() if noise else 0), span[1])
+    if span[0] >= span[1]:
         return
     words = text[span[0] : span[1]]
     unit = {"MONEY": "money", "PERCENT": "percent"}.get(label or "")
     found[span] = Quantity(words, span, number_value(words), unit)
 
 
-def dates_in(doc: Doc, spans: list[Span]) -> list[DateMention]:
-    """DATE entities inside any of `spans`, with a plain value where there is one."""
+def date_candidates(doc: Doc) -> list[DateMention]:
+    """DATE entities of the document, with a plain value where there is one."""
     out = []
     for ent in doc.ents:
         if ent.label_ != "DATE":
             continue
-        span = (ent.start_char, ent.end_char)
-        if not any(inside(span, w) for w in spans):
-            continue
         year = re.fullmatch(r"(?:in\s+)?(\d{4}s?)", ent.text.strip().removeprefix("the ").strip())
-        out.append(DateMention(ent.text, span, year.group(1) if year else None))
+        out.append(DateMention(ent.text, (ent.start_char, ent.end_char), year.group(1) if year else None))
     return out
+
+
+def dates_in(candidates: list[DateMention], spans: list[Span]) -> list[DateMention]:
+    return [d for d in candidates if any(inside(d.span, w) for w in spans)]

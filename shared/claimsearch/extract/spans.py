@@ -28,6 +28,8 @@ class AttributionSpans:
 class AttributionFinder(Protocol):
     """Finds attributions in a parsed article (`doc.text` is `Article.text`)."""
 
-    name: str
+    @property
+    def name(self) -> str:
+        """Recorded in each claim's extractor_version."""
 
     def find(self, doc: Doc) -> list[AttributionSpans]: ...

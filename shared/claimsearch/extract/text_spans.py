@@ -52,8 +52,12 @@ def subtree_span(token: Token, *, stop_before: int | None = None) -> Span:
 
 
 def tokens_in(doc: Doc, span: Span) -> list[Token]:
+    """Non-space tokens lying wholly inside `span` (a lookup, not a scan of the doc)."""
     start, end = span
-    return [t for t in doc if t.idx >= start and t.idx + len(t.text) <= end and not t.is_space]
+    covering = doc.char_span(start, end, alignment_mode="expand")
+    if covering is None:
+        return []
+    return [t for t in covering if t.idx >= start and t.idx + len(t.text) <= end and not t.is_space]
 
 
 def overlaps(a: Span, b: Span) -> bool:

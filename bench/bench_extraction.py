@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""Extraction speed on ONE core: words per second over a PolNeAR-layout split.
+
+    python bench/bench_extraction.py --corpus ../shared/data/polnear/dev [--runs 3] [--pipeline]
+
+Pins the process to one CPU (taskset / sched_setaffinity where available) and every
+thread pool to one thread *before* numpy / onnxruntime load, warms up, then reports the
+median over --runs full passes, the model load time and the peak resident memory.
+Default: the learned finder alone on raw text (what issue 4 measures); --pipeline: the
+whole `extract_claims` (spaCy parse + finder + claim building) when that module exists.
+Prints figures; asserts nothing (timings belong here, not in tests).
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "CLAIMSEARCH_MODEL_THREADS"):
+    os.environ[_var] = "1"
+
+import argparse  # noqa: E402
+import resource  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "shared"))
+
+CITRON_WORDS_PER_SECOND = 3360  # BBC Citron on PolNeAR test, as published
+TARGET_WORDS_PER_SECOND = 1000  # issue 4, one core, whole extraction
+
+
+def pin_to_one_core() -> str:
+    if hasattr(os, "sched_setaffinity"):
+        allowed = sorted(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, {allowed[0]})
+        return f"pinned to CPU {allowed[0]} (of {len(allowed)})"
+    return "not pinned (no sched_setaffinity); threads limited to 1"
+
+
+def build_extract(pipeline: bool) -> tuple[Callable[[str], int], float, str]:
+    """A function text -> number of attributions found, its load time, and its name."""
+    started = time.perf_counter()
+    if pipeline:
+        from claimsearch.documents import parse_document
+        from claimsearch.extract.learned import LearnedAttributionFinder
+        from claimsearch.extract.nlp import load_nlp
+        from claimsearch.extract.pipeline import extract_claims
+
+        finder = LearnedAttributionFinder.from_artifacts()
+        finder.load()
+        load_nlp()
+
+        def run_pipeline(text: str) -> int:
+            article = parse_document(text.encode("utf-8"), "bench.txt")
+            return len(extract_claims(article, finder))
+
+        return run_pipeline, time.perf_counter() - started, "pipeline (parse + learned finder + claims)"
+    from claimsearch.extract.learned import LearnedAttributionFinder
+
+    finder = LearnedAttributionFinder.from_artifacts()
+    finder.load()
+    return (lambda text: len(finder.find_in_text(text))), time.perf_counter() - started, "learned finder"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "data" / "polnear" / "dev")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--pipeline", action="store_true", help="time the whole extract_claims")
+    args = parser.parse_args()
+    pinned = pin_to_one_core()
+    text_dir = args.corpus / "text" if (args.corpus / "text").is_dir() else args.corpus
+    texts = [p.read_text(encoding="utf-8") for p in sorted(text_dir.glob("*.txt"))]
+    if not texts:
+        raise SystemExit(f"no .txt files in {text_dir}")
+    words = sum(len(t.split()) for t in texts)
+    extract, load_seconds, what = build_extract(args.pipeline)
+    for text in texts[:5]:  # warm-up: first-call allocations, lazy imports
+        extract(text)
+    timings = []
+    found = 0
+    for _ in range(args.runs):
+        started = time.perf_counter()
+        found = sum(extract(t) for t in texts)
+        timings.append(time.perf_counter() - started)
+    median = statistics.median(timings)
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rows = [
+        ("measured", what),
+        ("corpus", f"{args.corpus} ({len(texts)} texts, {words:,} words)"),
+        ("cpu", pinned),
+        ("model load", f"{load_seconds:.2f} s"),
+        ("runs", ", ".join(f"{t:.1f} s" for t in timings)),
+        ("median words/s", f"{words / median:,.0f}"),
+        ("attributions found", f"{found:,}"),
+        ("peak RSS", f"{peak_mib:,.0f} MiB"),
+        ("target (issue 4)", f">= {TARGET_WORDS_PER_SECOND:,} words/s on one core"),
+        ("Citron (PolNeAR test)", f"~{CITRON_WORDS_PER_SECOND:,} words/s"),
+    ]
+    width = max(len(k) for k, _ in rows)
+    for key, value in rows:
+        print(f"{key:<{width}}  {value}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+"""`claimsearch eval DIR`: score the whole extraction pipeline on an annotated corpus.
+
+Each claim the pipeline builds becomes one predicted attribution: its cue span, its
+claimant's mention span (the source) and its content spans, exactly as
+`claimsearch extract` prints them. So the score is the score of what users get.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from claimsearch.documents.parse import parse_text
+from claimsearch.evaluation.runner import evaluate, format_report, scores_as_dict, write_predictions
+from claimsearch.extract.pipeline import extract_claims
+from claimsearch.extract.spans import AttributionSpans
+from claimsearch.model import Claim
+
+
+def claim_as_attribution(claim: Claim) -> AttributionSpans:
+    source = [claim.claimant.span] if claim.claimant.span else []
+    return AttributionSpans(cue=[claim.cue.span], content=list(claim.content.spans), source=source)
+
+
+def predict_with_pipeline(stem: str, text: str) -> list[AttributionSpans]:
+    article = parse_text(text, f"{stem}.txt")
+    return [claim_as_attribution(c) for c in extract_claims(article)]
+
+
+def run_eval(corpus: Path, predictions_out: Path | None = None, as_json: bool = False) -> int:
+    """Print precision, recall and F1 of every metric; 2 when the corpus cannot be read."""
+    if not corpus.is_dir():
+        print(
+            f"claimsearch: {corpus}: not a folder (expected PolNeAR layout: text/ and attributions/)",
+            file=sys.stderr,
+        )
+        return 2
+    report = evaluate(corpus, predict_with_pipeline)
+    if predictions_out is not None:
+        write_predictions(report.predictions, predictions_out)
+    if as_json:
+        print(
+            json.dumps({"scores": scores_as_dict(report.scores), "words_per_second": report.words_per_second})
+        )
+    else:
+        print(format_report(report))
+    return 0

