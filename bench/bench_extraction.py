@@ -41,29 +41,46 @@ def pin_to_one_core() -> str:
     return "not pinned (no sched_setaffinity); threads limited to 1"
 
 
-def build_extract(pipeline: bool) -> tuple[Callable[[str], int], float, str]:
-    """A function text -> number of attributions found, its load time, and its name."""
-    started = time.perf_counter()
-    if pipeline:
-        from claimsearch.documents import parse_document
-        from claimsearch.extract.learned import LearnedAttributionFinder
-        from claimsearch.extract.nlp import load_nlp
-        from claimsearch.extract.pipeline import extract_claims
+def build_extract(mode: str) -> tuple[Callable[[str], int], float, str]:
+    """A function text -> number of attributions found, its load time, and its name.
 
-        finder = LearnedAttributionFinder.from_artifacts()
-        finder.load()
+    mode: "finder" (the learned finder alone), "pipeline" (extract_claims with the
+    default finder: parse + learned finder + repairs + claims) or "rules" (extract_claims
+    with the rule-based finder: the baseline the pipeline is compared with in the same run).
+    """
+    started = time.perf_counter()
+    if mode in ("pipeline", "rules"):
+        from claimsearch.documents import parse_document
+        from claimsearch.extract.nlp import load_nlp, parse
+        from claimsearch.extract.pipeline import extract_claims, finder_named
+
+        finder = finder_named("repaired" if mode == "pipeline" else "rules")
         load_nlp()
+        finder.find(parse("The minister said taxes would rise."))  # loads the model
 
         def run_pipeline(text: str) -> int:
             article = parse_document(text.encode("utf-8"), "bench.txt")
             return len(extract_claims(article, finder))
 
-        return run_pipeline, time.perf_counter() - started, "pipeline (parse + learned finder + claims)"
+        return run_pipeline, time.perf_counter() - started, f"pipeline, finder {finder.name}"
     from claimsearch.extract.learned import LearnedAttributionFinder
 
-    finder = LearnedAttributionFinder.from_artifacts()
-    finder.load()
-    return (lambda text: len(finder.find_in_text(text))), time.perf_counter() - started, "learned finder"
+    learned = LearnedAttributionFinder.from_artifacts()
+    learned.load()
+    return (lambda text: len(learned.find_in_text(text))), time.perf_counter() - started, "learned finder"
+
+
+def measure(mode: str, texts: list[str], runs: int) -> tuple[str, float, list[float], int]:
+    extract, load_seconds, what = build_extract(mode)
+    for text in texts[:5]:  # warm-up: first-call allocations, lazy imports
+        extract(text)
+    timings = []
+    found = 0
+    for _ in range(runs):
+        started = time.perf_counter()
+        found = sum(extract(t) for t in texts)
+        timings.append(time.perf_counter() - started)
+    return what, load_seconds, timings, found
 
 
 def main() -> None:
@@ -78,15 +95,7 @@ def main() -> None:
     if not texts:
         raise SystemExit(f"no .txt files in {text_dir}")
     words = sum(len(t.split()) for t in texts)
-    extract, load_seconds, what = build_extract(args.pipeline)
-    for text in texts[:5]:  # warm-up: first-call allocations, lazy imports
-        extract(text)
-    timings = []
-    found = 0
-    for _ in range(args.runs):
-        started = time.perf_counter()
-        found = sum(extract(t) for t in texts)
-        timings.append(time.perf_counter() - started)
+    what, load_seconds, timings, found = measure("pipeline" if args.pipeline else "finder", texts, args.runs)
     median = statistics.median(timings)
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rows = [
@@ -98,6 +107,16 @@ def main() -> None:
         ("median words/s", f"{words / median:,.0f}"),
         ("attributions found", f"{found:,}"),
         ("peak RSS", f"{peak_mib:,.0f} MiB"),
+    ]
+    if args.pipeline:
+        base_what, _, base_timings, base_found = measure("rules", texts, args.runs)
+        base_median = statistics.median(base_timings)
+        rows += [
+            ("baseline", f"{base_what} (same run)"),
+            ("baseline words/s", f"{words / base_median:,.0f} ({base_found:,} attributions)"),
+            ("speed vs baseline", f"{base_median / median:.2f}x"),
+        ]
+    rows += [
         ("target (issue 4)", f">= {TARGET_WORDS_PER_SECOND:,} words/s on one core"),
         ("Citron (PolNeAR test)", f"~{CITRON_WORDS_PER_SECOND:,} words/s"),
     ]
