@@ -5,36 +5,13 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 
-from spacy.tokens import Doc
-
 from claimsearch.extract.claims import build_claims
 from claimsearch.extract.nlp import parse
 from claimsearch.extract.rules import RuleBasedFinder
-from claimsearch.extract.spans import AttributionFinder, AttributionSpans
+from claimsearch.extract.spans import AttributionFinder
 from claimsearch.model import Article, Claim
 
-FINDERS = ("repaired", "learned", "rules", "combined")
-
-
-class CombinedFinder:
-    """The trained finder, plus rule-found attributions whose cue it did not tag.
-
-    The model is the better finder on data; the rules add cue shapes the corpus it
-    learned from rarely shows (headline inversions, "called for" in reports).
-    """
-
-    def __init__(self, primary: AttributionFinder, secondary: AttributionFinder) -> None:
-        self.primary = primary
-        self.secondary = secondary
-        self.name = f"{primary.name}+{secondary.name}"
-
-    def find(self, doc: Doc) -> list[AttributionSpans]:
-        found = self.primary.find(doc)
-        cues = [c for a in found for c in a.cue]
-        for extra in self.secondary.find(doc):
-            if not any(s < ce and cs < e for s, e in extra.cue for cs, ce in cues):
-                found.append(extra)
-        return found
+FINDERS = ("repaired", "learned", "rules")
 
 
 @lru_cache(maxsize=4)
@@ -49,8 +26,6 @@ def finder_named(name: str) -> AttributionFinder:
         from claimsearch.extract.repair import RepairedFinder
 
         return RepairedFinder(default_learned_finder(), RuleBasedFinder())
-    if name == "combined":
-        return CombinedFinder(default_learned_finder(), RuleBasedFinder())
     raise ValueError(f"CLAIMSEARCH_EXTRACTOR must be one of {', '.join(FINDERS)}; got {name!r}")
 
 
