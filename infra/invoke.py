@@ -24,7 +24,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote_plus
 
 REPO = Path(__file__).resolve().parents[1]
 EVENTS = REPO / "events"
@@ -59,13 +58,9 @@ def _local_environment(data_dir: Path, bucket: str) -> None:
 
 def _objects_in(event: dict[str, Any]) -> list[tuple[str, str]]:
     """(bucket, key) of every object an SQS-wrapped S3 notification event names."""
-    found = []
-    for record in event.get("Records", []):
-        body = json.loads(record["body"])
-        for s3_record in body.get("Records", []):
-            s3 = s3_record["s3"]
-            found.append((s3["bucket"]["name"], unquote_plus(s3["object"]["key"])))
-    return found
+    from claimsearch.s3_events import objects_created
+
+    return [(o.bucket, o.key) for record in event.get("Records", []) for o in objects_created(record["body"])]
 
 
 @contextmanager
@@ -77,6 +72,8 @@ def local_stack(bucket: str) -> Iterator[dict[str, Any]]:
         _local_environment(Path(data_dir), bucket)
         import boto3
 
+        from claimsearch.s3_events import queue_notification
+
         s3 = boto3.client("s3", region_name=REGION)
         sqs = boto3.client("sqs", region_name=REGION)
         s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
@@ -86,15 +83,7 @@ def local_stack(bucket: str) -> Iterator[dict[str, Any]]:
         ]
         s3.put_bucket_notification_configuration(
             Bucket=bucket,
-            NotificationConfiguration={
-                "QueueConfigurations": [
-                    {
-                        "QueueArn": queue_arn,
-                        "Events": ["s3:ObjectCreated:*"],
-                        "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": "inbox/"}]}},
-                    }
-                ]
-            },
+            NotificationConfiguration=queue_notification(queue_arn, "inbox/"),
         )
         _drain(sqs, queue_url)  # the s3:TestEvent S3 sends when notifications are configured
         yield {"s3": s3, "sqs": sqs, "queue_url": queue_url, "queue_arn": queue_arn, "bucket": bucket}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import unquote_plus
 
 
@@ -69,3 +70,19 @@ def notification_body(bucket: str, key: str, size: int, region: str = "us-east-1
         },
     }
     return json.dumps({"Records": [record]})
+
+
+def queue_notification(queue_arn: str, prefix: str) -> dict[str, Any]:
+    """A bucket `NotificationConfiguration` sending objects created under `prefix` to a queue.
+
+    The wiring template.yaml gives the inbox, for local stacks and tests that build it in moto.
+    """
+    return {
+        "QueueConfigurations": [
+            {
+                "QueueArn": queue_arn,
+                "Events": ["s3:ObjectCreated:*"],
+                "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": prefix}]}},
+            }
+        ]
+    }

@@ -13,6 +13,7 @@ import pytest
 from moto import mock_aws
 
 from claimsearch.local.handlers import LocalContext, load_handler
+from claimsearch.s3_events import queue_notification
 from tests.conftest import EXAMPLE_ARTICLE, reset_process_caches
 
 BUCKET = "claimsearch-inbox-test"
@@ -34,15 +35,7 @@ def aws(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, A
         ]
         s3.put_bucket_notification_configuration(
             Bucket=BUCKET,
-            NotificationConfiguration={
-                "QueueConfigurations": [
-                    {
-                        "QueueArn": queue_arn,
-                        "Events": ["s3:ObjectCreated:*"],
-                        "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": "inbox/"}]}},
-                    }
-                ]
-            },
+            NotificationConfiguration=queue_notification(queue_arn, "inbox/"),
         )
         yield {"s3": s3, "sqs": sqs, "queue_url": queue_url, "handler": load_handler("ingest")}
 
