@@ -34,10 +34,12 @@ def make_index(config: Settings | None = None) -> SearchIndex:
 
 @lru_cache(maxsize=1)
 def index() -> SearchIndex:
-    """The index of this process (one client per Lambda container)."""
-    search_index = make_index()
-    search_index.ensure_ready()
-    return search_index
+    """The index of this process (one client per Lambda container).
+
+    Not made ready here: writes create what they need, and reads answer "nothing yet"
+    on a fresh cluster, so the search function's read-only role can start on one.
+    """
+    return make_index()
 
 
 def local_buckets() -> dict[str, Path]:

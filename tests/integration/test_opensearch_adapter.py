@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
+import requests
 from opensearchpy import OpenSearch
 
 from claimsearch.errors import IndexUnavailable
@@ -247,6 +248,35 @@ def test_mappings_come_from_the_template(
 
 
 # -- writes and reads ------------------------------------------------------------------------
+
+
+def test_reads_before_the_first_ingest_find_nothing_and_create_nothing(
+    opensearch_client: OpenSearch, opensearch_prefix: str
+) -> None:
+    # A fresh deployment: the search function (read-only role) answers before anything
+    # was ingested. Its reads must not try to create indices or templates.
+    prefix = f"{opensearch_prefix}-fresh"
+    index = OpenSearchIndex(opensearch_client, prefix=prefix)
+    result = index.search(SearchQuery(text="labour", claimant="Ahn Myeong-chul"))
+    assert (result.total, result.hits, result.next_after) == (0, [], None)
+    assert result.facets == {"claimant": [], "organization": [], "entity": [], "publisher": []}
+    assert index.search(SearchQuery(facets=False)).facets == {}
+    assert index.get_claim(C1.id) is None
+    assert index.get_article(A1.id) is None
+    assert index.claims_for_article(A1.id) == []
+    assert index.count_claims() == 0
+    assert opensearch_client.indices.get(index=f"{prefix}-*", expand_wildcards="all") == {}
+    assert (
+        opensearch_client.indices.get_index_template(name=f"{prefix}-*", ignore=404).get(
+            "index_templates", []
+        )
+        == []
+    )
+
+    report = index.index_article(A1, [C1, C2, C3])  # the first write creates what it needs
+    assert report.ok and index.count_claims() == 3
+    assert ids(index, SearchQuery()) == {C1.id, C2.id, C3.id}
+    index.drop()
 
 
 def test_index_then_read_back(corpus: OpenSearchIndex) -> None:
@@ -537,3 +567,24 @@ def test_connect_takes_credentials_from_the_url(opensearch_client: OpenSearch) -
     assert "reader" not in connection.host
     assert connection.headers["authorization"] == "Basic cmVhZGVyOnBAc3M="  # reader:p@ss
     assert client.ping()  # the local node has no security plugin: credentials are ignored
+
+
+def test_connect_signs_requests_with_sigv4(
+    opensearch_client: OpenSearch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The signer takes the boto3 default credentials (the Lambda role in AWS) and the
+    # service name; the local node has no security plugin, so it ignores the signature
+    # but proves the signed connection class sends working requests.
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
+    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    for service in ("es", "aoss"):
+        client = connect(opensearch_fixtures.opensearch_url(), aws_region="eu-west-1", aws_service=service)
+        connection = client.transport.connection_pool.connections[0]
+        request = requests.Request("GET", f"{connection.host}/").prepare()
+        signed = connection.session.auth(request)
+        authorization = signed.headers["Authorization"]
+        assert authorization.startswith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/")
+        assert f"/eu-west-1/{service}/aws4_request" in authorization
+        assert client.info()["version"]["number"].startswith("2.")

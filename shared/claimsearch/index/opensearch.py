@@ -167,6 +167,11 @@ def _error_type(exc: TransportError) -> str | None:
     return error.get("type") if isinstance(error, dict) else None
 
 
+def _no_index_yet(exc: NotFoundError) -> bool:
+    """The alias is missing: nothing has been ingested into this cluster yet."""
+    return _error_type(exc) == "index_not_found_exception"
+
+
 def _bulk_reason(info: dict[str, Any]) -> str:
     error = info.get("error")
     if isinstance(error, dict):
@@ -453,14 +458,14 @@ class OpenSearchIndex:
 
     # -- reads -------------------------------------------------------------------------------
 
+    # Reads never create indices: the search function's role may only read, and on a
+    # fresh cluster (nothing ingested yet, so no alias) every read answers "nothing".
+
     def _get(self, alias: str, doc_id: str, field: str, parse: Callable[[dict[str, Any]], T]) -> T | None:
-        self.ensure_ready()
         with _engine_errors(f"read {doc_id}"):
             try:
                 found = self.client.get(index=alias, id=doc_id, _source_includes=field)
-            except NotFoundError as exc:
-                if _error_type(exc) == "index_not_found_exception":
-                    raise
+            except NotFoundError:  # no such document, or no index yet
                 return None
         return parse(found["_source"][field])
 
@@ -471,7 +476,6 @@ class OpenSearchIndex:
         return self._get(self.claims_alias, claim_id, "claim", Claim.from_dict)
 
     def claims_for_article(self, article_id: str) -> list[Claim]:
-        self.ensure_ready()
         claims: list[Claim] = []
         after: list[Any] | None = None
         with _engine_errors(f"read the claims of {article_id}"):
@@ -484,23 +488,36 @@ class OpenSearchIndex:
                 }
                 if after is not None:
                     body["search_after"] = after
-                hits = self.client.search(index=self.claims_alias, body=body)["hits"]["hits"]
+                try:
+                    hits = self.client.search(index=self.claims_alias, body=body)["hits"]["hits"]
+                except NotFoundError as exc:
+                    if not _no_index_yet(exc):
+                        raise
+                    return []
                 claims += [Claim.from_dict(h["_source"]["claim"]) for h in hits]
                 if len(hits) < PAGE:
                     return claims
                 after = hits[-1]["sort"]
 
     def count_claims(self) -> int:
-        self.ensure_ready()
         with _engine_errors("count claims"):
-            return int(self.client.count(index=self.claims_alias)["count"])
+            try:
+                return int(self.client.count(index=self.claims_alias)["count"])
+            except NotFoundError as exc:
+                if not _no_index_yet(exc):
+                    raise
+                return 0
 
     def search(self, query: SearchQuery) -> SearchResult:
-        self.ensure_ready()
         body = self.compile(query)
         with _engine_errors("search"):
             try:
                 response = self.client.search(index=self.claims_alias, body=body)
+            except NotFoundError as exc:
+                if not _no_index_yet(exc):
+                    raise
+                empty: dict[str, list[FacetValue]] = {name: [] for name in FACET_SOURCES}
+                return SearchResult(hits=[], total=0, facets=empty if query.facets else {}, next_after=None)
             except RequestError as exc:
                 # What reaches here is a query the engine cannot run (e.g. more words
                 # than its clause limit): the caller's input, not an outage.
