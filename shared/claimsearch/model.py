@@ -160,17 +160,25 @@ class Content:
     text: str  # the spans' text joined by a single space
     spans: list[Span]
     quote_type: str  # one of QUOTE_TYPES
+    # The "that" introducing reported speech ("found that workers ..."): kept out of the
+    # content so a claim reads on its own, but recorded, because annotation schemes
+    # (PolNeAR) count it as part of the content.
+    introducer: Span | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "text": self.text,
             "spans": [list(s) for s in self.spans],
             "quote_type": self.quote_type,
+            "introducer": list(self.introducer) if self.introducer else None,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Content:
-        return cls(data["text"], _spans(data["spans"]), data["quote_type"])
+        introducer = data.get("introducer")  # absent in archives written before it existed
+        return cls(
+            data["text"], _spans(data["spans"]), data["quote_type"], _span(introducer) if introducer else None
+        )
 
 
 @dataclass(frozen=True)

@@ -92,6 +92,18 @@ def test_document_claimants(example_extraction) -> None:  # type: ignore[no-unty
     assert centre.claimant.organization == "North Korea Strategy Centre"
 
 
+def test_introducing_that_is_recorded_outside_the_content(example_extraction) -> None:  # type: ignore[no-untyped-def]
+    article, claims = example_extraction
+    for content in ("workers, who work", "many thousands of citizens"):  # both "found that ..."
+        claim = next(c for c in claims if c.content.text.startswith(content))
+        assert claim.content.introducer is not None
+        start, end = claim.content.introducer
+        assert article.text[start:end] == "that"
+        assert article.text[end : claim.content.spans[0][0]].isspace()
+    believes = _find(claims, "Ahn Myeong-chul", "believes", "the money")  # no "that" in the text
+    assert believes.content.introducer is None
+
+
 def test_no_claim_from_page_furniture(example_extraction) -> None:  # type: ignore[no-untyped-def]
     article, claims = example_extraction
     for claim in claims:

@@ -35,6 +35,9 @@ class ContentOut(BaseModel):
     text: str
     spans: list[SpanOut]
     quote_type: Literal["direct", "indirect", "mixed"]
+    introducer: SpanOut | None = Field(
+        description='The "that" introducing reported speech, kept out of the content text'
+    )
 
 
 class MediumOut(BaseModel):

@@ -13,7 +13,7 @@ from claimsearch.extract.spans import AttributionSpans
 from claimsearch.extract.text_spans import overlaps, quote_type, tokens_in, trim
 from claimsearch.model import Article, Claim, Content, Cue, Span, claim_id_for
 
-CLAIM_BUILDER_VERSION = "claims-1"
+CLAIM_BUILDER_VERSION = "claims-2"  # 2: content.introducer
 
 
 def build_claims(
@@ -38,7 +38,7 @@ def build_claims(
         # Spans as users read them: no surrounding spaces, punctuation or quote marks
         # (the quote type says whether the content was quoted).
         cue_span = trim(text, (attribution.cue[0][0], attribution.cue[-1][1]))
-        content_spans = _without_complementizer(text, _trimmed(text, attribution.content))
+        content_spans, introducer = _without_complementizer(text, _trimmed(text, attribution.content))
         if not content_spans or cue_span[0] >= cue_span[1]:
             continue
         claim_id = claim_id_for(article.id, cue_span, content_spans)
@@ -56,6 +56,7 @@ def build_claims(
                     " ".join(text[s:e] for s, e in content_spans),
                     content_spans,
                     quote_type(text, content_spans),
+                    introducer,
                 ),
                 cue=_cue(doc, cue_span),
                 claimant=claimant,
@@ -99,10 +100,10 @@ def _sentence_span(doc: Doc, spans: list[Span]) -> Span:
 _COMPLEMENTIZERS = ("that ",)
 
 
-def _without_complementizer(text: str, spans: list[Span]) -> list[Span]:
-    """'found that workers ...' -> 'workers ...': the claim reads on its own."""
+def _without_complementizer(text: str, spans: list[Span]) -> tuple[list[Span], Span | None]:
+    """'found that workers ...' -> 'workers ...', and the span of 'that' (or None)."""
     if not spans:
-        return spans
+        return spans, None
     start, end = spans[0]
     lowered = text[start:end].lower()
     for word in _COMPLEMENTIZERS:
@@ -110,8 +111,8 @@ def _without_complementizer(text: str, spans: list[Span]) -> list[Span]:
             skip = len(word)
             while start + skip < end and text[start + skip].isspace():
                 skip += 1
-            return [(start + skip, end), *spans[1:]]
-    return spans
+            return [(start + skip, end), *spans[1:]], (start, start + len(word.rstrip()))
+    return spans, None
 
 
 def _trimmed(text: str, spans: list[Span]) -> list[Span]:
