@@ -1,0 +1,90 @@
+"""Repairs of the trained finder's attributions, on real spaCy parses and the real rules.
+
+The trained finder's output is given here as fixed spans (the errors each repair
+exists for), so every test states exactly what goes in and what must come out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from claimsearch.extract.nlp import parse
+from claimsearch.extract.repair import RepairedFinder
+from claimsearch.extract.rules import RuleBasedFinder
+from claimsearch.extract.spans import AttributionSpans
+from claimsearch.model import Span
+
+
+@dataclass
+class GivenSpans:
+    """A finder that returns the attributions it is given, as words of the text."""
+
+    cue: str
+    content: str
+    source: str | None = None
+    name: str = "given"
+
+    def find(self, doc: Doc) -> list[AttributionSpans]:
+        return [
+            AttributionSpans(
+                cue=[_at(doc.text, self.cue)],
+                content=[_at(doc.text, self.content)],
+                source=[_at(doc.text, self.source)] if self.source else [],
+            )
+        ]
+
+
+def _at(text: str, words: str) -> Span:
+    start = text.index(words)
+    return (start, start + len(words))
+
+
+def _repaired(text: str, given: GivenSpans) -> list[tuple[str, str, str | None]]:
+    doc = parse(text)
+    found = RepairedFinder(given, RuleBasedFinder()).find(doc)
+    return [
+        (
+            " ".join(text[s:e] for s, e in a.cue),
+            " ".join(text[s:e] for s, e in a.content),
+            " ".join(text[s:e] for s, e in a.source) or None,
+        )
+        for a in found
+    ]
+
+
+def test_a_cue_of_function_words_only_is_dropped() -> None:
+    text = "She worked for the website at the time and was trying to ask Trump a question."
+    assert _repaired(text, GivenSpans("was", "trying to ask Trump a question")) == []
+
+
+def test_a_speech_verb_cue_is_kept() -> None:
+    text = "The senator said the bill would pass."
+    given = GivenSpans("said", "the bill would pass", "The senator")
+    assert _repaired(text, given) == [("said", "the bill would pass", "The senator")]
+
+
+def test_a_particle_opening_the_content_moves_into_the_cue() -> None:
+    text = "Clinton called on Sanders to release his tax returns."
+    given = GivenSpans("called", "on Sanders to release his tax returns", "Clinton")
+    assert _repaired(text, given) == [("called on", "Sanders to release his tax returns", "Clinton")]
+
+
+def test_an_addressee_opening_the_content_is_left_out() -> None:
+    text = "Two of the delegates told POLITICO they were only leaning toward Cruz."
+    given = GivenSpans("told", "POLITICO they were only leaning toward Cruz", "Two of the delegates")
+    assert _repaired(text, given) == [("told", "they were only leaning toward Cruz", "Two of the delegates")]
+
+
+def test_the_object_of_other_verbs_stays_in_the_content() -> None:
+    text = "The campaign has hired a pair of veteran operatives to take prominent roles."
+    given = GivenSpans("has hired", "a pair of veteran operatives to take prominent roles", "The campaign")
+    assert _repaired(text, given)[0][1] == "a pair of veteran operatives to take prominent roles"
+
+
+def test_the_subject_of_a_passive_cue_is_not_its_source() -> None:
+    text = "Forced labour is seen as a form of political repression in the pariah state."
+    given = GivenSpans("is seen", "as a form of political repression", "Forced labour")
+    # "as" also moves into the cue: both repairs apply.
+    assert _repaired(text, given) == [("is seen as", "a form of political repression", None)]
