@@ -88,3 +88,21 @@ def test_the_subject_of_a_passive_cue_is_not_its_source() -> None:
     given = GivenSpans("is seen", "as a form of political repression", "Forced labour")
     # "as" also moves into the cue: both repairs apply.
     assert _repaired(text, given) == [("is seen as", "a form of political repression", None)]
+
+
+def test_a_content_cut_inside_a_phrase_is_completed() -> None:
+    text = "Obama said his terms brought America's recovery from the Great Recession."
+    given = GivenSpans("said", "his terms brought America's recovery from the Great", "Obama")
+    assert _repaired(text, given)[0][1] == "his terms brought America's recovery from the Great Recession"
+
+
+def test_a_content_ending_on_a_preposition_takes_its_object() -> None:
+    text = "The police said the officer shot the teenager in October 2014."
+    given = GivenSpans("said", "the officer shot the teenager in", "The police")
+    assert _repaired(text, given)[0][1] == "the officer shot the teenager in October 2014"
+
+
+def test_a_content_ending_at_a_phrase_end_is_not_extended() -> None:
+    text = "The senator said the bill would pass, according to aides who were in the room."
+    given = GivenSpans("said", "the bill would pass", "The senator")
+    assert _repaired(text, given)[0][1] == "the bill would pass"

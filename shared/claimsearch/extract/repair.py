@@ -17,14 +17,16 @@ slice of PolNeAR train (see docs/model-card.md), never on dev:
   model reached back to the previous sentence's subject): take the near one;
   resolving "she" to the named person is the claimant resolver's job.
 
-Three more look at the parse alone (held-out slice, in the order they were added):
+Four more look at the parse alone (held-out slice, in the order they were added):
 
 - a cue made only of function words ("was" before "trying to ask ..."): dropped
   (cue exact 0.697 -> 0.703, content exact 0.528 -> 0.532);
 - a preposition or particle of the cue verb opening the content ("called | on
   Sanders"): moved into the cue (cue 0.703 -> 0.708, content 0.532 -> 0.536);
 - the addressee of "tell", "ask", "warn", ... opening the content ("told POLITICO he
-  planned ..."): the content starts at the clause (content 0.536 -> 0.540).
+  planned ..."): the content starts at the clause (content 0.536 -> 0.540);
+- a content that stops inside a phrase ("from the Great | Recession", "in | October
+  2014"): completed up to three words (content 0.540 -> 0.551).
 """
 
 from __future__ import annotations
@@ -58,13 +60,15 @@ class RepairedFinder:
 
     def find(self, doc: Doc) -> list[AttributionSpans]:
         ruled = self.rules.find(doc)
-        return [
-            _addressee_dropped(
-                doc, _particle_in_cue(doc, self._repair(doc.text, _passive_subject_dropped(doc, a), ruled))
-            )
-            for a in self.model.find(doc)
-            if not _function_words_only(doc, a.cue)
-        ]
+        repaired = []
+        for found in self.model.find(doc):
+            if _function_words_only(doc, found.cue):
+                continue
+            found = self._repair(doc.text, _passive_subject_dropped(doc, found), ruled)
+            for repair in (_particle_in_cue, _addressee_dropped, _phrase_completed):
+                found = repair(doc, found)
+            repaired.append(found)
+        return repaired
 
     def _repair(self, text: str, found: AttributionSpans, ruled: list[AttributionSpans]) -> AttributionSpans:
         rule = next((r for r in ruled if _overlap(found.cue, r.cue)), None)
@@ -172,3 +176,37 @@ def _addressee_dropped(doc: Doc, found: AttributionSpans) -> AttributionSpans:
                 content = [(start, e) if (s, e) == first else (s, e) for s, e in found.content]
                 return replace(found, content=content)
     return found
+
+
+# A content that stops inside a phrase ("the Great | Recession.", "in | October 2014.")
+# is cut short: PolNeAR contents end at phrase ends. Completed when the rest is short.
+MAX_COMPLETION_TOKENS = 3
+
+
+def _phrase_completed(doc: Doc, found: AttributionSpans) -> AttributionSpans:
+    if not found.content:
+        return found
+    last = sorted(found.content)[-1]
+    tail = doc.char_span(last[0], last[1], alignment_mode="expand")
+    if tail is None:
+        return found
+    words = [t for t in tail if not (t.is_punct or t.is_space)]
+    if not words:
+        return found
+    end = words[-1]
+    if end.head.i > end.i:  # a determiner, modifier or auxiliary of a word further on
+        reach = end.head.i
+    elif end.pos_ == "ADP" and (objects := [c for c in end.children if c.i > end.i]):
+        reach = objects[-1].right_edge.i
+    else:
+        return found
+    following = doc[end.i + 1 : reach + 1]
+    if (
+        len(following) > MAX_COMPLETION_TOKENS
+        or following[-1].sent.start != end.sent.start
+        or any(t.is_punct or t.is_space for t in following)
+        or any(s <= following.start_char < e for s, e in found.cue + found.source)
+    ):
+        return found
+    content = [(s, following.end_char) if (s, e) == last else (s, e) for s, e in found.content]
+    return replace(found, content=content)
