@@ -106,3 +106,9 @@ def test_a_content_ending_at_a_phrase_end_is_not_extended() -> None:
     text = "The senator said the bill would pass, according to aides who were in the room."
     given = GivenSpans("said", "the bill would pass", "The senator")
     assert _repaired(text, given)[0][1] == "the bill would pass"
+
+
+def test_a_content_ending_on_a_conjunction_drops_it() -> None:
+    text = "Clinton said Sanders struggled with questions about big banks and saying he could not answer."
+    given = GivenSpans("said", "Sanders struggled with questions about big banks and", "Clinton")
+    assert _repaired(text, given)[0][1] == "Sanders struggled with questions about big banks"
