@@ -88,7 +88,7 @@ clean:
 train:
 	test -x .venv-train/bin/python || $(PYTHON) -m venv .venv-train
 	.venv-train/bin/python -m pip install --quiet -r training/requirements.txt
-	.venv-train/bin/python training/train_attribution.py --corpus $(POLNEAR)/train --holdout-fraction 0.1
+	.venv-train/bin/python training/train_attribution.py --corpus $(POLNEAR)/train --version 2
 
 ## eval: score the whole extraction pipeline on PolNeAR dev (precision, recall, F1)
 eval: install

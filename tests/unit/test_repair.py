@@ -112,3 +112,15 @@ def test_a_content_ending_on_a_conjunction_drops_it() -> None:
     text = "Clinton said Sanders struggled with questions about big banks and saying he could not answer."
     given = GivenSpans("said", "Sanders struggled with questions about big banks and", "Clinton")
     assert _repaired(text, given)[0][1] == "Sanders struggled with questions about big banks"
+
+
+def test_a_content_that_is_the_cue_subject_is_swapped_back() -> None:
+    # Headline word order: the model took the speakers for the content.
+    text = (
+        "Kim Jong-un sends North Korean slaves abroad to fund his lavish lifestyle,"
+        " say human rights activists"
+    )
+    given = GivenSpans("say", "human rights activists", "Kim Jong-un sends")
+    [(cue, content, source)] = _repaired(text, given)
+    assert (cue, source) == ("say", "human rights activists")
+    assert content.startswith("Kim Jong-un sends North Korean slaves abroad")
