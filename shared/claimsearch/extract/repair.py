@@ -38,7 +38,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from claimsearch.extract.spans import AttributionFinder, AttributionSpans
 from claimsearch.extract.text_spans import trim
@@ -191,14 +191,17 @@ def _addressee_dropped(doc: Doc, found: AttributionSpans) -> AttributionSpans:
 MAX_COMPLETION_TOKENS = 3
 
 
-def _phrase_completed(doc: Doc, found: AttributionSpans) -> AttributionSpans:
+def _content_tail(doc: Doc, found: AttributionSpans) -> tuple[Span, list[Token]]:
+    """The content's last range and its words (no punctuation or space); no words if none."""
     if not found.content:
-        return found
+        return (0, 0), []
     last = sorted(found.content)[-1]
     tail = doc.char_span(last[0], last[1], alignment_mode="expand")
-    if tail is None:
-        return found
-    words = [t for t in tail if not (t.is_punct or t.is_space)]
+    return last, [t for t in tail or [] if not (t.is_punct or t.is_space)]
+
+
+def _phrase_completed(doc: Doc, found: AttributionSpans) -> AttributionSpans:
+    last, words = _content_tail(doc, found)
     if not words:
         return found
     end = words[-1]
@@ -223,13 +226,7 @@ def _phrase_completed(doc: Doc, found: AttributionSpans) -> AttributionSpans:
 def _dangling_end_trimmed(doc: Doc, found: AttributionSpans) -> AttributionSpans:
     """'... big banks and' -> '... big banks': a content does not end on a conjunction,
     a subordinator or a relative pronoun (the model ran one word into the next clause)."""
-    if not found.content:
-        return found
-    last = sorted(found.content)[-1]
-    tail = doc.char_span(last[0], last[1], alignment_mode="expand")
-    if tail is None:
-        return found
-    words = [t for t in tail if not (t.is_punct or t.is_space)]
+    last, words = _content_tail(doc, found)
     if len(words) < 3:
         return found
     end = words[-1]
