@@ -240,8 +240,8 @@ _INDEX = (
 WARM_UP = {
     "ingest": _INDEX
     + "import trafilatura\nfrom claimsearch.extract.nlp import parse\n"
-    + "from claimsearch.extract.pipeline import default_finder\n"
-    + "default_finder().find(parse('The minister said so.'))",
+    + "from claimsearch.extract.pipeline import DEFAULT_FINDER, finder_named\n"
+    + "finder_named(DEFAULT_FINDER).find(parse('The minister said so.'))",
     "search": _INDEX + "from claimsearch.api.app import openapi_json\nopenapi_json()",
     "reindex": _INDEX,
 }

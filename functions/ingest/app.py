@@ -19,7 +19,6 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from claimsearch import wiring
 from claimsearch.config import settings
 from claimsearch.errors import DocumentError
-from claimsearch.extract.pipeline import extract_claims
 from claimsearch.ingest import IngestService
 from claimsearch.s3_events import objects_created
 
@@ -30,7 +29,9 @@ processor = BatchProcessor(event_type=EventType.SQS)
 
 
 def service() -> IngestService:
-    return IngestService(wiring.index(), wiring.make_archive(), extract_claims, settings().max_document_bytes)
+    return IngestService(
+        wiring.index(), wiring.make_archive(), wiring.make_extractor(), settings().max_document_bytes
+    )
 
 
 @tracer.capture_method

@@ -27,6 +27,8 @@ class Settings:
     rejected_prefix: str
     max_document_bytes: int
     max_request_bytes: int
+    extractor: str  # the attribution finder: "repaired" | "learned" | "rules"
+    model_threads: int  # intra-op threads of the trained finder
 
     @property
     def sqlite_path(self) -> Path:
@@ -47,6 +49,13 @@ def _int(name: str, default: int) -> int:
         raise ValueError(f"environment variable {name} must be an integer, got {raw!r}") from exc
 
 
+def _choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    value = os.environ.get(name) or default
+    if value not in choices:
+        raise ValueError(f"environment variable {name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
 def load_settings() -> Settings:
     """Read settings from the environment (uncached: tests change the environment)."""
     opensearch_url = os.environ.get("CLAIMSEARCH_OPENSEARCH_URL") or None
@@ -65,6 +74,8 @@ def load_settings() -> Settings:
         rejected_prefix=os.environ.get("CLAIMSEARCH_REJECTED_PREFIX") or "rejected/",
         max_document_bytes=_int("CLAIMSEARCH_MAX_DOCUMENT_BYTES", 5 * MiB),
         max_request_bytes=_int("CLAIMSEARCH_MAX_REQUEST_BYTES", 5 * MiB),
+        extractor=_choice("CLAIMSEARCH_EXTRACTOR", ("repaired", "learned", "rules"), "repaired"),
+        model_threads=_int("CLAIMSEARCH_MODEL_THREADS", 1),
     )
 
 

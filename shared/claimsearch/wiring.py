@@ -7,12 +7,14 @@ else reads configuration to pick an adapter.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
 from claimsearch.archive import Archive
 from claimsearch.config import Settings, settings
 from claimsearch.index.port import SearchIndex
+from claimsearch.model import Article, Claim
 from claimsearch.storage.port import BlobStore
 
 
@@ -62,6 +64,15 @@ def blob_store(bucket: str) -> BlobStore:
     from claimsearch.storage.s3 import S3BlobStore
 
     return S3BlobStore(bucket)
+
+
+def make_extractor(config: Settings | None = None) -> Callable[[Article], list[Claim]]:
+    """Article -> claims with the configured finder (imports the NLP stack: ingest only)."""
+    from claimsearch.extract.pipeline import extract_claims, finder_named
+
+    config = config or settings()
+    finder = finder_named(config.extractor, config.model_threads)
+    return lambda article: extract_claims(article, finder)
 
 
 def make_archive(config: Settings | None = None) -> Archive:

@@ -10,10 +10,9 @@ and numpy run the model. Sessions are created on first use, so importing this mo
 from __future__ import annotations
 
 import json
-import os
 import threading
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,6 @@ ENCODER_FILE = "encoder.int8.onnx"
 ROLES_FILE = "roles.int8.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 MANIFEST_FILE = "manifest.json"
-THREADS_ENV = "CLAIMSEARCH_MODEL_THREADS"  # intra-op threads; default 1 (Lambda: one vCPU per ~1.8 GB)
 
 
 class ModelArtifactError(RuntimeError):
@@ -48,21 +46,22 @@ class LearnedAttributionFinder:
     accepts any Doc and can also be called on raw text with `find_in_text`.
     """
 
-    def __init__(self, artifact_dir: Path = ARTIFACT_DIR, threads: int | None = None) -> None:
+    def __init__(self, artifact_dir: Path = ARTIFACT_DIR, threads: int = 1) -> None:
         self.artifact_dir = artifact_dir
-        self.threads = threads if threads is not None else int(os.environ.get(THREADS_ENV, "1"))
+        # Intra-op threads; 1 by default (Lambda gives one vCPU per ~1.8 GB).
+        self.threads = threads
         self._lock = threading.Lock()
         self._model: _Model | None = None
 
     @classmethod
-    def from_artifacts(cls, artifact_dir: Path = ARTIFACT_DIR) -> LearnedAttributionFinder:
+    def from_artifacts(cls, artifact_dir: Path = ARTIFACT_DIR, threads: int = 1) -> LearnedAttributionFinder:
         """The finder over a trained artifact directory (default: the packaged one)."""
         for name in (ENCODER_FILE, ROLES_FILE, TOKENIZER_FILE, MANIFEST_FILE):
             if not (artifact_dir / name).is_file():
                 raise ModelArtifactError(
                     f"{artifact_dir / name} is missing: run training/train_attribution.py"
                 )
-        return cls(artifact_dir)
+        return cls(artifact_dir, threads)
 
     @cached_property
     def manifest(self) -> dict[str, Any]:
@@ -136,15 +135,10 @@ class LearnedAttributionFinder:
         ]
 
 
-_DEFAULT: LearnedAttributionFinder | None = None
-
-
-def default_learned_finder() -> LearnedAttributionFinder:
+@lru_cache(maxsize=2)
+def default_learned_finder(threads: int = 1) -> LearnedAttributionFinder:
     """The process-wide finder over the packaged artifact (one set of sessions per process)."""
-    global _DEFAULT
-    if _DEFAULT is None:
-        _DEFAULT = LearnedAttributionFinder.from_artifacts()
-    return _DEFAULT
+    return LearnedAttributionFinder.from_artifacts(threads=threads)
 
 
 __all__ = ["ARTIFACT_DIR", "LearnedAttributionFinder", "ModelArtifactError", "default_learned_finder"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 
 from claimsearch.extract.claims import build_claims
@@ -12,30 +11,31 @@ from claimsearch.extract.spans import AttributionFinder
 from claimsearch.model import Article, Claim
 
 FINDERS = ("repaired", "learned", "rules")
+DEFAULT_FINDER = "repaired"
 
 
 @lru_cache(maxsize=4)
-def finder_named(name: str) -> AttributionFinder:
+def finder_named(name: str, threads: int = 1) -> AttributionFinder:
+    """The finder called `name` (one of FINDERS); `threads`: the trained model's intra-op threads."""
     if name == "rules":
         return RuleBasedFinder()
     from claimsearch.extract.learned import default_learned_finder
 
     if name == "learned":
-        return default_learned_finder()
+        return default_learned_finder(threads)
     if name == "repaired":
         from claimsearch.extract.repair import RepairedFinder
 
-        return RepairedFinder(default_learned_finder(), RuleBasedFinder())
-    raise ValueError(f"CLAIMSEARCH_EXTRACTOR must be one of {', '.join(FINDERS)}; got {name!r}")
-
-
-def default_finder() -> AttributionFinder:
-    """The finder this process uses: `CLAIMSEARCH_EXTRACTOR` (default: repaired)."""
-    return finder_named(os.environ.get("CLAIMSEARCH_EXTRACTOR", "repaired"))
+        return RepairedFinder(default_learned_finder(threads), RuleBasedFinder())
+    raise ValueError(f"the extractor must be one of {', '.join(FINDERS)}; got {name!r}")
 
 
 def extract_claims(article: Article, finder: AttributionFinder | None = None) -> list[Claim]:
-    """Every attributed claim in the article, in text order, with provenance spans."""
-    finder = finder or default_finder()
+    """Every attributed claim in the article, in text order, with provenance spans.
+
+    `finder` defaults to the repaired learned finder; processes choose theirs from
+    configuration (`wiring.make_extractor`).
+    """
+    finder = finder or finder_named(DEFAULT_FINDER)
     doc = parse(article.text)
     return build_claims(article, doc, finder.find(doc), finder.name)
