@@ -29,9 +29,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from claimsearch.claimants.registry import EmptyRegistry, MemoryRegistry, file_claims
 from claimsearch.index.port import SearchIndex, SearchQuery
 from claimsearch.index.sqlite import SqliteIndex
-from claimsearch.model import Article, Claim, ExtractedArticle
+from claimsearch.model import Article, Claim, ClaimantIdentity, ExtractedArticle
 
 Pairs = list[tuple[Article, list[Claim]]]
 
@@ -58,6 +59,20 @@ def extract_corpus(corpus: Path, cache: Path) -> Pairs:
     return pairs
 
 
+def file_corpus(pairs: Pairs) -> tuple[Pairs, list[ClaimantIdentity]]:
+    """Claimants filed over the whole corpus, as `claimsearch reindex` files an archive."""
+    full_names = MemoryRegistry()
+    for _, claims in pairs:
+        full_names.add(file_claims(claims, EmptyRegistry()))
+    registry = MemoryRegistry()
+    filed_pairs: Pairs = []
+    for article, claims in pairs:
+        filed = file_claims(claims, full_names)
+        registry.add(filed)
+        filed_pairs.append((article, filed.claims))
+    return filed_pairs, list(registry.identities.values())
+
+
 def scale(pairs: Pairs, target: int) -> Pairs:
     """Copies of the corpus under new article and claim ids, until `target` claims."""
     base = sum(len(c) for _, c in pairs)
@@ -81,7 +96,7 @@ def query_mix(pairs: Pairs, seed: int = 7) -> list[tuple[str, SearchQuery]]:
     claims = [c for _, cs in pairs for c in cs]
     words = Counter(w.lower() for c in claims for w in c.content.text.split() if w.isalpha() and len(w) > 4)
     vocabulary = [w for w, _ in words.most_common(400)]
-    claimants = [v for v, _ in Counter(c.claimant.name for c in claims).most_common(60)]
+    claimants = [v for v, _ in Counter(c.claimant.name for c in claims if c.claimant.id).most_common(60)]
     entities = [v for v, _ in Counter(e.canonical for c in claims for e in c.entities).most_common(60)]
     publishers = sorted({a.publisher for a, _ in pairs if a.publisher})
     mix: list[tuple[str, SearchQuery]] = []
@@ -152,6 +167,7 @@ def measure(
     name: str,
     index: SearchIndex,
     scaled: Pairs,
+    identities: list[ClaimantIdentity],
     sample: Pairs,
     mix: list[tuple[str, SearchQuery]],
     runs: int,
@@ -159,7 +175,7 @@ def measure(
 ) -> dict[str, Any]:
     claims = sum(len(c) for _, c in scaled)
     print(f"[{name}] bulk load of {claims} claims ...", file=sys.stderr, flush=True)
-    load_seconds = timed(lambda: getattr(index, "rebuild")(iter(scaled)))  # noqa: B009
+    load_seconds = timed(lambda: index.rebuild(iter(scaled), identities.copy))
     sample_claims = sum(len(c) for _, c in sample)
     ingest = []
     for _ in range(runs):
@@ -226,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args(argv)
 
-    pairs = extract_corpus(args.corpus, args.cache)
+    pairs, identities = file_corpus(extract_corpus(args.corpus, args.cache))
     scaled = scale(pairs, args.target_claims)
     sample = [
         (replace(a, id=a.id + "s"), [replace(c, id=c.id + "s", article_id=a.id + "s") for c in cs])
@@ -240,11 +256,13 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         index, size = sqlite_engine(Path(tmp))
-        results.append(measure("sqlite", index, scaled, sample, mix, args.runs, size))
+        results.append(measure("sqlite", index, scaled, identities, sample, mix, args.runs, size))
     if args.opensearch_url:
         os_index, os_size, drop = opensearch_engine(args.opensearch_url)
         try:
-            results.append(measure("opensearch", os_index, scaled, sample, mix, args.runs, os_size))
+            results.append(
+                measure("opensearch", os_index, scaled, identities, sample, mix, args.runs, os_size)
+            )
         finally:
             drop()
     columns = ("claims", "bulk c/s", "ingest c/s", "p50 ms", "p95 ms", "p99 ms", "size MB")

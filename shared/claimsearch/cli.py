@@ -47,6 +47,11 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("query", nargs="?", default=None)
     for name in ("claimant", "organization", "entity", "publisher", "article-id"):
         search.add_argument(f"--{name}")
+    search.add_argument("--claimant-id", help="a claimant identity's id")
+    search.add_argument(
+        "--attributed", choices=("yes", "no"), help="no: only claims with no source; yes: only with one"
+    )
+    search.add_argument("--match", choices=("best", "all"), default="best", help="all: every word must match")
     search.add_argument("--cue-class")
     search.add_argument("--quote-type")
     search.add_argument("--from", dest="published_from", metavar="YYYY-MM-DD")
@@ -54,6 +59,12 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", type=int, default=10)
     search.add_argument("--json", action="store_true", help="print the raw result as JSON")
     search.set_defaults(run=_search)
+
+    claimants = commands.add_parser("claimants", help="find claimant identities by name, as you type")
+    claimants.add_argument("query", help='a name or its start: "ahn", "donald tr"')
+    claimants.add_argument("--limit", type=int, default=10)
+    claimants.add_argument("--json", action="store_true", help="print the identities as JSON")
+    claimants.set_defaults(run=_claimants)
 
     serve = commands.add_parser("serve", help="run the local stack: HTTP API + inbox watcher")
     serve.add_argument("--host", default="127.0.0.1")
@@ -76,9 +87,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _extract(args: argparse.Namespace) -> int:
+    from claimsearch import wiring
     from claimsearch.documents import parse_document
-    from claimsearch.extract.pipeline import extract_claims
 
+    extract_claims = wiring.make_extractor()
     failed = 0
     for name in args.files:
         path = Path(name)
@@ -126,12 +138,11 @@ def _ingest(args: argparse.Namespace) -> int:
 
     from claimsearch import wiring
     from claimsearch.config import settings
-    from claimsearch.extract.pipeline import extract_claims
     from claimsearch.ingest import IngestService
 
     files = list(_files(args.paths))
     service = IngestService(
-        wiring.index(), wiring.make_archive(), extract_claims, settings().max_document_bytes
+        wiring.index(), wiring.make_archive(), wiring.make_extractor(), settings().max_document_bytes
     )
     ingested = claims = 0
     rejected: list[tuple[str, str]] = []
@@ -161,7 +172,10 @@ def _search(args: argparse.Namespace) -> int:
 
     query = SearchQuery(
         text=args.query,
+        match=args.match,
         claimant=args.claimant,
+        claimant_id=args.claimant_id,
+        attributed=None if args.attributed is None else args.attributed == "yes",
         organization=args.organization,
         entity=args.entity,
         publisher=args.publisher,
@@ -181,7 +195,8 @@ def _search(args: argparse.Namespace) -> int:
                 for h in result.hits
             ],
             "facets": {
-                k: [{"value": v.value, "count": v.count} for v in vs] for k, vs in result.facets.items()
+                k: [{"value": v.value, "count": v.count, "id": v.id} for v in vs]
+                for k, vs in result.facets.items()
             },
         }
         print(json.dumps(payload, ensure_ascii=False, indent=2))
@@ -189,9 +204,26 @@ def _search(args: argparse.Namespace) -> int:
     print(f"{result.total} claim(s)")
     for hit in result.hits:
         claim = hit.claim
-        who = claim.claimant.name
+        who = claim.claimant.name or claim.claimant.mention or "(unattributed)"
         print(f"- {who} [{claim.cue.text}] {claim.content.text[:160]}")
         print(f"  {claim.id} score={hit.score:.3f} {claim.content.quote_type}")
+    return 0
+
+
+def _claimants(args: argparse.Namespace) -> int:
+    from claimsearch import wiring
+
+    found = wiring.index().suggest_claimants(args.query, max(1, min(args.limit, 10)))
+    if args.json:
+        print(json.dumps([i.to_dict() for i in found], ensure_ascii=False, indent=2))
+        return 0
+    if not found:
+        print(f"no claimant matches {args.query!r}")
+    for identity in found:
+        others = [a for a in identity.aliases if a != identity.name]
+        print(f"{identity.name} ({identity.type}, {identity.claims} claims)  id={identity.id}")
+        if others:
+            print(f"  also: {'; '.join(others[:8])}")
     return 0
 
 
@@ -232,7 +264,8 @@ def _serve(args: argparse.Namespace) -> int:
     for path in (
         "/health",
         "/claims?q=forced%20labour",
-        "/claims?claimant=Ahn%20Myeong-chul",
+        "/claims?claimant=Ahn",
+        "/claimants?q=ah",
         "/openapi.json",
     ):
         print(f"    curl '{base}{path}'", flush=True)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from claimsearch.archive import Archive
+from claimsearch.claimants.registry import file_claims, updated_identities
 from claimsearch.documents import parse_document
 from claimsearch.errors import ClaimsearchError, DocumentError, DocumentTooLarge
 from claimsearch.index.port import SearchIndex
@@ -44,7 +45,10 @@ class IngestService:
         self.max_bytes = max_bytes
 
     def ingest_bytes(self, data: bytes, source_key: str) -> IngestResult:
-        """Parse, extract, archive and index one file. Rejections are recorded, then raised."""
+        """Parse, extract, file claimants, archive and index one file.
+
+        Rejections are recorded, then raised.
+        """
         try:
             article = parse_document(data, PurePosixPath(source_key).name, max_bytes=self.max_bytes)
         except DocumentError as error:
@@ -52,9 +56,10 @@ class IngestService:
             self.archive.reject(source_key, error)
             raise
         article = _with_source(article, source_key)
-        claims = self.extract(article)
+        filed = file_claims(self.extract(article), self.index)
+        claims = filed.claims
         archive_key = self.archive.save(ExtractedArticle(article, claims))
-        report = self.index.index_article(article, claims)
+        report = self.index.index_article(article, claims, updated_identities(filed, self.index))
         if not report.ok:
             failures = "; ".join(f"{k}: {v}" for k, v in list(report.failed.items())[:3])
             raise IndexingFailed(f"{len(report.failed)} claims of {article.id} not indexed ({failures})")

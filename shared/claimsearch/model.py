@@ -13,25 +13,20 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 Span = tuple[int, int]
 """Half-open character range [start, end) into `Article.text`."""
 
+# Each enumeration is written once, as a Literal (the API's request and response models
+# use these types); the tuples are derived from them for code that iterates.
 CueClass = Literal["say", "claim", "find", "believe", "allege", "call_for", "deny", "other"]
-CUE_CLASSES: tuple[str, ...] = (
-    "say",
-    "claim",
-    "find",
-    "believe",
-    "allege",
-    "call_for",
-    "deny",
-    "other",
-)
+CUE_CLASSES: tuple[str, ...] = get_args(CueClass)
 QuoteType = Literal["direct", "indirect", "mixed"]
-QUOTE_TYPES: tuple[str, ...] = ("direct", "indirect", "mixed")
+QUOTE_TYPES: tuple[str, ...] = get_args(QuoteType)
 ClaimantType = Literal["person", "organisation", "group", "document", "unattributed"]
+IdentityType = Literal["person", "organisation", "group", "document"]
+IDENTITY_TYPES: tuple[str, ...] = get_args(IdentityType)
 EntityType = Literal["person", "organisation", "place", "other"]
 
 
@@ -125,14 +120,21 @@ class Cue:
 class Claimant:
     mention: str | None  # the words in the text ("she"); None when unattributed
     span: Span | None
-    name: str  # resolved name ("Ahn Myeong-chul"); the mention when nothing better
+    # The resolved name ("Ahn Myeong-chul" for "she"). None when the claim has no
+    # source, or when the source is a pronoun or relative word ("he", "who") that
+    # could not be resolved: a pronoun is never a name.
+    name: str | None
     type: str  # one of ClaimantType
     name_span: Span | None = None  # where the resolved name was found
     role: str | None = None
     organization: str | None = None
+    # The identity this claimant is across articles (`ClaimantIdentity.id`), assigned
+    # at ingest from the registry; None when there is no name to file the claim under.
+    id: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "id": self.id,
             "mention": self.mention,
             "span": None if self.span is None else list(self.span),
             "name": self.name,
@@ -144,15 +146,24 @@ class Claimant:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Claimant:
+        name = data.get("name")
+        if data.get("type") == "unattributed" or name == "unattributed":  # archives before identities
+            name = None
         return cls(
             mention=data.get("mention"),
             span=_opt_span(data.get("span")),
-            name=data["name"],
+            name=name,
             type=data["type"],
             name_span=_opt_span(data.get("name_span")),
             role=data.get("role"),
             organization=data.get("organization"),
+            id=data.get("id"),
         )
+
+    @property
+    def attributed(self) -> bool:
+        """The claim has a source in the text (resolved to a name or not)."""
+        return self.type != "unattributed"
 
 
 @dataclass(frozen=True)
@@ -308,10 +319,60 @@ class Claim:
     def organizations(self) -> list[str]:
         """Organisations this claim is tied to: the claimant's and those it names."""
         names = [self.claimant.organization] if self.claimant.organization else []
-        if self.claimant.type == "organisation":
+        if self.claimant.type == "organisation" and self.claimant.name:
             names.append(self.claimant.name)
         names += [e.canonical for e in self.entities if e.type == "organisation"]
         return list(dict.fromkeys(names))
+
+
+@dataclass(frozen=True)
+class ClaimantIdentity:
+    """One person, organisation, group or document across every article in the index.
+
+    Claims point to it by `Claimant.id`. `id` is derived from `key` (the normalised
+    full name), so it is stable: the same name always gets the same id, in any index
+    and after any rebuild, and a partner can store it.
+    """
+
+    id: str
+    key: str  # normalised full name: "donald trump" for "Mr. Donald J. Trump"
+    name: str  # canonical display name: the fullest form seen
+    type: str  # one of IDENTITY_TYPES: the type most of its claims give
+    aliases: list[str]  # display forms seen ("Donald J. Trump", "Trump", "Mr. Trump")
+    keys: list[str]  # normalised forms of the aliases: what `claimant=` matches, word by word
+    surname: str | None = None  # persons named by two words or more: the last name, normalised
+    roles: list[str] = field(default_factory=list)
+    organizations: list[str] = field(default_factory=list)
+    claims: int = 0  # claims in the index that point to it
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "key": self.key,
+            "name": self.name,
+            "type": self.type,
+            "aliases": list(self.aliases),
+            "keys": list(self.keys),
+            "surname": self.surname,
+            "roles": list(self.roles),
+            "organizations": list(self.organizations),
+            "claims": self.claims,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ClaimantIdentity:
+        return cls(
+            id=data["id"],
+            key=data["key"],
+            name=data["name"],
+            type=data["type"],
+            aliases=list(data.get("aliases") or []),
+            keys=list(data.get("keys") or []),
+            surname=data.get("surname"),
+            roles=list(data.get("roles") or []),
+            organizations=list(data.get("organizations") or []),
+            claims=int(data.get("claims") or 0),
+        )
 
 
 def claim_id_for(article_id: str, cue: Span, content: list[Span]) -> str:

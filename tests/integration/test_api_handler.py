@@ -60,7 +60,7 @@ def test_search_is_ranked_highlighted_and_faceted(api) -> None:  # type: ignore[
     fragments = " ".join(f for fs in top["highlights"].values() for f in fs)
     assert "<mark>forced</mark>" in fragments.lower() and "<mark>labour</mark>" in fragments.lower()
     assert set(body["facets"]) == {"claimant", "organization", "entity", "publisher"}
-    assert body["facets"]["publisher"] == [{"value": "The Independent", "count": body["total"]}]
+    assert body["facets"]["publisher"] == [{"value": "The Independent", "count": body["total"], "id": None}]
 
 
 def test_claimant_filter_returns_exactly_her_two_claims(api) -> None:  # type: ignore[no-untyped-def]
@@ -68,6 +68,44 @@ def test_claimant_filter_returns_exactly_her_two_claims(api) -> None:  # type: i
     assert status == 200
     assert body["total"] == 2
     assert sorted(h["claim"]["cue"]["text"] for h in body["hits"]) == ["believes", "told"]
+    ids = {h["claim"]["claimant"]["id"] for h in body["hits"]}
+    assert len(ids) == 1 and None not in ids
+    # The surname alone, any case: the same two claims.
+    for name in ("Ahn", "ahn%20myeong-chul", "AHN%20MYEONG-CHUL"):
+        _, _, other = api(rest_event("GET", f"/claims?claimant={name}"))
+        assert {h["claim"]["id"] for h in other["hits"]} == {h["claim"]["id"] for h in body["hits"]}, name
+    _, _, by_id = api(rest_event("GET", f"/claims?claimant_id={ids.pop()}"))
+    assert by_id["total"] == 2
+
+
+def test_claimant_facet_counts_identities_never_pronouns(api) -> None:  # type: ignore[no-untyped-def]
+    _, _, body = api(rest_event("GET", "/claims?limit=1"))
+    facet = body["facets"]["claimant"]
+    assert facet and all(f["id"] for f in facet)
+    names = {f["value"].casefold() for f in facet}
+    assert not names & {"he", "she", "they", "it", "who", "which", "that", "unattributed"}
+    assert {"value": "Ahn Myeong-chul", "count": 2} in [
+        {"value": f["value"], "count": f["count"]} for f in facet
+    ]
+    _, _, unattributed = api(rest_event("GET", "/claims?attributed=false"))
+    assert unattributed["total"] >= 1
+    assert all(h["claim"]["claimant"]["type"] == "unattributed" for h in unattributed["hits"])
+
+
+def test_claimants_are_suggested_as_a_user_types_and_have_a_page(api) -> None:  # type: ignore[no-untyped-def]
+    status, _, body = api(rest_event("GET", "/claimants?q=ah"))
+    assert status == 200
+    top = body["claimants"][0]
+    assert (top["name"], top["claims"], top["type"]) == ("Ahn Myeong-chul", 2, "person")
+    status, _, page = api(rest_event("GET", f"/claimants/{top['id']}"))
+    assert status == 200
+    assert page["claims"] == 2 and "NK Watch" in page["organizations"] and "head" in page["roles"]
+    assert "Ahn Myeong-chul" not in [e["value"] for e in page["entities"]]  # not an entity of her own claims
+    assert "Kim Jong-un" in [e["value"] for e in page["entities"]]
+    status, _, missing = api(rest_event("GET", "/claimants/pnope"))
+    assert (status, missing["error"]["code"]) == (404, "not_found")
+    status, _, bad = api(rest_event("GET", "/claimants"))
+    assert (status, bad["error"]["parameter"]) == (400, "q")
 
 
 def test_paging_with_cursor_visits_every_claim_once(api) -> None:  # type: ignore[no-untyped-def]
@@ -93,6 +131,11 @@ def test_paging_with_cursor_visits_every_claim_once(api) -> None:  # type: ignor
         ("/claims?published_from=2020-02-01&published_to=2020-01-01", "published_from"),
         ("/claims?cursor=not-a-cursor", "cursor"),
         ("/claims?q=" + "x" * 501, "q"),
+        ("/claims?match=some", "match"),
+        ("/claims?claimant=the", "claimant"),
+        ("/claims?claimant=Mr.", "claimant"),
+        ("/claims?attributed=maybe", "attributed"),
+        ("/claimants?q=ah&limit=11", "limit"),
     ],
 )
 def test_invalid_parameters_are_400_naming_the_parameter(api, url: str, parameter: str) -> None:  # type: ignore[no-untyped-def]
@@ -159,13 +202,22 @@ def test_openapi_document_describes_the_routes(api) -> None:  # type: ignore[no-
     status, _, spec = api("api-openapi.json")
     assert status == 200
     assert spec["openapi"].startswith("3.")
-    assert {"/claims", "/claims/{claim_id}", "/articles/{article_id}", "/articles", "/health"} <= set(
-        spec["paths"]
-    )
+    assert {
+        "/claims",
+        "/claims/{claim_id}",
+        "/claimants",
+        "/claimants/{claimant_id}",
+        "/articles/{article_id}",
+        "/articles",
+        "/health",
+    } <= set(spec["paths"])
     params = {p["name"] for p in spec["paths"]["/claims"]["get"]["parameters"]}
     assert {
         "q",
+        "match",
         "claimant",
+        "claimant_id",
+        "attributed",
         "organization",
         "entity",
         "publisher",

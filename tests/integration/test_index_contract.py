@@ -10,6 +10,7 @@ hit 0 and order by id in both engines, so their pages are compared in order.
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -18,10 +19,12 @@ from pathlib import Path
 
 import pytest
 
+from claimsearch.claimants.registry import file_claims, updated_identities
 from claimsearch.documents.parse import parse_text
 from claimsearch.extract.pipeline import extract_claims
 from claimsearch.index.port import SearchIndex, SearchQuery
 from claimsearch.index.sqlite import SqliteIndex
+from claimsearch.index.text_query import ENGLISH_STOP_WORDS
 from claimsearch.model import Article, Claim
 from tests.conftest import EXAMPLE_ARTICLE, REPO
 
@@ -52,9 +55,11 @@ def corpus() -> list[tuple[Article, list[Claim]]]:
 
 
 def _load(index: SearchIndex, corpus: list[tuple[Article, list[Claim]]]) -> SearchIndex:
+    """Each article filed and indexed as ingest does it, in the same order on each engine."""
     index.ensure_ready()
     for article, claims in corpus:
-        report = index.index_article(article, claims)
+        filed = file_claims(claims, index)
+        report = index.index_article(article, filed.claims, updated_identities(filed, index))
         assert report.ok, report.failed
     return index
 
@@ -102,7 +107,10 @@ def _all_ids(index: SearchIndex, query: SearchQuery) -> list[str]:
 def _filter_queries(corpus: list[tuple[Article, list[Claim]]]) -> list[SearchQuery]:
     claims = [c for _, cs in corpus for c in cs]
     top = lambda values: [v for v, _ in Counter(values).most_common(3)]  # noqa: E731
-    queries = [SearchQuery(claimant=v.upper()) for v in top(c.claimant.name for c in claims)]
+    names = [c.claimant.name for c in claims if c.claimant.name and c.claimant.type == "person"]
+    queries = [SearchQuery(claimant=v.upper()) for v in top(names)]
+    queries += [SearchQuery(claimant=v.split()[-1]) for v in top(n for n in names if " " in n)]
+    queries += [SearchQuery(attributed=False), SearchQuery(attributed=True, cue_class="believe")]
     queries += [SearchQuery(organization=v.lower()) for v in top(o for c in claims for o in c.organizations)]
     queries += [SearchQuery(entity=v) for v in top(e.canonical for c in claims for e in c.entities)]
     queries += [SearchQuery(publisher=v) for v in top(a.publisher for a, _ in corpus if a.publisher)]
@@ -123,6 +131,8 @@ def _filter_queries(corpus: list[tuple[Article, list[Claim]]]) -> list[SearchQue
 
 
 TEXT_QUERIES = ["forced labour", "Clinton", "taxes", "campaign said", "percent of voters", "Kim Jong-un"]
+# Three words and more: best match wants 2 of 3, 3 of 4, so these differ from match=all.
+BEST_MATCH_QUERIES = ["forced labour regime abroad", "tax plan middle class", "rigged election polls"]
 HOSTILE = [
     "*:*",
     '{"match_all":{}}',
@@ -145,9 +155,50 @@ def test_filters_give_the_same_ids_in_both_engines(sqlite_index, opensearch_inde
 
 
 def test_text_queries_match_the_same_claims(sqlite_index, opensearch_index) -> None:  # type: ignore[no-untyped-def]
-    for text in TEXT_QUERIES:
-        query = SearchQuery(text=text)
-        assert set(_all_ids(opensearch_index, query)) == set(_all_ids(sqlite_index, query)), text
+    for text in [*TEXT_QUERIES, *BEST_MATCH_QUERIES]:
+        for match in ("best", "all"):
+            query = SearchQuery(text=text, match=match)
+            expected = set(_all_ids(sqlite_index, query))
+            assert set(_all_ids(opensearch_index, query)) == expected, (text, match)
+            if match == "best" and text in BEST_MATCH_QUERIES:
+                assert expected, f"best match finds nothing, so it proves nothing: {text}"
+
+
+def test_claimants_are_filed_the_same_in_both_engines(sqlite_index, opensearch_index, corpus) -> None:  # type: ignore[no-untyped-def]
+    for article, _ in corpus:
+        left = [(c.id, c.claimant.id) for c in sqlite_index.claims_for_article(article.id)]
+        right = [(c.id, c.claimant.id) for c in opensearch_index.claims_for_article(article.id)]
+        assert left == right, article.id
+    ids = {c.claimant.id for a, _ in corpus for c in sqlite_index.claims_for_article(a.id) if c.claimant.id}
+    assert sqlite_index.get_claimants(ids) == opensearch_index.get_claimants(ids)
+
+
+def test_best_match_finds_a_claim_by_its_words_when_one_is_missing(engine: SearchIndex, corpus) -> None:  # type: ignore[no-untyped-def]
+    """Four rare words of a claim's content find it in the top ten; with one replaced by a
+    word no claim holds, best match still does (3 of 4 must hold), match=all does not."""
+    claims = [c for _, cs in corpus for c in cs]
+    frequency = Counter(w for c in claims for w in set(_words(c.content.text)))
+    sample = [c for c in claims if len(set(_words(c.content.text))) >= 8][::7][:25]
+    assert sample
+    for claim in sample:
+        rare = sorted(set(_words(claim.content.text)), key=lambda w: (frequency[w], w))[:4]
+        query = SearchQuery(text=" ".join(rare), limit=10, facets=False)
+        assert claim.id in [h.claim.id for h in engine.search(query).hits], rare
+        missing = " ".join([*rare[:3], "zqxjv"])
+        best = engine.search(replace(query, text=missing))
+        assert claim.id in [h.claim.id for h in best.hits], missing
+        assert engine.search(replace(query, text=missing, match="all")).total == 0
+
+
+def test_best_match_ranks_claims_holding_more_words_first(engine: SearchIndex) -> None:
+    result = engine.search(SearchQuery(text="forced labour slave regime", limit=5, facets=False))
+    assert result.hits
+    top = result.hits[0].claim.content.text.lower()
+    assert sum(w in top for w in ("forced", "labour", "slave", "regime")) >= 3
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in re.findall(r"[a-z]{4,}", text.lower()) if w not in ENGLISH_STOP_WORDS]
 
 
 def test_facet_counts_agree(sqlite_index, opensearch_index, corpus) -> None:  # type: ignore[no-untyped-def]
@@ -184,7 +235,8 @@ def test_query_syntax_in_user_text_is_never_executed(engine: SearchIndex, text: 
 
 
 def test_deleting_an_article_removes_its_claims(engine: SearchIndex, corpus) -> None:  # type: ignore[no-untyped-def]
-    article, claims = corpus[-1]
+    article = corpus[-1][0]
+    claims = engine.claims_for_article(article.id)
     before = engine.count_claims()
     assert engine.delete_article(article.id) == len(claims)
     try:

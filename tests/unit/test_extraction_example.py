@@ -40,7 +40,7 @@ def _cue_matches(found: str, expected: str) -> bool:
 def _find(claims: list[Claim], claimant: str, cue: str, content: str) -> Claim:
     for claim in claims:
         if (
-            _norm(claim.claimant.name) == _norm(claimant)
+            _norm(claim.claimant.name or "") == _norm(claimant)  # None: no source, or an unresolved pronoun
             and _cue_matches(claim.cue.text, cue)
             and _norm(claim.content.text).startswith(_norm(content))
         ):

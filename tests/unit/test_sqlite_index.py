@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from claimsearch.claimants.registry import file_claims, updated_identities
 from claimsearch.index.port import SearchQuery
-from claimsearch.index.sqlite import SqliteIndex, fts_match_expression
+from claimsearch.index.sqlite import SqliteIndex
+from claimsearch.index.text_query import plan_text
 from claimsearch.model import Article, Claim, Claimant, Content, Cue, EntityMention, claim_id_for
 
 
@@ -50,13 +52,20 @@ def _claim(
     )
 
 
+def _file(index: SqliteIndex, article: Article, claims: list[Claim]) -> None:
+    """Index as ingest does: claimants filed in the registry first."""
+    filed = file_claims(claims, index)
+    assert index.index_article(article, filed.claims, updated_identities(filed, index)).ok
+
+
 @pytest.fixture
 def index(tmp_path: Path) -> SqliteIndex:
     idx = SqliteIndex(tmp_path / "i.sqlite3")
     idx.ensure_ready()
     a = _article("a1")
     b = _article("b1", publisher="Breitbart", published_at="2016-10-01")
-    idx.index_article(
+    _file(
+        idx,
         a,
         [
             _claim(
@@ -72,7 +81,8 @@ def index(tmp_path: Path) -> SqliteIndex:
             ),
         ],
     )
-    idx.index_article(
+    _file(
+        idx,
         b,
         [
             _claim(b, 1, "Labour camps are expanding", claimant="Ahn Myéong-chul"),
@@ -110,7 +120,8 @@ def test_filters_are_case_and_accent_insensitive(index: SqliteIndex) -> None:
 def test_facets_count_all_matches(index: SqliteIndex) -> None:
     facets = index.search(SearchQuery(limit=1)).facets
     claimants = {f.value: f.count for f in facets["claimant"]}
-    assert claimants["Ahn Myeong-chul"] == 2
+    # One identity for "Ahn Myeong-chul" and "Ahn Myéong-chul"; "The minister" names no one.
+    assert claimants == {"Ahn Myeong-chul": 3, "Human rights activists": 1}
     assert {f.value: f.count for f in facets["publisher"]} == {"The Independent": 3, "Breitbart": 2}
 
 
@@ -157,9 +168,8 @@ def test_rebuild_swaps_in_a_fresh_database(index: SqliteIndex) -> None:
     assert index.get_article("b1") is None
 
 
-def test_match_expression_quotes_every_word() -> None:
-    assert (
-        fts_match_expression('forced "labour" NEAR camps*') == '"forced" AND "labour" AND "NEAR" AND "camps"'
-    )
-    assert fts_match_expression("*:* {}") is None
-    assert fts_match_expression("the and of") is None
+def test_text_plan_keeps_words_only() -> None:
+    plan = plan_text('forced "labour" NEAR camps*')
+    assert plan is not None and plan.terms == ("forced", "labour", "near", "camps")
+    assert plan_text("*:* {}") is None
+    assert plan_text("the and of") is None

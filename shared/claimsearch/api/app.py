@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
@@ -24,24 +25,34 @@ from claimsearch.api.cursor import decode_cursor, encode_cursor
 from claimsearch.api.schemas import (
     ArticleOut,
     ArticleWithClaims,
+    ClaimantProfile,
+    ClaimantSuggestions,
+    ClaimantSummary,
     ClaimOut,
+    CountOut,
     FacetValueOut,
     Health,
     HitOut,
     IngestAccepted,
     SearchResponse,
 )
+from claimsearch.claimants.profile import MENTIONED, entities_mentioned
 from claimsearch.config import settings
 from claimsearch.documents.parse import parse_document
 from claimsearch.errors import ClaimsearchError, DocumentTooLarge, InvalidQuery, NotFound
-from claimsearch.index.port import DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY_CHARS, SearchQuery
-from claimsearch.model import Claim
+from claimsearch.index.port import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    MAX_QUERY_CHARS,
+    MAX_SUGGESTIONS,
+    MatchMode,
+    SearchQuery,
+)
+from claimsearch.model import Claim, ClaimantIdentity, CueClass, QuoteType
 
 logger = Logger(service="claimsearch-api")
 app = APIGatewayRestResolver(enable_validation=True)
 
-CueClassParam = Literal["say", "claim", "find", "believe", "allege", "call_for", "deny", "other"]
-QuoteTypeParam = Literal["direct", "indirect", "mixed"]
 API_TITLE = "claimsearch"
 API_VERSION = "1.0.0"
 
@@ -95,14 +106,31 @@ def health() -> Health:
 @app.get("/claims")
 def search_claims(
     q: Annotated[
-        str | None, Query(max_length=MAX_QUERY_CHARS, description="Full-text query (plain words)")
+        str | None,
+        Query(
+            max_length=MAX_QUERY_CHARS,
+            description="Full-text query (plain words), ranked by relevance: with match=best (the default)"
+            " a claim must hold all of 1-2 words, 2 of 3, 75 % of 4 or more; with match=all every word",
+        ),
     ] = None,
-    claimant: Annotated[str | None, Query(max_length=200, description="Resolved claimant name")] = None,
+    match: Annotated[MatchMode, Query(description="best: ranked best match; all: every word")] = "best",
+    claimant: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="A claimant's name as people write it: any alias of an identity, word for word,"
+            ' case and accents ignored ("Trump", "Mr. Trump", "donald trump" give the same claims)',
+        ),
+    ] = None,
+    claimant_id: Annotated[str | None, Query(max_length=64, description="A claimant identity's id")] = None,
+    attributed: Annotated[
+        bool | None, Query(description="false: only claims with no source in the text; true: only with one")
+    ] = None,
     organization: Annotated[str | None, Query(max_length=200)] = None,
     entity: Annotated[str | None, Query(max_length=200, description="Canonical entity name")] = None,
     publisher: Annotated[str | None, Query(max_length=200)] = None,
-    cue_class: Annotated[CueClassParam | None, Query()] = None,
-    quote_type: Annotated[QuoteTypeParam | None, Query()] = None,
+    cue_class: Annotated[CueClass | None, Query()] = None,
+    quote_type: Annotated[QuoteType | None, Query()] = None,
     published_from: Annotated[date | None, Query(description="Inclusive, YYYY-MM-DD")] = None,
     published_to: Annotated[date | None, Query(description="Inclusive, YYYY-MM-DD")] = None,
     article_id: Annotated[str | None, Query(max_length=64)] = None,
@@ -116,7 +144,10 @@ def search_claims(
         raise InvalidQuery("published_from", "must not be after published_to")
     query = SearchQuery(
         text=q,
+        match=match,
         claimant=claimant,
+        claimant_id=claimant_id,
+        attributed=attributed,
         organization=organization,
         entity=entity,
         publisher=publisher,
@@ -128,15 +159,13 @@ def search_claims(
         limit=limit,
     )
     if cursor:
-        from dataclasses import replace
-
         query = replace(query, after=decode_cursor(query, cursor))
     result = wiring.index().search(query)
     return SearchResponse(
         hits=[HitOut(claim=_claim_out(h.claim), score=h.score, highlights=h.highlights) for h in result.hits],
         total=result.total,
         facets={
-            name: [FacetValueOut(value=v.value, count=v.count) for v in values]
+            name: [FacetValueOut(value=v.value, count=v.count, id=v.id) for v in values]
             for name, values in result.facets.items()
         },
         next_cursor=encode_cursor(query, result.next_after) if result.next_after else None,
@@ -150,6 +179,51 @@ def get_claim(claim_id: Annotated[str, Path(max_length=64)]) -> ClaimOut:
     if claim is None:
         raise NotFound("claim", claim_id)
     return _claim_out(claim)
+
+
+@app.get("/claimants")
+def suggest_claimants(
+    q: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=200,
+            description="What the user has typed: every word must start a word of an alias, the last may be"
+            " unfinished",
+        ),
+    ],
+    limit: Annotated[int, Query(ge=1, le=MAX_SUGGESTIONS)] = MAX_SUGGESTIONS,
+) -> ClaimantSuggestions:
+    """Claimant identities as a user types: most claims first, with their aliases."""
+    found = wiring.index().suggest_claimants(q, limit)
+    return ClaimantSuggestions(claimants=[_summary(i) for i in found])
+
+
+@app.get("/claimants/<claimant_id>")
+def get_claimant(claimant_id: Annotated[str, Path(max_length=64)]) -> ClaimantProfile:
+    """A claimant identity: aliases, roles and organisations seen, claims per month, entities mentioned."""
+    index = wiring.index()
+    identity = index.get_claimants([claimant_id]).get(claimant_id)
+    if identity is None:
+        raise NotFound("claimant", claimant_id)
+    activity = index.claimant_activity(claimant_id, entities=MENTIONED + 5)  # room for its own name
+    return ClaimantProfile(
+        **_summary(identity).model_dump(),
+        roles=identity.roles,
+        organizations=identity.organizations,
+        months=[CountOut(value=m.value, count=m.count) for m in activity.months],
+        entities=[CountOut(value=e.value, count=e.count) for e in entities_mentioned(identity, activity)],
+    )
+
+
+def _summary(identity: ClaimantIdentity) -> ClaimantSummary:
+    return ClaimantSummary(
+        id=identity.id,
+        name=identity.name,
+        type=identity.type,  # type: ignore[arg-type]  # one of IDENTITY_TYPES by construction
+        aliases=identity.aliases,
+        claims=identity.claims,
+    )
 
 
 @app.get("/articles/<article_id>")

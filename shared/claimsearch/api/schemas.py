@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from claimsearch.model import ClaimantType, EntityType, IdentityType, QuoteType
+
 SpanOut = tuple[int, int]
 
 
@@ -22,11 +24,17 @@ class CueOut(BaseModel):
 
 
 class ClaimantOut(BaseModel):
+    id: str | None = Field(
+        description="The claimant identity across articles (GET /claimants/{id}); null when no one is named"
+    )
     mention: str | None = Field(description="The words in the text; null when unattributed")
     span: SpanOut | None
-    name: str = Field(description="Resolved name (a pronoun's antecedent, a role's holder)")
+    name: str | None = Field(
+        description="Resolved name (a pronoun's antecedent, a role's holder); null when unattributed"
+        " or when the source is a pronoun with no antecedent"
+    )
     name_span: SpanOut | None
-    type: Literal["person", "organisation", "group", "document", "unattributed"]
+    type: ClaimantType
     role: str | None
     organization: str | None
 
@@ -34,7 +42,7 @@ class ClaimantOut(BaseModel):
 class ContentOut(BaseModel):
     text: str
     spans: list[SpanOut]
-    quote_type: Literal["direct", "indirect", "mixed"]
+    quote_type: QuoteType
     introducer: SpanOut | None = Field(
         description='The "that" introducing reported speech, kept out of the content text'
     )
@@ -49,7 +57,7 @@ class EntityOut(BaseModel):
     text: str
     span: SpanOut
     canonical: str
-    type: Literal["person", "organisation", "place", "other"]
+    type: EntityType
 
 
 class QuantityOut(BaseModel):
@@ -110,6 +118,7 @@ class HitOut(BaseModel):
 class FacetValueOut(BaseModel):
     value: str
     count: int
+    id: str | None = Field(default=None, description="The claimant facet counts identities: their id")
 
 
 class SearchResponse(BaseModel):
@@ -117,6 +126,30 @@ class SearchResponse(BaseModel):
     total: int
     facets: dict[str, list[FacetValueOut]]
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last")
+
+
+class ClaimantSummary(BaseModel):
+    id: str = Field(description="Stable: the same name always has the same id")
+    name: str = Field(description="Canonical name: the fullest form seen")
+    type: IdentityType
+    aliases: list[str] = Field(description="Every way the claimant was written in the articles")
+    claims: int
+
+
+class ClaimantSuggestions(BaseModel):
+    claimants: list[ClaimantSummary]
+
+
+class CountOut(BaseModel):
+    value: str
+    count: int
+
+
+class ClaimantProfile(ClaimantSummary):
+    roles: list[str]
+    organizations: list[str]
+    months: list[CountOut] = Field(description="Claims per month of publication (YYYY-MM), oldest first")
+    entities: list[CountOut] = Field(description="The entities its claims mention most")
 
 
 class IngestAccepted(BaseModel):

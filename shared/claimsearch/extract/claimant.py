@@ -10,10 +10,13 @@ claimant they refer back to.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from bisect import bisect_right
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Token
 
+from claimsearch.claimants.names import PRONOUNS, TITLES, is_pronoun, name_words
+from claimsearch.extract.entities import HONORIFICS, gender_cue, person_genders, person_named
 from claimsearch.extract.text_spans import inside, overlaps, tokens_in
 from claimsearch.model import Claimant, EntityMention, Span
 
@@ -66,12 +69,28 @@ DOCUMENT_NOUNS = frozenset(
         "post",
     ]
 )
-PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
-GROUP_PRONOUNS = frozenset({"they", "them"})
-THING_PRONOUNS = frozenset({"it"})
-SELF_PRONOUNS = frozenset({"i", "we", "me", "us"})
+MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
+FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
+PERSON_PRONOUNS = MALE_PRONOUNS | FEMALE_PRONOUNS
+GROUP_PRONOUNS = frozenset({"they", "them", "their", "theirs", "themselves"})
+THING_PRONOUNS = frozenset({"it", "its", "itself"})
+SELF_PRONOUNS = frozenset({"i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves"})
+_SINGULAR_SELF = frozenset({"i", "me", "my", "mine", "myself"})
+RELATIVE_WORDS = frozenset({"who", "whom", "which", "that"})
 _CORE_DEPS = frozenset({"det", "poss", "compound", "amod", "nummod", "nmod", "case", "quantmod"})
 _KEPT_PREPS = frozenset({"of", "for"})
+# A mention cut short inside its noun phrase ("The" of "The director", "Mr" of "Mr.
+# Obama"): these words lean on a head outside it, which names the claimant.
+_LEANING_DEPS = frozenset({"det", "compound", "amod", "nmod", "nummod", "quantmod", "poss"})
+# "his campaign", "her lawyers": people a possessive pronoun owns, who can make a claim.
+_PEOPLE_NOUNS = frozenset(
+    "campaign team staff office administration family government party company firm camp "
+    "aide adviser advisor lawyer attorney spokesman spokeswoman spokesperson wife husband son "
+    "daughter mother father brother sister friend colleague supporter".split()
+)
+# Words that never name a claimant on their own (with PRONOUNS): "The", "Mr", "There".
+_NOT_NAMES = frozenset("the a an this these those there here no such".split()) | HONORIFICS
+_ANTECEDENT_SENTENCES = 5  # how far back "he" looks for the person it stands for
 
 
 @dataclass(frozen=True)
@@ -80,6 +99,16 @@ class KnownClaimant:
 
     claimant: Claimant
     position: int  # character offset of its mention
+    content: tuple[Span, ...] = ()  # what they said: a first person inside it is them
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A person "he" or "she" may stand for."""
+
+    claimant: Claimant
+    span: Span
+    token: Token  # the mention's token nearest the root of its sentence
 
 
 class ClaimantResolver:
@@ -89,40 +118,72 @@ class ClaimantResolver:
         self.doc = doc
         self.entities = entities
         self.known: list[KnownClaimant] = []
+        self._lowercase_words = {t.text for t in doc if t.text.islower()}
+        self._gender = person_genders(doc, entities)
+        self._pronoun_genders: dict[str, set[str]] = {}
+        self._sentence_starts = [sentence.start_char for sentence in doc.sents]
 
-    def resolve(self, source: list[Span], cue: Span | None = None) -> Claimant:
-        """The claimant of a source span; `cue` lets a partial mention use its whole subject."""
+    def resolve(
+        self, source: list[Span], cue: Span | None = None, content: list[Span] | None = None
+    ) -> Claimant:
+        """The claimant of a source span.
+
+        `cue` lets a partial mention use its whole subject; `content` (what was claimed)
+        keeps the people named in it from being taken for a pronoun's antecedent, and
+        lets a later "I" inside it resolve to this claimant.
+        """
         if not source:
-            return Claimant(mention=None, span=None, name="unattributed", type="unattributed")
+            return Claimant(mention=None, span=None, name=None, type="unattributed")
         span = (source[0][0], source[-1][1])
         mention = self.doc.text[span[0] : span[1]]
-        tokens = tokens_in(self.doc, span)
+        # A mention cut inside a token ("Mr" of "Mr.", "O" of "O'Neill") keeps that token.
+        tokens = tokens_in(self.doc, span) or list(self.doc.char_span(*span, alignment_mode="expand") or [])
+        said = tuple(content or ())
         subject = self._subject_around(span, cue)
-        head = subject or _head_of(tokens)
-        scope = (subject.left_edge.idx, _end(subject.right_edge)) if subject is not None else span
+        if subject is not None:
+            head: Token | None = subject
+            scope = (subject.left_edge.idx, _end(subject.right_edge))
+        else:
+            head, scope = _phrase_around(_head_of(tokens), tokens, span)
         if head is None:
-            return Claimant(mention, span, mention, "group")
-        claimant = self._resolve(mention, span, head, scope)
-        self.known.append(KnownClaimant(claimant, span[0]))
+            claimant = Claimant(mention, span, None, "group")
+        else:
+            claimant = _without_non_name(self._resolve(mention, span, head, scope, said))
+        self.known.append(KnownClaimant(claimant, span[0], said))
         return claimant
 
-    def _resolve(self, mention: str, span: Span, head: Token, scope: Span) -> Claimant:
+    def _resolve(
+        self, mention: str, span: Span, head: Token, scope: Span, said: tuple[Span, ...]
+    ) -> Claimant:
         """`span` is the mention's; `scope` (the mention or its whole subject) names it."""
         lower = head.lower_
+        if lower in RELATIVE_WORDS:
+            antecedent = _antecedent(head)
+            if antecedent is not None:
+                # "Smith, who said": Smith is the claimant, resolved as a mention of its own.
+                return self._resolve(mention, span, antecedent, _core_span(antecedent, True), said)
+            return Claimant(mention, span, None, "group")
         if lower in PERSON_PRONOUNS | GROUP_PRONOUNS | THING_PRONOUNS | SELF_PRONOUNS:
-            return self._pronoun(mention, span, lower)
-        if head.pos_ == "PRON":  # "what", "who", "some": nothing to resolve it to
-            return Claimant(mention, span, mention, "group")
+            return self._pronoun(mention, span, head, said)
+        if head.pos_ == "PRON" or is_pronoun(head.text):
+            # "some of his advisers" describes a group; "some", "others", "you" alone name no one.
+            if any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children):
+                return self._description(mention, span, head, scope)
+            kind = "person" if lower in ("you", "your", "someone", "somebody") else "group"
+            return Claimant(mention, span, None, kind)
         person = self._entity_at(scope, head, "person")
         if person is not None:
             role, organization = self._role_and_organization(head)
             return Claimant(mention, span, person.canonical, "person", person.span, role, organization)
+        known = self._known_person(mention, span, head, scope)
+        if known is not None:
+            return known
         if lower in DOCUMENT_NOUNS:
             return self._document(mention, span, head)
         organisation = self._entity_at(scope, head, "organisation")
         if organisation is not None:
             return Claimant(mention, span, organisation.canonical, "organisation", organisation.span)
-        return self._description(mention, span, head, scope)
+        return self._surname(mention, span, head, scope) or self._description(mention, span, head, scope)
 
     def _subject_around(self, span: Span, cue: Span | None) -> Token | None:
         """The head of the cue's subject when the mention is only part of it.
@@ -143,25 +204,165 @@ class ClaimantResolver:
 
     # -- kinds of mention ------------------------------------------------------------
 
-    def _pronoun(self, mention: str, span: Span, lower: str) -> Claimant:
+    def _pronoun(self, mention: str, span: Span, head: Token, said: tuple[Span, ...]) -> Claimant:
+        """A pronoun (or possessive: "his claim") stands for someone named before; None if no one fits."""
+        lower = head.lower_
+        if head.dep_ == "expl":  # "it seems that ...": no one
+            return Claimant(mention, span, None, "group")
         if lower in SELF_PRONOUNS:
-            return Claimant(mention, span, mention, "person" if lower in ("i", "me") else "group")
-        wanted = (
-            {"person"}
-            if lower in PERSON_PRONOUNS
-            else {"group", "organisation"}
-            if lower in GROUP_PRONOUNS
-            else {"organisation", "document"}
-        )
+            # "I" or "we" inside a quotation is its speaker.
+            speaker = self._speaker_at(span[0])
+            if speaker is not None:
+                return _standing_for(mention, span, speaker)
+            return Claimant(mention, span, None, "person" if lower in _SINGULAR_SELF else "group")
+        if lower in PERSON_PRONOUNS:
+            gender = "male" if lower in MALE_PRONOUNS else "female"
+            person = self._person_before(head, span, said, gender)
+            if person is not None and person.name:
+                self._pronoun_genders.setdefault(person.name, set()).add(gender)
+                return _standing_for(mention, span, person)
+            return Claimant(mention, span, None, "person")
+        # "they" / "it": the last group, organisation (or document) that made a claim, a
+        # few sentences back at most.
+        wanted = {"group", "organisation"} if lower in GROUP_PRONOUNS else {"organisation", "document"}
+        earliest = self._sentence_of(span[0]) - _ANTECEDENT_SENTENCES
         for known in reversed(self.known):
-            if known.position < span[0] and known.claimant.type in wanted:
-                c = known.claimant
-                return Claimant(mention, span, c.name, c.type, c.name_span, c.role, c.organization)
-        if "person" in wanted:
-            for entity in reversed(self.entities):
-                if entity.type == "person" and entity.span[1] <= span[0]:
-                    return Claimant(mention, span, entity.canonical, "person", entity.span)
-        return Claimant(mention, span, mention, "person" if "person" in wanted else "group")
+            c = known.claimant
+            if known.position >= span[0] or self._sentence_of(known.position) < earliest:
+                continue
+            if c.type in wanted and c.name and not _within(c.span, said):
+                return _standing_for(mention, span, c)
+        return Claimant(mention, span, None, "group")
+
+    def _sentence_of(self, position: int) -> int:
+        return bisect_right(self._sentence_starts, position) - 1
+
+    def _gender_of(self, name: str | None) -> str | None:
+        """By the article's cues (`person_genders`), else by the pronouns resolved to it, if they agree."""
+        if name is None:
+            return None
+        if name in self._gender:
+            return self._gender[name]
+        seen = self._pronoun_genders.get(name, set())
+        return next(iter(seen)) if len(seen) == 1 else None
+
+    def _speaker_at(self, position: int) -> Claimant | None:
+        """The named claimant whose words (resolved so far) contain `position`, innermost first."""
+        speakers = [
+            (sum(e - s for s, e in k.content), k.claimant)
+            for k in self.known
+            if k.claimant.name and any(s <= position < e for s, e in k.content)
+        ]
+        return min(speakers, key=lambda pair: pair[0])[1] if speakers else None
+
+    def _person_before(
+        self, head: Token, span: Span, said: tuple[Span, ...], gender: str, hops: int = 0
+    ) -> Claimant | None:
+        """The person "he" or "she" stands for.
+
+        The nearest sentence (this one, before the pronoun, or one of the few before it)
+        that names a person of a fitting gender gives the antecedent: the person nearest
+        the root of that sentence, the subject of its main verb before anyone named in a
+        clause or an object ("Trump said Clinton lied. He ..." -> Trump). A subject "she"
+        there counts as a mention of whoever it stands for, so a chain of "she"s keeps
+        to one person. People named inside the claim being resolved are not its source.
+        Failing all that, the last person named or who made a claim.
+        """
+        candidates = [c for c in self._person_candidates(span) if not _within(c.span, said)]
+        candidates = [c for c in candidates if self._gender_of(c.claimant.name) in (gender, None)]
+        taken = {c.span[0] for c in candidates}
+        subject_pronoun = "he" if gender == "male" else "she"
+        sentence = head.sent
+        for _ in range(_ANTECEDENT_SENTENCES + 1):
+            here: list[tuple[int, int, Claimant | Token]] = [
+                (_depth(c.token), c.span[0], c.claimant) for c in candidates if c.token.sent == sentence
+            ]
+            if hops < _ANTECEDENT_SENTENCES:
+                here += [
+                    (_depth(t), t.idx, t)
+                    for t in sentence
+                    if t.i < head.i
+                    and t.lower_ == subject_pronoun
+                    and t.dep_ in ("nsubj", "nsubjpass")
+                    and t.idx not in taken
+                    and not _within((t.idx, _end(t)), said)
+                ]
+            if here:
+                best = min(here, key=lambda item: (item[0], item[1]))[2]
+                if isinstance(best, Token):
+                    return self._person_before(best, (best.idx, _end(best)), (), gender, hops + 1)
+                return best
+            if sentence.start == 0:
+                break
+            sentence = self.doc[sentence.start - 1].sent
+        return candidates[-1].claimant if candidates else None
+
+    def _person_candidates(self, span: Span) -> list[_Candidate]:
+        """Named persons before `span`: the article's person entities and earlier claimants."""
+        found: list[_Candidate] = []
+        for entity in self.entities:
+            if entity.type == "person" and entity.span[1] <= span[0]:
+                token = _shallowest(tokens_in(self.doc, entity.span))
+                if token is not None:
+                    claimant = Claimant(entity.text, entity.span, entity.canonical, "person", entity.span)
+                    found.append(_Candidate(claimant, entity.span, token))
+        for known in self.known:
+            c = known.claimant
+            if c.type == "person" and c.name and c.span is not None and c.span[1] <= span[0]:
+                token = _shallowest(tokens_in(self.doc, c.span))
+                if token is not None:
+                    found.append(_Candidate(c, c.span, token))
+        return sorted(found, key=lambda c: c.span[0])
+
+    def _proper_name(self, head: Token, scope: Span) -> Span | None:
+        """Where a capitalised name ends at `head` ("Loretta Lynch", "Trump"), titles cut; None if none."""
+        if not head.text[:1].isupper() or head.pos_ in ("DET", "PRON") or _is_honorific(head):
+            return None
+        first = head
+        while first.i > 0:
+            before = self.doc[first.i - 1]
+            if before.dep_ != "compound" or not before.text[:1].isupper() or before.idx < scope[0]:
+                break
+            first = before
+        while first.i < head.i and _is_title(first):
+            first = self.doc[first.i + 1]
+        return (first.idx, _end(head))
+
+    def _known_person(self, mention: str, span: Span, head: Token, scope: Span) -> Claimant | None:
+        """A name NER missed or mislabelled, of a person the article names ("Lynch": Loretta E. Lynch)."""
+        name_span = self._proper_name(head, scope)
+        if name_span is None:
+            return None
+        text = self.doc.text[name_span[0] : name_span[1]]
+        gender = gender_cue(self.doc, name_span, pronouns=False)
+        person = person_named(self.doc, text, head.idx, self.entities, gender)
+        if person is None:
+            return None
+        role, organization = self._role_and_organization(head)
+        return Claimant(mention, span, person.canonical, "person", name_span, role, organization)
+
+    def _surname(self, mention: str, span: Span, head: Token, scope: Span) -> Claimant | None:
+        """A lone proper noun of no known person, organisation or place: a person's surname.
+
+        Only one the article never writes in lower case ("Barabak wrote", not "Video shows").
+        """
+        name_span = self._proper_name(head, scope)
+        if (
+            name_span is None
+            or name_span != (head.idx, _end(head))
+            or head.tag_ != "NNP"
+            or head.text.isupper()
+        ):
+            return None
+        # "One Republican", "the Democrat": a word for a kind of people, not a name.
+        if any(True for _ in head.lefts) or head.ent_type_ not in ("", "PERSON"):
+            return None
+        if head.text.lower() in self._lowercase_words:
+            return None
+        if any(overlaps(e.span, name_span) for e in self.entities):
+            return None
+        role, organization = self._role_and_organization(head)
+        return Claimant(mention, span, head.text, "person", name_span, role, organization)
 
     def _document(self, mention: str, span: Span, head: Token) -> Claimant:
         # "Reports by the North Korea Strategy Centre and other bodies": the authors claim.
@@ -241,13 +442,16 @@ class ClaimantResolver:
             if entity.type == kind and inside(entity.span, span) and overlaps(entity.span, head_span):
                 return entity
         # "the head of NK Watch, Ahn Myeong-chul": the name in apposition to a role noun.
+        # The parser often hangs it on the nearer "NK Watch"; a body has no personal name.
         if kind == "person" and head.pos_ == "NOUN":
-            for child in head.children:
-                if child.dep_ == "appos":
-                    child_span = (child.idx, _end(child))
-                    for entity in self.entities:
-                        if entity.type == kind and overlaps(entity.span, child_span):
-                            return entity
+            objects = [o for p in head.children if p.dep_ == "prep" for o in p.children if o.dep_ == "pobj"]
+            for owner in [head, *objects]:
+                for child in owner.children:
+                    if child.dep_ == "appos":
+                        child_span = (child.idx, _end(child))
+                        for entity in self.entities:
+                            if entity.type == kind and overlaps(entity.span, child_span):
+                                return entity
         return None
 
     def _first_entity(self, span: Span, kind: str) -> str | None:
@@ -267,11 +471,23 @@ ROLE_NOUNS = frozenset(
     "lawmaker diplomat manager owner campaigner".split()
 )
 _PERSON_SUFFIXES = ("er", "or", "ist", "ian", "ant", "ent", "man", "woman")
+# Common nouns with those endings that name no person: "the Saudi government", "brain cancer".
+_NOT_PERSON_NOUNS = frozenset(
+    "government department parliament movement statement agreement argument document comment "
+    "cancer paper letter number order border center centre quarter chapter matter power water "
+    "computer summer winter answer error factor sector motor tumor tumour restaurant".split()
+)
+
+
+def _names_people(noun: Token) -> bool:
+    return noun.lemma_.lower() in _PEOPLE_NOUNS or _names_a_person(noun)
 
 
 def _names_a_person(noun: Token) -> bool:
     """A singular description that names a person: 'the rapporteur', 'a spokesman'."""
     lemma = noun.lemma_.lower()
+    if lemma in _NOT_PERSON_NOUNS:
+        return False
     return lemma in ROLE_NOUNS or (len(lemma) > 4 and lemma.endswith(_PERSON_SUFFIXES))
 
 
@@ -282,7 +498,7 @@ def _end(token: Token) -> int:
 def _head_of(tokens: list[Token]) -> Token | None:
     """The token of a mention whose syntactic head lies outside it."""
     indices = {t.i for t in tokens}
-    heads = [t for t in tokens if t.head.i not in indices or t.head is t]
+    heads = [t for t in tokens if t.head.i not in indices] or [t for t in tokens if t.head.i == t.i]
     content = [t for t in heads if not t.is_punct]
     return content[0] if content else None
 
@@ -304,3 +520,84 @@ def _core_span(head: Token, keep_preps: bool, within: Span | None = None) -> Spa
     while last.i > first.i and last.is_punct:
         last = head.doc[last.i - 1]
     return (first.idx, _end(last))
+
+
+def _phrase_around(head: Token | None, tokens: list[Token], span: Span) -> tuple[Token | None, Span]:
+    """The head that names a mention cut short inside its noun phrase, and the phrase.
+
+    "Mr" of "Mr. Obama" -> Obama; "The" of "The director" -> director. A possessive
+    pronoun stays ("his claim that ..." is his), unless it owns people ("his attorney").
+    """
+    if head is None:
+        return None, span
+    inside = {t.i for t in tokens}
+    moved = False
+    while (
+        head.dep_ in _LEANING_DEPS
+        and head.head.i not in inside
+        and head.head.i > head.i
+        and head.head.pos_ in ("NOUN", "PROPN")
+    ):
+        if head.dep_ == "poss" and (head.pos_ != "PRON" or not _names_people(head.head)):
+            break
+        # "Aaron" of "Aaron Kall" leans on the rest of the name; "Trump" of "Trump charges"
+        # (misparsed), "Clinton campaign" or "Clinton Plan" is the name itself.
+        name = head.dep_ == "compound" and head.text[:1].isupper() and not _is_title(head)
+        if name and head.head.ent_type_ != "PERSON":
+            break
+        head, moved = head.head, True
+    if not moved:
+        return head, span
+    core = _core_span(head, keep_preps=True)
+    return head, (min(span[0], core[0]), max(span[1], core[1]))
+
+
+def _antecedent(relative: Token) -> Token | None:
+    """The noun a relative clause's subject stands for: "Smith" in "Smith, who said"."""
+    clause = relative.head
+    if (
+        relative.dep_ in ("nsubj", "nsubjpass")
+        and clause.dep_ == "relcl"
+        and clause.head.pos_ in ("NOUN", "PROPN")
+    ):
+        return clause.head
+    return None
+
+
+def _standing_for(mention: str, span: Span, antecedent: Claimant) -> Claimant:
+    """The claimant of a pronoun: its own words and place, the antecedent's name."""
+    a = antecedent
+    return Claimant(mention, span, a.name, a.type, a.name_span, a.role, a.organization)
+
+
+def _without_non_name(claimant: Claimant) -> Claimant:
+    """A pronoun, an article or a title alone is never a name ("who", "The", "Mr")."""
+    if claimant.name is None:
+        return claimant
+    words = name_words(claimant.name)
+    if words and not all(w in PRONOUNS or w in _NOT_NAMES for w in words):
+        return claimant
+    return replace(claimant, name=None, name_span=None)
+
+
+def _depth(token: Token) -> int:
+    depth = 0
+    while token.head.i != token.i:
+        token, depth = token.head, depth + 1
+    return depth
+
+
+def _shallowest(tokens: list[Token]) -> Token | None:
+    return min(tokens, key=_depth) if tokens else None
+
+
+def _within(span: Span | None, spans: tuple[Span, ...]) -> bool:
+    return span is not None and any(inside(span, s) for s in spans)
+
+
+def _is_title(token: Token) -> bool:
+    return token.text.rstrip(".").casefold() in TITLES
+
+
+def _is_honorific(token: Token) -> bool:
+    return token.text.rstrip(".").casefold() in HONORIFICS

@@ -13,7 +13,7 @@ from claimsearch.extract.spans import AttributionSpans
 from claimsearch.extract.text_spans import overlaps, quote_type, tokens_in, trim
 from claimsearch.model import Article, Claim, Content, Cue, Span, claim_id_for
 
-CLAIM_BUILDER_VERSION = "claims-2"  # 2: content.introducer
+CLAIM_BUILDER_VERSION = "claims-3"  # 2: content.introducer; 3: claimants resolved within the article
 
 
 def build_claims(
@@ -28,7 +28,9 @@ def build_claims(
     version = f"{finder_name}+{CLAIM_BUILDER_VERSION}"
     claims: list[Claim] = []
     seen: set[str] = set()
-    ordered = sorted(attributions, key=lambda a: min(s[0] for s in a.cue + a.content + a.source))
+    # Text order; of two starting together, the longer first: a quotation is resolved
+    # before a claim inside it, whose "I" is the quotation's speaker.
+    ordered = sorted(attributions, key=_text_order)
     for attribution in ordered:
         spans = attribution.cue + attribution.content + attribution.source
         if not attribution.cue or not attribution.content:
@@ -45,7 +47,7 @@ def build_claims(
         if claim_id in seen:
             continue
         seen.add(claim_id)
-        claimant = resolver.resolve(_trimmed(text, attribution.source), cue_span)
+        claimant = resolver.resolve(_trimmed(text, attribution.source), cue_span, content_spans)
         sentence_span = _sentence_span(doc, spans)
         scope = content_spans + ([claimant.span] if claimant.span else [])
         claims.append(
@@ -72,6 +74,11 @@ def build_claims(
             )
         )
     return claims
+
+
+def _text_order(attribution: AttributionSpans) -> tuple[int, int]:
+    spans = attribution.cue + attribution.content + attribution.source
+    return min(s[0] for s in spans), -max(s[1] for s in spans)
 
 
 def _cue(doc: Doc, span: Span) -> Cue:

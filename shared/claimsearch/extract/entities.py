@@ -1,19 +1,25 @@
 """Named entities of an article, with variants grouped under one canonical name.
 
-"Kim Jong-un", "Kim Jong Un" and "Jong-un" are one person: a person's shorter
-mentions are usually a suffix of the full name (surname, or given name for Korean
-names). Organisations and places only group on an exact (normalised) match, since
-"Korea" is not "North Korea".
+People are written many ways in one article: "Donald J. Trump", "Mr. Trump", "Trump",
+"Donald". Every person mention is tied to the fullest name the article gives, by the
+rules a reader uses (`_People`): titles never start a name, middle initials make no
+difference, a surname or a given name alone ("Trump", "Jong-un", "Hillary") joins the
+full name it ends or starts, and people who share a surname ("Bill Clinton",
+"Hillary Clinton", "Donald Trump Jr.") stay apart. Organisations and places only
+group on an exact (normalised) match, since "Korea" is not "North Korea".
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
+from claimsearch.claimants.names import GENERATIONAL_SUFFIXES, TITLES, name_key, name_words
 from claimsearch.extract.text_spans import overlaps
 from claimsearch.model import EntityMention, Span
 
@@ -26,6 +32,26 @@ ENTITY_TYPES = {
 }
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
+# Titles written before a surname, never a name on their own: "Mr", "Sen".
+HONORIFICS = frozenset(
+    "mr mrs ms miss mx dr prof sir rev fr sen rep gov lt col gen sgt capt maj adm hon st".split()
+)
+# Words next to a name that tell a man from a woman (for "Mr. Clinton" among namesakes).
+FEMALE_WORDS = frozenset(
+    "mrs ms miss lady wife daughter mother sister widow girlfriend granddaughter grandmother aunt "
+    "niece actress congresswoman chairwoman spokeswoman businesswoman queen princess".split()
+)
+MALE_WORDS = frozenset(
+    "mr husband son father brother boyfriend grandson grandfather uncle nephew actor congressman "
+    "spokesman businessman king prince".split()
+)
+_MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
+_FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
+# Words NER glues to either end of a name that are not part of it: "the", "DuVernay’s
+# ‘", "Obama Seeks" (a headline). A verb is only cut at the end: "Will" at the front may
+# be a given name.
+_LEADING_POS = frozenset({"DET", "PUNCT", "PART", "ADP", "CCONJ", "SCONJ"})
+_TRAILING_POS = _LEADING_POS | {"VERB", "AUX"}
 
 
 def _key(text: str) -> tuple[str, ...]:
@@ -35,6 +61,8 @@ def _key(text: str) -> tuple[str, ...]:
 
 @dataclass
 class _Group:
+    """Organisations and places: one group per exact key."""
+
     type: str
     key: tuple[str, ...]
     surfaces: Counter[str] = field(default_factory=Counter)
@@ -45,51 +73,427 @@ class _Group:
         return max(longest, key=lambda s: (self.surfaces[s], -longest.index(s)))
 
 
+@dataclass(frozen=True)
+class _Mention:
+    text: str
+    span: Span
+    kind: str
+    headline: bool  # in a title-case line, where NER glues words to names ("Rip Donald Trump")
+    gender: str | None = None  # from the words around it: "Mr. Obama", "the first lady, Michelle Obama"
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return tuple(name_key(self.text).split())
+
+    @property
+    def full(self) -> bool:
+        return _is_full_name(self.text)
+
+
+@dataclass
+class _Person:
+    surfaces: Counter[str] = field(default_factory=Counter)
+    keys: set[tuple[str, ...]] = field(default_factory=set)
+    written_in_full: list[int] = field(default_factory=list)  # where a full name of theirs starts
+    genders: set[str] = field(default_factory=set)
+
+    def add(self, text: str, position: int, full: bool, gender: str | None = None) -> None:
+        self.surfaces[text] += 1
+        self.keys.add(tuple(name_key(text).split()))
+        if full:
+            self.written_in_full.append(position)
+        if gender:
+            self.genders.add(gender)
+
+    def canonical(self) -> str:
+        """The fullest form ("Donald J. Trump" over "Donald Trump"), then the most frequent."""
+        forms = list(self.surfaces)
+        return max(forms, key=lambda s: (len(name_words(s)), self.surfaces[s], -forms.index(s)))
+
+    def full_keys(self) -> list[tuple[str, ...]]:
+        return [k for k in self.keys if len(k) >= 2]
+
+    def gender(self) -> str | None:
+        return next(iter(self.genders)) if len(self.genders) == 1 else None
+
+
+class _People:
+    """The persons one article names, and the rules that tie a written name to one of them.
+
+    `sentence_of` maps a character offset to its sentence number.
+    """
+
+    def __init__(self, sentence_of: Callable[[int], int]) -> None:
+        self.persons: list[_Person] = []
+        self.sentence_of = sentence_of
+
+    def add_full(self, mention: _Mention) -> tuple[_Person, str]:
+        """File a full name; returns its person and the part of the mention that is the name.
+
+        Exact keys join ("Donald J. Trump" = "Donald Trump"), as do added middle names
+        ("Hillary Rodham Clinton"). A name that ends with a known full name is the same
+        person: written first, it is the person's introduction in full ("Ildefonso Guajardo
+        Villarreal", "Aung San Suu Kyi"); written after the shorter name, it is that name
+        with an epithet NER glued on ("Crooked Hillary Clinton"), and the epithet is cut.
+        Call with shorter names first so the known name is there.
+        """
+        words, text, position = mention.words, mention.text, mention.span[0]
+        for person in self.persons:
+            if words in person.keys or any(_middle_names_added(words, k) for k in person.full_keys()):
+                person.add(text, position, True, mention.gender)
+                return person, text
+        for person in self.persons:
+            for known in sorted(person.full_keys(), key=len, reverse=True):
+                if len(known) < len(words) and words[-len(known) :] == known:
+                    if min(person.written_in_full) > position:
+                        # Written before the shorter name: the introduction, in full
+                        # ("Ildefonso Guajardo Villarreal", then "Guajardo Villarreal").
+                        person.add(text, position, True, mention.gender)
+                        return person, text
+                    name = _trailing_words(text, known)
+                    person.add(name, position + len(text) - len(name), True, mention.gender)
+                    return person, name
+        person = _Person()
+        person.add(text, position, True, mention.gender)
+        self.persons.append(person)
+        return person, text
+
+    def match(self, words: tuple[str, ...], position: int, gender: str | None = None) -> _Person | None:
+        """The person a short form at `position` refers to, or None.
+
+        A short form is the trailing words of a known name: a surname ("Trump" of
+        "Donald Trump", not of "Donald Trump Jr."), or "Jong-un" of "Kim Jong-un". A
+        given name alone ("Hillary") is the one person with that given name, if there is
+        exactly one. "Mr." or "Mrs." before a short form rules out people known to be of
+        the other gender ("Mr. Obama" is not "the first lady, Michelle Obama").
+
+        Namesakes ("Clinton" with Bill and Hillary in the article): the one whose full
+        name was written in the same sentence or the one before, the most recent if both
+        were; otherwise the one written in full most often, then the one written first.
+        A bare surname beyond the next sentence usually means the article's main person:
+        "daughter Chelsea Clinton's apartment" does not make the next "Clinton" Chelsea.
+        """
+        if not words:
+            return None
+        fitting = [p for p in self.persons if gender is None or p.gender() in (None, gender)]
+        ending = [p for p in fitting if any(k[-len(words) :] == words for k in p.keys)]
+        if ending:
+            return self._namesake(ending, position)
+        if len(words) == 1:
+            starting = [p for p in fitting if any(k[0] == words[0] for k in p.full_keys())]
+            # "Donald" is Donald Trump rather than Donald Trump Jr.
+            plain = [p for p in starting if not all(k[-1] in GENERATIONAL_SUFFIXES for k in p.full_keys())]
+            if len(plain) == 1:
+                return plain[0]
+        return None
+
+    def _namesake(self, persons: list[_Person], position: int) -> _Person:
+        sentence = self.sentence_of(position)
+
+        def last_near(person: _Person) -> int:
+            near = [p for p in person.written_in_full if p < position and self.sentence_of(p) >= sentence - 1]
+            return max(near, default=-1)
+
+        recent = max(persons, key=last_near)
+        if last_near(recent) >= 0:
+            return recent
+        return max(
+            persons,
+            key=lambda p: (
+                len(p.written_in_full),
+                sum(p.surfaces.values()),
+                -min(p.written_in_full, default=0),
+            ),
+        )
+
+    def add_short(self, mention: _Mention) -> _Person:
+        person = self.match(mention.words, mention.span[0], mention.gender)
+        if person is None:
+            person = _Person()
+            self.persons.append(person)
+            person.add(mention.text, mention.span[0], False, mention.gender)
+        else:
+            # A guess between namesakes must not teach the person a gender.
+            person.add(mention.text, mention.span[0], False)
+        return person
+
+
+def _is_full_name(text: str) -> bool:
+    """Two words or more, the first capitalised ("Donald Trump"), unlike "Trump", "Jong-un", "bin Laden"."""
+    return len(text.split()) >= 2 and text[:1].isupper()
+
+
+def _middle_names_added(words: tuple[str, ...], known: tuple[str, ...]) -> bool:
+    """ "Hillary Rodham Clinton" is "Hillary Clinton"; "George HW Bush" is not "George Bush"."""
+    if len(words) == len(known) or min(len(words), len(known)) < 2:
+        return False
+    longer, shorter = (words, known) if len(words) > len(known) else (known, words)
+    if longer[0] != shorter[0] or longer[-1] != shorter[-1] or len(shorter) != 2:
+        return False
+    return all(len(w) >= 3 for w in longer[1:-1])
+
+
+def _trailing_words(text: str, key: tuple[str, ...]) -> str:
+    """The shortest trailing words of `text` with `key`: "Hillary Clinton" of "Crooked Hillary Clinton"."""
+    words = text.split()
+    for count in range(1, len(words) + 1):
+        tail = " ".join(words[-count:])
+        if tuple(name_key(tail).split()) == key:
+            return tail
+    return text
+
+
 def entity_mentions(doc: Doc, excluded: list[Span]) -> list[EntityMention]:
     """Person, organisation and place mentions in text order, each with its canonical name."""
-    raw: list[tuple[str, Span, str]] = []
+    raw = _raw_mentions(doc, excluded)
+    people = _People(_sentence_numbers(doc))
+    person_of: dict[int, _Person] = {}
+    names: dict[int, tuple[str, Span]] = {}  # mention -> the part of it that is the name
+
+    # Full names first, shortest first, so that "Crooked Hillary Clinton" finds "Hillary Clinton".
+    full = [i for i, m in enumerate(raw) if m.kind == "person" and m.full and not m.headline]
+    for i in sorted(full, key=lambda i: (len(raw[i].words), i)):
+        mention = raw[i]
+        person, name = people.add_full(mention)
+        person_of[i] = person
+        names[i] = (name, (mention.span[1] - len(name), mention.span[1]))
+
+    # Then short forms, in text order, since the nearest full name decides between namesakes.
+    for i, mention in enumerate(raw):
+        if i in person_of or mention.kind == "place" or mention.headline:
+            continue
+        if mention.kind == "organisation":
+            # NER often tags a lone surname ORG; an acronym ("UN") is never a person's name.
+            if not mention.full and not mention.text.isupper():
+                named = people.match(mention.words, mention.span[0], mention.gender)
+                if named is not None:
+                    named.add(mention.text, mention.span[0], False)
+                    person_of[i] = named
+            continue
+        person_of[i] = people.add_short(mention)
+
+    # Headlines last: they are read against the names the body gives ("Derelict Obama").
+    for i, mention in enumerate(raw):
+        if mention.headline and mention.kind == "person":
+            person, name = _headline_person(people, mention)
+            person_of[i] = person
+            start = mention.span[0] + (0 if mention.text.startswith(name) else len(mention.text) - len(name))
+            names[i] = (name, (start, start + len(name)))
+
+    groups: list[_Group] = []
+    group_of: dict[int, _Group] = {}
+    for i, mention in enumerate(raw):
+        if i in person_of:
+            continue
+        key = _key(mention.text)
+        group = next((g for g in groups if g.key == key), None)
+        if group is None:
+            group = _Group(mention.kind, key)
+            groups.append(group)
+        group.surfaces[mention.text] += 1
+        group.types[mention.kind] += 1
+        group_of[i] = group
+    for group in groups:
+        group.type = group.types.most_common(1)[0][0]
+
+    result: list[EntityMention] = []
+    for i, mention in enumerate(raw):
+        if i in person_of:
+            text, span = names.get(i, (mention.text, mention.span))
+            result.append(EntityMention(text, span, person_of[i].canonical(), "person"))
+        else:
+            group = group_of[i]
+            result.append(EntityMention(mention.text, mention.span, group.canonical(), group.type))
+    return result
+
+
+def _headline_person(people: _People, mention: _Mention) -> tuple[_Person, str]:
+    """A name in a headline is the longest known name in it, at either end.
+
+    Title case glues words to names: "Rip Donald Trump", "Derelict Obama", "Clinton Plan".
+    """
+    words = mention.text.split()
+    for count in range(len(words), 0, -1):
+        tail = " ".join(words[-count:])
+        person = people.match(tuple(name_key(tail).split()), mention.span[0], mention.gender)
+        if person is not None:
+            person.add(tail, mention.span[0] + len(mention.text) - len(tail), _is_full_name(tail))
+            return person, tail
+        head = " ".join(words[:count])
+        person = people.match(tuple(name_key(head).split()), mention.span[0], mention.gender)
+        if person is not None:
+            person.add(head, mention.span[0], _is_full_name(head))
+            return person, head
+    if mention.full:
+        return people.add_full(mention)
+    return people.add_short(mention), mention.text
+
+
+def person_named(
+    doc: Doc, text: str, position: int, entities: list[EntityMention], gender: str | None = None
+) -> EntityMention | None:
+    """The article's person that a name at `position` refers to ("Lynch" -> Loretta E. Lynch).
+
+    For names NER did not tag; the rules are those that group the article's mentions.
+    Returns the mention of that person nearest before `position` (or the first one).
+    """
+    people = _People(_sentence_numbers(doc))
+    genders = person_genders(doc, entities)
+    by_canonical: dict[str, _Person] = {}
+    mentions: dict[int, list[EntityMention]] = {}
+    for entity in entities:
+        if entity.type != "person":
+            continue
+        person = by_canonical.get(entity.canonical)
+        if person is None:
+            person = by_canonical[entity.canonical] = _Person()
+            people.persons.append(person)
+        person.add(entity.text, entity.span[0], _is_full_name(entity.text), genders.get(entity.canonical))
+        mentions.setdefault(id(person), []).append(entity)
+    person = people.match(tuple(name_key(text).split()), position, gender)
+    if person is None:
+        return None
+    found = mentions[id(person)]
+    before = [e for e in found if e.span[1] <= position]
+    return before[-1] if before else found[0]
+
+
+def person_genders(doc: Doc, entities: list[EntityMention]) -> dict[str, str]:
+    """The gender of each person (by canonical name) where the article's cues agree.
+
+    A short form's cue ("Mrs. Clinton") counts only where no one else in the article has
+    that surname: otherwise which of them it names was a guess.
+    """
+    canonicals = {e.canonical for e in entities if e.type == "person"}
+    surnames = Counter(name_key(c).split()[-1] for c in canonicals if name_key(c))
+    seen: dict[str, set[str]] = {}
+    for entity in entities:
+        if entity.type != "person":
+            continue
+        full = _is_full_name(entity.text)
+        words = name_key(entity.text).split()
+        if not full and (not words or surnames[words[-1]] > 1):
+            continue
+        gender = gender_cue(doc, entity.span, pronouns=full)
+        if gender:
+            seen.setdefault(entity.canonical, set()).add(gender)
+    return {name: genders.pop() for name, genders in seen.items() if len(genders) == 1}
+
+
+def gender_cue(doc: Doc, span: Span, pronouns: bool = True) -> str | None:
+    """A person's gender where the words next to the name give it.
+
+    "Mr." / "Mrs." / "Ms." before it, a word for a man or a woman in apposition ("the
+    first lady, Michelle Obama", "daughter Chelsea Clinton"), or else the first "he" or
+    "she" (his, her, ...) after it in its sentence if it is the subject, with no other
+    person named between ("Loretta E. Lynch said she was asked"). A person's gender counts only where
+    all its cues agree. `pronouns=False` leaves out the last, weakest cue: enough to
+    learn a full name's gender, not to choose between namesakes.
+    """
+    tokens = doc.char_span(span[0], span[1], alignment_mode="expand")
+    if tokens is None or len(tokens) == 0:
+        return None
+    neighbours: list[Token] = []
+    if tokens.start > 0:
+        before = doc[tokens.start - 1]
+        neighbours.append(before)
+        if before.text == "," and tokens.start > 1:
+            neighbours.append(doc[tokens.start - 2])
+    neighbours += [c for c in tokens.root.children if c.dep_ == "appos"]
+    for token in neighbours:
+        word = token.text.rstrip(".").casefold()
+        if word in FEMALE_WORDS:
+            return "female"
+        if word in MALE_WORDS:
+            return "male"
+    # Only after a subject: "her decision to meet with Bill Clinton on her plane" is not his.
+    if not pronouns or tokens.root.dep_ not in ("nsubj", "nsubjpass"):
+        return None
+    for token in doc[tokens.end : tokens.sent.end]:
+        if token.ent_type_ == "PERSON":
+            return None
+        if token.lower_ in _MALE_PRONOUNS:
+            return "male"
+        if token.lower_ in _FEMALE_PRONOUNS:
+            return "female"
+    return None
+
+
+def _sentence_numbers(doc: Doc) -> Callable[[int], int]:
+    starts = [sentence.start_char for sentence in doc.sents]
+    return lambda position: bisect_right(starts, position) - 1
+
+
+def _raw_mentions(doc: Doc, excluded: list[Span]) -> list[_Mention]:
+    headlines = _title_case_lines(doc.text)
+    raw: list[_Mention] = []
     for ent in doc.ents:
         kind = ENTITY_TYPES.get(ent.label_)
         if kind is None or "\n" in ent.text:
             continue
-        text = _POSSESSIVE.sub("", ent.text).strip()
-        start = ent.start_char
-        if text.startswith("the "):  # "the New York Times": the article is not the name
-            text, start = text[4:], start + 4
-        span = (start, start + len(text))
+        if kind == "person":
+            tokens = _name_tokens(list(ent))
+            if not tokens:  # "Mr", "President": a title is not a name
+                continue
+            start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+            text = doc.text[start:end]
+        else:
+            text = _POSSESSIVE.sub("", ent.text).strip()
+            start = ent.start_char
+            if text.startswith("the "):  # "the New York Times": the article is not the name
+                text, start = text[4:], start + 4
+            end = start + len(text)
+        span = (start, end)
         if not text or any(overlaps(span, ex) for ex in excluded) or not _key(text):
             continue
-        raw.append((text, span, kind))
-
-    groups: list[_Group] = []
-    assignment: dict[int, _Group] = {}
-    # Longest names first, so shorter variants find the full name to join.
-    for index in sorted(range(len(raw)), key=lambda i: (-len(_key(raw[i][0])), i)):
-        text, _span, kind = raw[index]
-        key = _key(text)
-        group = next((g for g in groups if _joins(g, text, key, kind)), None)
-        if group is None:
-            group = _Group(kind, key)
-            groups.append(group)
-        group.surfaces[text] += 1
-        group.types[kind] += 1
-        assignment[index] = group
-    for group in groups:
-        group.type = group.types.most_common(1)[0][0] if group.type != "person" else "person"
-    return [
-        EntityMention(text, span, assignment[i].canonical(), assignment[i].type)
-        for i, (text, span, _kind) in enumerate(raw)
-    ]
+        if kind == "person" and not name_key(text):
+            continue
+        headline = any(s <= start < e for s, e in headlines)
+        gender = gender_cue(doc, span, pronouns=_is_full_name(text)) if kind == "person" else None
+        raw.append(_Mention(text, span, kind, headline, gender))
+    return raw
 
 
-def _joins(group: _Group, text: str, key: tuple[str, ...], kind: str) -> bool:
-    if key == group.key:
-        return True
-    if group.type != "person" or kind == "place" or len(key) >= len(group.key):
-        return False
-    if text.isupper():  # an acronym ("UN") is not part of a person's name
-        return False
-    # A shorter variant must be whole trailing words of a known form: "Jong-un" of
-    # "Kim Jong-un", "Trump" of "Donald Trump".
-    words = text.casefold().split()
-    return any(s.casefold().split()[-len(words) :] == words for s in group.surfaces)
+def _name_tokens(tokens: list[Token]) -> list[Token]:
+    """A person entity without titles in front or stray words at either end."""
+    # A title is cut only in front of a name: "King" of "Mr. King" is the name.
+    while tokens and (tokens[0].pos_ in _LEADING_POS or (_is_title(tokens[0]) and len(tokens) > 1)):
+        tokens = tokens[1:]
+    # "Injecting Clinton's marital troubles ...": a gerund opening a sentence, tagged a name.
+    if (
+        len(tokens) > 1
+        and tokens[0].is_sent_start
+        and tokens[0].lower_.endswith("ing")
+        and len(tokens[0]) > 5
+    ):
+        tokens = tokens[1:]
+    while tokens and (tokens[-1].pos_ in _LEADING_POS or tokens[-1].tag_ == "POS"):
+        tokens = tokens[:-1]
+    # "Obama Seeks", "Trump charges" (headline verbs): a name does not end in a verb or
+    # in lower case. A name alone may be mistagged a verb ("Trump" as VB): it stays.
+    while len(tokens) > 1 and (tokens[-1].pos_ in _TRAILING_POS or _lower_case_word(tokens[-1])):
+        tokens = tokens[:-1]
+    if len(tokens) == 1 and tokens[0].text.rstrip(".").casefold() in HONORIFICS:
+        return []  # "Mr" alone
+    return tokens
+
+
+def _lower_case_word(token: Token) -> bool:
+    """A word of its own in lower case: "charges", not "moon" of "Ki-moon"."""
+    return token.text.islower() and token.i > 0 and bool(token.doc[token.i - 1].whitespace_)
+
+
+def _is_title(token: Token) -> bool:
+    return token.text.rstrip(".").casefold() in TITLES
+
+
+def _title_case_lines(text: str) -> list[Span]:
+    """Lines whose words are nearly all capitalised: headlines, where NER glues words to names."""
+    spans: list[Span] = []
+    start = 0
+    for line in text.split("\n"):
+        words = [w for w in re.findall(r"[^\W\d_][\w’'-]*", line) if len(w) > 3]
+        if len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words):
+            spans.append((start, start + len(line)))
+        start += len(line) + 1
+    return spans

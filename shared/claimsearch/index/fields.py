@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from claimsearch.claimants.names import has_generational_suffix, name_key, source_words
 from claimsearch.model import Article, Claim
 
 
@@ -18,8 +19,15 @@ def claim_fields(claim: Claim) -> dict[str, Any]:
         "article_id": claim.article_id,
         "content": claim.content.text,
         "sentence": claim.sentence,
-        "claimant": claim.claimant.name,
+        "claimant": claim.claimant.name or "",
         "claimant_mention": claim.claimant.mention or "",
+        "claimant_id": claim.claimant.id,
+        # The source's own words: `claimant=` also finds claims whose source names the
+        # claimant ("Len Burman, head of the Tax Policy Center" for "Tax Policy Center").
+        "claimant_words": source_words(claim.claimant.mention or ""),
+        # "Donald Trump Jr.": matched by a name only when the name holds the suffix.
+        "claimant_suffixed": has_generational_suffix(name_key(claim.claimant.name or "").split()),
+        "attributed": claim.claimant.attributed,
         "cue": claim.cue.text,
         "cue_class": claim.cue.cue_class,
         "quote_type": claim.content.quote_type,

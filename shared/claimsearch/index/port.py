@@ -7,12 +7,19 @@ always a value inside the query model, never query syntax.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Literal, Protocol, get_args
 
-from claimsearch.model import Article, Claim
+from claimsearch.model import Article, Claim, ClaimantIdentity
 
 FACET_FIELDS: tuple[str, ...] = ("claimant", "organization", "entity", "publisher")
+MatchMode = Literal["best", "all"]
+MATCH_MODES: tuple[str, ...] = get_args(MatchMode)
+MAX_SUGGESTIONS = 10
+# A claimant name that matches more identities than this is too vague to filter on
+# (the engines' term lists have limits): the caller is asked to be more specific.
+MAX_CLAIMANT_MATCHES = 5000
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 10
 MAX_QUERY_CHARS = 500
@@ -23,10 +30,19 @@ HIGHLIGHT_POST = "</mark>"
 
 @dataclass(frozen=True)
 class SearchQuery:
-    """A search over claims. Filters are exact (case- and accent-insensitive) matches."""
+    """A search over claims.
+
+    `text` is ranked best-match (`match="best"`: words OR-ed, a minimum number must
+    match; see `index.text_query`) or strict (`match="all"`: every word). `claimant`
+    matches any alias of a claimant identity, word for word; the other filters are
+    exact (case- and accent-insensitive) matches.
+    """
 
     text: str | None = None
+    match: str = "best"  # one of MATCH_MODES
     claimant: str | None = None
+    claimant_id: str | None = None
+    attributed: bool | None = None  # False: claims with no source in the text
     organization: str | None = None
     entity: str | None = None
     publisher: str | None = None
@@ -64,6 +80,16 @@ class Hit:
 class FacetValue:
     value: str
     count: int
+    id: str | None = None  # the claimant facet counts identities: their id
+
+
+@dataclass(frozen=True)
+class ClaimantActivity:
+    """What an identity's claims in the index add up to."""
+
+    claims: int
+    months: list[FacetValue]  # "YYYY-MM" -> claims published that month, oldest first
+    entities: list[FacetValue]  # the entities its claims mention most
 
 
 @dataclass(frozen=True)
@@ -93,11 +119,43 @@ class SearchIndex(Protocol):
     def ensure_ready(self) -> None:
         """Create schema / index templates if missing. Idempotent."""
 
-    def index_article(self, article: Article, claims: list[Claim]) -> IndexReport:
-        """Store the article and replace all of its claims with `claims`."""
+    def index_article(
+        self, article: Article, claims: list[Claim], claimants: Iterable[ClaimantIdentity] = ()
+    ) -> IndexReport:
+        """Store the article, replace all of its claims with `claims`, and put `claimants`.
+
+        The identities are stored as given, except `claims`: the index sets it to the
+        number of claims it holds for each identity this article's old or new claims
+        point to.
+        """
 
     def delete_article(self, article_id: str) -> int:
         """Remove an article and its claims; returns the number of claims removed."""
+
+    def rebuild(
+        self,
+        pairs: Iterable[tuple[Article, list[Claim]]],
+        claimants: Callable[[], Iterable[ClaimantIdentity]],
+    ) -> str:
+        """Load `pairs` and then `claimants()` into a fresh index and switch to it; its name.
+
+        The index being replaced serves searches until the switch; a failure leaves it serving.
+        """
+
+    # -- the claimant registry --
+
+    def get_claimants(self, ids: Iterable[str]) -> dict[str, ClaimantIdentity]: ...
+
+    def claimants_with_surname(self, surname: str) -> list[ClaimantIdentity]:
+        """Persons named by two words or more whose surname is `surname`."""
+
+    def suggest_claimants(self, text: str, limit: int = MAX_SUGGESTIONS) -> list[ClaimantIdentity]:
+        """Identities with claims whose aliases hold every word of `text`, the last as a prefix.
+
+        Most claims first, then by name.
+        """
+
+    def claimant_activity(self, claimant_id: str, entities: int = 10) -> ClaimantActivity: ...
 
     def get_article(self, article_id: str) -> Article | None: ...
 

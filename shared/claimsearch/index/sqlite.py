@@ -3,7 +3,9 @@
 One database file under the data directory. Claims live in a plain table (filters,
 facets, the stored claim JSON) mirrored by an FTS5 table (ranked full text with
 Porter stemming and diacritics removed, close to OpenSearch's english analyzer).
-User text never reaches FTS5 as syntax: it is split into words, and each word is
+The claimant registry is a table of identities, with an FTS5 table of their alias
+keys (one row per key, so a name matches word for word within one way of writing
+it). User text never reaches FTS5 as syntax: it is split into words, and each word is
 passed as a quoted FTS5 string.
 """
 
@@ -11,21 +13,26 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from claimsearch.errors import IndexUnavailable
+from claimsearch.claimants.names import has_generational_suffix
+from claimsearch.errors import IndexUnavailable, InvalidQuery
 from claimsearch.index.fields import claim_fields
 from claimsearch.index.normalize import normalize_keyword
 from claimsearch.index.port import (
+    FACET_FIELDS,
     FACET_SIZE,
     HIGHLIGHT_POST,
     HIGHLIGHT_PRE,
+    MAX_CLAIMANT_MATCHES,
+    MAX_SUGGESTIONS,
+    ClaimantActivity,
     FacetValue,
     Hit,
     IndexReport,
@@ -33,7 +40,19 @@ from claimsearch.index.port import (
     SearchResult,
     SortKey,
 )
-from claimsearch.model import Article, Claim
+from claimsearch.index.text_query import (
+    ClaimantTerms,
+    TextQuery,
+    claimant_terms,
+    plan_text,
+    suggestion_terms,
+)
+from claimsearch.model import Article, Claim, ClaimantIdentity
+
+# Bumped when the tables change: an index built by an older version is rebuilt from
+# the archive (`claimsearch reindex`) rather than migrated, since the archive is the
+# source of truth and the index only a view of it.
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -46,8 +65,9 @@ CREATE TABLE IF NOT EXISTS claims (
     rowid INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
     article_id TEXT NOT NULL,
-    claimant TEXT NOT NULL,
-    claimant_norm TEXT NOT NULL,
+    claimant_id TEXT,
+    claimant_suffixed INTEGER NOT NULL,
+    attributed INTEGER NOT NULL,
     cue_class TEXT NOT NULL,
     quote_type TEXT NOT NULL,
     publisher TEXT,
@@ -57,7 +77,7 @@ CREATE TABLE IF NOT EXISTS claims (
     data TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS claims_article ON claims(article_id, text_start);
-CREATE INDEX IF NOT EXISTS claims_claimant ON claims(claimant_norm);
+CREATE INDEX IF NOT EXISTS claims_claimant ON claims(claimant_id);
 CREATE INDEX IF NOT EXISTS claims_publisher ON claims(publisher_norm);
 CREATE TABLE IF NOT EXISTS claim_keywords (
     claim_rowid INTEGER NOT NULL REFERENCES claims(rowid) ON DELETE CASCADE,
@@ -71,50 +91,33 @@ CREATE VIRTUAL TABLE IF NOT EXISTS claims_fts USING fts5(
     content, sentence, claimant, claimant_mention,
     tokenize = 'porter unicode61 remove_diacritics 2'
 );
+-- The words of each claim's source mention (rowid = the claim's), matched as a phrase.
+CREATE VIRTUAL TABLE IF NOT EXISTS claim_sources USING fts5(
+    words,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TABLE IF NOT EXISTS claimants (
+    id TEXT PRIMARY KEY,
+    surname TEXT,
+    suffixed INTEGER NOT NULL,     -- the key ends in "jr", "sr", "ii", ...
+    name TEXT NOT NULL,
+    claims INTEGER NOT NULL DEFAULT 0,
+    data TEXT NOT NULL             -- the identity's JSON; its claim count is the column
+);
+CREATE INDEX IF NOT EXISTS claimants_surname ON claimants(surname);
+CREATE INDEX IF NOT EXISTS claimants_by_claims ON claimants(claims DESC, name, id);
+CREATE VIRTUAL TABLE IF NOT EXISTS claimant_keys USING fts5(
+    key, identity UNINDEXED,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
 """
 
-# Column weights for bm25(): content matters most, then who claimed it.
-_BM25 = "bm25(claims_fts, 3.0, 1.0, 2.0, 1.0)"
-_WORD = re.compile(r"\w+", re.UNICODE)
-# Lucene's English stop words, which OpenSearch's english analyzer drops: dropping
-# them here too keeps "the forced labour" meaning the same in both engines.
-ENGLISH_STOP_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "but",
-        "by",
-        "for",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "no",
-        "not",
-        "of",
-        "on",
-        "or",
-        "such",
-        "that",
-        "the",
-        "their",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "to",
-        "was",
-        "will",
-        "with",
-    ]
-)
+# Column weights for bm25(): a claim's content matters most, then its sentence, then
+# who claimed it (as OpenSearch's field boosts in `index/opensearch/queries.py`).
+_BM25 = "bm25(claims_fts, 3.0, 1.5, 1.0, 1.0)"
+# Claims whose content or sentence holds every word within a few positions rank higher.
+PHRASE_BONUS = 2.0
+PHRASE_SLOP = 8
 _KEYWORD_FIELDS = {"organization": "organizations", "entity": "entities"}
 
 
@@ -152,8 +155,16 @@ class SqliteIndex:
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self._connect() as db:
+                version = int(db.execute("PRAGMA user_version").fetchone()[0])
+                tables = db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'claims'").fetchone()[0]
+                if tables and version < SCHEMA_VERSION:
+                    raise IndexUnavailable(
+                        f"the SQLite index {self.path} was built by an older claimsearch;"
+                        " rebuild it from the archive with `claimsearch reindex`"
+                    )
                 db.execute("PRAGMA journal_mode = WAL")  # readers never block the writer
                 db.executescript(_SCHEMA)
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             self._ready = True
 
     def ping(self) -> bool:
@@ -167,9 +178,12 @@ class SqliteIndex:
 
     # -- writes --------------------------------------------------------------------------
 
-    def index_article(self, article: Article, claims: list[Claim]) -> IndexReport:
+    def index_article(
+        self, article: Article, claims: list[Claim], claimants: Iterable[ClaimantIdentity] = ()
+    ) -> IndexReport:
         self.ensure_ready()
         with self._lock, self._connect() as db:
+            touched = self._claimant_ids_of_article(db, article.id)
             db.execute(
                 "INSERT OR REPLACE INTO articles (id, publisher, published_at, data) VALUES (?,?,?,?)",
                 (
@@ -182,19 +196,58 @@ class SqliteIndex:
             self._delete_claims(db, article.id)
             for claim in claims:
                 self._insert_claim(db, claim)
+            for identity in claimants:
+                self._put_claimant(db, identity)
+            touched |= {c.claimant.id for c in claims if c.claimant.id}
+            self._count_claims_of(db, touched)
         return IndexReport(article.id, indexed=len(claims))
+
+    def _claimant_ids_of_article(self, db: sqlite3.Connection, article_id: str) -> set[str]:
+        rows = db.execute(
+            "SELECT DISTINCT claimant_id FROM claims WHERE article_id = ? AND claimant_id IS NOT NULL",
+            (article_id,),
+        )
+        return {r[0] for r in rows}
+
+    def _put_claimant(self, db: sqlite3.Connection, identity: ClaimantIdentity) -> None:
+        data = identity.to_dict()
+        del data["claims"]  # the column holds the count; it changes without the rest
+        db.execute(
+            "INSERT INTO claimants (id, surname, suffixed, name, data) VALUES (?,?,?,?,?)"
+            " ON CONFLICT(id) DO UPDATE SET surname = excluded.surname, suffixed = excluded.suffixed,"
+            " name = excluded.name, data = excluded.data",
+            (
+                identity.id,
+                identity.surname,
+                int(has_generational_suffix(identity.key.split())),
+                identity.name,
+                json.dumps(data, ensure_ascii=False),
+            ),
+        )
+        db.execute("DELETE FROM claimant_keys WHERE identity = ?", (identity.id,))
+        db.executemany(
+            "INSERT INTO claimant_keys (key, identity) VALUES (?,?)",
+            [(key, identity.id) for key in identity.keys],
+        )
+
+    def _count_claims_of(self, db: sqlite3.Connection, ids: Iterable[str]) -> None:
+        db.executemany(
+            "UPDATE claimants SET claims = (SELECT count(*) FROM claims WHERE claimant_id = ?) WHERE id = ?",
+            [(i, i) for i in ids],
+        )
 
     def _insert_claim(self, db: sqlite3.Connection, claim: Claim) -> None:
         fields = claim_fields(claim)
         cursor = db.execute(
-            "INSERT INTO claims (id, article_id, claimant, claimant_norm, cue_class, quote_type,"
-            " publisher, publisher_norm, published_date, text_start, data)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO claims (id, article_id, claimant_id, claimant_suffixed, attributed, cue_class,"
+            " quote_type, publisher, publisher_norm, published_date, text_start, data)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 claim.id,
                 claim.article_id,
-                fields["claimant"],
-                normalize_keyword(fields["claimant"]),
+                fields["claimant_id"],
+                int(fields["claimant_suffixed"]),
+                int(fields["attributed"]),
                 fields["cue_class"],
                 fields["quote_type"],
                 fields["publisher"],
@@ -216,6 +269,7 @@ class SqliteIndex:
                 fields["claimant_mention"],
             ),
         )
+        db.execute("INSERT INTO claim_sources (rowid, words) VALUES (?,?)", (rowid, fields["claimant_words"]))
         for field, key in _KEYWORD_FIELDS.items():
             db.executemany(
                 "INSERT INTO claim_keywords (claim_rowid, field, value, norm) VALUES (?,?,?,?)",
@@ -225,15 +279,22 @@ class SqliteIndex:
     def _delete_claims(self, db: sqlite3.Connection, article_id: str) -> int:
         rows = [r[0] for r in db.execute("SELECT rowid FROM claims WHERE article_id = ?", (article_id,))]
         db.executemany("DELETE FROM claims_fts WHERE rowid = ?", [(r,) for r in rows])
+        db.executemany("DELETE FROM claim_sources WHERE rowid = ?", [(r,) for r in rows])
         db.executemany("DELETE FROM claim_keywords WHERE claim_rowid = ?", [(r,) for r in rows])
         db.execute("DELETE FROM claims WHERE article_id = ?", (article_id,))
         return len(rows)
 
-    def rebuild(self, pairs: Iterable[tuple[Article, list[Claim]]]) -> str:
+    def rebuild(
+        self,
+        pairs: Iterable[tuple[Article, list[Claim]]],
+        claimants: Callable[[], Iterable[ClaimantIdentity]] = list,
+    ) -> str:
         """Build a fresh database beside this one, then swap it in with one rename.
 
-        Readers open a connection per call, so they see either the old file or the
-        new one, never a half-built index; a failure leaves the old file serving.
+        `claimants` is called once every pair is loaded (filing the archive decides
+        them as it goes). Readers open a connection per call, so they see either the
+        old file or the new one, never a half-built index; a failure leaves the old
+        file serving.
         """
         fresh = SqliteIndex(self.path.with_name(self.path.name + ".rebuild"))
         fresh.path.unlink(missing_ok=True)
@@ -241,6 +302,11 @@ class SqliteIndex:
             fresh.ensure_ready()
             for article, claims in pairs:
                 fresh.index_article(article, claims)
+            with fresh._connect() as db:
+                identities = list(claimants())
+                for identity in identities:
+                    fresh._put_claimant(db, identity)
+                fresh._count_claims_of(db, [i.id for i in identities])
             with self._lock:
                 for suffix in ("-wal", "-shm"):
                     Path(str(self.path) + suffix).unlink(missing_ok=True)
@@ -253,8 +319,10 @@ class SqliteIndex:
     def delete_article(self, article_id: str) -> int:
         self.ensure_ready()
         with self._lock, self._connect() as db:
+            touched = self._claimant_ids_of_article(db, article_id)
             removed = self._delete_claims(db, article_id)
             db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+            self._count_claims_of(db, touched)
         return removed
 
     # -- reads ---------------------------------------------------------------------------
@@ -287,10 +355,12 @@ class SqliteIndex:
 
     def search(self, query: SearchQuery) -> SearchResult:
         self.ensure_ready()
-        matches_sql, params = self._compile(query)
-        if matches_sql is None:
-            return SearchResult(hits=[], total=0, facets=_empty_facets(query), next_after=None)
+        plan = plan_text(query.text, query.match)
         with self._connect() as db:
+            compiled = self._compile(db, query, plan)
+            if compiled is None:
+                return SearchResult(hits=[], total=0, facets=_empty_facets(query), next_after=None)
+            matches_sql, params = compiled
             total = int(db.execute(f"SELECT count(*) FROM ({matches_sql})", params).fetchone()[0])
             page_sql = (
                 f"SELECT m.rowid, m.score, c.id, c.data FROM ({matches_sql}) m"
@@ -305,7 +375,7 @@ class SqliteIndex:
             rows = db.execute(page_sql, page_params).fetchall()
             more = len(rows) > query.limit
             rows = rows[: query.limit]
-            highlights = self._highlights(db, query, [r["rowid"] for r in rows])
+            highlights = self._highlights(db, plan, [r["rowid"] for r in rows])
             facets = self._facets(db, matches_sql, params) if query.facets else {}
         hits = [
             Hit(
@@ -320,30 +390,48 @@ class SqliteIndex:
 
     # -- query compilation ------------------------------------------------------------------
 
-    def _compile(self, query: SearchQuery) -> tuple[str | None, list[Any]]:
+    def _compile(
+        self, db: sqlite3.Connection, query: SearchQuery, plan: TextQuery | None
+    ) -> tuple[str, list[Any]] | None:
         """SQL selecting (rowid, score) of every matching claim; None when nothing can match."""
         where: list[str] = []
         params: list[Any] = []
-        if query.text is not None and query.text.strip():
-            match = fts_match_expression(query.text)
-            if match is None:
-                return None, []
-            select = (
-                f"SELECT c.rowid AS rowid, -{_BM25} AS score"
-                " FROM claims_fts JOIN claims c ON c.rowid = claims_fts.rowid"
-            )
+        if query.text is not None and query.text.strip() and plan is None:
+            return None  # text with no word to look up ("*:*") matches nothing
+        if plan is not None:
+            select, select_params = _ranked_select(plan)
+            params += select_params
             where.append("claims_fts MATCH ?")
-            params.append(match)
+            operator = " AND " if plan.minimum == len(plan.terms) else " OR "
+            params.append(operator.join(_fts_string(t) for t in plan.terms))
+            if 1 < plan.minimum < len(plan.terms):
+                # FTS5 has no minimum-should-match: count the terms each candidate holds,
+                # one term's matches at a time (each IN list is built once per query).
+                held = " + ".join(
+                    "(claims_fts.rowid IN (SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?))"
+                    for _ in plan.terms
+                )
+                where.append(f"({held}) >= ?")
+                params += [_fts_string(t) for t in plan.terms] + [plan.minimum]
         else:
             select = "SELECT c.rowid AS rowid, 0.0 AS score FROM claims c"
+        if query.claimant is not None:
+            terms = claimant_terms(query.claimant)
+            ids = self._claimant_ids(db, terms, query.claimant)
+            named = "c.claimant_id IN (SELECT value FROM json_each(?))"
+            params.append(json.dumps(ids))
+            if terms.source_phrase:
+                named += (
+                    " OR (c.rowid IN (SELECT rowid FROM claim_sources WHERE claim_sources MATCH ?)"
+                    " AND c.claimant_suffixed <= ?)"
+                )
+                params += [_fts_string(terms.source_phrase), int(terms.suffixed)]
+            where.append(f"({named})")
+        if query.publisher is not None:
+            where.append("c.publisher_norm = ?")
+            params.append(normalize_keyword(query.publisher))
         for column, value in (
-            ("claimant_norm", query.claimant),
-            ("publisher_norm", query.publisher),
-        ):
-            if value is not None:
-                where.append(f"c.{column} = ?")
-                params.append(normalize_keyword(value))
-        for column, value in (
+            ("claimant_id", query.claimant_id),
             ("cue_class", query.cue_class),
             ("quote_type", query.quote_type),
             ("article_id", query.article_id),
@@ -351,6 +439,9 @@ class SqliteIndex:
             if value is not None:
                 where.append(f"c.{column} = ?")
                 params.append(value)
+        if query.attributed is not None:
+            where.append("c.attributed = ?")
+            params.append(int(query.attributed))
         for field, value in (("organization", query.organization), ("entity", query.entity)):
             if value is not None:
                 where.append(
@@ -367,14 +458,22 @@ class SqliteIndex:
         sql = select + (" WHERE " + " AND ".join(where) if where else "")
         return sql, params
 
+    def _claimant_ids(self, db: sqlite3.Connection, terms: ClaimantTerms, name: str) -> list[str]:
+        """Identities with an alias holding the words asked, in order, as whole words."""
+        sql = "SELECT DISTINCT k.identity FROM claimant_keys k WHERE claimant_keys MATCH ?"
+        if not terms.suffixed:
+            sql += " AND k.identity NOT IN (SELECT id FROM claimants WHERE suffixed = 1)"
+        rows = db.execute(f"{sql} LIMIT ?", (_fts_string(terms.phrase), MAX_CLAIMANT_MATCHES + 1)).fetchall()
+        if len(rows) > MAX_CLAIMANT_MATCHES:
+            raise InvalidQuery("claimant", f"{name!r} matches too many claimants; give more of the name")
+        return sorted(r[0] for r in rows)
+
     def _highlights(
-        self, db: sqlite3.Connection, query: SearchQuery, rowids: list[int]
+        self, db: sqlite3.Connection, plan: TextQuery | None, rowids: list[int]
     ) -> dict[int, dict[str, list[str]]]:
-        if not rowids or not query.text:
+        if not rowids or plan is None:
             return {}
-        match = fts_match_expression(query.text)
-        if match is None:
-            return {}
+        match = " OR ".join(_fts_string(t) for t in plan.terms)
         marks = ", ".join(
             f"highlight(claims_fts, {i}, '{HIGHLIGHT_PRE}', '{HIGHLIGHT_POST}')" for i in range(2)
         )
@@ -393,14 +492,23 @@ class SqliteIndex:
         self, db: sqlite3.Connection, matches_sql: str, params: list[Any]
     ) -> dict[str, list[FacetValue]]:
         facets: dict[str, list[FacetValue]] = {}
-        for name, column in (("claimant", "claimant"), ("publisher", "publisher")):
-            rows = db.execute(
-                f"SELECT c.{column} AS value, count(*) AS n FROM ({matches_sql}) m"
-                f" JOIN claims c ON c.rowid = m.rowid WHERE c.{column} IS NOT NULL AND c.{column} != ''"
-                " GROUP BY value ORDER BY n DESC, value ASC LIMIT ?",
-                [*params, FACET_SIZE],
-            ).fetchall()
-            facets[name] = [FacetValue(r["value"], int(r["n"])) for r in rows]
+        # Claimants are counted by identity (ties by id, as OpenSearch's terms
+        # aggregation orders them), then named from the registry.
+        rows = db.execute(
+            f"SELECT c.claimant_id AS id, count(*) AS n FROM ({matches_sql}) m"
+            " JOIN claims c ON c.rowid = m.rowid WHERE c.claimant_id IS NOT NULL"
+            " GROUP BY c.claimant_id ORDER BY n DESC, id ASC LIMIT ?",
+            [*params, FACET_SIZE],
+        ).fetchall()
+        names = self._names(db, [r["id"] for r in rows])
+        facets["claimant"] = [FacetValue(names.get(r["id"], r["id"]), int(r["n"]), r["id"]) for r in rows]
+        rows = db.execute(
+            f"SELECT c.publisher AS value, count(*) AS n FROM ({matches_sql}) m"
+            " JOIN claims c ON c.rowid = m.rowid WHERE c.publisher IS NOT NULL AND c.publisher != ''"
+            " GROUP BY value ORDER BY n DESC, value ASC LIMIT ?",
+            [*params, FACET_SIZE],
+        ).fetchall()
+        facets["publisher"] = [FacetValue(r["value"], int(r["n"])) for r in rows]
         for name in _KEYWORD_FIELDS:
             rows = db.execute(
                 f"SELECT k.value AS value, count(DISTINCT k.claim_rowid) AS n FROM ({matches_sql}) m"
@@ -409,23 +517,100 @@ class SqliteIndex:
                 [*params, name, FACET_SIZE],
             ).fetchall()
             facets[name] = [FacetValue(r["value"], int(r["n"])) for r in rows]
-        return facets
+        return {name: facets[name] for name in FACET_FIELDS}
+
+    def _names(self, db: sqlite3.Connection, ids: list[str]) -> dict[str, str]:
+        rows = db.execute(
+            "SELECT id, name FROM claimants WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)
+        )
+        return {r["id"]: r["name"] for r in rows}
+
+    # -- the claimant registry --------------------------------------------------------------
+
+    def _identities(self, sql: str, params: Iterable[Any]) -> list[ClaimantIdentity]:
+        self.ensure_ready()
+        with self._connect() as db:
+            rows = db.execute(sql, list(params)).fetchall()
+        return [
+            replace(ClaimantIdentity.from_dict(json.loads(r["data"])), claims=int(r["claims"])) for r in rows
+        ]
+
+    def get_claimants(self, ids: Iterable[str]) -> dict[str, ClaimantIdentity]:
+        found = self._identities(
+            "SELECT data, claims FROM claimants WHERE id IN (SELECT value FROM json_each(?))",
+            [json.dumps(list(ids))],
+        )
+        return {i.id: i for i in found}
+
+    def claimants_with_surname(self, surname: str) -> list[ClaimantIdentity]:
+        return self._identities("SELECT data, claims FROM claimants WHERE surname = ? ORDER BY id", [surname])
+
+    def suggest_claimants(self, text: str, limit: int = MAX_SUGGESTIONS) -> list[ClaimantIdentity]:
+        words = suggestion_terms(text)
+        if not words:
+            return []
+        # Every word a whole word of some alias of the identity, the last one a prefix.
+        matches = [_fts_string(w) for w in words[:-1]] + [_fts_string(words[-1]) + "*"]
+        held = " INTERSECT ".join(
+            "SELECT identity FROM claimant_keys WHERE claimant_keys MATCH ?" for _ in matches
+        )
+        return self._identities(
+            f"SELECT data, claims FROM claimants WHERE id IN ({held}) AND claims > 0"
+            " ORDER BY claims DESC, name ASC, id ASC LIMIT ?",
+            [*matches, limit],
+        )
+
+    def claimant_activity(self, claimant_id: str, entities: int = 10) -> ClaimantActivity:
+        self.ensure_ready()
+        with self._connect() as db:
+            claims = int(
+                db.execute("SELECT count(*) FROM claims WHERE claimant_id = ?", (claimant_id,)).fetchone()[0]
+            )
+            months = db.execute(
+                "SELECT substr(published_date, 1, 7) AS month, count(*) AS n FROM claims"
+                " WHERE claimant_id = ? AND published_date IS NOT NULL GROUP BY month ORDER BY month",
+                (claimant_id,),
+            ).fetchall()
+            named = db.execute(
+                "SELECT k.value AS value, count(DISTINCT k.claim_rowid) AS n FROM claims c"
+                " JOIN claim_keywords k ON k.claim_rowid = c.rowid"
+                " WHERE c.claimant_id = ? AND k.field = 'entity'"
+                " GROUP BY value ORDER BY n DESC, value ASC LIMIT ?",
+                (claimant_id, entities),
+            ).fetchall()
+        return ClaimantActivity(
+            claims=claims,
+            months=[FacetValue(r["month"], int(r["n"])) for r in months],
+            entities=[FacetValue(r["value"], int(r["n"])) for r in named],
+        )
+
+
+def _ranked_select(plan: TextQuery) -> tuple[str, list[Any]]:
+    """SELECT of (rowid, score): BM25 over the fields, plus a bonus where the words stand together."""
+    score = f"-{_BM25}"
+    params: list[Any] = []
+    if len(plan.terms) > 1:
+        near = (
+            "{content sentence} : NEAR(" + " ".join(_fts_string(t) for t in plan.terms) + f", {PHRASE_SLOP})"
+        )
+        score += (
+            " + (CASE WHEN claims_fts.rowid IN (SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?)"
+            f" THEN {PHRASE_BONUS} ELSE 0.0 END)"
+        )
+        params.append(near)
+    select = (
+        f"SELECT c.rowid AS rowid, {score} AS score"
+        " FROM claims_fts JOIN claims c ON c.rowid = claims_fts.rowid"
+    )
+    return select, params
+
+
+def _fts_string(text: str) -> str:
+    """`text` as one FTS5 string: a word, or a phrase of words; never an operator."""
+    return '"' + text.replace('"', '""') + '"'
 
 
 def _empty_facets(query: SearchQuery) -> dict[str, list[FacetValue]]:
     if not query.facets:
         return {}
-    return {name: [] for name in ("claimant", "organization", "entity", "publisher")}
-
-
-def fts_match_expression(text: str) -> str | None:
-    """User text as an FTS5 query: every word must match; no operator survives.
-
-    Each word is emitted as a double-quoted FTS5 string, so AND/OR/NOT/NEAR, column
-    filters, `*` and parentheses in user input are plain text. None when the text
-    holds no word at all (e.g. `*:*`), which matches nothing.
-    """
-    words = [w for w in _WORD.findall(text) if w.lower() not in ENGLISH_STOP_WORDS]
-    if not words:
-        return None
-    return " AND ".join('"' + word.replace('"', '""') + '"' for word in words)
+    return {name: [] for name in FACET_FIELDS}

@@ -1,0 +1,109 @@
+"""Names as keys: the rules by which two ways of writing a name are one name.
+
+A reader accepts that "Mr. Trump", "Donald J. Trump" and "donald trump" name the same
+man, and "the US State Department" and "the State Department" the same body. These
+rules say so in code: case, diacritics, possessives, leading articles and titles,
+middle initials and a leading "US" are ignored; everything else (a "Jr.", a first
+name) is kept, so "Donald Trump Jr." and "Hillary Clinton" stay apart from "Donald
+Trump" and "Bill Clinton". The same function keys the registry and the user's query,
+so what is stored and what is asked are compared on equal terms.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Words before a name that say what someone is, not who: cut from the front of a name.
+TITLES = frozenset(
+    """
+    mr mrs ms miss mx dr prof professor sir rev reverend fr
+    president vice pres sen senator rep representative congressman congresswoman gov governor
+    lt col gen adm admiral sgt cpl capt captain maj cmdr commander
+    mayor judge chief secretary minister prime premier chancellor ambassador
+    former late then candidate nominee speaker chairman chairwoman
+    attorney ag hon honorable st
+    """.split()
+)
+# Left out although they stand before names: words that also begin names or bodies
+# ("General Motors", "Major Garrett", "King Abdullah" is kept whole, "Lady Gaga").
+# Words after a surname that tell a different person ("Donald Trump Jr.").
+GENERATIONAL_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+PRONOUNS = frozenset(
+    """
+    i me my mine we us our ours you your yours he him his she her hers it its they them their
+    theirs who whom whose which that what whoever whatever this these those one ones some someone
+    somebody something others other another many most few several all both each either neither
+    any anyone anybody none nobody everyone everybody
+    """.split()
+)
+_DETERMINERS = frozenset({"the", "a", "an"})
+# "US" / "U.S." / "United States" before a body's name: "the US State Department".
+_NATIONAL_PREFIXES = (("united", "states"), ("us",))
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s?\b")
+_DOTTED_ACRONYM = re.compile(r"\b(?:\w\.){2,}")
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+def fold(text: str) -> str:
+    """Lowercase, diacritics removed: "Ahn Myéong-Chul" -> "ahn myeong-chul"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def name_words(text: str) -> list[str]:
+    """A name's words, folded, without punctuation or possessive endings."""
+    folded = fold(text)
+    folded = _POSSESSIVE.sub("", folded)
+    folded = _DOTTED_ACRONYM.sub(lambda m: m.group(0).replace(".", ""), folded)
+    return [w for w in _NON_WORD.sub(" ", folded).replace("_", " ").split() if w]
+
+
+def name_key(text: str) -> str:
+    """The normalised form under which a name is filed and looked up ("" when no name is left).
+
+    "Mr. Donald J. Trump's" -> "donald trump"; "the U.S. State Department" -> "state
+    department"; "Donald Trump Jr." -> "donald trump jr"; "Ahn Myeong-chul" -> "ahn myeong chul".
+    """
+    words = name_words(text)
+    while words and words[0] in _DETERMINERS:
+        words = words[1:]
+    while len(words) > 1 and words[0] in TITLES:
+        words = words[1:]
+    for prefix in _NATIONAL_PREFIXES:
+        if len(words) > len(prefix) and tuple(words[: len(prefix)]) == prefix:
+            words = words[len(prefix) :]
+            break
+    if len(words) >= 3:
+        # Middle initials: "donald j trump" is "donald trump" (a first initial stays: "j k rowling").
+        words = [words[0]] + [w for w in words[1:-1] if len(w) > 1] + [words[-1]]
+    return " ".join(words)
+
+
+def surname_of(key: str) -> str | None:
+    """A person's surname from their key: "donald trump jr" -> "trump"; None for one word."""
+    words = key.split()
+    while len(words) > 1 and words[-1] in GENERATIONAL_SUFFIXES:
+        words = words[:-1]
+    return words[-1] if len(words) >= 2 else None
+
+
+def is_pronoun(text: str) -> bool:
+    """ "he", "who", "they", "some": words that refer to a claimant but never name one."""
+    if text.isupper() and len(text.strip()) > 1:  # "US", "IT": acronyms, not pronouns
+        return False
+    words = name_words(text)
+    return bool(words) and all(w in PRONOUNS for w in words)
+
+
+def has_generational_suffix(words: list[str]) -> bool:
+    """ "donald trump jr": a name that marks a different person from "donald trump"."""
+    return len(words) > 1 and words[-1] in GENERATIONAL_SUFFIXES
+
+
+def source_words(text: str) -> str:
+    """The words naming a claim's source, as `claimant=` matches them: folded, no initials.
+
+    "Len Burman, head of the Tax Policy Center" -> "len burman head of the tax policy center".
+    """
+    return " ".join(w for w in name_words(text) if len(w) > 1)

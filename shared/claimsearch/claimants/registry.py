@@ -1,0 +1,257 @@
+"""The claimant registry: every named claimant filed under one identity across articles.
+
+Extraction resolves each claim's claimant within its article ("she" -> "Ahn
+Myeong-chul", "Mr. Trump" -> "Donald J. Trump"). Filing takes it across articles:
+
+- the resolved name is keyed by `name_key` (titles, middle initials, diacritics, case,
+  possessives, a leading "the" or "US" ignored), and the identity's id is derived from
+  that key, so the same name gets the same id in every article, index and rebuild;
+- a person named with a middle name ("Hillary Rodham Clinton") joins the person the
+  registry knows without it ("Hillary Clinton");
+- a person named by a surname alone ("Trump", when the article gives no fuller name)
+  joins the person with that surname in the same article, else the single dominant
+  person with that surname in the registry (at least `DOMINANT_SHARE` of the claims of
+  all people of that surname), else stays an identity of its own;
+- a pronoun, a relative word or an anonymous description ("a spokesman", "the
+  official") is never filed: such claims keep their mention and have no identity.
+
+Filing decides ids (`file_claims`); `identities_of` gathers what the filed claims say
+about each identity (aliases, roles, organisations, type), and `merged` folds that into
+what the registry already holds. Counts of claims are kept by the index, which knows
+which claims it holds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from claimsearch.claimants.names import has_generational_suffix, is_pronoun, name_key, surname_of
+from claimsearch.model import IDENTITY_TYPES, Claim, Claimant, ClaimantIdentity, stable_id
+
+DOMINANT_SHARE = 2 / 3
+_LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+MAX_ALIAS_WORDS = 6  # a mention longer than this is a description, not a way to write the name
+# When the same name is seen as several types (NER is not always sure), the identity
+# takes the first of this order, so the outcome does not depend on the order of articles.
+TYPE_PRECEDENCE = ("person", "organisation", "group", "document")
+assert set(TYPE_PRECEDENCE) == set(IDENTITY_TYPES)
+
+
+class ClaimantLookup(Protocol):
+    """What filing needs to read from a registry."""
+
+    def get_claimants(self, ids: Iterable[str]) -> dict[str, ClaimantIdentity]: ...
+
+    def claimants_with_surname(self, surname: str) -> list[ClaimantIdentity]:
+        """Persons named by two words or more whose surname is `surname`."""
+
+
+class EmptyRegistry:
+    """A registry that holds nothing: filing against it uses the article alone."""
+
+    def get_claimants(self, ids: Iterable[str]) -> dict[str, ClaimantIdentity]:
+        return {}
+
+    def claimants_with_surname(self, surname: str) -> list[ClaimantIdentity]:
+        return []
+
+
+def identity_id(key: str) -> str:
+    """The stable id of the identity filed under `key`."""
+    return "p" + stable_id("claimant", key, length=19)
+
+
+def claimant_key(claimant: Claimant) -> str | None:
+    """The key a claimant is filed under; None when it names no one."""
+    if not claimant.attributed or claimant.name is None or is_pronoun(claimant.name):
+        return None
+    if claimant.type == "person" and _anonymous(claimant.name):
+        return None
+    return name_key(claimant.name) or None
+
+
+def _anonymous(name: str) -> bool:
+    """'a spokesman', 'The minister', 'one official': a person described, not named."""
+    words = name.split()
+    named = [w for w in words[1:] if w[:1].isupper()]
+    first = words[0] if words else ""
+    return not named and (first.lower() in ("a", "an", "the", "one", "another") or not first[:1].isupper())
+
+
+@dataclass(frozen=True)
+class _Filing:
+    key: str
+    type: str
+
+
+@dataclass(frozen=True)
+class Filed:
+    """An article's claims with `claimant.id` set, and the key each id was filed under."""
+
+    claims: list[Claim]
+    keys: dict[str, str]  # identity id -> filing key
+
+
+def file_claims(claims: list[Claim], lookup: ClaimantLookup) -> Filed:
+    """The claims of one article with `claimant.id` set (None where no one is named)."""
+    filings = {c.id: _Filing(k, c.claimant.type) for c in claims if (k := claimant_key(c.claimant))}
+    # Surnames of the people this article names in full: "Trump" -> "donald trump".
+    full_names: dict[str, dict[str, int]] = {}
+    for filing in filings.values():
+        surname = surname_of(filing.key) if filing.type == "person" else None
+        if surname:
+            counts = full_names.setdefault(surname, {})
+            counts[filing.key] = counts.get(filing.key, 0) + 1
+    resolved: dict[str, str] = {}
+    for filing in filings.values():
+        if filing.type != "person" or filing.key in resolved:
+            continue
+        short = _without_middle_names(filing.key)
+        if short != filing.key:
+            # "Hillary Rodham Clinton" joins "Hillary Clinton" when the registry knows her so.
+            known = lookup.get_claimants([identity_id(short)]).get(identity_id(short))
+            if known is not None and known.claims > 0:
+                resolved[filing.key] = short
+            continue
+        if " " in filing.key:
+            continue
+        in_article = full_names.get(filing.key)
+        if in_article:
+            # Most claims in this article first; ties to the alphabetically first key.
+            resolved[filing.key] = min(in_article, key=lambda k: (-in_article[k], k))
+        else:
+            dominant = _dominant(lookup.claimants_with_surname(filing.key))
+            resolved[filing.key] = dominant.key if dominant else filing.key
+    out: list[Claim] = []
+    keys: dict[str, str] = {}
+    for claim in claims:
+        filed = filings.get(claim.id)
+        identity: str | None = None
+        if filed:
+            key = resolved.get(filed.key, filed.key)
+            identity = identity_id(key)
+            keys[identity] = key
+        out.append(replace(claim, claimant=replace(claim.claimant, id=identity)))
+    return Filed(out, keys)
+
+
+def _without_middle_names(key: str) -> str:
+    """'hillary rodham clinton' -> 'hillary clinton'; keys of one or two words as they are."""
+    words = key.split()
+    suffix = words[-1:] if has_generational_suffix(words) else []
+    core = words[: len(words) - len(suffix)]
+    return " ".join([core[0], core[-1], *suffix]) if len(core) > 2 else key
+
+
+def _dominant(candidates: list[ClaimantIdentity]) -> ClaimantIdentity | None:
+    people = [c for c in candidates if c.claims > 0]
+    if not people:
+        return None
+    top = max(people, key=lambda c: (c.claims, c.key))
+    return top if top.claims >= DOMINANT_SHARE * sum(c.claims for c in people) else None
+
+
+def identities_of(filed: Filed) -> dict[str, ClaimantIdentity]:
+    """What filed claims say about their identities: one identity per id.
+
+    `claims` counts the claims given here; the index replaces it with the count it holds.
+    """
+    found: dict[str, ClaimantIdentity] = {}
+    for claim in filed.claims:
+        claimant = claim.claimant
+        if claimant.id is None or claimant.name is None:
+            continue
+        key = filed.keys[claimant.id]
+        aliases = [claimant.name]
+        mention = claimant.mention
+        if mention and mention != claimant.name and _writes_the_name(mention, key):
+            aliases.append(mention)
+        fragment = ClaimantIdentity(
+            id=claimant.id,
+            key=key,
+            name=claimant.name,
+            type=claimant.type if claimant.type in IDENTITY_TYPES else "group",
+            aliases=aliases,
+            keys=[],
+            roles=[claimant.role] if claimant.role else [],
+            organizations=[claimant.organization] if claimant.organization else [],
+            claims=1,
+        )
+        found[claimant.id] = merged(found.get(claimant.id), fragment)
+    return found
+
+
+def _writes_the_name(mention: str, key: str) -> bool:
+    """'Mr. Trump' writes 'donald trump'; 'she' and 'the head of NK Watch' do not."""
+    if is_pronoun(mention) or len(mention.split()) > MAX_ALIAS_WORDS:
+        return False
+    words = name_key(mention).split()
+    target = key.split()
+    return bool(words) and all(w in target for w in words)
+
+
+def merged(old: ClaimantIdentity | None, new: ClaimantIdentity) -> ClaimantIdentity:
+    """`old` with what `new` adds: aliases, roles and organisations unioned, claims summed.
+
+    The key (and so the id) is the one the identity was filed under: a surname that
+    joined a full name adds an alias, not a new key.
+    """
+    if old is None:
+        return _finished(new)
+    combined = replace(
+        old,
+        type=min(old.type, new.type, key=_type_rank),
+        aliases=_union(old.aliases, new.aliases),
+        roles=_union(old.roles, new.roles),
+        organizations=_union(old.organizations, new.organizations),
+        claims=old.claims + new.claims,
+    )
+    return _finished(combined)
+
+
+def _finished(identity: ClaimantIdentity) -> ClaimantIdentity:
+    """Fields derived from the key and the aliases: keys, surname, canonical name."""
+    filing_key = identity.key
+    keys = sorted({name_key(a) for a in identity.aliases} | {filing_key} - {""})
+    full = [a for a in identity.aliases if name_key(a) == filing_key] or identity.aliases
+    # The fullest form, without a leading article ("US State Department"): most
+    # characters, a form that is not all capitals, then alphabetical.
+    bare = [_LEADING_ARTICLE.sub("", a) or a for a in full]
+    name = min(bare, key=lambda a: (a.isupper(), -len(a), a))
+    surname = surname_of(filing_key) if identity.type == "person" else None
+    return replace(identity, keys=keys, name=name, surname=surname)
+
+
+def _type_rank(kind: str) -> int:
+    return TYPE_PRECEDENCE.index(kind) if kind in TYPE_PRECEDENCE else len(TYPE_PRECEDENCE)
+
+
+def _union(old: list[str], new: list[str]) -> list[str]:
+    return sorted(set(old) | set(new), key=lambda v: (v.casefold(), v))
+
+
+class MemoryRegistry:
+    """A registry held in memory: used by `reindex`, which files the whole archive at once."""
+
+    def __init__(self) -> None:
+        self.identities: dict[str, ClaimantIdentity] = {}
+
+    def get_claimants(self, ids: Iterable[str]) -> dict[str, ClaimantIdentity]:
+        return {i: self.identities[i] for i in ids if i in self.identities}
+
+    def claimants_with_surname(self, surname: str) -> list[ClaimantIdentity]:
+        return [c for c in self.identities.values() if c.surname == surname]
+
+    def add(self, filed: Filed) -> None:
+        for identity, fragment in identities_of(filed).items():
+            self.identities[identity] = merged(self.identities.get(identity), fragment)
+
+
+def updated_identities(filed: Filed, lookup: ClaimantLookup) -> list[ClaimantIdentity]:
+    """The registry's identities for the filed claims, with what this article adds."""
+    fragments = identities_of(filed)
+    existing = lookup.get_claimants(fragments)
+    return [merged(existing.get(i), fragment) for i, fragment in sorted(fragments.items())]

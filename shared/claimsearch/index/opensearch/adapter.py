@@ -1,0 +1,357 @@
+"""The OpenSearch adapter of the SearchIndex port (Amazon OpenSearch Service in production)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from opensearchpy import OpenSearch
+from opensearchpy.exceptions import NotFoundError, RequestError, TransportError
+
+from claimsearch.errors import InvalidQuery
+from claimsearch.index.opensearch import queries, writes
+from claimsearch.index.opensearch.client import engine_errors, no_index_yet, request_reason
+from claimsearch.index.opensearch.schema import Indices
+from claimsearch.index.port import (
+    FACET_FIELDS,
+    MAX_CLAIMANT_MATCHES,
+    MAX_SUGGESTIONS,
+    ClaimantActivity,
+    FacetValue,
+    Hit,
+    IndexReport,
+    SearchQuery,
+    SearchResult,
+    SortKey,
+)
+from claimsearch.index.text_query import ClaimantTerms, claimant_terms, plan_text, suggestion_terms
+from claimsearch.model import Article, Claim, ClaimantIdentity
+
+PAGE = 1000  # claims_for_article page size
+T = TypeVar("T")
+
+
+class OpenSearchIndex:
+    """SearchIndex over an OpenSearch cluster. Thread-safe (the client is)."""
+
+    def __init__(self, client: OpenSearch, prefix: str = "claimsearch") -> None:
+        self.client = client
+        self.prefix = prefix
+        self.indices = Indices(client, prefix)
+        self.claims_alias = self.indices.alias("claims")
+        self.articles_alias = self.indices.alias("articles")
+        self.claimants_alias = self.indices.alias("claimants")
+        self._ready = False
+
+    # -- schema ------------------------------------------------------------------------------
+
+    def ensure_ready(self) -> None:
+        """Put the index templates; create version 1 behind each alias if missing. Idempotent."""
+        if not self._ready:
+            self.indices.ensure()
+            self._ready = True
+
+    def drop(self) -> None:
+        """Delete every index and template of this prefix (tests, local resets)."""
+        self.indices.drop()
+        self._ready = False
+
+    def ping(self) -> bool:
+        try:
+            return bool(self.client.ping())
+        except TransportError:
+            return False
+
+    # -- writes ------------------------------------------------------------------------------
+
+    def index_article(
+        self, article: Article, claims: list[Claim], claimants: Iterable[ClaimantIdentity] = ()
+    ) -> IndexReport:
+        """Store the article, upsert its claims, remove its claims not in `claims`, put `claimants`.
+
+        New claims are written before stale ones are deleted, so searches never see the
+        article without claims. A claim that fails keeps its previous version (if any)
+        until a retry succeeds; its id is in the report. If the article itself is
+        rejected, nothing else is touched and the report names the article id.
+        """
+        self.ensure_ready()
+        with engine_errors(f"index article {article.id}"):
+            touched = {c.claimant.id for c in self.claims_for_article(article.id) if c.claimant.id}
+            try:
+                # No refresh: GET by id is real-time, and nothing searches articles.
+                # require_alias: a missing alias must fail, not auto-create a bare index.
+                self.client.index(
+                    index=self.articles_alias,
+                    id=article.id,
+                    body=writes.article_document(article),
+                    require_alias=True,
+                )
+            except RequestError as exc:
+                return IndexReport(article.id, indexed=0, failed={article.id: request_reason(exc)})
+            actions = (
+                {
+                    "_op_type": "index",
+                    "_index": self.claims_alias,
+                    "_id": c.id,
+                    "_source": writes.claim_document(c),
+                }
+                for c in claims
+            )
+            # refresh=wait_for: the call returns once the claims are searchable (the
+            # ingest handler's caller can search right away) without forcing a refresh
+            # per request the way refresh=true would under concurrent ingests.
+            indexed, failed = writes.bulk(self.client, actions, refresh="wait_for", require_alias=True)
+            # Ids not in `claims` are stale; failed ones keep their old version.
+            self.client.delete_by_query(
+                index=self.claims_alias,
+                body={
+                    "query": {
+                        "bool": {
+                            "filter": [{"term": {"article_id": article.id}}],
+                            "must_not": [{"ids": {"values": [c.id for c in claims]}}],
+                        }
+                    }
+                },
+                refresh=True,
+                conflicts="proceed",
+            )
+            touched |= {c.claimant.id for c in claims if c.claimant.id}
+            failed.update(self._put_claimants(list(claimants), touched))
+        return IndexReport(article.id, indexed=indexed, failed=failed)
+
+    def _put_claimants(self, identities: list[ClaimantIdentity], touched: set[str]) -> dict[str, str]:
+        """Write `identities` and the claim counts of every touched identity, from the claims held."""
+        if not touched and not identities:
+            return {}
+        ids = sorted(touched | {i.id for i in identities})
+        response = self.client.search(index=self.claims_alias, body=queries.counts_body(ids))
+        counts = {b["key"]: int(b["doc_count"]) for b in response["aggregations"]["claims"]["buckets"]}
+        given = {i.id for i in identities}
+        actions: list[dict[str, Any]] = [
+            {
+                "_op_type": "index",
+                "_index": self.claimants_alias,
+                "_id": i.id,
+                "_source": writes.claimant_document(_with_count(i, counts.get(i.id, 0))),
+            }
+            for i in identities
+        ]
+        # Identities this article no longer points to: only their count changes.
+        actions += [
+            {
+                "_op_type": "update",
+                "_index": self.claimants_alias,
+                "_id": i,
+                "doc": {"claims": counts.get(i, 0)},
+            }
+            for i in ids
+            if i not in given
+        ]
+        _, failed = writes.bulk(self.client, actions, refresh="wait_for", require_alias=True)
+        # An identity missing from the registry (an index from before identities)
+        # has nothing to count; `reindex` files it.
+        return {k: v for k, v in failed.items() if "document_missing" not in v}
+
+    def delete_article(self, article_id: str) -> int:
+        self.ensure_ready()
+        with engine_errors(f"delete article {article_id}"):
+            touched = {c.claimant.id for c in self.claims_for_article(article_id) if c.claimant.id}
+            # refresh: the deletion is visible to the next search and count.
+            response = self.client.delete_by_query(
+                index=self.claims_alias,
+                body={"query": {"term": {"article_id": article_id}}},
+                refresh=True,
+                conflicts="proceed",
+            )
+            self.client.delete(index=self.articles_alias, id=article_id, refresh="wait_for", ignore=404)
+            self._put_claimants([], touched)
+        return int(response.get("deleted", 0))
+
+    def rebuild(
+        self,
+        pairs: Iterable[tuple[Article, list[Claim]]],
+        claimants: Callable[[], Iterable[ClaimantIdentity]] = list,
+    ) -> str:
+        """Load everything into new versioned indices, then switch the aliases (see `writes.rebuild`)."""
+        name = writes.rebuild(self.indices, pairs, claimants)
+        self._ready = True
+        return name
+
+    # -- reads -------------------------------------------------------------------------------
+
+    # Reads never create indices: the search function's role may only read, and on a
+    # fresh cluster (nothing ingested yet, so no alias) every read answers "nothing".
+
+    def _get(self, alias: str, doc_id: str, field: str, parse: Callable[[dict[str, Any]], T]) -> T | None:
+        with engine_errors(f"read {doc_id}"):
+            try:
+                found = self.client.get(index=alias, id=doc_id, _source_includes=field)
+            except NotFoundError:  # no such document, or no index yet
+                return None
+        return parse(found["_source"][field])
+
+    def _search(self, alias: str, body: dict[str, Any], action: str) -> dict[str, Any] | None:
+        """A search, or None when the alias does not exist yet."""
+        with engine_errors(action):
+            try:
+                return dict(self.client.search(index=alias, body=body))
+            except NotFoundError as exc:
+                if not no_index_yet(exc):
+                    raise
+                return None
+
+    def get_article(self, article_id: str) -> Article | None:
+        return self._get(self.articles_alias, article_id, "article", Article.from_dict)
+
+    def get_claim(self, claim_id: str) -> Claim | None:
+        return self._get(self.claims_alias, claim_id, "claim", Claim.from_dict)
+
+    def claims_for_article(self, article_id: str) -> list[Claim]:
+        claims: list[Claim] = []
+        after: list[Any] | None = None
+        while True:
+            body: dict[str, Any] = {
+                "query": {"bool": {"filter": [{"term": {"article_id": article_id}}]}},
+                "sort": [{"text_start": "asc"}, {"id": "asc"}],
+                "size": PAGE,
+                "_source": ["claim"],
+            }
+            if after is not None:
+                body["search_after"] = after
+            response = self._search(self.claims_alias, body, f"read the claims of {article_id}")
+            if response is None:
+                return []
+            hits = response["hits"]["hits"]
+            claims += [Claim.from_dict(h["_source"]["claim"]) for h in hits]
+            if len(hits) < PAGE:
+                return claims
+            after = hits[-1]["sort"]
+
+    def count_claims(self) -> int:
+        with engine_errors("count claims"):
+            try:
+                return int(self.client.count(index=self.claims_alias)["count"])
+            except NotFoundError as exc:
+                if not no_index_yet(exc):
+                    raise
+                return 0
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        empty = SearchResult(
+            hits=[], total=0, facets={n: [] for n in FACET_FIELDS} if query.facets else {}, next_after=None
+        )
+        plan = plan_text(query.text, query.match)
+        if query.text is not None and query.text.strip() and plan is None:
+            return empty  # text with no word to look up ("*:*") matches nothing
+        claimant = None
+        if query.claimant is not None:
+            terms = claimant_terms(query.claimant)
+            claimant = (terms, self._claimant_ids(terms, query.claimant))
+        body = queries.search_body(query, plan, claimant)
+        with engine_errors("search"):
+            try:
+                response = self.client.search(index=self.claims_alias, body=body)
+            except NotFoundError as exc:
+                if not no_index_yet(exc):
+                    raise
+                return empty
+            except RequestError as exc:
+                # What reaches here is a query the engine cannot run: the caller's
+                # input, not an outage.
+                raise InvalidQuery("q", f"the search engine rejected the query: {exc.error}") from exc
+        hits = response["hits"]["hits"]
+        more = len(hits) > query.limit
+        page = [
+            Hit(
+                claim=Claim.from_dict(h["_source"]["claim"]),
+                score=float(h["sort"][0]),
+                highlights={
+                    f: h["highlight"][f] for f in queries.HIGHLIGHT_FIELDS if f in h.get("highlight", {})
+                },
+            )
+            for h in hits[: query.limit]
+        ]
+        facets: dict[str, list[FacetValue]] = {}
+        if query.facets:
+            aggregations = response.get("aggregations", {})
+            facets = {
+                name: [FacetValue(b["key"], int(b["doc_count"])) for b in aggregations[name]["buckets"]]
+                for name in FACET_FIELDS
+            }
+            facets["claimant"] = self._named(facets["claimant"])
+        next_after = SortKey(page[-1].score, page[-1].claim.id) if more and page else None
+        return SearchResult(
+            hits=page, total=int(response["hits"]["total"]["value"]), facets=facets, next_after=next_after
+        )
+
+    def _claimant_ids(self, terms: ClaimantTerms, name: str) -> list[str]:
+        body = queries.claimant_ids_body(terms, MAX_CLAIMANT_MATCHES + 1)
+        response = self._search(self.claimants_alias, body, "look up a claimant")
+        if response is None:
+            return []
+        ids = [h["fields"]["id"][0] for h in response["hits"]["hits"]]
+        if len(ids) > MAX_CLAIMANT_MATCHES:
+            raise InvalidQuery("claimant", f"{name!r} matches too many claimants; give more of the name")
+        return ids
+
+    def _named(self, values: list[FacetValue]) -> list[FacetValue]:
+        """Claimant facet values (counted by id) with the registry's names."""
+        found = self.get_claimants(v.value for v in values)
+        return [
+            FacetValue(found[v.value].name if v.value in found else v.value, v.count, v.value) for v in values
+        ]
+
+    # -- the claimant registry --------------------------------------------------------------
+
+    def get_claimants(self, ids: Iterable[str]) -> dict[str, ClaimantIdentity]:
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
+            return {}
+        with engine_errors("read claimants"):
+            try:
+                response = self.client.mget(index=self.claimants_alias, body={"ids": wanted})
+            except NotFoundError as exc:
+                if not no_index_yet(exc):
+                    raise
+                return {}
+        found = [_identity(d["_source"]) for d in response["docs"] if d.get("found")]
+        return {i.id: i for i in found}
+
+    def claimants_with_surname(self, surname: str) -> list[ClaimantIdentity]:
+        body = {"query": {"term": {"surname": surname}}, "sort": [{"id": "asc"}], "size": 1000}
+        response = self._search(self.claimants_alias, body, "look up a surname")
+        return [_identity(h["_source"]) for h in response["hits"]["hits"]] if response else []
+
+    def suggest_claimants(self, text: str, limit: int = MAX_SUGGESTIONS) -> list[ClaimantIdentity]:
+        words = suggestion_terms(text)
+        if not words:
+            return []
+        response = self._search(
+            self.claimants_alias, queries.suggestion_body(words, limit), "suggest claimants"
+        )
+        return [_identity(h["_source"]) for h in response["hits"]["hits"]] if response else []
+
+    def claimant_activity(self, claimant_id: str, entities: int = 10) -> ClaimantActivity:
+        response = self._search(
+            self.claims_alias, queries.activity_body(claimant_id, entities), "read a claimant's activity"
+        )
+        if response is None:
+            return ClaimantActivity(0, [], [])
+        aggregations = response["aggregations"]
+        return ClaimantActivity(
+            claims=int(response["hits"]["total"]["value"]),
+            months=[
+                FacetValue(b["key_as_string"], int(b["doc_count"])) for b in aggregations["months"]["buckets"]
+            ],
+            entities=[FacetValue(b["key"], int(b["doc_count"])) for b in aggregations["entities"]["buckets"]],
+        )
+
+
+def _identity(source: dict[str, Any]) -> ClaimantIdentity:
+    return _with_count(ClaimantIdentity.from_dict(source["claimant"]), int(source.get("claims") or 0))
+
+
+def _with_count(identity: ClaimantIdentity, claims: int) -> ClaimantIdentity:
+    from dataclasses import replace
+
+    return replace(identity, claims=claims)

@@ -1,0 +1,177 @@
+"""Writes: the documents stored for each record, bulk loading, and rebuilds."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
+from typing import Any
+
+from opensearchpy import OpenSearch
+from opensearchpy.exceptions import TransportError
+from opensearchpy.helpers import streaming_bulk
+
+from claimsearch.claimants.names import has_generational_suffix
+from claimsearch.index.fields import article_fields, claim_fields
+from claimsearch.index.opensearch.client import RebuildFailed, bulk_reason, engine_errors
+from claimsearch.index.opensearch.schema import KINDS, Indices
+from claimsearch.model import Article, Claim, ClaimantIdentity
+
+# Bulk requests stay well under the smallest HTTP payload limit of Amazon OpenSearch
+# Service (10 MiB) whatever the article size.
+BULK_CHUNK_DOCS = 500
+BULK_CHUNK_BYTES = 5 * 1024 * 1024
+# 429 (queue full) on single bulk items: back off and retry those items only.
+BULK_RETRIES = 3
+BULK_INITIAL_BACKOFF_S = 1
+BULK_MAX_BACKOFF_S = 8
+
+log = logging.getLogger(__name__)
+
+
+def claim_document(claim: Claim) -> dict[str, Any]:
+    doc = claim_fields(claim)
+    # The day as the source printed it, zone ignored: range filters compare days, as
+    # the SQLite adapter does, so an evening article is not moved to the next UTC day.
+    doc["published_date"] = claim.published_at[:10] if claim.published_at else None
+    doc["claim"] = claim.to_dict()
+    return doc
+
+
+def article_document(article: Article) -> dict[str, Any]:
+    doc = article_fields(article)
+    doc["article"] = article.to_dict()
+    return doc
+
+
+def claimant_document(identity: ClaimantIdentity) -> dict[str, Any]:
+    return {
+        "id": identity.id,
+        "key": identity.key,
+        "surname": identity.surname,
+        "suffixed": has_generational_suffix(identity.key.split()),
+        "type": identity.type,
+        "name": identity.name,
+        "keys": identity.keys,
+        "claims": identity.claims,
+        "claimant": identity.to_dict(),
+    }
+
+
+def bulk(client: OpenSearch, actions: Iterable[dict[str, Any]], **params: Any) -> tuple[int, dict[str, str]]:
+    """Send actions in chunks; (documents written, {id: reason} of those rejected).
+
+    Item rejections (mapping errors, 429 after the retries) are collected, not
+    raised: the caller reports them. A request that fails as a whole (node
+    down, 5xx after the transport's retries) raises.
+    """
+    written = 0
+    failed: dict[str, str] = {}
+    for ok, item in streaming_bulk(
+        client,
+        actions,
+        chunk_size=BULK_CHUNK_DOCS,
+        max_chunk_bytes=BULK_CHUNK_BYTES,
+        raise_on_error=False,
+        max_retries=BULK_RETRIES,
+        initial_backoff=BULK_INITIAL_BACKOFF_S,
+        max_backoff=BULK_MAX_BACKOFF_S,
+        **params,
+    ):
+        info = next(iter(item.values()))
+        if ok:
+            written += 1
+        else:
+            failed[str(info.get("_id"))] = bulk_reason(info)
+    return written, failed
+
+
+def rebuild(
+    indices: Indices,
+    pairs: Iterable[tuple[Article, list[Claim]]],
+    claimants: Callable[[], Iterable[ClaimantIdentity]],
+) -> str:
+    """Load `pairs`, then `claimants()`, into new versioned indices; switch every alias at once.
+
+    Searches are served from the old indices until the switch; the old indices are
+    deleted after it. Any failure before the switch (a rejected document included:
+    a rebuild must not silently drop claims) deletes the new indices and leaves the
+    old ones serving. Writes that reach the old indices during the rebuild are not
+    copied: the archive being rebuilt from is the source of truth. Returns the new
+    claims index name.
+    """
+    client = indices.client
+    with engine_errors("rebuild the indices"):
+        indices.put_templates()
+        current = {kind: indices.versions(kind) for kind in KINDS}
+        version = max((v for versions, _ in current.values() for v in versions), default=0) + 1
+        fresh = {kind: f"{indices.alias(kind)}-v{version}" for kind in KINDS}
+        created: list[str] = []
+        try:
+            for name in fresh.values():
+                # No refreshes while loading: one at the end is far cheaper.
+                client.indices.create(index=name, body={"settings": {"refresh_interval": "-1"}})
+                created.append(name)
+            loaded, failed = bulk(client, _rebuild_actions(pairs, fresh))
+            # Claimants come after the claims: filing the archive decides them as it goes.
+            actions = (
+                {
+                    "_op_type": "index",
+                    "_index": fresh["claimants"],
+                    "_id": i.id,
+                    "_source": claimant_document(i),
+                }
+                for i in claimants()
+            )
+            registered, rejected = bulk(client, actions)
+            failed.update(rejected)
+            if failed:
+                sample = "; ".join(f"{k}: {v}" for k, v in list(failed.items())[:3])
+                raise RebuildFailed(
+                    f"{len(failed)} documents rejected, {loaded + registered} loaded ({sample})"
+                )
+            for name in created:
+                client.indices.put_settings(index=name, body={"index": {"refresh_interval": None}})
+            client.indices.refresh(index=",".join(created))
+            switch: list[dict[str, Any]] = []
+            for kind in KINDS:
+                switch += [
+                    {"remove": {"index": old, "alias": indices.alias(kind)}} for old in current[kind][1]
+                ]
+                switch.append({"add": {"index": fresh[kind], "alias": indices.alias(kind)}})
+            # One call: the aliases move together; every search sees the old set or the new.
+            client.indices.update_aliases(body={"actions": switch})
+        except BaseException:
+            # Only what this call created: a concurrent rebuild's index is not ours.
+            # The original error matters more than a failed clean-up.
+            if created:
+                with suppress(TransportError):
+                    client.indices.delete(index=",".join(created), ignore_unavailable=True)
+            raise
+        old = [name for kind in KINDS for name in current[kind][1]]
+        if old:
+            try:
+                client.indices.delete(index=",".join(old), ignore_unavailable=True)
+            except TransportError as exc:
+                # The switch is done; a leftover old index only costs disk.
+                log.warning("rebuild: could not delete old indices %s: %s", old, exc)
+    return fresh["claims"]
+
+
+def _rebuild_actions(
+    pairs: Iterable[tuple[Article, list[Claim]]], fresh: dict[str, str]
+) -> Iterator[dict[str, Any]]:
+    for article, claims in pairs:
+        yield {
+            "_op_type": "index",
+            "_index": fresh["articles"],
+            "_id": article.id,
+            "_source": article_document(article),
+        }
+        for claim in claims:
+            yield {
+                "_op_type": "index",
+                "_index": fresh["claims"],
+                "_id": claim.id,
+                "_source": claim_document(claim),
+            }

@@ -1,0 +1,105 @@
+"""User text as the engine-neutral plan both adapters compile: terms and how many must match.
+
+Best-match search (`match=best`) ORs the words and ranks by relevance, but a claim
+must hold a minimum number of them so one common word does not flood the answer:
+all of one or two words, two of three, three quarters (rounded down) beyond. Strict
+search (`match=all`) wants every word. A word counts as present when any of the
+claim's text fields holds it (content, sentence, claimant name, claimant mention);
+each engine then ranks with its own BM25, weighting content most, then the sentence,
+then the claimant, and boosting claims where the words stand together.
+
+The words are cut out here, once, so both engines count the same terms: runs of
+letters and digits, possessive "'s" removed, English stop words (Lucene's list,
+which OpenSearch's analyzer drops) and one-character words ("U.S." splits
+differently in each engine) left out, duplicates folded.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from claimsearch.claimants.names import GENERATIONAL_SUFFIXES, TITLES, fold, name_key
+from claimsearch.errors import InvalidQuery
+
+MAX_TERMS = 32  # well under the engines' clause limits once spread over four fields
+# Lucene's English stop words, which OpenSearch's english analyzer drops: dropping
+# them here too keeps "the forced labour" meaning the same in both engines.
+ENGLISH_STOP_WORDS = frozenset(
+    "a an and are as at be but by for if in into is it no not of on or such that the their then "
+    "there these they this to was will with".split()
+)
+_WORD = re.compile(r"\w+", re.UNICODE)
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class TextQuery:
+    terms: tuple[str, ...]  # folded words, in the order given
+    minimum: int  # how many of them a claim must hold
+
+    @property
+    def phrase(self) -> str:
+        return " ".join(self.terms)
+
+
+def minimum_should_match(terms: int) -> int:
+    """All of 1-2 words, 2 of 3, 75 % (rounded down) of 4 or more."""
+    if terms <= 2:
+        return terms
+    if terms == 3:
+        return 2
+    return math.floor(0.75 * terms)
+
+
+def plan_text(text: str | None, match: str = "best") -> TextQuery | None:
+    """The terms of `text` and the minimum to match; None when `text` holds no word to look up."""
+    if match not in ("best", "all"):
+        raise InvalidQuery("match", f"must be 'best' or 'all', got {match!r}")
+    if not text or not text.strip():
+        return None
+    words = _WORD.findall(_POSSESSIVE.sub("", text))
+    terms: list[str] = []
+    for word in words:
+        term = fold(word)
+        if len(term) > 1 and term not in ENGLISH_STOP_WORDS and term not in terms:
+            terms.append(term)
+    terms = terms[:MAX_TERMS]
+    if not terms:
+        return None
+    minimum = len(terms) if match == "all" else minimum_should_match(len(terms))
+    return TextQuery(tuple(terms), minimum)
+
+
+@dataclass(frozen=True)
+class ClaimantTerms:
+    """A claimant name as asked: the words an alias, or the words of a claim's source, must
+    hold, in order, as whole words."""
+
+    words: tuple[str, ...]
+    # "Trump" and "Donald Trump" do not ask for Donald Trump Jr.: identities whose key
+    # ends in a generational suffix match only when the name asked for holds one.
+    suffixed: bool
+
+    @property
+    def phrase(self) -> str:
+        return " ".join(self.words)
+
+    @property
+    def source_phrase(self) -> str:
+        """The phrase as looked for among a source's words (`names.source_words`: no initials)."""
+        return " ".join(w for w in self.words if len(w) > 1)
+
+
+def claimant_terms(name: str) -> ClaimantTerms:
+    """A user's claimant name as alias words ("Mr. Trump" -> "trump")."""
+    words = name_key(name).split()
+    if not words or all(w in TITLES for w in words):  # "the", "Mr.": no one in particular
+        raise InvalidQuery("claimant", f"{name!r} holds no name to look up")
+    return ClaimantTerms(tuple(words), any(w in GENERATIONAL_SUFFIXES for w in words))
+
+
+def suggestion_terms(text: str) -> list[str]:
+    """What a user has typed so far as key words; the last one may be unfinished."""
+    return name_key(text).split()

@@ -1,0 +1,213 @@
+"""Claimant identities, one contract over both engines: SQLite FTS5 and a real OpenSearch node.
+
+The corpus is made by hand, so every rule of the registry has a case that could fail:
+aliases, case and accent folding, titles and middle initials, people who share a
+surname, a surname alone joining the dominant person, organisation variants, pronouns
+and unattributed claims, suggestions as a user types, and an identity's activity.
+Each article is filed and indexed as ingest does it (`file_claims` against the index).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from opensearchpy import OpenSearch
+
+from claimsearch.claimants.registry import file_claims, identity_id, updated_identities
+from claimsearch.index.opensearch import OpenSearchIndex
+from claimsearch.index.port import SearchIndex, SearchQuery
+from claimsearch.index.sqlite import SqliteIndex
+from claimsearch.model import Article, Claim, Claimant, Content, Cue, EntityMention, claim_id_for
+from tests.integration import opensearch_fixtures
+
+opensearch_client = opensearch_fixtures.opensearch_client
+opensearch_prefix = opensearch_fixtures.opensearch_prefix
+
+# (article, published_at, [(claimant name, mention, type, content)])
+CORPUS: list[tuple[str, str, list[tuple[str | None, str | None, str, str]]]] = [
+    (
+        "a1",
+        "2016-09-01",
+        [
+            ("Donald J. Trump", "Mr. Trump", "person", "the election is rigged in many places"),
+            ("Donald J. Trump", "he", "person", "Mexico will pay for the wall"),
+            ("Donald Trump Jr.", "Donald Trump Jr.", "person", "his father built a great company"),
+        ],
+    ),
+    (
+        "a2",
+        "2016-09-15",
+        [
+            ("Donald Trump", "Donald Trump", "person", "the debate moderators were unfair to him"),
+            ("Hillary Clinton", "Mrs. Clinton", "person", "her opponent is unfit for office"),
+            ("Bill Clinton", "Bill Clinton", "person", "the health care law is crazy"),
+            ("Hillary Clinton", "she", "person", "the economy needs fair taxes"),
+        ],
+    ),
+    (
+        "a3",
+        "2016-10-02",
+        [
+            # A surname alone, in an article that names no fuller Trump: the dominant Trump.
+            ("Trump", "Trump", "person", "the polls are a sad joke"),
+            ("Ahn Myéong-chul", "Ahn Myéong-chul", "person", "the money buys luxury goods"),
+            (None, "he", "person", "nobody will be spared"),  # a pronoun with no antecedent
+            (None, None, "unattributed", "thousands were sent abroad"),
+        ],
+    ),
+    (
+        "a4",
+        "2016-10-20",
+        [
+            ("the State Department", "the State Department", "organisation", "workers were sent abroad"),
+            ("the US State Department", "the US State Department", "organisation", "wages are siphoned off"),
+            ("a spokesman", "a spokesman", "person", "the talks will resume"),  # anonymous: no identity
+            # A body named in the source, not the claimant: found by the source's words.
+            ("Len Burman", "Len Burman, head of the Tax Policy Center", "person", "the plan helps the rich"),
+            # A middle name: the Hillary Clinton the registry already knows.
+            ("Hillary Rodham Clinton", "Hillary Rodham Clinton", "person", "the plan creates jobs"),
+        ],
+    ),
+]
+
+
+def _claims(article: Article, rows: list[tuple[str | None, str | None, str, str]]) -> list[Claim]:
+    claims = []
+    for n, (name, mention, kind, content) in enumerate(rows):
+        cue, spans = (n * 100, n * 100 + 4), [(n * 100 + 5, n * 100 + 5 + len(content))]
+        claims.append(
+            Claim(
+                id=claim_id_for(article.id, cue, spans),
+                article_id=article.id,
+                content=Content(content, spans, "indirect"),
+                cue=Cue("said", cue, "say", "say"),
+                claimant=Claimant(mention, None if mention is None else (0, 3), name, kind),
+                sentence=f"{mention or 'It'} said {content}",
+                sentence_span=(n * 100, n * 100 + 90),
+                entities=[EntityMention("Mexico", (0, 1), "Mexico", "place")] if "Mexico" in content else [],
+                publisher="Example Times",
+                published_at=article.published_at,
+            )
+        )
+    return claims
+
+
+def _load(index: SearchIndex) -> SearchIndex:
+    index.ensure_ready()
+    for article_id, published_at, rows in CORPUS:
+        article = Article(article_id, "x" * 1000, "t", f"{article_id}.txt", published_at=published_at)
+        filed = file_claims(_claims(article, rows), index)
+        assert index.index_article(article, filed.claims, updated_identities(filed, index)).ok
+    return index
+
+
+@pytest.fixture(scope="module")
+def sqlite_index(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
+    return _load(SqliteIndex(tmp_path_factory.mktemp("claimants") / "claims.sqlite3"))
+
+
+@pytest.fixture(scope="module")
+def opensearch_index(opensearch_client: OpenSearch, opensearch_prefix: str) -> Iterator[SearchIndex]:
+    index = OpenSearchIndex(opensearch_client, prefix=f"{opensearch_prefix}-claimants")
+    yield _load(index)
+    index.drop()
+
+
+@pytest.fixture(params=["sqlite", "opensearch"])
+def engine(request: pytest.FixtureRequest) -> SearchIndex:
+    return request.getfixturevalue(f"{request.param}_index")  # type: ignore[no-any-return]
+
+
+def _contents(index: SearchIndex, **filters: object) -> set[str]:
+    result = index.search(SearchQuery(limit=100, facets=False, **filters))  # type: ignore[arg-type]
+    return {h.claim.content.text for h in result.hits}
+
+
+DONALD = {
+    "the election is rigged in many places",
+    "Mexico will pay for the wall",
+    "the debate moderators were unfair to him",
+    "the polls are a sad joke",
+}
+
+
+def test_every_way_of_writing_a_name_gives_the_same_claims(engine: SearchIndex) -> None:
+    for name in ("Trump", "donald trump", "Mr. Trump", "Donald J. Trump", "DONALD TRUMP", "Trump's"):
+        assert _contents(engine, claimant=name) == DONALD, name
+
+
+def test_case_and_accents_are_ignored(engine: SearchIndex) -> None:
+    for name in ("Ahn", "ahn myeong-chul", "AHN MYÉONG-CHUL", "Ahn Myeong Chul"):
+        assert _contents(engine, claimant=name) == {"the money buys luxury goods"}, name
+
+
+def test_people_who_share_a_surname_stay_apart(engine: SearchIndex) -> None:
+    assert _contents(engine, claimant="Donald Trump Jr.") == {"his father built a great company"}
+    assert _contents(engine, claimant="Bill Clinton") == {"the health care law is crazy"}
+    assert _contents(engine, claimant="Hillary Clinton") == {
+        "her opponent is unfit for office",
+        "the economy needs fair taxes",
+        "the plan creates jobs",
+    }
+    assert len(_contents(engine, claimant="Clinton")) == 4  # the surname asks for both
+
+
+def test_a_surname_alone_joins_the_dominant_person(engine: SearchIndex) -> None:
+    donald = identity_id("donald trump")
+    assert _contents(engine, claimant_id=donald) == DONALD
+    assert engine.get_claimants([donald])[donald].claims == 4
+
+
+def test_a_body_named_in_the_source_finds_the_claim(engine: SearchIndex) -> None:
+    assert _contents(engine, claimant="Tax Policy Center") == {"the plan helps the rich"}
+    assert _contents(engine, claimant="Len Burman") == {"the plan helps the rich"}
+    assert _contents(engine, claimant="Policy Tax Center") == set()  # words in order
+
+
+def test_organisation_variants_are_one_identity(engine: SearchIndex) -> None:
+    both = {"workers were sent abroad", "wages are siphoned off"}
+    assert _contents(engine, claimant="State Department") == both
+    assert _contents(engine, claimant="the U.S. State Department") == both
+
+
+def test_facets_count_identities_and_never_pronouns(engine: SearchIndex) -> None:
+    facet = engine.search(SearchQuery(limit=1)).facets["claimant"]
+    counts = {f.value: f.count for f in facet}
+    assert counts == {
+        "Donald J. Trump": 4,
+        "Hillary Clinton": 3,
+        "US State Department": 2,
+        "Ahn Myéong-chul": 1,
+        "Bill Clinton": 1,
+        "Donald Trump Jr.": 1,
+        "Len Burman": 1,
+    }
+    assert all(f.id for f in facet)
+
+
+def test_unattributed_claims_are_a_filter_of_their_own(engine: SearchIndex) -> None:
+    assert _contents(engine, attributed=False) == {"thousands were sent abroad"}
+    assert "nobody will be spared" in _contents(engine, attributed=True)
+
+
+def test_suggestions_as_a_user_types(engine: SearchIndex) -> None:
+    names = [(i.name, i.claims) for i in engine.suggest_claimants("tr")]
+    assert names == [("Donald J. Trump", 4), ("Donald Trump Jr.", 1)]
+    assert [i.name for i in engine.suggest_claimants("donald tr")] == ["Donald J. Trump", "Donald Trump Jr."]
+    assert [i.name for i in engine.suggest_claimants("ah")] == ["Ahn Myéong-chul"]
+    assert engine.suggest_claimants("mr") == []
+    aliases = engine.suggest_claimants("trump")[0].aliases
+    assert {"Donald J. Trump", "Donald Trump", "Mr. Trump", "Trump"} <= set(aliases)
+
+
+def test_activity_by_month_and_entities(engine: SearchIndex) -> None:
+    activity = engine.claimant_activity(identity_id("donald trump"))
+    assert activity.claims == 4
+    assert [(m.value, m.count) for m in activity.months] == [("2016-09", 3), ("2016-10", 1)]
+    assert [(e.value, e.count) for e in activity.entities] == [("Mexico", 1)]
+
+
+def test_engines_agree_on_every_identity(sqlite_index: SearchIndex, opensearch_index: SearchIndex) -> None:
+    ids = [identity_id(k) for k in ("donald trump", "hillary clinton", "state department", "ahn myeong chul")]
+    assert sqlite_index.get_claimants(ids) == opensearch_index.get_claimants(ids)

@@ -1,0 +1,264 @@
+"""Within-article claimant resolution, on real sentences through the real spaCy pipeline.
+
+Each test gives the resolver the spans an attribution finder would (source, cue,
+content), so what is tested is the resolution, not the finder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from claimsearch.extract.claimant import ClaimantResolver
+from claimsearch.extract.entities import entity_mentions
+from claimsearch.extract.nlp import parse
+from claimsearch.model import Claimant, EntityMention, Span
+
+
+@dataclass(frozen=True)
+class Said:
+    """One attribution, by its words: `source` (the nth occurrence of it), cue, content."""
+
+    source: str
+    cue: str
+    content: str
+    nth: int = 0
+
+
+def _span(text: str, words: str, nth: int = 0, after: int = 0) -> Span:
+    start = after - 1
+    for _ in range(nth + 1):
+        start = text.index(words, start + 1)
+    return (start, start + len(words))
+
+
+def resolve_all(text: str, *attributions: Said) -> list[Claimant]:
+    """The claimants of the attributions, resolved in order as `build_claims` does."""
+    doc = parse(text)
+    resolver = ClaimantResolver(doc, entity_mentions(doc, []))
+    claimants = []
+    for said in attributions:
+        source = _span(text, said.source, said.nth)
+        cue = _span(text, said.cue, after=source[0]) if said.cue else None
+        content = _span(text, said.content)
+        claimants.append(resolver.resolve([source], cue, [content]))
+    return claimants
+
+
+def resolve(text: str, source: str, cue: str, content: str, nth: int = 0) -> Claimant:
+    return resolve_all(text, Said(source, cue, content, nth))[-1]
+
+
+def canonicals(text: str) -> dict[str, set[str]]:
+    """Each person mention's text -> the canonical names it was given."""
+    found: dict[str, set[str]] = {}
+    mentions: list[EntityMention] = entity_mentions(parse(text), [])
+    for mention in mentions:
+        if mention.type == "person":
+            found.setdefault(mention.text, set()).add(mention.canonical)
+    return found
+
+
+# -- 1. a pronoun or relative word is never a name --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "kind"),
+    [
+        ("He said the plan would fail.", "He", "person"),
+        ("She told reporters the vote was rigged.", "She", "person"),
+        ("I believe the plan will fail.", "I", "person"),
+        ("They said the plan would fail.", "They", "group"),
+        ("We know the plan will fail.", "We", "group"),
+        ("Some said the plan would fail.", "Some", "group"),
+    ],
+)
+def test_unresolved_pronoun_has_no_name(text: str, source: str, kind: str) -> None:
+    claimant = resolve(text, source, text.split()[1], "the plan" if "plan" in text else "the vote")
+    assert claimant.name is None
+    assert claimant.mention == source
+    assert claimant.span == (0, len(source))
+    assert claimant.type == kind
+
+
+@pytest.mark.parametrize("source", ["There", "This"])
+def test_function_word_alone_is_no_name(source: str) -> None:
+    text = f"{source} is still no evidence about the plan, the senator said."
+    claimant = resolve(text, source, "is", "no evidence about the plan")
+    assert claimant.name is None
+    assert claimant.mention == source
+
+
+def test_mention_cut_to_an_article_is_named_by_its_noun() -> None:
+    # An attribution finder may give "The" of "The director" as the source.
+    text = "The director said the film was about American history."
+    claimant = resolve(text, "The", "said", "the film was about American history")
+    assert claimant.name == "The director"
+    assert claimant.mention == "The"
+
+
+def test_mention_cut_to_a_title_is_named_by_the_person() -> None:
+    text = "Barack Obama spoke in Chicago on Monday. Later, Mr. Obama said the climate deal would hold."
+    source = _span(text, "Mr. Obama")
+    doc = parse(text)
+    claimant = ClaimantResolver(doc, entity_mentions(doc, [])).resolve([(source[0], source[0] + 2)])
+    assert claimant.mention == "Mr"
+    assert claimant.name == "Barack Obama"
+
+
+# -- 2. relative pronouns and appositives resolve to their antecedent -------------------
+
+
+def test_who_resolves_to_the_person_it_follows() -> None:
+    text = "The bill was opposed by Senator Elizabeth Warren, who said it would hurt consumers."
+    claimant = resolve(text, "who", "said", "it would hurt consumers")
+    assert claimant.name == "Elizabeth Warren"
+    assert claimant.type == "person"
+    assert claimant.mention == "who"
+    assert text[slice(*claimant.span)] == "who"  # the span stays the source's
+
+
+def test_which_resolves_to_the_document_it_follows() -> None:
+    text = "The committee published a report, which found that wages had fallen sharply."
+    claimant = resolve(text, "which", "found", "wages had fallen sharply")
+    assert claimant.name == "a report"
+    assert claimant.type == "document"
+
+
+def test_name_in_apposition_after_a_role_names_the_claimant() -> None:
+    text = "The head of NK Watch, Ahn Myeong-chul, said the money was spent on luxury goods."
+    claimant = resolve(text, "The head of NK Watch, Ahn Myeong-chul", "said", "the money was spent")
+    assert claimant.name == "Ahn Myeong-chul"
+    assert claimant.type == "person"
+
+
+# -- 3. every mention chains to the fullest name the article gives ----------------------
+
+TRUMP = (
+    "Donald J. Trump spoke at a rally in Ohio on Monday. Donald Trump later flew to Florida. "
+    "There, Mr. Trump said the election was rigged. Trump also said that trade deals were bad. "
+    "He said the polls were wrong."
+)
+
+
+def test_title_and_surname_chain_to_the_fullest_name() -> None:
+    mr_trump, trump, he = resolve_all(
+        TRUMP,
+        Said("Mr. Trump", "said", "the election was rigged"),
+        Said("Trump", "said", "trade deals were bad", nth=3),
+        Said("He", "said", "the polls were wrong"),
+    )
+    assert mr_trump.name == "Donald J. Trump"
+    assert trump.name == "Donald J. Trump"
+    assert he.name == "Donald J. Trump"
+    assert {mr_trump.type, trump.type, he.type} == {"person"}
+
+
+def test_middle_initial_makes_no_difference_and_titles_are_cut() -> None:
+    found = canonicals(TRUMP)
+    assert found["Donald Trump"] == {"Donald J. Trump"}
+    assert found["Trump"] == {"Donald J. Trump"}  # "Mr." is not part of the mention
+    assert canonicals("Sen. Ted Cruz spoke on Monday. Cruz said he would vote.")["Cruz"] == {"Ted Cruz"}
+
+
+def test_bare_surname_resolves_to_the_full_name() -> None:
+    text = (
+        "Attorney General Loretta E. Lynch spoke to reporters on Tuesday about the inquiry. "
+        "Lynch said the department would review the case."
+    )
+    claimant = resolve(text, "Lynch", "said", "the department would review the case", nth=1)
+    assert claimant.name == "Loretta E. Lynch"
+    assert claimant.type == "person"
+
+
+def test_given_name_alone_joins_the_one_person_with_it() -> None:
+    text = "Hillary Clinton spoke in Ohio on Monday. Voters cheered when Hillary said she would win."
+    claimant = resolve(text, "Hillary", "said", "she would win", nth=1)
+    assert claimant.name == "Hillary Clinton"
+
+
+def test_epithet_glued_to_a_known_name_is_cut() -> None:
+    text = (
+        "Hillary Clinton spoke in Ohio on Monday. Hillary Clinton then flew to Iowa. "
+        "Trump wrote that he had beaten Crooked Hillary Clinton in the debate."
+    )
+    assert canonicals(text)["Hillary Clinton"] == {"Hillary Clinton"}
+    assert "Crooked Hillary Clinton" not in {c for names in canonicals(text).values() for c in names}
+
+
+# -- 4. people who share a surname stay apart -------------------------------------------
+
+
+def test_junior_stays_apart_from_his_father() -> None:
+    text = (
+        "Donald Trump Jr. spoke at a rally in Ohio. His father, Donald Trump, spoke in Florida. "
+        "Trump Jr. said the campaign was strong. Trump said the polls were wrong."
+    )
+    junior, father = resolve_all(
+        text,
+        Said("Trump Jr.", "said", "the campaign was strong"),
+        Said("Trump", "said", "the polls were wrong", nth=3),
+    )
+    assert junior.name == "Donald Trump Jr."
+    assert father.name == "Donald Trump"
+
+
+def test_namesake_just_written_in_full_takes_the_bare_surname() -> None:
+    text = (
+        "Hillary Clinton campaigned in Ohio on Monday. Bill Clinton visited a school in Iowa. "
+        "Clinton said the schools needed more money."
+    )
+    claimant = resolve(text, "Clinton", "said", "the schools needed more money", nth=2)
+    assert claimant.name == "Bill Clinton"
+    assert canonicals(text)["Hillary Clinton"] == {"Hillary Clinton"}
+
+
+def test_namesake_written_in_full_most_often_takes_a_distant_bare_surname() -> None:
+    text = (
+        "Hillary Clinton campaigned in Ohio on Monday. Bill Clinton visited a school in Iowa. "
+        "Hillary Clinton then spoke in Iowa. The weather was cold. Many voters stayed at home. "
+        "Turnout was low across the state. Clinton said the schools needed more money."
+    )
+    claimant = resolve(text, "Clinton", "said", "the schools needed more money", nth=3)
+    assert claimant.name == "Hillary Clinton"
+
+
+# -- 5. a bare surname with no full name stays a person's surname -----------------------
+
+
+def test_bare_surname_without_a_full_name_is_a_person() -> None:
+    text = "The race is close. Barabak wrote that the race was close."
+    claimant = resolve(text, "Barabak", "wrote", "the race was close", nth=0)
+    assert claimant.name == "Barabak"
+    assert claimant.type == "person"
+
+
+# -- pronouns ---------------------------------------------------------------------------
+
+
+def test_first_person_in_a_quotation_is_its_speaker() -> None:
+    text = '"I think the deal is bad for workers," Senator Tom Smith said on Monday.'
+    speaker, inner = resolve_all(
+        text,
+        Said("Senator Tom Smith", "said", "I think the deal is bad for workers"),
+        Said("I", "think", "the deal is bad for workers"),
+    )
+    assert speaker.name == "Tom Smith"
+    assert inner.name == "Tom Smith"
+    assert inner.mention == "I"
+
+
+def test_he_is_the_subject_of_the_sentence_before_not_its_object() -> None:
+    text = "Donald Trump said Hillary Clinton had lied about her emails. He said she should apologize."
+    claimant = resolve(text, "He", "said", "she should apologize")
+    assert claimant.name == "Donald Trump"
+
+
+def test_she_skips_a_man_known_by_his_title() -> None:
+    text = (
+        "Mr. Tom Smith met Loretta Lynch on Monday. Mr. Smith said the meeting went well. "
+        "She said the talks would continue."
+    )
+    claimant = resolve(text, "She", "said", "the talks would continue")
+    assert claimant.name == "Loretta Lynch"
