@@ -23,6 +23,9 @@ Scores (answers of the first of --runs passes; latency: each query's median over
   judged     attr.P@10 where gold can judge: a source holding the name's last word counts
              ("Caddell" for "Pat Caddell"); items inside a pronoun-only source ("he") are
              left out, as gold does not say who "he" is
+  in sent.   recall@10 with a claim's sentence standing for its content: the search found
+             the right place, whatever the extracted content's edges (for the baseline, the
+             same as recall@10)
   ceiling    the share of queries whose gold content some extracted claim of the article
              covers: no search over these claims can recall more
   empty      queries answered with nothing
@@ -108,6 +111,7 @@ class Item:
     spans: tuple[Span, ...]
     claimant: str
     text: str
+    sentence: Span = (0, 0)  # a claim's sentence; a baseline item is a sentence (`spans`)
 
 
 # -- gold and queries ------------------------------------------------------------------------------
@@ -205,6 +209,11 @@ def is_hit(query: Query, item: Item) -> bool:
     return covered >= 0.5 * len(query.gold)
 
 
+def in_sentence(query: Query, item: Item) -> bool:
+    """`is_hit` on the item's sentence: the search found the place, whatever the content's edges."""
+    return is_hit(query, replace(item, spans=(item.sentence,)))
+
+
 def is_attributed(query: Query, item: Item, by_id: dict[str, BenchArticle]) -> bool:
     article, size = by_id.get(item.article_id), sum(e - s for s, e in item.spans)
     if article is None or size == 0:
@@ -260,6 +269,7 @@ def score(queries: list[Query], answers: Answers, by_id: dict[str, BenchArticle]
         "queries": len(queries),
         "recall@1": sum(is_hit(q, a[0]) for q, a in answered) / n,
         "recall@10": sum(any(is_hit(q, i) for i in a[:K]) for q, a in answered) / n,
+        "recall@10_sentence": sum(any(in_sentence(q, i) for i in a[:K]) for q, a in answered) / n,
         "attributed_precision@10": statistics.fmean(shares) if shares else None,
         "attributed_precision@10_judged": statistics.fmean(judged) if judged else None,
         "empty": len(queries) - len(answered),
@@ -304,7 +314,7 @@ def sentence_search(articles: list[BenchArticle], docs: list[Any]) -> Callable[[
             sql += " AND text REGEXP ?"
             args.append(r"(?i)(?<!\w)" + re.escape(query.name) + r"(?!\w)")
         rows = db.execute(sql + " ORDER BY bm25(sentences) LIMIT ?", [*args, K]).fetchall()
-        return [Item(a, ((s, e),), "", t) for t, a, s, e in rows]
+        return [Item(a, ((s, e),), "", t, (s, e)) for t, a, s, e in rows]
 
     return search
 
@@ -381,7 +391,7 @@ def search_api(base: str) -> Callable[[Query], list[Item]]:
         claims = [hit["claim"] for hit in body["hits"]]
         spans = [tuple((s, e) for s, e in c["content"]["spans"]) for c in claims]
         return [
-            Item(c["article_id"], sp, c["claimant"]["name"], c["content"]["text"])
+            Item(c["article_id"], sp, c["claimant"]["name"], c["content"]["text"], tuple(c["sentence_span"]))
             for c, sp in zip(claims, spans, strict=True)
         ]
 
@@ -444,7 +454,7 @@ def snippet(text: str, width: int = 90) -> str:
 def report(kind: str, queries: list[Query], rows: dict[str, tuple[dict[str, Any], list[list[Item]]]]) -> None:
     articles = len({q.article.stem for q in queries})
     print(f"\n{kind} queries: {len(queries)} from {articles} articles (target: {TARGETS[kind]})")
-    header = ("recall@1", "recall@10", "attr.P@10", "judged", "empty", "p50 ms", "p95 ms")
+    header = ("recall@1", "recall@10", "in sent.", "attr.P@10", "judged", "empty", "p50 ms", "p95 ms")
     print(f"{'':18}" + "".join(f"{h:>10}" for h in header))
     for name, (fig, _) in rows.items():
         precision, judged = (
@@ -453,7 +463,8 @@ def report(kind: str, queries: list[Query], rows: dict[str, tuple[dict[str, Any]
         )
         empty = f"{fig['empty']}/{fig['queries']}"
         print(
-            f"{name:18}{fig['recall@1']:>10.3f}{fig['recall@10']:>10.3f}{precision:>10}{judged:>10}{empty:>10}"
+            f"{name:18}{fig['recall@1']:>10.3f}{fig['recall@10']:>10.3f}{fig['recall@10_sentence']:>10.3f}"
+            f"{precision:>10}{judged:>10}{empty:>10}"
             f"{fig['p50_ms']:>10.1f}{fig['p95_ms']:>10.1f}"
         )
     for name, (_, answers) in rows.items():

@@ -68,6 +68,8 @@ def test_pronoun_resolves_with_medium_and_direct_quote(example_extraction) -> No
     article, claims = example_extraction
     claim = _find(claims, "Ahn Myeong-chul", "told", "North Korea is exploiting")
     assert claim.claimant.mention == "she"
+    # The pronoun carries what the article said of her before: head of NK Watch.
+    assert (claim.claimant.role, claim.claimant.organization) == ("head", "NK Watch")
     assert claim.claimant.span is not None
     assert article.text[slice(*claim.claimant.span)] == "she"
     assert claim.medium is not None and claim.medium.text == "the New York Times"

@@ -35,9 +35,9 @@ DOMINANT_SHARE = 2 / 3
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 MAX_ALIAS_WORDS = 6  # a mention longer than this is a description, not a way to write the name
 # When the same name is seen as several types (NER is not always sure), the identity
-# takes the first of this order, so the outcome does not depend on the order of articles.
-TYPE_PRECEDENCE = ("person", "organisation", "group", "document")
-assert set(TYPE_PRECEDENCE) == set(IDENTITY_TYPES)
+# takes the first in IDENTITY_TYPES' order (person, organisation, group, document), so
+# the outcome does not depend on the order of articles.
+TYPE_PRECEDENCE: tuple[str, ...] = IDENTITY_TYPES
 
 
 class ClaimantLookup(Protocol):

@@ -220,7 +220,7 @@ class ClaimantResolver:
             person = self._person_before(head, span, said, gender)
             if person is not None and person.name:
                 self._pronoun_genders.setdefault(person.name, set()).add(gender)
-                return _standing_for(mention, span, person)
+                return _standing_for(mention, span, self._described(person))
             return Claimant(mention, span, None, "person")
         # "they" / "it": the last group, organisation (or document) that made a claim, a
         # few sentences back at most.
@@ -233,6 +233,17 @@ class ClaimantResolver:
             if c.type in wanted and c.name and not _within(c.span, said):
                 return _standing_for(mention, span, c)
         return Claimant(mention, span, None, "group")
+
+    def _described(self, person: Claimant) -> Claimant:
+        """`person` with the role and organisation an earlier claim of theirs gave ("she" ->
+        Ahn Myeong-chul, head of NK Watch), when the antecedent found names none."""
+        if person.role or person.organization:
+            return person
+        for known in reversed(self.known):
+            c = known.claimant
+            if c.name == person.name and (c.role or c.organization):
+                return replace(person, role=c.role, organization=c.organization)
+        return person
 
     def _sentence_of(self, position: int) -> int:
         return bisect_right(self._sentence_starts, position) - 1

@@ -1,0 +1,117 @@
+"""Name keys and filing, on their own: no engine, no NLP."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimsearch.claimants.names import is_pronoun, name_key, source_words, surname_of
+from claimsearch.claimants.registry import (
+    EmptyRegistry,
+    MemoryRegistry,
+    file_claims,
+    identity_id,
+    updated_identities,
+)
+from claimsearch.model import Claim, Claimant, Content, Cue, claim_id_for
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("Mr. Donald J. Trump's", "donald trump"),
+        ("DONALD TRUMP", "donald trump"),
+        ("Donald Trump Jr.", "donald trump jr"),
+        ("the U.S. State Department", "state department"),
+        ("the State Department", "state department"),
+        ("Ahn Myéong-chul", "ahn myeong chul"),
+        ("President Barack Obama", "barack obama"),
+        ("Mrs. Clinton", "clinton"),
+        ("General Motors", "general motors"),  # not a title before a name
+        ("Major Garrett", "major garrett"),
+        ("Mr.", "mr"),  # a title alone stays a word, never an empty key
+        ("the", ""),
+    ],
+)
+def test_name_keys(name: str, key: str) -> None:
+    assert name_key(name) == key
+
+
+def test_surnames_pronouns_and_source_words() -> None:
+    assert surname_of("donald trump jr") == "trump"
+    assert surname_of("trump") is None
+    assert is_pronoun("who") and is_pronoun("They") and not is_pronoun("US") and not is_pronoun("Trump")
+    assert (
+        source_words("Len Burman, head of the Tax Policy Center")
+        == "len burman head of the tax policy center"
+    )
+    assert source_words("Donald J. Trump") == "donald trump"
+
+
+def _claims(article: str, rows: list[tuple[str | None, str, str]]) -> list[Claim]:
+    claims = []
+    for n, (name, kind, mention) in enumerate(rows):
+        cue, spans = (n * 10, n * 10 + 2), [(n * 10 + 3, n * 10 + 9)]
+        claims.append(
+            Claim(
+                id=claim_id_for(article, cue, spans),
+                article_id=article,
+                content=Content("x", spans, "indirect"),
+                cue=Cue("said", cue, "say", "say"),
+                claimant=Claimant(mention, (0, 1), name, kind),
+                sentence="x",
+                sentence_span=(0, 1),
+            )
+        )
+    return claims
+
+
+ARCHIVE = {
+    "a1": [("Donald J. Trump", "person", "Mr. Trump"), ("Donald Trump", "person", "he")],
+    "a2": [("Donald Trump", "person", "Donald Trump"), ("Donald Trump", "person", "he")],
+    "a3": [("Trump", "person", "Trump")],  # a surname alone: the dominant Trump
+    "a4": [("Trump", "person", "Trump"), ("Ivanka Trump", "person", "Ms. Trump")],  # this article's Trump
+    "a5": [("he", "person", "he"), ("a spokesman", "person", "a spokesman"), (None, "unattributed", "")],
+}
+
+
+def _rebuild(order: list[str]) -> dict[str, list[str | None]]:
+    """Filing as `reindex` does it: full names first, then every claim against them."""
+    full_names = MemoryRegistry()
+    for article in order:
+        full_names.add(file_claims(_claims(article, ARCHIVE[article]), EmptyRegistry()))
+    return {a: [c.claimant.id for c in file_claims(_claims(a, ARCHIVE[a]), full_names).claims] for a in order}
+
+
+def test_reindex_files_the_same_ids_whatever_the_order() -> None:
+    forward = _rebuild(list(ARCHIVE))
+    backward = _rebuild(list(reversed(ARCHIVE)))
+    assert forward == backward
+    donald, ivanka = identity_id("donald trump"), identity_id("ivanka trump")
+    assert forward["a1"] == [donald, donald]
+    assert forward["a3"] == [donald]  # dominant: 4 of the 6 claims of full-named Trumps
+    assert forward["a4"] == [ivanka, ivanka]  # the Trump this article names in full
+    assert forward["a5"] == [None, None, None]  # a pronoun, an anonymous source, no source
+
+
+def test_a_surname_stays_its_own_when_no_one_dominates() -> None:
+    registry = MemoryRegistry()
+    for article, rows in {
+        "b1": [("Bill Clinton", "person", "x")],
+        "b2": [("Hillary Clinton", "person", "x")],
+    }.items():
+        registry.add(file_claims(_claims(article, rows), registry))
+    filed = file_claims(_claims("b3", [("Clinton", "person", "Clinton")]), registry)
+    assert filed.claims[0].claimant.id == identity_id("clinton")
+
+
+def test_identities_gather_aliases_and_the_fullest_name() -> None:
+    registry = MemoryRegistry()
+    for article in ("a1", "a2"):
+        filed = file_claims(_claims(article, ARCHIVE[article]), registry)
+        for identity in updated_identities(filed, registry):
+            registry.identities[identity.id] = identity
+    donald = registry.identities[identity_id("donald trump")]
+    assert donald.name == "Donald J. Trump"
+    assert {"Donald J. Trump", "Donald Trump", "Mr. Trump"} <= set(donald.aliases)
+    assert "he" not in donald.aliases
+    assert donald.surname == "trump" and donald.type == "person"
