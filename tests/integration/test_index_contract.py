@@ -132,7 +132,7 @@ def _filter_queries(corpus: list[tuple[Article, list[Claim]]]) -> list[SearchQue
 
 TEXT_QUERIES = ["forced labour", "Clinton", "taxes", "campaign said", "percent of voters", "Kim Jong-un"]
 # Three words and more: best match wants 2 of 3, 3 of 4, so these differ from match=all.
-BEST_MATCH_QUERIES = ["forced labour regime abroad", "tax plan middle class", "rigged election polls"]
+BEST_MATCH_QUERIES = ["forced labour camps abroad", "tax plan middle class", "rigged election polls"]
 HOSTILE = [
     "*:*",
     '{"match_all":{}}',
@@ -155,13 +155,16 @@ def test_filters_give_the_same_ids_in_both_engines(sqlite_index, opensearch_inde
 
 
 def test_text_queries_match_the_same_claims(sqlite_index, opensearch_index) -> None:  # type: ignore[no-untyped-def]
+    found: dict[tuple[str, str], set[str]] = {}
     for text in [*TEXT_QUERIES, *BEST_MATCH_QUERIES]:
         for match in ("best", "all"):
             query = SearchQuery(text=text, match=match)
             expected = set(_all_ids(sqlite_index, query))
             assert set(_all_ids(opensearch_index, query)) == expected, (text, match)
-            if match == "best" and text in BEST_MATCH_QUERIES:
-                assert expected, f"best match finds nothing, so it proves nothing: {text}"
+            found[text, match] = expected
+    # The first holds in the example article alone; with PolNeAR the others do too. Best
+    # match must find more than match=all somewhere, or the comparison proves nothing.
+    assert any(found[t, "best"] > found[t, "all"] for t in BEST_MATCH_QUERIES), found
 
 
 def test_claimants_are_filed_the_same_in_both_engines(sqlite_index, opensearch_index, corpus) -> None:  # type: ignore[no-untyped-def]
