@@ -307,14 +307,11 @@ class OpenSearchIndex:
         wanted = list(dict.fromkeys(ids))
         if not wanted:
             return {}
-        with engine_errors("read claimants"):
-            try:
-                response = self.client.mget(index=self.claimants_alias, body={"ids": wanted})
-            except NotFoundError as exc:
-                if not no_index_yet(exc):
-                    raise
-                return {}
-        found = [_identity(d["_source"]) for d in response["docs"] if d.get("found")]
+        # A search by ids rather than _mget: the search role may only search. Writes to the
+        # registry wait for a refresh, so what ingest wrote last is visible here.
+        body = {"query": {"ids": {"values": wanted}}, "size": len(wanted)}
+        response = self._search(self.claimants_alias, body, "read claimants")
+        found = [_identity(h["_source"]) for h in response["hits"]["hits"]] if response else []
         return {i.id: i for i in found}
 
     def claimants_with_surname(self, surname: str) -> list[ClaimantIdentity]:
