@@ -1,7 +1,9 @@
 """Ingest function: SQS messages carrying S3 notifications -> archived, indexed claims.
 
-Powertools' batch processor reports each failed message back to SQS on its own, so
-one bad file is retried (and finally dead-lettered) without holding up the others.
+Powertools' batch processor reports each failed message back to SQS on its own, so a
+transient failure (the index unavailable) is retried, and finally dead-lettered, without
+holding up the others. A file that can never succeed is recorded under `rejected/` once
+and acknowledged.
 """
 
 from typing import Any
@@ -40,12 +42,15 @@ def record_handler(record: SQSRecord) -> None:
         try:
             result = service().ingest_blob(wiring.blob_store(created.bucket), created.key)
         except DocumentError as error:
+            # Permanent: the file can never succeed. Its rejection record is written
+            # (IngestService); acknowledging the message keeps SQS from retrying it into
+            # the dead-letter queue and counting it once per retry.
             logger.warning(
                 "file rejected",
                 extra={"key": created.key, "code": error.code, "reason": error.reason},
             )
             metrics.add_metric(name="FilesRejected", unit=MetricUnit.Count, value=1)
-            raise
+            continue
         logger.info(
             "file ingested",
             extra={"key": created.key, "article_id": result.article_id, "claims": result.claims},

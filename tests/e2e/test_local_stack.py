@@ -112,3 +112,8 @@ def test_rejected_drop_is_reported_and_service_keeps_running(stack: dict[str, An
     shutil.copy(EXAMPLE_ARTICLE, stack["inbox"] / "good.txt")
     _wait_for(lambda: _get(f"{stack['base']}/claims?claimant=Ahn%20Myeong-chul")[1]["total"] == 2)
     assert _get(f"{stack['base']}/health")[0] == 200
+    stack["process"].terminate()
+    output = stack["process"].communicate(timeout=10)[0]
+    # The watcher prints the reason, once, not a batch failure.
+    assert output.count("inbox: empty.txt rejected: the file is empty") == 1, output
+    assert "inbox: good.txt ingested" in output

@@ -112,7 +112,7 @@ def test_redelivered_message_creates_no_duplicates(aws: dict[str, Any]) -> None:
     )
 
 
-def test_bad_file_fails_only_its_own_message(aws: dict[str, Any]) -> None:
+def test_bad_file_is_recorded_once_and_not_retried(aws: dict[str, Any]) -> None:
     aws["s3"].put_object(Bucket=BUCKET, Key="inbox/empty.txt", Body=b"")
     aws["s3"].put_object(Bucket=BUCKET, Key="inbox/good.txt", Body=EXAMPLE_ARTICLE.read_bytes())
     aws["s3"].put_object(Bucket=BUCKET, Key="inbox/binary.txt", Body=b"\xff\xfe\x00\x00garbage\x80")
@@ -123,10 +123,12 @@ def test_bad_file_fails_only_its_own_message(aws: dict[str, Any]) -> None:
         unquote_plus(json.loads(r["body"])["Records"][0]["s3"]["object"]["key"]): r["messageId"]
         for r in records
     }
+    assert set(by_key) == {"inbox/empty.txt", "inbox/good.txt", "inbox/binary.txt"}
     result = aws["handler"](event, LocalContext("ingest"))
-    failed = {f["itemIdentifier"] for f in result["batchItemFailures"]}
-    assert failed == {by_key["inbox/empty.txt"], by_key["inbox/binary.txt"]}
+    # A file that can never succeed is acknowledged: no retry, no dead letter.
+    assert result == {"batchItemFailures": []}
     rejected = aws["s3"].list_objects_v2(Bucket=BUCKET, Prefix="rejected/")["Contents"]
+    assert len(rejected) == 2
     reasons = {
         o["Key"]: json.loads(aws["s3"].get_object(Bucket=BUCKET, Key=o["Key"])["Body"].read())
         for o in rejected

@@ -92,19 +92,25 @@ class InboxWatcher:
 
     def _deliver(self, key: str, size: int) -> None:
         event = sqs_event([notification_body(self.bucket, key, size)])
+        started = time.time()
         result = self.handler(event, LocalContext("claimsearch-ingest-local"))
-        if result.get("batchItemFailures"):
-            self.report(f"inbox: {key} rejected: {self._reason(key)}")
+        rejection = self._rejection(key, since=started)
+        if rejection is not None:
+            self.report(f"inbox: {key} rejected: {rejection}")
+        elif result.get("batchItemFailures"):
+            self.report(f"inbox: {key} failed; see the log above (drop it again to retry)")
         else:
             self.report(f"inbox: {key} ingested")
 
-    def _reason(self, key: str) -> str:
-        if self.rejected_dir is not None:
-            record = self.rejected_dir / f"{key}.json"
-            if record.is_file():
-                data = json.loads(record.read_text())
-                return f"{data.get('reason')} (record: {record})"
-        return "ingest failed; see the log above"
+    def _rejection(self, key: str, since: float) -> str | None:
+        """The reason recorded for `key` by this delivery (the handler acknowledges rejections)."""
+        if self.rejected_dir is None:
+            return None
+        record = self.rejected_dir / f"{key}.json"
+        if not record.is_file() or record.stat().st_mtime < since - 1:
+            return None
+        data = json.loads(record.read_text())
+        return f"{data.get('reason')} (record: {record})"
 
     def run(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
