@@ -29,7 +29,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from claimsearch.claimants.registry import EmptyRegistry, MemoryRegistry, file_claims
+from claimsearch.claimants.registry import file_all
 from claimsearch.index.port import SearchIndex, SearchQuery
 from claimsearch.index.sqlite import SqliteIndex
 from claimsearch.model import Article, Claim, ClaimantIdentity, ExtractedArticle
@@ -61,15 +61,8 @@ def extract_corpus(corpus: Path, cache: Path) -> Pairs:
 
 def file_corpus(pairs: Pairs) -> tuple[Pairs, list[ClaimantIdentity]]:
     """Claimants filed over the whole corpus, as `claimsearch reindex` files an archive."""
-    full_names = MemoryRegistry()
-    for _, claims in pairs:
-        full_names.add(file_claims(claims, EmptyRegistry()))
-    registry = MemoryRegistry()
-    filed_pairs: Pairs = []
-    for article, claims in pairs:
-        filed = file_claims(claims, full_names)
-        registry.add(filed)
-        filed_pairs.append((article, filed.claims))
+    filed, registry = file_all(lambda: pairs)
+    filed_pairs = list(filed)
     return filed_pairs, list(registry.identities.values())
 
 

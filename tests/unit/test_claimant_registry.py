@@ -6,13 +6,13 @@ import pytest
 
 from claimsearch.claimants.names import is_pronoun, name_key, source_words, surname_of
 from claimsearch.claimants.registry import (
-    EmptyRegistry,
     MemoryRegistry,
+    file_all,
     file_claims,
     identity_id,
     updated_identities,
 )
-from claimsearch.model import Claim, Claimant, Content, Cue, claim_id_for
+from claimsearch.model import Article, Claim, Claimant, Content, Cue, claim_id_for
 
 
 @pytest.mark.parametrize(
@@ -75,11 +75,10 @@ ARCHIVE = {
 
 
 def _rebuild(order: list[str]) -> dict[str, list[str | None]]:
-    """Filing as `reindex` does it: full names first, then every claim against them."""
-    full_names = MemoryRegistry()
-    for article in order:
-        full_names.add(file_claims(_claims(article, ARCHIVE[article]), EmptyRegistry()))
-    return {a: [c.claimant.id for c in file_claims(_claims(a, ARCHIVE[a]), full_names).claims] for a in order}
+    """Filing as `reindex` does it (`file_all`), the archive read in `order`."""
+    articles = {a: Article(a, "x", "t", a) for a in order}
+    filed, _ = file_all(lambda: [(articles[a], _claims(a, ARCHIVE[a])) for a in order])
+    return {article.id: [c.claimant.id for c in claims] for article, claims in filed}
 
 
 def test_reindex_files_the_same_ids_whatever_the_order() -> None:

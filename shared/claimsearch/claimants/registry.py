@@ -24,12 +24,12 @@ which claims it holds.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Protocol
 
 from claimsearch.claimants.names import has_generational_suffix, is_pronoun, name_key, surname_of
-from claimsearch.model import IDENTITY_TYPES, Claim, Claimant, ClaimantIdentity, stable_id
+from claimsearch.model import IDENTITY_TYPES, Article, Claim, Claimant, ClaimantIdentity, stable_id
 
 DOMINANT_SHARE = 2 / 3
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
@@ -255,3 +255,28 @@ def updated_identities(filed: Filed, lookup: ClaimantLookup) -> list[ClaimantIde
     fragments = identities_of(filed)
     existing = lookup.get_claimants(fragments)
     return [merged(existing.get(i), fragment) for i, fragment in sorted(fragments.items())]
+
+
+Pairs = Iterable[tuple[Article, list[Claim]]]
+
+
+def file_all(read: Callable[[], Pairs]) -> tuple[Iterator[tuple[Article, list[Claim]]], MemoryRegistry]:
+    """File a whole archive: the filed pairs, and the registry they fill as they are consumed.
+
+    `read` is called twice. The first pass gathers the full names each article gives on
+    its own; the second files every claim against them, so a surname alone joins the
+    person who dominates that surname across the whole archive, whatever order the
+    articles come in: the same archive always gives the same identities.
+    """
+    full_names = MemoryRegistry()
+    for _, claims in read():
+        full_names.add(file_claims(claims, EmptyRegistry()))
+    registry = MemoryRegistry()
+
+    def filed() -> Iterator[tuple[Article, list[Claim]]]:
+        for article, claims in read():
+            result = file_claims(claims, full_names)
+            registry.add(result)
+            yield article, result.claims
+
+    return filed(), registry

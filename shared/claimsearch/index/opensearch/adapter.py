@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from opensearchpy import OpenSearch
@@ -349,6 +350,4 @@ def _identity(source: dict[str, Any]) -> ClaimantIdentity:
 
 
 def _with_count(identity: ClaimantIdentity, claims: int) -> ClaimantIdentity:
-    from dataclasses import replace
-
     return replace(identity, claims=claims)
