@@ -58,9 +58,9 @@ def _local_environment(data_dir: Path, bucket: str) -> None:
 
 def _objects_in(event: dict[str, Any]) -> list[tuple[str, str]]:
     """(bucket, key) of every object an SQS-wrapped S3 notification event names."""
-    from claimsearch.s3_events import objects_created
+    from claimsearch.s3_events import objects_changed
 
-    return [(o.bucket, o.key) for record in event.get("Records", []) for o in objects_created(record["body"])]
+    return [(o.bucket, o.key) for record in event.get("Records", []) for o in objects_changed(record["body"])]
 
 
 @contextmanager

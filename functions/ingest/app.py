@@ -3,7 +3,8 @@
 Powertools' batch processor reports each failed message back to SQS on its own, so a
 transient failure (the index unavailable) is retried, and finally dead-lettered, without
 holding up the others. A file that can never succeed is recorded under `rejected/` once
-and acknowledged.
+and acknowledged. A message the invocation has no time left for goes back to the queue
+before the timeout, instead of the timeout failing the whole batch.
 """
 
 from typing import Any
@@ -22,12 +23,16 @@ from claimsearch import wiring
 from claimsearch.config import settings
 from claimsearch.errors import DocumentError
 from claimsearch.ingest import IngestService
-from claimsearch.s3_events import objects_created
+from claimsearch.s3_events import NotificationError, objects_changed
+from claimsearch.time_budget import ensure_time_for
 
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
-processor = BatchProcessor(event_type=EventType.SQS)
+# A batch whose every message failed is still a partial response (all of them back to
+# the queue), not an invocation error: the retries and the dead-letter queue, with its
+# alarm, deal with it, and nothing already done is redone.
+processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
 def service() -> IngestService:
@@ -37,25 +42,41 @@ def service() -> IngestService:
 
 
 @tracer.capture_method
-def record_handler(record: SQSRecord) -> None:
-    for created in objects_created(record.body):
+def record_handler(record: SQSRecord, lambda_context: LambdaContext) -> None:
+    try:
+        changes = objects_changed(record.body)
+    except NotificationError as error:
+        # Not an S3 notification: no retry can change that. The log is its record.
+        logger.error("message is not an S3 notification", extra={"reason": str(error)})
+        metrics.add_metric(name="MessagesUnreadable", unit=MetricUnit.Count, value=1)
+        return
+    for change in changes:
+        # Started only if it can finish: a timeout would fail the whole batch instead.
+        ensure_time_for(change.size, lambda_context.get_remaining_time_in_millis())
         try:
-            result = service().ingest_blob(wiring.blob_store(created.bucket), created.key)
+            result = service().apply(wiring.blob_store(change.bucket), change)
         except DocumentError as error:
             # Permanent: the file can never succeed. Its rejection record is written
             # (IngestService); acknowledging the message keeps SQS from retrying it into
             # the dead-letter queue and counting it once per retry.
             logger.warning(
                 "file rejected",
-                extra={"key": created.key, "code": error.code, "reason": error.reason},
+                extra={"key": change.key, "code": error.code, "reason": error.reason},
             )
             metrics.add_metric(name="FilesRejected", unit=MetricUnit.Count, value=1)
             continue
+        except Exception:
+            # Transient: the message goes back to the queue (Powertools logs the error).
+            metrics.add_metric(name="FilesRetried", unit=MetricUnit.Count, value=1)
+            raise
         logger.info(
-            "file ingested",
-            extra={"key": created.key, "article_id": result.article_id, "claims": result.claims},
+            f"file {result.action}",
+            extra={"key": change.key, "article_id": result.article_id, "claims": result.claims},
         )
-        metrics.add_metric(name="ClaimsIndexed", unit=MetricUnit.Count, value=result.claims)
+        if result.action == "indexed":
+            metrics.add_metric(name="ClaimsIndexed", unit=MetricUnit.Count, value=result.claims)
+        elif result.action == "deleted":
+            metrics.add_metric(name="ArticlesDeleted", unit=MetricUnit.Count, value=1)
 
 
 @logger.inject_lambda_context

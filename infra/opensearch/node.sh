@@ -2,8 +2,9 @@
 # A real single OpenSearch node for local runs and tests, built from Maven Central.
 #
 #   node.sh fetch    download the distribution and the modules it lacks into .cache/
-#   node.sh start    unpack into .run/, start on 127.0.0.1:$OPENSEARCH_PORT, wait for health
-#   node.sh stop     stop the node that `start` started
+#   node.sh start    unpack into .run/ (as root: a staged folder, see below), start on
+#                    127.0.0.1:$OPENSEARCH_PORT, wait for health
+#   node.sh stop     stop the node that `start` started (as root: and remove its staged folder)
 #   node.sh status   exit 0 when a node answers on the port
 #   node.sh url      print the node's URL
 #
@@ -23,11 +24,36 @@ version="${OPENSEARCH_VERSION:-2.19.6}"
 port="${OPENSEARCH_PORT:-9200}"
 url="http://127.0.0.1:${port}"
 cache="$here/.cache"
-run="$here/.run"
-home="$run/opensearch-$version"
+# Where the node lives. Not root: everything under .run/ in the checkout (the unpacked
+# distribution, data, logs, pid file).
+# Root: OpenSearch refuses to run as root, so the node runs as an unprivileged user
+# (OPENSEARCH_RUN_AS, default nobody), who often cannot reach the checkout: a clone under
+# /root or in a `mktemp -d` folder (mode 0700). So the node is staged outside the
+# checkout, in a folder of /var/tmp (OPENSEARCH_STAGE_DIR) named by a hash of the
+# checkout's path: one node per checkout, found again by `stop` and by a second `start`,
+# and removed by `stop`. The distribution is unpacked there from .cache/ (read by root)
+# and stays root's, readable by all; only node/ (data, logs, tmp, pid file) belongs to
+# the node's user, and root writes nothing inside node/ but folders.
+# OPENSEARCH_RUN_DIR: a folder of yours instead of either (never removed).
+user="${OPENSEARCH_RUN_AS:-nobody}"
+stage=""
+if [ -n "${OPENSEARCH_RUN_DIR:-}" ]; then
+  run="$OPENSEARCH_RUN_DIR"
+  meta="$run"
+  home="$run/opensearch-$version"
+elif [ "$(id -u)" = 0 ]; then
+  stage="${OPENSEARCH_STAGE_DIR:-/var/tmp}/claimsearch-opensearch-$(printf '%s' "$here" | sha256sum | cut -c1-16)"
+  run="$stage/node"
+  meta="$stage"
+  home="$stage/opensearch-$version"
+else
+  run="$here/.run"
+  meta="$run"
+  home="$run/opensearch-$version"
+fi
 pid_file="$run/opensearch.pid"
 log_file="$run/logs/claimsearch-local.log"
-launcher_log="$run/launcher.log"
+launcher_log="$meta/launcher.log"
 start_timeout="${OPENSEARCH_START_TIMEOUT:-180}"
 modules=(lang-painless analysis-common reindex)
 
@@ -36,14 +62,57 @@ say() { echo "node.sh: $*" >&2; }
 answers() { curl -fsS -o /dev/null --max-time 3 "$url/" 2>/dev/null; }
 
 # The pid file names our node only while that pid is still an OpenSearch JVM: a stale
-# file must never make us signal an unrelated process that reused the pid.
+# file must never make us signal an unrelated process that reused the pid. The node
+# writes the file only several seconds into its start (longer on a busy machine); until
+# then our node is the OpenSearch JVM started with this checkout's data folder.
 our_pid() {
-  [ -f "$pid_file" ] || return 1
   local pid
-  pid="$(cat "$pid_file")"
+  if pid="$(pid_in "$pid_file")"; then
+    echo "$pid"
+    return 0
+  fi
+  local data
+  data="$(printf '%s' "$run/data" | sed 's/[][\.*^$+?(){}|]/\\&/g')"
+  pid="$(pgrep -f -- "org\.opensearch\.bootstrap\.OpenSearch .*-E path\.data=$data( |\$)" | head -n 1)"
+  [ -n "$pid" ] || return 1
+  echo "$pid"
+}
+
+pid_in() {
+  [ -f "$1" ] || return 1
+  local pid
+  pid="$(cat "$1")"
   [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
   tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q 'org.opensearch.bootstrap.OpenSearch' || return 1
   echo "$pid"
+}
+
+# The stage has a predictable name in a folder everyone may write to: root creates it
+# (mode 0755), and reuses it only when it is a real folder that root owns and nobody
+# else may write to, so no other user can have planted it, or a symlink, in advance.
+# Inside it only node/ belongs to the node's user.
+stage_is_ours() {
+  [ -d "$stage" ] && [ ! -L "$stage" ] && [ "$(stat -c %u "$stage")" = 0 ] &&
+    [ $((8#$(stat -c %a "$stage") & 8#022)) = 0 ]
+}
+
+prepare_stage() {
+  [ -n "$stage" ] || return 0
+  mkdir -p "$(dirname "$stage")"
+  if ! mkdir -m 0755 "$stage" 2>/dev/null && ! stage_is_ours; then
+    say "$stage exists but is not a folder that only root may write to; remove it or set OPENSEARCH_STAGE_DIR"
+    exit 1
+  fi
+}
+
+remove_stage() {
+  [ -n "$stage" ] && [ -e "$stage" ] || return 0
+  if ! stage_is_ours; then
+    say "$stage is not a folder that only root may write to; leaving it"
+    return 0
+  fi
+  rm -rf "$stage"
+  say "removed the node's folder $stage"
 }
 
 java_home() {
@@ -117,8 +186,8 @@ install() {
   fi
   cmd_fetch
   rm -rf "$home"
-  mkdir -p "$run"
-  unzip -q "$cache/opensearch-$version.zip" -d "$run"
+  mkdir -p "$(dirname "$home")"
+  unzip -q "$cache/opensearch-$version.zip" -d "$(dirname "$home")"
   local module coords g a v dir
   for module in "${modules[@]}"; do
     dir="$home/modules/$module"
@@ -138,6 +207,20 @@ install() {
       cp "$here/modules/$module/plugin-security.policy" "$dir/"
     fi
   done
+  if [ -n "$stage" ]; then
+    # A node creates its (empty) keystore in config/ on its first start; the node's user
+    # may not write there, so root creates it now.
+    OPENSEARCH_JAVA_HOME="$(java_home)" "$home/bin/opensearch-keystore" create >/dev/null 2>&1 ||
+      { say "could not create the keystore in $home/config"; exit 1; }
+    # Root's files, read by the node's user whatever root's umask.
+    chmod -R a+rX,go-w "$home"
+    # The launcher runs the JVM from the distribution's folder, and jvm.options names
+    # logs/ (GC log, crash reports) and data (heap dumps) relative to it: both lead into
+    # the node's own folder.
+    rm -rf "$home/logs" "$home/data"
+    ln -s "$run/logs" "$home/logs"
+    ln -s "$run/data" "$home/data"
+  fi
   touch "$home/.claimsearch-installed"
 }
 
@@ -149,14 +232,15 @@ cmd_start() {
   fi
   local pid
   if pid="$(our_pid)"; then
-    say "the node started by node.sh (pid $pid, port $(cat "$run/port" 2>/dev/null || echo '?')) does not"
+    say "the node started by node.sh (pid $pid, port $(cat "$meta/port" 2>/dev/null || echo '?')) does not"
     say "answer at $url; one node per checkout: stop it first (node.sh stop)"
     exit 1
   fi
+  prepare_stage
   install
   mkdir -p "$run/data" "$run/logs" "$run/tmp"
   rm -f "$pid_file"
-  echo "$port" >"$run/port"
+  echo "$port" >"$meta/port"
   # The node appends to its log: on failure show only what this start wrote.
   log_offset="$(stat -c %s "$log_file" 2>/dev/null || echo 0)"
   local java major
@@ -169,22 +253,26 @@ cmd_start() {
   fi
   say "starting OpenSearch $version on $url (java: $java)"
   # OpenSearch refuses to run as root ("can not run opensearch as root"), and CI and
-  # containers run as root: there the node runs as an unprivileged user that owns .run/.
+  # containers run as root: there the node runs as an unprivileged user that owns the
+  # node's folder (staged outside the checkout, see the top of this file).
   local as_user=()
   if [ "$(id -u)" = 0 ]; then
-    local user="${OPENSEARCH_RUN_AS:-nobody}"
     chown -R "$user:" "$run"
     if ! runuser -u "$user" -- test -x "$home/bin/opensearch"; then
-      say "user $user cannot reach $home (a parent folder is not world-traversable);"
-      say "set OPENSEARCH_RUN_AS to a user who can, or run node.sh as that user"
+      say "user $user cannot reach $home (a parent folder is not traversable by $user);"
+      say "set OPENSEARCH_RUN_DIR to a folder $user can reach, or OPENSEARCH_RUN_AS to a user who can"
+      exit 1
+    fi
+    if ! runuser -u "$user" -- test -x "$java/bin/java"; then
+      say "user $user cannot run $java/bin/java; set OPENSEARCH_JAVA_HOME to a JDK $user can reach"
       exit 1
     fi
     as_user=(runuser -u "$user" --)
-    say "running as root: the node runs as user $user"
+    say "running as root: the node runs as user $user from $run"
   fi
   local started=$SECONDS
-  # cd: jvm.options names logs/ (GC log) and data (heap dumps) relative to the working
-  # directory, so they land in .run/ too.
+  # The launcher changes to the distribution's folder, where jvm.options finds logs/ (GC
+  # log) and data (heap dumps): inside .run/, or linked to the node's folder when staged.
   # Disk thresholds off: a nearly full developer disk must not turn indices read-only.
   (
     cd "$run"
@@ -237,12 +325,22 @@ failed() {
 }
 
 cmd_stop() {
-  local pid
-  if ! pid="$(our_pid)"; then
-    rm -f "$pid_file"
+  local pid legacy="$here/.run/opensearch.pid"
+  if pid="$(our_pid)"; then
+    stop_pid "$pid"
+  elif [ -n "$stage" ] && pid="$(pid_in "$legacy")"; then
+    # Started as root inside .run/ by a node.sh from before staging.
+    stop_pid "$pid"
+    rm -f "$legacy"
+  else
     say "no node started by node.sh is running"
-    return 0
   fi
+  rm -f "$pid_file"
+  remove_stage
+}
+
+stop_pid() {
+  local pid="$1"
   say "stopping OpenSearch (pid $pid)"
   kill -TERM "$pid"
   local deadline=$((SECONDS + 60))
@@ -254,7 +352,6 @@ cmd_stop() {
     fi
     sleep 1
   done
-  rm -f "$pid_file"
   say "stopped"
 }
 

@@ -43,6 +43,10 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="+", metavar="PATH", help="files, or folders to walk")
     ingest.set_defaults(run=_ingest)
 
+    delete = commands.add_parser("delete", help="take articles down: their claims leave the index")
+    delete.add_argument("article_ids", nargs="+", metavar="ARTICLE_ID")
+    delete.set_defaults(run=_delete)
+
     search = commands.add_parser("search", help="search the configured index")
     search.add_argument("query", nargs="?", default=None)
     for name in ("claimant", "organization", "entity", "publisher", "article-id"):
@@ -149,18 +153,37 @@ def _ingest(args: argparse.Namespace) -> int:
     bar = tqdm(files, unit="file", disable=len(files) < PROGRESS_THRESHOLD, file=sys.stderr)
     for path in bar:
         try:
-            result = service.ingest_bytes(_read(path), str(path))
+            # A local file's source is its absolute path: ingesting it again after an
+            # edit updates its article, from whichever folder the command runs.
+            result = service.ingest_bytes(_read(path), str(path.resolve()))
         except DocumentError as error:
             rejected.append((str(path), error.reason))
             continue
         ingested += 1
         claims += result.claims
         if len(files) < PROGRESS_THRESHOLD:
-            print(f"{path}: article {result.article_id}, {result.claims} claims")
+            if result.action == "unchanged":
+                print(f"{path}: article {result.article_id}, unchanged since it was ingested")
+            else:
+                print(f"{path}: article {result.article_id}, {result.claims} claims")
     print(f"ingested {ingested} file(s), {claims} claims; rejected {len(rejected)}")
     for name, reason in rejected:
         print(f"  rejected {name}: {reason}", file=sys.stderr)
     return 1 if rejected and not ingested else 0
+
+
+def _delete(args: argparse.Namespace) -> int:
+    from claimsearch import wiring
+    from claimsearch.config import settings
+    from claimsearch.ingest import IngestService
+
+    service = IngestService(
+        wiring.index(), wiring.make_archive(), wiring.make_extractor(), settings().max_document_bytes
+    )
+    for article_id in args.article_ids:
+        result = service.delete(article_id)
+        print(f"{article_id}: deleted ({result.claims} claims removed; source {result.source_key})")
+    return 0
 
 
 # -- search --------------------------------------------------------------------------------
@@ -231,6 +254,7 @@ def _claimants(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from claimsearch import wiring
     from claimsearch.config import settings
     from claimsearch.local.handlers import load_handler
     from claimsearch.local.inbox import InboxWatcher
@@ -238,10 +262,11 @@ def _serve(args: argparse.Namespace) -> int:
 
     inbox = args.inbox.resolve()
     inbox.mkdir(parents=True, exist_ok=True)
-    bucket = "claimsearch-local-inbox"
+    bucket = wiring.LOCAL_INBOX_BUCKET
     # The inbox folder stands in for the bucket; POST /articles drops files into it.
     os.environ["CLAIMSEARCH_LOCAL_BUCKETS"] = f"{bucket}={inbox}"
-    os.environ["CLAIMSEARCH_INBOX_DIR"] = str(inbox)
+    os.environ["CLAIMSEARCH_INBOX_BUCKET"] = bucket
+    os.environ["CLAIMSEARCH_INBOX_PREFIX"] = ""
     os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
     os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "claimsearch-local")
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")

@@ -67,3 +67,24 @@ class IndexUnavailable(ClaimsearchError):
 
     code = "index_unavailable"
     status = 503
+
+
+class ExtractionFailed(DocumentError):
+    """Extraction broke on this text. It is deterministic: a retry breaks the same way."""
+
+    code = "extraction_failed"
+    status = 422
+
+
+class NotDeletable(ClaimsearchError):
+    """The article did not come through the inbox, so the API cannot take it down."""
+
+    code = "not_deletable"
+    status = 409
+
+
+class DependencyFailed(ClaimsearchError):
+    """The archive, the index or the model failed for a reason that may pass. Retried."""
+
+    code = "dependency_failed"
+    status = 503

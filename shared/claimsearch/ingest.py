@@ -1,25 +1,60 @@
-"""The ingest use case: a file becomes an archived, indexed article with its claims.
+"""The ingest use case: a source (bucket and key) becomes an archived, indexed article.
 
-Order matters for "nothing lost, nothing duplicated": the archive is written
-before the index, both keyed by stable ids, so a retry after any failure rewrites
-the same records instead of adding new ones.
+An article is its source. Each event about a source brings the article in line with
+the object as it is *now* in the store: created or edited, the object is parsed,
+extracted and replaces the article's claims; gone, the article is deleted and a
+tombstone stays in the archive. Events of one key carry S3's `sequencer`; one older
+than the last applied is skipped, so a late event never undoes a newer one, and a
+duplicate finds the same content (same etag) and does nothing.
+
+Order matters for "nothing lost, nothing duplicated": the archive is written before
+the index, and the source's record after both, all keyed by stable ids, so a retry
+after any failure rewrites the same records instead of adding new ones.
+
+Failures come in two kinds. `DocumentError`: the file can never succeed; it is
+recorded once under `rejected/` and raised for the caller to acknowledge. Anything
+else is transient (the index, the archive or the model failed) and raised as a
+`ClaimsearchError` for the caller to retry; nothing escapes untyped.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
+from typing import Literal, NoReturn
 
-from claimsearch.archive import Archive
+from claimsearch.archive import Archive, SourceState
 from claimsearch.claimants.registry import file_claims, updated_identities
 from claimsearch.documents import parse_document
-from claimsearch.errors import ClaimsearchError, DocumentError, DocumentTooLarge
+from claimsearch.errors import (
+    ClaimsearchError,
+    DependencyFailed,
+    DocumentError,
+    DocumentTooLarge,
+    ExtractionFailed,
+    NotFound,
+)
 from claimsearch.index.port import SearchIndex
-from claimsearch.model import Article, Claim, ExtractedArticle
+from claimsearch.model import Article, Claim, ExtractedArticle, article_id_for_source
+from claimsearch.s3_events import ObjectChanged, is_older
 from claimsearch.storage.port import BlobStore
 
 Extractor = Callable[[Article], list[Claim]]
+Action = Literal["indexed", "unchanged", "stale", "deleted"]
+
+# Errors of extraction that depend on the text alone: a retry raises them again.
+DETERMINISTIC_ERRORS: tuple[type[BaseException], ...] = (
+    RecursionError,
+    ValueError,  # spaCy's max_length among them
+    IndexError,
+    KeyError,
+    TypeError,
+    AssertionError,
+    ArithmeticError,
+    MemoryError,
+)
 
 
 class IndexingFailed(ClaimsearchError):
@@ -33,8 +68,9 @@ class IndexingFailed(ClaimsearchError):
 class IngestResult:
     source_key: str
     article_id: str
-    claims: int
-    archive_key: str
+    action: Action
+    claims: int = 0
+    archive_key: str | None = None
 
 
 class IngestService:
@@ -44,41 +80,126 @@ class IngestService:
         self.extract = extract
         self.max_bytes = max_bytes
 
-    def ingest_bytes(self, data: bytes, source_key: str) -> IngestResult:
-        """Parse, extract, file claimants, archive and index one file.
+    # -- entry points --
 
-        Rejections are recorded, then raised.
-        """
+    def apply(self, store: BlobStore, change: ObjectChanged) -> IngestResult:
+        """Bring the article of `change`'s source in line with the object now in `store`."""
         try:
-            article = parse_document(data, PurePosixPath(source_key).name, max_bytes=self.max_bytes)
-        except DocumentError as error:
-            error.source = source_key
-            self.archive.reject(source_key, error)
+            return self._apply(store, change)
+        except ClaimsearchError:
             raise
-        article = _with_source(article, source_key)
-        filed = file_claims(self.extract(article), self.index)
-        claims = filed.claims
-        archive_key = self.archive.save(ExtractedArticle(article, claims))
-        report = self.index.index_article(article, claims, updated_identities(filed, self.index))
-        if not report.ok:
-            failures = "; ".join(f"{k}: {v}" for k, v in list(report.failed.items())[:3])
-            raise IndexingFailed(f"{len(report.failed)} claims of {article.id} not indexed ({failures})")
-        return IngestResult(source_key, article.id, len(claims), archive_key)
+        except Exception as exc:  # the store or the index failed in a way of its own
+            raise DependencyFailed(f"{change.key}: {type(exc).__name__}: {exc}") from exc
 
-    def ingest_blob(self, store: BlobStore, key: str) -> IngestResult:
-        """Ingest an object from a blob store, refusing oversized ones before download."""
-        size = store.size(key)
-        if size > self.max_bytes:
-            error = DocumentTooLarge(key, f"{size} bytes is over the limit of {self.max_bytes} bytes")
-            self.archive.reject(key, error)
-            raise error
-        return self.ingest_bytes(store.get(key), key)
+    def ingest_blob(self, store: BlobStore, key: str, bucket: str = "") -> IngestResult:
+        """Ingest the object under `key` as it is now (no event: the local CLI and tests)."""
+        return self.apply(store, ObjectChanged(bucket, key, "created"))
+
+    def ingest_bytes(self, data: bytes, source_key: str, bucket: str = "") -> IngestResult:
+        """Ingest bytes read from a local file named `source_key`."""
+        article_id = article_id_for_source(bucket, source_key)
+        etag = hashlib.md5(data, usedforsecurity=False).hexdigest()
+        state = self.archive.source(article_id)
+        if state is not None and state.live and state.etag == etag:
+            return IngestResult(source_key, article_id, "unchanged")
+        if len(data) > self.max_bytes:
+            self._reject(source_key, _too_large(source_key, len(data), self.max_bytes))
+        try:
+            return self._ingest(data, SourceState(article_id, bucket, source_key, True, None, etag))
+        except ClaimsearchError:
+            raise
+        except Exception as exc:
+            raise DependencyFailed(f"{source_key}: {type(exc).__name__}: {exc}") from exc
+
+    def delete(self, article_id: str) -> IngestResult:
+        """Take an article down wherever it came from (`claimsearch delete`)."""
+        state = self.archive.source(article_id)
+        if state is None:
+            article = self.index.get_article(article_id)
+            if article is None:
+                raise NotFound("article", article_id)
+            state = SourceState(article_id, "", article.source_key, True)
+        elif not state.live:
+            raise NotFound("article", article_id)
+        return self._delete(state, state.sequencer)
 
     def rebuild_pairs(self) -> list[tuple[Article, list[Claim]]]:
         return [(e.article, e.claims) for e in self.archive]
 
+    # -- the steps --
 
-def _with_source(article: Article, source_key: str) -> Article:
-    from dataclasses import replace
+    def _apply(self, store: BlobStore, change: ObjectChanged) -> IngestResult:
+        article_id = article_id_for_source(change.bucket, change.key)
+        state = self.archive.source(article_id)
+        if state is not None and is_older(change.sequencer, state.sequencer):
+            return IngestResult(change.key, article_id, "stale")
+        known = state or SourceState(article_id, change.bucket, change.key, False)
+        try:
+            info = store.head(change.key)
+        except KeyError:
+            return self._delete(known, change.sequencer)
+        if state is not None and state.live and state.etag == info.etag:
+            # The indexed version is back (a duplicate event, or a bad edit undone):
+            # nothing to extract, and a rejection of the version in between is void.
+            if change.sequencer and change.sequencer != state.sequencer:
+                self.archive.record_source(replace(state, sequencer=change.sequencer))
+            self.archive.clear_rejection(change.key)
+            return IngestResult(change.key, article_id, "unchanged")
+        if info.size > self.max_bytes:
+            self._reject(change.key, _too_large(change.key, info.size, self.max_bytes))
+        try:
+            data = store.get(change.key)
+        except KeyError:  # removed between the two calls
+            return self._delete(known, change.sequencer)
+        source = replace(known, live=True, sequencer=change.sequencer, etag=info.etag)
+        return self._ingest(data, source)
 
-    return replace(article, source_key=source_key)
+    def _ingest(self, data: bytes, source: SourceState) -> IngestResult:
+        try:
+            article = parse_document(data, PurePosixPath(source.key).name, max_bytes=self.max_bytes)
+        except DocumentError as error:
+            self._reject(source.key, error)
+        except RecursionError as exc:
+            self._reject(source.key, DocumentError(source.key, f"structure nested too deeply ({exc})"))
+        article = replace(article, id=source.article_id, source_key=source.key)
+        claims = self._extract(article, source.key)
+        filed = file_claims(claims, self.index)
+        # Another worker may have applied a newer event of this key meanwhile.
+        current = self.archive.source(source.article_id)
+        if current is not None and is_older(source.sequencer, current.sequencer):
+            return IngestResult(source.key, source.article_id, "stale")
+        archive_key = self.archive.save(ExtractedArticle(article, filed.claims))
+        report = self.index.index_article(article, filed.claims, updated_identities(filed, self.index))
+        if not report.ok:
+            failures = "; ".join(f"{k}: {v}" for k, v in list(report.failed.items())[:3])
+            raise IndexingFailed(f"{len(report.failed)} claims of {article.id} not indexed ({failures})")
+        self.archive.record_source(source)
+        self.archive.clear_rejection(source.key)
+        return IngestResult(source.key, article.id, "indexed", len(filed.claims), archive_key)
+
+    def _extract(self, article: Article, key: str) -> list[Claim]:
+        try:
+            return self.extract(article)
+        except ClaimsearchError:
+            raise
+        except DETERMINISTIC_ERRORS as exc:
+            self._reject(key, ExtractionFailed(key, f"extraction failed: {type(exc).__name__}: {exc}"))
+        except Exception as exc:  # the model or its runtime: may pass on another try
+            raise DependencyFailed(f"{key}: extractor failed: {type(exc).__name__}: {exc}") from exc
+
+    def _delete(self, state: SourceState, sequencer: str | None) -> IngestResult:
+        # The tombstone first: whatever fails after it, a rebuild leaves the article out
+        # and the retry (deletes are idempotent) finishes the job.
+        self.archive.record_source(replace(state, live=False, sequencer=sequencer, etag=None))
+        removed = self.index.delete_article(state.article_id)
+        self.archive.remove(state.article_id)
+        return IngestResult(state.key, state.article_id, "deleted", removed)
+
+    def _reject(self, key: str, error: DocumentError) -> NoReturn:
+        error.source = key
+        self.archive.reject(key, error)
+        raise error
+
+
+def _too_large(key: str, size: int, limit: int) -> DocumentTooLarge:
+    return DocumentTooLarge(key, f"{size} bytes is over the limit of {limit} bytes; split the file")

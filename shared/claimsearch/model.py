@@ -50,8 +50,16 @@ def stable_id(*parts: str, length: int = 24) -> str:
 
 
 def article_id_for(text: str) -> str:
-    """An article's id is derived from its text: the same file twice is one article."""
+    """The id of a text that has no source yet (a parsed file before ingest files it)."""
     return "a" + stable_id("article", text, length=23)
+
+
+def article_id_for_source(bucket: str, key: str) -> str:
+    """An ingested article's id: its source, so a new version of a file replaces it.
+
+    `bucket` is empty for files ingested from a local path (`claimsearch ingest`).
+    """
+    return "a" + stable_id("source", bucket, key, length=23)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -87,11 +88,24 @@ def make_archive(config: Settings | None = None) -> Archive:
     return Archive(store, config.archive_prefix, config.rejected_prefix)
 
 
-def inbox() -> tuple[BlobStore, str]:
-    """Where POST /articles drops files for the ingest path: (store, key prefix)."""
+LOCAL_INBOX_BUCKET = "claimsearch-local-inbox"
+
+
+@dataclass(frozen=True)
+class Inbox:
+    """Where POST /articles drops files for the ingest path, and what DELETE removes."""
+
+    bucket: str
+    prefix: str
+    store: BlobStore
+
+
+def inbox() -> Inbox:
+    """The inbox bucket (`CLAIMSEARCH_INBOX_BUCKET`), or a local folder standing in for it."""
     bucket = os.environ.get("CLAIMSEARCH_INBOX_BUCKET")
     if bucket:
-        return blob_store(bucket), os.environ.get("CLAIMSEARCH_INBOX_PREFIX", "inbox/")
+        return Inbox(bucket, os.environ.get("CLAIMSEARCH_INBOX_PREFIX", "inbox/"), blob_store(bucket))
     from claimsearch.storage.local import LocalBlobStore
 
-    return LocalBlobStore(Path(os.environ.get("CLAIMSEARCH_INBOX_DIR", "inbox"))), ""
+    folder = Path(os.environ.get("CLAIMSEARCH_INBOX_DIR", "inbox"))
+    return Inbox(LOCAL_INBOX_BUCKET, "", LocalBlobStore(folder))

@@ -93,18 +93,35 @@ def test_dropped_article_is_searchable_over_http(stack: dict[str, Any]) -> None:
     assert status == 200 and ahn["total"] == 2
 
 
-def test_posted_article_goes_through_the_inbox(stack: dict[str, Any]) -> None:
+def _post_example(base: str) -> dict[str, Any]:
     request = urllib.request.Request(
-        f"{stack['base']}/articles",
+        f"{base}/articles",
         data=EXAMPLE_ARTICLE.read_bytes(),
         headers={"Content-Type": "text/plain; charset=utf-8"},
         method="POST",
     )
     with urllib.request.urlopen(request, timeout=10) as response:
         assert response.status == 202
-        accepted = json.loads(response.read())
+        accepted: dict[str, Any] = json.loads(response.read())
+    return accepted
+
+
+def test_posted_article_goes_through_the_inbox(stack: dict[str, Any]) -> None:
+    accepted = _post_example(stack["base"])
     article = _wait_for(lambda: (r := _get(f"{stack['base']}{accepted['article_url']}"))[0] == 200 and r[1])
     assert len(article["claims"]) >= 8
+
+
+def test_posted_article_can_be_deleted_through_the_api(stack: dict[str, Any]) -> None:
+    accepted = _post_example(stack["base"])
+    _wait_for(lambda: _get(f"{stack['base']}{accepted['article_url']}")[0] == 200)
+    delete = urllib.request.Request(f"{stack['base']}{accepted['article_url']}", method="DELETE")
+    with urllib.request.urlopen(delete, timeout=10) as response:
+        assert response.status == 202
+        assert json.loads(response.read())["status"] == "deleting"
+    _wait_for(lambda: _get(f"{stack['base']}{accepted['article_url']}")[0] == 404)
+    assert _get(f"{stack['base']}/claims?article_id={accepted['article_id']}")[1]["total"] == 0
+    assert not (stack["inbox"] / accepted["source_key"]).exists()
 
 
 def test_rejected_drop_is_reported_and_service_keeps_running(stack: dict[str, Any]) -> None:

@@ -143,7 +143,7 @@ def for_moto(transformed: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str
 
 
 class Resolver:
-    """Evaluates Ref, Fn::GetAtt, Fn::Sub, Fn::If, Fn::Join and conditions against a moto stack."""
+    """Evaluates Ref, Fn::GetAtt, Fn::Sub, Fn::If, Fn::Join, Fn::Split and conditions against a moto stack."""
 
     def __init__(
         self,
@@ -196,6 +196,9 @@ class Resolver:
             if key == "Fn::Join":
                 separator, items = argument
                 return separator.join(str(item) for item in self.resolve(items))
+            if key == "Fn::Split":
+                separator, text = argument
+                return str(self.resolve(text)).split(separator)
             if key == "Condition":
                 return self.condition(argument)
         return {key: self.resolve(item) for key, item in value.items()}

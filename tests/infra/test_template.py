@@ -61,7 +61,7 @@ ROLES = {
     "ReindexFunction": "ReindexFunctionRole",
 }
 ES_READ = {"es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost"}
-ES_WRITE = ES_READ | {"es:ESHttpPut", "es:ESHttpDelete"}
+ES_WRITE = {"es:ESHttpGet", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete"}
 XRAY = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
 LOGS = {"logs:CreateLogStream", "logs:PutLogEvents"}
 INBOX, ARCHIVE, REJECTED = "inbox/", "archive/", "rejected/"
@@ -96,7 +96,14 @@ REQUIRED_VARIABLES = {
     },
     "search": INDEX_VARIABLES
     | POWERTOOLS_VARIABLES
-    | {"CLAIMSEARCH_INBOX_BUCKET", "CLAIMSEARCH_INBOX_PREFIX", "CLAIMSEARCH_MAX_REQUEST_BYTES"},
+    | {
+        "CLAIMSEARCH_INBOX_BUCKET",
+        "CLAIMSEARCH_INBOX_PREFIX",
+        "CLAIMSEARCH_MAX_REQUEST_BYTES",
+        # DELETE /articles/{id} reads the article's source record from the archive.
+        "CLAIMSEARCH_ARCHIVE_BUCKET",
+        "CLAIMSEARCH_ARCHIVE_PREFIX",
+    },
     "reindex": INDEX_VARIABLES
     | POWERTOOLS_VARIABLES
     | {"CLAIMSEARCH_ARCHIVE_BUCKET", "CLAIMSEARCH_ARCHIVE_PREFIX"},
@@ -404,21 +411,39 @@ def test_stack_is_created_in_moto_but_for_what_moto_cannot_create(stack: Stack) 
         assert name in stack.created
 
 
-def test_upload_under_inbox_reaches_the_ingest_queue_and_archive_writes_do_not(stack: Stack) -> None:
+def test_uploads_and_removals_under_inbox_reach_the_ingest_queue_and_archive_writes_do_not(
+    stack: Stack,
+) -> None:
     configuration = stack.s3.get_bucket_notification_configuration(Bucket=stack.bucket)
-    (queue,) = configuration["QueueConfigurations"]
-    assert queue["QueueArn"] == stack.queue_arn
-    assert queue["Events"] == ["s3:ObjectCreated:*"]
-    assert queue["Filter"]["Key"]["FilterRules"] == [{"Name": "prefix", "Value": INBOX}]
+    queues = configuration["QueueConfigurations"]
+    assert sorted(event for q in queues for event in q["Events"]) == [
+        "s3:ObjectCreated:*",
+        "s3:ObjectRemoved:*",
+    ]
+    for queue in queues:
+        assert queue["QueueArn"] == stack.queue_arn
+        assert queue["Filter"]["Key"]["FilterRules"] == [{"Name": "prefix", "Value": INBOX}]
 
-    stack.s3.put_object(Bucket=stack.bucket, Key=f"{INBOX}article.txt", Body=b"Officials said so.")
+    created = stack.s3.put_object(Bucket=stack.bucket, Key=f"{INBOX}article.txt", Body=b"Officials said so.")
     stack.s3.put_object(Bucket=stack.bucket, Key=f"{ARCHIVE}articles/abc.json", Body=b"{}")
     stack.s3.put_object(Bucket=stack.bucket, Key=f"{REJECTED}{INBOX}bad.txt.json", Body=b"{}")
+    archived = stack.s3.put_object(Bucket=stack.bucket, Key=f"{ARCHIVE}tombstones/abc", Body=b"")
+    # moto notifies a removal when the last version goes (not for a delete marker, which is
+    # what S3 sends s3:ObjectRemoved:DeleteMarkerCreated for); both match s3:ObjectRemoved:*.
+    stack.s3.delete_object(Bucket=stack.bucket, Key=f"{INBOX}article.txt", VersionId=created["VersionId"])
+    stack.s3.delete_object(
+        Bucket=stack.bucket, Key=f"{ARCHIVE}tombstones/abc", VersionId=archived["VersionId"]
+    )
     messages = _drain(stack)
-    keys = [
-        unquote_plus(r["s3"]["object"]["key"]) for m in messages for r in json.loads(m["Body"])["Records"]
+    events = [
+        (r["eventName"], unquote_plus(r["s3"]["object"]["key"]))
+        for m in messages
+        for r in json.loads(m["Body"])["Records"]
     ]
-    assert keys == [f"{INBOX}article.txt"]
+    assert sorted(events) == [
+        ("ObjectCreated:Put", f"{INBOX}article.txt"),
+        ("ObjectRemoved:Delete", f"{INBOX}article.txt"),
+    ]
 
 
 def test_bucket_is_private_encrypted_versioned_and_tls_only(stack: Stack) -> None:
@@ -527,15 +552,28 @@ def _policy_document(response: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
-def _granted(stack: Stack, role: str) -> set[tuple[str, str]]:
-    """(action, resource) pairs the role's inline policies allow, as moto stored them."""
+def _stored_statements(stack: Stack, role: str) -> list[dict[str, Any]]:
+    """The role's inline policy statements, as moto's CloudFormation stored them."""
     name = stack.physical_ids[role]
     assert stack.iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"] == []
+    return [
+        statement
+        for policy in stack.iam.list_role_policies(RoleName=name)["PolicyNames"]
+        for statement in _statements(
+            _policy_document(stack.iam.get_role_policy(RoleName=name, PolicyName=policy))
+        )
+    ]
+
+
+def _granted(stack: Stack, role: str) -> set[tuple[str, str]]:
+    """(action, resource) pairs the role's Allow statements name, as moto stored them.
+
+    The Deny statements, and what the two together allow, are the subject of
+    tests/infra/test_least_privilege.py.
+    """
     pairs = set()
-    for policy in stack.iam.list_role_policies(RoleName=name)["PolicyNames"]:
-        document = _policy_document(stack.iam.get_role_policy(RoleName=name, PolicyName=policy))
-        for statement in _statements(document):
-            assert statement["Effect"] == "Allow"
+    for statement in _stored_statements(stack, role):
+        if statement["Effect"] == "Allow":
             for action in _as_list(statement["Action"]):
                 for resource in _as_list(statement["Resource"]):
                     pairs.add((action, resource))
@@ -544,7 +582,11 @@ def _granted(stack: Stack, role: str) -> set[tuple[str, str]]:
 
 def _expected_grants(stack: Stack) -> dict[str, set[tuple[str, str]]]:
     bucket = f"arn:aws:s3:::{stack.bucket}"
-    domain = f"arn:aws:es:{REGION}:{ACCOUNT}:domain/{EXISTING_DOMAIN_PARAMETERS['OpenSearchDomainName']}/*"
+    domain = f"arn:aws:es:{REGION}:{ACCOUNT}:domain/{EXISTING_DOMAIN_PARAMETERS['OpenSearchDomainName']}"
+    aliases = [f"{domain}/claimsearch-{kind}" for kind in ("claims", "articles", "claimants")]
+    templates = [
+        f"{domain}/_index_template/claimsearch-{kind}" for kind in ("claims", "articles", "claimants")
+    ]
 
     def logs(function: str) -> set[tuple[str, str]]:
         group = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/{stack.physical_ids[function]}:*"
@@ -556,21 +598,39 @@ def _expected_grants(stack: Stack) -> dict[str, set[tuple[str, str]]]:
             (a, stack.queue_arn)
             for a in ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")
         }
-        | {("s3:GetObject", f"{bucket}/{INBOX}*")}
-        | {("s3:PutObject", f"{bucket}/{ARCHIVE}*"), ("s3:PutObject", f"{bucket}/{REJECTED}*")}
-        | {(a, domain) for a in ES_WRITE},
+        | {("s3:GetObject", f"{bucket}/{INBOX}*"), ("s3:ListBucket", bucket)}
+        | {(a, f"{bucket}/{ARCHIVE}*") for a in ("s3:GetObject", "s3:PutObject", "s3:DeleteObject")}
+        | {(a, f"{bucket}/{REJECTED}*") for a in ("s3:PutObject", "s3:DeleteObject")}
+        | {(a, f"{alias}*") for a in ("es:ESHttpGet", "es:ESHttpPost", "es:ESHttpPut") for alias in aliases}
+        | {("es:ESHttpPost", f"{domain}/_bulk")}
+        | {("es:ESHttpPut", t) for t in templates}
+        | {("es:ESHttpDelete", f"{alias}/_doc/*") for alias in aliases},
         "SearchFunctionRole": logs("SearchFunction")
-        | {("s3:PutObject", f"{bucket}/{INBOX}*")}
-        | {(a, domain) for a in ES_READ},
+        | {(a, f"{bucket}/{INBOX}*") for a in ("s3:PutObject", "s3:DeleteObject")}
+        | {("s3:GetObject", f"{bucket}/{ARCHIVE}sources/*"), ("s3:ListBucket", bucket)}
+        | {("es:ESHttpPost", f"{alias}/{e}") for alias in aliases for e in ("_search", "_count", "_msearch")}
+        | {("es:ESHttpGet", f"{alias}/_doc/*") for alias in aliases}
+        | {("es:ESHttpHead", f"{domain}/")},
         "ReindexFunctionRole": logs("ReindexFunction")
         | {("s3:ListBucket", bucket), ("s3:GetObject", f"{bucket}/{ARCHIVE}*")}
-        | {(a, domain) for a in ES_WRITE},
+        | {(a, f"{alias}*") for a in ("es:ESHttpGet", "es:ESHttpPut") for alias in aliases}
+        | {("es:ESHttpPut", t) for t in templates}
+        | {("es:ESHttpPost", f"{domain}/{p}") for p in ("_bulk", "_aliases", "claimsearch-claims/_count")}
+        | {("es:ESHttpPost", f"{alias}*/_refresh") for alias in aliases}
+        | {("es:ESHttpDelete", f"{alias}-v*") for alias in aliases},
     }
 
 
 @pytest.mark.parametrize("role", sorted(ROLES.values()))
 def test_each_role_grants_only_what_its_function_uses(stack: Stack, role: str) -> None:
     assert _granted(stack, role) == _expected_grants(stack)[role]
+
+
+@pytest.mark.parametrize("role", sorted(ROLES.values()))
+def test_roles_are_stored_as_the_template_resolves_them(stack: Stack, role: str) -> None:
+    """moto's CloudFormation resolves Fn::Split/Fn::Sub as the least-privilege evaluator does."""
+    (policy,) = stack.resolve.resolve(stack.transformed["Resources"][role]["Properties"]["Policies"])
+    assert _stored_statements(stack, role) == policy["PolicyDocument"]["Statement"]
 
 
 def test_star_appears_only_where_aws_requires_it(stack: Stack) -> None:
@@ -616,9 +676,9 @@ def test_opensearch_domain_is_encrypted_and_open_only_to_the_function_roles(
             assert attribute == "Arn"
             grants.setdefault(role, set()).update(_as_list(statement["Action"]))
         role_resource = statement["Resource"]
-        # The same constructed domain ARN as in the roles' own policies.
-        ingest_policy = resources["IngestFunctionRole"]["Properties"]["Policies"][0]["PolicyDocument"]
-        assert any(s.get("Resource") == role_resource for s in _statements(ingest_policy))
+        # The same constructed domain ARN as the search role's Deny of writes names.
+        search_policy = resources["SearchFunctionRole"]["Properties"]["Policies"][0]["PolicyDocument"]
+        assert any(s.get("Resource") == role_resource for s in _statements(search_policy))
     assert grants == {
         "IngestFunctionRole": ES_WRITE,
         "ReindexFunctionRole": ES_WRITE,
@@ -737,7 +797,13 @@ def test_functions_runtime_memory_tracing_and_layer(stack: Stack) -> None:
         assert configuration["Role"] == stack.resolve.attributes[(ROLES[logical], "Arn")]
         assert configuration["FunctionName"] == f"claimsearch-test-{name}"
     ingest = stack.lambda_.get_function_configuration(FunctionName=stack.physical_ids["IngestFunction"])
-    assert (ingest["MemorySize"], ingest["Timeout"]) == (2048, 120)
+    assert ingest["MemorySize"] == 2048
+    # The first file of an invocation always starts: even the largest accepted file
+    # fits the time budget, or it would come back to the queue forever.
+    from claimsearch.time_budget import needed_ms
+
+    largest = int(ingest["Environment"]["Variables"]["CLAIMSEARCH_MAX_DOCUMENT_BYTES"])
+    assert needed_ms(largest) < ingest["Timeout"] * 1000
 
 
 def test_code_locations_are_what_infra_package_builds() -> None:

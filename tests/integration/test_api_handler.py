@@ -198,6 +198,16 @@ def test_post_oversized_article_is_413(api, monkeypatch: pytest.MonkeyPatch) -> 
     assert body["error"]["code"] == "document_too_large"
 
 
+def test_delete_answers_404_for_unknown_and_409_for_articles_not_from_the_inbox(api) -> None:  # type: ignore[no-untyped-def]
+    from claimsearch.model import article_id_for_source
+
+    status, _, body = api(rest_event("DELETE", "/articles/a00000000000000000000000", {}, None))
+    assert status == 404 and body["error"]["code"] == "not_found"
+    local = article_id_for_source("", "nk.txt")  # ingested from a local file by the fixture
+    status, _, body = api(rest_event("DELETE", f"/articles/{local}", {}, None))
+    assert status == 409 and body["error"]["code"] == "not_deletable"
+
+
 def test_openapi_document_describes_the_routes(api) -> None:  # type: ignore[no-untyped-def]
     status, _, spec = api("api-openapi.json")
     assert status == 200

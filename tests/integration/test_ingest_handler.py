@@ -77,7 +77,8 @@ def test_uploaded_article_is_archived_and_searchable(aws: dict[str, Any]) -> Non
     result = aws["handler"](event, LocalContext("ingest"))
     assert result == {"batchItemFailures": []}
 
-    keys = [o["Key"] for o in aws["s3"].list_objects_v2(Bucket=BUCKET, Prefix="archive/")["Contents"]]
+    listed = aws["s3"].list_objects_v2(Bucket=BUCKET, Prefix="archive/articles/")["Contents"]
+    keys = [o["Key"] for o in listed]
     assert len(keys) == 1
     archived = json.loads(aws["s3"].get_object(Bucket=BUCKET, Key=keys[0])["Body"].read())
     assert archived["article"]["source_key"] == "inbox/north-korea-forced-labour.txt"
@@ -97,19 +98,9 @@ def test_redelivered_message_creates_no_duplicates(aws: dict[str, Any]) -> None:
     aws["handler"](event, LocalContext("ingest"))  # SQS delivers at least once
     from claimsearch import wiring
 
-    claims = wiring.index().count_claims()
-    archived = aws["s3"].list_objects_v2(Bucket=BUCKET, Prefix="archive/")["KeyCount"]
-    assert archived == 1
-    assert claims == len(
-        json.loads(
-            aws["s3"]
-            .get_object(
-                Bucket=BUCKET,
-                Key=aws["s3"].list_objects_v2(Bucket=BUCKET, Prefix="archive/")["Contents"][0]["Key"],
-            )["Body"]
-            .read()
-        )["claims"]
-    )
+    (archived,) = aws["s3"].list_objects_v2(Bucket=BUCKET, Prefix="archive/articles/")["Contents"]
+    body = json.loads(aws["s3"].get_object(Bucket=BUCKET, Key=archived["Key"])["Body"].read())
+    assert wiring.index().count_claims() == len(body["claims"])
 
 
 def test_bad_file_is_recorded_once_and_not_retried(aws: dict[str, Any]) -> None:
@@ -135,16 +126,166 @@ def test_bad_file_is_recorded_once_and_not_retried(aws: dict[str, Any]) -> None:
     }
     assert reasons["rejected/inbox/empty.txt.json"]["code"] == "empty_document"
     assert reasons["rejected/inbox/binary.txt.json"]["code"] == "undecodable_document"
-    assert aws["s3"].list_objects_v2(Bucket=BUCKET, Prefix="archive/")["KeyCount"] == 1
+    assert aws["s3"].list_objects_v2(Bucket=BUCKET, Prefix="archive/articles/")["KeyCount"] == 1
 
 
 def test_s3_test_event_is_ignored(aws: dict[str, Any]) -> None:
     event = json.loads((EXAMPLE_ARTICLE.parent / "sqs-s3-test-event.json").read_text())
     assert aws["handler"](event, LocalContext("ingest")) == {"batchItemFailures": []}
-    assert aws["s3"].list_objects_v2(Bucket=BUCKET, Prefix="archive/")["KeyCount"] == 0
+    assert aws["s3"].list_objects_v2(Bucket=BUCKET, Prefix="archive/articles/")["KeyCount"] == 0
 
 
 def test_archive_writes_do_not_trigger_ingest(aws: dict[str, Any]) -> None:
     aws["s3"].put_object(Bucket=BUCKET, Key="inbox/nk.txt", Body=EXAMPLE_ARTICLE.read_bytes())
     aws["handler"](_receive(aws), LocalContext("ingest"))
     assert _notifications(_receive(aws)) == []  # the archive/ write raised no notification
+
+
+# -- the article lifecycle: updates, deletes, events twice and out of order ----------------
+
+# A second version of the example: one claim's cue and content changed, the rest kept.
+EDIT = ("believes the money", "insists the money")
+
+
+def _with_sequencers(event: dict[str, Any], sequencers: list[str]) -> list[dict[str, Any]]:
+    """Each notification of `event` as a record of its own, with S3's sequencer (moto sets none)."""
+    records = []
+    for record, sequencer in zip(_notifications(event), sequencers, strict=True):
+        body = json.loads(record["body"])
+        body["Records"][0]["s3"]["object"]["sequencer"] = sequencer
+        records.append({**record, "body": json.dumps(body)})
+    return records
+
+
+def _deliver(aws: dict[str, Any], *records: dict[str, Any]) -> None:
+    result = aws["handler"]({"Records": list(records)}, LocalContext("ingest"))
+    assert result == {"batchItemFailures": []}
+
+
+def _live_claims(article_id: str) -> list[str]:
+    from claimsearch import wiring
+
+    return [c.content.text for c in wiring.index().claims_for_article(article_id)]
+
+
+def _article_id(key: str) -> str:
+    from claimsearch.model import article_id_for_source
+
+    return article_id_for_source(BUCKET, key)
+
+
+def test_new_version_under_the_same_key_replaces_the_article(aws: dict[str, Any]) -> None:
+    original = EXAMPLE_ARTICLE.read_text()
+    assert EDIT[0] in original
+    aws["s3"].put_object(Bucket=BUCKET, Key="inbox/nk.txt", Body=original.encode())
+    _deliver(aws, *_receive(aws)["Records"])
+    before = _live_claims(_article_id("inbox/nk.txt"))
+    aws["s3"].put_object(Bucket=BUCKET, Key="inbox/nk.txt", Body=original.replace(*EDIT).encode())
+    _deliver(aws, *_receive(aws)["Records"])
+
+    from claimsearch import wiring
+    from claimsearch.index.port import SearchQuery
+
+    after = _live_claims(_article_id("inbox/nk.txt"))
+    assert len(after) == len(before)
+    assert wiring.index().count_claims() == len(after)  # the old version left no claim behind
+    cues = {h.claim.cue.text for h in wiring.index().search(SearchQuery(claimant="Ahn Myeong-chul")).hits}
+    assert cues == {"insists", "told"}
+    assert aws["s3"].list_objects_v2(Bucket=BUCKET, Prefix="archive/articles/")["KeyCount"] == 1
+
+
+def test_deleted_file_takes_its_claims_down_and_reindex_does_not_resurrect_them(
+    aws: dict[str, Any], tmp_path: Path
+) -> None:
+    aws["s3"].put_object(Bucket=BUCKET, Key="inbox/nk.txt", Body=EXAMPLE_ARTICLE.read_bytes())
+    aws["s3"].put_object(Bucket=BUCKET, Key="inbox/other.txt", Body=EXAMPLE_ARTICLE.read_bytes())
+    _deliver(aws, *_receive(aws)["Records"])
+    aws["s3"].delete_object(Bucket=BUCKET, Key="inbox/nk.txt")
+    removal = _notifications(_receive(aws))
+    assert [json.loads(r["body"])["Records"][0]["eventName"] for r in removal] == ["ObjectRemoved:Delete"]
+    _deliver(aws, *removal)
+
+    from claimsearch import wiring
+    from claimsearch.index.sqlite import SqliteIndex
+    from claimsearch.reindex import rebuild_index
+
+    assert _live_claims(_article_id("inbox/nk.txt")) == []
+    assert wiring.index().get_article(_article_id("inbox/nk.txt")) is None
+    kept = _live_claims(_article_id("inbox/other.txt"))
+    assert kept
+    tombstone = wiring.make_archive().source(_article_id("inbox/nk.txt"))
+    assert tombstone is not None and not tombstone.live
+    fresh = SqliteIndex(tmp_path / "rebuilt.sqlite3")
+    rebuild_index(fresh, wiring.make_archive())
+    assert fresh.claims_for_article(_article_id("inbox/nk.txt")) == []
+    assert fresh.count_claims() == len(kept)
+
+
+def test_events_twice_and_out_of_order_leave_the_latest_version(aws: dict[str, Any]) -> None:
+    original = EXAMPLE_ARTICLE.read_text()
+    key = "inbox/nk.txt"
+    aws["s3"].put_object(Bucket=BUCKET, Key=key, Body=original.encode())
+    (first,) = _with_sequencers(_receive(aws), ["0055AED6DCD90281E1"])
+    aws["s3"].delete_object(Bucket=BUCKET, Key=key)
+    (removal,) = _with_sequencers(_receive(aws), ["0055AED6DCD90281E2"])
+    aws["s3"].put_object(Bucket=BUCKET, Key=key, Body=original.replace(*EDIT).encode())
+    (latest,) = _with_sequencers(_receive(aws), ["0055AED6DCD90281E3"])
+
+    # Newest first, each twice, the oldest last: only the latest version may remain.
+    _deliver(aws, latest, latest)
+    _deliver(aws, removal, first, removal)
+    _deliver(aws, first)
+
+    from claimsearch import wiring
+
+    contents = _live_claims(_article_id(key))
+    assert any(EDIT[1].split()[0] in c or "money" in c for c in contents)
+    assert wiring.index().count_claims() == len(contents) > 0
+    state = wiring.make_archive().source(_article_id(key))
+    assert state is not None and state.live and state.sequencer == "0055AED6DCD90281E3"
+    cues = {c.cue.text for c in wiring.index().claims_for_article(_article_id(key))}
+    assert "insists" in cues and "believes" not in cues
+
+
+def test_a_file_rejected_on_update_keeps_the_last_good_version(aws: dict[str, Any]) -> None:
+    aws["s3"].put_object(Bucket=BUCKET, Key="inbox/nk.txt", Body=EXAMPLE_ARTICLE.read_bytes())
+    _deliver(aws, *_receive(aws)["Records"])
+    good = _live_claims(_article_id("inbox/nk.txt"))
+    aws["s3"].put_object(Bucket=BUCKET, Key="inbox/nk.txt", Body=b"")
+    _deliver(aws, *_receive(aws)["Records"])
+    assert _live_claims(_article_id("inbox/nk.txt")) == good
+    (record,) = aws["s3"].list_objects_v2(Bucket=BUCKET, Prefix="rejected/")["Contents"]
+    assert record["Key"] == "rejected/inbox/nk.txt.json"
+    # A corrected upload clears the rejection.
+    aws["s3"].put_object(Bucket=BUCKET, Key="inbox/nk.txt", Body=EXAMPLE_ARTICLE.read_bytes())
+    _deliver(aws, *_receive(aws)["Records"])
+    assert aws["s3"].list_objects_v2(Bucket=BUCKET, Prefix="rejected/")["KeyCount"] == 0
+
+
+def test_a_message_without_time_left_goes_back_to_the_queue(aws: dict[str, Any]) -> None:
+    aws["s3"].put_object(Bucket=BUCKET, Key="inbox/nk.txt", Body=EXAMPLE_ARTICLE.read_bytes())
+    event = _receive(aws)
+    (record,) = _notifications(event)
+
+    class Ending(LocalContext):
+        def get_remaining_time_in_millis(self) -> int:
+            return 2_000
+
+    result = aws["handler"]({"Records": [record]}, Ending("ingest"))
+    assert result == {"batchItemFailures": [{"itemIdentifier": record["messageId"]}]}
+    assert aws["s3"].list_objects_v2(Bucket=BUCKET, Prefix="archive/articles/")["KeyCount"] == 0
+
+
+def test_a_message_that_is_no_notification_is_acknowledged_not_retried(aws: dict[str, Any]) -> None:
+    record = {
+        "messageId": "m-1",
+        "receiptHandle": "r",
+        "body": "not json at all",
+        "attributes": {},
+        "messageAttributes": {},
+        "md5OfBody": "",
+        "eventSource": "aws:sqs",
+        "eventSourceARN": "arn:aws:sqs:eu-west-1:123456789012:claimsearch-ingest",
+        "awsRegion": "eu-west-1",
+    }
+    assert aws["handler"]({"Records": [record]}, LocalContext("ingest")) == {"batchItemFailures": []}

@@ -6,7 +6,7 @@ import pytest
 from claimsearch.api.cursor import decode_cursor, encode_cursor
 from claimsearch.errors import InvalidQuery
 from claimsearch.index.port import SearchQuery, SortKey
-from claimsearch.s3_events import NotificationError, objects_created
+from claimsearch.s3_events import NotificationError, is_older, objects_changed
 
 
 def test_cursor_round_trips_exact_score() -> None:
@@ -32,7 +32,7 @@ def test_malformed_cursor_is_rejected(cursor: str) -> None:
 
 
 def test_test_event_names_no_object() -> None:
-    assert objects_created(json.dumps({"Service": "Amazon S3", "Event": "s3:TestEvent"})) == []
+    assert objects_changed(json.dumps({"Service": "Amazon S3", "Event": "s3:TestEvent"})) == []
 
 
 def test_keys_are_url_decoded() -> None:
@@ -44,20 +44,43 @@ def test_keys_are_url_decoded() -> None:
             }
         ]
     }
-    (created,) = objects_created(json.dumps(body))
+    (created,) = objects_changed(json.dumps(body))
     assert (created.bucket, created.key, created.size) == ("b", "inbox/my fileé.txt", 3)
+    assert created.change == "created"
 
 
-def test_other_event_names_are_skipped() -> None:
+def test_removals_are_changes_and_other_event_names_are_skipped() -> None:
     body = {
         "Records": [
-            {"eventName": "ObjectRemoved:Delete", "s3": {"bucket": {"name": "b"}, "object": {"key": "k"}}}
+            {
+                "eventName": "ObjectRemoved:Delete",
+                "s3": {"bucket": {"name": "b"}, "object": {"key": "k", "sequencer": "0055AED6DCD90281E5"}},
+            },
+            {"eventName": "ObjectRestore:Completed", "s3": {"bucket": {"name": "b"}, "object": {"key": "k"}}},
         ]
     }
-    assert objects_created(json.dumps(body)) == []
+    (removed,) = objects_changed(json.dumps(body))
+    assert (removed.change, removed.sequencer) == ("removed", "0055AED6DCD90281E5")
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "older"),
+    [
+        ("0055AED6DCD90281E5", "0055AED6DCD90281E6", True),
+        ("0055AED6DCD90281E6", "0055AED6DCD90281E5", False),
+        ("0055AED6DCD90281E5", "0055AED6DCD90281E5", False),  # a duplicate is not older
+        ("0055AED6DCD9028", "0055AED6DCD90281E5", True),  # right-padded with zeros: ...0280 < ...0281
+        ("0055AED6DCD9029", "0055AED6DCD90281E5", False),
+        ("00a", "00B", True),  # hex, whatever the case
+        (None, "00B", False),  # nothing known: apply
+        ("00B", None, False),
+    ],
+)
+def test_sequencers_compare_as_s3_says(first: str | None, second: str | None, older: bool) -> None:
+    assert is_older(first, second) is older
 
 
 @pytest.mark.parametrize("body", ["not json", "[]", '{"foo": 1}'])
 def test_non_notifications_raise(body: str) -> None:
     with pytest.raises(NotificationError):
-        objects_created(body)
+        objects_changed(body)

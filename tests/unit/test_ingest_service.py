@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from claimsearch.archive import Archive
-from claimsearch.errors import EmptyDocument
+from claimsearch.errors import DependencyFailed, EmptyDocument, ExtractionFailed
 from claimsearch.extract.pipeline import extract_claims
 from claimsearch.index.sqlite import SqliteIndex
 from claimsearch.ingest import IngestService
@@ -29,12 +29,24 @@ def test_same_file_twice_is_one_article_without_duplicates(
     service: IngestService, example_bytes: bytes
 ) -> None:
     first = service.ingest_bytes(example_bytes, "inbox/nk.txt")
-    second = service.ingest_bytes(example_bytes, "inbox/copy-of-nk.txt")
+    second = service.ingest_bytes(example_bytes, "inbox/nk.txt")
+    assert (first.action, second.action) == ("indexed", "unchanged")
     assert first.article_id == second.article_id
     claims = service.index.claims_for_article(first.article_id)
-    assert len(claims) == first.claims == second.claims
+    assert len(claims) == first.claims
     assert len({c.id for c in claims}) == len(claims)
     assert len(list(service.archive)) == 1
+
+
+def test_the_same_text_under_two_names_is_two_articles(service: IngestService, example_bytes: bytes) -> None:
+    # Each source lives and dies on its own: deleting the copy leaves the original.
+    first = service.ingest_bytes(example_bytes, "inbox/nk.txt")
+    copy = service.ingest_bytes(example_bytes, "inbox/copy-of-nk.txt")
+    assert first.article_id != copy.article_id
+    assert first.claims == copy.claims > 0
+    service.delete(copy.article_id)
+    assert len(service.index.claims_for_article(first.article_id)) == first.claims
+    assert service.index.claims_for_article(copy.article_id) == []
 
 
 def test_rejected_file_is_recorded_and_raised(service: IngestService) -> None:
@@ -61,3 +73,43 @@ def test_index_rebuilds_from_archive(tmp_path: Path, service: IngestService, exa
     assert [c.id for c in fresh.claims_for_article(result.article_id)] == [
         c.id for c in service.index.claims_for_article(result.article_id)
     ]
+
+
+def _failing(error: BaseException):  # type: ignore[no-untyped-def]
+    def extract(article):  # type: ignore[no-untyped-def]
+        raise error
+
+    return extract
+
+
+@pytest.mark.parametrize(
+    ("error", "permanent"),
+    [
+        (RecursionError("maximum recursion depth exceeded"), True),
+        (ValueError("[E088] Text of length 2000001 exceeds maximum"), True),
+        (RuntimeError("onnxruntime session failed"), False),
+        (OSError("model file unreadable"), False),
+    ],
+)
+def test_every_extraction_failure_is_typed_permanent_or_transient(
+    tmp_path: Path, example_bytes: bytes, error: BaseException, permanent: bool
+) -> None:
+    # The extractor's own failures, injected: what is tested is how ingest classifies them.
+    service = IngestService(
+        SqliteIndex(tmp_path / "i.sqlite3"), Archive(LocalBlobStore(tmp_path / "s")), _failing(error), 10**6
+    )
+    expected = ExtractionFailed if permanent else DependencyFailed
+    with pytest.raises(expected):
+        service.ingest_bytes(example_bytes, "inbox/nk.txt")
+    records = list(service.archive.rejections())
+    assert [r["code"] for r in records] == (["extraction_failed"] if permanent else [])
+    assert service.index.count_claims() == 0
+
+
+def test_a_hostile_key_gets_its_rejection_record_inside_the_prefix(service: IngestService) -> None:
+    with pytest.raises(EmptyDocument):
+        service.ingest_bytes(b"", "inbox/../../../etc/passwd.txt")
+    (record,) = list(service.archive.rejections())
+    assert record["source_key"] == "inbox/../../../etc/passwd.txt"
+    (key,) = list(service.archive.store.list("rejected/"))
+    assert key.startswith("rejected/by-hash/")

@@ -30,6 +30,7 @@ from claimsearch.api.schemas import (
     ClaimantSummary,
     ClaimOut,
     CountOut,
+    DeleteAccepted,
     FacetValueOut,
     Health,
     HitOut,
@@ -39,7 +40,7 @@ from claimsearch.api.schemas import (
 from claimsearch.claimants.profile import MENTIONED, entities_mentioned
 from claimsearch.config import settings
 from claimsearch.documents.parse import parse_document
-from claimsearch.errors import ClaimsearchError, DocumentTooLarge, InvalidQuery, NotFound
+from claimsearch.errors import ClaimsearchError, DocumentTooLarge, InvalidQuery, NotDeletable, NotFound
 from claimsearch.index.port import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
@@ -48,7 +49,7 @@ from claimsearch.index.port import (
     MatchMode,
     SearchQuery,
 )
-from claimsearch.model import Claim, ClaimantIdentity, CueClass, QuoteType
+from claimsearch.model import Claim, ClaimantIdentity, CueClass, QuoteType, article_id_for_source
 
 logger = Logger(service="claimsearch-api")
 app = APIGatewayRestResolver(enable_validation=True)
@@ -258,22 +259,46 @@ def post_article() -> Response[Any]:
     )
     suffix = ".json" if "json" in content_type.lower() else ".txt"
     name = f"api-{hashlib.sha256(data).hexdigest()[:20]}{suffix}"
-    article = parse_document(data, name, max_bytes=limit)
-    store, prefix = wiring.inbox()
-    key = f"{prefix}{name}"
-    store.put(key, data, "application/json" if suffix == ".json" else "text/plain; charset=utf-8")
+    parse_document(data, name, max_bytes=limit)  # refuse now what ingest would refuse
+    inbox = wiring.inbox()
+    key = f"{inbox.prefix}{name}"
+    inbox.store.put(key, data, "application/json" if suffix == ".json" else "text/plain; charset=utf-8")
+    article_id = article_id_for_source(inbox.bucket, key)
     body = IngestAccepted(
-        article_id=article.id,
+        article_id=article_id,
         status="queued",
         source_key=key,
-        article_url=f"/articles/{article.id}",
+        article_url=f"/articles/{article_id}",
     )
     return Response(
         status_code=202,
         content_type=content_types.APPLICATION_JSON,
         body=body.model_dump(),
-        headers={"Location": f"/articles/{article.id}"},
+        headers={"Location": f"/articles/{article_id}"},
     )
+
+
+@app.delete("/articles/<article_id>")
+def delete_article(article_id: Annotated[str, Path(max_length=64)]) -> Response[Any]:
+    """Take an article down: its file leaves the inbox, and the ingest path deletes its claims.
+
+    Answers 202 once the file is removed; the claims leave the index when the ingest
+    function has applied the removal (seconds), and a tombstone keeps `reindex` from
+    bringing them back. Only articles that came through the inbox (uploads and
+    POST /articles) can be deleted here; others answer 409.
+    """
+    source = wiring.make_archive().source(article_id)
+    if source is None or not source.live:
+        raise NotFound("article", article_id)
+    inbox = wiring.inbox()
+    if source.bucket != inbox.bucket or not source.key.startswith(inbox.prefix):
+        raise NotDeletable(
+            f"article {article_id} came from {source.bucket or 'a local file'}:{source.key}, not the"
+            " inbox; remove it there, or run `claimsearch delete` where the archive is"
+        )
+    inbox.store.delete(source.key)
+    body = DeleteAccepted(article_id=article_id, status="deleting", source_key=source.key)
+    return Response(status_code=202, content_type=content_types.APPLICATION_JSON, body=body.model_dump())
 
 
 @app.get("/openapi.json", include_in_schema=False)

@@ -159,6 +159,14 @@ class IngestAccepted(BaseModel):
     article_url: str
 
 
+class DeleteAccepted(BaseModel):
+    """The article's source was removed from the inbox; the ingest path deletes its claims."""
+
+    article_id: str
+    status: Literal["deleting"]
+    source_key: str
+
+
 class Health(BaseModel):
     status: Literal["ok", "degraded"]
     index: str

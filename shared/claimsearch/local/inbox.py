@@ -1,8 +1,10 @@
 """The local inbox: a folder watched like an S3 bucket that notifies a queue.
 
-A file that appears (or changes) in the folder becomes an S3 ObjectCreated
-notification inside an SQS event, handed to the ingest function's handler: the
-same path an upload to the real bucket takes.
+A file that appears or changes in the folder becomes an S3 ObjectCreated
+notification, and a file that disappears an ObjectRemoved one, inside an SQS event
+handed to the ingest function's handler: the same path an upload to (or a delete
+from) the real bucket takes. Each carries a sequencer that grows with every event,
+as S3's do for the events of one key.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from claimsearch.archive import rejection_name
 from claimsearch.local.handlers import Handler, LocalContext
-from claimsearch.s3_events import notification_body
+from claimsearch.s3_events import Change, notification_body
 
 Report = Callable[[str], None]
 
@@ -68,7 +71,8 @@ class InboxWatcher:
         self._stop = threading.Event()
 
     def poll(self) -> list[str]:
-        """One pass: hand files whose size and mtime held steady since the last pass."""
+        """One pass: hand files whose size and mtime held steady since the last pass,
+        and the removal of files seen before and gone now."""
         ready = []
         current: dict[str, tuple[float, int]] = {}
         for path in sorted(self.folder.rglob("*")):
@@ -85,20 +89,29 @@ class InboxWatcher:
                 ready.append(key)
             else:
                 self._pending[key] = state
+        removed = [key for key in self._seen if key not in current]
         for key in ready:
             self._seen[key] = self._pending.pop(key)
-            self._deliver(key, self._seen[key][1])
-        return ready
+            self._deliver(key, "created", self._seen[key][1])
+        for key in removed:
+            del self._seen[key]
+            self._pending.pop(key, None)
+            self._deliver(key, "removed", None)
+        return ready + removed
 
-    def _deliver(self, key: str, size: int) -> None:
-        event = sqs_event([notification_body(self.bucket, key, size)])
+    def _deliver(self, key: str, change: Change, size: int | None) -> None:
+        # Nanoseconds since the epoch, as hex: later events get greater sequencers.
+        sequencer = f"{time.time_ns():016X}"
+        body = notification_body(self.bucket, key, size, change=change, sequencer=sequencer)
         started = time.time()
-        result = self.handler(event, LocalContext("claimsearch-ingest-local"))
-        rejection = self._rejection(key, since=started)
+        result = self.handler(sqs_event([body]), LocalContext("claimsearch-ingest-local"))
+        rejection = self._rejection(key, since=started) if change == "created" else None
         if rejection is not None:
             self.report(f"inbox: {key} rejected: {rejection}")
         elif result.get("batchItemFailures"):
             self.report(f"inbox: {key} failed; see the log above (drop it again to retry)")
+        elif change == "removed":
+            self.report(f"inbox: {key} removed: its article is deleted")
         else:
             self.report(f"inbox: {key} ingested")
 
@@ -106,7 +119,7 @@ class InboxWatcher:
         """The reason recorded for `key` by this delivery (the handler acknowledges rejections)."""
         if self.rejected_dir is None:
             return None
-        record = self.rejected_dir / f"{key}.json"
+        record = self.rejected_dir / rejection_name(key)
         if not record.is_file() or record.stat().st_mtime < since - 1:
             return None
         data = json.loads(record.read_text())

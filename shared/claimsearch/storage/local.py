@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+from claimsearch.storage.port import ObjectInfo
 
 
 class LocalBlobStore:
@@ -33,6 +36,9 @@ class LocalBlobStore:
             handle.write(data)
         os.replace(tmp, path)
 
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
+
     def list(self, prefix: str = "") -> Iterator[str]:
         if not self.root.exists():
             return
@@ -43,8 +49,14 @@ class LocalBlobStore:
         )
         yield from sorted(k for k in keys if k.startswith(prefix))
 
-    def size(self, key: str) -> int:
+    def head(self, key: str) -> ObjectInfo:
         path = self._path(key)
         if not path.is_file():
             raise KeyError(key)
-        return path.stat().st_size
+        # A content hash, as S3's ETag is for single-part uploads: an edit that keeps
+        # the size and time still changes it, and rewriting the same bytes does not.
+        digest = hashlib.md5(usedforsecurity=False)
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        return ObjectInfo(path.stat().st_size, digest.hexdigest())

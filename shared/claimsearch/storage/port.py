@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Protocol
+
+
+@dataclass(frozen=True)
+class ObjectInfo:
+    size: int
+    etag: str  # changes whenever the content does (S3's ETag; a content hash locally)
 
 
 class BlobStore(Protocol):
@@ -14,8 +21,11 @@ class BlobStore(Protocol):
 
     def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> None: ...
 
+    def delete(self, key: str) -> None:
+        """Remove the object; nothing happens when there is none."""
+
     def list(self, prefix: str = "") -> Iterator[str]:
         """Keys under `prefix`, in lexical order."""
 
-    def size(self, key: str) -> int:
-        """The object's size in bytes, without reading it; raises KeyError when absent."""
+    def head(self, key: str) -> ObjectInfo:
+        """The object's size and etag, without reading it; raises KeyError when absent."""

@@ -8,6 +8,8 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
+from claimsearch.storage.port import ObjectInfo
+
 
 class S3BlobStore:
     def __init__(self, bucket: str, client: Any | None = None) -> None:
@@ -26,17 +28,21 @@ class S3BlobStore:
     def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> None:
         self.client.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type)
 
+    def delete(self, key: str) -> None:
+        # S3 answers 204 whether or not the key existed.
+        self.client.delete_object(Bucket=self.bucket, Key=key)
+
     def list(self, prefix: str = "") -> Iterator[str]:
         paginator = self.client.get_paginator("list_objects_v2")
         for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
             for item in page.get("Contents", []):
                 yield item["Key"]
 
-    def size(self, key: str) -> int:
+    def head(self, key: str) -> ObjectInfo:
         try:
             response = self.client.head_object(Bucket=self.bucket, Key=key)
         except ClientError as exc:
             if exc.response["Error"]["Code"] in ("NoSuchKey", "404", "NotFound"):
                 raise KeyError(key) from exc
             raise
-        return int(response["ContentLength"])
+        return ObjectInfo(int(response["ContentLength"]), str(response["ETag"]).strip('"'))

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from opensearchpy import OpenSearch
 from opensearchpy.exceptions import NotFoundError, RequestError, TransportError
 
-from claimsearch.errors import InvalidQuery
+from claimsearch.errors import IndexUnavailable, InvalidQuery
 from claimsearch.index.opensearch import queries, writes
 from claimsearch.index.opensearch.client import engine_errors, no_index_yet, request_reason
 from claimsearch.index.opensearch.schema import Indices
@@ -68,18 +68,24 @@ class OpenSearchIndex:
     def index_article(
         self, article: Article, claims: list[Claim], claimants: Iterable[ClaimantIdentity] = ()
     ) -> IndexReport:
-        """Store the article, upsert its claims, remove its claims not in `claims`, put `claimants`.
+        """Store the article, replace its claims with `claims` at once, put `claimants`.
 
-        New claims are written before stale ones are deleted, so searches never see the
-        article without claims. A claim that fails keeps its previous version (if any)
-        until a retry succeeds; its id is in the report. If the article itself is
-        rejected, nothing else is touched and the report names the article id.
+        The article goes first; then one bulk writes its new claims and the deletes
+        of its claims not in `claims`, and the refresh that follows shows them
+        together (the claims index has no timed refresh, see `schema.CLAIMS_REFRESH`).
+        A claim that fails keeps its previous version (if any) until a retry
+        succeeds; its id is in the report.
+        Concurrent writers' refreshes can show part of a large article early: the
+        guarantee is per writer.
         """
         self.ensure_ready()
         with engine_errors(f"index article {article.id}"):
-            touched = {c.claimant.id for c in self.claims_for_article(article.id) if c.claimant.id}
+            old = self.claims_for_article(article.id)
+            touched = {c.claimant.id for c in old if c.claimant.id}
+            new_ids = {c.id for c in claims}
             try:
-                # No refresh: GET by id is real-time, and nothing searches articles.
+                # Its own request, first: a rejected article touches nothing else. No
+                # refresh: GET by id is real-time, and nothing searches articles.
                 # require_alias: a missing alias must fail, not auto-create a bare index.
                 self.client.index(
                     index=self.articles_alias,
@@ -89,7 +95,7 @@ class OpenSearchIndex:
                 )
             except RequestError as exc:
                 return IndexReport(article.id, indexed=0, failed={article.id: request_reason(exc)})
-            actions = (
+            actions: list[dict[str, Any]] = [
                 {
                     "_op_type": "index",
                     "_index": self.claims_alias,
@@ -97,28 +103,17 @@ class OpenSearchIndex:
                     "_source": writes.claim_document(c),
                 }
                 for c in claims
-            )
-            # refresh=wait_for: the call returns once the claims are searchable (the
-            # ingest handler's caller can search right away) without forcing a refresh
-            # per request the way refresh=true would under concurrent ingests.
-            indexed, failed = writes.bulk(self.client, actions, refresh="wait_for", require_alias=True)
-            # Ids not in `claims` are stale; failed ones keep their old version.
-            self.client.delete_by_query(
-                index=self.claims_alias,
-                body={
-                    "query": {
-                        "bool": {
-                            "filter": [{"term": {"article_id": article.id}}],
-                            "must_not": [{"ids": {"values": [c.id for c in claims]}}],
-                        }
-                    }
-                },
-                refresh=True,
-                conflicts="proceed",
-            )
+            ]
+            actions += [
+                {"_op_type": "delete", "_index": self.claims_alias, "_id": c.id}
+                for c in old
+                if c.id not in new_ids
+            ]
+            _, failed = writes.bulk(self.client, actions, require_alias=True)
+            self.client.indices.refresh(index=self.claims_alias)
             touched |= {c.claimant.id for c in claims if c.claimant.id}
             failed.update(self._put_claimants(list(claimants), touched))
-        return IndexReport(article.id, indexed=indexed, failed=failed)
+        return IndexReport(article.id, indexed=len(claims) - len(failed.keys() & new_ids), failed=failed)
 
     def _put_claimants(self, identities: list[ClaimantIdentity], touched: set[str]) -> dict[str, str]:
         """Write `identities` and the claim counts of every touched identity, from the claims held."""
@@ -156,17 +151,20 @@ class OpenSearchIndex:
     def delete_article(self, article_id: str) -> int:
         self.ensure_ready()
         with engine_errors(f"delete article {article_id}"):
-            touched = {c.claimant.id for c in self.claims_for_article(article_id) if c.claimant.id}
-            # refresh: the deletion is visible to the next search and count.
-            response = self.client.delete_by_query(
-                index=self.claims_alias,
-                body={"query": {"term": {"article_id": article_id}}},
-                refresh=True,
-                conflicts="proceed",
-            )
-            self.client.delete(index=self.articles_alias, id=article_id, refresh="wait_for", ignore=404)
-            self._put_claimants([], touched)
-        return int(response.get("deleted", 0))
+            old = self.claims_for_article(article_id)
+            actions: list[dict[str, Any]] = [
+                {"_op_type": "delete", "_index": self.claims_alias, "_id": c.id} for c in old
+            ]
+            actions.append({"_op_type": "delete", "_index": self.articles_alias, "_id": article_id})
+            _, failed = writes.bulk(self.client, actions)
+            self.client.indices.refresh(index=self.claims_alias)
+            if failed:
+                sample = "; ".join(f"{k}: {v}" for k, v in list(failed.items())[:3])
+                raise IndexUnavailable(
+                    f"delete article {article_id}: {len(failed)} deletes failed ({sample})"
+                )
+            self._put_claimants([], {c.claimant.id for c in old if c.claimant.id})
+        return len(old)
 
     def rebuild(
         self,

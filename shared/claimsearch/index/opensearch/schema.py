@@ -20,6 +20,11 @@ from opensearchpy.exceptions import RequestError
 from claimsearch.index.opensearch.client import engine_errors, error_type
 
 KINDS = ("claims", "articles", "claimants")
+# The claims index refreshes only when a write asks for it, never on a timer: an
+# article's new claims and the deletes of its old ones go in one bulk and become
+# visible together at the refresh that ends it, so searches see one version or the
+# other, not both and not neither.
+CLAIMS_REFRESH = "-1"
 
 
 def load_templates() -> dict[str, Any]:
@@ -87,6 +92,10 @@ class Indices:
             for kind, (_, serving) in state.items():
                 if serving:
                     self.client.indices.put_mapping(index=self.alias(kind), body=templates[kind]["mappings"])
+            if state["claims"][1]:
+                self.client.indices.put_settings(
+                    index=self.alias("claims"), body={"index": {"refresh_interval": CLAIMS_REFRESH}}
+                )
             for kind in missing:
                 versions = state[kind][0]
                 # v1 on a fresh cluster (two cold starts racing both name v1: the loser

@@ -14,7 +14,7 @@ from opensearchpy.helpers import streaming_bulk
 from claimsearch.claimants.names import has_generational_suffix
 from claimsearch.index.fields import article_fields, claim_fields
 from claimsearch.index.opensearch.client import RebuildFailed, bulk_reason, engine_errors
-from claimsearch.index.opensearch.schema import KINDS, Indices
+from claimsearch.index.opensearch.schema import CLAIMS_REFRESH, KINDS, Indices
 from claimsearch.model import Article, Claim, ClaimantIdentity
 
 # Bulk requests stay well under the smallest HTTP payload limit of Amazon OpenSearch
@@ -78,8 +78,9 @@ def bulk(client: OpenSearch, actions: Iterable[dict[str, Any]], **params: Any) -
         max_backoff=BULK_MAX_BACKOFF_S,
         **params,
     ):
-        info = next(iter(item.values()))
-        if ok:
+        op, info = next(iter(item.items()))
+        # Deleting what is already gone is done, not failed: deletes are retried.
+        if ok or (op == "delete" and info.get("status") == 404):
             written += 1
         else:
             failed[str(info.get("_id"))] = bulk_reason(info)
@@ -94,11 +95,11 @@ def rebuild(
     """Load `pairs`, then `claimants()`, into new versioned indices; switch every alias at once.
 
     Searches are served from the old indices until the switch; the old indices are
-    deleted after it. Any failure before the switch (a rejected document included:
-    a rebuild must not silently drop claims) deletes the new indices and leaves the
-    old ones serving. Writes that reach the old indices during the rebuild are not
-    copied: the archive being rebuilt from is the source of truth. Returns the new
-    claims index name.
+    deleted after it, with any version an interrupted rebuild left behind. Any failure
+    before the switch (a rejected document included: a rebuild must not silently drop
+    claims) deletes the new indices and leaves the old ones serving. Writes that reach
+    the old indices during the rebuild are not copied: the archive being rebuilt from
+    is the source of truth. Returns the new claims index name.
     """
     client = indices.client
     with engine_errors("rebuild the indices"):
@@ -130,8 +131,11 @@ def rebuild(
                 raise RebuildFailed(
                     f"{len(failed)} documents rejected, {loaded + registered} loaded ({sample})"
                 )
-            for name in created:
-                client.indices.put_settings(index=name, body={"index": {"refresh_interval": None}})
+            for kind, name in fresh.items():
+                # Claims refresh only when a write asks (see schema.CLAIMS_REFRESH); the
+                # others go back to the engine's default.
+                interval = CLAIMS_REFRESH if kind == "claims" else None
+                client.indices.put_settings(index=name, body={"index": {"refresh_interval": interval}})
             client.indices.refresh(index=",".join(created))
             switch: list[dict[str, Any]] = []
             for kind in KINDS:
@@ -142,13 +146,21 @@ def rebuild(
             # One call: the aliases move together; every search sees the old set or the new.
             client.indices.update_aliases(body={"actions": switch})
         except BaseException:
-            # Only what this call created: a concurrent rebuild's index is not ours.
+            # Only what this call created (a concurrent rebuild's index is not ours), and
+            # none an alias points to: a switch whose answer was lost may have been done.
             # The original error matters more than a failed clean-up.
             if created:
                 with suppress(TransportError):
-                    client.indices.delete(index=",".join(created), ignore_unavailable=True)
+                    now_serving = {name for kind in KINDS for name in indices.versions(kind)[1]}
+                    unused = [name for name in created if name not in now_serving]
+                    if unused:
+                        client.indices.delete(index=",".join(unused), ignore_unavailable=True)
             raise
-        old = [name for kind in KINDS for name in current[kind][1]]
+        # Every version older than this one: those serving until the switch, and those a
+        # rebuild cut short left behind (a killed process, or a node gone, skips the
+        # clean-up above). An older rebuild still loading loses its indices, and fails at
+        # its own switch: the serving indices it would remove are gone.
+        old = [name for versions, _ in current.values() for name in versions.values()]
         if old:
             try:
                 client.indices.delete(index=",".join(old), ignore_unavailable=True)

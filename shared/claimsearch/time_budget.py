@@ -1,0 +1,34 @@
+"""Time left in an invocation: start a file only when it can finish before the timeout.
+
+A Lambda timeout fails the whole batch with no partial report, so every message in
+it is retried, the finished ones too. Raising before a file starts instead hands
+only that message back (a batch item failure) and keeps the others' results.
+"""
+
+from __future__ import annotations
+
+from claimsearch.errors import ClaimsearchError
+
+# Measured on the ingest path (bench/bench_ingest_limits.py): extraction runs at about
+# 10 kB of text per second on one core; downloads, archive and index writes add a
+# few seconds. Both rounded the safe way.
+BASE_MS = 10_000
+BYTES_PER_SECOND = 8_000
+
+
+class OutOfTime(ClaimsearchError):
+    """Not enough time left in this invocation: the message goes back to the queue."""
+
+    code = "out_of_time"
+    status = 503
+
+
+def needed_ms(size: int | None) -> int:
+    """A generous estimate of the time one file of `size` bytes takes to ingest."""
+    return BASE_MS + (0 if size is None else size * 1000 // BYTES_PER_SECOND)
+
+
+def ensure_time_for(size: int | None, remaining_ms: int) -> None:
+    need = needed_ms(size)
+    if remaining_ms < need:
+        raise OutOfTime(f"{remaining_ms} ms left, a file of {size} bytes needs about {need} ms")
