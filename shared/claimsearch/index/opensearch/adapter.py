@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -74,15 +75,18 @@ class OpenSearchIndex:
         of its claims not in `claims`, and the refresh that follows shows them
         together (the claims index has no timed refresh, see `schema.CLAIMS_REFRESH`).
         A claim that fails keeps its previous version (if any) until a retry
-        succeeds; its id is in the report.
-        Concurrent writers' refreshes can show part of a large article early: the
-        guarantee is per writer.
+        succeeds; its id is in the report. Concurrent writers' refreshes can show
+        part of a large article early: the guarantee is per writer.
+
+        The claimant ids whose counts this write changes are kept on the article's
+        document until the counts are written, so a retry after a failure in
+        between still recounts the identities that only the replaced claims held.
         """
         self.ensure_ready()
         with engine_errors(f"index article {article.id}"):
-            old = self.claims_for_article(article.id)
-            touched = {c.claimant.id for c in old if c.claimant.id}
+            old = self._claims_written(article.id)
             new_ids = {c.id for c in claims}
+            touched = self._owed_recount(article.id) | _claimant_ids(old) | _claimant_ids(claims)
             try:
                 # Its own request, first: a rejected article touches nothing else. No
                 # refresh: GET by id is real-time, and nothing searches articles.
@@ -90,7 +94,7 @@ class OpenSearchIndex:
                 self.client.index(
                     index=self.articles_alias,
                     id=article.id,
-                    body=writes.article_document(article),
+                    body=writes.article_document(article, recount=touched),
                     require_alias=True,
                 )
             except RequestError as exc:
@@ -111,9 +115,27 @@ class OpenSearchIndex:
             ]
             _, failed = writes.bulk(self.client, actions, require_alias=True)
             self.client.indices.refresh(index=self.claims_alias)
-            touched |= {c.claimant.id for c in claims if c.claimant.id}
             failed.update(self._put_claimants(list(claimants), touched))
+            if not failed and touched:
+                self.client.update(index=self.articles_alias, id=article.id, body={"doc": {"recount": []}})
         return IndexReport(article.id, indexed=len(claims) - len(failed.keys() & new_ids), failed=failed)
+
+    def _claims_written(self, article_id: str) -> list[Claim]:
+        """Every claim the index holds for the article, those of a cut-short write included.
+
+        A write that failed before its refresh left claims a search cannot see yet;
+        refreshing first finds them, so the next version or a delete removes them.
+        """
+        self.client.indices.refresh(index=self.claims_alias, ignore_unavailable=True)
+        return self.claims_for_article(article_id)
+
+    def _owed_recount(self, article_id: str) -> set[str]:
+        """Claimant ids a cut-short write of this article left to recount."""
+        try:
+            found = self.client.get(index=self.articles_alias, id=article_id, _source_includes="recount")
+        except NotFoundError:
+            return set()
+        return set(found["_source"].get("recount") or [])
 
     def _put_claimants(self, identities: list[ClaimantIdentity], touched: set[str]) -> dict[str, str]:
         """Write `identities` and the claim counts of every touched identity, from the claims held."""
@@ -149,21 +171,29 @@ class OpenSearchIndex:
         return {k: v for k, v in failed.items() if "document_missing" not in v}
 
     def delete_article(self, article_id: str) -> int:
+        """Remove the article's claims, recount their claimants, then remove the article.
+
+        The article's document goes last and carries the ids still to recount, so a
+        retry after any failure finishes the job (see `index_article`).
+        """
         self.ensure_ready()
         with engine_errors(f"delete article {article_id}"):
-            old = self.claims_for_article(article_id)
-            actions: list[dict[str, Any]] = [
-                {"_op_type": "delete", "_index": self.claims_alias, "_id": c.id} for c in old
-            ]
-            actions.append({"_op_type": "delete", "_index": self.articles_alias, "_id": article_id})
+            old = self._claims_written(article_id)
+            touched = self._owed_recount(article_id) | _claimant_ids(old)
+            # Claims without their article (none to carry the ids): recounted right below.
+            with suppress(NotFoundError):
+                if touched:
+                    self.client.update(
+                        index=self.articles_alias, id=article_id, body={"doc": {"recount": sorted(touched)}}
+                    )
+            actions = [{"_op_type": "delete", "_index": self.claims_alias, "_id": c.id} for c in old]
             _, failed = writes.bulk(self.client, actions)
             self.client.indices.refresh(index=self.claims_alias)
+            failed.update(self._put_claimants([], touched))
             if failed:
                 sample = "; ".join(f"{k}: {v}" for k, v in list(failed.items())[:3])
-                raise IndexUnavailable(
-                    f"delete article {article_id}: {len(failed)} deletes failed ({sample})"
-                )
-            self._put_claimants([], {c.claimant.id for c in old if c.claimant.id})
+                raise IndexUnavailable(f"delete article {article_id}: {len(failed)} failed ({sample})")
+            self.client.delete(index=self.articles_alias, id=article_id, ignore=404)
         return len(old)
 
     def rebuild(
@@ -349,3 +379,7 @@ def _identity(source: dict[str, Any]) -> ClaimantIdentity:
 
 def _with_count(identity: ClaimantIdentity, claims: int) -> ClaimantIdentity:
     return replace(identity, claims=claims)
+
+
+def _claimant_ids(claims: Iterable[Claim]) -> set[str]:
+    return {c.claimant.id for c in claims if c.claimant.id}

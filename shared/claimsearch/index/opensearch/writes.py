@@ -38,9 +38,11 @@ def claim_document(claim: Claim) -> dict[str, Any]:
     return doc
 
 
-def article_document(article: Article) -> dict[str, Any]:
+def article_document(article: Article, recount: Iterable[str] = ()) -> dict[str, Any]:
+    """The article's document; `recount`: claimant ids whose claim counts a write still owes."""
     doc = article_fields(article)
     doc["article"] = article.to_dict()
+    doc["recount"] = sorted(recount)
     return doc
 
 

@@ -1,0 +1,1 @@
+"""Fault injection for tests: a proxy that makes a real OpenSearch node misbehave."""
