@@ -20,9 +20,14 @@ choices are made on a held-out slice of train (--holdout-fraction); `--select be
 exports the epoch that scored best there.
 
 Long runs: a checkpoint (model, optimizer, schedule and every random state) is written
-to OUT/epoch-N.pt after each epoch; `--resume latest` (or a checkpoint path) continues
-where it stopped, with the same batches as an uninterrupted run. Progress (loss,
-windows and documents per second, ETA) goes to stdout and to `--log`.
+to OUT/epoch-N.pt after each epoch, and OUT/latest.pt is rewritten every
+`--checkpoint-every` steps within an epoch (and once more before a held-out evaluation),
+with the epoch's position and the generator state its batch order was drawn from.
+`--resume latest` (the newest of them) or a checkpoint path continues where it stopped,
+mid-epoch included: it draws the same batch order again, skips the batches already
+done, and so trains on the same batches as an uninterrupted run. Checkpoints are written
+to a temporary file, synced, then renamed over the old one: never half-written. Progress
+(loss, windows and documents per second, ETA) goes to stdout and to `--log`.
 """
 
 from __future__ import annotations
@@ -338,13 +343,36 @@ RESUME_MUST_MATCH = (
 )  # fmt: skip
 
 
+LATEST = "latest.pt"  # the mid-epoch checkpoint, rewritten every --checkpoint-every steps
+
+
 def _find_checkpoint(out: Path, resume: str) -> Path:
+    """The checkpoint named, or for 'latest' the one furthest on of OUT/epoch-N.pt and OUT/latest.pt.
+
+    At equal steps an epoch checkpoint wins over latest.pt (it has the epoch's evaluation).
+    """
     if resume != "latest":
         return Path(resume)
-    found = sorted(out.glob("epoch-*.pt"), key=lambda p: int(p.stem.split("-")[1]))
+    found = [*out.glob("epoch-*.pt"), *([out / LATEST] if (out / LATEST).is_file() else [])]
     if not found:
-        raise SystemExit(f"--resume latest: no epoch-N.pt in {out}")
-    return found[-1]
+        raise SystemExit(f"--resume latest: no epoch-N.pt or {LATEST} in {out}")
+
+    def progress(path: Path) -> tuple[int, bool]:
+        # mmap: reads the small pickled header, not the tensors
+        checkpoint = torch.load(path, map_location="cpu", weights_only=False, mmap=True)
+        return checkpoint["step"], "partial" not in checkpoint
+
+    return max(found, key=progress)
+
+
+def _save_checkpoint(path: Path, checkpoint: dict) -> None:  # type: ignore[type-arg]
+    """Write to a temporary file, sync it, then rename it over `path` (atomic)."""
+    temporary = path.with_name(path.name + ".tmp")
+    with open(temporary, "wb") as f:
+        torch.save(checkpoint, f)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(temporary, path)
 
 
 def train(args: argparse.Namespace) -> None:
@@ -387,6 +415,9 @@ def train(args: argparse.Namespace) -> None:
     first_epoch = 1
     held_out: dict[int, dict[str, float]] = {}
     trained_seconds = 0.0
+    eval_seconds: list[float] = []  # durations of the held-out evaluations (for the ETA)
+    loss_sum, loss_count = 0.0, 0
+    partial = None  # where a mid-epoch checkpoint stopped
     if args.resume:
         path = _find_checkpoint(out, args.resume)
         checkpoint = torch.load(path, map_location="cpu", weights_only=False)
@@ -403,16 +434,64 @@ def train(args: argparse.Namespace) -> None:
         step, first_epoch = checkpoint["step"], checkpoint["epoch"] + 1
         held_out = {int(k): v for k, v in checkpoint["held_out"].items()}
         trained_seconds = checkpoint["seconds"]
-        log(f"resumed from {path}: epoch {checkpoint['epoch']} done, step {step}/{total}")
+        eval_seconds = list(checkpoint.get("eval_seconds", []))
+        partial = checkpoint.get("partial")
+        if partial:
+            first_epoch = partial["epoch"]
+            loss_sum, loss_count = partial["loss_sum"], partial["loss_count"]
+            log(
+                f"resumed from {path}: epoch {first_epoch} step {partial['epoch_step']}/{steps_per_epoch}"
+                f" of it, step {step}/{total}"
+            )
+        else:
+            log(f"resumed from {path}: epoch {checkpoint['epoch']} done, step {step}/{total}")
 
     windows_per_document = len(examples) / max(1, len(training))
     started = time.time()
     run_first_step = step
-    eval_seconds: list[float] = []
-    loss_sum, loss_count = 0.0, 0
+    eval_seconds_this_run = 0.0
+
+    def checkpoint_state(epoch_done: int) -> dict:  # type: ignore[type-arg]
+        return {
+            "epoch": epoch_done,  # the last complete epoch
+            "step": step,  # global
+            "args": vars(args),
+            "encoder": args.encoder,
+            "model": model.state_dict(),
+            "optimizer": optimizer.state_dict(),
+            "schedule": schedule.state_dict(),
+            "random": _random_states(generator),
+            "held_out": held_out,
+            "seconds": trained_seconds + time.time() - started,
+            "eval_seconds": eval_seconds,
+        }
+
+    def save_latest(epoch: int, epoch_step: int, epoch_generator: torch.Tensor) -> None:
+        state = checkpoint_state(epoch - 1)
+        state["partial"] = {
+            "epoch": epoch,
+            "epoch_step": epoch_step,  # batches of this epoch done
+            # the generator state the epoch's batch order was drawn from: drawn again on resume
+            "epoch_generator": epoch_generator,
+            "loss_sum": loss_sum,
+            "loss_count": loss_count,
+        }
+        _save_checkpoint(out / LATEST, state)
+        log(f"checkpoint {out / LATEST} (epoch {epoch} step {epoch_step}/{steps_per_epoch}, step {step})")
+
     for epoch in range(first_epoch, args.epochs + 1):
         model.train()
-        for batch in batches(examples, args.batch_size, generator):
+        skip = 0
+        if partial and epoch == partial["epoch"]:
+            generator_now = generator.get_state()
+            generator.set_state(partial["epoch_generator"])
+            skip = partial["epoch_step"]
+        epoch_generator = generator.get_state()
+        epoch_batches = batches(examples, args.batch_size, generator)
+        if skip and not torch.equal(generator.get_state(), generator_now):
+            raise SystemExit("--resume: the batch order drawn again differs from the checkpoint's")
+        saved_step = step if skip else -1
+        for epoch_step, batch in enumerate(epoch_batches[skip:], start=skip + 1):
             tensors = collate(batch)
             hidden, cue_logits = model.encode(tensors["ids"], tensors["mask"])
             loss = nn.functional.cross_entropy(
@@ -443,7 +522,7 @@ def train(args: argparse.Namespace) -> None:
             step += 1
             loss_sum, loss_count = loss_sum + loss.item(), loss_count + 1
             if step % args.log_every == 0 or step == total:
-                elapsed = time.time() - started - sum(eval_seconds)
+                elapsed = time.time() - started - eval_seconds_this_run
                 per_step = elapsed / (step - run_first_step)
                 windows_per_second = args.batch_size / per_step
                 evals_left = sum(
@@ -461,31 +540,23 @@ def train(args: argparse.Namespace) -> None:
                     f"ETA {eta / 60:.0f} min{'' if eval_seconds or not evals_left else ' + held-out evals'}"
                 )
                 loss_sum, loss_count = 0.0, 0
-        if holdout and (epoch >= args.epochs - 1 or args.eval_every_epoch):
+            if args.checkpoint_every and step % args.checkpoint_every == 0:
+                save_latest(epoch, epoch_step, epoch_generator)
+                saved_step = step
+        evaluate = bool(holdout) and (epoch >= args.epochs - 1 or args.eval_every_epoch)
+        if evaluate and args.checkpoint_every and saved_step != step:
+            save_latest(epoch, len(epoch_batches), epoch_generator)  # the evaluation is long too
+        if evaluate:
             eval_started = time.time()
             report = evaluate_torch(model, tokenizer, holdout)
             eval_seconds.append(time.time() - eval_started)
+            eval_seconds_this_run += eval_seconds[-1]
             held_out[epoch] = selection_score(report)
             log(f"== held-out slice of train after epoch {epoch} ({eval_seconds[-1]:.0f}s)")
             log(format_report(report))
             log(f"held-out figures after epoch {epoch}: {json.dumps(held_out[epoch])}")
         checkpoint_path = out / f"epoch-{epoch}.pt"
-        torch.save(
-            {
-                "epoch": epoch,
-                "step": step,
-                "args": vars(args),
-                "encoder": args.encoder,
-                "model": model.state_dict(),
-                "optimizer": optimizer.state_dict(),
-                "schedule": schedule.state_dict(),
-                "random": _random_states(generator),
-                "held_out": held_out,
-                "seconds": trained_seconds + time.time() - started,
-            },
-            checkpoint_path.with_suffix(".part"),
-        )
-        checkpoint_path.with_suffix(".part").replace(checkpoint_path)  # never a half-written checkpoint
+        _save_checkpoint(checkpoint_path, checkpoint_state(epoch))
         log(f"checkpoint {checkpoint_path}")
     seconds = trained_seconds + time.time() - started
     log(f"training took {seconds:.0f}s")
@@ -697,7 +768,16 @@ def main() -> None:
         default="last",
         help="export the last epoch, or the one best on the held-out slice (mean of the five figures)",
     )
-    parser.add_argument("--resume", help="a checkpoint (OUT/epoch-N.pt) or 'latest' (the newest in OUT)")
+    parser.add_argument(
+        "--resume",
+        help=f"a checkpoint (OUT/epoch-N.pt, OUT/{LATEST}) or 'latest' (the furthest on in OUT)",
+    )
+    parser.add_argument(
+        "--checkpoint-every",
+        type=int,
+        default=25,
+        help=f"steps between mid-epoch checkpoints (OUT/{LATEST}, rewritten); 0: none",
+    )
     parser.add_argument("--log", help="also append progress lines to this file")
     parser.add_argument("--log-every", type=int, default=10, help="steps between progress lines")
     train(parser.parse_args())
