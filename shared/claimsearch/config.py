@@ -27,6 +27,11 @@ class Settings:
     rejected_prefix: str
     max_document_bytes: int
     max_request_bytes: int
+    # Limits of the text a file may yield (documents/limits.py says why each is what it is).
+    max_text_chars: int
+    max_text_lines: int
+    max_token_chars: int
+    max_nesting_depth: int
     extractor: str  # the attribution finder: "repaired" | "learned" | "rules"
     model_threads: int  # intra-op threads of the trained finder
 
@@ -74,6 +79,10 @@ def load_settings() -> Settings:
         rejected_prefix=os.environ.get("CLAIMSEARCH_REJECTED_PREFIX") or "rejected/",
         max_document_bytes=_int("CLAIMSEARCH_MAX_DOCUMENT_BYTES", 5 * MiB),
         max_request_bytes=_int("CLAIMSEARCH_MAX_REQUEST_BYTES", 5 * MiB),
+        max_text_chars=_int("CLAIMSEARCH_MAX_TEXT_CHARS", 200_000),
+        max_text_lines=_int("CLAIMSEARCH_MAX_TEXT_LINES", 10_000),
+        max_token_chars=_int("CLAIMSEARCH_MAX_TOKEN_CHARS", 1_000),
+        max_nesting_depth=_int("CLAIMSEARCH_MAX_NESTING_DEPTH", 100),
         extractor=_choice("CLAIMSEARCH_EXTRACTOR", ("repaired", "learned", "rules"), "repaired"),
         model_threads=_int("CLAIMSEARCH_MODEL_THREADS", 1),
     )

@@ -40,6 +40,57 @@ class DocumentTooLarge(DocumentError):
     status = 413
 
 
+class TextTooLong(DocumentTooLarge):
+    """More characters of text than extraction may take on in one file."""
+
+    code = "text_too_long"
+
+
+class TooManyLines(DocumentTooLarge):
+    code = "too_many_lines"
+
+
+class TokenTooLong(DocumentError):
+    """A run of characters without a space far longer than any word or URL."""
+
+    code = "token_too_long"
+    status = 422
+
+
+class TooFewLetters(DocumentError):
+    """Mostly digits, symbols or punctuation: not prose."""
+
+    code = "too_few_letters"
+    status = 422
+
+
+class InvisibleCharacters(DocumentError):
+    """Zero-width, bidi-control or control characters make up too much of the text."""
+
+    code = "invisible_characters"
+    status = 422
+
+
+class NestingTooDeep(DocumentError):
+    """JSON values or HTML elements nested deeper than an article ever needs."""
+
+    code = "nesting_too_deep"
+    status = 422
+
+
+class EntityDeclarations(DocumentError):
+    """Markup that declares entities (entity expansion, external entities): never parsed."""
+
+    code = "entity_declarations"
+    status = 422
+
+
+class InvalidDate(DocumentError):
+    """A date field that is not ISO 8601 (see documents/dates.py)."""
+
+    code = "invalid_date"
+
+
 class NotFound(ClaimsearchError):
     code = "not_found"
     status = 404

@@ -159,8 +159,6 @@ class IngestService:
             article = parse_document(data, PurePosixPath(source.key).name, max_bytes=self.max_bytes)
         except DocumentError as error:
             self._reject(source.key, error)
-        except RecursionError as exc:
-            self._reject(source.key, DocumentError(source.key, f"structure nested too deeply ({exc})"))
         article = replace(article, id=source.article_id, source_key=source.key)
         claims = self._extract(article, source.key)
         filed = file_claims(claims, self.index)

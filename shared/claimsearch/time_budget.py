@@ -10,10 +10,13 @@ from __future__ import annotations
 from claimsearch.errors import ClaimsearchError
 
 # Measured on the ingest path (bench/bench_ingest_limits.py): extraction runs at about
-# 10 kB of text per second on one core; downloads, archive and index writes add a
-# few seconds. Both rounded the safe way.
+# 6 kB of news text per second on one core, 3 kB/s on the densest text the limits
+# accept; downloads, archive and index writes add a few seconds. A file yields at most
+# 200,000 characters (documents/limits.py), so no file costs more than its first
+# TEXT_CEILING bytes, whatever markup surrounds them.
 BASE_MS = 10_000
-BYTES_PER_SECOND = 8_000
+BYTES_PER_SECOND = 3_000
+TEXT_CEILING = 250_000
 
 
 class OutOfTime(ClaimsearchError):
@@ -25,7 +28,7 @@ class OutOfTime(ClaimsearchError):
 
 def needed_ms(size: int | None) -> int:
     """A generous estimate of the time one file of `size` bytes takes to ingest."""
-    return BASE_MS + (0 if size is None else size * 1000 // BYTES_PER_SECOND)
+    return BASE_MS + min(TEXT_CEILING if size is None else size, TEXT_CEILING) * 1000 // BYTES_PER_SECOND
 
 
 def ensure_time_for(size: int | None, remaining_ms: int) -> None:

@@ -526,6 +526,10 @@ def _core_span(head: Token, keep_preps: bool, within: Span | None = None) -> Spa
                 tokens.extend(child.subtree)
     if within is not None:
         tokens = [t for t in tokens if within[0] <= t.idx < within[1]]
+        if not tokens:
+            # A span inside one token ('"2016-06-29">Trump', from markup) holds no
+            # token's start: the span as given is the core.
+            return within
     first = min(tokens, key=lambda t: t.i)
     last = max(tokens, key=lambda t: t.i)
     while last.i > first.i and last.is_punct:

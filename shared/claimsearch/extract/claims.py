@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from spacy.tokens import Doc
 
 from claimsearch.extract.claimant import ClaimantResolver
@@ -10,8 +12,10 @@ from claimsearch.extract.entities import entity_mentions
 from claimsearch.extract.medium import find_medium
 from claimsearch.extract.quantities import date_candidates, dates_in, quantities_in, quantity_candidates
 from claimsearch.extract.spans import AttributionSpans
-from claimsearch.extract.text_spans import overlaps, quote_type, tokens_in, trim
+from claimsearch.extract.text_spans import SpanIndex, overlaps, quote_type, tokens_in, trim
 from claimsearch.model import Article, Claim, Content, Cue, Span, claim_id_for
+
+T = TypeVar("T")
 
 CLAIM_BUILDER_VERSION = "claims-3"  # 2: content.introducer; 3: claimants resolved within the article
 
@@ -25,6 +29,12 @@ def build_claims(
     resolver = ClaimantResolver(doc, entities)
     quantities = quantity_candidates(doc)
     dates = date_candidates(doc)
+    # Each claim looks only at what lies near it: scanning the whole article's entities,
+    # quantities and furniture for every claim made long texts quadratic.
+    entity_index = SpanIndex([e.span for e in entities])
+    quantity_index = SpanIndex([q.span for q in quantities])
+    date_index = SpanIndex([d.span for d in dates])
+    furniture_index = SpanIndex(article.furniture)
     version = f"{finder_name}+{CLAIM_BUILDER_VERSION}"
     claims: list[Claim] = []
     seen: set[str] = set()
@@ -35,7 +45,7 @@ def build_claims(
         spans = attribution.cue + attribution.content + attribution.source
         if not attribution.cue or not attribution.content:
             continue
-        if any(overlaps(s, f) for s in spans for f in article.furniture):
+        if any(overlaps(s, article.furniture[i]) for s in spans for i in furniture_index.around(s)):
             continue
         # Spans as users read them: no surrounding spaces, punctuation or quote marks
         # (the quote type says whether the content was quoted).
@@ -50,6 +60,8 @@ def build_claims(
         claimant = resolver.resolve(_trimmed(text, attribution.source), cue_span, content_spans)
         sentence_span = _sentence_span(doc, spans)
         scope = content_spans + ([claimant.span] if claimant.span else [])
+        content_extent = (content_spans[0][0], content_spans[-1][1])
+        nearby = _near(entities, entity_index, [sentence_span, *scope])
         claims.append(
             Claim(
                 id=claim_id,
@@ -62,18 +74,23 @@ def build_claims(
                 ),
                 cue=_cue(doc, cue_span),
                 claimant=claimant,
-                medium=find_medium(doc, cue_span, content_spans, entities),
+                medium=find_medium(doc, cue_span, content_spans, nearby),
                 sentence=text[sentence_span[0] : sentence_span[1]].strip(),
                 sentence_span=sentence_span,
-                entities=[e for e in entities if any(overlaps(e.span, s) for s in scope)],
-                quantities=quantities_in(quantities, content_spans),
-                dates=dates_in(dates, [sentence_span]),
+                entities=[e for e in nearby if any(overlaps(e.span, s) for s in scope)],
+                quantities=quantities_in(_near(quantities, quantity_index, [content_extent]), content_spans),
+                dates=dates_in(_near(dates, date_index, [sentence_span]), [sentence_span]),
                 extractor_version=version,
                 publisher=article.publisher,
                 published_at=article.published_at,
             )
         )
     return claims
+
+
+def _near(items: list[T], index: SpanIndex, spans: list[Span]) -> list[T]:
+    """The items (in their order) whose spans overlap or touch any of `spans`."""
+    return [items[i] for i in sorted({i for span in spans for i in index.around(span)})]
 
 
 def _text_order(attribution: AttributionSpans) -> tuple[int, int]:
@@ -99,7 +116,8 @@ def _sentence_span(doc: Doc, spans: list[Span]) -> Span:
         return (start, end)
     sentence_start = first[0].sent.start_char
     sentence_end = last[-1].sent.end_char
-    while sentence_end > sentence_start and doc.text[sentence_end - 1].isspace():
+    text = doc.text
+    while sentence_end > sentence_start and text[sentence_end - 1].isspace():
         sentence_end -= 1
     return (sentence_start, sentence_end)
 

@@ -41,7 +41,7 @@ from dataclasses import replace
 from spacy.tokens import Doc, Token
 
 from claimsearch.extract.spans import AttributionFinder, AttributionSpans
-from claimsearch.extract.text_spans import trim
+from claimsearch.extract.text_spans import SpanIndex, trim
 from claimsearch.model import Span
 
 FAR_SOURCE_CHARS = 150
@@ -64,20 +64,21 @@ class RepairedFinder:
         self.name = f"{model.name}+repair-2"
 
     def find(self, doc: Doc) -> list[AttributionSpans]:
-        ruled = self.rules.find(doc)
+        ruled = _RuledCues(self.rules.find(doc))
         repaired = []
         for found in self.model.find(doc):
             if _function_words_only(doc, found.cue):
                 continue
-            found = self._repair(doc, _passive_subject_dropped(doc, found), ruled)
+            rule = ruled.first_overlapping(found.cue)
+            found = self._repair(doc, _passive_subject_dropped(doc, found), rule)
             for repair in (_particle_in_cue, _addressee_dropped, _dangling_end_trimmed, _phrase_completed):
                 found = repair(doc, found)
             repaired.append(found)
         return repaired
 
-    def _repair(self, doc: Doc, found: AttributionSpans, ruled: list[AttributionSpans]) -> AttributionSpans:
+    def _repair(self, doc: Doc, found: AttributionSpans, rule: AttributionSpans | None) -> AttributionSpans:
+        """`rule`: the rules' attribution whose cue overlaps the model's, if any."""
         text = doc.text
-        rule = next((r for r in ruled if _overlap(found.cue, r.cue)), None)
         if rule is None:
             return found
         if any("\n" in text[s:e] for s, e in found.cue + found.content + found.source):
@@ -98,6 +99,26 @@ class RepairedFinder:
             if model_distance > FAR_SOURCE_CHARS and rule_distance < model_distance:
                 found = replace(found, source=rule.source)
         return found
+
+
+class _RuledCues:
+    """The rules' attributions, looked up by cue position (a scan per model attribution
+    made long texts quadratic)."""
+
+    def __init__(self, ruled: list[AttributionSpans]) -> None:
+        self._ruled = ruled
+        self._cues = [(i, span) for i, r in enumerate(ruled) for span in r.cue]
+        self._index = SpanIndex([span for _, span in self._cues])
+
+    def first_overlapping(self, cue: list[Span]) -> AttributionSpans | None:
+        """The first (in the rules' order) whose cue overlaps `cue`."""
+        owners = [
+            self._cues[i][0]
+            for span in cue
+            for i in self._index.around(span)
+            if _overlap([span], [self._cues[i][1]])
+        ]
+        return self._ruled[min(owners)] if owners else None
 
 
 def _passive_subject_dropped(doc: Doc, found: AttributionSpans) -> AttributionSpans:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
 
 from spacy.tokens import Doc, Token
 
@@ -66,6 +67,32 @@ def overlaps(a: Span, b: Span) -> bool:
 
 def inside(inner: Span, outer: Span) -> bool:
     return outer[0] <= inner[0] and inner[1] <= outer[1]
+
+
+class SpanIndex:
+    """Many spans, looked up by position instead of scanned.
+
+    Matching each claim against every entity, quantity or furniture line of the article
+    made extraction grow with the text's length squared. Sorted by start, the spans that
+    can meet a given one are found by bisection: those starting no earlier than the
+    longest span's length before it.
+    """
+
+    def __init__(self, spans: Sequence[Span]) -> None:
+        self._order = sorted(range(len(spans)), key=lambda i: spans[i][0])
+        self._starts = [spans[i][0] for i in self._order]
+        self._spans = spans
+        self._longest = max((end - start for start, end in spans), default=0)
+
+    def around(self, span: Span) -> list[int]:
+        """Indices (ascending, into the spans given) of those overlapping or touching `span`.
+
+        A superset of those that `overlaps` or `inside` accept: callers apply their own test.
+        """
+        start, end = span
+        low = bisect_left(self._starts, start - self._longest)
+        high = bisect_right(self._starts, end)
+        return sorted(i for i in self._order[low:high] if self._spans[i][1] >= start)
 
 
 def quote_type(text: str, spans: list[Span]) -> str:
