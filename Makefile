@@ -77,8 +77,11 @@ invoke-ingest: install
 invoke-search: install
 	$(BIN)/python infra/invoke.py search
 
+## bench-cold-start: `import app` of each handler, and the search function's first request on
+## SQLite and on an OpenSearch node (started if none answers), from the built artifacts
 bench-cold-start: package
-	$(BIN)/python bench/bench_cold_start.py
+	CLAIMSEARCH_OPENSEARCH_URL=$(OPENSEARCH_URL) infra/opensearch/with-node.sh \
+		$(BIN)/python bench/bench_cold_start.py --opensearch-url $(OPENSEARCH_URL)
 
 clean:
 	rm -rf $(VENV) .data inbox build .pytest_cache .mypy_cache .ruff_cache

@@ -1,23 +1,42 @@
-"""Cold-start import time of each Lambda handler: `import app` in fresh interpreters.
+"""Cold start of each Lambda handler in fresh interpreters: `import app`, and for the search
+function its first request too, timed apart, on SQLite and on OpenSearch.
 
 With the artifacts of `make package` (build/) and a local CPython 3.12, each run imports
 the handler with exactly what Lambda puts on sys.path: the function's artifact, the
-domain layer, then the runtime's boto3 (build/runtime-sdk). Two cases per handler:
+domain layer, then the runtime's boto3 (build/runtime-sdk, byte-compiled here once, as the
+runtime ships it). Then the search function answers its first request, the event
+events/api-search-forced-labour.json (GET /claims?q=forced labour), from an index holding
+the example article, written by the measured build's own domain code:
 
-  as built  the artifacts as shipped, with the .pyc files infra/package.py compiled for the
-            modules a cold start imports (read-only /var/task: nothing else is ever cached)
-  no .pyc   the same artifacts with their bytecode ignored (PYTHONPYCACHEPREFIX pointing at
-            a cache holding only the standard library and the SDK, as the runtime has them):
-            what a cold start costs when every module must be compiled first
+  sqlite      a SQLite index in a temporary folder
+  opensearch  the node at --opensearch-url, under a prefix of its own that is deleted
+              afterwards; requests are signed with SigV4 as in AWS (the local node ignores
+              the signature), with credentials from the environment as Lambda gives them
 
-Runs use -B, so no run leaves bytecode behind for the next one, and nothing under build/
-is changed. Without build/ or python3.12 the source tree is measured instead
-(functions/<name>/app.py with shared/ and this virtualenv), the development setup, not
-Lambda's. The environment mimics Lambda (AWS_LAMBDA_FUNCTION_NAME set, tracing on), so
-Powertools' Tracer imports and patches the X-Ray SDK as it does there. For ingest, the load
-of the spaCy pipeline (at the first message, not at import) is timed too.
+`import` is `import app` (the init phase); `first request` is the handler's first
+invocation (what a request imports lazily, connects and builds on first use, plus the
+query); `total` is the time to the first answer. `cpu` is the process time of that total:
+on a shared machine it moves less with the load than the wall time does. `no .pyc` is
+`import app` with the artifacts' bytecode ignored (PYTHONPYCACHEPREFIX pointing at a cache
+holding only the standard library and the SDK, as the runtime has them): what a cold start
+costs when every module must be compiled first. For ingest, the load of the spaCy pipeline
+(at the first message, not at import) is timed too.
 
-    python bench/bench_cold_start.py [--runs 7] [--source]
+The environment mimics Lambda's: LAMBDA_TASK_ROOT (so Powertools' Tracer is on, as with
+Tracing: Active, and patches what it patches there), a trace header per invocation, an
+X-Ray daemon address nothing listens on (segments go out over UDP, unanswered), the
+role's credentials in AWS_* variables. Runs use -B, so no run leaves bytecode behind for
+the next one. Runs of every case alternate, so a change in the machine's load falls on
+all of them alike.
+
+Without build/ or python3.12 the source tree is measured instead (functions/<name>/app.py
+with shared/ and this virtualenv), the development setup, not Lambda's.
+
+--baseline DIR measures a second build too, in the same runs: DIR holds functions/<name>/
+and layer/ as build/ does (for example a copy of build/ made before a change, or the
+build/ of a `git worktree` at an earlier commit).
+
+    python bench/bench_cold_start.py [--runs 7] [--source] [--opensearch-url URL] [--baseline DIR]
 """
 
 from __future__ import annotations
@@ -30,17 +49,25 @@ import statistics
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 HANDLERS = ("search", "ingest", "reindex")
+EXAMPLE = REPO / "events" / "north-korea-forced-labour.txt"
+FIRST_REQUEST = REPO / "events" / "api-search-forced-labour.json"
+REGION = "eu-west-1"
+TRACE_HEADER = "Root=1-67a0f0a0-0123456789abcdef01234567;Parent=53995c3f42cd8ad8;Sampled=1"
 
 PROBE = """
-import json, sys, time
+import json, os, sys, time
 sys.path[:0] = {paths!r}
-started = time.perf_counter()
+started, started_cpu = time.perf_counter(), time.process_time()
 import app
 imported = time.perf_counter()
 result = {{"import_s": imported - started}}
@@ -48,6 +75,23 @@ if {load_model!r}:
     from claimsearch.extract.nlp import load_nlp
     load_nlp()
     result["model_s"] = time.perf_counter() - imported
+event = {event!r}
+if event is not None:
+    class Context:
+        function_name = os.environ["AWS_LAMBDA_FUNCTION_NAME"]
+        function_version = "$LATEST"
+        invoked_function_arn = "arn:aws:lambda:{region}:123456789012:function:" + function_name
+        memory_limit_in_mb = 1024
+        aws_request_id = "0b1f6e5c-0000-4000-8000-000000000001"
+        log_group_name = log_stream_name = "bench"
+        def get_remaining_time_in_millis(self):
+            return 30_000
+    # The runtime sets the trace header before each invocation.
+    os.environ["_X_AMZN_TRACE_ID"] = {trace_header!r}
+    response = app.lambda_handler(event, Context())
+    answered = time.perf_counter()
+    result.update(first_s=answered - imported, total_s=answered - started,
+                  cpu_s=time.process_time() - started_cpu, status=response["statusCode"])
 print(json.dumps(result))
 """
 
@@ -71,6 +115,14 @@ class Setup:
     runtime_only_cache: Path | None
 
 
+@dataclass(frozen=True)
+class Case:
+    label: str
+    setup: Setup
+    handler: str
+    index: dict[str, str] | None  # the index settings of the first request; None: import only
+
+
 def artifacts_setup() -> Setup | None:
     package = _package_module()
     python = package.find_runtime_python()
@@ -78,6 +130,7 @@ def artifacts_setup() -> Setup | None:
     if python is None or not built or not (package.LAYER_DIR / "python" / "claimsearch").is_dir():
         return None
     sdk = package.build_runtime_sdk()
+    compile_runtime_sdk(python, sdk)
     return Setup(
         label=f"artifacts in build/, {python}",
         python=python,
@@ -85,6 +138,31 @@ def artifacts_setup() -> Setup | None:
         paths={name: package.runtime_sys_path(package.FUNCTIONS_BUILD / name) for name in HANDLERS},
         runtime_only_cache=runtime_bytecode_cache(python, sdk, package.BUILD / "bench-pycache"),
     )
+
+
+def baseline_setup(current: Setup, directory: Path) -> Setup:
+    """The build under `directory` (functions/<name>/, layer/), with the current runtime SDK."""
+    sdk = current.paths["search"][-1]
+    paths = {
+        name: [str(directory / "functions" / name), str(directory / "layer" / "python"), sdk]
+        for name in HANDLERS
+        if (directory / "functions" / name / "app.py").is_file()
+    }
+    if not paths:
+        raise SystemExit(f"--baseline {directory}: no functions/<name>/app.py there")
+    return replace(current, label=f"baseline {directory}", paths=paths, runtime_only_cache=None)
+
+
+def compile_runtime_sdk(python: str, sdk: Path) -> None:
+    """Byte-compile the SDK stand-in in place once: the runtime's own boto3 comes compiled."""
+    stamp = sdk / ".compiled"
+    if not stamp.is_file():
+        subprocess.run(
+            [python, "-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash", str(sdk)],
+            stdout=subprocess.DEVNULL,
+            check=True,
+        )
+        stamp.write_text("ok\n")
 
 
 def runtime_bytecode_cache(python: str, sdk: Path, cache: Path) -> Path:
@@ -121,48 +199,150 @@ def source_setup() -> Setup:
     )
 
 
-def lambda_like_environment(handler: str) -> dict[str, str]:
-    return {
+def lambda_like_environment(handler: str, task_root: str, index: dict[str, str] | None) -> dict[str, str]:
+    environment = {
         "PATH": os.environ.get("PATH", ""),
         "LANG": "C.UTF-8",
+        "LAMBDA_TASK_ROOT": task_root,
         "AWS_LAMBDA_FUNCTION_NAME": f"claimsearch-bench-{handler}",
         "AWS_EXECUTION_ENV": "AWS_Lambda_python3.12",
-        "AWS_REGION": "eu-west-1",
-        "AWS_DEFAULT_REGION": "eu-west-1",
+        "AWS_REGION": REGION,
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_ACCESS_KEY_ID": "AKIDBENCHCOLDSTART",
+        "AWS_SECRET_ACCESS_KEY": "bench-secret",
+        "AWS_SESSION_TOKEN": "bench-session-token",
+        "AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1:2000",
+        "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR",
         "POWERTOOLS_SERVICE_NAME": f"claimsearch-{handler}",
         "POWERTOOLS_METRICS_NAMESPACE": "claimsearch",
+        "CLAIMSEARCH_INBOX_BUCKET": "claimsearch-bench-inbox",
+        "CLAIMSEARCH_ARCHIVE_BUCKET": "claimsearch-bench-inbox",
+        # Import only: the index is not reached, so any AWS domain name does.
         "CLAIMSEARCH_INDEX": "opensearch",
-        "CLAIMSEARCH_OPENSEARCH_URL": "https://search-bench.eu-west-1.es.amazonaws.com",
-        "CLAIMSEARCH_OPENSEARCH_REGION": "eu-west-1",
+        "CLAIMSEARCH_OPENSEARCH_URL": f"https://search-bench.{REGION}.es.amazonaws.com",
+        "CLAIMSEARCH_OPENSEARCH_REGION": REGION,
     }
+    return environment | (index or {})
 
 
-def one_run(setup: Setup, handler: str, *, pycache_prefix: Path | None, load_model: bool) -> dict[str, float]:
+def one_run(case: Case, *, pycache_prefix: Path | None = None, event: bool = True) -> dict[str, Any]:
     """One fresh interpreter (-B: it leaves no bytecode behind for the next run)."""
-    environment = lambda_like_environment(handler)
+    paths = case.setup.paths[case.handler]
+    environment = lambda_like_environment(case.handler, paths[0], case.index)
     if pycache_prefix is not None:
         environment["PYTHONPYCACHEPREFIX"] = str(pycache_prefix)
-    code = PROBE.format(paths=setup.paths[handler], load_model=load_model)
+    request = json.loads(FIRST_REQUEST.read_text()) if event and case.index is not None else None
+    code = PROBE.format(
+        paths=paths,
+        load_model=case.handler == "ingest",
+        event=request,
+        region=REGION,
+        trace_header=TRACE_HEADER,
+    )
     with tempfile.TemporaryDirectory() as cwd:  # nothing importable from the working directory
         result = subprocess.run(
-            [setup.python, *setup.python_flags, "-B", "-c", code],
+            [case.setup.python, *case.setup.python_flags, "-B", "-c", code],
             capture_output=True,
             text=True,
             cwd=cwd,
             env=environment,
         )
     if result.returncode != 0:
-        raise RuntimeError(f"{handler}: import failed:\n{result.stderr[-3000:]}")
-    timings: dict[str, float] = json.loads(result.stdout.strip().splitlines()[-1])
+        raise RuntimeError(f"{case.label}: the run failed:\n{result.stderr[-3000:]}")
+    timings: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    if timings.get("status", 200) != 200:
+        raise RuntimeError(f"{case.label}: the first request answered {timings['status']}")
     return timings
 
 
-def _median_ms(values: list[float]) -> str:
-    return f"{statistics.median(values) * 1000:.0f}"
+# Run with this virtualenv (spaCy extracts the example) and the domain package of the build
+# measured first on sys.path: an index written by one version of the code may not be
+# readable by another (a baseline's), so each build reads one it wrote itself.
+SEED = """
+import sys
+from dataclasses import replace
+from pathlib import Path
+from claimsearch import wiring
+from claimsearch.config import load_settings
+from claimsearch.ingest import IngestService
+data_dir, url, prefix, mode = sys.argv[1:5]
+sqlite = replace(load_settings(), data_dir=Path(data_dir), index_backend="sqlite",
+                 opensearch_region=None, archive_bucket=None, index_prefix=prefix)
+configs = [sqlite] + ([replace(sqlite, index_backend="opensearch", opensearch_url=url)] if url else [])
+if mode == "drop":
+    wiring.make_index(configs[-1]).drop()
+else:
+    extract = wiring.make_extractor(sqlite)
+    for config in configs:
+        archive = replace(config, data_dir=config.data_dir / ("archive-" + config.index_backend))
+        IngestService(wiring.make_index(config), wiring.make_archive(archive), extract, 10**6).ingest_bytes(
+            Path({example!r}).read_bytes(), {name!r})
+"""
 
 
-def _spread(values: list[float]) -> str:
-    return f"({min(values) * 1000:.0f}-{max(values) * 1000:.0f})"
+@contextmanager
+def seeded_indexes(
+    setups: list[Setup], opensearch_url: str | None
+) -> Iterator[dict[str, dict[str, dict[str, str]]]]:
+    """The example article in a SQLite index and, with a node, in OpenSearch, for each setup.
+
+    Yields setup label -> index name -> the settings the handler reads them with.
+    """
+    if opensearch_url and not _answers(opensearch_url):
+        print(f"no OpenSearch node answers at {opensearch_url}: SQLite only")
+        opensearch_url = None
+    with tempfile.TemporaryDirectory(prefix="claimsearch-bench-") as folder:
+        seeded: list[tuple[Setup, list[str]]] = []
+        indexes: dict[str, dict[str, dict[str, str]]] = {}
+        try:
+            for number, setup in enumerate(setups):
+                data_dir = str(Path(folder) / str(number))
+                prefix = f"bench-cold-start-{os.getpid()}-{number}"
+                arguments = [data_dir, opensearch_url or "", prefix]
+                seeded.append((setup, arguments))
+                _seed(setup, [*arguments, "ingest"])
+                indexes[setup.label] = {
+                    "sqlite": {"CLAIMSEARCH_INDEX": "sqlite", "CLAIMSEARCH_DATA_DIR": data_dir}
+                }
+                if opensearch_url:
+                    indexes[setup.label]["opensearch"] = {
+                        "CLAIMSEARCH_INDEX": "opensearch",
+                        "CLAIMSEARCH_OPENSEARCH_URL": opensearch_url,
+                        "CLAIMSEARCH_OPENSEARCH_REGION": REGION,  # signed as in AWS; the node ignores it
+                        "CLAIMSEARCH_INDEX_PREFIX": prefix,
+                    }
+            yield indexes
+        finally:
+            if opensearch_url:
+                for setup, arguments in seeded:
+                    _seed(setup, [*arguments, "drop"])
+
+
+def _seed(setup: Setup, arguments: list[str]) -> None:
+    code = SEED.format(example=str(EXAMPLE), name=EXAMPLE.name)
+    environment = {
+        **os.environ,
+        "PYTHONPATH": setup.paths["search"][1],
+        "PYTHONDONTWRITEBYTECODE": "1",  # nothing written into build/
+        "POWERTOOLS_TRACE_DISABLED": "true",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code, *arguments], capture_output=True, text=True, env=environment
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"{setup.label}: seeding the indexes failed:\n{result.stderr[-3000:]}")
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=3):
+            return True
+    except OSError:
+        return False
+
+
+def _ms(values: list[float]) -> str:
+    return f"{statistics.median(values) * 1000:.0f} ({min(values) * 1000:.0f}-{max(values) * 1000:.0f})"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -171,33 +351,49 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--source", action="store_true", help="measure the source tree, not build/")
+    parser.add_argument(
+        "--opensearch-url", default="http://127.0.0.1:9200", help="'' to measure on SQLite only"
+    )
+    parser.add_argument("--baseline", type=Path, help="a second build to measure in the same runs")
     args = parser.parse_args(argv)
     setup = None if args.source else artifacts_setup()
     if setup is None:
         if not args.source:
             print("no build/ artifacts or no python3.12: measuring the source tree (run `make package`)")
         setup = source_setup()
-    print(f"cold-start `import app`, median of {args.runs} fresh interpreters ({setup.label})")
-    header = f"{'handler':<9}{'as built ms':>12}{'(min-max)':>14}{'no .pyc ms':>12}{'(min-max)':>14}"
-    print(header + f"{'spaCy load ms':>15}")
-    for handler in HANDLERS:
-        load_model = handler == "ingest"
-        built = [
-            one_run(setup, handler, pycache_prefix=None, load_model=load_model) for _ in range(args.runs)
+    setups = [setup] + ([baseline_setup(setup, args.baseline.resolve())] if args.baseline else [])
+    with seeded_indexes(setups, args.opensearch_url or None) as indexes:
+        cases = [
+            Case(f"{handler} {name}{' (baseline)' if s is not setup else ''}", s, handler, index)
+            for handler in HANDLERS
+            for s in setups
+            if handler in s.paths
+            for name, index in (indexes[s.label].items() if handler == "search" else [("-", None)])
         ]
-        built_s = [r["import_s"] for r in built]
-        row = f"{handler:<9}{_median_ms(built_s):>12}{_spread(built_s):>14}"
+        print(f"cold start, median (min-max) of {args.runs} fresh interpreters, ms ({setup.label})")
+        results: dict[str, list[dict[str, Any]]] = {case.label: [] for case in cases}
+        for _ in range(args.runs):  # alternating: the machine's load falls on every case alike
+            for case in cases:
+                results[case.label].append(one_run(case))
+        no_pyc: dict[str, list[float]] = {}
         if setup.runtime_only_cache is not None:
-            cold = [
-                one_run(setup, handler, pycache_prefix=setup.runtime_only_cache, load_model=False)
-                for _ in range(args.runs)
-            ]
-            cold_s = [r["import_s"] for r in cold]
-            row += f"{_median_ms(cold_s):>12}{_spread(cold_s):>14}"
-        else:
-            row += f"{'-':>12}{'':>14}"
-        row += f"{_median_ms([r['model_s'] for r in built]) if load_model else '-':>15}"
-        print(row, flush=True)
+            for _ in range(args.runs):
+                for handler in HANDLERS:
+                    case = Case(handler, setup, handler, None)
+                    run = one_run(case, pycache_prefix=setup.runtime_only_cache, event=False)
+                    no_pyc.setdefault(handler, []).append(run["import_s"])
+    columns = ("import", "first request", "total", "total cpu", "no .pyc import", "spaCy load")
+    print(f"{'case':<28}" + "".join(f"{c:>18}" for c in columns))
+    for case in cases:
+        runs = results[case.label]
+        cells = [_ms([r["import_s"] for r in runs])]
+        for key in ("first_s", "total_s", "cpu_s"):
+            cells.append(_ms([r[key] for r in runs]) if case.index is not None else "-")
+        # `import app` does not depend on the index: its no .pyc figure is shown once.
+        pyc = no_pyc.pop(case.handler, None) if case.setup is setup else None
+        cells.append(_ms(pyc) if pyc else "-")
+        cells.append(_ms([r["model_s"] for r in runs]) if case.handler == "ingest" else "-")
+        print(f"{case.label:<28}" + "".join(f"{c:>18}" for c in cells), flush=True)
     return 0
 
 

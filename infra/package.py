@@ -207,12 +207,24 @@ def zip_tree(root: Path, archive: Path) -> int:
 
 
 COMPILE_IMPORTED = """
-import json, os, py_compile, sys
+import importlib.machinery, json, os, py_compile, sys
 sys.path[:0] = {paths!r}
+# Modules whose import fails (optional extras: urllib3's socks, opensearch-py's aiohttp
+# transport) never reach sys.modules, yet each cold start compiles their source before the
+# ImportError: every module file the imports looked up is compiled, not only those loaded.
+found = set()
+class RecordFound:
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        spec = importlib.machinery.PathFinder.find_spec(name, path, target)
+        if spec is not None and spec.origin:
+            found.add(spec.origin)
+        return None
+sys.meta_path.insert(0, RecordFound)
 import app
 {warm_up}
 root = {root!r}
-files = sorted({{
+files = sorted(found | {{
     getattr(module, "__file__", None) or "" for module in list(sys.modules.values())
 }})
 mode = py_compile.PycInvalidationMode.UNCHECKED_HASH
@@ -232,7 +244,8 @@ print(len(compiled))
 SOURCELESS = {"ingest"}
 # What a first invocation imports beyond `import app` (lazy imports): the OpenSearch client
 # (wiring.make_index), and for ingest the spaCy pipeline and trafilatura (HTML), for search
-# the OpenAPI machinery of the resolver.
+# the OpenAPI machinery of the resolver and the X-Ray SDK's patch of botocore, which the
+# search function applies when botocore.session is first imported (S3, for POST and DELETE).
 _INDEX = (
     "import importlib.util, opensearchpy\n"
     "if importlib.util.find_spec('claimsearch.index.opensearch'): import claimsearch.index.opensearch\n"
@@ -242,7 +255,8 @@ WARM_UP = {
     + "import trafilatura\nfrom claimsearch.extract.nlp import parse\n"
     + "from claimsearch.extract.pipeline import DEFAULT_FINDER, finder_named\n"
     + "finder_named(DEFAULT_FINDER).find(parse('The minister said so.'))",
-    "search": _INDEX + "from claimsearch.api.app import openapi_json\nopenapi_json()",
+    "search": _INDEX
+    + "import botocore.session\nfrom claimsearch.api.app import openapi_json\nopenapi_json()",
     "reindex": _INDEX,
 }
 
@@ -283,17 +297,20 @@ def compile_imported(python: str | None, name: str, target: Path) -> None:
         capture_output=True,
         text=True,
         cwd=target,
-        env=_runtime_like_environment(name),
+        env=_runtime_like_environment(name, target),
     )
     if result.returncode != 0:
         raise SystemExit(f"{name}: byte-compiling the imported modules failed:\n{result.stderr[-3000:]}")
     print(f"  byte-compiled {result.stdout.strip()} modules a cold start imports", flush=True)
 
 
-def _runtime_like_environment(name: str) -> dict[str, str]:
+def _runtime_like_environment(name: str, task_root: Path) -> dict[str, str]:
+    # LAMBDA_TASK_ROOT: Powertools' Tracer is on in Lambda (Tracing: Active) and off
+    # elsewhere; on here, so the X-Ray SDK modules its patches import are compiled too.
     return {
         "PATH": os.environ.get("PATH", ""),
         "LANG": "C.UTF-8",
+        "LAMBDA_TASK_ROOT": str(task_root),
         "AWS_LAMBDA_FUNCTION_NAME": f"claimsearch-package-{name}",
         "AWS_REGION": "eu-west-1",
         "AWS_DEFAULT_REGION": "eu-west-1",

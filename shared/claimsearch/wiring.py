@@ -11,12 +11,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from claimsearch.archive import Archive
 from claimsearch.config import Settings, settings
 from claimsearch.index.port import SearchIndex
 from claimsearch.model import Article, Claim
 from claimsearch.storage.port import BlobStore
+
+if TYPE_CHECKING:
+    from claimsearch.archive import Archive
 
 
 def make_index(config: Settings | None = None) -> SearchIndex:
@@ -77,6 +80,9 @@ def make_extractor(config: Settings | None = None) -> Callable[[Article], list[C
 
 
 def make_archive(config: Settings | None = None) -> Archive:
+    # Imported when asked for: the search function needs the archive for DELETE only.
+    from claimsearch.archive import Archive
+
     config = config or settings()
     store: BlobStore
     if config.archive_bucket:

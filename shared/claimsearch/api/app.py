@@ -37,9 +37,7 @@ from claimsearch.api.schemas import (
     IngestAccepted,
     SearchResponse,
 )
-from claimsearch.claimants.profile import MENTIONED, entities_mentioned
 from claimsearch.config import settings
-from claimsearch.documents.parse import parse_document
 from claimsearch.errors import ClaimsearchError, DocumentTooLarge, InvalidQuery, NotDeletable, NotFound
 from claimsearch.index.port import (
     DEFAULT_LIMIT,
@@ -203,6 +201,9 @@ def suggest_claimants(
 @app.get("/claimants/<claimant_id>")
 def get_claimant(claimant_id: Annotated[str, Path(max_length=64)]) -> ClaimantProfile:
     """A claimant identity: aliases, roles and organisations seen, claims per month, entities mentioned."""
+    # Imported here, by the one route that uses them, not by every cold start.
+    from claimsearch.claimants.profile import MENTIONED, entities_mentioned
+
     index = wiring.index()
     identity = index.get_claimants([claimant_id]).get(claimant_id)
     if identity is None:
@@ -248,6 +249,9 @@ def post_article() -> Response[Any]:
     which the ingest function picks it up exactly as it does an upload. Answers 202
     with the article id; GET /articles/{id} serves it once extracted.
     """
+    # Imported here, by the one route that parses, not by every cold start.
+    from claimsearch.documents.parse import parse_document
+
     event = app.current_event
     raw = event.decoded_body or ""
     data = raw.encode("utf-8") if isinstance(raw, str) else bytes(raw)
