@@ -61,6 +61,11 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--from", dest="published_from", metavar="YYYY-MM-DD")
     search.add_argument("--to", dest="published_to", metavar="YYYY-MM-DD")
     search.add_argument("--limit", type=int, default=10)
+    search.add_argument(
+        "--facets",
+        metavar="NAMES",
+        help="facets to count, comma separated, or none (default: all; --json shows them)",
+    )
     search.add_argument("--json", action="store_true", help="print the raw result as JSON")
     search.set_defaults(run=_search)
 
@@ -208,6 +213,7 @@ def _search(args: argparse.Namespace) -> int:
         published_to=args.published_to,
         article_id=args.article_id,
         limit=max(1, min(args.limit, 100)),
+        facets=True if args.facets is None else SearchQuery.parse_facets(args.facets),
     )
     result = wiring.index().search(query)
     if args.json:

@@ -21,8 +21,9 @@ import pytest
 
 from claimsearch.claimants.registry import file_claims, updated_identities
 from claimsearch.documents.parse import parse_text
+from claimsearch.errors import InvalidQuery
 from claimsearch.extract.pipeline import extract_claims
-from claimsearch.index.port import SearchIndex, SearchQuery
+from claimsearch.index.port import FACET_FIELDS, SearchIndex, SearchQuery
 from claimsearch.index.sqlite import SqliteIndex
 from claimsearch.index.text_query import ENGLISH_STOP_WORDS
 from claimsearch.model import Article, Claim
@@ -248,3 +249,59 @@ def test_deleting_an_article_removes_its_claims(engine: SearchIndex, corpus) -> 
         assert engine.count_claims() == before - len(claims)
     finally:
         assert engine.index_article(article, claims).ok
+
+
+# -- facets only when asked ------------------------------------------------------------------
+
+
+def test_facets_are_counted_only_when_asked(engine: SearchIndex) -> None:
+    for base in (
+        SearchQuery(text="said", limit=3),
+        SearchQuery(cue_class="say", limit=3),
+        SearchQuery(limit=3),
+    ):
+        every = engine.search(base)
+        assert list(every.facets) == list(FACET_FIELDS)
+        some = engine.search(replace(base, facets=("entity", "claimant")))
+        assert list(some.facets) == ["claimant", "entity"]  # in FACET_FIELDS order, whatever the asking order
+        assert some.facets == {name: every.facets[name] for name in some.facets}
+        for off in (False, ()):
+            none = engine.search(replace(base, facets=off))
+            assert none.facets == {}
+            # The hits and the total do not depend on the facets asked for.
+            assert none.total == some.total == every.total
+            assert [h.claim.id for h in none.hits] == [h.claim.id for h in every.hits]
+            assert none.next_after == every.next_after
+
+
+def test_facets_of_a_later_page_count_the_whole_match_set(engine: SearchIndex) -> None:
+    for base in (SearchQuery(text="said", limit=5), SearchQuery(cue_class="say", limit=5)):
+        first = engine.search(replace(base, facets=False))
+        assert first.next_after is not None
+        later = engine.search(replace(base, after=first.next_after, facets=("publisher", "claimant")))
+        whole = engine.search(replace(base, limit=1)).facets
+        assert later.facets == {"claimant": whole["claimant"], "publisher": whole["publisher"]}
+
+
+def test_a_query_matching_nothing_has_empty_facets_of_the_names_asked(engine: SearchIndex) -> None:
+    for text in ("*:*", "zqxjvzqxjv"):
+        result = engine.search(SearchQuery(text=text, facets=("publisher",)))
+        assert (result.total, result.facets) == (0, {"publisher": []})
+
+
+def test_facet_subsets_agree(sqlite_index, opensearch_index, corpus) -> None:  # type: ignore[no-untyped-def]
+    for query in [SearchQuery(), *_filter_queries(corpus)[:4], SearchQuery(text="said")]:
+        for names in (("claimant",), ("organization", "publisher"), ("entity",)):
+            asked = replace(query, limit=1, facets=names)
+            assert sqlite_index.search(asked).facets == opensearch_index.search(asked).facets, asked
+
+
+def test_unknown_facet_names_are_refused() -> None:
+    assert SearchQuery.parse_facets("claimant, Entity,claimant") == ("claimant", "entity")
+    assert SearchQuery.parse_facets("") == SearchQuery.parse_facets("none") == ()
+    for bad in ("colour", "claimant,colour", "none,claimant"):
+        with pytest.raises(InvalidQuery) as caught:
+            SearchQuery.parse_facets(bad)
+        assert caught.value.parameter == "facets"
+    with pytest.raises(InvalidQuery):
+        SearchQuery(facets=("claimant", "colour"))

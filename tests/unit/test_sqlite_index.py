@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from claimsearch.claimants.registry import file_claims, updated_identities
-from claimsearch.index.port import SearchQuery
+from claimsearch.errors import IndexUnavailable
+from claimsearch.index.port import FacetValue, SearchQuery
 from claimsearch.index.sqlite import SqliteIndex
 from claimsearch.index.text_query import plan_text
 from claimsearch.model import Article, Claim, Claimant, Content, Cue, EntityMention, claim_id_for
@@ -173,3 +176,94 @@ def test_text_plan_keeps_words_only() -> None:
     assert plan is not None and plan.terms == ("forced", "labour", "near", "camps")
     assert plan_text("*:* {}") is None
     assert plan_text("the and of") is None
+
+
+def test_hits_with_equal_scores_page_by_id_exactly_once(tmp_path: Path) -> None:
+    """Copies of one claim score alike: the id orders them, and the cursor cuts between them."""
+    index = SqliteIndex(tmp_path / "copies.sqlite3")
+    for n in range(7):
+        article = _article(f"copy{n}")
+        index.index_article(article, [_claim(article, 1, "Labour camps are expanding")])
+    for text in ("labour camps", None):
+        query = SearchQuery(text=text, limit=2, facets=False)
+        seen: list[str] = []
+        while True:
+            result = index.search(query)
+            assert len({h.score for h in result.hits}) <= 1
+            seen += [h.claim.id for h in result.hits]
+            if result.next_after is None:
+                break
+            query = SearchQuery(text=text, limit=2, facets=False, after=result.next_after)
+        assert seen == sorted(seen) and len(set(seen)) == 7
+
+
+def test_facets_are_counted_only_when_asked(index: SqliteIndex) -> None:
+    assert index.search(SearchQuery(facets=False)).facets == {}
+    some = index.search(SearchQuery(text="labour", facets=("publisher",))).facets
+    assert some == {"publisher": [FacetValue("Breitbart", 1), FacetValue("The Independent", 1)]}
+
+
+def test_one_connection_serves_every_thread(index: SqliteIndex) -> None:
+    queries = [SearchQuery(text="labour"), SearchQuery(publisher="breitbart"), SearchQuery(cue_class="say")]
+    expected = [index.search(q) for q in queries]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(index.search, queries * 20))
+    assert answers == expected * 20
+
+
+def test_a_rebuild_by_another_process_is_seen_on_the_next_call(index: SqliteIndex) -> None:
+    assert index.count_claims() == 5  # the connection is open on the file now
+    other = SqliteIndex(index.path)  # as `claimsearch reindex` in another process
+    a = _article("a1")
+    other.rebuild([(a, [_claim(a, 9, "Only this claim remains")])])
+    assert index.count_claims() == 1
+    assert [h.claim.content.text for h in index.search(SearchQuery()).hits] == ["Only this claim remains"]
+    other.close()
+
+
+def test_a_file_of_this_version_gets_indexes_added_since(index: SqliteIndex) -> None:
+    index.close()
+    with sqlite3.connect(index.path) as db:
+        db.execute("DROP INDEX claims_cue_class")
+    reopened = SqliteIndex(index.path)
+    assert _ids(reopened, cue_class="believe") == {"The money buys luxury goods"}
+    with sqlite3.connect(index.path) as db:
+        assert (
+            db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'claims_cue_class'").fetchone()[0]
+            == 1
+        )
+    reopened.close()
+
+
+def test_a_file_of_an_older_version_asks_for_a_reindex_which_replaces_it(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as db:  # version 2 kept the claim JSON in `claims`
+        db.execute("CREATE TABLE claims (rowid INTEGER PRIMARY KEY, id TEXT, data TEXT)")
+        db.execute("PRAGMA user_version = 2")
+    old = SqliteIndex(path)
+    with pytest.raises(IndexUnavailable, match="reindex"):
+        old.search(SearchQuery())
+    a = _article("a1")
+    old.rebuild([(a, [_claim(a, 1, "Labour camps are expanding")])])
+    assert [h.claim.content.text for h in old.search(SearchQuery()).hits] == ["Labour camps are expanding"]
+    old.close()
+
+
+def _publisher_facet(index: SqliteIndex, **kwargs: object) -> dict[str, int]:
+    result = index.search(SearchQuery(facets=("publisher",), **kwargs))  # type: ignore[arg-type]
+    return {f.value: f.count for f in result.facets["publisher"]}
+
+
+def test_facets_follow_writes_of_this_index_and_of_other_connections(index: SqliteIndex) -> None:
+    assert _publisher_facet(index) == {"The Independent": 3, "Breitbart": 2}  # facet values now in memory
+    c = _article("c1", publisher="Le Monde")
+    index.index_article(c, [_claim(c, 1, "Taxes will fall")])
+    assert _publisher_facet(index) == {"The Independent": 3, "Breitbart": 2, "Le Monde": 1}
+    assert index.delete_article("b1") == 2
+    assert _publisher_facet(index) == {"The Independent": 3, "Le Monde": 1}
+    assert _publisher_facet(index, text="taxes") == {"Le Monde": 1}
+    other = SqliteIndex(index.path)  # another process
+    d = _article("d1", publisher="Breitbart")
+    other.index_article(d, [_claim(d, 1, "Taxes will rise again")])
+    other.close()
+    assert _publisher_facet(index, text="taxes") == {"Breitbart": 1, "Le Monde": 1}

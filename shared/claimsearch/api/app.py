@@ -137,10 +137,22 @@ def search_claims(
     cursor: Annotated[
         str | None, Query(max_length=512, description="next_cursor of the previous page")
     ] = None,
+    facets: Annotated[
+        str | None,
+        Query(
+            max_length=100,
+            description="Facets to count over every match, comma separated: claimant, organization,"
+            " entity, publisher; empty or none for none. Default: all of them on the first page,"
+            " none on the pages a cursor asks for (the counts do not change from page to page)",
+        ),
+    ] = None,
 ) -> SearchResponse:
     """Search attributed claims: ranked, highlighted, with facets and cursor paging."""
     if published_from and published_to and published_from > published_to:
         raise InvalidQuery("published_from", "must not be after published_to")
+    # Counting facets visits every match, so later pages, whose counts the client
+    # already has, skip them unless asked.
+    asked: bool | tuple[str, ...] = not cursor if facets is None else SearchQuery.parse_facets(facets)
     query = SearchQuery(
         text=q,
         match=match,
@@ -156,6 +168,7 @@ def search_claims(
         published_to=published_to.isoformat() if published_to else None,
         article_id=article_id,
         limit=limit,
+        facets=asked,
     )
     if cursor:
         query = replace(query, after=decode_cursor(query, cursor))

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, get_args
 
+from claimsearch.errors import InvalidQuery
 from claimsearch.model import Article, Claim, ClaimantIdentity
 
 FACET_FIELDS: tuple[str, ...] = ("claimant", "organization", "entity", "publisher")
@@ -24,6 +25,7 @@ MAX_LIMIT = 100
 DEFAULT_LIMIT = 10
 MAX_QUERY_CHARS = 500
 FACET_SIZE = 10
+_FACET_CHOICES = f"choose from {', '.join(FACET_FIELDS)}, or none"
 HIGHLIGHT_PRE = "<mark>"
 HIGHLIGHT_POST = "</mark>"
 
@@ -53,7 +55,34 @@ class SearchQuery:
     article_id: str | None = None
     limit: int = DEFAULT_LIMIT
     after: SortKey | None = None  # decoded cursor: return hits strictly after this
-    facets: bool = True
+    # The facets to count over the whole match set: True for all of FACET_FIELDS, False
+    # for none, or some of their names. Each one costs a pass over every match, so
+    # callers ask only for what they show (the API: the first page's, by default).
+    facets: bool | tuple[str, ...] = True
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.facets, bool):
+            unknown = [name for name in self.facets if name not in FACET_FIELDS]
+            if unknown:
+                raise InvalidQuery("facets", f"unknown facet {unknown[0]!r}; {_FACET_CHOICES}")
+
+    @property
+    def facet_names(self) -> tuple[str, ...]:
+        """The facets asked for, in FACET_FIELDS order."""
+        if isinstance(self.facets, bool):
+            return FACET_FIELDS if self.facets else ()
+        return tuple(name for name in FACET_FIELDS if name in self.facets)
+
+    @staticmethod
+    def parse_facets(text: str) -> tuple[str, ...]:
+        """A request's comma list of facet names ("claimant,entity"); "" or "none" asks for none."""
+        names = tuple(dict.fromkeys(part.strip().lower() for part in text.split(",") if part.strip()))
+        if names == ("none",):
+            return ()
+        for name in names:
+            if name not in FACET_FIELDS:
+                raise InvalidQuery("facets", f"unknown facet {name!r}; {_FACET_CHOICES}")
+        return names
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """The embedded SearchIndex: SQLite with FTS5, the zero-setup default.
 
-One database file under the data directory. Claims live in a plain table (filters,
-facets, the stored claim JSON) mirrored by an FTS5 table (ranked full text with
-Porter stemming and diacritics removed, close to OpenSearch's english analyzer).
+One database file under the data directory. Claims live in a narrow table (what
+filters, facets and the sort read, each filter indexed), their JSON beside it, and an
+FTS5 table (ranked full text with Porter stemming and diacritics removed, close to
+OpenSearch's english analyzer).
 The claimant registry is a table of identities, with an FTS5 table of their alias
 keys (one row per key, so a name matches word for word within one way of writing
 it). User text never reaches FTS5 as syntax: it is split into words, and each word is
@@ -11,13 +12,16 @@ passed as a quoted FTS5 string.
 
 from __future__ import annotations
 
+import heapq
 import json
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +56,7 @@ from claimsearch.model import Article, Claim, ClaimantIdentity
 # Bumped when the tables change: an index built by an older version is rebuilt from
 # the archive (`claimsearch reindex`) rather than migrated, since the archive is the
 # source of truth and the index only a view of it.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: the claim JSON moved out of `claims` into `claim_data`
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -73,15 +77,34 @@ CREATE TABLE IF NOT EXISTS claims (
     publisher TEXT,
     publisher_norm TEXT,
     published_date TEXT,
-    text_start INTEGER NOT NULL,
+    text_start INTEGER NOT NULL
+);
+-- The stored claim JSON (rowid = the claim's), apart from the narrow rows above: a
+-- search filters, counts, sorts and facets over those, and reads the JSON of one
+-- page of hits only.
+CREATE TABLE IF NOT EXISTS claim_data (
+    rowid INTEGER PRIMARY KEY,
     data TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS claims_article ON claims(article_id, text_start);
 CREATE INDEX IF NOT EXISTS claims_claimant ON claims(claimant_id);
-CREATE INDEX IF NOT EXISTS claims_publisher ON claims(publisher_norm);
+-- One index per filter, led by its column, then the id (the order of unscored hits,
+-- so a page is a walk along the index, with no sort), then the other filters'
+-- columns: any combination of these filters is counted and paged from one index,
+-- without a visit to the table.
+CREATE INDEX IF NOT EXISTS claims_publisher
+    ON claims(publisher_norm, id, cue_class, quote_type, attributed, published_date);
+CREATE INDEX IF NOT EXISTS claims_cue_class
+    ON claims(cue_class, id, quote_type, attributed, published_date, publisher_norm);
+CREATE INDEX IF NOT EXISTS claims_quote_type
+    ON claims(quote_type, id, cue_class, attributed, published_date, publisher_norm);
+CREATE INDEX IF NOT EXISTS claims_attributed
+    ON claims(attributed, id, cue_class, quote_type, published_date, publisher_norm);
+CREATE INDEX IF NOT EXISTS claims_published
+    ON claims(published_date, id, cue_class, quote_type, attributed, publisher_norm);
 CREATE TABLE IF NOT EXISTS claim_keywords (
     claim_rowid INTEGER NOT NULL REFERENCES claims(rowid) ON DELETE CASCADE,
-    field TEXT NOT NULL,           -- 'organization' | 'entity'
+    field TEXT NOT NULL,           -- 'organization' | 'entity'; one row per claim and value
     value TEXT NOT NULL,
     norm TEXT NOT NULL
 );
@@ -119,53 +142,123 @@ _BM25 = "bm25(claims_fts, 3.0, 1.5, 1.0, 1.0)"
 PHRASE_BONUS = 2.0
 PHRASE_SLOP = 8
 _KEYWORD_FIELDS = {"organization": "organizations", "entity": "entities"}
+# Per process (one connection): room for the hot indexes of a few hundred thousand claims.
+CACHE_KIB = 64 * 1024
+MMAP_BYTES = 256 * 1024 * 1024
+WAL_LIMIT_BYTES = 64 * 1024 * 1024
+_MATCHES = "search_matches"  # the temporary table of a text search's scored matches
+REBUILD_BATCH = 200  # articles per transaction when loading a fresh index
 
 
 def _date(value: str | None) -> str | None:
     return value[:10] if value else None
 
 
+def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _remove_database(path: Path) -> None:
+    for name in (str(path), f"{path}-wal", f"{path}-shm"):
+        Path(name).unlink(missing_ok=True)
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_dev, stat.st_ino
+
+
 class SqliteIndex:
-    """SearchIndex over one SQLite file. Safe to share between threads."""
+    """SearchIndex over one SQLite file. Safe to share between threads.
+
+    One connection per index object (one per process: `wiring.index()` is cached),
+    shared by every thread under one lock. The local server is a ThreadingHTTPServer,
+    which starts a thread per request, so a connection per thread would be a connection
+    per request again: each one opening the file, reading the schema and starting with
+    a cold page cache. Calls are serialized, as Lambda serializes them per container.
+    """
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None
+        self._opened: tuple[int, int] | None = None  # (device, inode) of the file `_db` has open
+        self._columns: _FacetColumns | None = None  # read on the first faceted search
         self._ready = False
 
     # -- connection ----------------------------------------------------------------------
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
+        """The connection, held for one call: what it writes commits at the end, or rolls back."""
+        with self._lock:
+            db = self._connection()
+            try:
+                with db:
+                    yield db
+            except BaseException:
+                # What the call changed in the facet columns may belong to a transaction
+                # that just rolled back: read them again when next needed.
+                self._columns = None
+                raise
+
+    def _connection(self) -> sqlite3.Connection:
+        # `rebuild` (maybe in another process) swaps a new file in under the same name:
+        # an open connection would go on reading the old one, so it follows the name.
+        if self._db is not None and self._opened == _file_identity(self.path):
+            return self._db
+        self._close()
         try:
-            connection = sqlite3.connect(self.path, timeout=30)
+            db = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
         except sqlite3.Error as exc:
             raise IndexUnavailable(f"cannot open SQLite index {self.path}: {exc}") from exc
-        try:
-            connection.row_factory = sqlite3.Row
-            connection.execute("PRAGMA foreign_keys = ON")
-            with connection:
-                yield connection
-        finally:
-            connection.close()
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA foreign_keys = ON")
+        # In WAL mode NORMAL syncs at checkpoints only: a power cut may lose the last
+        # writes, never corrupt the file, and the archive can always rebuild the index.
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        db.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+        db.execute("PRAGMA temp_store = MEMORY")  # the per-request match set and sorts
+        # The connection stays open, so its log file does too: cut it back after a
+        # checkpoint rather than keep the size of the largest transaction.
+        db.execute(f"PRAGMA journal_size_limit = {WAL_LIMIT_BYTES}")
+        self._db, self._opened = db, _file_identity(self.path)
+        return db
+
+    def _close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+        self._db, self._opened, self._columns = None, None, None
+
+    def close(self) -> None:
+        """Close the connection (the next call opens it again)."""
+        with self._lock:
+            self._close()
 
     def ensure_ready(self) -> None:
         if self._ready:
             return
-        with self._lock:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self._connect() as db:
-                version = int(db.execute("PRAGMA user_version").fetchone()[0])
-                tables = db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'claims'").fetchone()[0]
-                if tables and version < SCHEMA_VERSION:
-                    raise IndexUnavailable(
-                        f"the SQLite index {self.path} was built by an older claimsearch;"
-                        " rebuild it from the archive with `claimsearch reindex`"
-                    )
-                db.execute("PRAGMA journal_mode = WAL")  # readers never block the writer
-                db.executescript(_SCHEMA)
-                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            self._ready = True
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            version = int(db.execute("PRAGMA user_version").fetchone()[0])
+            tables = db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'claims'").fetchone()[0]
+            if tables and version < SCHEMA_VERSION:
+                raise IndexUnavailable(
+                    f"the SQLite index {self.path} was built by an older claimsearch;"
+                    " rebuild it from the archive with `claimsearch reindex`"
+                )
+            db.execute("PRAGMA journal_mode = WAL")  # readers never block the writer
+            # IF NOT EXISTS throughout: a file of this version that lacks an index added
+            # since (same tables) gets it here, once.
+            db.executescript(_SCHEMA)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        self._ready = True
 
     def ping(self) -> bool:
         try:
@@ -182,25 +275,29 @@ class SqliteIndex:
         self, article: Article, claims: list[Claim], claimants: Iterable[ClaimantIdentity] = ()
     ) -> IndexReport:
         self.ensure_ready()
-        with self._lock, self._connect() as db:
-            touched = self._claimant_ids_of_article(db, article.id)
-            db.execute(
-                "INSERT OR REPLACE INTO articles (id, publisher, published_at, data) VALUES (?,?,?,?)",
-                (
-                    article.id,
-                    article.publisher,
-                    article.published_at,
-                    json.dumps(article.to_dict()),
-                ),
-            )
-            self._delete_claims(db, article.id)
-            for claim in claims:
-                self._insert_claim(db, claim)
-            for identity in claimants:
-                self._put_claimant(db, identity)
-            touched |= {c.claimant.id for c in claims if c.claimant.id}
-            self._count_claims_of(db, touched)
+        with self._connect() as db:
+            self._write_article(db, article, claims, claimants)
         return IndexReport(article.id, indexed=len(claims))
+
+    def _write_article(
+        self,
+        db: sqlite3.Connection,
+        article: Article,
+        claims: list[Claim],
+        claimants: Iterable[ClaimantIdentity],
+    ) -> None:
+        touched = self._claimant_ids_of_article(db, article.id)
+        db.execute(
+            "INSERT OR REPLACE INTO articles (id, publisher, published_at, data) VALUES (?,?,?,?)",
+            (article.id, article.publisher, article.published_at, json.dumps(article.to_dict())),
+        )
+        self._delete_claims(db, article.id)
+        for claim in claims:
+            self._insert_claim(db, claim)
+        for identity in claimants:
+            self._put_claimant(db, identity)
+        touched |= {c.claimant.id for c in claims if c.claimant.id}
+        self._count_claims_of(db, touched)
 
     def _claimant_ids_of_article(self, db: sqlite3.Connection, article_id: str) -> set[str]:
         rows = db.execute(
@@ -240,8 +337,8 @@ class SqliteIndex:
         fields = claim_fields(claim)
         cursor = db.execute(
             "INSERT INTO claims (id, article_id, claimant_id, claimant_suffixed, attributed, cue_class,"
-            " quote_type, publisher, publisher_norm, published_date, text_start, data)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            " quote_type, publisher, publisher_norm, published_date, text_start)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (
                 claim.id,
                 claim.article_id,
@@ -254,10 +351,13 @@ class SqliteIndex:
                 normalize_keyword(fields["publisher"] or ""),
                 _date(fields["published_at"]),
                 fields["text_start"],
-                json.dumps(claim.to_dict()),
             ),
         )
         rowid = cursor.lastrowid
+        assert rowid is not None
+        db.execute("INSERT INTO claim_data (rowid, data) VALUES (?,?)", (rowid, json.dumps(claim.to_dict())))
+        if self._columns is not None:
+            self._columns.put(rowid, fields)
         db.execute(
             "INSERT INTO claims_fts (rowid, content, sentence, claimant, claimant_mention)"
             " VALUES (?,?,?,?,?)",
@@ -273,15 +373,18 @@ class SqliteIndex:
         for field, key in _KEYWORD_FIELDS.items():
             db.executemany(
                 "INSERT INTO claim_keywords (claim_rowid, field, value, norm) VALUES (?,?,?,?)",
-                [(rowid, field, v, normalize_keyword(v)) for v in fields[key]],
+                [(rowid, field, v, normalize_keyword(v)) for v in dict.fromkeys(fields[key])],
             )
 
     def _delete_claims(self, db: sqlite3.Connection, article_id: str) -> int:
         rows = [r[0] for r in db.execute("SELECT rowid FROM claims WHERE article_id = ?", (article_id,))]
         db.executemany("DELETE FROM claims_fts WHERE rowid = ?", [(r,) for r in rows])
         db.executemany("DELETE FROM claim_sources WHERE rowid = ?", [(r,) for r in rows])
+        db.executemany("DELETE FROM claim_data WHERE rowid = ?", [(r,) for r in rows])
         db.executemany("DELETE FROM claim_keywords WHERE claim_rowid = ?", [(r,) for r in rows])
         db.execute("DELETE FROM claims WHERE article_id = ?", (article_id,))
+        if self._columns is not None:
+            self._columns.forget(rows)
         return len(rows)
 
     def rebuild(
@@ -292,33 +395,42 @@ class SqliteIndex:
         """Build a fresh database beside this one, then swap it in with one rename.
 
         `claimants` is called once every pair is loaded (filing the archive decides
-        them as it goes). Readers open a connection per call, so they see either the
-        old file or the new one, never a half-built index; a failure leaves the old
-        file serving.
+        them as it goes). Readers see either the old file or the new one, never a
+        half-built index: a connection follows the name to the new file on its next
+        call. A failure leaves the old file serving.
         """
         fresh = SqliteIndex(self.path.with_name(self.path.name + ".rebuild"))
-        fresh.path.unlink(missing_ok=True)
+        _remove_database(fresh.path)
         try:
             fresh.ensure_ready()
-            for article, claims in pairs:
-                fresh.index_article(article, claims)
+            # Many articles per transaction: a page that every article changes (the
+            # full-text index's, the filters' indexes) is written once per batch.
+            for batch in _batches(pairs, REBUILD_BATCH):
+                with fresh._connect() as db:
+                    for article, claims in batch:
+                        fresh._write_article(db, article, claims, ())
             with fresh._connect() as db:
                 identities = list(claimants())
                 for identity in identities:
                     fresh._put_claimant(db, identity)
                 fresh._count_claims_of(db, [i.id for i in identities])
+            # The last connection to close checkpoints the write-ahead log into the
+            # file, so the one file renamed holds everything.
+            fresh.close()
             with self._lock:
+                self._close()
                 for suffix in ("-wal", "-shm"):
                     Path(str(self.path) + suffix).unlink(missing_ok=True)
                 os.replace(fresh.path, self.path)
         finally:
-            fresh.path.unlink(missing_ok=True)
+            fresh.close()
+            _remove_database(fresh.path)
         self._ready = False
         return str(self.path)
 
     def delete_article(self, article_id: str) -> int:
         self.ensure_ready()
-        with self._lock, self._connect() as db:
+        with self._connect() as db:
             touched = self._claimant_ids_of_article(db, article_id)
             removed = self._delete_claims(db, article_id)
             db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
@@ -336,14 +448,18 @@ class SqliteIndex:
     def get_claim(self, claim_id: str) -> Claim | None:
         self.ensure_ready()
         with self._connect() as db:
-            row = db.execute("SELECT data FROM claims WHERE id = ?", (claim_id,)).fetchone()
+            row = db.execute(
+                "SELECT d.data FROM claims c JOIN claim_data d ON d.rowid = c.rowid WHERE c.id = ?",
+                (claim_id,),
+            ).fetchone()
         return Claim.from_dict(json.loads(row["data"])) if row else None
 
     def claims_for_article(self, article_id: str) -> list[Claim]:
         self.ensure_ready()
         with self._connect() as db:
             rows = db.execute(
-                "SELECT data FROM claims WHERE article_id = ? ORDER BY text_start, id",
+                "SELECT d.data FROM claims c JOIN claim_data d ON d.rowid = c.rowid"
+                " WHERE c.article_id = ? ORDER BY c.text_start, c.id",
                 (article_id,),
             ).fetchall()
         return [Claim.from_dict(json.loads(r["data"])) for r in rows]
@@ -357,64 +473,65 @@ class SqliteIndex:
         self.ensure_ready()
         plan = plan_text(query.text, query.match)
         with self._connect() as db:
-            compiled = self._compile(db, query, plan)
-            if compiled is None:
-                return SearchResult(hits=[], total=0, facets=_empty_facets(query), next_after=None)
-            matches_sql, params = compiled
-            total = int(db.execute(f"SELECT count(*) FROM ({matches_sql})", params).fetchone()[0])
-            page_sql = (
-                f"SELECT m.rowid, m.score, c.id, c.data FROM ({matches_sql}) m"
-                " JOIN claims c ON c.rowid = m.rowid"
-            )
-            page_params = list(params)
-            if query.after is not None:
-                page_sql += " WHERE (m.score < ?) OR (m.score = ? AND c.id > ?)"
-                page_params += [query.after.score, query.after.score, query.after.id]
-            page_sql += " ORDER BY m.score DESC, c.id ASC LIMIT ?"
-            page_params.append(query.limit + 1)
-            rows = db.execute(page_sql, page_params).fetchall()
+            db.execute("BEGIN")  # one snapshot for the count, the page and the facets
+            matches = self._matches(db, query, plan)
+            if matches is None:
+                return SearchResult(
+                    hits=[], total=0, facets={n: [] for n in query.facet_names}, next_after=None
+                )
+            rows = matches.page(db, query.after, query.limit + 1)
             more = len(rows) > query.limit
             rows = rows[: query.limit]
-            highlights = self._highlights(db, plan, [r["rowid"] for r in rows])
-            facets = self._facets(db, matches_sql, params) if query.facets else {}
+            rowids = [r[0] for r in rows]
+            claims = self._claims_by_rowid(db, rowids)
+            highlights = self._highlights(db, plan, rowids)
+            facets = self._facets(db, matches, query.facet_names) if query.facet_names else {}
         hits = [
-            Hit(
-                claim=Claim.from_dict(json.loads(r["data"])),
-                score=float(r["score"]),
-                highlights=highlights.get(r["rowid"], {}),
-            )
-            for r in rows
+            Hit(claim=claims[rowid], score=float(score), highlights=highlights.get(rowid, {}))
+            for rowid, score, _ in rows
         ]
         next_after = SortKey(hits[-1].score, hits[-1].claim.id) if more and hits else None
-        return SearchResult(hits=hits, total=total, facets=facets, next_after=next_after)
+        return SearchResult(hits=hits, total=matches.total, facets=facets, next_after=next_after)
 
-    # -- query compilation ------------------------------------------------------------------
+    def _claims_by_rowid(self, db: sqlite3.Connection, rowids: list[int]) -> dict[int, Claim]:
+        """The stored claims of one page: the only rows whose JSON a search reads."""
+        rows = db.execute(
+            "SELECT rowid, data FROM claim_data WHERE rowid IN (SELECT value FROM json_each(?))",
+            (json.dumps(rowids),),
+        )
+        return {r[0]: Claim.from_dict(json.loads(r[1])) for r in rows}
 
-    def _compile(
-        self, db: sqlite3.Connection, query: SearchQuery, plan: TextQuery | None
-    ) -> tuple[str, list[Any]] | None:
-        """SQL selecting (rowid, score) of every matching claim; None when nothing can match."""
-        where: list[str] = []
-        params: list[Any] = []
+    def _matches(self, db: sqlite3.Connection, query: SearchQuery, plan: TextQuery | None) -> _Matches | None:
+        """The match set of `query`, counted; None when nothing can match."""
         if query.text is not None and query.text.strip() and plan is None:
             return None  # text with no word to look up ("*:*") matches nothing
-        if plan is not None:
-            select, select_params = _ranked_select(plan)
-            params += select_params
-            where.append("claims_fts MATCH ?")
-            operator = " AND " if plan.minimum == len(plan.terms) else " OR "
-            params.append(operator.join(_fts_string(t) for t in plan.terms))
-            if 1 < plan.minimum < len(plan.terms):
-                # FTS5 has no minimum-should-match: count the terms each candidate holds,
-                # one term's matches at a time (each IN list is built once per query).
-                held = " + ".join(
-                    "(claims_fts.rowid IN (SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?))"
-                    for _ in plan.terms
-                )
-                where.append(f"({held}) >= ?")
-                params += [_fts_string(t) for t in plan.terms] + [plan.minimum]
-        else:
-            select = "SELECT c.rowid AS rowid, 0.0 AS score FROM claims c"
+        where, params = self._filters(db, query)
+        if plan is None:
+            # Every hit scores 0 and the order is the claim id: a count and a page each
+            # read one filter index (or the id index), so the set is not copied anywhere.
+            total = int(db.execute(f"SELECT count(*) {_claims_where(where)}", params).fetchone()[0])
+            return _FilteredMatches(total, where, params)
+        # Ranked text: scoring (BM25, the phrase bonus, the minimum of words) is the
+        # costly part, so it runs once, into a table of (rowid, score) that the count,
+        # the page and the facets read. The claims table joins in only to filter.
+        score, score_params = _score(plan)
+        text_where, text_params = _text_condition(plan)
+        # CROSS JOIN keeps the full-text match as the outer loop: driven from a
+        # filter's index instead, SQLite would run the full-text query once per claim.
+        joined = " CROSS JOIN claims c ON c.rowid = claims_fts.rowid" if where else ""
+        db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_MATCHES} (rowid INTEGER PRIMARY KEY, score REAL)")
+        db.execute(f"DELETE FROM temp.{_MATCHES}")
+        total = db.execute(
+            f"INSERT INTO temp.{_MATCHES} (rowid, score) SELECT claims_fts.rowid, {score} FROM claims_fts"
+            f"{joined} WHERE {' AND '.join([*text_where, *where])}",
+            [*score_params, *text_params, *params],
+        ).rowcount
+        return _RankedMatches(total)
+
+    def _filters(self, db: sqlite3.Connection, query: SearchQuery) -> tuple[list[str], list[Any]]:
+        """Conditions on the claims (`c`) for every filter of `query` but its text."""
+        where: list[str] = []
+        params: list[Any] = []
         if query.claimant is not None:
             terms = claimant_terms(query.claimant)
             ids = self._claimant_ids(db, terms, query.claimant)
@@ -445,8 +562,7 @@ class SqliteIndex:
         for field, value in (("organization", query.organization), ("entity", query.entity)):
             if value is not None:
                 where.append(
-                    "EXISTS (SELECT 1 FROM claim_keywords k WHERE k.claim_rowid = c.rowid"
-                    " AND k.field = ? AND k.norm = ?)"
+                    "c.rowid IN (SELECT k.claim_rowid FROM claim_keywords k WHERE k.field = ? AND k.norm = ?)"
                 )
                 params += [field, normalize_keyword(value)]
         if query.published_from is not None:
@@ -455,8 +571,7 @@ class SqliteIndex:
         if query.published_to is not None:
             where.append("c.published_date <= ?")
             params.append(query.published_to)
-        sql = select + (" WHERE " + " AND ".join(where) if where else "")
-        return sql, params
+        return where, params
 
     def _claimant_ids(self, db: sqlite3.Connection, terms: ClaimantTerms, name: str) -> list[str]:
         """Identities with an alias holding the words asked, in order, as whole words."""
@@ -489,35 +604,21 @@ class SqliteIndex:
         return out
 
     def _facets(
-        self, db: sqlite3.Connection, matches_sql: str, params: list[Any]
+        self, db: sqlite3.Connection, matches: _Matches, names: tuple[str, ...]
     ) -> dict[str, list[FacetValue]]:
-        facets: dict[str, list[FacetValue]] = {}
-        # Claimants are counted by identity (ties by id, as OpenSearch's terms
-        # aggregation orders them), then named from the registry.
-        rows = db.execute(
-            f"SELECT c.claimant_id AS id, count(*) AS n FROM ({matches_sql}) m"
-            " JOIN claims c ON c.rowid = m.rowid WHERE c.claimant_id IS NOT NULL"
-            " GROUP BY c.claimant_id ORDER BY n DESC, id ASC LIMIT ?",
-            [*params, FACET_SIZE],
-        ).fetchall()
-        names = self._names(db, [r["id"] for r in rows])
-        facets["claimant"] = [FacetValue(names.get(r["id"], r["id"]), int(r["n"]), r["id"]) for r in rows]
-        rows = db.execute(
-            f"SELECT c.publisher AS value, count(*) AS n FROM ({matches_sql}) m"
-            " JOIN claims c ON c.rowid = m.rowid WHERE c.publisher IS NOT NULL AND c.publisher != ''"
-            " GROUP BY value ORDER BY n DESC, value ASC LIMIT ?",
-            [*params, FACET_SIZE],
-        ).fetchall()
-        facets["publisher"] = [FacetValue(r["value"], int(r["n"])) for r in rows]
-        for name in _KEYWORD_FIELDS:
-            rows = db.execute(
-                f"SELECT k.value AS value, count(DISTINCT k.claim_rowid) AS n FROM ({matches_sql}) m"
-                " JOIN claim_keywords k ON k.claim_rowid = m.rowid WHERE k.field = ?"
-                " GROUP BY value ORDER BY n DESC, value ASC LIMIT ?",
-                [*params, name, FACET_SIZE],
-            ).fetchall()
-            facets[name] = [FacetValue(r["value"], int(r["n"])) for r in rows]
-        return {name: facets[name] for name in FACET_FIELDS}
+        """The FACET_SIZE most frequent values of each facet in `names` over the match set."""
+        version = int(db.execute("PRAGMA data_version").fetchone()[0])
+        if self._columns is None or self._columns.data_version != version:
+            self._columns = _FacetColumns.read(db, version)  # another connection wrote
+        rowids = matches.rowids(db)
+        facets = {name: self._columns.top(name, rowids) for name in names}
+        if "claimant" in facets:
+            # Counted by identity, named from the registry.
+            named = self._names(db, [v.value for v in facets["claimant"]])
+            facets["claimant"] = [
+                FacetValue(named.get(v.value, v.value), v.count, v.value) for v in facets["claimant"]
+            ]
+        return facets
 
     def _names(self, db: sqlite3.Connection, ids: list[str]) -> dict[str, str]:
         rows = db.execute(
@@ -585,8 +686,8 @@ class SqliteIndex:
         )
 
 
-def _ranked_select(plan: TextQuery) -> tuple[str, list[Any]]:
-    """SELECT of (rowid, score): BM25 over the fields, plus a bonus where the words stand together."""
+def _score(plan: TextQuery) -> tuple[str, list[Any]]:
+    """A full-text match's score: BM25 over the fields, plus a bonus where the words stand together."""
     score = f"-{_BM25}"
     params: list[Any] = []
     if len(plan.terms) > 1:
@@ -598,19 +699,184 @@ def _ranked_select(plan: TextQuery) -> tuple[str, list[Any]]:
             f" THEN {PHRASE_BONUS} ELSE 0.0 END)"
         )
         params.append(near)
-    select = (
-        f"SELECT c.rowid AS rowid, {score} AS score"
-        " FROM claims_fts JOIN claims c ON c.rowid = claims_fts.rowid"
-    )
-    return select, params
+    return score, params
+
+
+def _text_condition(plan: TextQuery) -> tuple[list[str], list[Any]]:
+    """Conditions on `claims_fts`: the words, and how many of them a claim must hold."""
+    operator = " AND " if plan.minimum == len(plan.terms) else " OR "
+    where = ["claims_fts MATCH ?"]
+    params: list[Any] = [operator.join(_fts_string(t) for t in plan.terms)]
+    if 1 < plan.minimum < len(plan.terms):
+        # FTS5 has no minimum-should-match: count the terms each candidate holds,
+        # one term's matches at a time (each IN list is built once per query).
+        held = " + ".join(
+            "(claims_fts.rowid IN (SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?))"
+            for _ in plan.terms
+        )
+        where.append(f"({held}) >= ?")
+        params += [_fts_string(t) for t in plan.terms] + [plan.minimum]
+    return where, params
+
+
+@dataclass(frozen=True)
+class _Matches:
+    """A query's match set, counted."""
+
+    total: int
+
+    def page(self, db: sqlite3.Connection, after: SortKey | None, limit: int) -> list[tuple[int, float, str]]:
+        """(rowid, score, id) of the first `limit` hits after `after`: score descending, then id."""
+        raise NotImplementedError
+
+    def rowids(self, db: sqlite3.Connection) -> list[int] | None:
+        """The rowids of every match; None when every claim matches."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class _FilteredMatches(_Matches):
+    """No text: conditions on the claims table (`c`); every hit scores 0."""
+
+    where: list[str]
+    params: list[Any]
+
+    def page(self, db: sqlite3.Connection, after: SortKey | None, limit: int) -> list[tuple[int, float, str]]:
+        conditions: list[str] = []
+        params = list(self.params)
+        if after is not None:
+            if after.score < 0:
+                return []  # every hit scores 0, above the last one served
+            if after.score == 0:
+                conditions.append("c.id > ?")
+                params.append(after.id)
+        rows = db.execute(
+            f"SELECT c.rowid, 0.0, c.id {_claims_where([*self.where, *conditions])} ORDER BY c.id LIMIT ?",
+            [*params, limit],
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    def rowids(self, db: sqlite3.Connection) -> list[int] | None:
+        if not self.where:
+            return None
+        return _rowid_list(db, f"SELECT group_concat(c.rowid) {_claims_where(self.where)}", self.params)
+
+
+@dataclass(frozen=True)
+class _RankedMatches(_Matches):
+    """Text: the scored matches, in the temporary table."""
+
+    def page(self, db: sqlite3.Connection, after: SortKey | None, limit: int) -> list[tuple[int, float, str]]:
+        # The order needs the claim id only where scores tie, so ids are looked up for
+        # the hits scoring at least the page's lowest score, not for every match.
+        def after_cursor(claim_id: str) -> str:
+            return "1" if after is None else f"(m.score < ? OR (m.score = ? AND {claim_id} > ?))"
+
+        cursor = [] if after is None else [after.score, after.score, after.id]
+        lowest = (
+            f"SELECT m.score FROM temp.{_MATCHES} m"
+            f" WHERE {after_cursor('(SELECT id FROM claims WHERE rowid = m.rowid)')}"
+            " ORDER BY m.score DESC LIMIT 1 OFFSET ?"
+        )
+        rows = db.execute(
+            f"SELECT m.rowid, m.score, c.id FROM temp.{_MATCHES} m JOIN claims c ON c.rowid = m.rowid"
+            f" WHERE m.score >= coalesce(({lowest}), m.score) AND {after_cursor('c.id')}"
+            " ORDER BY m.score DESC, c.id LIMIT ?",
+            [*cursor, limit - 1, *cursor, limit],
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    def rowids(self, db: sqlite3.Connection) -> list[int] | None:
+        return _rowid_list(db, f"SELECT group_concat(rowid) FROM temp.{_MATCHES}", [])
+
+
+def _claims_where(where: list[str]) -> str:
+    return "FROM claims c" + (" WHERE " + " AND ".join(where) if where else "")
+
+
+def _rowid_list(db: sqlite3.Connection, sql: str, params: list[Any]) -> list[int]:
+    """Rowids from one `group_concat(rowid)`: one row to read, however many matches."""
+    joined = db.execute(sql, params).fetchone()[0]
+    return [int(r) for r in joined.split(",")] if joined else []
+
+
+class _FacetColumns:
+    """Each claim's facet values by rowid, held in memory (what a search engine calls doc values).
+
+    Counting a facet over a match set is then one pass over its rowids in Python,
+    where SQL would look up every matching claim and sort the values: ten times
+    slower over 50,000 matches. Read on the first faceted search, kept current by
+    this connection's own writes, and read again when another connection has written
+    (`PRAGMA data_version` says so).
+    """
+
+    def __init__(self, data_version: int) -> None:
+        self.data_version = data_version
+        self.columns: dict[str, list[tuple[str, ...]]] = {name: [] for name in FACET_FIELDS}
+        self._everything: dict[str, list[FacetValue]] = {}  # top values over all claims
+        self._one: dict[str, tuple[str, ...]] = {}  # one tuple per value, shared by every claim
+
+    @classmethod
+    def read(cls, db: sqlite3.Connection, data_version: int) -> _FacetColumns:
+        read = cls(data_version)
+        end = int(db.execute("SELECT coalesce(max(rowid), 0) + 1 FROM claims").fetchone()[0])
+        columns = read.columns = {name: [()] * end for name in FACET_FIELDS}
+        one = read._one
+        claimant, publisher = columns["claimant"], columns["publisher"]
+        for rowid, claimant_id, name in db.execute("SELECT rowid, claimant_id, publisher FROM claims"):
+            if claimant_id:
+                claimant[rowid] = one.setdefault(claimant_id, (claimant_id,))
+            if name:
+                publisher[rowid] = one.setdefault(name, (name,))
+        for field in _KEYWORD_FIELDS:
+            column = columns[field]
+            for rowid, value in db.execute(
+                "SELECT claim_rowid, value FROM claim_keywords WHERE field = ?", (field,)
+            ):
+                held = column[rowid]
+                column[rowid] = (*held, value) if held else one.setdefault(value, (value,))
+        return read
+
+    def put(self, rowid: int, fields: dict[str, Any]) -> None:
+        """A claim just written (`fields`: its `claim_fields`)."""
+        self._set(rowid, "claimant", self._values([fields["claimant_id"]]))
+        self._set(rowid, "publisher", self._values([fields["publisher"]]))
+        for name, key in _KEYWORD_FIELDS.items():
+            self._set(rowid, name, self._values(list(dict.fromkeys(fields[key]))))
+
+    def forget(self, rowids: Iterable[int]) -> None:
+        for rowid in rowids:
+            for name in FACET_FIELDS:
+                self._set(rowid, name, ())
+
+    def top(self, name: str, rowids: list[int] | None) -> list[FacetValue]:
+        """The FACET_SIZE most frequent values among `rowids` (None: every claim); ties by value."""
+        if rowids is None and name in self._everything:
+            return self._everything[name]
+        column = self.columns[name]
+        values = chain.from_iterable(column if rowids is None else map(column.__getitem__, rowids))
+        # Ties by value, as OpenSearch's terms aggregation orders its keys; Python
+        # orders strings by code point, as SQLite and OpenSearch order UTF-8 bytes.
+        best = heapq.nsmallest(FACET_SIZE, Counter(values).items(), key=lambda item: (-item[1], item[0]))
+        top = [FacetValue(value, count) for value, count in best]
+        if rowids is None:
+            self._everything[name] = top
+        return top
+
+    def _values(self, values: Sequence[str | None]) -> tuple[str, ...]:
+        kept = tuple(v for v in values if v)  # no claimant, no publisher, or ""
+        if len(kept) != 1:
+            return kept
+        return self._one.setdefault(kept[0], kept)
+
+    def _set(self, rowid: int, name: str, values: tuple[str, ...]) -> None:
+        column = self.columns[name]
+        if rowid >= len(column):
+            column.extend([()] * (rowid + 1 - len(column)))
+        column[rowid] = values
+        self._everything.pop(name, None)
 
 
 def _fts_string(text: str) -> str:
     """`text` as one FTS5 string: a word, or a phrase of words; never an operator."""
     return '"' + text.replace('"', '""') + '"'
-
-
-def _empty_facets(query: SearchQuery) -> dict[str, list[FacetValue]]:
-    if not query.facets:
-        return {}
-    return {name: [] for name in FACET_FIELDS}

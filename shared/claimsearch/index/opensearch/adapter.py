@@ -15,7 +15,6 @@ from claimsearch.index.opensearch import queries, writes
 from claimsearch.index.opensearch.client import engine_errors, no_index_yet, request_reason
 from claimsearch.index.opensearch.schema import Indices
 from claimsearch.index.port import (
-    FACET_FIELDS,
     MAX_CLAIMANT_MATCHES,
     MAX_SUGGESTIONS,
     ClaimantActivity,
@@ -266,9 +265,7 @@ class OpenSearchIndex:
                 return 0
 
     def search(self, query: SearchQuery) -> SearchResult:
-        empty = SearchResult(
-            hits=[], total=0, facets={n: [] for n in FACET_FIELDS} if query.facets else {}, next_after=None
-        )
+        empty = SearchResult(hits=[], total=0, facets={n: [] for n in query.facet_names}, next_after=None)
         plan = plan_text(query.text, query.match)
         if query.text is not None and query.text.strip() and plan is None:
             return empty  # text with no word to look up ("*:*") matches nothing
@@ -300,13 +297,12 @@ class OpenSearchIndex:
             )
             for h in hits[: query.limit]
         ]
-        facets: dict[str, list[FacetValue]] = {}
-        if query.facets:
-            aggregations = response.get("aggregations", {})
-            facets = {
-                name: [FacetValue(b["key"], int(b["doc_count"])) for b in aggregations[name]["buckets"]]
-                for name in FACET_FIELDS
-            }
+        aggregations = response.get("aggregations", {})
+        facets = {
+            name: [FacetValue(b["key"], int(b["doc_count"])) for b in aggregations[name]["buckets"]]
+            for name in query.facet_names
+        }
+        if "claimant" in facets:
             facets["claimant"] = self._named(facets["claimant"])
         next_after = SortKey(page[-1].score, page[-1].claim.id) if more and page else None
         return SearchResult(

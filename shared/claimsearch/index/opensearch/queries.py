@@ -104,17 +104,18 @@ def search_body(
             # read the marks in context, as the SQLite adapter returns them.
             "fields": {field: {"number_of_fragments": 0} for field in HIGHLIGHT_FIELDS},
         }
-    if query.facets:
+    if query.facet_names:
+        # Only the facets asked for: each aggregation visits every matching document.
         body["aggs"] = {
             name: {
                 "terms": {
-                    "field": field,
+                    "field": FACET_SOURCES[name],
                     "size": FACET_SIZE,
                     "order": [{"_count": "desc"}, {"_key": "asc"}],
                     "exclude": [""],
                 }
             }
-            for name, field in FACET_SOURCES.items()
+            for name in query.facet_names
         }
     return body
 

@@ -1,0 +1,452 @@
+"""Search benchmark through the API: GET /claims as API Gateway sends it, on N claims.
+
+    .venv/bin/python bench/bench_search.py --engine sqlite --claims 200000 [--json OUT]
+    .venv/bin/python bench/bench_search.py --engine opensearch --claims 200000 \
+        [--opensearch-url http://127.0.0.1:9200]
+
+1. Builds an index of N claims: PolNeAR train's extracted claims (cached as JSONL by
+   `bench_index.py`, whose loading code this reuses) copied under new ids.
+2. Sends a fixed, seeded mix of requests through the search function's own
+   `lambda_handler` with API Gateway REST events: full text and filters with
+   `facets=none`, first pages with the default facets (all four) or `facets=claimant,entity`,
+   page 10 of 20 hits reached through cursors, and text + claimant + publisher combined.
+   Each request runs --runs times, the median kept; p50/p95/p99 are over the requests,
+   per kind and overall. A deep page is timed as its one request (page 10), after an
+   untimed walk through pages 1-9 for its cursor.
+3. Also measures the bulk load (`rebuild`), per-article ingest (`index_article` over
+   --ingest-articles articles, median of --runs; deleted again before the searches),
+   the index size on disk and the process's peak RSS.
+
+Baseline (SQLite only): the adapter of the last commit (`git show HEAD:...sqlite.py`,
+loaded as a module of its own) on its own copy of the same claims, behind this API
+and the same requests, in the same run, each request timed on both in turn so the
+machine's load weighs on both alike. It counts all four facets when asked for some,
+as it did for every request before the API had `facets`. Every request's total, hit
+ids and scores, facets and paging are compared between the two. OpenSearch runs
+without a baseline. Prints figures; asserts nothing; skips when PolNeAR is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+from urllib.parse import urlencode
+
+from bench_index import Pairs, extract_corpus, file_corpus, percentile, scale, timed
+
+from claimsearch import wiring
+from claimsearch.index.port import SearchIndex
+from claimsearch.index.sqlite import SqliteIndex
+from claimsearch.index.text_query import ENGLISH_STOP_WORDS
+from claimsearch.local.apigw import response_parts, rest_event
+from claimsearch.local.handlers import Handler, LocalContext, load_handler
+from claimsearch.model import ClaimantIdentity
+
+REPO = Path(__file__).resolve().parents[1]
+DEEP_PAGE = 10
+DEEP_LIMIT = 20
+KINDS = ("text", "filter", "facets", "deep-page", "combined")
+
+
+@dataclass(frozen=True)
+class Request:
+    kind: str
+    params: dict[str, str]
+
+
+@dataclass
+class Engine:
+    name: str
+    index: SearchIndex
+    size: Callable[[], int]
+    drop: Callable[[], None] = lambda: None
+    latencies: dict[str, list[float]] = field(default_factory=dict)
+    answers: list[Any] = field(default_factory=list)
+    slowest: list[tuple[float, str, dict[str, str]]] = field(default_factory=list)
+
+
+def request_mix(pairs: Pairs, seed: int = 7) -> list[Request]:
+    """200 requests: 50 text, 50 filters, 40 first pages with facets, 40 deep pages, 20 combined."""
+    rng = random.Random(seed)
+    claims = [c for _, cs in pairs for c in cs]
+    words = Counter(w.lower() for c in claims for w in c.content.text.split() if w.isalpha() and len(w) > 4)
+    # Stop words would be queries for nothing (the text plan drops them).
+    vocabulary = [w for w, _ in words.most_common(400) if w not in ENGLISH_STOP_WORDS]
+    named = Counter(c.claimant.name for c in claims if c.claimant.id and c.claimant.name)
+    claimants = [v for v, _ in named.most_common(60)]
+    entities = [v for v, _ in Counter(e.canonical for c in claims for e in c.entities).most_common(60)]
+    publishers = sorted({a.publisher for a, _ in pairs if a.publisher})
+    off = {"facets": "none"}
+    mix: list[Request] = []
+    params: dict[str, str]
+    for _ in range(25):
+        mix.append(Request("text", {"q": rng.choice(vocabulary), **off}))
+        mix.append(Request("text", {"q": " ".join(rng.sample(vocabulary[:100], 2)), **off}))
+    for i in range(50):
+        choices: list[dict[str, str]] = [
+            {"claimant": rng.choice(claimants)},
+            {"entity": rng.choice(entities)},
+            {"publisher": rng.choice(publishers), "cue_class": "say"},
+            {"quote_type": rng.choice(["direct", "mixed"]), "published_from": "2016-10-01"},
+            {"attributed": "false"},
+        ]
+        params = choices[i % 5]
+        mix.append(Request("filter", {**params, **off}))
+    for i in range(40):
+        params = {}
+        if i % 2:
+            params["q"] = rng.choice(vocabulary)
+        if i % 3 == 0:
+            params["publisher"] = rng.choice(publishers)
+        if i % 4 == 3:
+            params["facets"] = "claimant,entity"
+        mix.append(Request("facets", params))  # no facets parameter: the first page's default, all four
+    for i in range(40):
+        params = {"limit": str(DEEP_LIMIT)}
+        if i % 2:
+            params["q"] = rng.choice(vocabulary[:50])
+        else:
+            params["cue_class"] = "say"
+        mix.append(Request("deep-page", params))
+    for _ in range(20):
+        params = {
+            "q": rng.choice(vocabulary),
+            "claimant": rng.choice(claimants[:10]),
+            "publisher": rng.choice(publishers),
+        }
+        mix.append(Request("combined", params))
+    return mix
+
+
+class Api:
+    """The search function's handler over one index, as the local server calls it."""
+
+    def __init__(self, handler: Handler) -> None:
+        self.handler = handler
+        self.served = 0
+
+    @contextmanager
+    def serving(self, index: SearchIndex) -> Iterator[None]:
+        original = wiring.index
+
+        def patched() -> SearchIndex:
+            self.served += 1
+            return index
+
+        wiring.index = patched  # type: ignore[assignment]
+        try:
+            yield
+        finally:
+            wiring.index = original
+
+    def get(self, params: dict[str, str]) -> dict[str, Any]:
+        event = rest_event("GET", "/claims?" + urlencode(params))
+        status, _, body = response_parts(self.handler(event, LocalContext("claimsearch-search-bench")))
+        answer: dict[str, Any] = json.loads(body)
+        if status != 200:
+            raise RuntimeError(f"GET /claims?{urlencode(params)}: {status} {answer}")
+        return answer
+
+
+def deep_cursor(api: Api, params: dict[str, str]) -> str | None:
+    """The cursor of page DEEP_PAGE, walked to untimed; None when the match set ends sooner."""
+    cursor = None
+    for _ in range(DEEP_PAGE - 1):
+        body = api.get({**params, **({"cursor": cursor} if cursor else {})})
+        cursor = body["next_cursor"]
+        if cursor is None:
+            return None
+    return cursor
+
+
+def summary(body: dict[str, Any]) -> tuple[Any, ...]:
+    """What two adapters must agree on: total, hit ids and scores in order, facets, paging."""
+    hits = [(h["claim"]["id"], round(h["score"], 6)) for h in body["hits"]]
+    return body["total"], hits, body["facets"], body["next_cursor"] is not None
+
+
+def same_answer(new: tuple[Any, ...], base: tuple[Any, ...]) -> bool:
+    """Equal answers; HEAD's adapter counts all four facets when asked for some, so only
+    the facets the new one was asked for are compared."""
+    total, hits, facets, more = base
+    return new == (total, hits, {k: facets[k] for k in new[2] if k in facets}, more)
+
+
+def prepare(api: Api, engine: Engine, mix: list[Request]) -> list[tuple[str, dict[str, str]]]:
+    """The requests as sent: a deep page with the cursor this engine answered for page 9."""
+    prepared: list[tuple[str, dict[str, str]]] = []
+    with api.serving(engine.index):
+        for request in mix:
+            params = dict(request.params)
+            if request.kind == "deep-page":
+                cursor = deep_cursor(api, params)
+                if cursor is None:
+                    print(f"[{engine.name}] fewer than {DEEP_PAGE} pages: {params}", file=sys.stderr)
+                    continue
+                params["cursor"] = cursor
+            prepared.append((request.kind, params))
+        for _, params in prepared[:20]:  # warm-up: page cache, SQLite cache, handler imports
+            api.get(params)
+    return prepared
+
+
+def run_mix(api: Api, engines: list[Engine], mix: list[Request], runs: int) -> None:
+    """Each request on every engine in turn, so a change in the machine's load hits all alike."""
+    plans = [prepare(api, engine, mix) for engine in engines]
+    for requests in zip(*plans, strict=True):
+        times: list[list[float]] = [[] for _ in engines]
+        bodies: list[dict[str, Any]] = [{} for _ in engines]
+        for _ in range(runs):
+            for i, (engine, (_, params)) in enumerate(zip(engines, requests, strict=True)):
+                with api.serving(engine.index):
+                    start = time.perf_counter()
+                    bodies[i] = api.get(params)
+                    times[i].append((time.perf_counter() - start) * 1000)
+        for engine, (kind, params), spent, body in zip(engines, requests, times, bodies, strict=True):
+            median = statistics.median(spent)
+            engine.latencies.setdefault(kind, []).append(median)
+            engine.slowest.append((median, kind, params))
+            engine.answers.append((kind, params, summary(body)))
+
+
+def figures(engine: Engine, claims: int, bulk: float, ingest: float) -> dict[str, Any]:
+    every = [v for vs in engine.latencies.values() for v in vs]
+
+    def spread(values: list[float]) -> dict[str, float]:
+        return {f"p{p}_ms": round(percentile(values, p), 2) for p in (50, 95, 99)}
+
+    return {
+        "engine": engine.name,
+        "claims": claims,
+        "overall": spread(every),
+        "by_kind": {k: {**spread(engine.latencies[k]), "requests": len(engine.latencies[k])} for k in KINDS},
+        "requests": len(every),
+        "bulk_claims_per_s": round(bulk),
+        "ingest_claims_per_s": round(ingest),
+        "size_mb": round(engine.size() / 1e6, 1),
+    }
+
+
+def load(
+    engine: Engine, scaled: Pairs, identities: list[ClaimantIdentity], sample: Pairs, runs: int
+) -> tuple[float, float]:
+    """Bulk load `scaled`, then time per-article ingest of `sample`: claims/s of each."""
+    claims = sum(len(c) for _, c in scaled)
+    print(f"[{engine.name}] bulk load of {claims} claims ...", file=sys.stderr, flush=True)
+    bulk = claims / timed(lambda: engine.index.rebuild(iter(scaled), identities.copy))
+    sample_claims = sum(len(c) for _, c in sample)
+    ingest = [
+        sample_claims / timed(lambda: [engine.index.index_article(a, c) for a, c in sample])
+        for _ in range(runs)
+    ]
+    for article, _ in sample:  # the searches run over the N claims asked for
+        engine.index.delete_article(article.id)
+    return bulk, statistics.median(ingest)
+
+
+def head_sqlite_module() -> ModuleType:
+    """`index/sqlite.py` as committed at HEAD, as a module of its own."""
+    source = subprocess.run(
+        ["git", "show", "HEAD:shared/claimsearch/index/sqlite.py"],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    spec = importlib.util.spec_from_loader("claimsearch_head_sqlite", loader=None)
+    assert spec is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses and typing resolve names through it
+    exec(compile(source, "HEAD:shared/claimsearch/index/sqlite.py", "exec"), module.__dict__)
+    return module
+
+
+def sqlite_engine(name: str, directory: Path, make: Callable[[Path], SearchIndex]) -> Engine:
+    directory.mkdir(parents=True, exist_ok=True)
+    index = make(directory / "claims.sqlite3")
+    index.ensure_ready()
+
+    def size() -> int:
+        # The database file alone, its log checkpointed into it: an adapter that keeps
+        # its connection open also keeps a log file, which is not index data.
+        close = getattr(index, "close", None)
+        if close is not None:
+            close()
+        return sum(p.stat().st_size for p in directory.glob("claims.sqlite3*"))
+
+    return Engine(name, index, size)
+
+
+def opensearch_engine(url: str) -> Engine:
+    """An index under a prefix of its own on the node at `url`, dropped at the end."""
+    from claimsearch.index.opensearch import OpenSearchIndex, connect
+
+    client = connect(url)
+    prefix = f"bench-search-{uuid.uuid4().hex[:8]}"
+    index = OpenSearchIndex(client, prefix=prefix)
+    index.ensure_ready()
+
+    def size() -> int:
+        # Merged to one segment, as bench_index measures it (a merge of 200k claims
+        # takes longer than the client's default timeout).
+        client.indices.forcemerge(index=f"{prefix}-*", max_num_segments=1, request_timeout=900)
+        stats = client.indices.stats(index=f"{prefix}-*", metric="store")
+        return int(stats["_all"]["primaries"]["store"]["size_in_bytes"])
+
+    return Engine("opensearch", index, size, index.drop)
+
+
+def exactly(pairs: Pairs, target: int) -> Pairs:
+    """The first articles of `pairs` holding `target` claims, the last one cut to fit."""
+    out: Pairs = []
+    left = target
+    for article, claims in pairs:
+        if left <= 0:
+            break
+        out.append((article, claims[:left]))
+        left -= len(claims[:left])
+    return out
+
+
+def print_table(results: list[dict[str, Any]]) -> None:
+    columns = ["overall", *KINDS]
+    print(f"{'adapter':<10}{'':>6}" + "".join(f"{c:>11}" for c in columns))
+    for r in results:
+        for p in ("p50_ms", "p95_ms", "p99_ms"):
+            values = [r["overall"][p], *(r["by_kind"][k][p] for k in KINDS)]
+            print(f"{r['engine']:<10}{p[:3]:>6}" + "".join(f"{v:>11.1f}" for v in values))
+    for r in results:
+        print(
+            f"{r['engine']}: {r['claims']} claims, {r['requests']} requests;"
+            f" bulk {r['bulk_claims_per_s']} claims/s,"
+            f" per-article ingest {r['ingest_claims_per_s']} claims/s,"
+            f" index {r['size_mb']} MB"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--engine", choices=("sqlite", "opensearch"), required=True)
+    parser.add_argument("--claims", type=int, default=200_000, help="claims in the index")
+    parser.add_argument("--json", type=Path, default=None, help="write the figures here as JSON")
+    parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "data" / "polnear" / "train")
+    parser.add_argument(
+        "--cache", type=Path, default=Path(tempfile.gettempdir()) / "claimsearch-bench-claims.jsonl"
+    )
+    parser.add_argument("--opensearch-url", default="http://127.0.0.1:9200")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each request; the median is kept")
+    parser.add_argument("--no-baseline", action="store_true", help="SQLite: skip HEAD's adapter")
+    parser.add_argument(
+        "--ingest-articles", type=int, default=200, help="articles timed through per-article ingest"
+    )
+    args = parser.parse_args(argv)
+
+    if not args.cache.is_file() and not (args.corpus / "text").is_dir():
+        print(f"skipped: PolNeAR not found at {args.corpus} (and no extracted claims at {args.cache})")
+        return 0
+    os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+    load_start = os.getloadavg()
+    pairs, identities = file_corpus(extract_corpus(args.corpus, args.cache))
+    scaled = exactly(scale(pairs, args.claims), args.claims)
+    claims = sum(len(c) for _, c in scaled)
+    sample = [
+        (replace(a, id=a.id + "s"), [replace(c, id=c.id + "s", article_id=a.id + "s") for c in cs])
+        for a, cs in pairs[: args.ingest_articles]
+    ]
+    mix = request_mix(pairs)
+    print(
+        f"corpus: {len(pairs)} articles, {sum(len(c) for _, c in pairs)} claims;"
+        f" index: {len(scaled)} articles, {claims} claims;"
+        f" requests: {len(mix)} ({dict(Counter(r.kind for r in mix))}), each run {args.runs}x;"
+        f" load average at start {load_start[0]:.2f} on {os.cpu_count()} CPUs"
+    )
+    api = Api(load_handler("search"))
+    engines: list[Engine] = []
+    with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
+        if args.engine == "sqlite":
+            engines.append(sqlite_engine("sqlite", Path(tmp) / "new", SqliteIndex))
+            if not args.no_baseline:
+                head = head_sqlite_module()
+                engines.append(sqlite_engine("baseline", Path(tmp) / "head", head.SqliteIndex))
+        else:
+            engines.append(opensearch_engine(args.opensearch_url))
+        try:
+            loads = [load(engine, scaled, identities, sample, args.runs) for engine in engines]
+            print(
+                f"{len(mix)} requests x {args.runs} on {len(engines)} index(es) ...",
+                file=sys.stderr,
+                flush=True,
+            )
+            run_mix(api, engines, mix, args.runs)
+            results = [
+                figures(e, claims, bulk, ingest) for e, (bulk, ingest) in zip(engines, loads, strict=True)
+            ]
+        finally:
+            for engine in engines:
+                engine.drop()
+    assert api.served, "the handler never asked wiring.index(): the bench did not measure the index it built"
+    load_end = os.getloadavg()
+    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print_table(results)
+    for engine in engines:
+        print(f"{engine.name}, slowest requests (ms):")
+        for ms, kind, params in sorted(engine.slowest, key=lambda s: -s[0])[:5]:
+            shown = {k: v for k, v in params.items() if k != "cursor"}
+            print(f"  {ms:8.1f} {kind} {urlencode(shown)}{' (page 10)' if 'cursor' in params else ''}")
+    print(
+        f"peak RSS of this process (the corpus, the indexes' caches, the handler): {peak_rss_mb:.0f} MiB;"
+        f" load average {load_start[0]:.2f} at start, {load_end[0]:.2f} at end ({os.cpu_count()} CPUs)"
+    )
+    report: dict[str, Any] = {**results[0], "peak_rss_mb": round(peak_rss_mb), "runs": args.runs}
+    report["load_average"] = {"start": round(load_start[0], 2), "end": round(load_end[0], 2)}
+    if len(engines) == 2:
+        new, base = results
+        differ = [
+            (kind, params)
+            for (kind, params, left), (_, _, right) in zip(
+                engines[0].answers, engines[1].answers, strict=True
+            )
+            if not same_answer(left, right)
+        ]
+        print(
+            "ratios baseline/new: "
+            + ", ".join(
+                f"{key} {base['overall'][key] / new['overall'][key]:.1f}x"
+                for key in ("p50_ms", "p95_ms", "p99_ms")
+            )
+            + "; by kind p99: "
+            + ", ".join(
+                f"{k} {base['by_kind'][k]['p99_ms'] / new['by_kind'][k]['p99_ms']:.1f}x" for k in KINDS
+            )
+        )
+        print(f"answers differing from the baseline's: {len(differ)} of {len(engines[0].answers)}")
+        for kind, params in differ[:5]:
+            print(f"  {kind}: {params}")
+        report["baseline"] = {**base, "ref": "HEAD"}
+        report["answers_differing_from_baseline"] = len(differ)
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
