@@ -275,8 +275,12 @@ def test_facets_are_counted_only_when_asked(engine: SearchIndex) -> None:
 
 
 def test_facets_of_a_later_page_count_the_whole_match_set(engine: SearchIndex) -> None:
-    for base in (SearchQuery(text="said", limit=5), SearchQuery(cue_class="say", limit=5)):
+    # Pages of one: every claim (always several), and a text query where the indexed
+    # articles (with or without PolNeAR's) give it more than one match.
+    for base in (SearchQuery(limit=1), SearchQuery(text="said", limit=1)):
         first = engine.search(replace(base, facets=False))
+        if base.text is not None and first.total < 2:
+            continue
         assert first.next_after is not None
         later = engine.search(replace(base, after=first.next_after, facets=("publisher", "claimant")))
         whole = engine.search(replace(base, limit=1)).facets
