@@ -11,19 +11,26 @@
    `facets=none`, first pages with the default facets (all four) or `facets=claimant,entity`,
    page 10 of 20 hits reached through cursors, and text + claimant + publisher combined.
    Each request runs --runs times, the median kept; p50/p95/p99 are over the requests,
-   per kind and overall. A deep page is timed as its one request (page 10), after an
+   per kind and overall; the same figures over each request's first run alone (before
+   any engine cache has seen it) are printed too. A deep page is timed as its one request (page 10), after an
    untimed walk through pages 1-9 for its cursor.
 3. Also measures the bulk load (`rebuild`), per-article ingest (`index_article` over
    --ingest-articles articles, median of --runs; deleted again before the searches),
    the index size on disk and the process's peak RSS.
 
-Baseline (SQLite only): the adapter of the last commit (`git show HEAD:...sqlite.py`,
-loaded as a module of its own) on its own copy of the same claims, behind this API
-and the same requests, in the same run, each request timed on both in turn so the
-machine's load weighs on both alike. It counts all four facets when asked for some,
-as it did for every request before the API had `facets`. Every request's total, hit
-ids and scores, facets and paging are compared between the two. OpenSearch runs
-without a baseline. Prints figures; asserts nothing; skips when PolNeAR is absent.
+4. A batch's visibility: --batch-articles articles (an ingest batch) written one after
+   the other as the ingest function writes them, then, from the moment the last write
+   returns, GET /claims?article_id= for each until all its claims answer; the time
+   to that point is the batch's visibility delay (median of --runs batches).
+
+Baseline: the adapter of the last commit (`git show HEAD:...`, loaded as a module, or
+for OpenSearch a package, of its own) on its own copy of the same claims (for
+OpenSearch, its own prefix on the same node), behind this API and the same requests,
+in the same run, each request timed on both in turn so the machine's load weighs on
+both alike. Every request's total, hit ids and scores, facets and paging are compared
+between the two (HEAD's SQLite adapter counts all four facets when asked for some,
+so only the facets asked for are compared). Prints figures; asserts nothing; skips
+when PolNeAR is absent.
 """
 
 from __future__ import annotations
@@ -78,6 +85,9 @@ class Engine:
     size: Callable[[], int]
     drop: Callable[[], None] = lambda: None
     latencies: dict[str, list[float]] = field(default_factory=dict)
+    # Each request's first run alone: no engine cache (OpenSearch's request cache, SQLite's
+    # page cache of that query's rows) has seen it yet.
+    first_runs: list[float] = field(default_factory=list)
     answers: list[Any] = field(default_factory=list)
     slowest: list[tuple[float, str, dict[str, str]]] = field(default_factory=list)
 
@@ -222,8 +232,31 @@ def run_mix(api: Api, engines: list[Engine], mix: list[Request], runs: int) -> N
         for engine, (kind, params), spent, body in zip(engines, requests, times, bodies, strict=True):
             median = statistics.median(spent)
             engine.latencies.setdefault(kind, []).append(median)
+            engine.first_runs.append(spent[0])
             engine.slowest.append((median, kind, params))
             engine.answers.append((kind, params, summary(body)))
+
+
+def batch_visibility(api: Api, engine: Engine, batch: Pairs) -> tuple[float, float, int]:
+    """(ms the batch's writes took, ms from their return until every claim answers a
+    search, rounds of searches that took): the ms include the searches themselves."""
+    start = time.perf_counter()
+    for article, claims in batch:
+        engine.index.index_article(article, claims)
+    written = time.perf_counter()
+    waiting = {a.id: len(c) for a, c in batch}
+    rounds = 0
+    with api.serving(engine.index):
+        while waiting:
+            rounds += 1
+            for article_id, expected in list(waiting.items()):
+                body = api.get({"article_id": article_id, "facets": "none", "limit": "1"})
+                if body["total"] == expected:
+                    del waiting[article_id]
+    visible = time.perf_counter()
+    for article, _ in batch:
+        engine.index.delete_article(article.id)
+    return (written - start) * 1000, (visible - written) * 1000, rounds
 
 
 def figures(engine: Engine, claims: int, bulk: float, ingest: float) -> dict[str, Any]:
@@ -236,6 +269,7 @@ def figures(engine: Engine, claims: int, bulk: float, ingest: float) -> dict[str
         "engine": engine.name,
         "claims": claims,
         "overall": spread(every),
+        "first_run": spread(engine.first_runs),
         "by_kind": {k: {**spread(engine.latencies[k]), "requests": len(engine.latencies[k])} for k in KINDS},
         "requests": len(every),
         "bulk_claims_per_s": round(bulk),
@@ -294,13 +328,37 @@ def sqlite_engine(name: str, directory: Path, make: Callable[[Path], SearchIndex
     return Engine(name, index, size)
 
 
-def opensearch_engine(url: str) -> Engine:
-    """An index under a prefix of its own on the node at `url`, dropped at the end."""
-    from claimsearch.index.opensearch import OpenSearchIndex, connect
+def head_opensearch_package(directory: Path) -> ModuleType:
+    """`index/opensearch/` as committed at HEAD, as a package of its own.
 
-    client = connect(url)
-    prefix = f"bench-search-{uuid.uuid4().hex[:8]}"
-    index = OpenSearchIndex(client, prefix=prefix)
+    Its modules import each other by absolute name, so the copies' imports are
+    pointed at the copy; what they import from the rest of claimsearch is today's.
+    """
+    folder = "shared/claimsearch/index/opensearch"
+    names = subprocess.run(
+        ["git", "ls-tree", "--name-only", f"HEAD:{folder}"],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    package = directory / "claimsearch_head_opensearch"
+    package.mkdir(parents=True)
+    for name in names:
+        source = subprocess.run(
+            ["git", "show", f"HEAD:{folder}/{name}"], cwd=REPO, check=True, capture_output=True, text=True
+        ).stdout
+        text = source.replace("claimsearch.index.opensearch", "claimsearch_head_opensearch")
+        (package / name).write_text(text)
+    sys.path.insert(0, str(directory))
+    return importlib.import_module("claimsearch_head_opensearch")
+
+
+def opensearch_engine(name: str, url: str, package: ModuleType) -> Engine:
+    """An index under a prefix of its own on the node at `url`, dropped at the end."""
+    client = package.connect(url)
+    prefix = f"bench-search-{name}-{uuid.uuid4().hex[:8]}"
+    index = package.OpenSearchIndex(client, prefix=prefix)
     index.ensure_ready()
 
     def size() -> int:
@@ -310,7 +368,7 @@ def opensearch_engine(url: str) -> Engine:
         stats = client.indices.stats(index=f"{prefix}-*", metric="store")
         return int(stats["_all"]["primaries"]["store"]["size_in_bytes"])
 
-    return Engine("opensearch", index, size, index.drop)
+    return Engine(name, index, size, index.drop)
 
 
 def exactly(pairs: Pairs, target: int) -> Pairs:
@@ -333,10 +391,19 @@ def print_table(results: list[dict[str, Any]]) -> None:
             values = [r["overall"][p], *(r["by_kind"][k][p] for k in KINDS)]
             print(f"{r['engine']:<10}{p[:3]:>6}" + "".join(f"{v:>11.1f}" for v in values))
     for r in results:
+        first = r["first_run"]
+        print(
+            f"{r['engine']}: each request's first run alone: p50 {first['p50_ms']:.1f},"
+            f" p95 {first['p95_ms']:.1f}, p99 {first['p99_ms']:.1f} ms"
+        )
+    for r in results:
         print(
             f"{r['engine']}: {r['claims']} claims, {r['requests']} requests;"
             f" bulk {r['bulk_claims_per_s']} claims/s,"
             f" per-article ingest {r['ingest_claims_per_s']} claims/s,"
+            f" a batch of {r['batch_articles']} articles written in {r['batch_write_ms']} ms and"
+            f" all its claims found {r['batch_visible_ms']} ms after"
+            f" ({r['batch_search_rounds']} round(s) of searches at most),"
             f" index {r['size_mb']} MB"
         )
 
@@ -354,7 +421,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--opensearch-url", default="http://127.0.0.1:9200")
     parser.add_argument("--runs", type=int, default=3, help="runs of each request; the median is kept")
-    parser.add_argument("--no-baseline", action="store_true", help="SQLite: skip HEAD's adapter")
+    parser.add_argument("--no-baseline", action="store_true", help="skip HEAD's adapter")
+    parser.add_argument("--batch-articles", type=int, default=5, help="articles in the visibility batch")
     parser.add_argument(
         "--ingest-articles", type=int, default=200, help="articles timed through per-article ingest"
     )
@@ -372,6 +440,10 @@ def main(argv: list[str] | None = None) -> int:
         (replace(a, id=a.id + "s"), [replace(c, id=c.id + "s", article_id=a.id + "s") for c in cs])
         for a, cs in pairs[: args.ingest_articles]
     ]
+    batch = [
+        (replace(a, id=a.id + "b"), [replace(c, id=c.id + "b", article_id=a.id + "b") for c in cs])
+        for a, cs in pairs[-args.batch_articles :]
+    ]
     mix = request_mix(pairs)
     print(
         f"corpus: {len(pairs)} articles, {sum(len(c) for _, c in pairs)} claims;"
@@ -388,9 +460,17 @@ def main(argv: list[str] | None = None) -> int:
                 head = head_sqlite_module()
                 engines.append(sqlite_engine("baseline", Path(tmp) / "head", head.SqliteIndex))
         else:
-            engines.append(opensearch_engine(args.opensearch_url))
+            from claimsearch.index import opensearch
+
+            engines.append(opensearch_engine("opensearch", args.opensearch_url, opensearch))
+            if not args.no_baseline:
+                head = head_opensearch_package(Path(tmp) / "head")
+                engines.append(opensearch_engine("baseline", args.opensearch_url, head))
         try:
             loads = [load(engine, scaled, identities, sample, args.runs) for engine in engines]
+            visibility = [
+                [batch_visibility(api, engine, batch) for _ in range(args.runs)] for engine in engines
+            ]
             print(
                 f"{len(mix)} requests x {args.runs} on {len(engines)} index(es) ...",
                 file=sys.stderr,
@@ -398,7 +478,14 @@ def main(argv: list[str] | None = None) -> int:
             )
             run_mix(api, engines, mix, args.runs)
             results = [
-                figures(e, claims, bulk, ingest) for e, (bulk, ingest) in zip(engines, loads, strict=True)
+                {
+                    **figures(e, claims, bulk, ingest),
+                    "batch_articles": len(batch),
+                    "batch_write_ms": round(statistics.median(w for w, _, _ in seen), 1),
+                    "batch_visible_ms": round(statistics.median(v for _, v, _ in seen), 1),
+                    "batch_search_rounds": max(r for _, _, r in seen),
+                }
+                for e, (bulk, ingest), seen in zip(engines, loads, visibility, strict=True)
             ]
         finally:
             for engine in engines:

@@ -83,9 +83,13 @@ class OpenSearchIndex:
         """
         self.ensure_ready()
         with engine_errors(f"index article {article.id}"):
-            old = self._claims_written(article.id)
+            owed = self._owed_recount(article.id)
+            # The article's document is written before any of its claims and deleted
+            # after all of them, so an article the index does not hold has no claims
+            # to replace: a new article costs no refresh and no search for old ones.
+            old = self._claims_written(article.id) if owed is not None else []
             new_ids = {c.id for c in claims}
-            touched = self._owed_recount(article.id) | _claimant_ids(old) | _claimant_ids(claims)
+            touched = (owed or set()) | _claimant_ids(old) | _claimant_ids(claims)
             try:
                 # Its own request, first: a rejected article touches nothing else. No
                 # refresh: GET by id is real-time, and nothing searches articles.
@@ -128,12 +132,12 @@ class OpenSearchIndex:
         self.client.indices.refresh(index=self.claims_alias, ignore_unavailable=True)
         return self.claims_for_article(article_id)
 
-    def _owed_recount(self, article_id: str) -> set[str]:
-        """Claimant ids a cut-short write of this article left to recount."""
+    def _owed_recount(self, article_id: str) -> set[str] | None:
+        """Claimant ids a cut-short write of this article left to recount; None: no such article."""
         try:
             found = self.client.get(index=self.articles_alias, id=article_id, _source_includes="recount")
         except NotFoundError:
-            return set()
+            return None
         return set(found["_source"].get("recount") or [])
 
     def _put_claimants(self, identities: list[ClaimantIdentity], touched: set[str]) -> dict[str, str]:
@@ -164,7 +168,9 @@ class OpenSearchIndex:
             for i in ids
             if i not in given
         ]
-        _, failed = writes.bulk(self.client, actions, refresh="wait_for", require_alias=True)
+        # refresh=true, not wait_for: the registry refreshes on a timer, and waiting for
+        # the next tick cost each ingested article up to a second.
+        _, failed = writes.bulk(self.client, actions, refresh="true", require_alias=True)
         # An identity missing from the registry (an index from before identities)
         # has nothing to count; `reindex` files it.
         return {k: v for k, v in failed.items() if "document_missing" not in v}
@@ -178,7 +184,7 @@ class OpenSearchIndex:
         self.ensure_ready()
         with engine_errors(f"delete article {article_id}"):
             old = self._claims_written(article_id)
-            touched = self._owed_recount(article_id) | _claimant_ids(old)
+            touched = (self._owed_recount(article_id) or set()) | _claimant_ids(old)
             # Claims without their article (none to carry the ids): recounted right below.
             with suppress(NotFoundError):
                 if touched:

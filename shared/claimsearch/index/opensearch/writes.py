@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import suppress
+from itertools import islice
 from typing import Any
 
 from opensearchpy import OpenSearch
@@ -25,6 +27,17 @@ BULK_CHUNK_BYTES = 5 * 1024 * 1024
 BULK_RETRIES = 3
 BULK_INITIAL_BACKOFF_S = 1
 BULK_MAX_BACKOFF_S = 8
+# Loads and rebuilds: batches of this many actions go to the node from this many
+# threads at once. One bulk request is indexed by one of the node's write threads, so
+# a single sender leaves all but one core idle while it serialises the next chunk.
+LOAD_BATCH_ACTIONS = 2000
+LOAD_WORKERS = 3
+# A load's bulk requests wait out the node's merges (it throttles indexing while they
+# catch up, seconds at a time past a million claims) instead of failing the load.
+LOAD_REQUEST_TIMEOUT_S = 300
+# While a fresh index loads, its translog is fsynced on a timer, not per request: a
+# node lost mid-load loses only a load that is redone from the archive anyway.
+LOADING_SETTINGS = {"refresh_interval": "-1", "translog": {"durability": "async"}}
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +102,40 @@ def bulk(client: OpenSearch, actions: Iterable[dict[str, Any]], **params: Any) -
     return written, failed
 
 
+def parallel_bulk(
+    client: OpenSearch, actions: Iterable[dict[str, Any]], workers: int = LOAD_WORKERS
+) -> tuple[int, dict[str, str]]:
+    """`bulk` over batches of `actions` sent by `workers` threads; the same answer.
+
+    At most two batches per worker are held at a time, so memory stays bounded
+    whatever the size of the load. The first request that fails as a whole stops
+    the load and raises.
+    """
+    written = 0
+    failed: dict[str, str] = {}
+    stream = iter(actions)
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="bulk") as pool:
+        pending: set[Future[tuple[int, dict[str, str]]]] = set()
+        try:
+            while batch := list(islice(stream, LOAD_BATCH_ACTIONS)):
+                if len(pending) >= 2 * workers:
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        count, rejected = future.result()
+                        written += count
+                        failed.update(rejected)
+                pending.add(pool.submit(bulk, client, batch, request_timeout=LOAD_REQUEST_TIMEOUT_S))
+            for future in pending:
+                count, rejected = future.result()
+                written += count
+                failed.update(rejected)
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            raise
+    return written, failed
+
+
 def rebuild(
     indices: Indices,
     pairs: Iterable[tuple[Article, list[Claim]]],
@@ -113,9 +160,9 @@ def rebuild(
         try:
             for name in fresh.values():
                 # No refreshes while loading: one at the end is far cheaper.
-                client.indices.create(index=name, body={"settings": {"refresh_interval": "-1"}})
+                client.indices.create(index=name, body={"settings": LOADING_SETTINGS})
                 created.append(name)
-            loaded, failed = bulk(client, _rebuild_actions(pairs, fresh))
+            loaded, failed = parallel_bulk(client, _rebuild_actions(pairs, fresh))
             # Claimants come after the claims: filing the archive decides them as it goes.
             actions = (
                 {
@@ -137,8 +184,13 @@ def rebuild(
                 # Claims refresh only when a write asks (see schema.CLAIMS_REFRESH); the
                 # others go back to the engine's default.
                 interval = CLAIMS_REFRESH if kind == "claims" else None
-                client.indices.put_settings(index=name, body={"index": {"refresh_interval": interval}})
+                client.indices.put_settings(
+                    index=name,
+                    body={"index": {"refresh_interval": interval, "translog": {"durability": None}}},
+                )
             client.indices.refresh(index=",".join(created))
+            # Durable before serving: the load's translog was fsynced only on a timer.
+            client.indices.flush(index=",".join(created), request_timeout=600)
             switch: list[dict[str, Any]] = []
             for kind in KINDS:
                 switch += [
