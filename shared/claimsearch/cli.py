@@ -9,10 +9,13 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from claimsearch.documents import SUPPORTED_SUFFIXES
 from claimsearch.errors import ClaimsearchError, DocumentError
+
+if TYPE_CHECKING:
+    from claimsearch.index.port import SearchQuery
 
 PROGRESS_THRESHOLD = 5  # files; fewer finish before a progress bar would help
 
@@ -48,18 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     delete.set_defaults(run=_delete)
 
     search = commands.add_parser("search", help="search the configured index")
-    search.add_argument("query", nargs="?", default=None)
-    for name in ("claimant", "organization", "entity", "publisher", "article-id"):
-        search.add_argument(f"--{name}")
-    search.add_argument("--claimant-id", help="a claimant identity's id")
-    search.add_argument(
-        "--attributed", choices=("yes", "no"), help="no: only claims with no source; yes: only with one"
-    )
-    search.add_argument("--match", choices=("best", "all"), default="best", help="all: every word must match")
-    search.add_argument("--cue-class")
-    search.add_argument("--quote-type")
-    search.add_argument("--from", dest="published_from", metavar="YYYY-MM-DD")
-    search.add_argument("--to", dest="published_to", metavar="YYYY-MM-DD")
+    _add_filters(search)
     search.add_argument("--limit", type=int, default=10)
     search.add_argument(
         "--facets",
@@ -68,6 +60,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     search.add_argument("--json", action="store_true", help="print the raw result as JSON")
     search.set_defaults(run=_search)
+
+    export = commands.add_parser(
+        "export",
+        help="every claim a search matches, as NDJSON on stdout (the lines of GET /claims/export)",
+    )
+    _add_filters(export)
+    export.add_argument("--cursor", help="resume after the line with this cursor (an interrupted export)")
+    export.set_defaults(run=_export)
 
     claimants = commands.add_parser("claimants", help="find claimant identities by name, as you type")
     claimants.add_argument("query", help='a name or its start: "ahn", "donald tr"')
@@ -90,6 +90,24 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true", help="print the scores as JSON")
     evaluate.set_defaults(run=_eval)
     return parser
+
+
+def _add_filters(command: argparse.ArgumentParser) -> None:
+    """The filters of `search` and `export` (GET /claims' parameters)."""
+    command.add_argument("query", nargs="?", default=None)
+    for name in ("claimant", "organization", "entity", "publisher", "article-id"):
+        command.add_argument(f"--{name}")
+    command.add_argument("--claimant-id", help="a claimant identity's id")
+    command.add_argument(
+        "--attributed", choices=("yes", "no"), help="no: only claims with no source; yes: only with one"
+    )
+    command.add_argument(
+        "--match", choices=("best", "all"), default="best", help="all: every word must match"
+    )
+    command.add_argument("--cue-class")
+    command.add_argument("--quote-type")
+    command.add_argument("--from", dest="published_from", metavar="YYYY-MM-DD")
+    command.add_argument("--to", dest="published_to", metavar="YYYY-MM-DD")
 
 
 # -- extract -------------------------------------------------------------------------------
@@ -194,11 +212,10 @@ def _delete(args: argparse.Namespace) -> int:
 # -- search --------------------------------------------------------------------------------
 
 
-def _search(args: argparse.Namespace) -> int:
-    from claimsearch import wiring
+def _query(args: argparse.Namespace, **paging: Any) -> SearchQuery:
     from claimsearch.index.port import SearchQuery
 
-    query = SearchQuery(
+    return SearchQuery(
         text=args.query,
         match=args.match,
         claimant=args.claimant,
@@ -212,6 +229,16 @@ def _search(args: argparse.Namespace) -> int:
         published_from=args.published_from,
         published_to=args.published_to,
         article_id=args.article_id,
+        **paging,
+    )
+
+
+def _search(args: argparse.Namespace) -> int:
+    from claimsearch import wiring
+    from claimsearch.index.port import SearchQuery
+
+    query = _query(
+        args,
         limit=max(1, min(args.limit, 100)),
         facets=True if args.facets is None else SearchQuery.parse_facets(args.facets),
     )
@@ -236,6 +263,32 @@ def _search(args: argparse.Namespace) -> int:
         who = claim.claimant.name or claim.claimant.mention or "(unattributed)"
         print(f"- {who} [{claim.cue.text}] {claim.content.text[:160]}")
         print(f"  {claim.id} score={hit.score:.3f} {claim.content.quote_type}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from claimsearch import wiring
+    from claimsearch.export import open_export
+
+    export = open_export(wiring.index(), _query(args), args.cursor)
+    # On stderr, and only on a terminal: stdout is the data, and a log file wants no bar.
+    bar = tqdm(total=export.total, unit="claim", file=sys.stderr, disable=None)
+    written = 0
+    try:
+        for line in export.lines:
+            sys.stdout.write(line.text)
+            sys.stdout.write("\n")
+            written += 1
+            bar.update()
+        sys.stdout.flush()
+    except BrokenPipeError:  # `claimsearch export | head`: the reader has all it wants
+        sys.stderr.close()
+        return 0
+    finally:
+        bar.close()
+    print(f"exported {written} claim(s) of {export.total}", file=sys.stderr)
     return 0
 
 
@@ -290,6 +343,7 @@ def _serve(args: argparse.Namespace) -> int:
     server = make_server(args.host, args.port, search_handler, config.max_request_bytes)
     base = f"http://{args.host}:{args.port}"
     print(f"claimsearch is serving {config.index_backend} index at {base}", flush=True)
+    print(f"  search page: {base}/", flush=True)
     print(f"  drop .txt, .html or .json articles into {inbox} to ingest them", flush=True)
     print("  try:", flush=True)
     for path in (

@@ -34,6 +34,14 @@ class Settings:
     max_nesting_depth: int
     extractor: str  # the attribution finder: "repaired" | "learned" | "rules"
     model_threads: int  # intra-op threads of the trained finder
+    # Exports (claimsearch/export.py): GET /claims/export stops a response at this many
+    # bytes as Lambda returns it (its limit is 6 MB) and says where to resume; POST /exports
+    # writes to the bucket and queue below (unset: the local stack, which has neither).
+    export_response_bytes: int
+    export_bucket: str | None
+    export_prefix: str
+    export_queue_url: str | None
+    export_url_seconds: int  # how long a finished export's download URL works
 
     @property
     def sqlite_path(self) -> Path:
@@ -85,6 +93,11 @@ def load_settings() -> Settings:
         max_nesting_depth=_int("CLAIMSEARCH_MAX_NESTING_DEPTH", 100),
         extractor=_choice("CLAIMSEARCH_EXTRACTOR", ("repaired", "learned", "rules"), "repaired"),
         model_threads=_int("CLAIMSEARCH_MODEL_THREADS", 1),
+        export_response_bytes=_int("CLAIMSEARCH_EXPORT_RESPONSE_BYTES", 5_000_000),
+        export_bucket=os.environ.get("CLAIMSEARCH_EXPORT_BUCKET") or None,
+        export_prefix=os.environ.get("CLAIMSEARCH_EXPORT_PREFIX") or "exports/",
+        export_queue_url=os.environ.get("CLAIMSEARCH_EXPORT_QUEUE_URL") or None,
+        export_url_seconds=_int("CLAIMSEARCH_EXPORT_URL_SECONDS", 3600),
     )
 
 

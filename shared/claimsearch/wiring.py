@@ -20,6 +20,7 @@ from claimsearch.storage.port import BlobStore
 
 if TYPE_CHECKING:
     from claimsearch.archive import Archive
+    from claimsearch.export import ExportStore
 
 
 def make_index(config: Settings | None = None) -> SearchIndex:
@@ -115,3 +116,28 @@ def inbox() -> Inbox:
 
     folder = Path(os.environ.get("CLAIMSEARCH_INBOX_DIR", "inbox"))
     return Inbox(LOCAL_INBOX_BUCKET, "", LocalBlobStore(folder))
+
+
+def export_store(config: Settings | None = None) -> ExportStore:
+    """The bucket for exports; ExportsUnavailable where none is configured (the local stack)."""
+    from claimsearch.export import ExportsUnavailable
+    from claimsearch.storage.exports import S3ExportStore
+
+    config = config or settings()
+    if not config.export_bucket:
+        raise ExportsUnavailable(
+            "exports to a bucket need the AWS stack (CLAIMSEARCH_EXPORT_BUCKET is not set);"
+            " GET /claims/export or `claimsearch export` give every claim here"
+        )
+    return S3ExportStore(config.export_bucket)
+
+
+def export_queue(config: Settings | None = None) -> Callable[[str], None]:
+    """Sends an export job to the export worker's queue."""
+    from claimsearch.export import ExportsUnavailable
+    from claimsearch.storage.exports import SqsJobQueue
+
+    config = config or settings()
+    if not config.export_queue_url:
+        raise ExportsUnavailable("exports need the export queue (CLAIMSEARCH_EXPORT_QUEUE_URL is not set)")
+    return SqsJobQueue(config.export_queue_url).send

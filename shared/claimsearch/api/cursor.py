@@ -16,6 +16,10 @@ from dataclasses import asdict, replace
 from claimsearch.errors import InvalidQuery
 from claimsearch.index.port import SearchQuery, SortKey
 
+# The alphabet encode_cursor writes (base64url, unpadded): the one thing a client can know
+# about a cursor without having been given it.
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]+$"
+
 
 def _fingerprint(query: SearchQuery) -> str:
     fields = asdict(replace(query, after=None, limit=0, facets=False))

@@ -3,13 +3,27 @@ describes exactly what partner apps receive. They mirror the records' `to_dict`.
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from datetime import date
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from claimsearch.model import ClaimantType, EntityType, IdentityType, QuoteType
 
 SpanOut = tuple[int, int]
+
+
+def _calendar_date(value: Any) -> Any:
+    # pydantic's lax mode reads "0" or "1700000000" as a Unix time; the document says
+    # `format: date`, so a date is written YYYY-MM-DD and nothing else passes for one.
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("expected a date YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_calendar_date)]
+"""A date parameter or field: YYYY-MM-DD only (documented as `format: date`)."""
 
 
 class CueOut(BaseModel):
@@ -174,10 +188,42 @@ class Health(BaseModel):
 
 
 class ErrorDetail(BaseModel):
-    code: str
-    message: str
-    parameter: str | None = None
+    code: str = Field(
+        description="Stable, machine-readable: invalid_parameter, not_found, method_not_allowed,"
+        " not_deletable, unsupported_format, document_too_large, empty_document, too_few_letters,"
+        " index_unavailable, internal_error, ... (one per typed error of the domain)"
+    )
+    message: str = Field(description="For people: what was wrong and, where it helps, what to do")
+    parameter: str | None = Field(
+        default=None, description="The query or path parameter at fault (invalid_parameter only)"
+    )
 
 
 class ErrorResponse(BaseModel):
+    """Every error the API answers, whatever its status: one shape, a stable `code`."""
+
     error: ErrorDetail
+
+
+class ArticleIn(BaseModel):
+    """POST /articles as application/json: the article's text and what is known about it.
+
+    Documentation of the body only: the ingest path's parser (documents/parse.py) checks
+    it, so an article POSTed here and one dropped into the bucket are held to one rule.
+    Fields other than these are ignored.
+    """
+
+    text: str = Field(
+        min_length=1,
+        description="The article's text, prose: claim offsets point into it once invisible characters"
+        " are removed",
+    )
+    title: str | None = Field(default=None, description="Default: the text's first non-empty line")
+    url: str | None = None
+    publisher: str | None = Field(default=None, description="Default: the site named in the text, if any")
+    published_at: str | None = Field(
+        default=None,
+        max_length=64,
+        description="ISO 8601: a date (2016-09-12) or a date and time (2016-09-12T10:00:00Z)",
+    )
+    byline: str | None = None

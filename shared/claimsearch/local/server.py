@@ -4,10 +4,14 @@ search function's handler, exactly as API Gateway would pass it in AWS."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
 
+from claimsearch.local import resumable
 from claimsearch.local.apigw import response_parts, rest_event
 from claimsearch.local.handlers import Handler, LocalContext
+from claimsearch.web import SECURITY_HEADERS, is_page_path, static_file
 
 
 def make_server(host: str, port: int, handler: Handler, max_body: int) -> ThreadingHTTPServer:
@@ -15,6 +19,9 @@ def make_server(host: str, port: int, handler: Handler, max_body: int) -> Thread
         server_version = "claimsearch-local"
 
         def _serve(self) -> None:
+            if self.command == "GET" and is_page_path(urlsplit(self.path).path):
+                self._serve_page()
+                return
             length = int(self.headers.get("Content-Length") or 0)
             if length > max_body:
                 self._send(
@@ -30,13 +37,34 @@ def make_server(host: str, port: int, handler: Handler, max_body: int) -> Thread
             body = self.rfile.read(length) if length else None
             event = rest_event(self.command, self.path, dict(self.headers.items()), body)
             status, headers, data = response_parts(handler(event, LocalContext("claimsearch-search-local")))
+            if resumable.is_resumable(self.command, status, headers):
+                # GET /claims/export answered in part: the rest streams after it.
+                resumable.stream(self, handler, (status, headers, data), dict(self.headers.items()))
+                return
             self.send_response(status)
             for key, value in headers.items():
                 if key.lower() not in ("content-length", "connection"):
                     self.send_header(key, value)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
-            self.wfile.write(data)
+            if self.command != "HEAD":  # a HEAD answer has the headers of its body, never the body
+                self.wfile.write(data)
+
+        def _serve_page(self) -> None:
+            """The search page's files (claimsearch.web); on AWS the bucket serves them."""
+            found = static_file(urlsplit(self.path).path)
+            if found is None:
+                self._send(404, {"error": {"code": "no_route", "message": f"no page file at {self.path}"}})
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", found.content_type)
+            # Revalidate every time: a local checkout's edits show on reload.
+            self.send_header("Cache-Control", "no-cache")
+            for key, value in SECURITY_HEADERS.items():
+                self.send_header(key, value)
+            self.send_header("Content-Length", str(len(found.data)))
+            self.end_headers()
+            self.wfile.write(found.data)
 
         def _send(self, status: int, payload: dict[str, object]) -> None:
             data = json.dumps(payload).encode()
@@ -46,7 +74,13 @@ def make_server(host: str, port: int, handler: Handler, max_body: int) -> Thread
             self.end_headers()
             self.wfile.write(data)
 
-        do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
+        def __getattr__(self, name: str) -> Callable[[], None]:
+            # http.server answers a method it has no do_<METHOD> for with its own 501 HTML
+            # page; every method goes to the handler instead, as API Gateway's ANY routes
+            # send it, so one the API does not take answers 405 JSON with an Allow header.
+            if name.startswith("do_"):
+                return self._serve
+            raise AttributeError(name)
 
         def log_message(self, format: str, *args: object) -> None:
             print(f"http: {self.address_string()} {format % args}", flush=True)
