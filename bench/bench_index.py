@@ -68,11 +68,19 @@ def file_corpus(pairs: Pairs) -> tuple[Pairs, list[ClaimantIdentity]]:
 
 def scale(pairs: Pairs, target: int) -> Pairs:
     """Copies of the corpus under new article and claim ids, until `target` claims."""
-    base = sum(len(c) for _, c in pairs)
+    # PolNeAR train holds one text under two file names, hence one article id twice:
+    # copied once, so that every copy's claim ids are unique and N claims are N documents.
+    unique: Pairs = []
+    seen: set[str] = set()
+    for article, claims in pairs:
+        if article.id not in seen:
+            seen.add(article.id)
+            unique.append((article, claims))
+    base = sum(len(c) for _, c in unique)
     copies = max(1, math.ceil(target / max(base, 1)))
     scaled: Pairs = []
     for k in range(copies):
-        for article, claims in pairs:
+        for article, claims in unique:
             article_id = f"{article.id}k{k}"
             scaled.append(
                 (

@@ -11,19 +11,20 @@
    `facets=none`, first pages with the default facets (all four) or `facets=claimant,entity`,
    page 10 of 20 hits reached through cursors, and text + claimant + publisher combined.
    Each request runs --runs times, the median kept; p50/p95/p99 are over the requests,
-   per kind and overall; the same figures over each request's first run alone (before
-   any engine cache has seen it) are printed too. A deep page is timed as its one request (page 10), after an
-   untimed walk through pages 1-9 for its cursor.
+   per kind and overall; the same figures over each request's first timed run alone
+   (no engine cache has seen that exact request, except the 20 of the warm-up) are
+   printed too. A deep page is timed as its one request (page 10), after an untimed
+   walk through pages 1-9 for its cursor. OpenSearch indices are merged to one segment
+   before the requests (see `settle`).
 3. Also measures the bulk load (`rebuild`), per-article ingest (`index_article` over
    --ingest-articles articles, median of --runs; deleted again before the searches),
    the index size on disk and the process's peak RSS.
-
 4. A batch's visibility: --batch-articles articles (an ingest batch) written one after
    the other as the ingest function writes them, then, from the moment the last write
    returns, GET /claims?article_id= for each until all its claims answer; the time
    to that point is the batch's visibility delay (median of --runs batches).
 
-Baseline: the adapter of the last commit (`git show HEAD:...`, loaded as a module, or
+Baseline: the adapter of the last commit (`git show HEAD:...`, or --baseline-ref's, loaded as a module, or
 for OpenSearch a package, of its own) on its own copy of the same claims (for
 OpenSearch, its own prefix on the same node), behind this API and the same requests,
 in the same run, each request timed on both in turn so the machine's load weighs on
@@ -84,6 +85,7 @@ class Engine:
     index: SearchIndex
     size: Callable[[], int]
     drop: Callable[[], None] = lambda: None
+    settle: Callable[[], None] = lambda: None
     latencies: dict[str, list[float]] = field(default_factory=dict)
     # Each request's first run alone: no engine cache (OpenSearch's request cache, SQLite's
     # page cache of that query's rows) has seen it yet.
@@ -295,10 +297,10 @@ def load(
     return bulk, statistics.median(ingest)
 
 
-def head_sqlite_module() -> ModuleType:
-    """`index/sqlite.py` as committed at HEAD, as a module of its own."""
+def head_sqlite_module(ref: str) -> ModuleType:
+    """`index/sqlite.py` as committed at `ref`, as a module of its own."""
     source = subprocess.run(
-        ["git", "show", "HEAD:shared/claimsearch/index/sqlite.py"],
+        ["git", "show", f"{ref}:shared/claimsearch/index/sqlite.py"],
         cwd=REPO,
         check=True,
         capture_output=True,
@@ -308,7 +310,7 @@ def head_sqlite_module() -> ModuleType:
     assert spec is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses and typing resolve names through it
-    exec(compile(source, "HEAD:shared/claimsearch/index/sqlite.py", "exec"), module.__dict__)
+    exec(compile(source, f"{ref}:shared/claimsearch/index/sqlite.py", "exec"), module.__dict__)
     return module
 
 
@@ -328,15 +330,15 @@ def sqlite_engine(name: str, directory: Path, make: Callable[[Path], SearchIndex
     return Engine(name, index, size)
 
 
-def head_opensearch_package(directory: Path) -> ModuleType:
-    """`index/opensearch/` as committed at HEAD, as a package of its own.
+def head_opensearch_package(directory: Path, ref: str) -> ModuleType:
+    """`index/opensearch/` as committed at `ref`, as a package of its own.
 
     Its modules import each other by absolute name, so the copies' imports are
     pointed at the copy; what they import from the rest of claimsearch is today's.
     """
     folder = "shared/claimsearch/index/opensearch"
     names = subprocess.run(
-        ["git", "ls-tree", "--name-only", f"HEAD:{folder}"],
+        ["git", "ls-tree", "--name-only", f"{ref}:{folder}"],
         cwd=REPO,
         check=True,
         capture_output=True,
@@ -346,7 +348,7 @@ def head_opensearch_package(directory: Path) -> ModuleType:
     package.mkdir(parents=True)
     for name in names:
         source = subprocess.run(
-            ["git", "show", f"HEAD:{folder}/{name}"], cwd=REPO, check=True, capture_output=True, text=True
+            ["git", "show", f"{ref}:{folder}/{name}"], cwd=REPO, check=True, capture_output=True, text=True
         ).stdout
         text = source.replace("claimsearch.index.opensearch", "claimsearch_head_opensearch")
         (package / name).write_text(text)
@@ -362,13 +364,17 @@ def opensearch_engine(name: str, url: str, package: ModuleType) -> Engine:
     index.ensure_ready()
 
     def size() -> int:
-        # Merged to one segment, as bench_index measures it (a merge of 200k claims
-        # takes longer than the client's default timeout).
-        client.indices.forcemerge(index=f"{prefix}-*", max_num_segments=1, request_timeout=900)
+        # Merged to one segment by `settle`, as bench_index measures it.
         stats = client.indices.stats(index=f"{prefix}-*", metric="store")
         return int(stats["_all"]["primaries"]["store"]["size_in_bytes"])
 
-    return Engine(name, index, size, index.drop)
+    def settle() -> None:
+        # The timed ingests left deleted documents, which BM25's statistics count until
+        # merged away, at points that differ between two indices: merged to one segment
+        # each, the two score alike and their answers can be compared score for score.
+        client.indices.forcemerge(index=f"{prefix}-*", max_num_segments=1, request_timeout=1800)
+
+    return Engine(name, index, size, index.drop, settle)
 
 
 def exactly(pairs: Pairs, target: int) -> Pairs:
@@ -421,7 +427,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--opensearch-url", default="http://127.0.0.1:9200")
     parser.add_argument("--runs", type=int, default=3, help="runs of each request; the median is kept")
-    parser.add_argument("--no-baseline", action="store_true", help="skip HEAD's adapter")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the baseline adapter")
+    parser.add_argument(
+        "--baseline-ref", default="HEAD", help="the commit whose adapter is the baseline (default HEAD)"
+    )
     parser.add_argument("--batch-articles", type=int, default=5, help="articles in the visibility batch")
     parser.add_argument(
         "--ingest-articles", type=int, default=200, help="articles timed through per-article ingest"
@@ -457,20 +466,22 @@ def main(argv: list[str] | None = None) -> int:
         if args.engine == "sqlite":
             engines.append(sqlite_engine("sqlite", Path(tmp) / "new", SqliteIndex))
             if not args.no_baseline:
-                head = head_sqlite_module()
+                head = head_sqlite_module(args.baseline_ref)
                 engines.append(sqlite_engine("baseline", Path(tmp) / "head", head.SqliteIndex))
         else:
             from claimsearch.index import opensearch
 
             engines.append(opensearch_engine("opensearch", args.opensearch_url, opensearch))
             if not args.no_baseline:
-                head = head_opensearch_package(Path(tmp) / "head")
+                head = head_opensearch_package(Path(tmp) / "head", args.baseline_ref)
                 engines.append(opensearch_engine("baseline", args.opensearch_url, head))
         try:
             loads = [load(engine, scaled, identities, sample, args.runs) for engine in engines]
             visibility = [
                 [batch_visibility(api, engine, batch) for _ in range(args.runs)] for engine in engines
             ]
+            for engine in engines:
+                engine.settle()
             print(
                 f"{len(mix)} requests x {args.runs} on {len(engines)} index(es) ...",
                 file=sys.stderr,
@@ -528,7 +539,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"answers differing from the baseline's: {len(differ)} of {len(engines[0].answers)}")
         for kind, params in differ[:5]:
             print(f"  {kind}: {params}")
-        report["baseline"] = {**base, "ref": "HEAD"}
+        report["baseline"] = {**base, "ref": args.baseline_ref}
         report["answers_differing_from_baseline"] = len(differ)
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import sys
 import threading
 import uuid
 from collections.abc import Iterator
@@ -369,6 +370,47 @@ def test_the_local_server_streams_every_line_in_one_response(
     connection.request("GET", "/claims/export?cursor=bm90LWEtY3Vyc29y")
     error = connection.getresponse()
     assert error.status == 400 and json.loads(error.read())["error"]["parameter"] == "cursor"
+
+
+def test_requests_at_once_each_get_their_own_answer(
+    engine: SearchIndex, local_server: tuple[str, int], claim_ids: set[str]
+) -> None:
+    """The handler keeps the current event on a module-level resolver, as Lambda allows (one
+    request per instance at a time); the threaded local server must not mix two up."""
+    paths = [f"/claims/{claim_id}" for claim_id in sorted(claim_ids)[:12]]
+    paths += ["/claims?q=forced+labour&limit=3", "/claimants?q=ahn", "/health", "/claims?cue_class=nope"]
+
+    def fetch(path: str) -> tuple[int, bytes]:
+        connection = http.client.HTTPConnection(*local_server, timeout=60)
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read()
+
+    alone = {path: fetch(path) for path in paths}
+    answers: list[tuple[str, tuple[int, bytes]]] = []
+    lock = threading.Lock()
+
+    def hammer(path: str) -> None:
+        for _ in range(5):
+            answer = fetch(path)
+            with lock:
+                answers.append((path, answer))
+
+    threads = [threading.Thread(target=hammer, args=(path,)) for path in paths * 2]
+    # Threads switched as often as the interpreter can: a race shows in every run, not 1 in 50.
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert len(answers) == len(paths) * 10
+    # /health carries the time; every other answer is the same bytes as when sent alone.
+    assert [path for path, answer in answers if path != "/health" and answer != alone[path]] == []
+    assert {answer[0] for path, answer in answers if path == "/health"} == {200}
 
 
 # -- claimsearch export --------------------------------------------------------------------

@@ -4,8 +4,10 @@ search function's handler, exactly as API Gateway would pass it in AWS."""
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from urllib.parse import urlsplit
 
 from claimsearch.local import resumable
@@ -14,7 +16,18 @@ from claimsearch.local.handlers import Handler, LocalContext
 from claimsearch.web import SECURITY_HEADERS, is_page_path, static_file
 
 
-def make_server(host: str, port: int, handler: Handler, max_body: int) -> ThreadingHTTPServer:
+def make_server(host: str, port: int, lambda_handler: Handler, max_body: int) -> ThreadingHTTPServer:
+    # A Lambda instance handles one request at a time, and the handler relies on it:
+    # Powertools' resolver keeps the current event on the module's `app`. The server's
+    # threads take turns at the handler (a page's files and a stream's writes do not
+    # wait), so two requests at once (the search page fetches in parallel) cannot read
+    # each other's event.
+    turn = threading.Lock()
+
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        with turn:
+            return lambda_handler(event, context)
+
     class ApiRequest(BaseHTTPRequestHandler):
         server_version = "claimsearch-local"
 
