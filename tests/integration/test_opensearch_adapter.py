@@ -490,6 +490,32 @@ def test_facets_count_the_matching_claims(corpus: OpenSearchIndex) -> None:
     assert corpus.search(SearchQuery(facets=False)).facets == {}
 
 
+def _request_cache(client: OpenSearch, index: OpenSearchIndex) -> tuple[int, int]:
+    stats = client.indices.stats(index=index.claims_alias, metric="request_cache")
+    cache = stats["_all"]["primaries"]["request_cache"]
+    return int(cache["hit_count"]), int(cache["miss_count"])
+
+
+def test_facet_counts_are_kept_until_a_write_changes_the_claims(
+    opensearch_client: OpenSearch, loaded: OpenSearchIndex
+) -> None:
+    query = SearchQuery(text="forced labour", facets=("publisher", "entity"))
+    first = loaded.search(query)
+    hits, misses = _request_cache(opensearch_client, loaded)
+    again = loaded.search(query)
+    assert again == first
+    # Both facets answered from the cache; the page of hits (with highlights) is not cached.
+    assert _request_cache(opensearch_client, loaded) == (hits + 2, misses)
+    article, claims = FIRST
+    assert loaded.index_article(article, claims[:1]).ok  # a write refreshes the claims
+    changed = loaded.search(query)
+    # Counted again, not served stale: no hit, a miss for each facet (and for the claimant
+    # counts the write itself asked for).
+    assert _request_cache(opensearch_client, loaded) == (hits + 2, misses + 3)
+    assert changed.total < first.total
+    assert sum(v.count for v in changed.facets["publisher"]) == changed.total
+
+
 # -- paging ----------------------------------------------------------------------------------
 
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any, TypeVar
 
 from opensearchpy import OpenSearch
-from opensearchpy.exceptions import NotFoundError, RequestError, TransportError
+from opensearchpy.exceptions import HTTP_EXCEPTIONS, NotFoundError, RequestError, TransportError
 
 from claimsearch.errors import IndexUnavailable, InvalidQuery
 from claimsearch.index.opensearch import queries, writes
@@ -279,10 +279,10 @@ class OpenSearchIndex:
         if query.claimant is not None:
             terms = claimant_terms(query.claimant)
             claimant = (terms, self._claimant_ids(terms, query.claimant))
-        body = queries.search_body(query, plan, claimant)
+        bodies = queries.search_bodies(query, plan, claimant)
         with engine_errors("search"):
             try:
-                response = self.client.search(index=self.claims_alias, body=body)
+                response, *facet_responses = self._search_all(bodies)
             except NotFoundError as exc:
                 if not no_index_yet(exc):
                     raise
@@ -296,17 +296,16 @@ class OpenSearchIndex:
         page = [
             Hit(
                 claim=Claim.from_dict(h["_source"]["claim"]),
-                score=float(h["sort"][0]),
+                score=float(h["sort"][0]) if plan is not None else 0.0,
                 highlights={
                     f: h["highlight"][f] for f in queries.HIGHLIGHT_FIELDS if f in h.get("highlight", {})
                 },
             )
             for h in hits[: query.limit]
         ]
-        aggregations = response.get("aggregations", {})
         facets = {
-            name: [FacetValue(b["key"], int(b["doc_count"])) for b in aggregations[name]["buckets"]]
-            for name in query.facet_names
+            name: [FacetValue(b["key"], int(b["doc_count"])) for b in answer["aggregations"][name]["buckets"]]
+            for name, answer in zip(query.facet_names, facet_responses, strict=True)
         }
         if "claimant" in facets:
             facets["claimant"] = self._named(facets["claimant"])
@@ -314,6 +313,28 @@ class OpenSearchIndex:
         return SearchResult(
             hits=page, total=int(response["hits"]["total"]["value"]), facets=facets, next_after=next_after
         )
+
+    def _search_all(self, bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The answers to `bodies` on the claims: one search, or one `_msearch` for several.
+
+        A body that fails raises as its own search would (the transport's error class
+        for its status, with the engine's error), so callers handle both alike. Bodies
+        without hits are answered from the request cache while no write has refreshed
+        the claims since.
+        """
+        if len(bodies) == 1:
+            return [dict(self.client.search(index=self.claims_alias, body=bodies[0]))]
+        lines: list[dict[str, Any]] = []
+        for body in bodies:
+            lines += [{"request_cache": body.get("size") == 0}, body]
+        answers = self.client.msearch(index=self.claims_alias, body=lines)["responses"]
+        for answer in answers:
+            if "error" in answer:
+                status = int(answer.get("status") or 500)
+                error = answer["error"]
+                kind = str(error.get("type")) if isinstance(error, dict) else str(error)
+                raise HTTP_EXCEPTIONS.get(status, TransportError)(status, kind, answer)
+        return [dict(answer) for answer in answers]
 
     def _claimant_ids(self, terms: ClaimantTerms, name: str) -> list[str]:
         body = queries.claimant_ids_body(terms, MAX_CLAIMANT_MATCHES + 1)

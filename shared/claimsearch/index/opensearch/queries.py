@@ -46,10 +46,67 @@ def _checked_day(parameter: str, value: str) -> str:
         raise InvalidQuery(parameter, f"expected a date YYYY-MM-DD, got {value!r}") from exc
 
 
-def search_body(
+def search_bodies(
+    query: SearchQuery, plan: TextQuery | None, claimant: tuple[ClaimantTerms, list[str]] | None
+) -> list[dict[str, Any]]:
+    """The claims search for `query`: the page of hits, then one body per facet asked.
+
+    `claimant`: its claimant name as terms, and the identities matched. The facets are
+    requests of their own, sent with the hits in one `_msearch`: the node runs them side
+    by side, and a facet request (no hits) is one the request cache keeps until the next
+    write's refresh, so the counts of a popular search (every claim, one claimant) are
+    not recounted over every matching claim each time.
+    """
+    match = _match(query, plan, claimant)
+    body: dict[str, Any] = {
+        "query": match,
+        "size": query.limit + 1,  # one more tells whether a next page exists
+        "track_total_hits": True,
+        "_source": ["claim"],
+    }
+    if plan is not None:
+        body["sort"] = [{"_score": "desc"}, {"id": "asc"}]
+        if query.after is not None:
+            body["search_after"] = [query.after.score, query.after.id]
+        body["highlight"] = {
+            "pre_tags": [HIGHLIGHT_PRE],
+            "post_tags": [HIGHLIGHT_POST],
+            # Whole field as one fragment: claims are a sentence or two, and users
+            # read the marks in context, as the SQLite adapter returns them.
+            "fields": {field: {"number_of_fragments": 0} for field in HIGHLIGHT_FIELDS},
+        }
+    else:
+        # Without text every hit scores 0 (filter context), so the id alone orders them,
+        # as in the SQLite adapter. Sorting on the id alone, not on (_score, id), lets
+        # Lucene skip the claims that cannot enter the page: 35 ms -> 6 ms for the first
+        # page of a million claims.
+        body["sort"] = [{"id": "asc"}]
+        if query.after is not None:
+            body["search_after"] = [query.after.id]
+    facets = [
+        {
+            "query": match,
+            "size": 0,
+            "track_total_hits": False,
+            "aggs": {
+                name: {
+                    "terms": {
+                        "field": FACET_SOURCES[name],
+                        "size": FACET_SIZE,
+                        "order": [{"_count": "desc"}, {"_key": "asc"}],
+                        "exclude": [""],
+                    }
+                }
+            },
+        }
+        for name in query.facet_names
+    ]
+    return [body, *facets]
+
+
+def _match(
     query: SearchQuery, plan: TextQuery | None, claimant: tuple[ClaimantTerms, list[str]] | None
 ) -> dict[str, Any]:
-    """The claims search for `query`; `claimant`: its claimant name as terms, and the identities matched."""
     filters: list[dict[str, Any]] = []
     if claimant is not None:
         filters.append(_claimant_filter(*claimant))
@@ -85,39 +142,7 @@ def search_body(
                 {"match_phrase": {f: {"query": plan.phrase, "slop": PHRASE_SLOP, "boost": PHRASE_BOOST}}}
                 for f in PHRASE_FIELDS
             ]
-    # Without text, every hit is in filter context and scores 0, so the id
-    # tie-breaker alone orders them, as in the SQLite adapter.
-    body: dict[str, Any] = {
-        "query": {"bool": bool_query},
-        "sort": [{"_score": "desc"}, {"id": "asc"}],
-        "size": query.limit + 1,  # one more tells whether a next page exists
-        "track_total_hits": True,
-        "_source": ["claim"],
-    }
-    if query.after is not None:
-        body["search_after"] = [query.after.score, query.after.id]
-    if plan is not None:
-        body["highlight"] = {
-            "pre_tags": [HIGHLIGHT_PRE],
-            "post_tags": [HIGHLIGHT_POST],
-            # Whole field as one fragment: claims are a sentence or two, and users
-            # read the marks in context, as the SQLite adapter returns them.
-            "fields": {field: {"number_of_fragments": 0} for field in HIGHLIGHT_FIELDS},
-        }
-    if query.facet_names:
-        # Only the facets asked for: each aggregation visits every matching document.
-        body["aggs"] = {
-            name: {
-                "terms": {
-                    "field": FACET_SOURCES[name],
-                    "size": FACET_SIZE,
-                    "order": [{"_count": "desc"}, {"_key": "asc"}],
-                    "exclude": [""],
-                }
-            }
-            for name in query.facet_names
-        }
-    return body
+    return {"bool": bool_query}
 
 
 def _claimant_filter(terms: ClaimantTerms, ids: list[str]) -> dict[str, Any]:
