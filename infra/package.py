@@ -259,7 +259,7 @@ WARM_UP = {
     + "import botocore.session\nfrom claimsearch.api.app import openapi_json\nopenapi_json()",
     "reindex": _INDEX,
     # The export worker: the job models and the S3 adapter (which imports boto3 when made).
-    "export": _INDEX + "import claimsearch.export, claimsearch.storage.exports\n",
+    "export": _INDEX + "import claimsearch.api.export_jobs, claimsearch.storage.exports\n",
 }
 
 

@@ -19,8 +19,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from claimsearch import wiring
+from claimsearch.api.export_jobs import ExportJob, run_export
 from claimsearch.config import settings
-from claimsearch.export import ExportJob, run_export
 
 logger = Logger()
 metrics = Metrics()

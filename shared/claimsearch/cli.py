@@ -270,7 +270,7 @@ def _export(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from claimsearch import wiring
-    from claimsearch.export import open_export
+    from claimsearch.api.export_jobs import open_export
 
     export = open_export(wiring.index(), _query(args), args.cursor)
     # On stderr, and only on a terminal: stdout is the data, and a log file wants no bar.

@@ -34,7 +34,7 @@ class Settings:
     max_nesting_depth: int
     extractor: str  # the attribution finder: "repaired" | "learned" | "rules"
     model_threads: int  # intra-op threads of the trained finder
-    # Exports (claimsearch/export.py): GET /claims/export stops a response at this many
+    # Exports (claimsearch/api/export_jobs.py): GET /claims/export stops a response at this many
     # bytes as Lambda returns it (its limit is 6 MB) and says where to resume; POST /exports
     # writes to the bucket and queue below (unset: the local stack, which has neither).
     export_response_bytes: int

@@ -19,8 +19,8 @@ from claimsearch.model import Article, Claim
 from claimsearch.storage.port import BlobStore
 
 if TYPE_CHECKING:
+    from claimsearch.api.export_jobs import ExportStore
     from claimsearch.archive import Archive
-    from claimsearch.export import ExportStore
 
 
 def make_index(config: Settings | None = None) -> SearchIndex:
@@ -120,7 +120,7 @@ def inbox() -> Inbox:
 
 def export_store(config: Settings | None = None) -> ExportStore:
     """The bucket for exports; ExportsUnavailable where none is configured (the local stack)."""
-    from claimsearch.export import ExportsUnavailable
+    from claimsearch.api.export_jobs import ExportsUnavailable
     from claimsearch.storage.exports import S3ExportStore
 
     config = config or settings()
@@ -134,7 +134,7 @@ def export_store(config: Settings | None = None) -> ExportStore:
 
 def export_queue(config: Settings | None = None) -> Callable[[str], None]:
     """Sends an export job to the export worker's queue."""
-    from claimsearch.export import ExportsUnavailable
+    from claimsearch.api.export_jobs import ExportsUnavailable
     from claimsearch.storage.exports import SqsJobQueue
 
     config = config or settings()

@@ -23,9 +23,9 @@ from urllib.parse import quote
 
 import pytest
 
+from claimsearch.api.export_jobs import NDJSON, NEXT_CURSOR_HEADER, TOTAL_HEADER, open_export
 from claimsearch.claimants.registry import file_claims, updated_identities
 from claimsearch.errors import InvalidQuery
-from claimsearch.export import NDJSON, NEXT_CURSOR_HEADER, TOTAL_HEADER, open_export
 from claimsearch.index.port import SearchIndex, SearchQuery
 from claimsearch.index.sqlite import SqliteIndex
 from claimsearch.local.apigw import response_parts, rest_event

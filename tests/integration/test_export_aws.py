@@ -20,7 +20,7 @@ import pytest
 import requests
 from moto import mock_aws
 
-from claimsearch.export import ExportJob
+from claimsearch.api.export_jobs import ExportJob
 from claimsearch.local.apigw import response_parts, rest_event
 from claimsearch.local.handlers import Handler, LocalContext, load_handler
 from claimsearch.local.inbox import sqs_event

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from claimsearch.api.export_jobs import NEXT_CURSOR_HEADER, TOTAL_HEADER
 from claimsearch.claimants.registry import file_claims, updated_identities
-from claimsearch.export import NEXT_CURSOR_HEADER, TOTAL_HEADER
 from claimsearch.index.sqlite import SqliteIndex
 from claimsearch.model import Article, Claim, ExtractedArticle
 from tests.conftest import REPO, reset_process_caches

@@ -29,9 +29,7 @@ from pydantic import BaseModel, Field
 from claimsearch import wiring
 from claimsearch.api import openapi as doc
 from claimsearch.api.cursor import CURSOR_PATTERN
-from claimsearch.api.schemas import ClaimOut, IsoDate
-from claimsearch.config import settings
-from claimsearch.export import (
+from claimsearch.api.export_jobs import (
     EXPORT_ID_PATTERN,
     NDJSON,
     NEXT_CURSOR_HEADER,
@@ -44,6 +42,8 @@ from claimsearch.export import (
     open_export,
     submit_export,
 )
+from claimsearch.api.schemas import ClaimOut, IsoDate
+from claimsearch.config import settings
 from claimsearch.index.port import MAX_QUERY_CHARS, MatchMode, SearchQuery
 from claimsearch.model import CueClass, QuoteType
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from claimsearch.export import NDJSON, NEXT_CURSOR_HEADER
+from claimsearch.api.export_jobs import NDJSON, NEXT_CURSOR_HEADER
 from claimsearch.local.apigw import response_parts, rest_event
 from claimsearch.local.handlers import Handler, LocalContext
 

@@ -1,5 +1,8 @@
 """Bulk export: every claim a search matches, as NDJSON lines that each carry a resume cursor.
 
+It lives with the API because its lines are the API's wire format (its cursors, its claim
+schema); the export worker and the CLI use it from here.
+
 One export is the port's ordinary search paged to the end with keyset cursors (pages of
 MAX_LIMIT, facets off), so it returns exactly what GET /claims pages through, in the same
 order. Every line is `{"cursor": ..., "claim": ...}`: the claim as GET /claims serves it,
