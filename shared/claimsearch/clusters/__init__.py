@@ -1,0 +1,29 @@
+"""The same claim across articles: each claim joins a cluster of claims that say the same thing.
+
+Only claims of one claimant identity are ever compared (the same words from two people are
+two claims). Modules: `normalise` (the words compared), `minhash` (signatures and LSH band
+keys: which earlier claims are candidates), `matching` (whether a candidate says the same),
+`assign` (incremental assignment with stable ids, the `ClusterLookup` port an index
+implements, and `rebuild`).
+
+Measured with bench/bench_clusters.py on the 306 labelled PolNeAR train pairs of
+tests/data/claim_pairs.jsonl (thresholds chosen on the `tune` half, figures on the held-out
+`test` half / all pairs), clustering all 19,045 extracted claims:
+
+- precision 0.953 / 0.953, recall 0.621 / 0.638 (issue targets: >= 0.95 and >= 0.80: recall
+  is short). Every labelled pair above 0.8 word overlap is found; the misses are close
+  paraphrases and quote fragments (0.2-0.6 overlap: 36 of 46) and quotes cut at different
+  lengths (0.6-0.8: 10). A lower Jaccard or containment threshold finds more of them but
+  brings in, at the same rate, longer quotes that add a new assertion, which the labelling
+  rule counts as a different claim and which word overlap cannot tell apart;
+- 984 clusters per 1,000 claims (291 clusters of 2+ claims, 134 across articles);
+- 4-6 ms per article to assign (median, in-memory lookup; the index's candidate query comes
+  on top), about 0.5 % of extraction (857 ms per article on the same machine).
+
+A sentence encoder for paraphrases is not shipped: the smallest general-purpose ones
+(MiniLM-L6 class, int8 ONNX) weigh ~22 MB, the ingest artifact has ~6 MB to spare, and the
+most it could win here is the 36 paraphrase misses, at a precision nobody has measured on
+these pairs; the longer-quote confusions are beyond it too. datasketch itself is not in
+the ingest path either: it imports scipy (143 MB installed); `minhash` computes the same
+signatures with numpy (checked against datasketch in tests/unit/test_clusters.py).
+"""

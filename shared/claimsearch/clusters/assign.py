@@ -1,0 +1,173 @@
+"""Cluster assignment: each new claim joins the cluster of an earlier claim that says the same.
+
+Assignment is incremental: a claim is compared only with claims already clustered under
+the same claimant identity that share an LSH band key with it (`ClusterLookup`, which an
+index implements with two exact-term filters), never with the whole index. It joins the
+cluster of the best match (`matching.same_claim`), or founds a cluster of its own.
+
+Cluster ids are stable and reproducible:
+
+- a cluster's id is derived from the claim id of the claim that founded it, so the same
+  claims assigned in the same order give the same ids in any index and after any rebuild;
+  `rebuild` is `assign` run over claims one by one, so it gives the ids incremental
+  assignment gave when it is fed the claims in the order they were assigned;
+- clusters are never merged and claims never move: a claim that matches members of two
+  clusters joins the better match (ties: the smaller cluster id), so no id a partner has
+  stored disappears when a later claim bridges two clusters;
+- a claim already in the index (an article ingested again) finds itself among the
+  candidates and keeps its cluster.
+
+The order therefore matters only where matches chain (A ~ B and B ~ C but not A ~ C);
+`canonical_key` orders a whole archive by publication date, then article and position, so
+that a rebuild founds each cluster with its first appearance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from claimsearch.clusters.matching import DEFAULT_THRESHOLDS, Thresholds, match_score, same_claim
+from claimsearch.clusters.minhash import band_keys, signature
+from claimsearch.clusters.normalise import match_tokens
+from claimsearch.model import Claim, stable_id
+
+
+@dataclass(frozen=True)
+class ClusterMember:
+    """A claim already clustered, as the index returns it to matching."""
+
+    claim_id: str
+    cluster_id: str
+    content: str  # the claim's content text: matching folds it again, so nothing else is stored
+
+
+class ClusterLookup(Protocol):
+    """What assignment reads from an index: candidate members, by claimant and band key."""
+
+    def cluster_candidates(self, claimant_id: str, keys: Sequence[str]) -> list[ClusterMember]:
+        """Claims clustered under `claimant_id` that hold at least one of `keys` (any order)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    tokens: frozenset[str]
+    # Empty when the claim can join nothing (no claimant identity, too few tokens): such a
+    # claim is a cluster of its own and is never a candidate for later claims either.
+    band_keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Assignment:
+    claim_id: str
+    cluster_id: str
+    band_keys: tuple[str, ...]  # what the index stores with the claim for later lookups
+    matched: str | None  # the member claim it matched; None when it founded its cluster
+
+
+def cluster_id_for(claim_id: str) -> str:
+    """The id of the cluster a claim founds."""
+    return "k" + stable_id("cluster", claim_id, length=23)
+
+
+def fingerprint(claim: Claim, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Fingerprint:
+    tokens = match_tokens(claim.content.text)
+    if claim.claimant.id is None or len(tokens) < thresholds.min_tokens:
+        return Fingerprint(tokens, ())
+    return Fingerprint(tokens, band_keys(signature(tokens)))
+
+
+def assign(claim: Claim, lookup: ClusterLookup, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Assignment:
+    """The cluster `claim` belongs to, given the claims `lookup` already holds."""
+    found = fingerprint(claim, thresholds)
+    if not found.band_keys or claim.claimant.id is None:
+        return Assignment(claim.id, cluster_id_for(claim.id), (), None)
+    candidates = lookup.cluster_candidates(claim.claimant.id, found.band_keys)
+    for member in candidates:
+        if member.claim_id == claim.id:  # ingested again: it keeps its cluster
+            return Assignment(claim.id, member.cluster_id, found.band_keys, None)
+    best: tuple[float, str, str] | None = None
+    for member in candidates:
+        tokens = match_tokens(member.content)
+        if not same_claim(found.tokens, tokens, thresholds):
+            continue
+        # Highest score first; ties to the smaller cluster id, then claim id: the outcome
+        # must not depend on the order in which an engine returns candidates.
+        key = (-match_score(found.tokens, tokens), member.cluster_id, member.claim_id)
+        if best is None or key < best:
+            best = key
+    if best is None:
+        return Assignment(claim.id, cluster_id_for(claim.id), found.band_keys, None)
+    return Assignment(claim.id, best[1], found.band_keys, best[2])
+
+
+@dataclass
+class MemoryClusters:
+    """Clusters held in memory: what `rebuild` fills, and a `ClusterLookup` for tests."""
+
+    by_key: dict[tuple[str, str], list[ClusterMember]] = field(default_factory=dict)
+    cluster_of: dict[str, str] = field(default_factory=dict)  # claim id -> cluster id
+
+    def cluster_candidates(self, claimant_id: str, keys: Sequence[str]) -> list[ClusterMember]:
+        found: dict[str, ClusterMember] = {}
+        for key in keys:
+            for member in self.by_key.get((claimant_id, key), ()):
+                found.setdefault(member.claim_id, member)
+        return list(found.values())
+
+    def add(self, claim: Claim, assignment: Assignment) -> None:
+        if claim.id in self.cluster_of:
+            return
+        self.cluster_of[claim.id] = assignment.cluster_id
+        if claim.claimant.id is None:
+            return
+        member = ClusterMember(claim.id, assignment.cluster_id, claim.content.text)
+        for key in assignment.band_keys:
+            self.by_key.setdefault((claim.claimant.id, key), []).append(member)
+
+
+class _WithArticle:
+    """A lookup that also sees the claims of the article being assigned, before it is indexed."""
+
+    def __init__(self, lookup: ClusterLookup) -> None:
+        self.lookup = lookup
+        self.article = MemoryClusters()
+
+    def cluster_candidates(self, claimant_id: str, keys: Sequence[str]) -> list[ClusterMember]:
+        found = {m.claim_id: m for m in self.lookup.cluster_candidates(claimant_id, keys)}
+        for member in self.article.cluster_candidates(claimant_id, keys):
+            found.setdefault(member.claim_id, member)
+        return list(found.values())
+
+
+def assign_article(
+    claims: Sequence[Claim], lookup: ClusterLookup, thresholds: Thresholds = DEFAULT_THRESHOLDS
+) -> list[Assignment]:
+    """The clusters of one article's claims, in order: what ingest calls before indexing them.
+
+    A claim may join an earlier claim of the same article (a quote repeated in a summary),
+    which the index does not hold yet.
+    """
+    view = _WithArticle(lookup)
+    out = []
+    for claim in claims:
+        assignment = assign(claim, view, thresholds)
+        view.article.add(claim, assignment)
+        out.append(assignment)
+    return out
+
+
+def canonical_key(claim: Claim) -> tuple[str, str, int, str]:
+    """Publication date, article, position: the order in which a rebuild assigns an archive."""
+    start = claim.content.spans[0][0] if claim.content.spans else 0
+    return (claim.published_at or "", claim.article_id, start, claim.id)
+
+
+def rebuild(claims: Iterable[Claim], thresholds: Thresholds = DEFAULT_THRESHOLDS) -> dict[str, str]:
+    """Every claim's cluster id, assigning `claims` one by one in the order given."""
+    state = MemoryClusters()
+    for claim in claims:
+        state.add(claim, assign(claim, state, thresholds))
+    return dict(state.cluster_of)
