@@ -202,6 +202,20 @@ def same_answer(new: tuple[Any, ...], base: tuple[Any, ...]) -> bool:
     return new == (total, hits, {k: facets[k] for k in new[2] if k in facets}, more)
 
 
+def how_different(new: tuple[Any, ...], base: tuple[Any, ...]) -> str:
+    """The first part in which two answers differ, and by how much when it is the scores."""
+    if new[0] != base[0]:
+        return "total"
+    if [i for i, _ in new[1]] != [i for i, _ in base[1]]:
+        return "hits"
+    if new[2] != {k: base[2][k] for k in new[2] if k in base[2]}:
+        return "facets"
+    if new[3] != base[3]:
+        return "paging"
+    gap = max(abs(a - b) for (_, a), (_, b) in zip(new[1], base[1], strict=True))
+    return f"scores only (largest gap {gap:.0e})"
+
+
 def prepare(api: Api, engine: Engine, mix: list[Request]) -> list[tuple[str, dict[str, str]]]:
     """The requests as sent: a deep page with the cursor this engine answered for page 9."""
     prepared: list[tuple[str, dict[str, str]]] = []
@@ -524,7 +538,7 @@ def main(argv: list[str] | None = None) -> int:
     if len(engines) == 2:
         new, base = results
         differ = [
-            (kind, params)
+            (kind, params, how_different(left, right))
             for (kind, params, left), (_, _, right) in zip(
                 engines[0].answers, engines[1].answers, strict=True
             )
@@ -542,8 +556,9 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
         print(f"answers differing from the baseline's: {len(differ)} of {len(engines[0].answers)}")
-        for kind, params in differ[:5]:
-            print(f"  {kind}: {params}")
+        print(f"  how: {dict(Counter(how for _, _, how in differ))}")
+        for kind, params, how in differ[:5]:
+            print(f"  {kind}: {params}: {how}")
         report["baseline"] = {**base, "ref": args.baseline_ref}
         report["answers_differing_from_baseline"] = len(differ)
     if args.json:
