@@ -311,3 +311,38 @@ def test_the_client_never_imports_the_server_package() -> None:
         "assert 'pydantic' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", probe], check=True, timeout=60)
+
+
+def test_exports_to_the_bucket_start_and_report_as_the_api_documents_them(sleeps: list[float]) -> None:
+    # The answers are the server's own OpenAPI examples, so the client reads the contract.
+    from claimsearch.api.export import ACCEPTED_EXAMPLE, STATUS_EXAMPLE
+
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.method == "POST":
+            return httpx.Response(202, json=ACCEPTED_EXAMPLE)
+        return httpx.Response(200, json=STATUS_EXAMPLE)
+
+    with mock_client(handler) as api:
+        job = api.start_export("forced labour", claimant="Ahn", published_from="2016-03-01", attributed=True)
+        status = api.export_status(job.id)
+    assert json.loads(seen[0].content) == {
+        "q": "forced labour",
+        "claimant": "Ahn",
+        "published_from": "2016-03-01",
+        "attributed": True,
+    }
+    assert seen[0].url.path == "/prod/exports"
+    assert seen[1].url.path == f"/prod/exports/{ACCEPTED_EXAMPLE['id']}"
+    assert (job.id, job.state, job.total) == (ACCEPTED_EXAMPLE["id"], "queued", ACCEPTED_EXAMPLE["total"])
+    assert status.state == STATUS_EXAMPLE["state"] and status.finished
+    assert status.url == STATUS_EXAMPLE["url"] and status.claims == STATUS_EXAMPLE["claims"]
+
+
+def test_an_export_on_a_deployment_without_a_bucket_is_a_503_with_its_code(sleeps: list[float]) -> None:
+    unavailable = mock_client(lambda request: error(503, "exports_unavailable"), max_retries=0)
+    with unavailable as api, pytest.raises(ServiceUnavailableError) as raised:
+        api.start_export(publisher="The Independent")
+    assert raised.value.code == "exports_unavailable"

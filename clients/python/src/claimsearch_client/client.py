@@ -27,6 +27,8 @@ from claimsearch_client.models import (
     ClaimantSummary,
     CueClass,
     DeleteAccepted,
+    ExportJob,
+    ExportStatus,
     Health,
     IngestAccepted,
     MatchMode,
@@ -253,6 +255,55 @@ class Client:
             article_id=article_id,
         )
         return ExportStream(self, params, cursor=cursor, max_resumes=max_resumes)
+
+    def start_export(
+        self,
+        q: str | None = None,
+        *,
+        match: MatchMode | None = None,
+        claimant: str | None = None,
+        claimant_id: str | None = None,
+        attributed: bool | None = None,
+        organization: str | None = None,
+        entity: str | None = None,
+        publisher: str | None = None,
+        cue_class: CueClass | None = None,
+        quote_type: QuoteType | None = None,
+        published_from: date | str | None = None,
+        published_to: date | str | None = None,
+        article_id: str | None = None,
+    ) -> ExportJob:
+        """`POST /exports`: export every match to a gzipped NDJSON file in the deployment's bucket.
+
+        For exports too large to stream through API Gateway (AWS answers at most 6 MB per
+        response; `export` follows those parts too, so this is for handing a file on).
+        Answers 202 at once; `export_status` follows the job. A deployment without a
+        bucket for exports (the local stack) answers 503 `exports_unavailable`: a
+        `ServiceUnavailableError` once the retries of any 503 are spent.
+        """
+        body: dict[str, Any] = {}
+        for key, value in (
+            ("q", q),
+            ("match", match),
+            ("claimant", claimant),
+            ("claimant_id", claimant_id),
+            ("attributed", attributed),
+            ("organization", organization),
+            ("entity", entity),
+            ("publisher", publisher),
+            ("cue_class", cue_class),
+            ("quote_type", quote_type),
+            ("published_from", published_from),
+            ("published_to", published_to),
+            ("article_id", article_id),
+        ):
+            if value is not None:
+                body[key] = value.isoformat() if isinstance(value, date) else value
+        return ExportJob.from_dict(self._json("POST", "/exports", json_body=body))
+
+    def export_status(self, export_id: str) -> ExportStatus:
+        """`GET /exports/{id}`: the job's state; when `done`, `url` fetches the file (presigned)."""
+        return ExportStatus.from_dict(self._json("GET", f"/exports/{_segment(export_id)}"))
 
     def _page(
         self,

@@ -525,6 +525,67 @@ class DeleteAccepted:
 
 
 @dataclass(frozen=True)
+class ExportJob:
+    """The 202 answer of `POST /exports`: an export to the bucket is queued (AWS only)."""
+
+    id: str
+    state: str
+    total: int
+    """Matches when the export was asked for."""
+    status_url: str
+
+    @classmethod
+    def from_dict(cls, data: Any, where: str = "response") -> ExportJob:
+        d = _obj(data, where)
+        return cls(
+            id=_req(d, "id", str, where),
+            state=_req(d, "state", str, where),
+            total=_req(d, "total", int, where),
+            status_url=_req(d, "status_url", str, where),
+        )
+
+
+@dataclass(frozen=True)
+class ExportStatus:
+    """`GET /exports/{id}`: an export's state; when `done`, `url` fetches the gzipped NDJSON."""
+
+    id: str
+    state: str
+    """queued, running, done or failed."""
+    claims: int
+    """Claims written so far."""
+    total: int | None
+    created_at: str
+    started_at: str | None
+    finished_at: str | None
+    error: str | None
+    url: str | None
+    url_expires_in: int | None
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def finished(self) -> bool:
+        return self.state in ("done", "failed")
+
+    @classmethod
+    def from_dict(cls, data: Any, where: str = "export") -> ExportStatus:
+        d = _obj(data, where)
+        return cls(
+            id=_req(d, "id", str, where),
+            state=_req(d, "state", str, where),
+            claims=_req(d, "claims", int, where),
+            total=_opt(d, "total", int, where),
+            created_at=_req(d, "created_at", str, where),
+            started_at=_opt(d, "started_at", str, where),
+            finished_at=_opt(d, "finished_at", str, where),
+            error=_opt(d, "error", str, where),
+            url=_opt(d, "url", str, where),
+            url_expires_in=_opt(d, "url_expires_in", int, where),
+            raw=d,
+        )
+
+
+@dataclass(frozen=True)
 class Health:
     status: str
     """ok, or degraded when the index does not answer."""
