@@ -17,19 +17,17 @@ import json
 import os
 import re
 import shutil
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.conftest import EXAMPLE_ARTICLE, REPO
+from tests.local_stack import get_json, running_stack, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -64,71 +62,18 @@ if CHROMIUM is None:
 # -- the stack ------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _get(url: str) -> tuple[int, Any]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
-
-
-def _wait_for(predicate: Callable[[], Any], timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.5)
-    raise AssertionError(f"timed out waiting for {what}")
+    return get_json(url)
 
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`claimsearch serve` on a free port, with the example article ingested; yields its base URL."""
-    root = tmp_path_factory.mktemp("stack")
-    inbox = root / "inbox"
-    inbox.mkdir()
-    port = _free_port()
-    env = {**os.environ, "CLAIMSEARCH_DATA_DIR": str(root / "data"), "CLAIMSEARCH_INDEX": "sqlite"}
-    env.pop("CLAIMSEARCH_OPENSEARCH_URL", None)
-    log = (root / "serve.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "claimsearch.cli", "serve", "--port", str(port), "--inbox", str(inbox)],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-
-    def up() -> bool:
-        if process.poll() is not None:
-            raise AssertionError(f"the stack exited: {(root / 'serve.log').read_text()}")
-        try:
-            return _get(f"{base}/health")[0] == 200
-        except OSError:
-            return False
-
-    try:
-        _wait_for(up, 60, "the local stack")
-        shutil.copy(EXAMPLE_ARTICLE, inbox / EXAMPLE_ARTICLE.name)
-        _wait_for(lambda: _get(f"{base}/claims?claimant=Ahn")[1].get("total") == 2, 180, "the example")
+    with running_stack(tmp_path_factory.mktemp("stack")) as running:
+        shutil.copy(EXAMPLE_ARTICLE, running.inbox / EXAMPLE_ARTICLE.name)
+        base = running.base
+        wait_for(lambda: _get(f"{base}/claims?claimant=Ahn")[1].get("total") == 2, 180, "the example")
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 def api(base: str, path: str, **params: str) -> Any:
@@ -480,7 +425,7 @@ def test_markup_in_an_article_is_shown_as_text_never_run(stack: str, page: Any) 
     )
     with urllib.request.urlopen(request, timeout=10) as response:
         article_id = json.loads(response.read())["article_id"]
-    found = _wait_for(
+    found = wait_for(
         lambda: (body := api(stack, "/claims", article_id=article_id))["total"] and body, 120, "the article"
     )
     page.goto(f"{stack}/?q=plan+fair")

@@ -21,12 +21,9 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,6 +32,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import EXAMPLE_ARTICLE, REPO
+from tests.local_stack import CLI, get_json, running_stack, stack_env
 
 pytestmark = pytest.mark.e2e
 
@@ -44,60 +42,17 @@ SEED = int(os.environ.get("CLAIMSEARCH_CONTRACT_SEED", "20261202"))
 RUN_TIMEOUT_S = 600
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _health(base: str) -> dict[str, Any] | None:
-    try:
-        with urllib.request.urlopen(f"{base}/health", timeout=5) as response:
-            body: dict[str, Any] = json.loads(response.read())
-            return body
-    except (OSError, urllib.error.HTTPError, ValueError):
-        return None
-
-
 @pytest.fixture
 def stack(tmp_path: Path) -> Iterator[dict[str, Any]]:
     """`claimsearch serve` on a free port over a fresh SQLite index holding the example article."""
-    env = {
-        **os.environ,
-        "CLAIMSEARCH_DATA_DIR": str(tmp_path / "data"),
-        "CLAIMSEARCH_INDEX": "sqlite",
-        "POWERTOOLS_LOG_LEVEL": "WARNING",
-    }
-    env.pop("CLAIMSEARCH_OPENSEARCH_URL", None)
-    cli = [sys.executable, "-m", "claimsearch.cli"]
+    env = stack_env(tmp_path, POWERTOOLS_LOG_LEVEL="WARNING")
     # Ingested from a local path, as `make run` does: a source the API cannot delete
     # (409), beside the articles the run POSTs, which it can.
-    subprocess.run([*cli, "ingest", str(EXAMPLE_ARTICLE)], cwd=REPO, env=env, check=True, capture_output=True)
-    port = _free_port()
-    log = (tmp_path / "server.log").open("w")
-    process = subprocess.Popen(
-        [*cli, "serve", "--port", str(port), "--inbox", str(tmp_path / "inbox")],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while (health := _health(base)) is None:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"the stack did not start: {(tmp_path / 'server.log').read_text()}")
-            time.sleep(0.5)
+    subprocess.run([*CLI, "ingest", str(EXAMPLE_ARTICLE)], cwd=REPO, env=env, check=True, capture_output=True)
+    with running_stack(tmp_path, env) as running:
+        health = get_json(f"{running.base}/health")[1]
         assert health["claims"] >= 8, health
-        yield {"base": base, "log": tmp_path / "server.log"}
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+        yield {"base": running.base, "log": running.log}
 
 
 def _requests_served(server_log: Path) -> int:

@@ -3,84 +3,34 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
-from tests.conftest import EXAMPLE_ARTICLE, REPO
+from tests.conftest import EXAMPLE_ARTICLE
+from tests.local_stack import get_json, running_stack, wait_for
+
+T = TypeVar("T")
 
 pytestmark = pytest.mark.e2e
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _get(url: str) -> tuple[int, Any]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
+    return get_json(url)
 
 
-def _wait_for(predicate, timeout: float = 120.0):  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.5)
-    raise AssertionError("timed out")
+def _wait_for(predicate: Callable[[], T], timeout: float = 120.0) -> T:
+    return wait_for(predicate, timeout, "the local stack")
 
 
 @pytest.fixture
 def stack(tmp_path: Path) -> Iterator[dict[str, Any]]:
-    port = _free_port()
-    inbox = tmp_path / "inbox"
-    env = {**os.environ, "CLAIMSEARCH_DATA_DIR": str(tmp_path / "data"), "CLAIMSEARCH_INDEX": "sqlite"}
-    env.pop("CLAIMSEARCH_OPENSEARCH_URL", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "claimsearch.cli", "serve", "--port", str(port), "--inbox", str(inbox)],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-
-    def up() -> bool:
-        try:
-            return _get(f"{base}/health")[0] == 200
-        except OSError:
-            if process.poll() is not None:
-                raise AssertionError(
-                    f"stack exited: {process.stdout.read() if process.stdout else ''}"
-                ) from None
-            return False
-
-    try:
-        _wait_for(up, timeout=60)
-        yield {"base": base, "inbox": inbox, "process": process}
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    with running_stack(tmp_path) as running:
+        yield {"base": running.base, "inbox": running.inbox, "stack": running}
 
 
 def test_dropped_article_is_searchable_over_http(stack: dict[str, Any]) -> None:
@@ -129,8 +79,9 @@ def test_rejected_drop_is_reported_and_service_keeps_running(stack: dict[str, An
     shutil.copy(EXAMPLE_ARTICLE, stack["inbox"] / "good.txt")
     _wait_for(lambda: _get(f"{stack['base']}/claims?claimant=Ahn%20Myeong-chul")[1]["total"] == 2)
     assert _get(f"{stack['base']}/health")[0] == 200
-    stack["process"].terminate()
-    output = stack["process"].communicate(timeout=10)[0]
+    stack["stack"].process.terminate()
+    stack["stack"].process.wait(timeout=10)
+    output = stack["stack"].output()
     # The watcher prints the reason, once, not a batch failure.
     assert output.count("inbox: empty.txt rejected: the file is empty") == 1, output
     assert "inbox: good.txt ingested" in output
