@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -15,6 +16,7 @@ from claimsearch.documents import SUPPORTED_SUFFIXES
 from claimsearch.errors import ClaimsearchError, DocumentError
 
 if TYPE_CHECKING:
+    from claimsearch.clusters.records import ClusterSummary
     from claimsearch.index.port import SearchQuery
 
 PROGRESS_THRESHOLD = 5  # files; fewer finish before a progress bar would help
@@ -58,8 +60,20 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAMES",
         help="facets to count, comma separated, or none (default: all; --json shows them)",
     )
+    search.add_argument(
+        "--collapse",
+        action="store_true",
+        help="one claim per cluster (the same claim reported by several articles shows once)",
+    )
     search.add_argument("--json", action="store_true", help="print the raw result as JSON")
     search.set_defaults(run=_search)
+
+    cluster = commands.add_parser("cluster", help="a claim cluster: every report of one claim, oldest first")
+    cluster.add_argument(
+        "cluster_id", metavar="CLUSTER_ID", help="a claim's cluster id (search --json shows it)"
+    )
+    cluster.add_argument("--json", action="store_true", help="print it as GET /clusters/{id} does")
+    cluster.set_defaults(run=_cluster)
 
     export = commands.add_parser(
         "export",
@@ -241,13 +255,21 @@ def _search(args: argparse.Namespace) -> int:
         args,
         limit=max(1, min(args.limit, 100)),
         facets=True if args.facets is None else SearchQuery.parse_facets(args.facets),
+        collapse="cluster" if args.collapse else None,
     )
-    result = wiring.index().search(query)
+    index = wiring.index()
+    result = index.search(query)
+    clusters = index.cluster_summaries(h.claim.cluster_id for h in result.hits if h.claim.cluster_id)
     if args.json:
         payload: dict[str, Any] = {
             "total": result.total,
             "hits": [
-                {"score": h.score, "highlights": h.highlights, "claim": h.claim.to_dict()}
+                {
+                    "score": h.score,
+                    "highlights": h.highlights,
+                    "claim": h.claim.to_dict(),
+                    "cluster": _cluster_json(clusters.get(h.claim.cluster_id or "")),
+                }
                 for h in result.hits
             ],
             "facets": {
@@ -257,12 +279,46 @@ def _search(args: argparse.Namespace) -> int:
         }
         print(json.dumps(payload, ensure_ascii=False, indent=2))
         return 0
-    print(f"{result.total} claim(s)")
+    print(f"{result.total} {'cluster' if args.collapse else 'claim'}(s)")
     for hit in result.hits:
         claim = hit.claim
         who = claim.claimant.name or claim.claimant.mention or "(unattributed)"
         print(f"- {who} [{claim.cue.text}] {claim.content.text[:160]}")
         print(f"  {claim.id} score={hit.score:.3f} {claim.content.quote_type}")
+        summary = clusters.get(claim.cluster_id or "")
+        if summary is not None and summary.size > 1:
+            print(
+                f"  reported {summary.size} times, first {summary.first_seen or '(undated)'}"
+                f" in {summary.first_article_id}: claimsearch cluster {summary.id}"
+            )
+    return 0
+
+
+def _cluster_json(summary: ClusterSummary | None) -> dict[str, Any] | None:
+    return None if summary is None else dataclasses.asdict(summary)
+
+
+def _cluster(args: argparse.Namespace) -> int:
+    # The route itself, so the CLI shows what GET /clusters/{id} answers.
+    from claimsearch.api.app import get_cluster
+    from claimsearch.errors import NotFound
+
+    try:
+        cluster = get_cluster(args.cluster_id)
+    except NotFound:
+        print(f"no cluster {args.cluster_id!r} in the index", file=sys.stderr)
+        return 1
+    if args.json:
+        print(cluster.model_dump_json(indent=2, by_alias=True))
+        return 0
+    who = cluster.claimant.name if cluster.claimant else "(no claimant identity)"
+    print(f"{who}: {cluster.representative}")
+    first = cluster.first_seen or "(undated)"
+    print(f"{cluster.size} report(s), first seen {first} in {cluster.first_article_id}")
+    for member in cluster.members:
+        day = (member.published_at or "")[:10] or "(undated)"
+        print(f"- {day} {member.publisher or '(no publisher)'} {member.article_id} [{member.cue.text}]")
+        print(f"  {member.content.text[:160]}")
     return 0
 
 

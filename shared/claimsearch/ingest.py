@@ -27,6 +27,7 @@ from typing import Literal, NoReturn
 
 from claimsearch.archive import Archive, SourceState
 from claimsearch.claimants.registry import file_claims, updated_identities
+from claimsearch.clusters.assign import clustered
 from claimsearch.documents import parse_document
 from claimsearch.errors import (
     ClaimsearchError,
@@ -162,6 +163,8 @@ class IngestService:
         article = replace(article, id=source.article_id, source_key=source.key)
         claims = self._extract(article, source.key)
         filed = file_claims(claims, self.index)
+        # Clusters before the archive, which keeps them: a rebuild restores them as assigned.
+        filed = replace(filed, claims=clustered(filed.claims, self.index))
         # Another worker may have applied a newer event of this key meanwhile.
         current = self.archive.source(source.article_id)
         if current is not None and is_older(source.sequencer, current.sequencer):

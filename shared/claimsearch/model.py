@@ -284,6 +284,10 @@ class Claim:
     # Denormalised from the article so a claim can be filtered on its own.
     publisher: str | None = None
     published_at: str | None = None
+    # The cluster of claims saying the same thing (claimsearch.clusters), set by ingest
+    # and kept in the archive: assignment depends on what the index held at the time, so
+    # the archive, not a recomputation, is what `reindex` restores. None: not assigned yet.
+    cluster_id: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -301,6 +305,7 @@ class Claim:
             "publisher": self.publisher,
             "published_at": self.published_at,
             "extractor_version": self.extractor_version,
+            "cluster_id": self.cluster_id,
         }
 
     @classmethod
@@ -321,6 +326,7 @@ class Claim:
             extractor_version=data.get("extractor_version", ""),
             publisher=data.get("publisher"),
             published_at=data.get("published_at"),
+            cluster_id=data.get("cluster_id"),
         )
 
     @property

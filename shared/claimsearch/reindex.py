@@ -6,6 +6,7 @@ from typing import Any
 
 from claimsearch.archive import Archive
 from claimsearch.claimants.registry import file_all
+from claimsearch.clusters.assign import with_clusters
 from claimsearch.index.port import SearchIndex
 
 
@@ -15,8 +16,8 @@ def rebuild_index(index: SearchIndex, archive: Archive) -> dict[str, Any]:
     Filing reads the archive twice (`claimants.registry.file_all`), so the same archive
     always rebuilds the same identities. The index builds beside the one serving and
     switches over at the end (see `SearchIndex.rebuild`), so searches are answered
-    throughout.
+    throughout. Claims keep the clusters ingest assigned them (`clusters.assign.with_clusters`).
     """
     pairs, registry = file_all(lambda: ((e.article, e.claims) for e in archive))
-    name = index.rebuild(pairs, lambda: list(registry.identities.values()))
+    name = index.rebuild(with_clusters(pairs), lambda: list(registry.identities.values()))
     return {"index": name, "claims": index.count_claims(), "claimants": len(registry.identities)}

@@ -76,6 +76,28 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base
 
 
+@pytest.fixture(scope="module")
+def stack_twice(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A stack of its own with the example article ingested twice, under two file names.
+
+    The second copy's claims join the first's clusters, so every claim with a claimant
+    identity is reported twice (one with none is a cluster of its own). Apart from `stack`,
+    whose tests count the example's claims.
+    """
+    with running_stack(tmp_path_factory.mktemp("stack-twice")) as running:
+        base = running.base
+
+        def by_ahn() -> Any:
+            return _get(f"{base}/claims?claimant=Ahn")[1].get("total")
+
+        # One after the other, so the first copy is the first appearance of every cluster.
+        shutil.copy(EXAMPLE_ARTICLE, running.inbox / f"first-{EXAMPLE_ARTICLE.name}")
+        wait_for(lambda: by_ahn() == 2, 180, "the first copy")
+        shutil.copy(EXAMPLE_ARTICLE, running.inbox / f"second-{EXAMPLE_ARTICLE.name}")
+        wait_for(lambda: by_ahn() == 4, 180, "the second copy")
+        yield base
+
+
 def api(base: str, path: str, **params: str) -> Any:
     query = urllib.parse.urlencode(params)
     status, body = _get(f"{base}{path}{'?' + query if query else ''}")
@@ -362,6 +384,56 @@ def test_the_article_view_highlights_every_claim_at_its_offsets(stack: str, page
     page.go_back()
     wait_for_results(page, 2)
     expect(page.locator("#search-view")).to_be_visible()
+
+
+def test_a_claim_reported_twice_says_so_and_can_be_shown_once(stack_twice: str, page: Any) -> None:
+    everything = api(stack_twice, "/claims", limit="100")
+    collapsed = api(stack_twice, "/claims", collapse="cluster", limit="100")
+    claims = [hit["claim"] for hit in everything["hits"]]
+    assert len(claims) == everything["total"]
+    twice = [c for c in claims if c["cluster"]["size"] == 2]
+    # Claims with no claimant identity never join a cluster: each copy's stand alone.
+    alone = [c for c in claims if c["cluster"]["size"] == 1]
+    assert len(twice) >= 16 and len(twice) + len(alone) == len(claims)
+    assert all(c["claimant"]["id"] is None for c in alone)
+    assert collapsed["total"] == len(twice) // 2 + len(alone)
+
+    page.goto(f"{stack_twice}/?limit=100")  # one page for all (20 a page by default)
+    wait_for_results(page, everything["total"])
+    items = page.locator("#hits > li").all()
+    for claim, item in zip(claims, items, strict=True):
+        note = item.locator(".cluster-note")
+        if claim["cluster"]["size"] == 1:
+            expect(note).to_have_count(0)
+            continue
+        first_seen = claim["cluster"]["first_seen"]
+        since = f"first seen {first_seen}" if first_seen else "undated"
+        expect(note).to_have_text(f"Reported 2 times · {since}")
+    expect(page.locator("#hits .cluster-note")).to_have_count(len(twice))
+    page.shots("reported-twice")
+
+    collapse = page.get_by_role("checkbox", name="One per repeated claim")
+    expect(collapse).not_to_be_checked()
+    collapse.check()
+    page.get_by_role("button", name="Search", exact=True).click()
+    wait_for_results(page, collapsed["total"])
+    assert hit_ids(page) == [hit["claim"]["id"] for hit in collapsed["hits"]]
+    assert "collapse=cluster" in page.url
+    expect(page.locator("#result-status")).to_have_text(f"{collapsed['total']} distinct claims")
+    # Each repeated claim once: half the claims reported twice, every claim alone still there.
+    expect(page.locator("#hits .cluster-note")).to_have_count(len(twice) // 2)
+    expect(page.locator("#hits > li:not(:has(.cluster-note))")).to_have_count(len(alone))
+    # The export streams every match: the collapse is not passed on to it.
+    assert "collapse" not in (page.locator("#export-link").get_attribute("href") or "")
+    page.shots("one-per-repeated-claim")
+
+    # The choice is kept in the address: a reload shows the same view, Back the one before.
+    page.reload()
+    wait_for_results(page, collapsed["total"])
+    expect(page.get_by_role("checkbox", name="One per repeated claim")).to_be_checked()
+    page.go_back()
+    wait_for_results(page, everything["total"])
+    expect(page.get_by_role("checkbox", name="One per repeated claim")).not_to_be_checked()
 
 
 # -- helpers ----------------------------------------------------------------------------------

@@ -239,3 +239,45 @@ def test_openapi_document_describes_the_routes(api) -> None:  # type: ignore[no-
         "limit",
         "cursor",
     } <= params
+
+
+def test_a_reprint_joins_the_clusters_of_the_first_article(api, example_bytes: bytes) -> None:  # type: ignore[no-untyped-def]
+    from claimsearch import wiring
+    from claimsearch.extract.pipeline import extract_claims
+    from claimsearch.ingest import IngestService
+
+    IngestService(wiring.index(), wiring.make_archive(), extract_claims, 10**6).ingest_bytes(
+        example_bytes, "nk-reprint.txt"
+    )
+    _, _, body = api(rest_event("GET", "/claims?claimant=Ahn"))
+    assert body["total"] == 4
+    clusters = {h["claim"]["cluster"]["id"] for h in body["hits"]}
+    assert len(clusters) == 2
+    assert {h["claim"]["cluster"]["size"] for h in body["hits"]} == {2}
+
+    _, _, collapsed = api(rest_event("GET", "/claims?claimant=Ahn&collapse=cluster"))
+    assert collapsed["total"] == 2
+    assert {h["claim"]["cluster"]["id"] for h in collapsed["hits"]} == clusters
+
+    cluster_id = body["hits"][0]["claim"]["cluster"]["id"]
+    status, _, cluster = api(rest_event("GET", f"/clusters/{cluster_id}"))
+    assert status == 200
+    assert cluster["size"] == 2 and len(cluster["members"]) == 2
+    assert len({m["article_id"] for m in cluster["members"]}) == 2
+    assert cluster["claimant"]["name"] == "Ahn Myeong-chul"
+    assert cluster["representative"] == cluster["members"][0]["content"]["text"]
+    assert cluster["first_article_id"] == cluster["members"][0]["article_id"]
+    assert cluster["timeline"] == []  # the example article carries no date
+
+    status, _, error = api(rest_event("GET", "/clusters/knosuchcluster"))
+    assert status == 404 and error["error"]["code"] == "not_found"
+
+    # The archive keeps each claim's cluster: a rebuild from it restores every id.
+    from claimsearch.reindex import rebuild_index
+
+    before = {h["claim"]["id"]: h["claim"]["cluster"] for h in body["hits"]}
+    rebuild_index(wiring.index(), wiring.make_archive())
+    _, _, again = api(rest_event("GET", "/claims?claimant=Ahn"))
+    assert {h["claim"]["id"]: h["claim"]["cluster"] for h in again["hits"]} == before
+    status, _, error = api(rest_event("GET", "/claims?collapse=article"))
+    assert status == 400 and error["error"]["parameter"] == "collapse"

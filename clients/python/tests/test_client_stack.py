@@ -174,3 +174,32 @@ def test_claims_are_frozen_values(api: Client) -> None:
     with pytest.raises(AttributeError):
         claim.id = "changed"  # type: ignore[misc]
     assert claim.raw["id"] == claim.id
+
+
+def test_claims_carry_their_cluster_and_a_search_collapses_them(api: Client) -> None:
+    claims = list(api.iter_claims())
+    assert claims and all(claim.cluster is not None for claim in claims)
+    clusters = {claim.cluster.id for claim in claims if claim.cluster}
+    collapsed = api.search(collapse="cluster", limit=100, facets=())
+    # One hit per cluster; total counts clusters.
+    assert collapsed.total == len(clusters) == len(collapsed.hits)
+    assert {c.cluster.id for c in collapsed.claims if c.cluster} == clusters
+    paged = [c.cluster.id for c in api.iter_claims(collapse="cluster", page_size=3) if c.cluster]
+    assert sorted(paged) == sorted(clusters)
+
+    ahn = api.search(claimant="Ahn").claims[0]
+    assert ahn.cluster is not None and ahn.cluster.size >= 1
+    cluster = api.cluster(ahn.cluster.id)
+    assert cluster.id == ahn.cluster.id and cluster.size == ahn.cluster.size == len(cluster.members)
+    assert ahn.id in {m.id for m in cluster.members}
+    assert cluster.first_article_id == ahn.cluster.first_article_id
+    assert cluster.first_claim_id in {m.id for m in cluster.members}
+    assert cluster.claimant is not None and cluster.claimant.id == ahn.claimant.id
+    assert cluster.representative in {m.content.text for m in cluster.members}
+    assert sum(day.count for day in cluster.timeline) <= cluster.size
+
+    with pytest.raises(NotFoundError):
+        api.cluster("k0123456789abcdef")
+    with pytest.raises(InvalidParameterError) as invalid:
+        api.search(collapse=cast(Any, "article"))
+    assert invalid.value.parameter == "collapse"

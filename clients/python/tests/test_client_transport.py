@@ -18,6 +18,7 @@ from claimsearch_client import (
     Claim,
     ClaimsearchConnectionError,
     Client,
+    Cluster,
     ConflictError,
     DocumentRejectedError,
     InvalidParameterError,
@@ -346,3 +347,65 @@ def test_an_export_on_a_deployment_without_a_bucket_is_a_503_with_its_code(sleep
     with unavailable as api, pytest.raises(ServiceUnavailableError) as raised:
         api.start_export(publisher="The Independent")
     assert raised.value.code == "exports_unavailable"
+
+
+# -- claim clusters ---------------------------------------------------------------------------
+
+
+def test_clusters_read_as_the_api_documents_them(sleeps: list[float]) -> None:
+    # The answers are the server's own OpenAPI examples, so the client reads the contract.
+    from claimsearch.api.openapi import CLAIM_EXAMPLE, CLUSTER_EXAMPLE, SEARCH_EXAMPLE
+
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.url.path.startswith("/prod/clusters/"):
+            return httpx.Response(200, json=CLUSTER_EXAMPLE)
+        return httpx.Response(200, json=SEARCH_EXAMPLE)
+
+    with mock_client(handler) as api:
+        page = api.search("money", collapse="cluster")
+        claim = page.hits[0].claim
+        assert claim.cluster is not None
+        cluster = api.cluster(claim.cluster.id)
+        list(api.iter_claims(claimant="Ahn", collapse="cluster"))
+    assert seen[0].url.params["collapse"] == "cluster" and seen[0].url.params["q"] == "money"
+    assert seen[1].url.path == f"/prod/clusters/{CLAIM_EXAMPLE['cluster']['id']}"
+    assert seen[2].url.params["collapse"] == "cluster" and seen[2].url.params["claimant"] == "Ahn"
+    ref = CLAIM_EXAMPLE["cluster"]
+    assert (claim.cluster.id, claim.cluster.size) == (ref["id"], ref["size"])
+    assert claim.cluster.first_seen == ref["first_seen"]
+    assert claim.cluster.first_article_id == ref["first_article_id"]
+    assert cluster.id == CLUSTER_EXAMPLE["id"] and cluster.size == CLUSTER_EXAMPLE["size"]
+    assert cluster.representative == CLUSTER_EXAMPLE["representative"]
+    assert cluster.claimant is not None and cluster.claimant.id == CLUSTER_EXAMPLE["claimant"]["id"]
+    assert cluster.first_claim_id == CLUSTER_EXAMPLE["first_claim_id"]
+    assert cluster.first_article_id == CLUSTER_EXAMPLE["first_article_id"]
+    assert cluster.first_seen == CLUSTER_EXAMPLE["first_seen"]
+    assert [m.id for m in cluster.members] == [m["id"] for m in CLUSTER_EXAMPLE["members"]]
+    assert cluster.members[0] == claim
+    assert list(cluster.timeline) == CLUSTER_EXAMPLE["timeline"]
+
+
+def test_a_dated_cluster_without_a_claimant_and_claims_without_clusters() -> None:
+    from claimsearch.api.openapi import CLUSTER_EXAMPLE
+
+    dated = {
+        **CLUSTER_EXAMPLE,
+        "claimant": None,
+        "size": 2,
+        "first_seen": "2016-09-01",
+        "timeline": [{"value": "2016-09-01", "count": 1}, {"value": "2016-09-03", "count": 1}],
+        "members": [claim_dict("c1"), claim_dict("c2")],
+    }
+    cluster = Cluster.from_dict(dated)
+    assert cluster.claimant is None and cluster.first_seen == "2016-09-01"
+    assert [(day.value, day.count) for day in cluster.timeline] == [("2016-09-01", 1), ("2016-09-03", 1)]
+    # An older server (or a claim indexed before clusters) sends no cluster, or null.
+    assert cluster.members[0].cluster is None
+    assert Claim.from_dict(claim_dict("c1", cluster=None)).cluster is None
+    with pytest.raises(ResponseShapeError, match=r"^claim\.cluster\.size"):
+        Claim.from_dict(claim_dict("c1", cluster={"id": "k1", "size": "2", "first_article_id": "a1"}))
+    with pytest.raises(ResponseShapeError, match=r"^cluster\.members\[1\]\.cue"):
+        Cluster.from_dict({**dated, "members": [claim_dict("c1"), {**claim_dict("c2"), "cue": None}]})

@@ -38,6 +38,7 @@ from claimsearch.api.schemas import (
     ClaimantSuggestions,
     ClaimantSummary,
     ClaimOut,
+    ClusterOut,
     CountOut,
     DeleteAccepted,
     FacetValueOut,
@@ -46,7 +47,9 @@ from claimsearch.api.schemas import (
     IngestAccepted,
     IsoDate,
     SearchResponse,
+    claim_out,
 )
+from claimsearch.clusters.records import ClusterSummary
 from claimsearch.config import settings
 from claimsearch.errors import (
     ClaimsearchError,
@@ -62,7 +65,9 @@ from claimsearch.index.port import (
     MAX_LIMIT,
     MAX_QUERY_CHARS,
     MAX_SUGGESTIONS,
+    CollapseMode,
     MatchMode,
+    SearchIndex,
     SearchQuery,
 )
 from claimsearch.model import Claim, ClaimantIdentity, CueClass, QuoteType, article_id_for_source
@@ -281,6 +286,14 @@ def search_claims(
             openapi_examples={"two": {"value": "claimant,entity"}, "none": {"value": "none"}},
         ),
     ] = None,
+    collapse: Annotated[
+        CollapseMode | None,
+        Query(
+            description="cluster: one claim per claim cluster (its best-ranked match), so a claim reported"
+            " by five outlets is one hit whose cluster.size says 5; total then counts clusters."
+            " Pages never repeat a cluster"
+        ),
+    ] = None,
 ) -> SearchResponse:
     """Search attributed claims: ranked, highlighted, with facets and cursor paging."""
     if published_from and published_to and published_from > published_to:
@@ -302,14 +315,20 @@ def search_claims(
         published_from=published_from.isoformat() if published_from else None,
         published_to=published_to.isoformat() if published_to else None,
         article_id=article_id,
+        collapse=collapse,
         limit=limit,
         facets=asked,
     )
     if cursor:
         query = replace(query, after=decode_cursor(query, cursor))
-    result = wiring.index().search(query)
+    index = wiring.index()
+    result = index.search(query)
+    clusters = _clusters(index, [h.claim for h in result.hits])
     return SearchResponse(
-        hits=[HitOut(claim=_claim_out(h.claim), score=h.score, highlights=h.highlights) for h in result.hits],
+        hits=[
+            HitOut(claim=_claim_out(h.claim, clusters), score=h.score, highlights=h.highlights)
+            for h in result.hits
+        ],
         total=result.total,
         facets={
             name: [FacetValueOut(value=v.value, count=v.count, id=v.id) for v in values]
@@ -330,10 +349,45 @@ def get_claim(
     ],
 ) -> ClaimOut:
     """One claim by id."""
-    claim = wiring.index().get_claim(claim_id)
+    index = wiring.index()
+    claim = index.get_claim(claim_id)
     if claim is None:
         raise NotFound("claim", claim_id)
-    return _claim_out(claim)
+    return _claim_out(claim, _clusters(index, [claim]))
+
+
+@app.get(
+    "/clusters/<cluster_id>",
+    summary="A claim cluster",
+    responses=doc.answers(ClusterOut, doc.CLUSTER_EXAMPLE, errors=[400, 404]),
+)
+def get_cluster(
+    cluster_id: Annotated[
+        str, Path(pattern=ID_PATTERN, max_length=64, openapi_examples={"id": {"value": doc.CLUSTER_ID}})
+    ],
+) -> ClusterOut:
+    """One claim across articles: who claimed it, a representative wording, every report, a timeline."""
+    from claimsearch.clusters.view import cluster_view
+
+    index = wiring.index()
+    summary = index.cluster_summaries([cluster_id]).get(cluster_id)
+    members = index.cluster_members(cluster_id) if summary else []
+    if summary is None or not members:
+        raise NotFound("cluster", cluster_id)
+    view = cluster_view(summary, members)
+    identity = index.get_claimants([view.claimant_id]).get(view.claimant_id) if view.claimant_id else None
+    clusters = {summary.id: summary}
+    return ClusterOut(
+        id=summary.id,
+        claimant=_summary(identity) if identity else None,
+        representative=view.representative.content.text,
+        size=summary.size,
+        first_seen=summary.first_seen,
+        first_article_id=summary.first_article_id,
+        first_claim_id=summary.first_claim_id,
+        members=[_claim_out(m, clusters) for m in view.members],
+        timeline=[CountOut(value=day, count=n) for day, n in view.timeline],
+    )
 
 
 @app.get(
@@ -414,9 +468,11 @@ def get_article(
     article = index.get_article(article_id)
     if article is None:
         raise NotFound("article", article_id)
+    claims = index.claims_for_article(article_id)
+    clusters = _clusters(index, claims)
     return ArticleWithClaims(
         article=ArticleOut.model_validate(article.to_dict()),
-        claims=[_claim_out(c) for c in index.claims_for_article(article_id)],
+        claims=[_claim_out(c, clusters) for c in claims],
     )
 
 
@@ -621,9 +677,14 @@ def openapi_json() -> str:
     return json.dumps(doc.without_default_validation_errors(json.loads(generated)), ensure_ascii=False)
 
 
-def _claim_out(claim: Claim) -> ClaimOut:
+def _clusters(index: SearchIndex, claims: list[Claim]) -> dict[str, ClusterSummary]:
+    """The clusters of `claims`, summed up now: one request, whatever the number of claims."""
+    return index.cluster_summaries(c.cluster_id for c in claims if c.cluster_id)
+
+
+def _claim_out(claim: Claim, clusters: dict[str, ClusterSummary]) -> ClaimOut:
     try:
-        return ClaimOut.model_validate(claim.to_dict())
+        return claim_out(claim, clusters)
     except ValidationError as exc:  # a stored claim that no longer fits the contract
         logger.exception("claim does not fit the response schema", extra={"claim_id": claim.id})
         raise ClaimsearchError(f"claim {claim.id} cannot be served") from exc

@@ -44,7 +44,7 @@ from claimsearch.api.export_jobs import (
 )
 from claimsearch.api.schemas import ClaimOut, IsoDate
 from claimsearch.config import settings
-from claimsearch.index.port import MAX_QUERY_CHARS, MatchMode, SearchQuery
+from claimsearch.index.port import MAX_QUERY_CHARS, CollapseMode, MatchMode, SearchQuery
 from claimsearch.model import CueClass, QuoteType
 
 router = Router()
@@ -142,6 +142,9 @@ def export_claims(
     ] = None,
     published_to: Annotated[IsoDate | None, Query(description="Inclusive, YYYY-MM-DD")] = None,
     article_id: Annotated[str | None, Query(max_length=64)] = None,
+    collapse: Annotated[
+        CollapseMode | None, Query(description="cluster: one claim per claim cluster, as in GET /claims")
+    ] = None,
     cursor: Annotated[
         str | None,
         Query(
@@ -166,6 +169,7 @@ def export_claims(
         published_from=published_from,
         published_to=published_to,
         article_id=article_id,
+        collapse=collapse,
     )
     return export_response(filters.to_query(), cursor)
 

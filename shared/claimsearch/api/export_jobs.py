@@ -25,7 +25,7 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,11 +34,13 @@ from typing import Any, Literal, Protocol
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from claimsearch.api.cursor import decode_cursor, encode_cursor
-from claimsearch.api.schemas import ClaimOut, IsoDate
+from claimsearch.api.schemas import IsoDate, claim_out
+from claimsearch.clusters.records import ClusterSummary
 from claimsearch.errors import ClaimsearchError, InvalidQuery, NotFound
 from claimsearch.index.port import (
     MAX_LIMIT,
     MAX_QUERY_CHARS,
+    CollapseMode,
     MatchMode,
     SearchIndex,
     SearchQuery,
@@ -87,6 +89,7 @@ class ExportFilters(BaseModel):
     published_from: IsoDate | None = Field(default=None, description="Inclusive, YYYY-MM-DD")
     published_to: IsoDate | None = Field(default=None, description="Inclusive, YYYY-MM-DD")
     article_id: str | None = Field(default=None, max_length=64)
+    collapse: CollapseMode | None = Field(default=None, description="cluster: one claim per claim cluster")
 
     def to_query(self) -> SearchQuery:
         """The search an export pages through; raises InvalidQuery for an empty date range."""
@@ -106,6 +109,7 @@ class ExportFilters(BaseModel):
             published_from=self.published_from.isoformat() if self.published_from else None,
             published_to=self.published_to.isoformat() if self.published_to else None,
             article_id=self.article_id,
+            collapse=self.collapse,
             limit=MAX_LIMIT,
             facets=False,
         )
@@ -128,10 +132,10 @@ class Export:
     lines: Iterator[ExportLine]
 
 
-def claim_json(claim: Claim) -> dict[str, Any]:
+def claim_json(claim: Claim, clusters: Mapping[str, ClusterSummary]) -> dict[str, Any]:
     """The claim exactly as GET /claims serves it (the response schema's view of the record)."""
     try:
-        return ClaimOut.model_validate(claim.to_dict()).model_dump(mode="json", by_alias=True)
+        return claim_out(claim, clusters).model_dump(mode="json", by_alias=True)
     except ValidationError as exc:  # a stored claim that no longer fits the contract
         raise ClaimsearchError(f"claim {claim.id} cannot be served") from exc
 
@@ -150,12 +154,15 @@ def open_export(index: SearchIndex, query: SearchQuery, cursor: str | None = Non
 
 def _lines(index: SearchIndex, query: SearchQuery, page: SearchResult) -> Iterator[ExportLine]:
     while True:
+        clusters = index.cluster_summaries(h.claim.cluster_id for h in page.hits if h.claim.cluster_id)
         for hit in page.hits:
             # The key the adapters page by (score, then id), so this cursor resumes right
             # after this claim, and is interchangeable with GET /claims' next_cursor.
             cursor = encode_cursor(query, SortKey(hit.score, hit.claim.id))
             text = json.dumps(
-                {"cursor": cursor, "claim": claim_json(hit.claim)}, ensure_ascii=False, separators=(",", ":")
+                {"cursor": cursor, "claim": claim_json(hit.claim, clusters)},
+                ensure_ascii=False,
+                separators=(",", ":"),
             )
             yield ExportLine(cursor, text)
         if page.next_after is None:

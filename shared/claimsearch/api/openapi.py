@@ -189,6 +189,7 @@ def _refs(value: Any) -> set[str]:
 ARTICLE_ID = "a9345bbfa111badee18fc811"
 CLAIM_ID = "c415d97dc1289f2f7bc45ace"
 CLAIMANT_ID = "p99967eff333c4a7456e"
+CLUSTER_ID = "k76890622c168b9c3fc60538"
 
 CLAIM_EXAMPLE: dict[str, Any] = {
     "id": CLAIM_ID,
@@ -225,6 +226,7 @@ CLAIM_EXAMPLE: dict[str, Any] = {
     "publisher": "The Independent",
     "published_at": None,
     "extractor_version": "learned-2+repair-2+claims-3",
+    "cluster": {"id": CLUSTER_ID, "size": 1, "first_seen": None, "first_article_id": ARTICLE_ID},
 }
 
 SEARCH_EXAMPLE: dict[str, Any] = {
@@ -266,6 +268,18 @@ CLAIMANT_PROFILE_EXAMPLE: dict[str, Any] = {
     "organizations": ["NK Watch"],
     "months": [{"value": "2016-09", "count": 2}],
     "entities": [{"value": "Kim Jong-un", "count": 2}, {"value": "NK Watch", "count": 1}],
+}
+
+CLUSTER_EXAMPLE: dict[str, Any] = {
+    "id": CLUSTER_ID,
+    "claimant": CLAIMANT_SUMMARY_EXAMPLE,
+    "representative": CLAIM_EXAMPLE["content"]["text"],
+    "size": 1,
+    "first_seen": None,
+    "first_article_id": ARTICLE_ID,
+    "first_claim_id": CLAIM_ID,
+    "members": [CLAIM_EXAMPLE],
+    "timeline": [],
 }
 
 ARTICLE_EXAMPLE: dict[str, Any] = {

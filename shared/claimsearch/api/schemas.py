@@ -4,12 +4,14 @@ describes exactly what partner apps receive. They mirror the records' `to_dict`.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, Field
 
-from claimsearch.model import ClaimantType, EntityType, IdentityType, QuoteType
+from claimsearch.clusters.records import ClusterSummary
+from claimsearch.model import Claim, ClaimantType, EntityType, IdentityType, QuoteType
 
 SpanOut = tuple[int, int]
 
@@ -87,6 +89,17 @@ class DateOut(BaseModel):
     value: str | None
 
 
+class ClusterRef(BaseModel):
+    """The claim's cluster: the claims of the same claimant that say the same thing."""
+
+    id: str = Field(description="Stable: GET /clusters/{id}")
+    size: int = Field(description="Claims in the index in this cluster, this one included")
+    first_seen: str | None = Field(
+        description="YYYY-MM-DD: the earliest publication date of its claims; null when none is dated"
+    )
+    first_article_id: str = Field(description="The article of its first appearance")
+
+
 class ClaimOut(BaseModel):
     id: str
     article_id: str
@@ -102,6 +115,26 @@ class ClaimOut(BaseModel):
     publisher: str | None
     published_at: str | None
     extractor_version: str
+    cluster: ClusterRef | None = Field(
+        default=None, description="null only for a claim indexed before clusters (until a reindex)"
+    )
+
+
+def claim_out(claim: Claim, clusters: Mapping[str, ClusterSummary]) -> ClaimOut:
+    """The claim as the API serves it, with its cluster summed up (`clusters`: by id).
+
+    Raises pydantic's ValidationError for a stored claim that no longer fits the contract.
+    """
+    out = ClaimOut.model_validate(claim.to_dict())
+    summary = clusters.get(claim.cluster_id) if claim.cluster_id else None
+    if summary is not None:
+        out.cluster = ClusterRef(
+            id=summary.id,
+            size=summary.size,
+            first_seen=summary.first_seen,
+            first_article_id=summary.first_article_id,
+        )
+    return out
 
 
 class ArticleOut(BaseModel):
@@ -164,6 +197,22 @@ class ClaimantProfile(ClaimantSummary):
     organizations: list[str]
     months: list[CountOut] = Field(description="Claims per month of publication (YYYY-MM), oldest first")
     entities: list[CountOut] = Field(description="The entities its claims mention most")
+
+
+class ClusterOut(BaseModel):
+    """A claim cluster: the same claim, by one claimant, across articles and over time."""
+
+    id: str
+    claimant: ClaimantSummary | None = Field(description="null for claims with no claimant identity")
+    representative: str = Field(description="The wording closest to all the others")
+    size: int
+    first_seen: str | None = Field(description="YYYY-MM-DD, the earliest publication date; null if none")
+    first_article_id: str
+    first_claim_id: str
+    members: list[ClaimOut] = Field(
+        description="In order of appearance (date, then article and position); the first 1,000 at most"
+    )
+    timeline: list[CountOut] = Field(description="Members published per day (YYYY-MM-DD), oldest first")
 
 
 class IngestAccepted(BaseModel):

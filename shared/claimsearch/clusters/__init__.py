@@ -4,7 +4,14 @@ Only claims of one claimant identity are ever compared (the same words from two 
 two claims). Modules: `normalise` (the words compared), `minhash` (signatures and LSH band
 keys: which earlier claims are candidates), `matching` (whether a candidate says the same),
 `assign` (incremental assignment with stable ids, the `ClusterLookup` port an index
-implements, and `rebuild`).
+implements, `rebuild`, and `with_clusters` for `reindex`), `records` (what crosses the
+index port), `view` (a cluster as GET /clusters/{id} shows it).
+
+Where clusters live: ingest assigns each claim its `cluster_id` before archiving it (the
+archive keeps it, so `reindex` restores every id instead of recomputing history); each
+index stores the id and the claim's band keys (SQLite: a column and the `cluster_keys`
+table; OpenSearch: two keyword fields). Size and first appearance are counted at request
+time (`SearchIndex.cluster_summaries`), so edits and deletes never leave them stale.
 
 Measured with bench/bench_clusters.py on the 306 labelled PolNeAR train pairs of
 tests/data/claim_pairs.jsonl (thresholds chosen on the `tune` half, figures on the held-out

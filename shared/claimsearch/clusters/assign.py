@@ -24,23 +24,16 @@ that a rebuild founds each cluster with its first appearance.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Protocol
 
 from claimsearch.clusters.matching import DEFAULT_THRESHOLDS, Thresholds, match_score, same_claim
 from claimsearch.clusters.minhash import band_keys, signature
 from claimsearch.clusters.normalise import match_tokens
-from claimsearch.model import Claim, stable_id
-
-
-@dataclass(frozen=True)
-class ClusterMember:
-    """A claim already clustered, as the index returns it to matching."""
-
-    claim_id: str
-    cluster_id: str
-    content: str  # the claim's content text: matching folds it again, so nothing else is stored
+from claimsearch.clusters.records import ClusterMember
+from claimsearch.model import Article, Claim, stable_id
 
 
 class ClusterLookup(Protocol):
@@ -76,7 +69,13 @@ def fingerprint(claim: Claim, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Fi
     tokens = match_tokens(claim.content.text)
     if claim.claimant.id is None or len(tokens) < thresholds.min_tokens:
         return Fingerprint(tokens, ())
-    return Fingerprint(tokens, band_keys(signature(tokens)))
+    return Fingerprint(tokens, _band_keys(tokens))
+
+
+@lru_cache(maxsize=4096)
+def _band_keys(tokens: frozenset[str]) -> tuple[str, ...]:
+    # Cached: ingest asks for a claim's keys twice, to assign it and then to index them.
+    return band_keys(signature(tokens))
 
 
 def assign(claim: Claim, lookup: ClusterLookup, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Assignment:
@@ -157,6 +156,38 @@ def assign_article(
         view.article.add(claim, assignment)
         out.append(assignment)
     return out
+
+
+def clustered(
+    claims: Sequence[Claim], lookup: ClusterLookup, thresholds: Thresholds = DEFAULT_THRESHOLDS
+) -> list[Claim]:
+    """One article's claims with `cluster_id` set: what ingest archives and indexes."""
+    assignments = assign_article(claims, lookup, thresholds)
+    return [replace(c, cluster_id=a.cluster_id) for c, a in zip(claims, assignments, strict=True)]
+
+
+def with_clusters(
+    pairs: Iterable[tuple[Article, list[Claim]]], thresholds: Thresholds = DEFAULT_THRESHOLDS
+) -> Iterator[tuple[Article, list[Claim]]]:
+    """`pairs` with every claim's cluster id, for a rebuild from the archive.
+
+    A claim keeps the id ingest gave it (the archive holds it), so a rebuild reproduces
+    every id partners may have stored. Claims archived before clusters existed have none:
+    they are assigned here, in the order they come, against the other such claims only
+    (those of the index were assigned by ingest when it held none of them). The archive
+    is read in the same order every time, so each rebuild gives them the same ids; only
+    these claims are held in memory.
+    """
+    legacy = MemoryClusters()
+    for article, claims in pairs:
+        out = []
+        for claim in claims:
+            if claim.cluster_id is None:
+                assignment = assign(claim, legacy, thresholds)
+                legacy.add(claim, assignment)
+                claim = replace(claim, cluster_id=assignment.cluster_id)
+            out.append(claim)
+        yield article, out
 
 
 def canonical_key(claim: Claim) -> tuple[str, str, int, str]:

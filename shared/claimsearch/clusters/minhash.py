@@ -73,12 +73,14 @@ def signature(tokens: Iterable[str], num_perm: int = NUM_PERM, seed: int = SEED)
 
 def band_keys(sig: Signature, bands: int = BANDS, rows: int = ROWS) -> tuple[str, ...]:
     """One key per band: the band's number and a digest of its values (what the index stores)."""
-    keys = []
-    for band in range(bands):
-        # The band's bytes as MinHashLSH takes them (byteswapped), digested to keep terms short.
-        raw = bytes(sig[band * rows : (band + 1) * rows].byteswap().data)
-        keys.append(f"{band:02d}" + hashlib.blake2b(raw, digest_size=8).hexdigest())
-    return tuple(keys)
+    # The bands' bytes as MinHashLSH takes them (byteswapped), each digested to keep terms
+    # short; swapped once for the whole signature, then cut band by band.
+    raw = sig.byteswap().tobytes()
+    width = rows * sig.itemsize
+    return tuple(
+        f"{band:02d}" + hashlib.blake2b(raw[band * width : (band + 1) * width], digest_size=8).hexdigest()
+        for band in range(bands)
+    )
 
 
 def estimated_jaccard(left: Signature, right: Signature) -> float:

@@ -21,7 +21,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
+# Claims whose tokens are kept (a claim's content is ~150 characters: ~10 MB at most).
+MATCH_TOKENS_CACHE = 32_768
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 # Contractions split into the words they stand for; the possessive "'s" is dropped.
 _CONTRACTIONS = {
@@ -84,8 +87,13 @@ def _singular(word: str) -> str:
     return word[:-1]
 
 
+@lru_cache(maxsize=MATCH_TOKENS_CACHE)
 def match_tokens(text: str) -> frozenset[str]:
-    """The words clustering compares: content words less function words, singular."""
+    """The words clustering compares: content words less function words, singular.
+
+    Cached: ingest compares each new claim with earlier claims of its claimant, and a
+    prolific claimant's claims come back as candidates article after article.
+    """
     return frozenset(_singular(w) for w in content_words(text) if w not in FUNCTION_WORDS)
 
 

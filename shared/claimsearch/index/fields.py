@@ -36,7 +36,21 @@ def claim_fields(claim: Claim) -> dict[str, Any]:
         "organizations": claim.organizations,
         "entities": list(dict.fromkeys(e.canonical for e in claim.entities)),
         "text_start": claim.cue.span[0],
+        "cluster_id": claim.cluster_id,
+        # What later claims of the same claimant look this one up by (`index.cluster_candidates`).
+        "cluster_keys": cluster_keys(claim),
     }
+
+
+def cluster_keys(claim: Claim) -> list[str]:
+    """The LSH band keys of a clustered claim; none for a claim that can join nothing."""
+    if claim.cluster_id is None or claim.claimant.id is None:
+        return []
+    # Imported on the first write: MinHash needs numpy, which the search function (reads
+    # only) does not ship.
+    from claimsearch.clusters.assign import fingerprint
+
+    return list(fingerprint(claim).band_keys)
 
 
 def article_fields(article: Article) -> dict[str, Any]:

@@ -7,16 +7,24 @@ always a value inside the query model, never query syntax.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, get_args
 
+from claimsearch.clusters.records import ClusterMember, ClusterSummary
 from claimsearch.errors import InvalidQuery
 from claimsearch.model import Article, Claim, ClaimantIdentity
 
 FACET_FIELDS: tuple[str, ...] = ("claimant", "organization", "entity", "publisher")
 MatchMode = Literal["best", "all"]
 MATCH_MODES: tuple[str, ...] = get_args(MatchMode)
+CollapseMode = Literal["cluster"]
+COLLAPSE_MODES: tuple[str, ...] = get_args(CollapseMode)
+# GET /clusters/{id} lists at most this many members (in order of appearance); the
+# summary's size counts them all.
+MAX_CLUSTER_MEMBERS = 1000
+# Candidates one assignment reads at most: the claims of one claimant sharing a band key.
+MAX_CLUSTER_CANDIDATES = 1000
 MAX_SUGGESTIONS = 10
 # A claimant name that matches more identities than this is too vague to filter on
 # (the engines' term lists have limits): the caller is asked to be more specific.
@@ -53,6 +61,9 @@ class SearchQuery:
     published_from: str | None = None  # ISO date, inclusive
     published_to: str | None = None  # ISO date, inclusive
     article_id: str | None = None
+    # "cluster": one claim per claim cluster, its first in the result order; pages never
+    # repeat a cluster, and `total` counts clusters. None: every claim.
+    collapse: str | None = None  # one of COLLAPSE_MODES
     limit: int = DEFAULT_LIMIT
     after: SortKey | None = None  # decoded cursor: return hits strictly after this
     # The facets to count over the whole match set: True for all of FACET_FIELDS, False
@@ -61,6 +72,10 @@ class SearchQuery:
     facets: bool | tuple[str, ...] = True
 
     def __post_init__(self) -> None:
+        if self.collapse is not None and self.collapse not in COLLAPSE_MODES:
+            raise InvalidQuery(
+                "collapse", f"unknown collapse {self.collapse!r}; choose cluster, or leave it out"
+            )
         if not isinstance(self.facets, bool):
             unknown = [name for name in self.facets if name not in FACET_FIELDS]
             if unknown:
@@ -192,6 +207,21 @@ class SearchIndex(Protocol):
 
     def claims_for_article(self, article_id: str) -> list[Claim]:
         """All claims of an article, in text order."""
+
+    # -- claim clusters --
+
+    def cluster_candidates(self, claimant_id: str, keys: Sequence[str]) -> list[ClusterMember]:
+        """Claims of `claimant_id` holding at least one of the band `keys` (`clusters.assign`).
+
+        At most MAX_CLUSTER_CANDIDATES, those with the smallest claim ids. Sees every
+        claim a completed `index_article` wrote.
+        """
+
+    def cluster_summaries(self, ids: Iterable[str]) -> dict[str, ClusterSummary]:
+        """Size and first appearance of each cluster in `ids` that has claims in the index."""
+
+    def cluster_members(self, cluster_id: str, limit: int = MAX_CLUSTER_MEMBERS) -> list[Claim]:
+        """A cluster's claims in order of appearance (see `ClusterSummary`), at most `limit`."""
 
     def search(self, query: SearchQuery) -> SearchResult: ...
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from claimsearch.claimants.names import has_generational_suffix
+from claimsearch.clusters.records import ClusterMember, ClusterSummary
 from claimsearch.errors import IndexUnavailable, InvalidQuery
 from claimsearch.index.fields import claim_fields
 from claimsearch.index.normalize import normalize_keyword
@@ -35,6 +36,8 @@ from claimsearch.index.port import (
     HIGHLIGHT_POST,
     HIGHLIGHT_PRE,
     MAX_CLAIMANT_MATCHES,
+    MAX_CLUSTER_CANDIDATES,
+    MAX_CLUSTER_MEMBERS,
     MAX_SUGGESTIONS,
     ClaimantActivity,
     FacetValue,
@@ -56,7 +59,7 @@ from claimsearch.model import Article, Claim, ClaimantIdentity
 # Bumped when the tables change: an index built by an older version is rebuilt from
 # the archive (`claimsearch reindex`) rather than migrated, since the archive is the
 # source of truth and the index only a view of it.
-SCHEMA_VERSION = 3  # 3: the claim JSON moved out of `claims` into `claim_data`
+SCHEMA_VERSION = 4  # 3: the claim JSON moved out of `claims` into `claim_data`; 4: claim clusters
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -77,7 +80,8 @@ CREATE TABLE IF NOT EXISTS claims (
     publisher TEXT,
     publisher_norm TEXT,
     published_date TEXT,
-    text_start INTEGER NOT NULL
+    text_start INTEGER NOT NULL,
+    cluster_id TEXT
 );
 -- The stored claim JSON (rowid = the claim's), apart from the narrow rows above: a
 -- search filters, counts, sorts and facets over those, and reads the JSON of one
@@ -88,6 +92,9 @@ CREATE TABLE IF NOT EXISTS claim_data (
 );
 CREATE INDEX IF NOT EXISTS claims_article ON claims(article_id, text_start);
 CREATE INDEX IF NOT EXISTS claims_claimant ON claims(claimant_id);
+-- A cluster's members in order of appearance (`cluster_members`, `cluster_summaries`).
+CREATE INDEX IF NOT EXISTS claims_cluster
+    ON claims(cluster_id, published_date, article_id, text_start, id);
 -- One index per filter, led by its column, then the id (the order of unscored hits,
 -- so a page is a walk along the index, with no sort), then the other filters'
 -- columns: any combination of these filters is counted and paged from one index,
@@ -110,6 +117,14 @@ CREATE TABLE IF NOT EXISTS claim_keywords (
 );
 CREATE INDEX IF NOT EXISTS claim_keywords_lookup ON claim_keywords(field, norm, claim_rowid);
 CREATE INDEX IF NOT EXISTS claim_keywords_claim ON claim_keywords(claim_rowid);
+-- Each clustered claim's LSH band keys, under its claimant: what assignment looks up.
+CREATE TABLE IF NOT EXISTS cluster_keys (
+    claim_rowid INTEGER NOT NULL REFERENCES claims(rowid) ON DELETE CASCADE,
+    claimant_id TEXT NOT NULL,
+    key TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS cluster_keys_lookup ON cluster_keys(claimant_id, key, claim_rowid);
+CREATE INDEX IF NOT EXISTS cluster_keys_claim ON cluster_keys(claim_rowid);
 CREATE VIRTUAL TABLE IF NOT EXISTS claims_fts USING fts5(
     content, sentence, claimant, claimant_mention,
     tokenize = 'porter unicode61 remove_diacritics 2'
@@ -147,6 +162,11 @@ CACHE_KIB = 64 * 1024
 MMAP_BYTES = 256 * 1024 * 1024
 WAL_LIMIT_BYTES = 64 * 1024 * 1024
 _MATCHES = "search_matches"  # the temporary table of a text search's scored matches
+# What collapsing groups by: the claim's cluster (a claim not assigned one is its own).
+_CLUSTER = "coalesce(c.cluster_id, c.id)"
+# A cluster's members in order of appearance: dated ones by date (undated last), then by
+# article and position (as OpenSearch sorts them in `queries.APPEARANCE`).
+_APPEARANCE = "c.published_date IS NULL, c.published_date, c.article_id, c.text_start, c.id"
 REBUILD_BATCH = 200  # articles per transaction when loading a fresh index
 
 
@@ -337,8 +357,8 @@ class SqliteIndex:
         fields = claim_fields(claim)
         cursor = db.execute(
             "INSERT INTO claims (id, article_id, claimant_id, claimant_suffixed, attributed, cue_class,"
-            " quote_type, publisher, publisher_norm, published_date, text_start)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            " quote_type, publisher, publisher_norm, published_date, text_start, cluster_id)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 claim.id,
                 claim.article_id,
@@ -351,6 +371,7 @@ class SqliteIndex:
                 normalize_keyword(fields["publisher"] or ""),
                 _date(fields["published_at"]),
                 fields["text_start"],
+                fields["cluster_id"],
             ),
         )
         rowid = cursor.lastrowid
@@ -375,6 +396,10 @@ class SqliteIndex:
                 "INSERT INTO claim_keywords (claim_rowid, field, value, norm) VALUES (?,?,?,?)",
                 [(rowid, field, v, normalize_keyword(v)) for v in dict.fromkeys(fields[key])],
             )
+        db.executemany(
+            "INSERT INTO cluster_keys (claim_rowid, claimant_id, key) VALUES (?,?,?)",
+            [(rowid, fields["claimant_id"], key) for key in fields["cluster_keys"]],
+        )
 
     def _delete_claims(self, db: sqlite3.Connection, article_id: str) -> int:
         rows = [r[0] for r in db.execute("SELECT rowid FROM claims WHERE article_id = ?", (article_id,))]
@@ -382,6 +407,7 @@ class SqliteIndex:
         db.executemany("DELETE FROM claim_sources WHERE rowid = ?", [(r,) for r in rows])
         db.executemany("DELETE FROM claim_data WHERE rowid = ?", [(r,) for r in rows])
         db.executemany("DELETE FROM claim_keywords WHERE claim_rowid = ?", [(r,) for r in rows])
+        db.executemany("DELETE FROM cluster_keys WHERE claim_rowid = ?", [(r,) for r in rows])
         db.execute("DELETE FROM claims WHERE article_id = ?", (article_id,))
         if self._columns is not None:
             self._columns.forget(rows)
@@ -464,6 +490,49 @@ class SqliteIndex:
             ).fetchall()
         return [Claim.from_dict(json.loads(r["data"])) for r in rows]
 
+    # -- claim clusters ----------------------------------------------------------------------
+
+    def cluster_candidates(self, claimant_id: str, keys: Sequence[str]) -> list[ClusterMember]:
+        self.ensure_ready()
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT c.id, c.cluster_id, f.content FROM claims c JOIN claims_fts f ON f.rowid = c.rowid"
+                " WHERE c.rowid IN (SELECT claim_rowid FROM cluster_keys"
+                " WHERE claimant_id = ? AND key IN (SELECT value FROM json_each(?)))"
+                " ORDER BY c.id LIMIT ?",
+                (claimant_id, json.dumps(list(keys)), MAX_CLUSTER_CANDIDATES),
+            ).fetchall()
+        return [ClusterMember(r[0], r[1], r[2]) for r in rows]
+
+    def cluster_summaries(self, ids: Iterable[str]) -> dict[str, ClusterSummary]:
+        wanted = sorted({i for i in ids if i})
+        if not wanted:
+            return {}
+        self.ensure_ready()
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT cluster_id, id, article_id, published_date, size FROM ("
+                " SELECT c.cluster_id, c.id, c.article_id, c.published_date,"
+                " count(*) OVER (PARTITION BY c.cluster_id) AS size,"
+                f" row_number() OVER (PARTITION BY c.cluster_id ORDER BY {_APPEARANCE}) AS n"
+                " FROM claims c WHERE c.cluster_id IN (SELECT value FROM json_each(?)))"
+                " WHERE n = 1",
+                (json.dumps(wanted),),
+            ).fetchall()
+        # The first member is dated whenever any member is (undated ones sort last), so its
+        # date is the cluster's earliest.
+        return {r[0]: ClusterSummary(r[0], int(r[4]), r[3], r[2], r[1]) for r in rows}
+
+    def cluster_members(self, cluster_id: str, limit: int = MAX_CLUSTER_MEMBERS) -> list[Claim]:
+        self.ensure_ready()
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT d.data FROM claims c JOIN claim_data d ON d.rowid = c.rowid"
+                f" WHERE c.cluster_id = ? ORDER BY {_APPEARANCE} LIMIT ?",
+                (cluster_id, limit),
+            ).fetchall()
+        return [Claim.from_dict(json.loads(r[0])) for r in rows]
+
     def count_claims(self) -> int:
         self.ensure_ready()
         with self._connect() as db:
@@ -506,11 +575,13 @@ class SqliteIndex:
         if query.text is not None and query.text.strip() and plan is None:
             return None  # text with no word to look up ("*:*") matches nothing
         where, params = self._filters(db, query)
+        collapse = query.collapse is not None
+        counted = f"count(DISTINCT {_CLUSTER})" if collapse else "count(*)"
         if plan is None:
             # Every hit scores 0 and the order is the claim id: a count and a page each
             # read one filter index (or the id index), so the set is not copied anywhere.
-            total = int(db.execute(f"SELECT count(*) {_claims_where(where)}", params).fetchone()[0])
-            return _FilteredMatches(total, where, params)
+            total = int(db.execute(f"SELECT {counted} {_claims_where(where)}", params).fetchone()[0])
+            return _FilteredMatches(total, collapse, where, params)
         # Ranked text: scoring (BM25, the phrase bonus, the minimum of words) is the
         # costly part, so it runs once, into a table of (rowid, score) that the count,
         # the page and the facets read. The claims table joins in only to filter.
@@ -526,7 +597,13 @@ class SqliteIndex:
             f"{joined} WHERE {' AND '.join([*text_where, *where])}",
             [*score_params, *text_params, *params],
         ).rowcount
-        return _RankedMatches(total)
+        if collapse:
+            total = int(
+                db.execute(
+                    f"SELECT {counted} FROM temp.{_MATCHES} m JOIN claims c ON c.rowid = m.rowid"
+                ).fetchone()[0]
+            )
+        return _RankedMatches(total, collapse)
 
     def _filters(self, db: sqlite3.Connection, query: SearchQuery) -> tuple[list[str], list[Any]]:
         """Conditions on the claims (`c`) for every filter of `query` but its text."""
@@ -721,9 +798,10 @@ def _text_condition(plan: TextQuery) -> tuple[list[str], list[Any]]:
 
 @dataclass(frozen=True)
 class _Matches:
-    """A query's match set, counted."""
+    """A query's match set, counted (clusters, when `collapse`)."""
 
     total: int
+    collapse: bool
 
     def page(self, db: sqlite3.Connection, after: SortKey | None, limit: int) -> list[tuple[int, float, str]]:
         """(rowid, score, id) of the first `limit` hits after `after`: score descending, then id."""
@@ -750,8 +828,12 @@ class _FilteredMatches(_Matches):
             if after.score == 0:
                 conditions.append("c.id > ?")
                 params.append(after.id)
+        where = self.where
+        if self.collapse:
+            # A cluster's first claim in this order is its smallest id among the matches.
+            where = [f"c.id IN (SELECT min(c.id) {_claims_where(self.where)} GROUP BY {_CLUSTER})"]
         rows = db.execute(
-            f"SELECT c.rowid, 0.0, c.id {_claims_where([*self.where, *conditions])} ORDER BY c.id LIMIT ?",
+            f"SELECT c.rowid, 0.0, c.id {_claims_where([*where, *conditions])} ORDER BY c.id LIMIT ?",
             [*params, limit],
         )
         return [(r[0], r[1], r[2]) for r in rows]
@@ -773,6 +855,20 @@ class _RankedMatches(_Matches):
             return "1" if after is None else f"(m.score < ? OR (m.score = ? AND {claim_id} > ?))"
 
         cursor = [] if after is None else [after.score, after.score, after.id]
+        if self.collapse:
+            # Each cluster's first match in the order (score, then id), then the page of those.
+            firsts = (
+                f"SELECT m.rowid, m.score, c.id, row_number() OVER (PARTITION BY {_CLUSTER}"
+                " ORDER BY m.score DESC, c.id) AS n"
+                f" FROM temp.{_MATCHES} m JOIN claims c ON c.rowid = m.rowid"
+            )
+            condition = "1" if after is None else "(f.score < ? OR (f.score = ? AND f.id > ?))"
+            rows = db.execute(
+                f"SELECT f.rowid, f.score, f.id FROM ({firsts}) f WHERE f.n = 1 AND {condition}"
+                " ORDER BY f.score DESC, f.id LIMIT ?",
+                [*cursor, limit],
+            )
+            return [(r[0], r[1], r[2]) for r in rows]
         lowest = (
             f"SELECT m.score FROM temp.{_MATCHES} m"
             f" WHERE {after_cursor('(SELECT id FROM claims WHERE rowid = m.rowid)')}"

@@ -25,6 +25,8 @@ from claimsearch_client.models import (
     Claim,
     ClaimantProfile,
     ClaimantSummary,
+    Cluster,
+    CollapseMode,
     CueClass,
     DeleteAccepted,
     ExportJob,
@@ -135,6 +137,7 @@ class Client:
         published_from: date | str | None = None,
         published_to: date | str | None = None,
         article_id: str | None = None,
+        collapse: CollapseMode | None = None,
         limit: int | None = None,
         cursor: str | None = None,
         facets: Sequence[str] | str | None = None,
@@ -143,8 +146,10 @@ class Client:
 
         `claimant` takes a name as people write it ("Ahn", "Mr. Trump"); `facets` names
         the facets to count (an empty sequence for none; by default the API counts all
-        of them on the first page and none on later ones). Pass a page's `next_cursor`
-        as `cursor`, with the same filters, for the next page.
+        of them on the first page and none on later ones). `collapse="cluster"` answers
+        one claim per claim cluster (its best-ranked match; `claim.cluster.size` says how
+        often it was reported), and `total` then counts clusters. Pass a page's
+        `next_cursor` as `cursor`, with the same filters, for the next page.
         """
         params = _filter_params(
             q=q,
@@ -160,6 +165,7 @@ class Client:
             published_from=published_from,
             published_to=published_to,
             article_id=article_id,
+            collapse=collapse,
         )
         return self._page(params, limit=limit, cursor=cursor, facets=facets)
 
@@ -179,12 +185,14 @@ class Client:
         published_from: date | str | None = None,
         published_to: date | str | None = None,
         article_id: str | None = None,
+        collapse: CollapseMode | None = None,
         page_size: int = MAX_PAGE_SIZE,
     ) -> Iterator[Claim]:
         """Every claim matching the filters, page after page (follows `next_cursor`).
 
-        Pages are fetched as the iterator is consumed. For a large export,
-        `export()` streams the same claims in one response.
+        Pages are fetched as the iterator is consumed; `collapse="cluster"` gives one
+        claim per cluster, as in `search`. For a large export, `export()` streams the
+        same claims (uncollapsed) in one response.
         """
         params = _filter_params(
             q=q,
@@ -200,6 +208,7 @@ class Client:
             published_from=published_from,
             published_to=published_to,
             article_id=article_id,
+            collapse=collapse,
         )
         cursor: str | None = None
         while True:
@@ -333,6 +342,14 @@ class Client:
     def claimant(self, claimant_id: str) -> ClaimantProfile:
         """`GET /claimants/{id}`: aliases, roles, organisations, claims per month, entities."""
         return ClaimantProfile.from_dict(self._json("GET", f"/claimants/{_segment(claimant_id)}"))
+
+    def cluster(self, cluster_id: str) -> Cluster:
+        """`GET /clusters/{id}` (a claim's `cluster.id`): one claim across articles.
+
+        Its claimant, a representative wording, every report in order of appearance and
+        reports per day. Raises `NotFoundError` for an unknown id.
+        """
+        return Cluster.from_dict(self._json("GET", f"/clusters/{_segment(cluster_id)}"))
 
     def article(self, article_id: str) -> ArticleWithClaims:
         """`GET /articles/{id}`: the article's text, which every span points into, and its claims."""

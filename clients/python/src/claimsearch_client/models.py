@@ -26,6 +26,7 @@ ClaimantType = Literal["person", "organisation", "group", "document", "unattribu
 IdentityType = Literal["person", "organisation", "group", "document"]
 EntityType = Literal["person", "organisation", "place", "other"]
 MatchMode = Literal["best", "all"]
+CollapseMode = Literal["cluster"]
 Facet = Literal["claimant", "organization", "entity", "publisher"]
 
 Span = tuple[int, int]
@@ -243,6 +244,30 @@ class DateMention:
 
 
 @dataclass(frozen=True)
+class ClusterRef:
+    """The claim's cluster: the claims of the same claimant that say the same thing."""
+
+    id: str
+    """Stable: `Client.cluster(id)`."""
+    size: int
+    """Claims in the index in this cluster, this one included."""
+    first_seen: str | None
+    """YYYY-MM-DD: the earliest publication date of its claims; None when none is dated."""
+    first_article_id: str
+    """The article of its first appearance."""
+
+    @classmethod
+    def from_dict(cls, data: Any, where: str = "cluster") -> ClusterRef:
+        d = _obj(data, where)
+        return cls(
+            id=_req(d, "id", str, where),
+            size=_req(d, "size", int, where),
+            first_seen=_opt(d, "first_seen", str, where),
+            first_article_id=_req(d, "first_article_id", str, where),
+        )
+
+
+@dataclass(frozen=True)
 class Claim:
     """One attributed claim; every span points into its article's `text`."""
 
@@ -260,6 +285,8 @@ class Claim:
     publisher: str | None
     published_at: str | None
     extractor_version: str
+    cluster: ClusterRef | None = None
+    """None for a claim indexed before clusters (until a reindex), or from an older server."""
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
     """The claim as the API sent it, fields this version does not know included."""
 
@@ -267,6 +294,7 @@ class Claim:
     def from_dict(cls, data: Any, where: str = "claim") -> Claim:
         d = _obj(data, where)
         medium = d.get("medium")
+        cluster = d.get("cluster")
         return cls(
             id=_req(d, "id", str, where),
             article_id=_req(d, "article_id", str, where),
@@ -282,6 +310,7 @@ class Claim:
             publisher=_opt(d, "publisher", str, where),
             published_at=_opt(d, "published_at", str, where),
             extractor_version=_req(d, "extractor_version", str, where),
+            cluster=None if cluster is None else ClusterRef.from_dict(cluster, f"{where}.cluster"),
             raw=d,
         )
 
@@ -333,7 +362,7 @@ class SearchPage:
 
     hits: tuple[Hit, ...]
     total: int
-    """Claims matching the query, over every page."""
+    """Claims matching the query, over every page (clusters, when the search collapsed them)."""
     facets: Mapping[str, tuple[FacetValue, ...]]
     """Facet name -> values with counts over every match (first page only, unless asked)."""
     next_cursor: str | None
@@ -427,6 +456,47 @@ class ClaimantProfile:
             organizations=_strings(d, "organizations", where),
             months=_each(d, "months", where, Count.from_dict),
             entities=_each(d, "entities", where, Count.from_dict),
+            raw=d,
+        )
+
+
+# -- clusters -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """`GET /clusters/{id}`: one claim, by one claimant, across articles and over time."""
+
+    id: str
+    claimant: ClaimantSummary | None
+    """None for claims with no claimant identity."""
+    representative: str
+    """The wording closest to all the others."""
+    size: int
+    first_seen: str | None
+    """YYYY-MM-DD, the earliest publication date; None when none is dated."""
+    first_article_id: str
+    first_claim_id: str
+    members: tuple[Claim, ...]
+    """In order of appearance (date, then article and position); the first 1,000 at most."""
+    timeline: tuple[Count, ...]
+    """Members published per day (YYYY-MM-DD), oldest first."""
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_dict(cls, data: Any, where: str = "cluster") -> Cluster:
+        d = _obj(data, where)
+        claimant = d.get("claimant")
+        return cls(
+            id=_req(d, "id", str, where),
+            claimant=None if claimant is None else ClaimantSummary.from_dict(claimant, f"{where}.claimant"),
+            representative=_req(d, "representative", str, where),
+            size=_req(d, "size", int, where),
+            first_seen=_opt(d, "first_seen", str, where),
+            first_article_id=_req(d, "first_article_id", str, where),
+            first_claim_id=_req(d, "first_claim_id", str, where),
+            members=_each(d, "members", where, Claim.from_dict),
+            timeline=_each(d, "timeline", where, Count.from_dict),
             raw=d,
         )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from dataclasses import replace
 from typing import Any, TypeVar
@@ -10,12 +10,15 @@ from typing import Any, TypeVar
 from opensearchpy import OpenSearch
 from opensearchpy.exceptions import HTTP_EXCEPTIONS, NotFoundError, RequestError, TransportError
 
+from claimsearch.clusters.records import ClusterMember, ClusterSummary
 from claimsearch.errors import IndexUnavailable, InvalidQuery
 from claimsearch.index.opensearch import queries, writes
 from claimsearch.index.opensearch.client import engine_errors, no_index_yet, request_reason
 from claimsearch.index.opensearch.schema import Indices
 from claimsearch.index.port import (
     MAX_CLAIMANT_MATCHES,
+    MAX_CLUSTER_CANDIDATES,
+    MAX_CLUSTER_MEMBERS,
     MAX_SUGGESTIONS,
     ClaimantActivity,
     FacetValue,
@@ -28,7 +31,10 @@ from claimsearch.index.port import (
 from claimsearch.index.text_query import ClaimantTerms, claimant_terms, plan_text, suggestion_terms
 from claimsearch.model import Article, Claim, ClaimantIdentity
 
-PAGE = 1000  # claims_for_article page size
+PAGE = 1000  # page size of reads that return every claim of a set (an article, a cluster)
+# Cluster ids per summaries request: far below the engine's limits on terms (65,536) and
+# buckets (65,535), and above any page of hits.
+SUMMARIES_CHUNK = 1000
 T = TypeVar("T")
 
 
@@ -241,25 +247,77 @@ class OpenSearchIndex:
         return self._get(self.claims_alias, claim_id, "claim", Claim.from_dict)
 
     def claims_for_article(self, article_id: str) -> list[Claim]:
+        body: dict[str, Any] = {
+            "query": {"bool": {"filter": [{"term": {"article_id": article_id}}]}},
+            "sort": [{"text_start": "asc"}, {"id": "asc"}],
+            "_source": ["claim"],
+        }
+        return self._claims_in_order(body, None, f"read the claims of {article_id}")
+
+    def _claims_in_order(self, body: dict[str, Any], limit: int | None, action: str) -> list[Claim]:
+        """The stored claims `body` finds, in its sort (which must be total), at most `limit`.
+
+        Paged with `search_after`, so a set larger than the node's result window is read whole.
+        """
         claims: list[Claim] = []
         after: list[Any] | None = None
-        while True:
-            body: dict[str, Any] = {
-                "query": {"bool": {"filter": [{"term": {"article_id": article_id}}]}},
-                "sort": [{"text_start": "asc"}, {"id": "asc"}],
-                "size": PAGE,
-                "_source": ["claim"],
-            }
-            if after is not None:
-                body["search_after"] = after
-            response = self._search(self.claims_alias, body, f"read the claims of {article_id}")
+        while limit is None or len(claims) < limit:
+            size = PAGE if limit is None else min(PAGE, limit - len(claims))
+            page = {**body, "size": size, **({"search_after": after} if after is not None else {})}
+            response = self._search(self.claims_alias, page, action)
             if response is None:
                 return []
             hits = response["hits"]["hits"]
             claims += [Claim.from_dict(h["_source"]["claim"]) for h in hits]
-            if len(hits) < PAGE:
-                return claims
+            if len(hits) < size:
+                break
             after = hits[-1]["sort"]
+        return claims
+
+    # -- claim clusters ----------------------------------------------------------------------
+
+    def cluster_candidates(self, claimant_id: str, keys: Sequence[str]) -> list[ClusterMember]:
+        if not keys:
+            return []
+        body = queries.cluster_candidates_body(claimant_id, keys, MAX_CLUSTER_CANDIDATES)
+        # Visible: every write refreshes the claims before it returns (`index_article`).
+        response = self._search(self.claims_alias, body, "look up cluster candidates")
+        if response is None:
+            return []
+        return [
+            ClusterMember(h["_source"]["id"], h["_source"]["cluster_id"], h["_source"]["content"])
+            for h in response["hits"]["hits"]
+            # Only clustered claims hold band keys (`fields.cluster_keys`); kept to the type.
+            if h["_source"].get("cluster_id")
+        ]
+
+    def cluster_summaries(self, ids: Iterable[str]) -> dict[str, ClusterSummary]:
+        wanted = sorted({i for i in ids if i})
+        summaries: dict[str, ClusterSummary] = {}
+        for start in range(0, len(wanted), SUMMARIES_CHUNK):
+            chunk = wanted[start : start + SUMMARIES_CHUNK]
+            body = queries.cluster_summaries_body(chunk)
+            response = self._search(self.claims_alias, body, "summarise clusters")
+            if response is None:
+                return {}
+            for bucket in response["aggregations"]["clusters"]["buckets"]:
+                first = bucket["first"]["hits"]["hits"][0]["_source"]
+                # The first member is dated whenever any member is (undated ones sort
+                # last), so its day is the cluster's earliest.
+                summaries[bucket["key"]] = ClusterSummary(
+                    id=bucket["key"],
+                    size=int(bucket["doc_count"]),
+                    first_seen=first.get("published_date"),
+                    first_article_id=first["article_id"],
+                    first_claim_id=first["id"],
+                )
+        return summaries
+
+    def cluster_members(self, cluster_id: str, limit: int = MAX_CLUSTER_MEMBERS) -> list[Claim]:
+        if limit <= 0:
+            return []
+        body = queries.cluster_members_body(cluster_id)
+        return self._claims_in_order(body, limit, f"read the members of cluster {cluster_id}")
 
     def count_claims(self) -> int:
         with engine_errors("count claims"):
@@ -282,7 +340,18 @@ class OpenSearchIndex:
         bodies = queries.search_bodies(query, plan, claimant)
         with engine_errors("search"):
             try:
-                response, *facet_responses = self._search_all(bodies)
+                response, *answers = self._search_all(bodies.all())
+                if bodies.clusters is None:
+                    hits = response["hits"]["hits"]
+                    total = int(response["hits"]["total"]["value"])
+                    facet_responses = answers
+                else:
+                    counted, *facet_responses = answers
+                    hits = self._first_of_clusters(bodies, response, query.limit)
+                    aggregations = counted["aggregations"]
+                    total = int(aggregations["clusters"]["value"]) + int(
+                        aggregations["unclustered"]["doc_count"]
+                    )
             except NotFoundError as exc:
                 if not no_index_yet(exc):
                     raise
@@ -291,7 +360,6 @@ class OpenSearchIndex:
                 # What reaches here is a query the engine cannot run: the caller's
                 # input, not an outage.
                 raise InvalidQuery("q", f"the search engine rejected the query: {exc.error}") from exc
-        hits = response["hits"]["hits"]
         more = len(hits) > query.limit
         page = [
             Hit(
@@ -310,9 +378,65 @@ class OpenSearchIndex:
         if "claimant" in facets:
             facets["claimant"] = self._named(facets["claimant"])
         next_after = SortKey(page[-1].score, page[-1].claim.id) if more and page else None
-        return SearchResult(
-            hits=page, total=int(response["hits"]["total"]["value"]), facets=facets, next_after=next_after
-        )
+        return SearchResult(hits=page, total=total, facets=facets, next_after=next_after)
+
+    def _first_of_clusters(
+        self, bodies: queries.SearchBodies, response: dict[str, Any], limit: int
+    ) -> list[dict[str, Any]]:
+        """The hits of a collapsed page, and one more when more exist: each its cluster's first.
+
+        A claim without a cluster is a cluster of its own. The rest are kept only when
+        they are the first matching claim of their cluster in the result order, which
+        holds whatever the page: so no cluster shows twice across pages, and a page
+        needs no memory of the ones before it. The node cannot collapse while paging
+        with `search_after`, so candidates are read in batches after the cursor and each
+        batch's clusters are looked up (`queries.cluster_firsts_body`), until the page
+        and one more are kept or the matches run out. `response` answered the first
+        batch (`bodies.hits`); later batches carry no claims, fetched for the page at
+        the end.
+        """
+        sort = bodies.hits["sort"]
+        size = int(bodies.hits["size"])
+        kept: list[dict[str, Any]] = []
+        while True:
+            batch = response["hits"]["hits"]
+            clusters = {h["_id"]: _cluster_of(h) for h in batch}
+            ids = sorted({c for c in clusters.values() if c is not None})
+            firsts: dict[str, str] = {}
+            if ids:
+                found = self._search_all([queries.cluster_firsts_body(bodies.match, sort, ids)])[0]
+                firsts = {_cluster_of(h) or "": h["_id"] for h in found["hits"]["hits"]}
+            for hit in batch:
+                cluster = clusters[hit["_id"]]
+                # A cluster the lookup no longer matches (a write refreshed in between)
+                # keeps the hit this batch found.
+                if cluster is None or firsts.get(cluster, hit["_id"]) == hit["_id"]:
+                    kept.append(hit)
+                    if len(kept) > limit:
+                        return self._with_claims(bodies, kept)
+            if len(batch) < size:
+                return self._with_claims(bodies, kept)
+            size = min(2 * size, queries.COLLAPSE_BATCH_MAX)
+            body = queries.next_batch_body(bodies.hits, batch[-1]["sort"], size)
+            response = self._search_all([body])[0]
+
+    def _with_claims(self, bodies: queries.SearchBodies, hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """`hits` with the stored claim (and highlights) of each that lacks it.
+
+        The look-ahead hit too (at most one claim more): a claim deleted in between (a
+        write refreshed) drops out, and the next one must be complete to take its place.
+        """
+        missing = [h["_id"] for h in hits if "_source" not in h]
+        if not missing:
+            return hits
+        body = queries.claims_by_id_body(bodies.match, missing, highlight="highlight" in bodies.hits)
+        fetched = {h["_id"]: h for h in self._search_all([body])[0]["hits"]["hits"]}
+        # The fetch is unsorted: each hit keeps its sort values (its score) from its batch.
+        return [
+            hit if "_source" in hit else {**fetched[hit["_id"]], "sort": hit["sort"]}
+            for hit in hits
+            if "_source" in hit or hit["_id"] in fetched
+        ]
 
     def _search_all(self, bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The answers to `bodies` on the claims: one search, or one `_msearch` for several.
@@ -402,6 +526,12 @@ def _identity(source: dict[str, Any]) -> ClaimantIdentity:
 
 def _with_count(identity: ClaimantIdentity, claims: int) -> ClaimantIdentity:
     return replace(identity, claims=claims)
+
+
+def _cluster_of(hit: dict[str, Any]) -> str | None:
+    """The cluster id a hit read as a doc value (`docvalue_fields` or `collapse`); None: none."""
+    values = hit.get("fields", {}).get("cluster_id") or [None]
+    return str(values[0]) if values[0] is not None else None
 
 
 def _claimant_ids(claims: Iterable[Claim]) -> set[str]:

@@ -7,6 +7,8 @@ User text reaches the engine only as words cut out by `index.text_query` (each o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -37,6 +39,26 @@ FACET_SOURCES = {
 # SearchQuery attribute -> normalised keyword field (the normalizer folds the indexed side)
 KEYWORD_FILTERS = {"organization": "organizations", "entity": "entities", "publisher": "publisher"}
 EXACT_FILTERS = ("claimant_id", "cue_class", "quote_type", "article_id")
+# The result orders: score, then id, when there is text; the id alone when not.
+SCORED_ORDER: list[dict[str, Any]] = [{"_score": "desc"}, {"id": "asc"}]
+ID_ORDER: list[dict[str, Any]] = [{"id": "asc"}]
+# A cluster's members in order of appearance (`ClusterSummary`): dated ones by day, undated
+# last, then by article and position in it, as the SQLite adapter's `_APPEARANCE`.
+APPEARANCE: list[dict[str, Any]] = [
+    {"published_date": {"order": "asc", "missing": "_last"}},
+    {"article_id": "asc"},
+    {"text_start": "asc"},
+    {"id": "asc"},
+]
+# Collapsed searches read candidate hits in batches (see `adapter.OpenSearchIndex.search`):
+# the first holds a few pages' worth, as most clusters have one matching claim or a few;
+# each next one is twice as large, so a cluster of thousands of adjacent matches (a quote
+# repeated everywhere scores alike everywhere) takes a few requests, not hundreds.
+COLLAPSE_BATCH_MIN = 30
+COLLAPSE_BATCH_MAX = 1000
+# The engine's maximum: distinct clusters are counted exactly (to 64-bit hash collisions)
+# up to about this many, and within a few percent beyond.
+CLUSTER_COUNT_PRECISION = 40000
 
 
 def _checked_day(parameter: str, value: str) -> str:
@@ -46,9 +68,23 @@ def _checked_day(parameter: str, value: str) -> str:
         raise InvalidQuery(parameter, f"expected a date YYYY-MM-DD, got {value!r}") from exc
 
 
+@dataclass(frozen=True)
+class SearchBodies:
+    """The requests of one claims search, and what later requests of the same search reuse."""
+
+    match: dict[str, Any]  # the query every body shares
+    hits: dict[str, Any]  # the page of hits (collapsed: the first batch of candidate hits)
+    clusters: dict[str, Any] | None  # collapsed: the count of distinct clusters
+    facets: list[dict[str, Any]]  # one per facet asked, in `SearchQuery.facet_names` order
+
+    def all(self) -> list[dict[str, Any]]:
+        """Every body of the first round trip, hits first, then the cluster count, then facets."""
+        return [self.hits, *([self.clusters] if self.clusters is not None else []), *self.facets]
+
+
 def search_bodies(
     query: SearchQuery, plan: TextQuery | None, claimant: tuple[ClaimantTerms, list[str]] | None
-) -> list[dict[str, Any]]:
+) -> SearchBodies:
     """The claims search for `query`: the page of hits, then one body per facet asked.
 
     `claimant`: its claimant name as terms, and the identities matched. The facets are
@@ -56,31 +92,33 @@ def search_bodies(
     by side, and a facet request (no hits) is one the request cache keeps until the next
     write's refresh, so the counts of a popular search (every claim, one claimant) are
     not recounted over every matching claim each time.
+
+    Collapsed (`query.collapse`), the hits body is the first batch of candidates, with
+    their clusters, and the total is a request of its own (cached as the facets are).
     """
     match = _match(query, plan, claimant)
+    collapse = query.collapse is not None
     body: dict[str, Any] = {
         "query": match,
-        "size": query.limit + 1,  # one more tells whether a next page exists
-        "track_total_hits": True,
+        # One more tells whether a next page exists.
+        "size": collapse_batch(query.limit) if collapse else query.limit + 1,
+        # Collapsed, hits count claims: the total is the clusters body's.
+        "track_total_hits": not collapse,
         "_source": ["claim"],
     }
+    if collapse:
+        body["docvalue_fields"] = ["cluster_id"]
     if plan is not None:
-        body["sort"] = [{"_score": "desc"}, {"id": "asc"}]
+        body["sort"] = SCORED_ORDER
         if query.after is not None:
             body["search_after"] = [query.after.score, query.after.id]
-        body["highlight"] = {
-            "pre_tags": [HIGHLIGHT_PRE],
-            "post_tags": [HIGHLIGHT_POST],
-            # Whole field as one fragment: claims are a sentence or two, and users
-            # read the marks in context, as the SQLite adapter returns them.
-            "fields": {field: {"number_of_fragments": 0} for field in HIGHLIGHT_FIELDS},
-        }
+        body["highlight"] = _HIGHLIGHT
     else:
         # Without text every hit scores 0 (filter context), so the id alone orders them,
         # as in the SQLite adapter. Sorting on the id alone, not on (_score, id), lets
         # Lucene skip the claims that cannot enter the page: 35 ms -> 6 ms for the first
         # page of a million claims.
-        body["sort"] = [{"id": "asc"}]
+        body["sort"] = ID_ORDER
         if query.after is not None:
             body["search_after"] = [query.after.id]
     facets = [
@@ -101,7 +139,88 @@ def search_bodies(
         }
         for name in query.facet_names
     ]
-    return [body, *facets]
+    clusters = clusters_count_body(match) if collapse else None
+    return SearchBodies(match=match, hits=body, clusters=clusters, facets=facets)
+
+
+# Whole field as one fragment: claims are a sentence or two, and users read the marks in
+# context, as the SQLite adapter returns them.
+_HIGHLIGHT: dict[str, Any] = {
+    "pre_tags": [HIGHLIGHT_PRE],
+    "post_tags": [HIGHLIGHT_POST],
+    "fields": {field: {"number_of_fragments": 0} for field in HIGHLIGHT_FIELDS},
+}
+
+
+def collapse_batch(limit: int) -> int:
+    """The first batch of a collapsed search: a few pages, since some hits are not their cluster's first."""
+    return min(max(3 * (limit + 1), COLLAPSE_BATCH_MIN), COLLAPSE_BATCH_MAX)
+
+
+def clusters_count_body(match: dict[str, Any]) -> dict[str, Any]:
+    """The distinct clusters among the matches: clustered ones by id, plus one per claim without.
+
+    A claim without a cluster id is a cluster of its own (as SQLite's coalesce makes it):
+    the count is exact as long as no such claim's id is another claim's cluster id, which
+    the ids' prefixes rule out ("c" claims, "k" clusters, `clusters.assign.cluster_id_for`).
+    """
+    return {
+        "query": match,
+        "size": 0,
+        "track_total_hits": False,
+        "aggs": {
+            "clusters": {
+                "cardinality": {"field": "cluster_id", "precision_threshold": CLUSTER_COUNT_PRECISION}
+            },
+            "unclustered": {"missing": {"field": "cluster_id"}},
+        },
+    }
+
+
+def next_batch_body(hits: dict[str, Any], after: list[Any], size: int) -> dict[str, Any]:
+    """The next batch of a collapsed search's candidates after sort values `after`.
+
+    Only ids, scores and clusters: most of a later batch is dropped (its clusters came
+    earlier), so the claims and highlights of the few hits kept are fetched afterwards.
+    """
+    body = {k: v for k, v in hits.items() if k not in ("highlight", "_source")}
+    return {**body, "_source": False, "size": size, "search_after": after}
+
+
+def cluster_firsts_body(
+    match: dict[str, Any], sort: list[dict[str, Any]], cluster_ids: list[str]
+) -> dict[str, Any]:
+    """The first matching claim of each cluster in `cluster_ids`, in the search's own `sort`.
+
+    The node cannot collapse while paging with `search_after`, so paging reads plain hits
+    and asks this of each batch. The cluster filter joins the match's own filters (no
+    scoring), so every claim scores exactly as in the hits being checked.
+    """
+    scored = match["bool"]
+    filtered = {**scored, "filter": [*scored["filter"], {"terms": {"cluster_id": cluster_ids}}]}
+    return {
+        "query": {"bool": filtered},
+        "size": len(cluster_ids),
+        "sort": sort,
+        "collapse": {"field": "cluster_id"},
+        "_source": False,
+        "track_total_hits": False,
+    }
+
+
+def claims_by_id_body(match: dict[str, Any], ids: list[str], highlight: bool) -> dict[str, Any]:
+    """The stored claims (and highlights, for a text search) of hits already chosen by id."""
+    scored = match["bool"]
+    filtered = {**scored, "filter": [*scored["filter"], {"ids": {"values": ids}}]}
+    body: dict[str, Any] = {
+        "query": {"bool": filtered},
+        "size": len(ids),
+        "_source": ["claim"],
+        "track_total_hits": False,
+    }
+    if highlight:
+        body["highlight"] = _HIGHLIGHT
+    return body
 
 
 def _match(
@@ -212,4 +331,59 @@ def counts_body(ids: list[str]) -> dict[str, Any]:
         "size": 0,
         "query": {"bool": {"filter": [{"terms": {"claimant_id": ids}}]}},
         "aggs": {"claims": {"terms": {"field": "claimant_id", "size": max(1, len(ids))}}},
+    }
+
+
+def cluster_candidates_body(claimant_id: str, keys: Sequence[str], limit: int) -> dict[str, Any]:
+    """Claims of the identity holding any of the band keys, smallest ids first (`clusters.assign`)."""
+    return {
+        "query": {
+            "bool": {
+                "filter": [{"term": {"claimant_id": claimant_id}}, {"terms": {"cluster_keys": list(keys)}}]
+            }
+        },
+        "sort": ID_ORDER,
+        "size": limit,
+        # What matching reads, not the stored claim: candidates are many and compared once.
+        "_source": ["id", "cluster_id", "content"],
+        "track_total_hits": False,
+    }
+
+
+def cluster_summaries_body(cluster_ids: list[str]) -> dict[str, Any]:
+    """Each cluster's size and first member in order of appearance, in one aggregation."""
+    return {
+        "size": 0,
+        "track_total_hits": False,
+        "query": {"bool": {"filter": [{"terms": {"cluster_id": cluster_ids}}]}},
+        "aggs": {
+            "clusters": {
+                "terms": {
+                    "field": "cluster_id",
+                    "size": len(cluster_ids),
+                    # A few clusters' claims: counted by value, without building the
+                    # global ordinals of a field with nearly one value per claim.
+                    "execution_hint": "map",
+                },
+                "aggs": {
+                    "first": {
+                        "top_hits": {
+                            "size": 1,
+                            "sort": APPEARANCE,
+                            "_source": ["id", "article_id", "published_date"],
+                        }
+                    }
+                },
+            }
+        },
+    }
+
+
+def cluster_members_body(cluster_id: str) -> dict[str, Any]:
+    """A cluster's claims in order of appearance (the caller sets the page size and cursor)."""
+    return {
+        "query": {"bool": {"filter": [{"term": {"cluster_id": cluster_id}}]}},
+        "sort": APPEARANCE,
+        "_source": ["claim"],
+        "track_total_hits": False,
     }

@@ -15,7 +15,7 @@
   // Page state <-> the page's query string, so every view can be bookmarked and shared.
   const STATE_KEYS = [
     "q", "match", "claimant", "claimant_id", "claimant_name", "organization", "entity", "publisher",
-    "quote_type", "cue_class", "published_from", "published_to", "limit", "article", "claim",
+    "quote_type", "cue_class", "published_from", "published_to", "collapse", "limit", "article", "claim",
   ];
   // What the search API takes from the state (claimant_name is only for display).
   const FILTER_KEYS = [
@@ -90,9 +90,12 @@
     return render();
   }
 
-  function searchParams(state) {
+  // `collapse` shapes the answer rather than filtering it: searches send it, the export
+  // (which streams every match) does not, and it gets no filter chip.
+  function searchParams(state, { collapse = true } = {}) {
     const params = new URLSearchParams();
     for (const key of FILTER_KEYS) if (state[key]) params.set(key, state[key]);
+    if (collapse && state.collapse === "cluster") params.set("collapse", "cluster");
     return params;
   }
 
@@ -273,6 +276,14 @@
     return list;
   }
 
+  // A claim reported in several articles (its cluster): how often, and since when.
+  function clusterNote(claim) {
+    const cluster = claim.cluster;
+    if (!cluster || !(cluster.size > 1)) return null;
+    const since = cluster.first_seen ? `first seen ${cluster.first_seen}` : "undated";
+    return el("p", { class: "cluster-note" }, `Reported ${cluster.size} times · ${since}`);
+  }
+
   function hitItem(hit, state) {
     const claim = hit.claim;
     const [base] = claim.sentence_span;
@@ -283,6 +294,8 @@
     const item = el("li", { class: "hit", tabindex: "-1", "data-claim": claim.id });
     item.append(el("p", { class: "sentence" }, markedText(claim.sentence, base, layers)));
     item.append(claimMeta(claim));
+    const note = clusterNote(claim);
+    if (note) item.append(note);
     const links = el("p", { class: "hit-links" });
     const articleState = { ...state, article: claim.article_id, claim: claim.id };
     links.append(
@@ -323,6 +336,7 @@
       $(key).value = state[key] || "";
     }
     $("match_all").checked = state.match === "all";
+    $("collapse").checked = state.collapse === "cluster";
     const extra = ["quote_type", "cue_class", "published_from", "published_to", "match"].some((k) => state[k]);
     if (extra) $("more-filters").open = true;
   }
@@ -404,13 +418,14 @@
   }
 
   function describe(total, state) {
-    const noun = total === 1 ? "claim" : "claims";
+    // Collapsed, the API counts clusters: each repeated claim once.
+    const noun = (state.collapse === "cluster" ? "distinct " : "") + (total === 1 ? "claim" : "claims");
     return state.q ? `${total} ${noun} match “${state.q}”` : `${total} ${noun}`;
   }
 
   function updateExportLink(state) {
     // Same filters as the search, minus paging: the export route streams every match.
-    $("export-link").href = apiUrl("claims/export", searchParams(state)).toString();
+    $("export-link").href = apiUrl("claims/export", searchParams(state, { collapse: false })).toString();
   }
 
   async function runSearch(state) {
@@ -490,6 +505,7 @@
     const changes = {
       q: $("q").value.trim(),
       match: $("match_all").checked ? "all" : null,
+      collapse: $("collapse").checked ? "cluster" : null,
       quote_type: $("quote_type").value,
       cue_class: $("cue_class").value,
       published_from: $("published_from").value,
@@ -789,7 +805,9 @@
   $("more").addEventListener("click", showMore);
   $("clear-filters").addEventListener("click", () => {
     const state = readState();
-    const kept = state.q ? { q: state.q } : {};
+    // Words and the one-per-repeated-claim view are not filters: they stay.
+    const kept = {};
+    for (const key of ["q", "collapse"]) if (state[key]) kept[key] = state[key];
     navigate(kept).then(() => $("results").focus());
   });
 
