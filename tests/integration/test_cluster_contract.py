@@ -283,3 +283,16 @@ def test_claims_archived_before_clusters_get_the_same_ids_at_every_rebuild() -> 
     assert all(first_ids for first_ids in first)
     # The rigged claim of a1, a2, a3 and a4 (Trump's) in one cluster, founded by a1's.
     assert first[0][0] == first[1][1] == first[2][0] == first[3][2] == cluster_id_for(pairs[0][1][0].id)
+
+
+def test_candidates_of_many_claims_come_in_one_call_with_the_same_answers(engine: SearchIndex) -> None:
+    from claimsearch.clusters.assign import fingerprint
+
+    probe = _claim(engine, "a1", 0)
+    assert probe.claimant.id is not None
+    keys = fingerprint(probe).band_keys
+    asks = [(probe.claimant.id, keys), ("pdoes-not-exist", keys), (probe.claimant.id, ())]
+    many = engine.cluster_candidates_many(asks)
+    assert many[0] == engine.cluster_candidates(probe.claimant.id, keys) != []
+    assert many[1:] == [[], []]
+    assert engine.cluster_candidates_many([]) == []

@@ -32,7 +32,7 @@ from typing import Protocol
 from claimsearch.clusters.matching import DEFAULT_THRESHOLDS, Thresholds, match_score, same_claim
 from claimsearch.clusters.minhash import band_keys, signature
 from claimsearch.clusters.normalise import match_tokens
-from claimsearch.clusters.records import ClusterMember
+from claimsearch.clusters.records import CandidateQuery, ClusterMember
 from claimsearch.model import Article, Claim, stable_id
 
 
@@ -158,11 +158,38 @@ def assign_article(
     return out
 
 
+class BatchLookup(Protocol):
+    """A `ClusterLookup` that answers many lookups at once (an index: one round trip)."""
+
+    def cluster_candidates_many(self, asks: Sequence[CandidateQuery]) -> list[list[ClusterMember]]: ...
+
+
+class _Prefetched:
+    """The index's answers for one article's claims, asked all at once before assigning them.
+
+    Assigning a claim never changes what the index holds (the article is indexed after
+    all of its claims are assigned; `_WithArticle` adds the article's own), so the answers
+    are those the claims would get one by one.
+    """
+
+    def __init__(self, lookup: BatchLookup, asks: list[CandidateQuery]) -> None:
+        unique = list(dict.fromkeys(asks))
+        self.answers = dict(zip(unique, lookup.cluster_candidates_many(unique), strict=True))
+
+    def cluster_candidates(self, claimant_id: str, keys: Sequence[str]) -> list[ClusterMember]:
+        return self.answers[(claimant_id, tuple(keys))]
+
+
 def clustered(
-    claims: Sequence[Claim], lookup: ClusterLookup, thresholds: Thresholds = DEFAULT_THRESHOLDS
+    claims: Sequence[Claim], lookup: BatchLookup, thresholds: Thresholds = DEFAULT_THRESHOLDS
 ) -> list[Claim]:
     """One article's claims with `cluster_id` set: what ingest archives and indexes."""
-    assignments = assign_article(claims, lookup, thresholds)
+    asks = [
+        (claim.claimant.id, keys)
+        for claim in claims
+        if claim.claimant.id is not None and (keys := fingerprint(claim, thresholds).band_keys)
+    ]
+    assignments = assign_article(claims, _Prefetched(lookup, asks), thresholds)
     return [replace(c, cluster_id=a.cluster_id) for c, a in zip(claims, assignments, strict=True)]
 
 

@@ -14,6 +14,10 @@ class ClusterMember:
     content: str  # the claim's content text: matching folds it again, so nothing else is stored
 
 
+# What one claim asks of the index: earlier claims of this claimant id sharing a band key.
+CandidateQuery = tuple[str, tuple[str, ...]]
+
+
 @dataclass(frozen=True)
 class ClusterSummary:
     """What a cluster adds up to in the index now (members come and go with their articles).

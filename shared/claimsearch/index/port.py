@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, get_args
 
-from claimsearch.clusters.records import ClusterMember, ClusterSummary
+from claimsearch.clusters.records import CandidateQuery, ClusterMember, ClusterSummary
 from claimsearch.errors import InvalidQuery
 from claimsearch.model import Article, Claim, ClaimantIdentity
 
@@ -216,6 +216,9 @@ class SearchIndex(Protocol):
         At most MAX_CLUSTER_CANDIDATES, those with the smallest claim ids. Sees every
         claim a completed `index_article` wrote.
         """
+
+    def cluster_candidates_many(self, asks: Sequence[CandidateQuery]) -> list[list[ClusterMember]]:
+        """`cluster_candidates` for each (claimant id, keys) of `asks`, in one round trip."""
 
     def cluster_summaries(self, ids: Iterable[str]) -> dict[str, ClusterSummary]:
         """Size and first appearance of each cluster in `ids` that has claims in the index."""

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from claimsearch.claimants.names import has_generational_suffix
-from claimsearch.clusters.records import ClusterMember, ClusterSummary
+from claimsearch.clusters.records import CandidateQuery, ClusterMember, ClusterSummary
 from claimsearch.errors import IndexUnavailable, InvalidQuery
 from claimsearch.index.fields import claim_fields
 from claimsearch.index.normalize import normalize_keyword
@@ -493,15 +493,25 @@ class SqliteIndex:
     # -- claim clusters ----------------------------------------------------------------------
 
     def cluster_candidates(self, claimant_id: str, keys: Sequence[str]) -> list[ClusterMember]:
+        return self.cluster_candidates_many([(claimant_id, tuple(keys))])[0]
+
+    def cluster_candidates_many(self, asks: Sequence[CandidateQuery]) -> list[list[ClusterMember]]:
+        if not asks:
+            return []
         self.ensure_ready()
         with self._connect() as db:
-            rows = db.execute(
-                "SELECT c.id, c.cluster_id, f.content FROM claims c JOIN claims_fts f ON f.rowid = c.rowid"
-                " WHERE c.rowid IN (SELECT claim_rowid FROM cluster_keys"
-                " WHERE claimant_id = ? AND key IN (SELECT value FROM json_each(?)))"
-                " ORDER BY c.id LIMIT ?",
-                (claimant_id, json.dumps(list(keys)), MAX_CLUSTER_CANDIDATES),
-            ).fetchall()
+            return [self._candidates(db, claimant_id, keys) for claimant_id, keys in asks]
+
+    def _candidates(
+        self, db: sqlite3.Connection, claimant_id: str, keys: Sequence[str]
+    ) -> list[ClusterMember]:
+        rows = db.execute(
+            "SELECT c.id, c.cluster_id, f.content FROM claims c JOIN claims_fts f ON f.rowid = c.rowid"
+            " WHERE c.rowid IN (SELECT claim_rowid FROM cluster_keys"
+            " WHERE claimant_id = ? AND key IN (SELECT value FROM json_each(?)))"
+            " ORDER BY c.id LIMIT ?",
+            (claimant_id, json.dumps(list(keys)), MAX_CLUSTER_CANDIDATES),
+        ).fetchall()
         return [ClusterMember(r[0], r[1], r[2]) for r in rows]
 
     def cluster_summaries(self, ids: Iterable[str]) -> dict[str, ClusterSummary]:

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from opensearchpy import OpenSearch
 from opensearchpy.exceptions import HTTP_EXCEPTIONS, NotFoundError, RequestError, TransportError
 
-from claimsearch.clusters.records import ClusterMember, ClusterSummary
+from claimsearch.clusters.records import CandidateQuery, ClusterMember, ClusterSummary
 from claimsearch.errors import IndexUnavailable, InvalidQuery
 from claimsearch.index.opensearch import queries, writes
 from claimsearch.index.opensearch.client import engine_errors, no_index_yet, request_reason
@@ -35,6 +35,8 @@ PAGE = 1000  # page size of reads that return every claim of a set (an article, 
 # Cluster ids per summaries request: far below the engine's limits on terms (65,536) and
 # buckets (65,535), and above any page of hits.
 SUMMARIES_CHUNK = 1000
+# Candidate lookups per `_msearch`: an article's claims, whatever its length, in few requests.
+CANDIDATES_CHUNK = 100
 T = TypeVar("T")
 
 
@@ -277,19 +279,31 @@ class OpenSearchIndex:
     # -- claim clusters ----------------------------------------------------------------------
 
     def cluster_candidates(self, claimant_id: str, keys: Sequence[str]) -> list[ClusterMember]:
-        if not keys:
-            return []
-        body = queries.cluster_candidates_body(claimant_id, keys, MAX_CLUSTER_CANDIDATES)
+        return self.cluster_candidates_many([(claimant_id, tuple(keys))])[0]
+
+    def cluster_candidates_many(self, asks: Sequence[CandidateQuery]) -> list[list[ClusterMember]]:
+        """One `_msearch` per CANDIDATES_CHUNK asks: an article's claims cost one round trip."""
+        answers: list[list[ClusterMember]] = [[] for _ in asks]
         # Visible: every write refreshes the claims before it returns (`index_article`).
-        response = self._search(self.claims_alias, body, "look up cluster candidates")
-        if response is None:
-            return []
-        return [
-            ClusterMember(h["_source"]["id"], h["_source"]["cluster_id"], h["_source"]["content"])
-            for h in response["hits"]["hits"]
-            # Only clustered claims hold band keys (`fields.cluster_keys`); kept to the type.
-            if h["_source"].get("cluster_id")
-        ]
+        wanted = [(n, claimant_id, keys) for n, (claimant_id, keys) in enumerate(asks) if keys]
+        for start in range(0, len(wanted), CANDIDATES_CHUNK):
+            chunk = wanted[start : start + CANDIDATES_CHUNK]
+            bodies = [queries.cluster_candidates_body(c, k, MAX_CLUSTER_CANDIDATES) for _, c, k in chunk]
+            with engine_errors("look up cluster candidates"):
+                try:
+                    responses = self._search_all(bodies)
+                except NotFoundError as exc:
+                    if not no_index_yet(exc):
+                        raise
+                    return answers
+            for (n, _, _), response in zip(chunk, responses, strict=True):
+                answers[n] = [
+                    ClusterMember(h["_source"]["id"], h["_source"]["cluster_id"], h["_source"]["content"])
+                    for h in response["hits"]["hits"]
+                    # Only clustered claims hold band keys (`fields.cluster_keys`); kept to the type.
+                    if h["_source"].get("cluster_id")
+                ]
+        return answers
 
     def cluster_summaries(self, ids: Iterable[str]) -> dict[str, ClusterSummary]:
         wanted = sorted({i for i in ids if i})
