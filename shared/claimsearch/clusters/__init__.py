@@ -27,10 +27,17 @@ tests/data/claim_pairs.jsonl (thresholds chosen on the `tune` half, figures on t
 - 4-6 ms per article to assign (median, in-memory lookup; the index's candidate query comes
   on top), about 0.5 % of extraction (857 ms per article on the same machine).
 
-A sentence encoder for paraphrases is not shipped: the smallest general-purpose ones
-(MiniLM-L6 class, int8 ONNX) weigh ~22 MB, the ingest artifact has ~6 MB to spare, and the
-most it could win here is the 36 paraphrase misses, at a precision nobody has measured on
-these pairs; the longer-quote confusions are beyond it too. datasketch itself is not in
-the ingest path either: it imports scipy (143 MB installed); `minhash` computes the same
-signatures with numpy (checked against datasketch in tests/unit/test_clusters.py).
+A sentence encoder for paraphrases is not shipped. Measured on the same pairs (thresholds
+chosen on `tune`, figures on `test`; docs/benchmarks.md, "Claim clusters"): the best
+quantised encoder that could ship (all-MiniLM-L6-v2, int8, 23.7 MB) lifts cluster recall
+to 0.71-0.76 at precision 0.96-0.98, short of 0.80, for +12-16 % ingest time per article
+(4-5 ms per claim) and four times the ingest artifact's spare room; only bge-small fp32
+(134 MB, +40-55 % ingest) reaches 0.82 on `test`, and misses precision on `tune`. Every
+encoder's false links are the same: a longer quote that adds an assertion to a shorter
+one (labelled a different claim), which cosine similarity scores as high as a repeat.
+The extraction model's own encoder (already shipped) does not separate the pairs at all.
+
+datasketch itself is not in the ingest path either: it imports scipy (143 MB installed);
+`minhash` computes the same signatures with numpy (checked against datasketch in
+tests/unit/test_clusters.py).
 """
