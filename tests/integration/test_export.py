@@ -241,7 +241,12 @@ def test_a_cursor_is_bound_to_its_filters(engine: SearchIndex) -> None:
 def test_each_line_is_the_claim_as_get_claims_serves_it_and_the_cursors_agree(
     engine: SearchIndex, handler: Handler
 ) -> None:
-    for params in ("q=forced%20labour", "publisher=synthetic%20times", ""):
+    for params in (
+        "q=forced%20labour",
+        "publisher=synthetic%20times",
+        "",
+        "q=forced%20labour&collapse=cluster",
+    ):
         status, headers, body = get(handler, f"/claims/export?{params}")
         assert status == 200 and headers["Content-Type"] == NDJSON
         lines = parse(body)

@@ -148,3 +148,10 @@ def test_export_resumes_after_a_dropped_connection(cutting_proxy: _CuttingProxy,
     # The claim before the cut is not repeated, the one cut in half not lost.
     assert received == everything
     assert stream.total == len(everything)
+
+
+def test_export_collapses_to_one_claim_per_cluster_as_search_does(export_route: Stack, api: Client) -> None:
+    exported = list(api.export(collapse="cluster"))
+    assert [c.id for c in exported] == [c.id for c in api.iter_claims(collapse="cluster")]
+    assert all(c.cluster is not None for c in exported)
+    assert len({c.cluster.id for c in exported if c.cluster}) == len(exported)

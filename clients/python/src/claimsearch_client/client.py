@@ -235,6 +235,7 @@ class Client:
         published_from: date | str | None = None,
         published_to: date | str | None = None,
         article_id: str | None = None,
+        collapse: CollapseMode | None = None,
         cursor: str | None = None,
         max_resumes: int = 5,
     ) -> ExportStream:
@@ -262,6 +263,7 @@ class Client:
             published_from=published_from,
             published_to=published_to,
             article_id=article_id,
+            collapse=collapse,
         )
         return ExportStream(self, params, cursor=cursor, max_resumes=max_resumes)
 
@@ -281,6 +283,7 @@ class Client:
         published_from: date | str | None = None,
         published_to: date | str | None = None,
         article_id: str | None = None,
+        collapse: CollapseMode | None = None,
     ) -> ExportJob:
         """`POST /exports`: export every match to a gzipped NDJSON file in the deployment's bucket.
 
@@ -305,6 +308,7 @@ class Client:
             ("published_from", published_from),
             ("published_to", published_to),
             ("article_id", article_id),
+            ("collapse", collapse),
         ):
             if value is not None:
                 body[key] = value.isoformat() if isinstance(value, date) else value
