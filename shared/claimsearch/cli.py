@@ -61,6 +61,12 @@ def _parser() -> argparse.ArgumentParser:
         help="facets to count, comma separated, or none (default: all; --json shows them)",
     )
     search.add_argument(
+        "--sort",
+        choices=("relevance", "size", "first_seen"),
+        default="relevance",
+        help="size: most reported claims first; first_seen: earliest first appearance first",
+    )
+    search.add_argument(
         "--collapse",
         action="store_true",
         help="one claim per cluster (the same claim reported by several articles shows once)",
@@ -256,6 +262,7 @@ def _search(args: argparse.Namespace) -> int:
         limit=max(1, min(args.limit, 100)),
         facets=True if args.facets is None else SearchQuery.parse_facets(args.facets),
         collapse="cluster" if args.collapse else None,
+        sort=args.sort,
     )
     index = wiring.index()
     result = index.search(query)

@@ -281,3 +281,15 @@ def test_a_reprint_joins_the_clusters_of_the_first_article(api, example_bytes: b
     assert {h["claim"]["id"]: h["claim"]["cluster"] for h in again["hits"]} == before
     status, _, error = api(rest_event("GET", "/claims?collapse=article"))
     assert status == 400 and error["error"]["parameter"] == "collapse"
+
+    # Most reported first: every claim of both copies is in a cluster of 2, but the two
+    # unattributed ones (no identity: clusters of their own, in each copy).
+    _, _, by_size = api(rest_event("GET", "/claims?sort=size&limit=100"))
+    sizes = [h["claim"]["cluster"]["size"] for h in by_size["hits"]]
+    assert sizes == sorted(sizes, reverse=True) and sizes[0] == 2 and sizes[-1] == 1
+    _, _, page = api(rest_event("GET", "/claims?sort=size&limit=3"))
+    _, _, rest = api(rest_event("GET", f"/claims?sort=size&limit=100&cursor={page['next_cursor']}"))
+    ids = [h["claim"]["id"] for h in by_size["hits"]]
+    assert [h["claim"]["id"] for h in page["hits"] + rest["hits"]] == ids
+    status, _, error = api(rest_event("GET", "/claims?sort=newest"))
+    assert status == 400 and error["error"]["parameter"] == "sort"

@@ -18,7 +18,7 @@ from opensearchpy import OpenSearch
 from claimsearch.claimants.registry import EmptyRegistry, file_claims, updated_identities
 from claimsearch.clusters.assign import cluster_id_for, clustered, with_clusters
 from claimsearch.index.opensearch import OpenSearchIndex
-from claimsearch.index.port import SearchIndex, SearchQuery
+from claimsearch.index.port import SearchIndex, SearchQuery, first_seen_key
 from claimsearch.index.sqlite import SqliteIndex
 from claimsearch.model import Article, Claim, Claimant, Content, Cue, claim_id_for
 from tests.integration import opensearch_fixtures
@@ -264,9 +264,17 @@ def test_a_rebuild_restores_every_id_and_a_deleted_first_appearance_moves(
 
         rigged = pairs[0][1][0].cluster_id
         assert rigged is not None
+        by_size = [(h.claim.id, h.sort_value) for h in index.search(SearchQuery(sort="size", limit=100)).hits]
         index.delete_article("a3")
         summary = index.cluster_summaries([rigged])[rigged]
         assert (summary.size, summary.first_seen, summary.first_article_id) == (3, "2016-09-01", "a1")
+        # What the sorts read is recounted for the members left, and was restored by the rebuild.
+        assert by_size[:4] == [(c, 4.0) for c, _ in by_size[:4]]
+        members = {m.id for m in index.cluster_members(rigged)}
+        hits = index.search(SearchQuery(sort="first_seen", limit=100)).hits
+        assert {h.sort_value for h in hits if h.claim.id in members} == {first_seen_key("2016-09-01")}
+        hits = index.search(SearchQuery(sort="size", limit=100)).hits
+        assert {h.sort_value for h in hits if h.claim.id in members} == {3.0}
     finally:
         if isinstance(index, OpenSearchIndex):
             index.drop()
@@ -296,3 +304,59 @@ def test_candidates_of_many_claims_come_in_one_call_with_the_same_answers(engine
     assert many[0] == engine.cluster_candidates(probe.claimant.id, keys) != []
     assert many[1:] == [[], []]
     assert engine.cluster_candidates_many([]) == []
+
+
+def test_sort_by_size_puts_the_most_reported_claims_first(engine: SearchIndex) -> None:
+    result = engine.search(SearchQuery(sort="size", limit=100, facets=False))
+    summaries = engine.cluster_summaries(h.claim.cluster_id for h in result.hits if h.claim.cluster_id)
+    sizes = [h.sort_value for h in result.hits]
+    assert sizes == [summaries[str(h.claim.cluster_id)].size for h in result.hits]
+    assert sizes == sorted(sizes, reverse=True) and sizes[:6] == [4, 4, 4, 4, 2, 2]
+    rigged = _claim(engine, "a1", 0).cluster_id
+    first_four = [h.claim for h in result.hits[:4]]
+    assert {c.cluster_id for c in first_four} == {rigged}
+    assert [c.id for c in first_four] == sorted(c.id for c in first_four)  # ties by id
+    assert all(h.score == 0.0 for h in result.hits)  # no text: nothing to score
+
+
+def test_sort_by_first_seen_puts_the_earliest_cluster_first_undated_last(engine: SearchIndex) -> None:
+    result = engine.search(SearchQuery(text="rigged election", sort="first_seen", limit=100, facets=False))
+    summaries = engine.cluster_summaries(h.claim.cluster_id for h in result.hits if h.claim.cluster_id)
+    days = [summaries[str(h.claim.cluster_id)].first_seen for h in result.hits]
+    dated = [d for d in days if d is not None]
+    assert dated == sorted(dated) and days == dated + [None] * (len(days) - len(dated))
+    assert days[0] == "2016-08-30"  # the rigged cluster: a3, ingested after a1 and a2
+    assert len(dated) < len(days)  # Pence's claim and the negation: a4 only, undated
+    assert all(h.score > 0 for h in result.hits)  # the text still scores (and filters)
+
+
+@pytest.mark.parametrize("sort", ["size", "first_seen"])
+@pytest.mark.parametrize("collapse", [None, "cluster"])
+@pytest.mark.parametrize("text", [None, "rigged election taxes"])
+def test_sorted_pages_never_skip_or_repeat_a_claim(
+    engine: SearchIndex, sort: str, collapse: str | None, text: str | None
+) -> None:
+    query = SearchQuery(text=text, sort=sort, collapse=collapse, limit=100, facets=False)
+    whole = engine.search(query)
+    paged: list[str] = []
+    after = None
+    while True:
+        page = engine.search(replace(query, limit=2, after=after))
+        paged += [h.claim.id for h in page.hits]
+        if page.next_after is None:
+            break
+        after = page.next_after
+    assert paged == [h.claim.id for h in whole.hits]
+    assert len(paged) == whole.total
+    if collapse:
+        assert len({h.claim.cluster_id for h in whole.hits}) == len(paged)
+
+
+def test_both_engines_sort_alike(sqlite_index: SearchIndex, opensearch_index: SearchIndex) -> None:
+    for text in (None, "rigged election taxes"):
+        for sort in ("size", "first_seen"):
+            for collapse in (None, "cluster"):
+                query = SearchQuery(text=text, sort=sort, collapse=collapse, limit=100, facets=False)
+                left, right = sqlite_index.search(query), opensearch_index.search(query)
+                assert [h.claim.id for h in left.hits] == [h.claim.id for h in right.hits], (text, sort)
+                assert [h.sort_value for h in left.hits] == [h.sort_value for h in right.hits]

@@ -369,8 +369,9 @@ def test_clusters_read_as_the_api_documents_them(sleeps: list[float]) -> None:
         claim = page.hits[0].claim
         assert claim.cluster is not None
         cluster = api.cluster(claim.cluster.id)
-        list(api.iter_claims(claimant="Ahn", collapse="cluster"))
+        list(api.iter_claims(claimant="Ahn", collapse="cluster", sort="size"))
     assert seen[0].url.params["collapse"] == "cluster" and seen[0].url.params["q"] == "money"
+    assert "sort" not in seen[0].url.params and seen[2].url.params["sort"] == "size"
     assert seen[1].url.path == f"/prod/clusters/{CLAIM_EXAMPLE['cluster']['id']}"
     assert seen[2].url.params["collapse"] == "cluster" and seen[2].url.params["claimant"] == "Ahn"
     ref = CLAIM_EXAMPLE["cluster"]

@@ -69,6 +69,7 @@ from claimsearch.index.port import (
     MatchMode,
     SearchIndex,
     SearchQuery,
+    SortOrder,
 )
 from claimsearch.model import Claim, ClaimantIdentity, CueClass, QuoteType, article_id_for_source
 
@@ -294,6 +295,14 @@ def search_claims(
             " Pages never repeat a cluster"
         ),
     ] = None,
+    sort: Annotated[
+        SortOrder,
+        Query(
+            description="relevance (with q; else by id), size (the claim's cluster, most reported"
+            " first) or first_seen (the cluster's first publication date, earliest first, undated"
+            " last); ties by claim id. With size or first_seen, q only selects and highlights"
+        ),
+    ] = "relevance",
 ) -> SearchResponse:
     """Search attributed claims: ranked, highlighted, with facets and cursor paging."""
     if published_from and published_to and published_from > published_to:
@@ -316,6 +325,7 @@ def search_claims(
         published_to=published_to.isoformat() if published_to else None,
         article_id=article_id,
         collapse=collapse,
+        sort=sort,
         limit=limit,
         facets=asked,
     )

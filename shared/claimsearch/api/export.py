@@ -44,7 +44,7 @@ from claimsearch.api.export_jobs import (
 )
 from claimsearch.api.schemas import ClaimOut, IsoDate
 from claimsearch.config import settings
-from claimsearch.index.port import MAX_QUERY_CHARS, CollapseMode, MatchMode, SearchQuery
+from claimsearch.index.port import MAX_QUERY_CHARS, CollapseMode, MatchMode, SearchQuery, SortOrder
 from claimsearch.model import CueClass, QuoteType
 
 router = Router()
@@ -145,6 +145,9 @@ def export_claims(
     collapse: Annotated[
         CollapseMode | None, Query(description="cluster: one claim per claim cluster, as in GET /claims")
     ] = None,
+    sort: Annotated[
+        SortOrder, Query(description="relevance, size or first_seen, as in GET /claims")
+    ] = "relevance",
     cursor: Annotated[
         str | None,
         Query(
@@ -170,6 +173,7 @@ def export_claims(
         published_to=published_to,
         article_id=article_id,
         collapse=collapse,
+        sort=sort,
     )
     return export_response(filters.to_query(), cursor)
 

@@ -45,7 +45,7 @@ from claimsearch.index.port import (
     SearchIndex,
     SearchQuery,
     SearchResult,
-    SortKey,
+    SortOrder,
 )
 from claimsearch.model import Claim, CueClass, QuoteType
 
@@ -90,6 +90,7 @@ class ExportFilters(BaseModel):
     published_to: IsoDate | None = Field(default=None, description="Inclusive, YYYY-MM-DD")
     article_id: str | None = Field(default=None, max_length=64)
     collapse: CollapseMode | None = Field(default=None, description="cluster: one claim per claim cluster")
+    sort: SortOrder = Field(default="relevance", description="relevance, size or first_seen")
 
     def to_query(self) -> SearchQuery:
         """The search an export pages through; raises InvalidQuery for an empty date range."""
@@ -110,6 +111,7 @@ class ExportFilters(BaseModel):
             published_to=self.published_to.isoformat() if self.published_to else None,
             article_id=self.article_id,
             collapse=self.collapse,
+            sort=self.sort,
             limit=MAX_LIMIT,
             facets=False,
         )
@@ -156,9 +158,9 @@ def _lines(index: SearchIndex, query: SearchQuery, page: SearchResult) -> Iterat
     while True:
         clusters = index.cluster_summaries(h.claim.cluster_id for h in page.hits if h.claim.cluster_id)
         for hit in page.hits:
-            # The key the adapters page by (score, then id), so this cursor resumes right
+            # The key the adapters page by (sort value, then id), so this cursor resumes right
             # after this claim, and is interchangeable with GET /claims' next_cursor.
-            cursor = encode_cursor(query, SortKey(hit.score, hit.claim.id))
+            cursor = encode_cursor(query, hit.key)
             text = json.dumps(
                 {"cursor": cursor, "claim": claim_json(hit.claim, clusters)},
                 ensure_ascii=False,

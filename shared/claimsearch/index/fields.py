@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from claimsearch.claimants.names import has_generational_suffix, name_key, source_words
+from claimsearch.index.port import first_seen_key
 from claimsearch.model import Article, Claim
 
 
@@ -37,6 +38,11 @@ def claim_fields(claim: Claim) -> dict[str, Any]:
         "entities": list(dict.fromkeys(e.canonical for e in claim.entities)),
         "text_start": claim.cue.span[0],
         "cluster_id": claim.cluster_id,
+        # What `sort=size` and `sort=first_seen` order by: the claim's own values here (a
+        # cluster of one); each engine recounts them for every member of a cluster that a
+        # write grows or shrinks.
+        "cluster_size": 1,
+        "cluster_first_key": first_seen_key(claim.published_at),
         # What later claims of the same claimant look this one up by (`index.cluster_candidates`).
         "cluster_keys": cluster_keys(claim),
     }

@@ -20,6 +20,12 @@ MatchMode = Literal["best", "all"]
 MATCH_MODES: tuple[str, ...] = get_args(MatchMode)
 CollapseMode = Literal["cluster"]
 COLLAPSE_MODES: tuple[str, ...] = get_args(CollapseMode)
+# relevance: score (text) or id (no text); size: the claim's cluster, largest first;
+# first_seen: the cluster's first publication date, earliest first, undated last. Ties by id.
+SortOrder = Literal["relevance", "size", "first_seen"]
+SORT_ORDERS: tuple[str, ...] = get_args(SortOrder)
+# The sort value of a cluster with no dated member: below every day's (see `first_seen_key`).
+UNDATED_KEY = -1e9
 # GET /clusters/{id} lists at most this many members (in order of appearance); the
 # summary's size counts them all.
 MAX_CLUSTER_MEMBERS = 1000
@@ -64,6 +70,7 @@ class SearchQuery:
     # "cluster": one claim per claim cluster, its first in the result order; pages never
     # repeat a cluster, and `total` counts clusters. None: every claim.
     collapse: str | None = None  # one of COLLAPSE_MODES
+    sort: str = "relevance"  # one of SORT_ORDERS
     limit: int = DEFAULT_LIMIT
     after: SortKey | None = None  # decoded cursor: return hits strictly after this
     # The facets to count over the whole match set: True for all of FACET_FIELDS, False
@@ -76,6 +83,8 @@ class SearchQuery:
             raise InvalidQuery(
                 "collapse", f"unknown collapse {self.collapse!r}; choose cluster, or leave it out"
             )
+        if self.sort not in SORT_ORDERS:
+            raise InvalidQuery("sort", f"unknown sort {self.sort!r}; choose {', '.join(SORT_ORDERS)}")
         if not isinstance(self.facets, bool):
             unknown = [name for name in self.facets if name not in FACET_FIELDS]
             if unknown:
@@ -102,14 +111,33 @@ class SearchQuery:
 
 @dataclass(frozen=True)
 class SortKey:
-    """Position of a hit in the result order: score descending, then id ascending.
+    """Position of a hit in the result order: `score` descending, then id ascending.
 
-    The id tie-breaker makes the order total, so cursor paging never skips or
-    repeats a hit even when scores tie.
+    `score` is the value the order sorts on: the relevance score (`sort="relevance"`),
+    the claim's cluster size ("size"), or `first_seen_key` of its cluster's first day
+    ("first_seen"). The id tie-breaker makes the order total, so cursor paging never
+    skips or repeats a hit even when values tie.
     """
 
     score: float
     id: str
+
+
+def first_seen_key(day: str | None) -> float:
+    """A cluster's first day (YYYY-MM-DD) as a value that sorts earliest first when descending.
+
+    Minus the days since 1970-01-01; UNDATED_KEY (below all) for a cluster with no date.
+    Both engines store it with each claim (`cluster_first_key`) and sort on it.
+    """
+    from datetime import date
+
+    try:
+        return float(-(date.fromisoformat((day or "")[:10]).toordinal() - _EPOCH_ORDINAL))
+    except ValueError:  # none, or not a date: the engine rejects such a claim's date itself
+        return UNDATED_KEY
+
+
+_EPOCH_ORDINAL = 719163  # date(1970, 1, 1).toordinal()
 
 
 @dataclass(frozen=True)
@@ -118,6 +146,13 @@ class Hit:
     score: float
     # field name ("content", "sentence", "claimant") -> fragments with <mark> tags
     highlights: dict[str, list[str]] = field(default_factory=dict)
+    # The value the order sorted on, where it is not `score` (sort=size or first_seen).
+    sort_value: float | None = None
+
+    @property
+    def key(self) -> SortKey:
+        """The hit's position: a cursor made of it resumes right after it."""
+        return SortKey(self.score if self.sort_value is None else self.sort_value, self.claim.id)
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ from claimsearch.index.port import (
     SearchQuery,
     SearchResult,
     SortKey,
+    first_seen_key,
 )
 from claimsearch.index.text_query import (
     ClaimantTerms,
@@ -59,7 +60,7 @@ from claimsearch.model import Article, Claim, ClaimantIdentity
 # Bumped when the tables change: an index built by an older version is rebuilt from
 # the archive (`claimsearch reindex`) rather than migrated, since the archive is the
 # source of truth and the index only a view of it.
-SCHEMA_VERSION = 4  # 3: the claim JSON moved out of `claims` into `claim_data`; 4: claim clusters
+SCHEMA_VERSION = 5  # 3: claim JSON in `claim_data`; 4: claim clusters; 5: cluster sort columns
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -81,7 +82,11 @@ CREATE TABLE IF NOT EXISTS claims (
     publisher_norm TEXT,
     published_date TEXT,
     text_start INTEGER NOT NULL,
-    cluster_id TEXT
+    cluster_id TEXT,
+    -- The cluster's size and first day (`port.first_seen_key`), kept on every member for
+    -- sort=size and sort=first_seen; recounted by each write that changes the cluster.
+    cluster_size INTEGER NOT NULL DEFAULT 1,
+    cluster_first_key REAL NOT NULL
 );
 -- The stored claim JSON (rowid = the claim's), apart from the narrow rows above: a
 -- search filters, counts, sorts and facets over those, and reads the JSON of one
@@ -95,6 +100,8 @@ CREATE INDEX IF NOT EXISTS claims_claimant ON claims(claimant_id);
 -- A cluster's members in order of appearance (`cluster_members`, `cluster_summaries`).
 CREATE INDEX IF NOT EXISTS claims_cluster
     ON claims(cluster_id, published_date, article_id, text_start, id);
+CREATE INDEX IF NOT EXISTS claims_by_size ON claims(cluster_size DESC, id);
+CREATE INDEX IF NOT EXISTS claims_by_first_seen ON claims(cluster_first_key DESC, id);
 -- One index per filter, led by its column, then the id (the order of unscored hits,
 -- so a page is a walk along the index, with no sort), then the other filters'
 -- columns: any combination of these filters is counted and paged from one index,
@@ -164,6 +171,8 @@ WAL_LIMIT_BYTES = 64 * 1024 * 1024
 _MATCHES = "search_matches"  # the temporary table of a text search's scored matches
 # What collapsing groups by: the claim's cluster (a claim not assigned one is its own).
 _CLUSTER = "coalesce(c.cluster_id, c.id)"
+# The value each sort but relevance orders by (descending, then the id).
+_SORT_VALUES = {"size": "c.cluster_size", "first_seen": "c.cluster_first_key"}
 # A cluster's members in order of appearance: dated ones by date (undated last), then by
 # article and position (as OpenSearch sorts them in `queries.APPEARANCE`).
 _APPEARANCE = "c.published_date IS NULL, c.published_date, c.article_id, c.text_start, c.id"
@@ -307,6 +316,9 @@ class SqliteIndex:
         claimants: Iterable[ClaimantIdentity],
     ) -> None:
         touched = self._claimant_ids_of_article(db, article.id)
+        clusters = self._cluster_ids_of_article(db, article.id) | {
+            c.cluster_id for c in claims if c.cluster_id
+        }
         db.execute(
             "INSERT OR REPLACE INTO articles (id, publisher, published_at, data) VALUES (?,?,?,?)",
             (article.id, article.publisher, article.published_at, json.dumps(article.to_dict())),
@@ -318,6 +330,7 @@ class SqliteIndex:
             self._put_claimant(db, identity)
         touched |= {c.claimant.id for c in claims if c.claimant.id}
         self._count_claims_of(db, touched)
+        self._recount_clusters(db, clusters)
 
     def _claimant_ids_of_article(self, db: sqlite3.Connection, article_id: str) -> set[str]:
         rows = db.execute(
@@ -325,6 +338,33 @@ class SqliteIndex:
             (article_id,),
         )
         return {r[0] for r in rows}
+
+    def _cluster_ids_of_article(self, db: sqlite3.Connection, article_id: str) -> set[str]:
+        rows = db.execute(
+            "SELECT DISTINCT cluster_id FROM claims WHERE article_id = ? AND cluster_id IS NOT NULL",
+            (article_id,),
+        )
+        return {r[0] for r in rows}
+
+    def _recount_clusters(self, db: sqlite3.Connection, ids: Iterable[str] | None) -> None:
+        """Every member of the clusters `ids` (None: of every cluster of two or more) gets
+        its cluster's size and first-day key. A claim alone in its cluster holds its own
+        from the start (`fields.claim_fields`)."""
+        if ids is None:
+            rows = db.execute(
+                "SELECT cluster_id, count(*), min(published_date) FROM claims"
+                " WHERE cluster_id IS NOT NULL GROUP BY cluster_id HAVING count(*) > 1"
+            ).fetchall()
+        else:
+            rows = db.execute(
+                "SELECT cluster_id, count(*), min(published_date) FROM claims"
+                " WHERE cluster_id IN (SELECT value FROM json_each(?)) GROUP BY cluster_id",
+                (json.dumps(sorted(ids)),),
+            ).fetchall()
+        db.executemany(
+            "UPDATE claims SET cluster_size = ?, cluster_first_key = ? WHERE cluster_id = ?",
+            [(int(r[1]), first_seen_key(r[2]), r[0]) for r in rows],
+        )
 
     def _put_claimant(self, db: sqlite3.Connection, identity: ClaimantIdentity) -> None:
         data = identity.to_dict()
@@ -357,8 +397,8 @@ class SqliteIndex:
         fields = claim_fields(claim)
         cursor = db.execute(
             "INSERT INTO claims (id, article_id, claimant_id, claimant_suffixed, attributed, cue_class,"
-            " quote_type, publisher, publisher_norm, published_date, text_start, cluster_id)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            " quote_type, publisher, publisher_norm, published_date, text_start, cluster_id, cluster_size,"
+            " cluster_first_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 claim.id,
                 claim.article_id,
@@ -372,6 +412,8 @@ class SqliteIndex:
                 _date(fields["published_at"]),
                 fields["text_start"],
                 fields["cluster_id"],
+                fields["cluster_size"],
+                fields["cluster_first_key"],
             ),
         )
         rowid = cursor.lastrowid
@@ -458,9 +500,11 @@ class SqliteIndex:
         self.ensure_ready()
         with self._connect() as db:
             touched = self._claimant_ids_of_article(db, article_id)
+            clusters = self._cluster_ids_of_article(db, article_id)
             removed = self._delete_claims(db, article_id)
             db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
             self._count_claims_of(db, touched)
+            self._recount_clusters(db, clusters)
         return removed
 
     # -- reads ---------------------------------------------------------------------------
@@ -565,11 +609,17 @@ class SqliteIndex:
             claims = self._claims_by_rowid(db, rowids)
             highlights = self._highlights(db, plan, rowids)
             facets = self._facets(db, matches, query.facet_names) if query.facet_names else {}
+        by_value = query.sort != "relevance"
         hits = [
-            Hit(claim=claims[rowid], score=float(score), highlights=highlights.get(rowid, {}))
-            for rowid, score, _ in rows
+            Hit(
+                claim=claims[rowid],
+                score=float(score),
+                highlights=highlights.get(rowid, {}),
+                sort_value=float(value) if by_value else None,
+            )
+            for rowid, score, _, value in rows
         ]
-        next_after = SortKey(hits[-1].score, hits[-1].claim.id) if more and hits else None
+        next_after = hits[-1].key if more and hits else None
         return SearchResult(hits=hits, total=matches.total, facets=facets, next_after=next_after)
 
     def _claims_by_rowid(self, db: sqlite3.Connection, rowids: list[int]) -> dict[int, Claim]:
@@ -586,12 +636,13 @@ class SqliteIndex:
             return None  # text with no word to look up ("*:*") matches nothing
         where, params = self._filters(db, query)
         collapse = query.collapse is not None
+        order = _SORT_VALUES.get(query.sort)
         counted = f"count(DISTINCT {_CLUSTER})" if collapse else "count(*)"
         if plan is None:
             # Every hit scores 0 and the order is the claim id: a count and a page each
             # read one filter index (or the id index), so the set is not copied anywhere.
             total = int(db.execute(f"SELECT {counted} {_claims_where(where)}", params).fetchone()[0])
-            return _FilteredMatches(total, collapse, where, params)
+            return _FilteredMatches(total, collapse, order, where, params)
         # Ranked text: scoring (BM25, the phrase bonus, the minimum of words) is the
         # costly part, so it runs once, into a table of (rowid, score) that the count,
         # the page and the facets read. The claims table joins in only to filter.
@@ -613,7 +664,7 @@ class SqliteIndex:
                     f"SELECT {counted} FROM temp.{_MATCHES} m JOIN claims c ON c.rowid = m.rowid"
                 ).fetchone()[0]
             )
-        return _RankedMatches(total, collapse)
+        return _RankedMatches(total, collapse, order)
 
     def _filters(self, db: sqlite3.Connection, query: SearchQuery) -> tuple[list[str], list[Any]]:
         """Conditions on the claims (`c`) for every filter of `query` but its text."""
@@ -812,9 +863,13 @@ class _Matches:
 
     total: int
     collapse: bool
+    order: str | None  # the sort value's column (`_SORT_VALUES`); None: relevance
 
-    def page(self, db: sqlite3.Connection, after: SortKey | None, limit: int) -> list[tuple[int, float, str]]:
-        """(rowid, score, id) of the first `limit` hits after `after`: score descending, then id."""
+    def page(self, db: sqlite3.Connection, after: SortKey | None, limit: int) -> list[_Row]:
+        """(rowid, score, id, sort value) of the first `limit` hits after `after`.
+
+        The order: the sort value descending (the score, for relevance), then the id.
+        """
         raise NotImplementedError
 
     def rowids(self, db: sqlite3.Connection) -> list[int] | None:
@@ -829,10 +884,15 @@ class _FilteredMatches(_Matches):
     where: list[str]
     params: list[Any]
 
-    def page(self, db: sqlite3.Connection, after: SortKey | None, limit: int) -> list[tuple[int, float, str]]:
+    def page(self, db: sqlite3.Connection, after: SortKey | None, limit: int) -> list[_Row]:
         conditions: list[str] = []
         params = list(self.params)
-        if after is not None:
+        value = self.order or "0.0"
+        if self.order is not None:
+            if after is not None:
+                conditions.append(f"({value} < ? OR ({value} = ? AND c.id > ?))")
+                params += [after.score, after.score, after.id]
+        elif after is not None:
             if after.score < 0:
                 return []  # every hit scores 0, above the last one served
             if after.score == 0:
@@ -843,10 +903,11 @@ class _FilteredMatches(_Matches):
             # A cluster's first claim in this order is its smallest id among the matches.
             where = [f"c.id IN (SELECT min(c.id) {_claims_where(self.where)} GROUP BY {_CLUSTER})"]
         rows = db.execute(
-            f"SELECT c.rowid, 0.0, c.id {_claims_where([*where, *conditions])} ORDER BY c.id LIMIT ?",
+            f"SELECT c.rowid, 0.0, c.id, {value} {_claims_where([*where, *conditions])}"
+            f" ORDER BY {'' if self.order is None else f'{value} DESC, '}c.id LIMIT ?",
             [*params, limit],
         )
-        return [(r[0], r[1], r[2]) for r in rows]
+        return [(r[0], r[1], r[2], r[3]) for r in rows]
 
     def rowids(self, db: sqlite3.Connection) -> list[int] | None:
         if not self.where:
@@ -858,7 +919,10 @@ class _FilteredMatches(_Matches):
 class _RankedMatches(_Matches):
     """Text: the scored matches, in the temporary table."""
 
-    def page(self, db: sqlite3.Connection, after: SortKey | None, limit: int) -> list[tuple[int, float, str]]:
+    def page(self, db: sqlite3.Connection, after: SortKey | None, limit: int) -> list[_Row]:
+        if self.order is not None:
+            return self._sorted_page(db, self.order, after, limit)
+
         # The order needs the claim id only where scores tie, so ids are looked up for
         # the hits scoring at least the page's lowest score, not for every match.
         def after_cursor(claim_id: str) -> str:
@@ -878,7 +942,7 @@ class _RankedMatches(_Matches):
                 " ORDER BY f.score DESC, f.id LIMIT ?",
                 [*cursor, limit],
             )
-            return [(r[0], r[1], r[2]) for r in rows]
+            return [(r[0], r[1], r[2], r[1]) for r in rows]
         lowest = (
             f"SELECT m.score FROM temp.{_MATCHES} m"
             f" WHERE {after_cursor('(SELECT id FROM claims WHERE rowid = m.rowid)')}"
@@ -890,10 +954,35 @@ class _RankedMatches(_Matches):
             " ORDER BY m.score DESC, c.id LIMIT ?",
             [*cursor, limit - 1, *cursor, limit],
         )
-        return [(r[0], r[1], r[2]) for r in rows]
+        return [(r[0], r[1], r[2], r[1]) for r in rows]
+
+    def _sorted_page(
+        self, db: sqlite3.Connection, value: str, after: SortKey | None, limit: int
+    ) -> list[_Row]:
+        """A page in the order of a cluster value (the score kept for each hit)."""
+        numbered = (
+            f", row_number() OVER (PARTITION BY {_CLUSTER} ORDER BY {value} DESC, c.id) AS n"
+            if self.collapse
+            else ", 1 AS n"
+        )
+        matches = (
+            f"SELECT m.rowid, m.score, c.id, {value} AS k{numbered}"
+            f" FROM temp.{_MATCHES} m JOIN claims c ON c.rowid = m.rowid"
+        )
+        condition = "1" if after is None else "(f.k < ? OR (f.k = ? AND f.id > ?))"
+        cursor = [] if after is None else [after.score, after.score, after.id]
+        rows = db.execute(
+            f"SELECT f.rowid, f.score, f.id, f.k FROM ({matches}) f WHERE f.n = 1 AND {condition}"
+            " ORDER BY f.k DESC, f.id LIMIT ?",
+            [*cursor, limit],
+        )
+        return [(r[0], r[1], r[2], r[3]) for r in rows]
 
     def rowids(self, db: sqlite3.Connection) -> list[int] | None:
         return _rowid_list(db, f"SELECT group_concat(rowid) FROM temp.{_MATCHES}", [])
+
+
+_Row = tuple[int, float, str, float]  # rowid, score, claim id, sort value
 
 
 def _claims_where(where: list[str]) -> str:

@@ -36,6 +36,7 @@ from claimsearch_client.models import (
     MatchMode,
     QuoteType,
     SearchPage,
+    SortOrder,
 )
 
 __all__ = ["DEFAULT_TIMEOUT", "Client", "ExportStream"]
@@ -138,6 +139,7 @@ class Client:
         published_to: date | str | None = None,
         article_id: str | None = None,
         collapse: CollapseMode | None = None,
+        sort: SortOrder | None = None,
         limit: int | None = None,
         cursor: str | None = None,
         facets: Sequence[str] | str | None = None,
@@ -146,7 +148,9 @@ class Client:
 
         `claimant` takes a name as people write it ("Ahn", "Mr. Trump"); `facets` names
         the facets to count (an empty sequence for none; by default the API counts all
-        of them on the first page and none on later ones). `collapse="cluster"` answers
+        of them on the first page and none on later ones). `sort` is "relevance" (the
+        default), "size" (most reported claims first) or "first_seen" (earliest first
+        appearance first). `collapse="cluster"` answers
         one claim per claim cluster (its best-ranked match; `claim.cluster.size` says how
         often it was reported), and `total` then counts clusters. Pass a page's
         `next_cursor` as `cursor`, with the same filters, for the next page.
@@ -166,6 +170,7 @@ class Client:
             published_to=published_to,
             article_id=article_id,
             collapse=collapse,
+            sort=sort,
         )
         return self._page(params, limit=limit, cursor=cursor, facets=facets)
 
@@ -186,6 +191,7 @@ class Client:
         published_to: date | str | None = None,
         article_id: str | None = None,
         collapse: CollapseMode | None = None,
+        sort: SortOrder | None = None,
         page_size: int = MAX_PAGE_SIZE,
     ) -> Iterator[Claim]:
         """Every claim matching the filters, page after page (follows `next_cursor`).
@@ -209,6 +215,7 @@ class Client:
             published_to=published_to,
             article_id=article_id,
             collapse=collapse,
+            sort=sort,
         )
         cursor: str | None = None
         while True:
@@ -236,6 +243,7 @@ class Client:
         published_to: date | str | None = None,
         article_id: str | None = None,
         collapse: CollapseMode | None = None,
+        sort: SortOrder | None = None,
         cursor: str | None = None,
         max_resumes: int = 5,
     ) -> ExportStream:
@@ -264,6 +272,7 @@ class Client:
             published_to=published_to,
             article_id=article_id,
             collapse=collapse,
+            sort=sort,
         )
         return ExportStream(self, params, cursor=cursor, max_resumes=max_resumes)
 
@@ -284,6 +293,7 @@ class Client:
         published_to: date | str | None = None,
         article_id: str | None = None,
         collapse: CollapseMode | None = None,
+        sort: SortOrder | None = None,
     ) -> ExportJob:
         """`POST /exports`: export every match to a gzipped NDJSON file in the deployment's bucket.
 
@@ -309,6 +319,7 @@ class Client:
             ("published_to", published_to),
             ("article_id", article_id),
             ("collapse", collapse),
+            ("sort", sort),
         ):
             if value is not None:
                 body[key] = value.isoformat() if isinstance(value, date) else value

@@ -27,6 +27,7 @@ IdentityType = Literal["person", "organisation", "group", "document"]
 EntityType = Literal["person", "organisation", "place", "other"]
 MatchMode = Literal["best", "all"]
 CollapseMode = Literal["cluster"]
+SortOrder = Literal["relevance", "size", "first_seen"]
 Facet = Literal["claimant", "organization", "entity", "publisher"]
 
 Span = tuple[int, int]

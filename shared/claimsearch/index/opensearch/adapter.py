@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from opensearchpy import OpenSearch
@@ -26,7 +26,6 @@ from claimsearch.index.port import (
     IndexReport,
     SearchQuery,
     SearchResult,
-    SortKey,
 )
 from claimsearch.index.text_query import ClaimantTerms, claimant_terms, plan_text, suggestion_terms
 from claimsearch.model import Article, Claim, ClaimantIdentity
@@ -37,6 +36,9 @@ PAGE = 1000  # page size of reads that return every claim of a set (an article, 
 SUMMARIES_CHUNK = 1000
 # Candidate lookups per `_msearch`: an article's claims, whatever its length, in few requests.
 CANDIDATES_CHUNK = 100
+# Counts and rewrites of a write's clusters before it gives up (`_recount_clusters`): more
+# than one only while other writers change the same clusters.
+RECOUNT_ROUNDS = 5
 T = TypeVar("T")
 
 
@@ -85,9 +87,10 @@ class OpenSearchIndex:
         succeeds; its id is in the report. Concurrent writers' refreshes can show
         part of a large article early: the guarantee is per writer.
 
-        The claimant ids whose counts this write changes are kept on the article's
-        document until the counts are written, so a retry after a failure in
-        between still recounts the identities that only the replaced claims held.
+        The claimant ids whose counts this write changes, and the cluster ids whose
+        members' sort values it changes (`_recount_clusters`), are kept on the article's
+        document until the counts are written, so a retry after a failure in between
+        still recounts the identities and clusters that only the replaced claims held.
         """
         self.ensure_ready()
         with engine_errors(f"index article {article.id}"):
@@ -97,7 +100,8 @@ class OpenSearchIndex:
             # to replace: a new article costs no refresh and no search for old ones.
             old = self._claims_written(article.id) if owed is not None else []
             new_ids = {c.id for c in claims}
-            touched = (owed or set()) | _claimant_ids(old) | _claimant_ids(claims)
+            touched = (owed.claimants if owed else set()) | _claimant_ids(old) | _claimant_ids(claims)
+            clusters = (owed.clusters if owed else set()) | _cluster_ids(old) | _cluster_ids(claims)
             try:
                 # Its own request, first: a rejected article touches nothing else. No
                 # refresh: GET by id is real-time, and nothing searches articles.
@@ -105,7 +109,7 @@ class OpenSearchIndex:
                 self.client.index(
                     index=self.articles_alias,
                     id=article.id,
-                    body=writes.article_document(article, recount=touched),
+                    body=writes.article_document(article, recount=touched, recount_clusters=clusters),
                     require_alias=True,
                 )
             except RequestError as exc:
@@ -126,9 +130,12 @@ class OpenSearchIndex:
             ]
             _, failed = writes.bulk(self.client, actions, require_alias=True)
             self.client.indices.refresh(index=self.claims_alias)
-            failed.update(self._put_claimants(list(claimants), touched))
-            if not failed and touched:
-                self.client.update(index=self.articles_alias, id=article.id, body={"doc": {"recount": []}})
+            identities = list(claimants)
+            counts, counted = self._count_held(touched | {i.id for i in identities}, clusters)
+            failed.update(self._put_claimants(identities, touched, counts))
+            self._recount_clusters(counted)
+            if not failed and (touched or clusters):
+                self.client.update(index=self.articles_alias, id=article.id, body={"doc": _NOTHING_OWED})
         return IndexReport(article.id, indexed=len(claims) - len(failed.keys() & new_ids), failed=failed)
 
     def _claims_written(self, article_id: str) -> list[Claim]:
@@ -140,21 +147,51 @@ class OpenSearchIndex:
         self.client.indices.refresh(index=self.claims_alias, ignore_unavailable=True)
         return self.claims_for_article(article_id)
 
-    def _owed_recount(self, article_id: str) -> set[str] | None:
-        """Claimant ids a cut-short write of this article left to recount; None: no such article."""
+    def _owed_recount(self, article_id: str) -> _Owed | None:
+        """What a cut-short write of this article left to recount; None: no such article."""
         try:
-            found = self.client.get(index=self.articles_alias, id=article_id, _source_includes="recount")
+            found = self.client.get(
+                index=self.articles_alias, id=article_id, _source_includes=["recount", "recount_clusters"]
+            )
         except NotFoundError:
             return None
-        return set(found["_source"].get("recount") or [])
+        source = found["_source"]
+        return _Owed(set(source.get("recount") or []), set(source.get("recount_clusters") or []))
 
-    def _put_claimants(self, identities: list[ClaimantIdentity], touched: set[str]) -> dict[str, str]:
-        """Write `identities` and the claim counts of every touched identity, from the claims held."""
+    def _count_held(
+        self, claimant_ids: set[str], cluster_ids: set[str]
+    ) -> tuple[dict[str, int], dict[str, tuple[queries.ClusterValues, bool]]]:
+        """What the visible claims make of a write's identities and clusters, in one round trip.
+
+        The claims each identity has; each cluster's values (`queries.cluster_values_body`)
+        and whether every member holds them.
+        """
+        clusters = sorted(cluster_ids)
+        bodies = [queries.counts_body(sorted(claimant_ids))] if claimant_ids else []
+        bodies += [
+            queries.cluster_values_body(clusters[start : start + SUMMARIES_CHUNK])
+            for start in range(0, len(clusters), SUMMARIES_CHUNK)
+        ]
+        if not bodies:
+            return {}, {}
+        answers = self._search_all(bodies)
+        counts: dict[str, int] = {}
+        if claimant_ids:
+            buckets = answers.pop(0)["aggregations"]["claims"]["buckets"]
+            counts = {b["key"]: int(b["doc_count"]) for b in buckets}
+        counted: dict[str, tuple[queries.ClusterValues, bool]] = {}
+        for answer in answers:
+            counted.update(queries.counted_clusters(answer))
+        return counts, counted
+
+    def _put_claimants(
+        self, identities: list[ClaimantIdentity], touched: set[str], counts: dict[str, int]
+    ) -> dict[str, str]:
+        """Write `identities` and the claim counts of every touched identity (`counts`: of
+        the claims held, by `_count_held`)."""
         if not touched and not identities:
             return {}
         ids = sorted(touched | {i.id for i in identities})
-        response = self.client.search(index=self.claims_alias, body=queries.counts_body(ids))
-        counts = {b["key"]: int(b["doc_count"]) for b in response["aggregations"]["claims"]["buckets"]}
         given = {i.id for i in identities}
         actions: list[dict[str, Any]] = [
             {
@@ -183,26 +220,76 @@ class OpenSearchIndex:
         # has nothing to count; `reindex` files it.
         return {k: v for k, v in failed.items() if "document_missing" not in v}
 
+    def _recount_clusters(self, counted: dict[str, tuple[queries.ClusterValues, bool]]) -> None:
+        """Give every member of the clusters `counted` (by `_count_held`, after the write's
+        refresh) its cluster's size and first day's key (`sort="size"`, `sort="first_seen"`).
+
+        A cluster whose members all hold its values is left alone (a claim new to a
+        cluster of its own holds them from the start); the others' members are rewritten
+        by one `_update_by_query`, then counted again. Writers run side by side, so the
+        values written can be out of date by then (an article joined or left the cluster
+        in between): those are counted and written again, until a count after this
+        writer's last rewrite gives the values it wrote. Members that count finds holding
+        others were changed by other writers after the rewrite read them (a version
+        conflict: left as they were) or were added since; each of those writers counts
+        after its change, so whichever writer changes a cluster last leaves it right.
+        Raises when the values keep changing for RECOUNT_ROUNDS rounds; the caller's
+        article document still owes the clusters then.
+        """
+        wanted = sorted(cluster for cluster, (_, held) in counted.items() if not held)
+        for start in range(0, len(wanted), SUMMARIES_CHUNK):
+            stale = {cluster: counted[cluster][0] for cluster in wanted[start : start + SUMMARIES_CHUNK]}
+            for _ in range(RECOUNT_ROUNDS):
+                answer = self.client.update_by_query(
+                    index=self.claims_alias, body=queries.recount_body(stale), conflicts="proceed"
+                )
+                # For the count below, and searches; a request of its own, as the update's
+                # own `refresh` option measured some 5 ms slower.
+                self.client.indices.refresh(index=self.claims_alias)
+                recounted = self._count_clusters(sorted(stale))
+                # A rewrite cut short (a failure other than a conflict) may have left
+                # members of any of them: those are this writer's to finish.
+                cut_short = bool(answer.get("failures"))
+                stale = {
+                    cluster: values
+                    for cluster, (values, held) in recounted.items()
+                    if not held and (cut_short or values != stale[cluster])
+                }
+                if not stale:
+                    break
+            else:
+                raise IndexUnavailable(
+                    f"the sizes of {len(stale)} claim clusters kept changing while being recounted"
+                )
+
+    def _count_clusters(self, ids: list[str]) -> dict[str, tuple[queries.ClusterValues, bool]]:
+        """The values of each cluster of `ids` with visible claims, and whether every one holds them."""
+        response = self.client.search(index=self.claims_alias, body=queries.cluster_values_body(ids))
+        return queries.counted_clusters(response)
+
     def delete_article(self, article_id: str) -> int:
         """Remove the article's claims, recount their claimants, then remove the article.
 
-        The article's document goes last and carries the ids still to recount, so a
-        retry after any failure finishes the job (see `index_article`).
+        The article's document goes last and carries the ids still to recount (claimants
+        and clusters), so a retry after any failure finishes the job (see `index_article`).
         """
         self.ensure_ready()
         with engine_errors(f"delete article {article_id}"):
             old = self._claims_written(article_id)
-            touched = (self._owed_recount(article_id) or set()) | _claimant_ids(old)
+            owed = self._owed_recount(article_id)
+            touched = (owed.claimants if owed else set()) | _claimant_ids(old)
+            clusters = (owed.clusters if owed else set()) | _cluster_ids(old)
             # Claims without their article (none to carry the ids): recounted right below.
             with suppress(NotFoundError):
-                if touched:
-                    self.client.update(
-                        index=self.articles_alias, id=article_id, body={"doc": {"recount": sorted(touched)}}
-                    )
+                if touched or clusters:
+                    owing = {"recount": sorted(touched), "recount_clusters": sorted(clusters)}
+                    self.client.update(index=self.articles_alias, id=article_id, body={"doc": owing})
             actions = [{"_op_type": "delete", "_index": self.claims_alias, "_id": c.id} for c in old]
             _, failed = writes.bulk(self.client, actions)
             self.client.indices.refresh(index=self.claims_alias)
-            failed.update(self._put_claimants([], touched))
+            counts, counted = self._count_held(touched, clusters)
+            failed.update(self._put_claimants([], touched, counts))
+            self._recount_clusters(counted)
             if failed:
                 sample = "; ".join(f"{k}: {v}" for k, v in list(failed.items())[:3])
                 raise IndexUnavailable(f"delete article {article_id}: {len(failed)} failed ({sample})")
@@ -375,13 +462,15 @@ class OpenSearchIndex:
                 # input, not an outage.
                 raise InvalidQuery("q", f"the search engine rejected the query: {exc.error}") from exc
         more = len(hits) > query.limit
+        by_value = query.sort in queries.VALUE_ORDERS
         page = [
             Hit(
                 claim=Claim.from_dict(h["_source"]["claim"]),
-                score=float(h["sort"][0]) if plan is not None else 0.0,
+                score=_score(h, scored=plan is not None, by_value=by_value),
                 highlights={
                     f: h["highlight"][f] for f in queries.HIGHLIGHT_FIELDS if f in h.get("highlight", {})
                 },
+                sort_value=float(h["sort"][0]) if by_value else None,
             )
             for h in hits[: query.limit]
         ]
@@ -391,7 +480,7 @@ class OpenSearchIndex:
         }
         if "claimant" in facets:
             facets["claimant"] = self._named(facets["claimant"])
-        next_after = SortKey(page[-1].score, page[-1].claim.id) if more and page else None
+        next_after = page[-1].key if more and page else None
         return SearchResult(hits=page, total=total, facets=facets, next_after=next_after)
 
     def _first_of_clusters(
@@ -542,6 +631,14 @@ def _with_count(identity: ClaimantIdentity, claims: int) -> ClaimantIdentity:
     return replace(identity, claims=claims)
 
 
+def _score(hit: dict[str, Any], scored: bool, by_value: bool) -> float:
+    """A hit's relevance score: its first sort value in the relevance order, `_score` in the
+    others (`track_scores`), 0 without text."""
+    if not scored:
+        return 0.0
+    return float(hit["_score"] if by_value else hit["sort"][0])
+
+
 def _cluster_of(hit: dict[str, Any]) -> str | None:
     """The cluster id a hit read as a doc value (`docvalue_fields` or `collapse`); None: none."""
     values = hit.get("fields", {}).get("cluster_id") or [None]
@@ -550,3 +647,19 @@ def _cluster_of(hit: dict[str, Any]) -> str | None:
 
 def _claimant_ids(claims: Iterable[Claim]) -> set[str]:
     return {c.claimant.id for c in claims if c.claimant.id}
+
+
+def _cluster_ids(claims: Iterable[Claim]) -> set[str]:
+    return {c.cluster_id for c in claims if c.cluster_id}
+
+
+@dataclass(frozen=True)
+class _Owed:
+    """The ids a cut-short write of an article left on its document to recount."""
+
+    claimants: set[str]
+    clusters: set[str]
+
+
+# What an article's document says once its write has recounted everything.
+_NOTHING_OWED: dict[str, list[str]] = {"recount": [], "recount_clusters": []}

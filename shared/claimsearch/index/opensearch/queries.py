@@ -7,7 +7,8 @@ User text reaches the engine only as words cut out by `index.text_query` (each o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -19,6 +20,7 @@ from claimsearch.index.port import (
     HIGHLIGHT_POST,
     HIGHLIGHT_PRE,
     SearchQuery,
+    first_seen_key,
 )
 from claimsearch.index.text_query import ClaimantTerms, TextQuery
 
@@ -42,6 +44,13 @@ EXACT_FILTERS = ("claimant_id", "cue_class", "quote_type", "article_id")
 # The result orders: score, then id, when there is text; the id alone when not.
 SCORED_ORDER: list[dict[str, Any]] = [{"_score": "desc"}, {"id": "asc"}]
 ID_ORDER: list[dict[str, Any]] = [{"id": "asc"}]
+# The other sorts (`SearchQuery.sort`): the value every member of the claim's cluster
+# holds (`fields.claim_fields`, recounted by each write that changes the cluster), then id.
+# An index whose mapping predates them sorts as though no claim held one, not failing.
+VALUE_ORDERS: dict[str, list[dict[str, Any]]] = {
+    "size": [{"cluster_size": {"order": "desc", "unmapped_type": "integer"}}, {"id": "asc"}],
+    "first_seen": [{"cluster_first_key": {"order": "desc", "unmapped_type": "double"}}, {"id": "asc"}],
+}
 # A cluster's members in order of appearance (`ClusterSummary`): dated ones by day, undated
 # last, then by article and position in it, as the SQLite adapter's `_APPEARANCE`.
 APPEARANCE: list[dict[str, Any]] = [
@@ -109,10 +118,19 @@ def search_bodies(
     if collapse:
         body["docvalue_fields"] = ["cluster_id"]
     if plan is not None:
+        body["highlight"] = _HIGHLIGHT
+    if query.sort in VALUE_ORDERS:
+        body["sort"] = VALUE_ORDERS[query.sort]
+        if plan is not None:
+            # Sorted on a field, the engine skips scoring unless asked: the hits keep
+            # their relevance score (`Hit.score`) as in the relevance order.
+            body["track_scores"] = True
+        if query.after is not None:
+            body["search_after"] = value_after(query.sort, query.after.score, query.after.id)
+    elif plan is not None:
         body["sort"] = SCORED_ORDER
         if query.after is not None:
             body["search_after"] = [query.after.score, query.after.id]
-        body["highlight"] = _HIGHLIGHT
     else:
         # Without text every hit scores 0 (filter context), so the id alone orders them,
         # as in the SQLite adapter. Sorting on the id alone, not on (_score, id), lets
@@ -141,6 +159,19 @@ def search_bodies(
     ]
     clusters = clusters_count_body(match) if collapse else None
     return SearchBodies(match=match, hits=body, clusters=clusters, facets=facets)
+
+
+def value_after(sort: str, value: float, claim_id: str) -> list[Any]:
+    """`search_after` for a cursor (value, id) in the order value descending, then id.
+
+    The engine reads a cursor's value as the field's type, so a size with a fraction (a
+    cursor made by hand, between two sizes) would be cut to the size below, and hits of
+    that size skipped: what follows it is every claim of the size below, from the first id.
+    """
+    if sort == "size" and math.isfinite(value):
+        whole = math.floor(value)
+        return [whole, claim_id if whole == value else ""]
+    return [value, claim_id]
 
 
 # Whole field as one fragment: claims are a sentence or two, and users read the marks in
@@ -386,4 +417,113 @@ def cluster_members_body(cluster_id: str) -> dict[str, Any]:
         "sort": APPEARANCE,
         "_source": ["claim"],
         "track_total_hits": False,
+    }
+
+
+# -- the values the sorts read (`cluster_size`, `cluster_first_key`) -------------------------
+
+
+@dataclass(frozen=True)
+class ClusterValues:
+    """What every member of a cluster holds for the sorts: its size and its first day's key."""
+
+    size: int
+    first_key: float  # `port.first_seen_key` of the earliest member's day
+
+
+# Sets the values of each member of the clusters in its params, and leaves a member that
+# holds them already as it is (a noop: no new version of the claim, nothing to merge). The
+# same source every time, with the values as params: compiled once, then cached.
+RECOUNT_SCRIPT = """
+String cluster = ctx._source.cluster_id;
+def size = params.sizes[cluster];
+def key = params.keys[cluster];
+def heldSize = ctx._source.cluster_size;
+def heldKey = ctx._source.cluster_first_key;
+if (size == null || (heldSize != null && heldKey != null
+        && ((Number) heldSize).longValue() == ((Number) size).longValue()
+        && ((Number) heldKey).doubleValue() == ((Number) key).doubleValue())) {
+    ctx.op = 'noop';
+} else {
+    ctx._source.cluster_size = size;
+    ctx._source.cluster_first_key = key;
+}
+"""
+
+
+def cluster_values_body(cluster_ids: list[str]) -> dict[str, Any]:
+    """Each cluster's size and first day, and the lowest and highest values its members hold.
+
+    The cheap test of a recount: a cluster whose members all hold its values (a new claim
+    alone in its cluster holds them from the start) needs no rewrite.
+    """
+    return {
+        "size": 0,
+        "track_total_hits": False,
+        "query": {"bool": {"filter": [{"terms": {"cluster_id": cluster_ids}}]}},
+        "aggs": {
+            "clusters": {
+                "terms": {
+                    "field": "cluster_id",
+                    "size": max(1, len(cluster_ids)),
+                    # As in `cluster_summaries_body`: a few clusters' claims, counted by value.
+                    "execution_hint": "map",
+                },
+                "aggs": {
+                    "first": {"min": {"field": "published_date", "format": "yyyy-MM-dd"}},
+                    # A claim indexed before these fields existed holds none: never right.
+                    "size_min": {"min": {"field": "cluster_size", "missing": 0}},
+                    "size_max": {"max": {"field": "cluster_size", "missing": 0}},
+                    "key_min": {"min": {"field": "cluster_first_key"}},
+                    "key_max": {"max": {"field": "cluster_first_key"}},
+                },
+            }
+        },
+    }
+
+
+def counted_clusters(response: Mapping[str, Any]) -> dict[str, tuple[ClusterValues, bool]]:
+    """Each cluster of a `cluster_values_body` answer: its values, and whether every member
+    holds them."""
+    counted: dict[str, tuple[ClusterValues, bool]] = {}
+    for bucket in response["aggregations"]["clusters"]["buckets"]:
+        day = bucket["first"].get("value_as_string")
+        values = ClusterValues(int(bucket["doc_count"]), first_seen_key(day))
+        sizes = {bucket[name]["value"] for name in ("size_min", "size_max")}
+        keys = {bucket[name]["value"] for name in ("key_min", "key_max")}
+        counted[str(bucket["key"])] = (values, sizes == {values.size} and keys == {values.first_key})
+    return counted
+
+
+def recount_body(values: Mapping[str, ClusterValues]) -> dict[str, Any]:
+    """The `_update_by_query` that gives every member of the clusters in `values` their values."""
+    ids = sorted(values)
+    return {
+        "query": {"bool": {"filter": [{"terms": {"cluster_id": ids}}]}},
+        "script": {
+            "lang": "painless",
+            "source": RECOUNT_SCRIPT,
+            "params": {
+                "sizes": {i: values[i].size for i in ids},
+                "keys": {i: values[i].first_key for i in ids},
+            },
+        },
+    }
+
+
+def cluster_pages_body(size: int, after: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Every cluster's size and first day, a page of `size` clusters after `after` (a
+    composite aggregation's `after_key`): how a rebuild finds the clusters of two or more."""
+    composite: dict[str, Any] = {"size": size, "sources": [{"id": {"terms": {"field": "cluster_id"}}}]}
+    if after is not None:
+        composite["after"] = dict(after)
+    return {
+        "size": 0,
+        "track_total_hits": False,
+        "aggs": {
+            "clusters": {
+                "composite": composite,
+                "aggs": {"first": {"min": {"field": "published_date", "format": "yyyy-MM-dd"}}},
+            }
+        },
     }

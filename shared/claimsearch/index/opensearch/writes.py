@@ -15,8 +15,10 @@ from opensearchpy.helpers import streaming_bulk
 
 from claimsearch.claimants.names import has_generational_suffix
 from claimsearch.index.fields import article_fields, claim_fields
+from claimsearch.index.opensearch import queries
 from claimsearch.index.opensearch.client import RebuildFailed, bulk_reason, engine_errors
 from claimsearch.index.opensearch.schema import CLAIMS_REFRESH, KINDS, Indices
+from claimsearch.index.port import first_seen_key
 from claimsearch.model import Article, Claim, ClaimantIdentity
 
 # Bulk requests stay well under the smallest HTTP payload limit of Amazon OpenSearch
@@ -42,6 +44,10 @@ LOAD_REQUEST_TIMEOUT_S = 300
 # While a fresh index loads, its translog is fsynced on a timer, not per request: a
 # node lost mid-load loses only a load that is redone from the archive anyway.
 LOADING_SETTINGS = {"refresh_interval": "-1", "translog": {"durability": "async"}}
+# A rebuild reads every cluster's size in pages of this many clusters (one per claim, most
+# of them), and rewrites the members of this many clusters of two or more per request.
+CLUSTER_PAGE = 10_000
+RECOUNT_CHUNK = 1000
 
 log = logging.getLogger(__name__)
 
@@ -55,11 +61,15 @@ def claim_document(claim: Claim) -> dict[str, Any]:
     return doc
 
 
-def article_document(article: Article, recount: Iterable[str] = ()) -> dict[str, Any]:
-    """The article's document; `recount`: claimant ids whose claim counts a write still owes."""
+def article_document(
+    article: Article, recount: Iterable[str] = (), recount_clusters: Iterable[str] = ()
+) -> dict[str, Any]:
+    """The article's document; `recount`: claimant ids whose claim counts a write still owes;
+    `recount_clusters`: cluster ids whose members' sort values it still owes."""
     doc = article_fields(article)
     doc["article"] = article.to_dict()
     doc["recount"] = sorted(recount)
+    doc["recount_clusters"] = sorted(recount_clusters)
     return doc
 
 
@@ -184,6 +194,8 @@ def rebuild(
                 raise RebuildFailed(
                     f"{len(failed)} documents rejected, {loaded + registered} loaded ({sample})"
                 )
+            client.indices.refresh(index=fresh["claims"])
+            recount_clusters(client, fresh["claims"])
             for kind, name in fresh.items():
                 # Claims refresh only when a write asks (see schema.CLAIMS_REFRESH); the
                 # others go back to the engine's default.
@@ -226,6 +238,43 @@ def rebuild(
                 # The switch is done; a leftover old index only costs disk.
                 log.warning("rebuild: could not delete old indices %s: %s", old, exc)
     return fresh["claims"]
+
+
+def recount_clusters(client: OpenSearch, index: str) -> int:
+    """Give each member of every cluster of two claims or more in `index` (refreshed, no other
+    writer) its cluster's size and first day's key; the clusters rewritten.
+
+    A claim is loaded with the values of a cluster of one (`fields.claim_fields`), right for
+    most: only the larger clusters are rewritten, found by paging through every cluster.
+    """
+    larger: dict[str, queries.ClusterValues] = {}
+    rewritten = 0
+    after: dict[str, Any] | None = None
+    while True:
+        body = queries.cluster_pages_body(CLUSTER_PAGE, after)
+        answer = client.search(index=index, body=body, request_timeout=LOAD_REQUEST_TIMEOUT_S)
+        clusters = answer["aggregations"]["clusters"]
+        for bucket in clusters["buckets"]:
+            if bucket["doc_count"] > 1:
+                day = bucket["first"].get("value_as_string")
+                larger[str(bucket["key"]["id"])] = queries.ClusterValues(
+                    int(bucket["doc_count"]), first_seen_key(day)
+                )
+        after = clusters.get("after_key")
+        last_page = len(clusters["buckets"]) < CLUSTER_PAGE or after is None
+        while larger and (last_page or len(larger) >= RECOUNT_CHUNK):
+            chunk = dict(islice(larger.items(), RECOUNT_CHUNK))
+            # No other writer, so no conflict to expect: one is an error (abort).
+            answer = client.update_by_query(
+                index=index, body=queries.recount_body(chunk), request_timeout=LOAD_REQUEST_TIMEOUT_S
+            )
+            if answer.get("failures"):
+                raise RebuildFailed(f"recounting claim clusters failed: {answer['failures'][:3]}")
+            rewritten += len(chunk)
+            for cluster in chunk:
+                del larger[cluster]
+        if last_page:
+            return rewritten
 
 
 def _rebuild_actions(
