@@ -10,14 +10,16 @@ claimant they refer back to.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
+from functools import cached_property
 
+from spacy.attrs import ORTH
 from spacy.tokens import Doc, Token
 
 from claimsearch.claimants.names import PRONOUNS, TITLES, is_pronoun, name_words
-from claimsearch.extract.entities import HONORIFICS, gender_cue, person_genders, person_named
-from claimsearch.extract.text_spans import inside, overlaps, tokens_in
+from claimsearch.extract.entities import HONORIFICS, ArticlePersons, gender_cue, person_genders
+from claimsearch.extract.text_spans import SpanIndex, inside, overlaps, tokens_in
 from claimsearch.model import Claimant, EntityMention, Span
 
 DOCUMENT_NOUNS = frozenset(
@@ -108,7 +110,8 @@ class _Candidate:
 
     claimant: Claimant
     span: Span
-    token: Token  # the mention's token nearest the root of its sentence
+    depth: int  # of the mention's token nearest the root of its sentence
+    sentence: int  # the number of that sentence
 
 
 class ClaimantResolver:
@@ -118,10 +121,31 @@ class ClaimantResolver:
         self.doc = doc
         self.entities = entities
         self.known: list[KnownClaimant] = []
-        self._lowercase_words = {t.text for t in doc if t.text.islower()}
         self._gender = person_genders(doc, entities)
+        self._persons = ArticlePersons(doc, entities, self._gender)
         self._pronoun_genders: dict[str, set[str]] = {}
         self._sentence_starts = [sentence.start_char for sentence in doc.sents]
+        self._entity_index = SpanIndex([e.span for e in entities])
+        # Where each mention's root token lies, by the mention's span.
+        self._roots: dict[Span, tuple[int, int] | None] = {}
+        # The persons "he" or "she" may stand for (person entities, then claimants as they
+        # are resolved), in the order they are weighed: by where they start, an entity
+        # before a claimant, each kind in its own order. Kept sorted, so that a pronoun
+        # looks only at the few sentences before it instead of at everyone named before.
+        self._antecedents: list[_Candidate] = []
+        self._antecedent_keys: list[tuple[int, int, int]] = []
+        self._longest_antecedent = 0
+        for i, entity in enumerate(entities):
+            if entity.type == "person":
+                claimant = Claimant(entity.text, entity.span, entity.canonical, "person", entity.span)
+                self._add_antecedent(claimant, (entity.span[0], 0, i))
+
+    @cached_property
+    def _lowercase_words(self) -> frozenset[str]:
+        """Every word the article writes in lower case (each distinct token text once)."""
+        strings = self.doc.vocab.strings
+        texts = (strings[orth] for orth in set(self.doc.to_array(ORTH).tolist()))
+        return frozenset(text for text in texts if text.islower())
 
     def resolve(
         self, source: list[Span], cue: Span | None = None, content: list[Span] | None = None
@@ -150,6 +174,8 @@ class ClaimantResolver:
         else:
             claimant = _without_non_name(self._resolve(mention, span, head, scope, said))
         self.known.append(KnownClaimant(claimant, span[0], said))
+        if claimant.type == "person" and claimant.name and claimant.span is not None:
+            self._add_antecedent(claimant, (claimant.span[0], 1, len(self.known)))
         return claimant
 
     def _resolve(
@@ -279,14 +305,24 @@ class ClaimantResolver:
         to one person. People named inside the claim being resolved are not its source.
         Failing all that, the last person named or who made a claim.
         """
-        candidates = [c for c in self._person_candidates(span) if not _within(c.span, said)]
-        candidates = [c for c in candidates if self._gender_of(c.claimant.name) in (gender, None)]
-        taken = {c.span[0] for c in candidates}
+
+        def fits(candidate: _Candidate) -> bool:
+            return not _within(candidate.span, said) and self._gender_of(candidate.claimant.name) in (
+                gender,
+                None,
+            )
+
         subject_pronoun = "he" if gender == "male" else "she"
         sentence = head.sent
+        # The sentences looked at below, and the persons named in them (or reaching into
+        # them): only those can be "here", or share a start with a pronoun there.
+        earliest = max(self._sentence_of(sentence.start_char) - _ANTECEDENT_SENTENCES, 0)
+        near = [c for c in self._antecedents_between(self._sentence_starts[earliest], span[0]) if fits(c)]
+        taken = {c.span[0] for c in near}
         for _ in range(_ANTECEDENT_SENTENCES + 1):
+            number = self._sentence_of(sentence.start_char)
             here: list[tuple[int, int, Claimant | Token]] = [
-                (_depth(c.token), c.span[0], c.claimant) for c in candidates if c.token.sent == sentence
+                (c.depth, c.span[0], c.claimant) for c in near if c.sentence == number
             ]
             if hops < _ANTECEDENT_SENTENCES:
                 here += [
@@ -306,24 +342,38 @@ class ClaimantResolver:
             if sentence.start == 0:
                 break
             sentence = self.doc[sentence.start - 1].sent
-        return candidates[-1].claimant if candidates else None
+        # The last fitting person named before the pronoun, however far back.
+        for i in range(bisect_left(self._antecedent_keys, (span[0],)) - 1, -1, -1):
+            candidate = self._antecedents[i]
+            if candidate.span[1] <= span[0] and fits(candidate):
+                return candidate.claimant
+        return None
 
-    def _person_candidates(self, span: Span) -> list[_Candidate]:
-        """Named persons before `span`: the article's person entities and earlier claimants."""
-        found: list[_Candidate] = []
-        for entity in self.entities:
-            if entity.type == "person" and entity.span[1] <= span[0]:
-                token = _shallowest(tokens_in(self.doc, entity.span))
-                if token is not None:
-                    claimant = Claimant(entity.text, entity.span, entity.canonical, "person", entity.span)
-                    found.append(_Candidate(claimant, entity.span, token))
-        for known in self.known:
-            c = known.claimant
-            if c.type == "person" and c.name and c.span is not None and c.span[1] <= span[0]:
-                token = _shallowest(tokens_in(self.doc, c.span))
-                if token is not None:
-                    found.append(_Candidate(c, c.span, token))
-        return sorted(found, key=lambda c: c.span[0])
+    def _add_antecedent(self, claimant: Claimant, key: tuple[int, int, int]) -> None:
+        """File a person named at `claimant.span` as a possible antecedent, if the mention
+        has a token; `key`: (start, 0 for an entity or 1 for a claimant, order of its kind)."""
+        assert claimant.span is not None
+        root = self._root_of(claimant.span)
+        if root is None:
+            return
+        at = bisect_right(self._antecedent_keys, key)
+        self._antecedent_keys.insert(at, key)
+        self._antecedents.insert(at, _Candidate(claimant, claimant.span, *root))
+        self._longest_antecedent = max(self._longest_antecedent, claimant.span[1] - claimant.span[0])
+
+    def _antecedents_between(self, start: int, end: int) -> list[_Candidate]:
+        """Possible antecedents (in their order) ending before `end` and reaching past
+        `start`, with perhaps a few ending before `start`."""
+        first = bisect_left(self._antecedent_keys, (start - self._longest_antecedent,))
+        last = bisect_left(self._antecedent_keys, (end,))
+        return [c for c in self._antecedents[first:last] if c.span[1] <= end]
+
+    def _root_of(self, span: Span) -> tuple[int, int] | None:
+        """The depth of the mention's token nearest the root, and the number of its sentence."""
+        if span not in self._roots:
+            token = _shallowest(tokens_in(self.doc, span))
+            self._roots[span] = None if token is None else (_depth(token), self._sentence_of(token.idx))
+        return self._roots[span]
 
     def _proper_name(self, head: Token, scope: Span) -> Span | None:
         """Where a capitalised name ends at `head` ("Loretta Lynch", "Trump"), titles cut; None if none."""
@@ -346,7 +396,7 @@ class ClaimantResolver:
             return None
         text = self.doc.text[name_span[0] : name_span[1]]
         gender = gender_cue(self.doc, name_span, pronouns=False)
-        person = person_named(self.doc, text, head.idx, self.entities, gender)
+        person = self._persons.named(text, head.idx, gender)
         if person is None:
             return None
         role, organization = self._role_and_organization(head)
@@ -441,15 +491,20 @@ class ClaimantResolver:
 
     def _entity_covering(self, token: Token, kind: str) -> str | None:
         position = (token.idx, _end(token))
-        for entity in self.entities:
+        for entity in self._entities_around(position):
             if entity.type == kind and overlaps(entity.span, position):
                 return entity.canonical
         return None
 
+    def _entities_around(self, span: Span) -> list[EntityMention]:
+        """The entities that overlap or touch `span`, in the article's order (a lookup: a
+        scan of every entity per claim made long texts quadratic)."""
+        return [self.entities[i] for i in self._entity_index.around(span)]
+
     def _entity_at(self, span: Span, head: Token, kind: str) -> EntityMention | None:
         """The entity of `kind` that is the head of the mention (not one it merely names)."""
         head_span = (head.idx, _end(head))
-        for entity in self.entities:
+        for entity in self._entities_around(head_span):
             if entity.type == kind and inside(entity.span, span) and overlaps(entity.span, head_span):
                 return entity
         # "the head of NK Watch, Ahn Myeong-chul": the name in apposition to a role noun.
@@ -460,13 +515,13 @@ class ClaimantResolver:
                 for child in owner.children:
                     if child.dep_ == "appos":
                         child_span = (child.idx, _end(child))
-                        for entity in self.entities:
+                        for entity in self._entities_around(child_span):
                             if entity.type == kind and overlaps(entity.span, child_span):
                                 return entity
         return None
 
     def _first_entity(self, span: Span, kind: str) -> str | None:
-        for entity in self.entities:
+        for entity in self._entities_around(span):
             if entity.type == kind and inside(entity.span, span):
                 return entity.canonical
         return None

@@ -16,6 +16,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.tokens import Doc, Token
 
@@ -54,6 +55,18 @@ _LEADING_POS = frozenset({"DET", "PUNCT", "PART", "ADP", "CCONJ", "SCONJ"})
 _TRAILING_POS = _LEADING_POS | {"VERB", "AUX"}
 
 
+@lru_cache(maxsize=8192)
+def _name_key(text: str) -> str:
+    """`name_key`, remembered: an article writes each name many times and every
+    grouping rule keys it again."""
+    return name_key(text)
+
+
+@lru_cache(maxsize=8192)
+def _name_word_count(text: str) -> int:
+    return len(name_words(text))
+
+
 def _key(text: str) -> tuple[str, ...]:
     text = _LEADING_THE.sub("", text)
     return tuple(re.sub(r"[-‐–.]", " ", text).casefold().split())
@@ -83,7 +96,7 @@ class _Mention:
 
     @property
     def words(self) -> tuple[str, ...]:
-        return tuple(name_key(self.text).split())
+        return tuple(_name_key(self.text).split())
 
     @property
     def full(self) -> bool:
@@ -96,10 +109,15 @@ class _Person:
     keys: set[tuple[str, ...]] = field(default_factory=set)
     written_in_full: list[int] = field(default_factory=list)  # where a full name of theirs starts
     genders: set[str] = field(default_factory=set)
+    # Every run of trailing words of a key ("trump", "donald trump"): what a short form
+    # is looked up in, once per person rather than key by key.
+    endings: set[tuple[str, ...]] = field(default_factory=set)
 
     def add(self, text: str, position: int, full: bool, gender: str | None = None) -> None:
         self.surfaces[text] += 1
-        self.keys.add(tuple(name_key(text).split()))
+        key = tuple(_name_key(text).split())
+        self.keys.add(key)
+        self.endings.update(key[-count:] for count in range(1, len(key) + 1))
         if full:
             self.written_in_full.append(position)
         if gender:
@@ -108,7 +126,7 @@ class _Person:
     def canonical(self) -> str:
         """The fullest form ("Donald J. Trump" over "Donald Trump"), then the most frequent."""
         forms = list(self.surfaces)
-        return max(forms, key=lambda s: (len(name_words(s)), self.surfaces[s], -forms.index(s)))
+        return max(forms, key=lambda s: (_name_word_count(s), self.surfaces[s], -forms.index(s)))
 
     def full_keys(self) -> list[tuple[str, ...]]:
         return [k for k in self.keys if len(k) >= 2]
@@ -176,7 +194,7 @@ class _People:
         if not words:
             return None
         fitting = [p for p in self.persons if gender is None or p.gender() in (None, gender)]
-        ending = [p for p in fitting if any(k[-len(words) :] == words for k in p.keys)]
+        ending = [p for p in fitting if words in p.endings]  # a key ends with `words`
         if ending:
             return self._namesake(ending, position)
         if len(words) == 1:
@@ -238,7 +256,7 @@ def _trailing_words(text: str, key: tuple[str, ...]) -> str:
     words = text.split()
     for count in range(1, len(words) + 1):
         tail = " ".join(words[-count:])
-        if tuple(name_key(tail).split()) == key:
+        if tuple(_name_key(tail).split()) == key:
             return tail
     return text
 
@@ -315,12 +333,12 @@ def _headline_person(people: _People, mention: _Mention) -> tuple[_Person, str]:
     words = mention.text.split()
     for count in range(len(words), 0, -1):
         tail = " ".join(words[-count:])
-        person = people.match(tuple(name_key(tail).split()), mention.span[0], mention.gender)
+        person = people.match(tuple(_name_key(tail).split()), mention.span[0], mention.gender)
         if person is not None:
             person.add(tail, mention.span[0] + len(mention.text) - len(tail), _is_full_name(tail))
             return person, tail
         head = " ".join(words[:count])
-        person = people.match(tuple(name_key(head).split()), mention.span[0], mention.gender)
+        person = people.match(tuple(_name_key(head).split()), mention.span[0], mention.gender)
         if person is not None:
             person.add(head, mention.span[0], _is_full_name(head))
             return person, head
@@ -336,26 +354,46 @@ def person_named(
 
     For names NER did not tag; the rules are those that group the article's mentions.
     Returns the mention of that person nearest before `position` (or the first one).
+    Builds the article's persons on each call: to look up many names, use `ArticlePersons`.
     """
-    people = _People(_sentence_numbers(doc))
-    genders = person_genders(doc, entities)
-    by_canonical: dict[str, _Person] = {}
-    mentions: dict[int, list[EntityMention]] = {}
-    for entity in entities:
-        if entity.type != "person":
-            continue
-        person = by_canonical.get(entity.canonical)
+    return ArticlePersons(doc, entities).named(text, position, gender)
+
+
+class ArticlePersons:
+    """The persons an article's entity mentions name, to look names up in (`named`).
+
+    Built once per article: built per lookup, as `person_named` does, a claim builder
+    that looks up a name per claim would work on every entity for every claim.
+    `genders`: `person_genders(doc, entities)`, when the caller has it already.
+    """
+
+    def __init__(
+        self, doc: Doc, entities: list[EntityMention], genders: dict[str, str] | None = None
+    ) -> None:
+        self._people = _People(_sentence_numbers(doc))
+        if genders is None:
+            genders = person_genders(doc, entities)
+        by_canonical: dict[str, _Person] = {}
+        self._mentions: dict[int, list[EntityMention]] = {}
+        for entity in entities:
+            if entity.type != "person":
+                continue
+            person = by_canonical.get(entity.canonical)
+            if person is None:
+                person = by_canonical[entity.canonical] = _Person()
+                self._people.persons.append(person)
+            person.add(entity.text, entity.span[0], _is_full_name(entity.text), genders.get(entity.canonical))
+            self._mentions.setdefault(id(person), []).append(entity)
+
+    def named(self, text: str, position: int, gender: str | None = None) -> EntityMention | None:
+        """The mention of the person `text` at `position` names, nearest before it (or the
+        first one); None if the article names no such person."""
+        person = self._people.match(tuple(_name_key(text).split()), position, gender)
         if person is None:
-            person = by_canonical[entity.canonical] = _Person()
-            people.persons.append(person)
-        person.add(entity.text, entity.span[0], _is_full_name(entity.text), genders.get(entity.canonical))
-        mentions.setdefault(id(person), []).append(entity)
-    person = people.match(tuple(name_key(text).split()), position, gender)
-    if person is None:
-        return None
-    found = mentions[id(person)]
-    before = [e for e in found if e.span[1] <= position]
-    return before[-1] if before else found[0]
+            return None
+        found = self._mentions[id(person)]
+        before = [e for e in found if e.span[1] <= position]
+        return before[-1] if before else found[0]
 
 
 def person_genders(doc: Doc, entities: list[EntityMention]) -> dict[str, str]:
@@ -365,13 +403,13 @@ def person_genders(doc: Doc, entities: list[EntityMention]) -> dict[str, str]:
     that surname: otherwise which of them it names was a guess.
     """
     canonicals = {e.canonical for e in entities if e.type == "person"}
-    surnames = Counter(name_key(c).split()[-1] for c in canonicals if name_key(c))
+    surnames = Counter(_name_key(c).split()[-1] for c in canonicals if _name_key(c))
     seen: dict[str, set[str]] = {}
     for entity in entities:
         if entity.type != "person":
             continue
         full = _is_full_name(entity.text)
-        words = name_key(entity.text).split()
+        words = _name_key(entity.text).split()
         if not full and (not words or surnames[words[-1]] > 1):
             continue
         gender = gender_cue(doc, entity.span, pronouns=full)
@@ -446,7 +484,7 @@ def _raw_mentions(doc: Doc, excluded: list[Span]) -> list[_Mention]:
         span = (start, end)
         if not text or any(overlaps(span, ex) for ex in excluded) or not _key(text):
             continue
-        if kind == "person" and not name_key(text):
+        if kind == "person" and not _name_key(text):
             continue
         headline = any(s <= start < e for s, e in headlines)
         gender = gender_cue(doc, span, pronouns=_is_full_name(text)) if kind == "person" else None

@@ -8,7 +8,7 @@ from typing import Any
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
-from claimsearch.extract.text_spans import inside
+from claimsearch.extract.text_spans import SpanIndex, inside
 from claimsearch.model import DateMention, Quantity, Span
 
 _QUANTITY_LABELS = {"CARDINAL", "MONEY", "PERCENT", "QUANTITY"}
@@ -87,9 +87,15 @@ def quantity_candidates(doc: Doc) -> list[Quantity]:
     for _, start, end in _matcher(doc)(doc):
         span = doc[start:end]
         _add(found, doc.text, (span.start_char, span.end_char), None)
-    # A vague amount and a named number over the same words are one quantity.
+    # A vague amount and a named number over the same words are one quantity. (Looked up
+    # by position: comparing every pair made long texts quadratic.)
     values = list(found.values())
-    kept = [q for q in values if not any(o is not q and inside(q.span, o.span) for o in values)]
+    index = SpanIndex([q.span for q in values])
+    kept = [
+        q
+        for q in values
+        if not any(values[i] is not q and inside(q.span, values[i].span) for i in index.around(q.span))
+    ]
     return sorted(kept, key=lambda q: q.span)
 
 

@@ -9,6 +9,9 @@ common newspaper shapes.
 
 from __future__ import annotations
 
+from spacy.attrs import LEMMA, LOWER, POS
+from spacy.parts_of_speech import AUX, VERB
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
@@ -22,6 +25,22 @@ _CLAUSES = ("ccomp", "xcomp")
 _MULTIWORD = {("call", "for"), ("call", "on"), ("point", "out")}
 _EXPLETIVES = {"it", "there"}
 _OBJECT_CONTENT = {"deny", "reject", "dispute", "refute", "dismiss", "confirm", "allege", "claim"}
+_CUE_POS = frozenset({VERB, AUX})
+
+
+def _possible_cues(doc: Doc) -> list[int]:
+    """Indices of the tokens that may anchor an attribution, in order: those whose part
+    of speech is VERB or AUX, or whose lower-case form or lemma is "according"."""
+    if not len(doc):
+        return []
+    pos, lower, lemma = doc.to_array([POS, LOWER, LEMMA]).T.tolist()
+    strings = doc.vocab.strings
+    according = {h for h in set(lemma) if strings[h].lower() == "according"} | {get_string_id("according")}
+    return [
+        i
+        for i, (part, word, base) in enumerate(zip(pos, lower, lemma, strict=True))
+        if part in _CUE_POS or word in according or base in according
+    ]
 
 
 class RuleBasedFinder:
@@ -31,8 +50,14 @@ class RuleBasedFinder:
 
     def find(self, doc: Doc) -> list[AttributionSpans]:
         found: dict[Span, AttributionSpans] = {}
+        candidates = _possible_cues(doc)
+        next_candidate = 0
         for sentence in doc.sents:
-            for token in sentence:
+            # Only the tokens `_attribution_at` does not turn away at once: a verb, an
+            # auxiliary or "according" (one token in six), without building the others.
+            while next_candidate < len(candidates) and candidates[next_candidate] < sentence.end:
+                token = doc[candidates[next_candidate]]
+                next_candidate += 1
                 attribution = self._attribution_at(token, sentence)
                 if attribution and attribution.cue[0] not in found:
                     found[attribution.cue[0]] = attribution
