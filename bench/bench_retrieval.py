@@ -362,17 +362,23 @@ def serving(env: dict[str, str], data_dir: Path, engine: str) -> Iterator[str]:
             process.kill()
 
 
-def ingest(base: str, articles: list[BenchArticle], stall_s: float = 180) -> list[str]:
-    """POST the articles the index lacks, wait for them; the stems that never arrived."""
-    pending = {a.article_id: a for a in articles if http("GET", f"{base}/articles/{a.article_id}")[0] != 200}
-    for article in pending.values():
+def ingest(base: str, articles: list[BenchArticle], stall_s: float = 180) -> tuple[dict[str, str], list[str]]:
+    """POST the articles and wait for them: the API's article id of each (by the bench's id,
+    the hash of the text) and the stems that never arrived.
+
+    Articles are keyed by where they were stored, which POST /articles names after the
+    body's hash: posting the same article again names the same one, which ingest finds
+    unchanged, so a data dir that already holds them is reused as it is.
+    """
+    ids: dict[str, str] = {}
+    for article in articles:
         status, body = http("POST", f"{base}/articles", {"text": article.text, **article.meta})
         if status != 202:
             raise SystemExit(f"POST /articles answered {status} for {article.stem}: {body}")
+        ids[article.article_id] = body["article_id"]
+    pending = {ids[a.article_id]: a for a in articles}
     last_progress = time.monotonic()
-    with tqdm(
-        total=len(pending), desc="extracting", unit="article", file=sys.stderr, disable=not pending
-    ) as bar:
+    with tqdm(total=len(pending), desc="extracting", unit="article", file=sys.stderr) as bar:
         # A rejected file never arrives: give up once nothing has arrived for stall_s.
         while pending and time.monotonic() - last_progress < stall_s:
             time.sleep(1)
@@ -380,10 +386,12 @@ def ingest(base: str, articles: list[BenchArticle], stall_s: float = 180) -> lis
                 del pending[article_id]
                 bar.update()
                 last_progress = time.monotonic()
-    return sorted(a.stem for a in pending.values())
+    return ids, sorted(a.stem for a in pending.values())
 
 
-def search_api(base: str) -> Callable[[Query], list[Item]]:
+def search_api(base: str, bench_ids: dict[str, str]) -> Callable[[Query], list[Item]]:
+    """GET /claims for a query; items carry the bench's article ids (`bench_ids`: API id -> bench id)."""
+
     def search(query: Query) -> list[Item]:
         status, body = http("GET", f"{base}/claims?{urllib.parse.urlencode(query.params())}")
         if status != 200:
@@ -391,21 +399,27 @@ def search_api(base: str) -> Callable[[Query], list[Item]]:
         claims = [hit["claim"] for hit in body["hits"]]
         spans = [tuple((s, e) for s, e in c["content"]["spans"]) for c in claims]
         return [
-            Item(c["article_id"], sp, c["claimant"]["name"], c["content"]["text"], tuple(c["sentence_span"]))
+            Item(
+                bench_ids.get(c["article_id"], c["article_id"]),
+                sp,
+                c["claimant"]["name"],
+                c["content"]["text"],
+                tuple(c["sentence_span"]),
+            )
             for c, sp in zip(claims, spans, strict=True)
         ]
 
     return search
 
 
-def held_claims(base: str, articles: list[BenchArticle]) -> dict[str, list[Item]]:
+def held_claims(base: str, articles: list[BenchArticle], ids: dict[str, str]) -> dict[str, list[Item]]:
     """Every claim the engine holds, by article: what any search could return at best."""
     held: dict[str, list[Item]] = {}
     for article in articles:
-        _, body = http("GET", f"{base}/articles/{article.article_id}")
+        _, body = http("GET", f"{base}/articles/{ids.get(article.article_id, article.article_id)}")
         claims = body.get("claims", []) if isinstance(body, dict) else []
         held[article.article_id] = [
-            Item(c["article_id"], tuple((s, e) for s, e in c["content"]["spans"]), "", "") for c in claims
+            Item(article.article_id, tuple((s, e) for s, e in c["content"]["spans"]), "", "") for c in claims
         ]
     return held
 
@@ -425,9 +439,12 @@ def run_engine(
             print(f"opensearch: index {prefix} rebuilt from the archive by `claimsearch reindex`, not")
             print(f"  extracted again: {done.stdout.strip()}")
         with serving(env, data_dir, engine) as base:
-            if missing := ingest(base, articles):
+            ids, missing = ingest(base, articles)
+            if missing:
                 print(f"{engine}: {len(missing)} article(s) never indexed, e.g. {missing[0]}")
-            return measure(search_api(base), queries, args.runs), held_claims(base, articles)
+            bench_ids = {api_id: bench_id for bench_id, api_id in ids.items()}
+            answers = measure(search_api(base, bench_ids), queries, args.runs)
+            return answers, held_claims(base, articles, ids)
     finally:
         if engine == "opensearch":
             drop_indices(args.opensearch_url, prefix)
