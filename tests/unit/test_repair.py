@@ -71,6 +71,18 @@ def test_a_particle_opening_the_content_moves_into_the_cue() -> None:
     assert _repaired(text, given) == [("called on", "Sanders to release his tax returns", "Clinton")]
 
 
+def test_a_weekday_after_the_cue_verb_joins_the_cue() -> None:
+    text = "The governor said Thursday that the budget would be balanced."
+    given = GivenSpans("said", "that the budget would be balanced", "The governor")
+    assert _repaired(text, given)[0][0] == "said Thursday"
+
+
+def test_a_weekday_inside_the_content_stays_there() -> None:
+    text = "The governor said Thursday was the deadline for the budget."
+    given = GivenSpans("said", "Thursday was the deadline for the budget", "The governor")
+    assert _repaired(text, given)[0][:2] == ("said", "Thursday was the deadline for the budget")
+
+
 def test_an_addressee_opening_the_content_is_left_out() -> None:
     text = "Two of the delegates told POLITICO they were only leaning toward Cruz."
     given = GivenSpans("told", "POLITICO they were only leaning toward Cruz", "Two of the delegates")
@@ -205,3 +217,41 @@ def test_a_quotation_closed_after_a_space_ends_the_content_on_its_last_character
     assert (
         _repaired(text, given)[0][1] == 'Carson is "losing strength. Some of his support is moving to Cruz.'
     )
+
+
+def test_a_source_that_stops_inside_a_name_runs_to_its_end() -> None:
+    # The uncased encoder does not see where a name ends: "Daron" modifies "Shaw".
+    text = "Republican pollster Daron Shaw said the race was close."
+    given = GivenSpans("said", "the race was close", "Republican pollster Daron")
+    assert _repaired(text, given)[0][2] == "Republican pollster Daron Shaw"
+
+
+def test_a_whole_source_is_not_run_into_its_verb() -> None:
+    # "Collins" is the subject of "said", not a modifier inside a longer phrase.
+    text = "Sen. Susan Collins said the race was close."
+    given = GivenSpans("said", "the race was close", "Sen. Susan Collins")
+    assert _repaired(text, given)[0][2] == "Sen. Susan Collins"
+
+
+def test_a_source_is_not_completed_over_punctuation() -> None:
+    text = "Officials in the White House, speaking privately, said the race was close."
+    given = GivenSpans("said", "the race was close", "Officials in the White")
+    assert _repaired(text, given)[0][2] == "Officials in the White House"
+
+
+def test_a_participle_after_a_comma_is_cut_from_the_source() -> None:
+    text = "Ben Carson, speaking with reporters in Iowa, said the plan would fail."
+    given = GivenSpans("said", "the plan would fail", "Ben Carson, speaking with reporters in Iowa")
+    assert _repaired(text, given)[0][2] == "Ben Carson"
+
+
+def test_an_apposition_after_a_comma_stays_in_the_source() -> None:
+    text = "Gary Emineth, a former state party chairman, said the plan would fail."
+    given = GivenSpans("said", "the plan would fail", "Gary Emineth, a former state party chairman")
+    assert _repaired(text, given)[0][2] == "Gary Emineth, a former state party chairman"
+
+
+def test_a_focusing_adverb_opening_a_source_is_dropped() -> None:
+    text = "Even Lindsey Graham said the plan would fail."
+    given = GivenSpans("said", "the plan would fail", "Even Lindsey Graham")
+    assert _repaired(text, given)[0][2] == "Lindsey Graham"
