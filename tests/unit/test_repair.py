@@ -71,6 +71,18 @@ def test_a_particle_opening_the_content_moves_into_the_cue() -> None:
     assert _repaired(text, given) == [("called on", "Sanders to release his tax returns", "Clinton")]
 
 
+def test_as_opening_the_content_stays_out_of_the_cue() -> None:
+    text = "The move was seen as an attempt to appear more presidential."
+    given = GivenSpans("was seen", "as an attempt to appear more presidential")
+    assert _repaired(text, given)[0][:2] == ("was seen", "as an attempt to appear more presidential")
+
+
+def test_a_preposition_of_place_opening_the_content_stays_out_of_the_cue() -> None:
+    text = "Clinton was booed at the debate on Thursday night."
+    given = GivenSpans("was booed", "at the debate on Thursday night")
+    assert _repaired(text, given)[0][0] == "was booed"
+
+
 def test_a_weekday_after_the_cue_verb_joins_the_cue() -> None:
     text = "The governor said Thursday that the budget would be balanced."
     given = GivenSpans("said", "that the budget would be balanced", "The governor")
@@ -98,10 +110,9 @@ def test_the_object_of_other_verbs_stays_in_the_content() -> None:
 def test_the_subject_of_a_passive_cue_is_not_its_source() -> None:
     text = "Forced labour is seen as a form of political repression in the pariah state."
     given = GivenSpans("is seen", "as a form of political repression", "Forced labour")
-    # "as" also moves into the cue, and the content runs to the end of its phrase: three
-    # repairs apply.
+    # The content also runs to the end of its phrase ("as" stays in it): two repairs apply.
     assert _repaired(text, given) == [
-        ("is seen as", "a form of political repression in the pariah state", None)
+        ("is seen", "as a form of political repression in the pariah state", None)
     ]
 
 
