@@ -1,0 +1,94 @@
+"""What counts as a word in full text, one contract over both engines.
+
+SQLite's FTS5 (unicode61) reads a word as a run of letters and digits; OpenSearch's
+standard tokenizer kept words joined by an apostrophe or a period ("o’clock", "U.S.")
+whole, so "clock" found a claim on SQLite only. Each content below holds such a word;
+each query must give the same claims on both engines, and the ones named.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from opensearchpy import OpenSearch
+
+from claimsearch.index.opensearch import OpenSearchIndex
+from claimsearch.index.port import SearchIndex, SearchQuery
+from claimsearch.index.sqlite import SqliteIndex
+from claimsearch.model import Article, Claim, Claimant, Content, Cue, claim_id_for
+from tests.integration import opensearch_fixtures
+
+opensearch_client = opensearch_fixtures.opensearch_client
+opensearch_prefix = opensearch_fixtures.opensearch_prefix
+
+CONTENTS = [
+    "he tweets at three o’clock in the morning",
+    "the U.S. economy grew 3.5 percent last year",
+    "Trump's wall will not be built",
+    "the rock 'n' roll hall of fame won't reopen",
+    "the e-mail server was wiped clean",
+]
+
+# (query, the contents it must find)
+QUERIES = [
+    ("clock morning", {CONTENTS[0]}),
+    ("economy 3 5 percent", {CONTENTS[1]}),
+    ("trump wall", {CONTENTS[2]}),
+    ("Trump's wall", {CONTENTS[2]}),
+    ("roll hall fame", {CONTENTS[3]}),
+    ("mail server", {CONTENTS[4]}),
+    ("u s economy", {CONTENTS[1]}),
+]
+
+
+def _claims(article: Article) -> list[Claim]:
+    claims = []
+    for n, content in enumerate(CONTENTS):
+        cue, spans = (n * 100, n * 100 + 4), [(n * 100 + 5, n * 100 + 5 + len(content))]
+        claims.append(
+            Claim(
+                id=claim_id_for(article.id, cue, spans),
+                article_id=article.id,
+                content=Content(content, spans, "indirect"),
+                cue=Cue("said", cue, "say", "say"),
+                claimant=Claimant(None, None, None, "unattributed"),
+                sentence=f"It was said that {content}",
+                sentence_span=(n * 100, n * 100 + 90),
+            )
+        )
+    return claims
+
+
+def _load(index: SearchIndex) -> SearchIndex:
+    index.ensure_ready()
+    article = Article("words", "x" * 1000, "t", "words.txt")
+    assert index.index_article(article, _claims(article), []).ok
+    return index
+
+
+@pytest.fixture(scope="module")
+def sqlite_index(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
+    return _load(SqliteIndex(tmp_path_factory.mktemp("words") / "claims.sqlite3"))
+
+
+@pytest.fixture(scope="module")
+def opensearch_index(opensearch_client: OpenSearch, opensearch_prefix: str) -> Iterator[SearchIndex]:
+    index = OpenSearchIndex(opensearch_client, prefix=f"{opensearch_prefix}-words")
+    yield _load(index)
+    index.drop()
+
+
+def _found(index: SearchIndex, text: str, match: str) -> set[str]:
+    result = index.search(SearchQuery(text=text, match=match, limit=20, facets=False))
+    return {h.claim.content.text for h in result.hits}
+
+
+@pytest.mark.parametrize(("text", "expected"), QUERIES)
+def test_words_split_at_apostrophes_and_periods_in_both_engines(
+    sqlite_index: SearchIndex, opensearch_index: SearchIndex, text: str, expected: set[str]
+) -> None:
+    for match in ("best", "all"):
+        found = _found(sqlite_index, text, match)
+        assert expected <= found, (text, match)
+        assert _found(opensearch_index, text, match) == found, (text, match)
