@@ -345,31 +345,8 @@ def export_roles(model: ta.AttributionTagger, out: Path, hidden_size: int, keep_
     model.eval()
     work = out / "fp32"
     work.mkdir(parents=True, exist_ok=True)
-    n = 3
-    role_inputs = (
-        torch.randn(1, 40, hidden_size),  # the values only trace the graph
-        torch.tensor([1, 5, 9]),
-        torch.tensor([1, 6, 9]),
-        torch.full((n, 40), tagging.DISTANCE_BUCKETS // 2),
-        torch.ones((n, 40), dtype=torch.long),
-    )
-    torch.onnx.export(
-        ta._RolesGraph(model),
-        role_inputs,
-        str(work / "roles.onnx"),
-        input_names=["hidden", "cue_start", "cue_end", "distance", "paragraph"],
-        output_names=["role_logits"],
-        dynamic_axes={
-            "hidden": {1: "T"},
-            "cue_start": {0: "N"},
-            "cue_end": {0: "N"},
-            "distance": {0: "N", 1: "T"},
-            "paragraph": {0: "N", 1: "T"},
-            "role_logits": {0: "N", 1: "T"},
-        },
-        opset_version=17,
-        dynamo=False,
-    )
+    # The values only trace the graph.
+    ta.export_roles_graph(model, torch.randn(1, 40, hidden_size), work / "roles.onnx")
     quantize_dynamic(
         str(work / "roles.onnx"), str(out / "roles.int8.onnx"), weight_type=QuantType.QInt8, per_channel=True
     )
