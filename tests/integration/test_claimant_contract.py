@@ -142,6 +142,16 @@ def test_case_and_accents_are_ignored(engine: SearchIndex) -> None:
         assert _contents(engine, claimant=name) == {"the money buys luxury goods"}, name
 
 
+def test_invisible_characters_in_a_name_are_ignored(engine: SearchIndex) -> None:
+    # Ingest strips them from the text, so the names filed never hold them; a name pasted
+    # with one (a soft hyphen, a zero-width space, a C1 control from a mis-decoded page)
+    # must still find its claims rather than be cut into two words.
+    for name in ("Tr\u00adump", "Donald\u200b Trump", "Do\u200bnald J. Trump"):
+        assert _contents(engine, claimant=name) == DONALD, repr(name)
+    for name in ("Ahn Myéong\u00ad-chul", "A\x83hn"):
+        assert _contents(engine, claimant=name) == {"the money buys luxury goods"}, repr(name)
+
+
 def test_people_who_share_a_surname_stay_apart(engine: SearchIndex) -> None:
     assert _contents(engine, claimant="Donald Trump Jr.") == {"his father built a great company"}
     assert _contents(engine, claimant="Bill Clinton") == {"the health care law is crazy"}

@@ -25,11 +25,11 @@ import pytest
 from claimsearch.archive import Archive
 from claimsearch.config import settings
 from claimsearch.documents import parse_document
-from claimsearch.documents.cleaning import strip_invisible
 from claimsearch.errors import DocumentError
 from claimsearch.index.port import SearchQuery
 from claimsearch.index.sqlite import SqliteIndex
 from claimsearch.ingest import IngestService
+from claimsearch.invisible import strip_invisible
 from claimsearch.model import Article, Claim
 from claimsearch.storage.local import LocalBlobStore
 from claimsearch.wiring import make_extractor

@@ -39,6 +39,8 @@ QUERIES = [
     ("roll hall fame", {CONTENTS[3]}),
     ("mail server", {CONTENTS[4]}),
     ("u s economy", {CONTENTS[1]}),
+    # Invisible characters are not word breaks: ingest removed them from the text.
+    ("ser\u00adver wi\u200bped", {CONTENTS[4]}),
 ]
 
 

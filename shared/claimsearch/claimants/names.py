@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from claimsearch.invisible import strip_invisible
+
 # Words before a name that say what someone is, not who: cut from the front of a name.
 TITLES = frozenset(
     """
@@ -46,8 +48,12 @@ _NON_WORD = re.compile(r"[^\w]+")
 
 
 def fold(text: str) -> str:
-    """Lowercase, diacritics removed: "Ahn Myéong-Chul" -> "ahn myeong-chul"."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    """Lowercase, diacritics and invisible characters removed: "Ahn Myéong-Chul" -> "ahn myeong-chul".
+
+    Invisible characters go as ingest removes them from the text ("Hol\u00adlande", with a
+    soft hyphen, is "hollande"), so a name pasted with one matches the name as filed.
+    """
+    decomposed = unicodedata.normalize("NFKD", strip_invisible(text))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 

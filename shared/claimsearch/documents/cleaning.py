@@ -9,33 +9,8 @@ largely of them is rejected instead: its visible text is not what its author sen
 
 from __future__ import annotations
 
-import re
-
 from claimsearch.errors import InvisibleCharacters
-
-# Tab, line feed, vertical tab, form feed and carriage return stay: they are layout.
-# The C0 "information separators" (U+001C-U+001E) go: Python counts them as line breaks.
-_INVISIBLE = re.compile(
-    "["
-    "\x00-\x08\x0e-\x1f\x7f-\x9f"  # C0 and C1 control characters, DEL
-    "\u00ad"  # soft hyphen: splits words for search, shows nothing
-    "\u061c\u180e"  # Arabic letter mark, Mongolian vowel separator
-    "\u115f\u1160\u3164\uffa0"  # Hangul fillers: blank "letters" used to spoof names
-    "\u200b-\u200f"  # zero-width space / non-joiner / joiner, left-to-right and right-to-left marks
-    "\u202a-\u202e"  # bidi embeddings and overrides
-    "\u2060-\u2064"  # word joiner, invisible operators
-    "\u2066-\u206f"  # bidi isolates, deprecated format characters
-    "\ufeff"  # zero-width no-break space (a byte order mark inside the text)
-    "\ufff9-\ufffb"  # interlinear annotation controls
-    "\ud800-\udfff"  # lone surrogates (JSON escapes): not encodable, so not storable
-    "\U000e0000-\U000e007f"  # tag characters: invisible ASCII ("ASCII smuggling")
-    "]+"
-)
-
-
-def strip_invisible(text: str) -> str:
-    """`text` without zero-width, bidi-control and control characters."""
-    return _INVISIBLE.sub("", text)
+from claimsearch.invisible import strip_invisible
 
 
 def cleaned_text(text: str, source: str, max_share: float) -> str:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from claimsearch.claimants.names import GENERATIONAL_SUFFIXES, TITLES, fold, name_key
 from claimsearch.errors import InvalidQuery
+from claimsearch.invisible import strip_invisible
 
 MAX_TERMS = 32  # well under the engines' clause limits once spread over four fields
 # Lucene's English stop words, which OpenSearch's english analyzer drops: dropping
@@ -59,7 +60,9 @@ def plan_text(text: str | None, match: str = "best") -> TextQuery | None:
         raise InvalidQuery("match", f"must be 'best' or 'all', got {match!r}")
     if not text or not text.strip():
         return None
-    words = _WORD.findall(_POSSESSIVE.sub("", text))
+    # Invisible characters go first, as ingest removed them from the text: a soft hyphen
+    # or zero-width space must not cut a word in two.
+    words = _WORD.findall(_POSSESSIVE.sub("", strip_invisible(text)))
     terms: list[str] = []
     for word in words:
         term = fold(word)
