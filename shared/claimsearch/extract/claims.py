@@ -12,12 +12,14 @@ from claimsearch.extract.entities import entity_mentions
 from claimsearch.extract.medium import find_medium
 from claimsearch.extract.quantities import date_candidates, dates_in, quantities_in, quantity_candidates
 from claimsearch.extract.spans import AttributionSpans
+from claimsearch.extract.speaker_labels import LABEL_MARKS
 from claimsearch.extract.text_spans import SpanIndex, overlaps, quote_type, tokens_in, trim
 from claimsearch.model import Article, Claim, Content, Cue, Span, claim_id_for
 
 T = TypeVar("T")
 
-CLAIM_BUILDER_VERSION = "claims-3"  # 2: content.introducer; 3: claimants resolved within the article
+CLAIM_BUILDER_VERSION = "claims-4"  # 2: content.introducer; 3: claimants resolved within the article;
+# 4: a speaker label's mark kept as the cue (it was trimmed away and the claim dropped)
 
 
 def build_claims(
@@ -49,7 +51,7 @@ def build_claims(
             continue
         # Spans as users read them: no surrounding spaces, punctuation or quote marks
         # (the quote type says whether the content was quoted).
-        cue_span = trim(text, (attribution.cue[0][0], attribution.cue[-1][1]))
+        cue_span = _cue_span(text, (attribution.cue[0][0], attribution.cue[-1][1]))
         content_spans, introducer = _without_complementizer(text, _trimmed(text, attribution.content))
         if not content_spans or cue_span[0] >= cue_span[1]:
             continue
@@ -98,10 +100,21 @@ def _text_order(attribution: AttributionSpans) -> tuple[int, int]:
     return min(s[0] for s in spans), -max(s[1] for s in spans)
 
 
+def _cue_span(text: str, span: Span) -> Span:
+    """The cue as users read it: without surrounding spaces and punctuation, except the
+    mark of a speaker label, which is all the cue there is ("Ryan: ...", '"..." ― Ahn')."""
+    trimmed = trim(text, span)
+    if trimmed[0] < trimmed[1]:
+        return trimmed
+    start = span[0] + len(text[span[0] : span[1]]) - len(text[span[0] : span[1]].lstrip())
+    mark = text[start : span[1]].rstrip()
+    return (start, start + len(mark)) if mark in LABEL_MARKS else trimmed
+
+
 def _cue(doc: Doc, span: Span) -> Cue:
     tokens = [t for t in tokens_in(doc, span) if not t.is_punct]
     lemma = " ".join(t.lemma_.lower() for t in tokens) or doc.text[span[0] : span[1]].lower()
-    cue_class = cue_class_for(lemma)
+    cue_class = "say" if lemma in LABEL_MARKS else cue_class_for(lemma)  # a label states
     if cue_class is None and tokens:
         cue_class = cue_class_for(tokens[0].lemma_.lower())
     return Cue(doc.text[span[0] : span[1]], span, lemma, cue_class or "other")
