@@ -104,11 +104,12 @@ def _cue_span(text: str, span: Span) -> Span:
     """The cue as users read it: without surrounding spaces and punctuation, except the
     mark of a speaker label, which is all the cue there is ("Ryan: ...", '"..." ― Ahn')."""
     trimmed = trim(text, span)
-    if trimmed[0] < trimmed[1]:
+    raw = text[span[0] : span[1]]
+    mark = raw.strip()
+    if trimmed[0] < trimmed[1] or mark not in LABEL_MARKS:
         return trimmed
-    start = span[0] + len(text[span[0] : span[1]]) - len(text[span[0] : span[1]].lstrip())
-    mark = text[start : span[1]].rstrip()
-    return (start, start + len(mark)) if mark in LABEL_MARKS else trimmed
+    start = span[0] + raw.index(mark)
+    return (start, start + len(mark))
 
 
 def _cue(doc: Doc, span: Span) -> Cue:

@@ -33,6 +33,7 @@ _PARTICLES = frozenset("of the and de van von der da al bin la le du".split())
 _MAX_NAME_WORDS = 5
 _MIN_QUOTE_WORDS = 4
 _LINE = re.compile(r"[^\n]+")
+_HAS_DASH = re.compile("[" + re.escape("".join(sorted({c for dash in DASHES for c in dash}))) + "]")
 
 
 def dash_bylines(doc: Doc) -> list[AttributionSpans]:
@@ -46,6 +47,8 @@ def dash_bylines(doc: Doc) -> list[AttributionSpans]:
     lines = [(m.start(), m.end()) for m in _LINE.finditer(text)]
     found = []
     for number, (start, end) in enumerate(lines):
+        if not _HAS_DASH.search(text, start, end):
+            continue  # most lines: no need to look at their tokens
         tokens = _tokens(doc, start, end)
         if len(tokens) < 2:
             continue

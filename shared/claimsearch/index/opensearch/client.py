@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -89,9 +89,7 @@ class EnvironmentCredentials(NamedTuple):
     token: str | None
 
 
-def _default_credentials(
-    environ: Mapping[str, str] = os.environ,
-) -> Credentials | EnvironmentCredentials | None:
+def _default_credentials() -> Credentials | EnvironmentCredentials | None:
     """What boto3's default credential chain answers, importing only what the answer needs.
 
     The chain asks the environment first, and in Lambda the role's credentials are there:
@@ -100,6 +98,7 @@ def _default_credentials(
     and 80 ms respectively in the search function's cold start). Elsewhere, or when the
     environment's credentials carry an expiry (botocore refreshes those), the whole chain runs.
     """
+    environ = os.environ
     key, secret = environ.get("AWS_ACCESS_KEY_ID"), environ.get("AWS_SECRET_ACCESS_KEY")
     if key and secret and not environ.get("AWS_CREDENTIAL_EXPIRATION"):
         token = environ.get("AWS_SESSION_TOKEN") or environ.get("AWS_SECURITY_TOKEN") or None
