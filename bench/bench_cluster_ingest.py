@@ -74,12 +74,12 @@ def engines(
 
         made["sqlite"] = sqlite
     if "opensearch" in names:
-        from claimsearch.index.opensearch import OpenSearchIndex, connect
+        from claimsearch.index.opensearch import Endpoint, OpenSearchIndex
 
-        client = connect(url)
+        endpoint = Endpoint(url)
 
         def opensearch() -> tuple[SearchIndex, Callable[[], None]]:
-            index = OpenSearchIndex(client, prefix=f"bench-clusters-{uuid.uuid4().hex[:8]}")
+            index = OpenSearchIndex(endpoint, prefix=f"bench-clusters-{uuid.uuid4().hex[:8]}")
             return index, index.drop
 
         made["opensearch"] = opensearch

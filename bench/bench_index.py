@@ -215,11 +215,11 @@ def sqlite_engine(directory: Path) -> tuple[SqliteIndex, Callable[[], int]]:
 
 
 def opensearch_engine(url: str) -> tuple[SearchIndex, Callable[[], int], Callable[[], None]]:
-    from claimsearch.index.opensearch import OpenSearchIndex, connect
+    from claimsearch.index.opensearch import Endpoint, OpenSearchIndex
 
-    client = connect(url)
     prefix = f"bench-{uuid.uuid4().hex[:6]}"
-    index = OpenSearchIndex(client, prefix=prefix)
+    index = OpenSearchIndex(Endpoint(url), prefix=prefix)
+    client = index.client
     index.ensure_ready()
 
     def size() -> int:

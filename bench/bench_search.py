@@ -373,9 +373,13 @@ def head_opensearch_package(directory: Path, ref: str) -> ModuleType:
 
 def opensearch_engine(name: str, url: str, package: ModuleType) -> Engine:
     """An index under a prefix of its own on the node at `url`, dropped at the end."""
-    client = package.connect(url)
     prefix = f"bench-search-{name}-{uuid.uuid4().hex[:8]}"
-    index = package.OpenSearchIndex(client, prefix=prefix)
+    if hasattr(package, "Endpoint"):
+        index = package.OpenSearchIndex(package.Endpoint(url), prefix=prefix)
+        client = index.client
+    else:  # a baseline from before the reader (its adapter took opensearch-py's client)
+        client = package.connect(url)
+        index = package.OpenSearchIndex(client, prefix=prefix)
     index.ensure_ready()
 
     def size() -> int:

@@ -23,14 +23,15 @@ logger = Logger()
 # Tracer() would patch every library the X-Ray SDK supports at import: botocore and
 # requests imported for nothing on a cold start that never calls them, and a subsegment
 # per sqlite3 statement. This function calls two of them, each patched when something
-# first imports it: requests (the OpenSearch client's transport on AWS) and botocore (S3
-# for POST and DELETE /articles).
+# first imports it: http.client, under urllib3 (the OpenSearch adapter's reads: this
+# function never writes to the index, so opensearch-py and requests never load), and
+# botocore (S3 for POST and DELETE /articles).
 tracer = Tracer(auto_patch=False)
 
 
-@when_imported("requests")
-def _trace_requests(_: ModuleType) -> None:
-    tracer.patch(["requests"])
+@when_imported("urllib3")
+def _trace_http(_: ModuleType) -> None:
+    tracer.patch(["httplib"])
 
 
 # Every botocore client comes from a session; and when botocore.session has loaded,

@@ -26,14 +26,14 @@ if TYPE_CHECKING:
 def make_index(config: Settings | None = None) -> SearchIndex:
     config = config or settings()
     if config.index_backend == "opensearch":
-        from claimsearch.index.opensearch import OpenSearchIndex, connect
+        from claimsearch.index.opensearch import Endpoint, OpenSearchIndex
 
-        client = connect(
+        endpoint = Endpoint(
             config.opensearch_url,
             aws_region=config.opensearch_region,
             aws_service=config.opensearch_service,
         )
-        return OpenSearchIndex(client, prefix=config.index_prefix)
+        return OpenSearchIndex(endpoint, prefix=config.index_prefix)
     from claimsearch.index.sqlite import SqliteIndex
 
     return SqliteIndex(config.sqlite_path)

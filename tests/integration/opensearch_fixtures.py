@@ -21,9 +21,15 @@ import pytest
 from opensearchpy import OpenSearch
 from opensearchpy.exceptions import TransportError
 
-from claimsearch.index.opensearch import OpenSearchIndex, connect
+from claimsearch.index.opensearch import Endpoint, OpenSearchIndex
+from claimsearch.index.opensearch.client import connect
 
 DEFAULT_URL = "http://127.0.0.1:9200"
+
+
+def endpoint() -> Endpoint:
+    """The test node's endpoint (what an OpenSearchIndex is made with)."""
+    return Endpoint(opensearch_url())
 
 
 def opensearch_url() -> str:
@@ -38,7 +44,7 @@ def opensearch_url() -> str:
 def opensearch_client() -> OpenSearch:
     """A client for the test node; skips (or fails, in CI) when none answers."""
     url = opensearch_url()
-    client = connect(url, max_retries=0)
+    client = connect(Endpoint(url, max_retries=0))
     try:
         client.info()
     except TransportError as exc:
@@ -49,7 +55,7 @@ def opensearch_client() -> OpenSearch:
         if os.environ.get("CLAIMSEARCH_REQUIRE_OPENSEARCH") == "1":
             pytest.fail(message)
         pytest.skip(message)
-    return connect(url)
+    return connect(endpoint())
 
 
 @pytest.fixture(scope="session")
@@ -69,7 +75,7 @@ _counter = itertools.count(1)
 @pytest.fixture
 def opensearch_index(opensearch_client: OpenSearch, opensearch_prefix: str) -> Iterator[OpenSearchIndex]:
     """An empty, ready OpenSearchIndex of its own (a sub-prefix per test), dropped afterwards."""
-    index = OpenSearchIndex(opensearch_client, prefix=f"{opensearch_prefix}-{next(_counter)}")
+    index = OpenSearchIndex(endpoint(), prefix=f"{opensearch_prefix}-{next(_counter)}")
     index.ensure_ready()
     yield index
     index.drop()

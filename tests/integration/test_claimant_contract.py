@@ -109,7 +109,7 @@ def sqlite_index(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
 
 @pytest.fixture(scope="module")
 def opensearch_index(opensearch_client: OpenSearch, opensearch_prefix: str) -> Iterator[SearchIndex]:
-    index = OpenSearchIndex(opensearch_client, prefix=f"{opensearch_prefix}-claimants")
+    index = OpenSearchIndex(opensearch_fixtures.endpoint(), prefix=f"{opensearch_prefix}-claimants")
     yield _load(index)
     index.drop()
 

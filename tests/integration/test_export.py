@@ -123,10 +123,11 @@ def sqlite_dir(tmp_path_factory: pytest.TempPathFactory, corpus) -> Path:  # typ
 
 @pytest.fixture(scope="module")
 def opensearch_prefix(corpus) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    from claimsearch.index.opensearch import OpenSearchIndex, connect
+    from claimsearch.index.opensearch import Endpoint, OpenSearchIndex
+    from claimsearch.index.opensearch.client import connect
 
     url = opensearch_url()
-    client = connect(url, max_retries=0)
+    client = connect(Endpoint(url, max_retries=0))
     try:
         client.info()
     except Exception as exc:
@@ -135,7 +136,7 @@ def opensearch_prefix(corpus) -> Iterator[str]:  # type: ignore[no-untyped-def]
             pytest.fail(message)
         pytest.skip(message)
     prefix = f"export-{uuid.uuid4().hex[:8]}"
-    index = OpenSearchIndex(connect(url), prefix=prefix)
+    index = OpenSearchIndex(Endpoint(url), prefix=prefix)
     load(index, corpus)
     yield prefix
     index.drop()

@@ -38,7 +38,8 @@ from claimsearch.archive import Archive
 from claimsearch.claimants.registry import file_claims, updated_identities
 from claimsearch.documents import parse_document
 from claimsearch.errors import ClaimsearchError
-from claimsearch.index.opensearch import OpenSearchIndex, connect
+from claimsearch.index.opensearch import Endpoint, OpenSearchIndex
+from claimsearch.index.opensearch.reader import Reader
 from claimsearch.index.opensearch.schema import KINDS
 from claimsearch.ingest import IngestService
 from claimsearch.local.handlers import LocalContext, load_handler
@@ -64,7 +65,7 @@ SEED = int(os.environ.get("CLAIMSEARCH_FAULT_SEED") or 20_240_610)
 BUCKET = "claimsearch-faults-test"
 BATCH_SIZE = 5  # template.yaml: the ingest function's SQS BatchSize (batches are 1 to 5)
 MAX_RECEIVES = 5  # template.yaml: the ingest queue's maxReceiveCount
-ATTEMPTS = 4  # of one request by the client of `connect()`: the first and 3 retries
+ATTEMPTS = 4  # of one request by either client of an `Endpoint()`: the first and 3 retries
 
 # Per index request. A 503, a dropped connection and a lost answer are retried by the
 # client's transport (3 times), a rejected bulk item by the bulk helper (3 times, backing
@@ -229,14 +230,14 @@ class Deadline:
         self.requests_left = n
 
     def guard(self, send: Callable[..., Any]) -> Callable[..., Any]:
-        def perform_request(transport: Transport, *args: Any, **kwargs: Any) -> Any:
+        def perform_request(sender: Any, *args: Any, **kwargs: Any) -> Any:
             if self.requests_left is not None:
                 self.requests_left -= 1
                 if self.requests_left <= 0:
                     self.requests_left = None
                     self.fired += 1
                     raise TimeLimit
-            return send(transport, *args, **kwargs)
+            return send(sender, *args, **kwargs)
 
         return perform_request
 
@@ -372,7 +373,9 @@ def test_ingest_through_faults_indexes_every_article_once_at_its_latest_version(
     rng = random.Random(SEED)
     queue = SimulatedQueue(rng)
     deadline = Deadline()
+    # Every request to the index: writes through opensearch-py's transport, reads through the reader.
     monkeypatch.setattr(Transport, "perform_request", deadline.guard(Transport.perform_request))
+    monkeypatch.setattr(Reader, "_send", deadline.guard(Reader._send))
     figures = Figures()
     with FaultProxy(opensearch_fixtures.opensearch_url(), seed=SEED) as proxy:
         monkeypatch.setenv("CLAIMSEARCH_DATA_DIR", str(tmp_path))
@@ -392,7 +395,7 @@ def test_ingest_through_faults_indexes_every_article_once_at_its_latest_version(
         finally:
             reset_process_caches()
     archive = wiring.make_archive()
-    index = OpenSearchIndex(opensearch_client, prefix)
+    index = OpenSearchIndex(opensearch_fixtures.endpoint(), prefix)
     try:
         live_claims = documents(opensearch_client, index.claims_alias)
         live_articles = documents(opensearch_client, index.articles_alias)
@@ -450,7 +453,7 @@ def test_ingest_through_faults_indexes_every_article_once_at_its_latest_version(
         archived = list(archive)
         assert sorted(e.article.id for e in archived) == sorted(live_articles)
         assert sorted(c.id for e in archived for c in e.claims) == sorted(live_claims)
-        rebuilt = OpenSearchIndex(opensearch_client, f"{prefix}-rebuilt")
+        rebuilt = OpenSearchIndex(opensearch_fixtures.endpoint(), f"{prefix}-rebuilt")
         try:
             rebuild_index(rebuilt, archive)
             assert documents(opensearch_client, rebuilt.claims_alias) == live_claims
@@ -502,7 +505,7 @@ def test_an_interrupted_reindex_leaves_a_complete_index_and_the_next_one_no_orph
 ) -> None:
     prefix = f"{opensearch_prefix}-reindex"
     archive = Archive(LocalBlobStore(tmp_path / "archive"))
-    index = OpenSearchIndex(opensearch_client, prefix)
+    index = OpenSearchIndex(opensearch_fixtures.endpoint(), prefix)
     service = IngestService(index, archive, wiring.make_extractor(), 5 * 1024 * 1024)
     try:
         service.ingest_bytes(V1, "inbox/a.txt", BUCKET)
@@ -512,7 +515,7 @@ def test_an_interrupted_reindex_leaves_a_complete_index_and_the_next_one_no_orph
         assert complete["claims"] and complete["articles"] and complete["claimants"]
 
         with FaultProxy(opensearch_fixtures.opensearch_url(), seed=SEED) as proxy:
-            faulty = OpenSearchIndex(connect(proxy.url), prefix)
+            faulty = OpenSearchIndex(Endpoint(proxy.url), prefix)
             start = proxy.requests
             rebuild_index(faulty, archive)
             sent = proxy.requests - start  # a rebuild's requests, the count at its end included
@@ -572,11 +575,13 @@ def two_views(
     opensearch_client: OpenSearch, opensearch_prefix: str
 ) -> Iterator[tuple[OpenSearchIndex, OpenSearchIndex, FaultProxy]]:
     """One index seen directly and through a proxy (no faults until a test plans them)."""
-    index = OpenSearchIndex(opensearch_client, f"{opensearch_prefix}-one-fault-{uuid.uuid4().hex[:6]}")
+    index = OpenSearchIndex(
+        opensearch_fixtures.endpoint(), f"{opensearch_prefix}-one-fault-{uuid.uuid4().hex[:6]}"
+    )
     index.ensure_ready()
     with FaultProxy(opensearch_fixtures.opensearch_url(), seed=SEED) as proxy:
         try:
-            yield index, OpenSearchIndex(connect(proxy.url), index.prefix), proxy
+            yield index, OpenSearchIndex(Endpoint(proxy.url), index.prefix), proxy
         finally:
             index.drop()
 

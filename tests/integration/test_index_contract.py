@@ -72,9 +72,10 @@ def sqlite_index(tmp_path_factory: pytest.TempPathFactory, corpus) -> SearchInde
 
 @pytest.fixture(scope="module")
 def opensearch_index(corpus) -> Iterator[SearchIndex]:  # type: ignore[no-untyped-def]
-    from claimsearch.index.opensearch import OpenSearchIndex, connect
+    from claimsearch.index.opensearch import Endpoint, OpenSearchIndex
+    from claimsearch.index.opensearch.client import connect
 
-    client = connect(OPENSEARCH_URL)
+    client = connect(Endpoint(OPENSEARCH_URL))
     try:
         client.info()
     except Exception as exc:
@@ -83,7 +84,7 @@ def opensearch_index(corpus) -> Iterator[SearchIndex]:  # type: ignore[no-untype
             pytest.fail(message)
         pytest.skip(message)
     prefix = f"contract-{uuid.uuid4().hex[:8]}"
-    index = OpenSearchIndex(client, prefix=prefix)
+    index = OpenSearchIndex(Endpoint(OPENSEARCH_URL), prefix=prefix)
     yield _load(index, corpus)
     index.drop()
 

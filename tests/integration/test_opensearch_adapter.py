@@ -17,7 +17,8 @@ from opensearchpy import OpenSearch
 
 from claimsearch.claimants.registry import EmptyRegistry, file_claims, identity_id, updated_identities
 from claimsearch.errors import IndexUnavailable
-from claimsearch.index.opensearch import OpenSearchIndex, RebuildFailed, connect
+from claimsearch.index.opensearch import Endpoint, OpenSearchIndex, RebuildFailed
+from claimsearch.index.opensearch.client import connect
 from claimsearch.index.port import FacetValue, SearchQuery
 from claimsearch.model import (
     Article,
@@ -198,7 +199,7 @@ def loaded(opensearch_index: OpenSearchIndex) -> OpenSearchIndex:
 @pytest.fixture(scope="module")
 def corpus(opensearch_client: OpenSearch, opensearch_prefix: str) -> Iterator[OpenSearchIndex]:
     """Both articles, loaded once for the tests that only read (each write waits for a refresh)."""
-    index = OpenSearchIndex(opensearch_client, prefix=f"{opensearch_prefix}-corpus")
+    index = OpenSearchIndex(opensearch_fixtures.endpoint(), prefix=f"{opensearch_prefix}-corpus")
     index.ensure_ready()
     yield _load(index)
     index.drop()
@@ -227,7 +228,7 @@ def all_pages(index: OpenSearchIndex, query: SearchQuery) -> list[str]:
 def test_ensure_ready_is_idempotent(opensearch_client: OpenSearch, opensearch_index: OpenSearchIndex) -> None:
     assert opensearch_index.index_article(*FIRST).ok
     opensearch_index.ensure_ready()
-    again = OpenSearchIndex(opensearch_client, prefix=opensearch_index.prefix)
+    again = OpenSearchIndex(opensearch_fixtures.endpoint(), prefix=opensearch_index.prefix)
     again.ensure_ready()
     again.ensure_ready()
     aliases = opensearch_client.indices.get_alias(index=f"{opensearch_index.prefix}-*")
@@ -265,7 +266,7 @@ def test_reads_before_the_first_ingest_find_nothing_and_create_nothing(
     # A fresh deployment: the search function (read-only role) answers before anything
     # was ingested. Its reads must not try to create indices or templates.
     prefix = f"{opensearch_prefix}-fresh"
-    index = OpenSearchIndex(opensearch_client, prefix=prefix)
+    index = OpenSearchIndex(opensearch_fixtures.endpoint(), prefix=prefix)
     result = index.search(SearchQuery(text="labour", claimant="Ahn Myeong-chul"))
     assert (result.total, result.hits, result.next_after) == (0, [], None)
     assert result.facets == {"claimant": [], "organization": [], "entity": [], "publisher": []}
@@ -603,7 +604,9 @@ def test_a_failed_rebuild_leaves_the_old_index_serving(
 
 
 def test_an_unreachable_node_is_reported_as_unavailable(opensearch_prefix: str) -> None:
-    index = OpenSearchIndex(connect("http://127.0.0.1:9", timeout=2, max_retries=0), prefix=opensearch_prefix)
+    index = OpenSearchIndex(
+        Endpoint("http://127.0.0.1:9", timeout=2, max_retries=0), prefix=opensearch_prefix
+    )
     assert not index.ping()
     with pytest.raises(IndexUnavailable):
         index.search(SearchQuery())
@@ -611,7 +614,7 @@ def test_an_unreachable_node_is_reported_as_unavailable(opensearch_prefix: str) 
 
 def test_connect_takes_credentials_from_the_url(opensearch_client: OpenSearch) -> None:
     url = opensearch_fixtures.opensearch_url().replace("://", "://reader:p%40ss@", 1)
-    client = connect(url)
+    client = connect(Endpoint(url))
     connection = client.transport.connection_pool.connections[0]
     assert "reader" not in connection.host
     assert connection.headers["authorization"] == "Basic cmVhZGVyOnBAc3M="  # reader:p@ss
@@ -629,7 +632,9 @@ def test_connect_signs_requests_with_sigv4(
     monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
     for service in ("es", "aoss"):
-        client = connect(opensearch_fixtures.opensearch_url(), aws_region="eu-west-1", aws_service=service)
+        client = connect(
+            Endpoint(opensearch_fixtures.opensearch_url(), aws_region="eu-west-1", aws_service=service)
+        )
         connection = client.transport.connection_pool.connections[0]
         request = requests.Request("GET", f"{connection.host}/").prepare()
         signed = connection.session.auth(request)

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import suppress
 from dataclasses import dataclass, replace
-from typing import Any, TypeVar
-
-from opensearchpy import OpenSearch
-from opensearchpy.exceptions import HTTP_EXCEPTIONS, NotFoundError, RequestError, TransportError
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from claimsearch.clusters.records import CandidateQuery, ClusterMember, ClusterSummary
 from claimsearch.errors import IndexUnavailable, InvalidQuery
 from claimsearch.index.opensearch import queries, writes
-from claimsearch.index.opensearch.client import engine_errors, no_index_yet, request_reason
+from claimsearch.index.opensearch.endpoint import Endpoint
+from claimsearch.index.opensearch.errors import (
+    EngineNotFound,
+    EngineRejected,
+    engine_error,
+    engine_errors,
+    no_index_yet,
+    request_reason,
+)
+from claimsearch.index.opensearch.reader import Reader
 from claimsearch.index.opensearch.schema import Indices
 from claimsearch.index.port import (
     MAX_CLAIMANT_MATCHES,
@@ -30,6 +36,9 @@ from claimsearch.index.port import (
 from claimsearch.index.text_query import ClaimantTerms, claimant_terms, plan_text, suggestion_terms
 from claimsearch.model import Article, Claim, ClaimantIdentity
 
+if TYPE_CHECKING:
+    from opensearchpy import OpenSearch
+
 PAGE = 1000  # page size of reads that return every claim of a set (an article, a cluster)
 # Cluster ids per summaries request: far below the engine's limits on terms (65,536) and
 # buckets (65,535), and above any page of hits.
@@ -43,16 +52,37 @@ T = TypeVar("T")
 
 
 class OpenSearchIndex:
-    """SearchIndex over an OpenSearch cluster. Thread-safe (the client is)."""
+    """SearchIndex over an OpenSearch cluster. Thread-safe (both clients are).
 
-    def __init__(self, client: OpenSearch, prefix: str = "claimsearch") -> None:
-        self.client = client
+    Reads (searches, gets, counts, within writes too) go through `Reader`; writes,
+    schema changes and rebuilds through opensearch-py's client, made at the first of
+    them: a process that only searches (the search function) never imports it.
+    """
+
+    def __init__(self, endpoint: Endpoint, prefix: str = "claimsearch") -> None:
+        self.endpoint = endpoint
         self.prefix = prefix
-        self.indices = Indices(client, prefix)
-        self.claims_alias = self.indices.alias("claims")
-        self.articles_alias = self.indices.alias("articles")
-        self.claimants_alias = self.indices.alias("claimants")
+        self.reader = Reader(endpoint)
+        self.claims_alias = f"{prefix}-claims"
+        self.articles_alias = f"{prefix}-articles"
+        self.claimants_alias = f"{prefix}-claimants"
+        self._client: OpenSearch | None = None
+        self._client_lock = threading.Lock()
         self._ready = False
+
+    @property
+    def client(self) -> OpenSearch:
+        """opensearch-py's client for the endpoint (writes, schema, rebuilds)."""
+        with self._client_lock:
+            if self._client is None:
+                from claimsearch.index.opensearch.client import connect
+
+                self._client = connect(self.endpoint)
+            return self._client
+
+    @property
+    def indices(self) -> Indices:
+        return Indices(self.client, self.prefix)
 
     # -- schema ------------------------------------------------------------------------------
 
@@ -68,10 +98,7 @@ class OpenSearchIndex:
         self._ready = False
 
     def ping(self) -> bool:
-        try:
-            return bool(self.client.ping())
-        except TransportError:
-            return False
+        return self.reader.ping()
 
     # -- writes ------------------------------------------------------------------------------
 
@@ -92,6 +119,8 @@ class OpenSearchIndex:
         document until the counts are written, so a retry after a failure in between
         still recounts the identities and clusters that only the replaced claims held.
         """
+        from opensearchpy.exceptions import RequestError
+
         self.ensure_ready()
         with engine_errors(f"index article {article.id}"):
             owed = self._owed_recount(article.id)
@@ -150,10 +179,8 @@ class OpenSearchIndex:
     def _owed_recount(self, article_id: str) -> _Owed | None:
         """What a cut-short write of this article left to recount; None: no such article."""
         try:
-            found = self.client.get(
-                index=self.articles_alias, id=article_id, _source_includes=["recount", "recount_clusters"]
-            )
-        except NotFoundError:
+            found = self.reader.get(self.articles_alias, article_id, "recount,recount_clusters")
+        except EngineNotFound:
             return None
         source = found["_source"]
         return _Owed(set(source.get("recount") or []), set(source.get("recount_clusters") or []))
@@ -264,7 +291,7 @@ class OpenSearchIndex:
 
     def _count_clusters(self, ids: list[str]) -> dict[str, tuple[queries.ClusterValues, bool]]:
         """The values of each cluster of `ids` with visible claims, and whether every one holds them."""
-        response = self.client.search(index=self.claims_alias, body=queries.cluster_values_body(ids))
+        response = self.reader.search(self.claims_alias, queries.cluster_values_body(ids))
         return queries.counted_clusters(response)
 
     def delete_article(self, article_id: str) -> int:
@@ -280,10 +307,9 @@ class OpenSearchIndex:
             touched = (owed.claimants if owed else set()) | _claimant_ids(old)
             clusters = (owed.clusters if owed else set()) | _cluster_ids(old)
             # Claims without their article (none to carry the ids): recounted right below.
-            with suppress(NotFoundError):
-                if touched or clusters:
-                    owing = {"recount": sorted(touched), "recount_clusters": sorted(clusters)}
-                    self.client.update(index=self.articles_alias, id=article_id, body={"doc": owing})
+            if touched or clusters:
+                owing = {"recount": sorted(touched), "recount_clusters": sorted(clusters)}
+                self.client.update(index=self.articles_alias, id=article_id, body={"doc": owing}, ignore=404)
             actions = [{"_op_type": "delete", "_index": self.claims_alias, "_id": c.id} for c in old]
             _, failed = writes.bulk(self.client, actions)
             self.client.indices.refresh(index=self.claims_alias)
@@ -314,8 +340,8 @@ class OpenSearchIndex:
     def _get(self, alias: str, doc_id: str, field: str, parse: Callable[[dict[str, Any]], T]) -> T | None:
         with engine_errors(f"read {doc_id}"):
             try:
-                found = self.client.get(index=alias, id=doc_id, _source_includes=field)
-            except NotFoundError:  # no such document, or no index yet
+                found = self.reader.get(alias, doc_id, field)
+            except EngineNotFound:  # no such document, or no index yet
                 return None
         return parse(found["_source"][field])
 
@@ -323,8 +349,8 @@ class OpenSearchIndex:
         """A search, or None when the alias does not exist yet."""
         with engine_errors(action):
             try:
-                return dict(self.client.search(index=alias, body=body))
-            except NotFoundError as exc:
+                return self.reader.search(alias, body)
+            except EngineNotFound as exc:
                 if not no_index_yet(exc):
                     raise
                 return None
@@ -379,7 +405,7 @@ class OpenSearchIndex:
             with engine_errors("look up cluster candidates"):
                 try:
                     responses = self._search_all(bodies)
-                except NotFoundError as exc:
+                except EngineNotFound as exc:
                     if not no_index_yet(exc):
                         raise
                     return answers
@@ -423,8 +449,8 @@ class OpenSearchIndex:
     def count_claims(self) -> int:
         with engine_errors("count claims"):
             try:
-                return int(self.client.count(index=self.claims_alias)["count"])
-            except NotFoundError as exc:
+                return int(self.reader.count(self.claims_alias)["count"])
+            except EngineNotFound as exc:
                 if not no_index_yet(exc):
                     raise
                 return 0
@@ -453,11 +479,11 @@ class OpenSearchIndex:
                     total = int(aggregations["clusters"]["value"]) + int(
                         aggregations["unclustered"]["doc_count"]
                     )
-            except NotFoundError as exc:
+            except EngineNotFound as exc:
                 if not no_index_yet(exc):
                     raise
                 return empty
-            except RequestError as exc:
+            except EngineRejected as exc:
                 # What reaches here is a query the engine cannot run: the caller's
                 # input, not an outage.
                 raise InvalidQuery("q", f"the search engine rejected the query: {exc.error}") from exc
@@ -550,18 +576,14 @@ class OpenSearchIndex:
         the claims since.
         """
         if len(bodies) == 1:
-            return [dict(self.client.search(index=self.claims_alias, body=bodies[0]))]
-        lines: list[dict[str, Any]] = []
-        for body in bodies:
-            lines += [{"request_cache": body.get("size") == 0}, body]
-        answers = self.client.msearch(index=self.claims_alias, body=lines)["responses"]
+            return [self.reader.search(self.claims_alias, bodies[0])]
+        answers = self.reader.msearch(
+            self.claims_alias, [({"request_cache": body.get("size") == 0}, body) for body in bodies]
+        )
         for answer in answers:
             if "error" in answer:
-                status = int(answer.get("status") or 500)
-                error = answer["error"]
-                kind = str(error.get("type")) if isinstance(error, dict) else str(error)
-                raise HTTP_EXCEPTIONS.get(status, TransportError)(status, kind, answer)
-        return [dict(answer) for answer in answers]
+                raise engine_error(int(answer.get("status") or 500), answer)
+        return answers
 
     def _claimant_ids(self, terms: ClaimantTerms, name: str) -> list[str]:
         body = queries.claimant_ids_body(terms, MAX_CLAIMANT_MATCHES + 1)

@@ -12,12 +12,12 @@ from __future__ import annotations
 import json
 import re
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from opensearchpy import OpenSearch
-from opensearchpy.exceptions import RequestError
+from claimsearch.index.opensearch.errors import engine_errors, error_type
 
-from claimsearch.index.opensearch.client import engine_errors, error_type
+if TYPE_CHECKING:
+    from opensearchpy import OpenSearch
 
 KINDS = ("claims", "articles", "claimants")
 # The claims index refreshes only when a write asks for it, never on a timer: an
@@ -81,6 +81,8 @@ class Indices:
         were created (the mapping is strict) are added in place; their values for
         documents indexed before appear after a rebuild (`claimsearch reindex`).
         """
+        from opensearchpy.exceptions import RequestError
+
         with engine_errors("prepare the indices"):
             state = {kind: self.versions(kind) for kind in KINDS}
             missing = [kind for kind, (_, serving) in state.items() if not serving]

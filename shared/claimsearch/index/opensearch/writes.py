@@ -1,4 +1,8 @@
-"""Writes: the documents stored for each record, bulk loading, and rebuilds."""
+"""Writes: the documents stored for each record, bulk loading, and rebuilds.
+
+They go through opensearch-py's client (`client.connect`), imported by the functions
+that call it: the search function, which only reads, never loads it.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +11,18 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import suppress
 from itertools import islice
-from typing import Any
-
-from opensearchpy import OpenSearch
-from opensearchpy.exceptions import TransportError
-from opensearchpy.helpers import streaming_bulk
+from typing import TYPE_CHECKING, Any
 
 from claimsearch.claimants.names import has_generational_suffix
 from claimsearch.index.fields import article_fields, claim_fields
 from claimsearch.index.opensearch import queries
-from claimsearch.index.opensearch.client import RebuildFailed, bulk_reason, engine_errors
+from claimsearch.index.opensearch.errors import RebuildFailed, bulk_reason, engine_errors
 from claimsearch.index.opensearch.schema import CLAIMS_REFRESH, KINDS, Indices
 from claimsearch.index.port import first_seen_key
 from claimsearch.model import Article, Claim, ClaimantIdentity
+
+if TYPE_CHECKING:
+    from opensearchpy import OpenSearch
 
 # Bulk requests stay well under the smallest HTTP payload limit of Amazon OpenSearch
 # Service (10 MiB) whatever the article size.
@@ -94,6 +97,8 @@ def bulk(client: OpenSearch, actions: Iterable[dict[str, Any]], **params: Any) -
     raised: the caller reports them. A request that fails as a whole (node
     down, 5xx after the transport's retries) raises.
     """
+    from opensearchpy.helpers import streaming_bulk
+
     written = 0
     failed: dict[str, str] = {}
     for ok, item in streaming_bulk(
@@ -164,6 +169,8 @@ def rebuild(
     the old indices during the rebuild are not copied: the archive being rebuilt from
     is the source of truth. Returns the new claims index name.
     """
+    from opensearchpy.exceptions import TransportError
+
     client = indices.client
     with engine_errors("rebuild the indices"):
         indices.put_templates()
