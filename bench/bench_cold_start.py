@@ -273,9 +273,11 @@ if mode == "drop":
     wiring.make_index(configs[-1]).drop()
 else:
     extract = wiring.make_extractor(sqlite)
+    # A build from before `document_limits` took the byte limit alone.
+    limits = wiring.document_limits(sqlite) if hasattr(wiring, "document_limits") else 10**6
     for config in configs:
         archive = replace(config, data_dir=config.data_dir / ("archive-" + config.index_backend))
-        IngestService(wiring.make_index(config), wiring.make_archive(archive), extract, 10**6).ingest_bytes(
+        IngestService(wiring.make_index(config), wiring.make_archive(archive), extract, limits).ingest_bytes(
             Path({example!r}).read_bytes(), {name!r})
 """
 

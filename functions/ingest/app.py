@@ -20,7 +20,6 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from claimsearch import wiring
-from claimsearch.config import settings
 from claimsearch.errors import DocumentError
 from claimsearch.ingest import IngestService
 from claimsearch.s3_events import NotificationError, objects_changed
@@ -37,7 +36,7 @@ processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failu
 
 def service() -> IngestService:
     return IngestService(
-        wiring.index(), wiring.make_archive(), wiring.make_extractor(), settings().max_document_bytes
+        wiring.index(), wiring.make_archive(), wiring.make_extractor(), wiring.document_limits()
     )
 
 

@@ -142,7 +142,7 @@ def _extract(args: argparse.Namespace) -> int:
     for name in args.files:
         path = Path(name)
         try:
-            article = parse_document(_read(path), path.name)
+            article = parse_document(_read(path), path.name, limits=wiring.document_limits())
         except DocumentError as error:
             error.source = name
             print(f"claimsearch: {name}: {error.reason}", file=sys.stderr)
@@ -184,12 +184,11 @@ def _ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from claimsearch import wiring
-    from claimsearch.config import settings
     from claimsearch.ingest import IngestService
 
     files = list(_files(args.paths))
     service = IngestService(
-        wiring.index(), wiring.make_archive(), wiring.make_extractor(), settings().max_document_bytes
+        wiring.index(), wiring.make_archive(), wiring.make_extractor(), wiring.document_limits()
     )
     ingested = claims = 0
     rejected: list[tuple[str, str]] = []
@@ -217,11 +216,10 @@ def _ingest(args: argparse.Namespace) -> int:
 
 def _delete(args: argparse.Namespace) -> int:
     from claimsearch import wiring
-    from claimsearch.config import settings
     from claimsearch.ingest import IngestService
 
     service = IngestService(
-        wiring.index(), wiring.make_archive(), wiring.make_extractor(), settings().max_document_bytes
+        wiring.index(), wiring.make_archive(), wiring.make_extractor(), wiring.document_limits()
     )
     for article_id in args.article_ids:
         result = service.delete(article_id)

@@ -29,6 +29,7 @@ from claimsearch.archive import Archive, SourceState
 from claimsearch.claimants.registry import file_claims, updated_identities
 from claimsearch.clusters.assign import clustered
 from claimsearch.documents import parse_document
+from claimsearch.documents.limits import DocumentLimits
 from claimsearch.errors import (
     ClaimsearchError,
     DependencyFailed,
@@ -75,11 +76,13 @@ class IngestResult:
 
 
 class IngestService:
-    def __init__(self, index: SearchIndex, archive: Archive, extract: Extractor, max_bytes: int) -> None:
+    def __init__(
+        self, index: SearchIndex, archive: Archive, extract: Extractor, limits: DocumentLimits
+    ) -> None:
         self.index = index
         self.archive = archive
         self.extract = extract
-        self.max_bytes = max_bytes
+        self.limits = limits
 
     # -- entry points --
 
@@ -103,8 +106,8 @@ class IngestService:
         state = self.archive.source(article_id)
         if state is not None and state.live and state.etag == etag:
             return IngestResult(source_key, article_id, "unchanged")
-        if len(data) > self.max_bytes:
-            self._reject(source_key, _too_large(source_key, len(data), self.max_bytes))
+        if len(data) > self.limits.max_bytes:
+            self._reject(source_key, _too_large(source_key, len(data), self.limits.max_bytes))
         try:
             return self._ingest(data, SourceState(article_id, bucket, source_key, True, None, etag))
         except ClaimsearchError:
@@ -146,8 +149,8 @@ class IngestService:
                 self.archive.record_source(replace(state, sequencer=change.sequencer))
             self.archive.clear_rejection(change.key)
             return IngestResult(change.key, article_id, "unchanged")
-        if info.size > self.max_bytes:
-            self._reject(change.key, _too_large(change.key, info.size, self.max_bytes))
+        if info.size > self.limits.max_bytes:
+            self._reject(change.key, _too_large(change.key, info.size, self.limits.max_bytes))
         try:
             data = store.get(change.key)
         except KeyError:  # removed between the two calls
@@ -157,7 +160,7 @@ class IngestService:
 
     def _ingest(self, data: bytes, source: SourceState) -> IngestResult:
         try:
-            article = parse_document(data, PurePosixPath(source.key).name, max_bytes=self.max_bytes)
+            article = parse_document(data, PurePosixPath(source.key).name, limits=self.limits)
         except DocumentError as error:
             self._reject(source.key, error)
         article = replace(article, id=source.article_id, source_key=source.key)

@@ -21,6 +21,7 @@ from claimsearch.storage.port import BlobStore
 if TYPE_CHECKING:
     from claimsearch.api.export_jobs import ExportStore
     from claimsearch.archive import Archive
+    from claimsearch.documents.limits import DocumentLimits
 
 
 def make_index(config: Settings | None = None) -> SearchIndex:
@@ -37,6 +38,21 @@ def make_index(config: Settings | None = None) -> SearchIndex:
     from claimsearch.index.sqlite import SqliteIndex
 
     return SqliteIndex(config.sqlite_path)
+
+
+def document_limits(config: Settings | None = None) -> DocumentLimits:
+    """The limits on uploaded documents that configuration sets (the ratios keep their defaults)."""
+    # Imported here: the documents package brings the parsers, which searches never need.
+    from claimsearch.documents.limits import DocumentLimits
+
+    config = config or settings()
+    return DocumentLimits(
+        max_bytes=config.max_document_bytes,
+        max_chars=config.max_text_chars,
+        max_lines=config.max_text_lines,
+        max_token_chars=config.max_token_chars,
+        max_depth=config.max_nesting_depth,
+    )
 
 
 @lru_cache(maxsize=1)

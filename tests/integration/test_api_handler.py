@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from claimsearch.documents.limits import DocumentLimits
 from claimsearch.local.apigw import response_parts, rest_event
 from claimsearch.local.handlers import Handler, LocalContext, load_handler
 from tests.conftest import EVENTS, reset_process_caches
@@ -30,9 +31,9 @@ def api(
     monkeypatch.setenv("CLAIMSEARCH_INBOX_DIR", str(tmp_path / "inbox"))
     monkeypatch.delenv("CLAIMSEARCH_INBOX_BUCKET", raising=False)
     reset_process_caches()
-    IngestService(wiring.index(), wiring.make_archive(), extract_claims, 10**6).ingest_bytes(
-        example_bytes, "nk.txt"
-    )
+    IngestService(
+        wiring.index(), wiring.make_archive(), extract_claims, DocumentLimits(max_bytes=10**6)
+    ).ingest_bytes(example_bytes, "nk.txt")
 
     def call(event: dict[str, Any] | str) -> tuple[int, dict[str, str], Any]:
         if isinstance(event, str):
@@ -246,9 +247,9 @@ def test_a_reprint_joins_the_clusters_of_the_first_article(api, example_bytes: b
     from claimsearch.extract.pipeline import extract_claims
     from claimsearch.ingest import IngestService
 
-    IngestService(wiring.index(), wiring.make_archive(), extract_claims, 10**6).ingest_bytes(
-        example_bytes, "nk-reprint.txt"
-    )
+    IngestService(
+        wiring.index(), wiring.make_archive(), extract_claims, DocumentLimits(max_bytes=10**6)
+    ).ingest_bytes(example_bytes, "nk-reprint.txt")
     _, _, body = api(rest_event("GET", "/claims?claimant=Ahn"))
     assert body["total"] == 4
     clusters = {h["claim"]["cluster"]["id"] for h in body["hits"]}

@@ -37,6 +37,7 @@ from claimsearch import wiring
 from claimsearch.archive import Archive
 from claimsearch.claimants.registry import file_claims, updated_identities
 from claimsearch.documents import parse_document
+from claimsearch.documents.limits import DocumentLimits
 from claimsearch.errors import ClaimsearchError
 from claimsearch.index.opensearch import Endpoint, OpenSearchIndex
 from claimsearch.index.opensearch.reader import Reader
@@ -506,7 +507,7 @@ def test_an_interrupted_reindex_leaves_a_complete_index_and_the_next_one_no_orph
     prefix = f"{opensearch_prefix}-reindex"
     archive = Archive(LocalBlobStore(tmp_path / "archive"))
     index = OpenSearchIndex(opensearch_fixtures.endpoint(), prefix)
-    service = IngestService(index, archive, wiring.make_extractor(), 5 * 1024 * 1024)
+    service = IngestService(index, archive, wiring.make_extractor(), DocumentLimits())
     try:
         service.ingest_bytes(V1, "inbox/a.txt", BUCKET)
         service.ingest_bytes(V4, "inbox/b.txt", BUCKET)

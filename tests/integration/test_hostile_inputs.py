@@ -23,7 +23,6 @@ from typing import Any
 import pytest
 
 from claimsearch.archive import Archive
-from claimsearch.config import settings
 from claimsearch.documents import parse_document
 from claimsearch.errors import DocumentError
 from claimsearch.index.port import SearchQuery
@@ -32,7 +31,7 @@ from claimsearch.ingest import IngestService
 from claimsearch.invisible import strip_invisible
 from claimsearch.model import Article, Claim
 from claimsearch.storage.local import LocalBlobStore
-from claimsearch.wiring import make_extractor
+from claimsearch.wiring import document_limits, make_extractor
 from tests.conftest import EXAMPLE_ARTICLE, reset_process_caches
 from tests.hostile.generate import CASES, INGESTED, HostileCase
 
@@ -98,7 +97,7 @@ def _ingest(root: Path, extract: Extractor, key: str) -> dict[str, Any]:
         SqliteIndex(root / "index.sqlite3"),
         Archive(LocalBlobStore(root / "store")),
         extract,
-        max_bytes=settings().max_document_bytes,
+        document_limits(),
     )
     try:
         service.ingest_blob(LocalBlobStore(root / "inbox"), key)

@@ -2,13 +2,12 @@ import json
 
 import pytest
 
-from claimsearch.config import settings
+from claimsearch import wiring
 from claimsearch.documents import parse_document
 from claimsearch.documents.dates import iso_date
 from claimsearch.documents.decoding import declared_encoding
 from claimsearch.documents.limits import DocumentLimits
 from claimsearch.documents.markup import json_depth
-from claimsearch.documents.parse import limits_from
 from claimsearch.errors import (
     DocumentError,
     DocumentTooLarge,
@@ -228,9 +227,11 @@ def test_limits_come_from_configuration(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("CLAIMSEARCH_MAX_TEXT_CHARS", "100")
     reset_process_caches()
     try:
+        limits = wiring.document_limits()
+        assert limits.max_chars == 100
         with pytest.raises(TextTooLong):
-            parse_document((PROSE * 3).encode(), "t.txt")
-        assert limits_from(settings()).max_chars == 100
+            parse_document((PROSE * 3).encode(), "t.txt", limits=limits)
+        parse_document((PROSE * 3).encode(), "t.txt")  # the defaults when none are given
     finally:
         monkeypatch.delenv("CLAIMSEARCH_MAX_TEXT_CHARS")
         reset_process_caches()

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from claimsearch.archive import Archive
+from claimsearch.documents.limits import DocumentLimits
 from claimsearch.errors import DependencyFailed, EmptyDocument, ExtractionFailed
 from claimsearch.extract.pipeline import extract_claims
 from claimsearch.index.sqlite import SqliteIndex
@@ -21,7 +22,7 @@ def service(tmp_path: Path) -> IngestService:
         SqliteIndex(tmp_path / "i.sqlite3"),
         Archive(LocalBlobStore(tmp_path / "store")),
         extract_claims,
-        max_bytes=1_000_000,
+        DocumentLimits(max_bytes=1_000_000),
     )
 
 
@@ -96,7 +97,10 @@ def test_every_extraction_failure_is_typed_permanent_or_transient(
 ) -> None:
     # The extractor's own failures, injected: what is tested is how ingest classifies them.
     service = IngestService(
-        SqliteIndex(tmp_path / "i.sqlite3"), Archive(LocalBlobStore(tmp_path / "s")), _failing(error), 10**6
+        SqliteIndex(tmp_path / "i.sqlite3"),
+        Archive(LocalBlobStore(tmp_path / "s")),
+        _failing(error),
+        DocumentLimits(max_bytes=10**6),
     )
     expected = ExtractionFailed if permanent else DependencyFailed
     with pytest.raises(expected):

@@ -577,7 +577,8 @@ def post_article(
     if metadata:
         data, suffix = _with_metadata(data, suffix, metadata), ".json"
     name = f"api-{hashlib.sha256(data).hexdigest()[:20]}{suffix}"
-    parse_document(data, name, max_bytes=limit)  # refuse now what ingest would refuse
+    # Refuse now what ingest would refuse.
+    parse_document(data, name, max_bytes=limit, limits=wiring.document_limits())
     inbox = wiring.inbox()
     key = f"{inbox.prefix}{name}"
     inbox.store.put(key, data, "application/json" if suffix == ".json" else "text/plain; charset=utf-8")

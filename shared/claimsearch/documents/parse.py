@@ -12,7 +12,6 @@ import json
 from pathlib import PurePosixPath
 from typing import Any
 
-from claimsearch.config import Settings, settings
 from claimsearch.documents.cleaning import cleaned_field, cleaned_text
 from claimsearch.documents.dates import iso_date
 from claimsearch.documents.decoding import declared_encoding, decode_text
@@ -33,17 +32,6 @@ SUPPORTED_SUFFIXES = (".txt", ".text", ".html", ".htm", ".json")
 _COMPRESSED_SUFFIXES = (".gz", ".gzip", ".zip", ".bz2", ".xz", ".zst", ".7z", ".tgz")
 
 
-def limits_from(config: Settings) -> DocumentLimits:
-    """The limits configuration sets (the ratios keep their defaults)."""
-    return DocumentLimits(
-        max_bytes=config.max_document_bytes,
-        max_chars=config.max_text_chars,
-        max_lines=config.max_text_lines,
-        max_token_chars=config.max_token_chars,
-        max_depth=config.max_nesting_depth,
-    )
-
-
 def parse_document(
     data: bytes, filename: str, *, max_bytes: int | None = None, limits: DocumentLimits | None = None
 ) -> Article:
@@ -51,9 +39,10 @@ def parse_document(
 
     Raises a `DocumentError` subclass naming the file and the reason when the file is
     too large, empty, undecodable, malformed, of an unsupported type or over a limit.
-    `limits` default to configuration's; `max_bytes`, if given, overrides theirs.
+    `limits` default to `DocumentLimits()` (the deployment's come from `wiring.document_limits`);
+    `max_bytes`, if given, overrides theirs.
     """
-    limits = limits or limits_from(settings())
+    limits = limits or DocumentLimits()
     limit = limits.max_bytes if max_bytes is None else max_bytes
     if len(data) > limit:
         raise DocumentTooLarge(
