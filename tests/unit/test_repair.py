@@ -266,3 +266,43 @@ def test_a_focusing_adverb_opening_a_source_is_dropped() -> None:
     text = "Even Lindsey Graham said the plan would fail."
     given = GivenSpans("said", "the plan would fail", "Even Lindsey Graham")
     assert _repaired(text, given)[0][2] == "Lindsey Graham"
+
+
+# -- a missing source from the cue verb's subject (repair-7) -----------------------------
+
+
+def test_a_participle_cue_takes_the_subject_of_the_verb_it_hangs_from() -> None:
+    text = "Trump mocked the debate moderators on Tuesday, saying they were biased against him."
+    given = GivenSpans("saying", "they were biased against him")
+    assert _repaired(text, given) == [("saying", "they were biased against him", "Trump")]
+
+
+def test_a_coordinated_cue_takes_the_shared_subject() -> None:
+    text = "Cruz praised the ruling and suggested that more cases would follow."
+    given = GivenSpans("suggested", "more cases would follow")
+    assert _repaired(text, given)[0][2] == "Cruz"
+
+
+def test_a_relative_clause_is_cut_off_the_subject() -> None:
+    text = "Senator Ted Cruz of Texas, who is running second, mocked the ruling, saying it was wrong."
+    given = GivenSpans("saying", "it was wrong")
+    assert _repaired(text, given)[0][2] == "Senator Ted Cruz of Texas"
+
+
+def test_the_subject_keeps_its_apposition() -> None:
+    text = "His campaign manager, Jeff Weaver, stood by the senator, insisting he would stay in the race."
+    given = GivenSpans("insisting", "he would stay in the race")
+    assert _repaired(text, given)[0][2] == "His campaign manager, Jeff Weaver"
+
+
+def test_the_one_asked_is_not_the_source_of_asked() -> None:
+    # "Asked about ..." hangs from "said", whose subject is the one asked, not the asker.
+    text = "Asked about the emails, Clinton said she had made a mistake."
+    given = GivenSpans("Asked", "about the emails")
+    assert _repaired(text, given)[0][2] is None
+
+
+def test_an_expletive_subject_is_not_a_source() -> None:
+    text = "It is not clear whether the deal will survive the vote."
+    given = GivenSpans("is not clear", "whether the deal will survive the vote")
+    assert _repaired(text, given)[0][2] is None
