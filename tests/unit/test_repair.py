@@ -306,3 +306,13 @@ def test_an_expletive_subject_is_not_a_source() -> None:
     text = "It is not clear whether the deal will survive the vote."
     given = GivenSpans("is not clear", "whether the deal will survive the vote")
     assert _repaired(text, given)[0][2] is None
+
+
+def test_a_passive_cue_takes_no_source_from_a_coordinated_subject() -> None:
+    # The example article: "the situation is thought to ..." is no claim of forced labour's.
+    text = (
+        "Forced labour has a long history in North Korea, stretching back to the 1980s, but the"
+        " situation is thought to have deteriorated under the current leader."
+    )
+    given = GivenSpans("is thought", "to have deteriorated under the current leader")
+    assert _repaired(text, given)[0][2] is None
