@@ -7,13 +7,17 @@ import json
 import os
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from claimsearch.index.opensearch import Endpoint
 from claimsearch.index.opensearch.endpoint import sigv4_headers
+from claimsearch.index.opensearch.reader import Reader
 
 DOMAIN = "https://search-claims.eu-west-1.es.amazonaws.com"
 
@@ -101,3 +105,57 @@ def test_the_reader_signs_as_opensearch_pys_signer(monkeypatch: pytest.MonkeyPat
             break
     assert ours == theirs
     assert f"/eu-west-1/{service}/aws4_request" in ours["Authorization"]
+
+
+# (method, path, headers) of each request the stand-in node received.
+SEEN: list[tuple[str, str, dict[str, str]]] = []
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    """A node stand-in that records what each request carried and answers a count."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        SEEN.append((self.command, self.path, {k.lower(): v for k, v in self.headers.items()}))
+        body = json.dumps({"count": 7}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def recorder() -> Iterator[str]:
+    SEEN.clear()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_reader_sends_the_urls_credentials_as_basic_auth(recorder: str) -> None:
+    reader = Reader(Endpoint(f"http://reader:p%40ss@{recorder}"))
+    assert reader.count("claims-claims")["count"] == 7
+    method, path, headers = SEEN[-1]
+    assert (method, path) == ("POST", "/claims-claims/_count")
+    assert headers["authorization"] == "Basic cmVhZGVyOnBAc3M="  # reader:p@ss
+
+
+def test_the_reader_signs_each_request_and_quotes_ids(monkeypatch: pytest.MonkeyPatch, recorder: str) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDREADER")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
+    monkeypatch.delenv("AWS_CREDENTIAL_EXPIRATION", raising=False)
+    reader = Reader(Endpoint(f"http://{recorder}", aws_region="eu-west-1"))
+    reader.get("claims-articles", "a/b c", "article")
+    method, path, headers = SEEN[-1]
+    assert (method, path) == ("GET", "/claims-articles/_doc/a%2Fb%20c?_source_includes=article")
+    assert headers["authorization"].startswith("AWS4-HMAC-SHA256 Credential=AKIDREADER/")
+    assert "x-amz-content-sha256" in headers
