@@ -12,6 +12,7 @@ Import the fixtures into the test module (or a conftest) to use them.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import uuid
@@ -32,7 +33,10 @@ def endpoint() -> Endpoint:
     return Endpoint(opensearch_url())
 
 
+@functools.cache
 def opensearch_url() -> str:
+    """The test node's URL, read once: a test that points the product's
+    CLAIMSEARCH_OPENSEARCH_URL at a fault proxy must not move the fixtures there too."""
     return (
         os.environ.get("CLAIMSEARCH_TEST_OPENSEARCH_URL")
         or os.environ.get("CLAIMSEARCH_OPENSEARCH_URL")

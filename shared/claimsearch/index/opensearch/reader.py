@@ -11,7 +11,6 @@ Retries and timeouts follow the endpoint as opensearch-py's transport does (`_Re
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, Self
@@ -38,8 +37,7 @@ class Reader:
         self._auth_headers = (
             urllib3.make_headers(basic_auth=":".join(endpoint.basic_auth)) if endpoint.basic_auth else {}
         )
-        self._lock = threading.Lock()
-        self._pool: urllib3.PoolManager | None = None
+        self._pool = _pool_for(endpoint)  # connects at the first request, not here
 
     # -- the reads -----------------------------------------------------------------------------
 
@@ -98,34 +96,31 @@ class Reader:
                 self._credentials, endpoint.aws_region, endpoint.aws_service, method, url, body
             )
         try:
-            return self._connections().request(method, url, body=body or None, headers=headers)
+            return self._pool.request(method, url, body=body or None, headers=headers)
         except urllib3.exceptions.HTTPError as exc:  # connect and read errors, timeouts, after retries
             raise EngineUnreachable(f"{method} {path}: {exc}") from exc
 
-    def _connections(self) -> urllib3.PoolManager:
-        with self._lock:
-            if self._pool is None:
-                endpoint = self.endpoint
-                options: dict[str, Any] = {}
-                if endpoint.uses_tls:
-                    import certifi  # the CA bundle opensearch-py verifies with
 
-                    options = {"cert_reqs": "CERT_REQUIRED", "ca_certs": certifi.where()}
-                retries = _Retry(
-                    total=endpoint.max_retries,
-                    redirect=0,
-                    status_forcelist=RETRIED_STATUSES,
-                    allowed_methods=None,  # reads only: every request may be sent again
-                    raise_on_status=False,  # the last answer is returned, as an error answer
-                )
-                self._pool = urllib3.PoolManager(
-                    num_pools=1,
-                    maxsize=10,
-                    timeout=urllib3.Timeout(connect=endpoint.timeout, read=endpoint.timeout),
-                    retries=retries,
-                    **options,
-                )
-            return self._pool
+def _pool_for(endpoint: Endpoint) -> urllib3.PoolManager:
+    options: dict[str, Any] = {}
+    if endpoint.uses_tls:
+        import certifi  # the CA bundle opensearch-py verifies with
+
+        options = {"cert_reqs": "CERT_REQUIRED", "ca_certs": certifi.where()}
+    retries = _Retry(
+        total=endpoint.max_retries,
+        redirect=0,
+        status_forcelist=RETRIED_STATUSES,
+        allowed_methods=None,  # reads only: every request may be sent again
+        raise_on_status=False,  # the last answer is returned, as an error answer
+    )
+    return urllib3.PoolManager(
+        num_pools=1,
+        maxsize=10,
+        timeout=urllib3.Timeout(connect=endpoint.timeout, read=endpoint.timeout),
+        retries=retries,
+        **options,
+    )
 
 
 class _Retry(urllib3.Retry):
