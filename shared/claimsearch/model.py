@@ -24,9 +24,9 @@ CueClass = Literal["say", "claim", "find", "believe", "allege", "call_for", "den
 CUE_CLASSES: tuple[str, ...] = get_args(CueClass)
 QuoteType = Literal["direct", "indirect", "mixed"]
 QUOTE_TYPES: tuple[str, ...] = get_args(QuoteType)
-ClaimantType = Literal["person", "organisation", "group", "document", "unattributed"]
 IdentityType = Literal["person", "organisation", "group", "document"]
 IDENTITY_TYPES: tuple[str, ...] = get_args(IdentityType)
+ClaimantType = Literal[IdentityType, "unattributed"]  # nested Literals flatten
 EntityType = Literal["person", "organisation", "place", "other"]
 
 
@@ -109,7 +109,7 @@ class Cue:
     text: str
     span: Span
     lemma: str
-    cue_class: str  # one of CUE_CLASSES
+    cue_class: CueClass
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -132,7 +132,7 @@ class Claimant:
     # source, or when the source is a pronoun or relative word ("he", "who") that
     # could not be resolved: a pronoun is never a name.
     name: str | None
-    type: str  # one of ClaimantType
+    type: ClaimantType
     name_span: Span | None = None  # where the resolved name was found
     role: str | None = None
     organization: str | None = None

@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Token
 from claimsearch.claimants.names import PRONOUNS, TITLES, is_pronoun, name_words
 from claimsearch.extract.entities import HONORIFICS, ArticlePersons, gender_cue, person_genders
 from claimsearch.extract.text_spans import SpanIndex, inside, overlaps, tokens_in
-from claimsearch.model import Claimant, EntityMention, Span
+from claimsearch.model import Claimant, ClaimantType, EntityMention, Span
 
 DOCUMENT_NOUNS = frozenset(
     [
@@ -195,7 +195,7 @@ class ClaimantResolver:
             # "some of his advisers" describes a group; "some", "others", "you" alone name no one.
             if any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children):
                 return self._description(mention, span, head, scope)
-            kind = "person" if lower in ("you", "your", "someone", "somebody") else "group"
+            kind: ClaimantType = "person" if lower in ("you", "your", "someone", "somebody") else "group"
             return Claimant(mention, span, None, kind)
         person = self._entity_at(scope, head, "person")
         if person is not None:
@@ -453,7 +453,7 @@ class ClaimantResolver:
         name = self.doc.text[core[0] : core[1]]
         plural = head.tag_ in ("NNS", "NNPS")
         person = not plural and _names_a_person(head)
-        kind = "person" if person else "group"
+        kind: ClaimantType = "person" if person else "group"
         role = head.text if person else None
         organization = self._organization_near(head)
         return Claimant(mention, span, name, kind, core, role, organization)

@@ -6,11 +6,13 @@ the class of a cue ("found" vs "believes" vs "denied") is what users filter on.
 
 from __future__ import annotations
 
+from claimsearch.model import CueClass
+
 # lemma -> cue class. Multi-word cues are keyed by their lemmas joined by a space.
-CUE_CLASS_BY_LEMMA: dict[str, str] = {}
+CUE_CLASS_BY_LEMMA: dict[str, CueClass] = {}
 
 
-def _add(cue_class: str, lemmas: str) -> None:
+def _add(cue_class: CueClass, lemmas: str) -> None:
     for lemma in lemmas.split(","):
         CUE_CLASS_BY_LEMMA[lemma.strip()] = cue_class
 
@@ -50,6 +52,6 @@ NEEDS_CLAUSE = frozenset(
 )
 
 
-def cue_class_for(lemma: str) -> str | None:
+def cue_class_for(lemma: str) -> CueClass | None:
     """The class of a cue lemma, or None when the lemma is not a reporting cue."""
     return CUE_CLASS_BY_LEMMA.get(lemma.lower())
