@@ -20,7 +20,9 @@ choices are made on a held-out slice of train (--holdout-fraction); `--select be
 exports the epoch that scored best there.
 
 Long runs: a checkpoint (model, optimizer, schedule and every random state) is written
-to OUT/epoch-N.pt after each epoch, and OUT/latest.pt is rewritten every
+to CHECKPOINTS/epoch-N.pt after each epoch (`--checkpoints`, by default
+training/runs/v<version>, git-ignored: never beside the artifacts, which ship), and
+CHECKPOINTS/latest.pt is rewritten every
 `--checkpoint-every` steps within an epoch (and once more before a held-out evaluation),
 with the epoch's position and the generator state its batch order was drawn from.
 `--resume latest` (the newest of them) or a checkpoint path continues where it stopped,
@@ -346,16 +348,16 @@ RESUME_MUST_MATCH = (
 LATEST = "latest.pt"  # the mid-epoch checkpoint, rewritten every --checkpoint-every steps
 
 
-def _find_checkpoint(out: Path, resume: str) -> Path:
-    """The checkpoint named, or for 'latest' the one furthest on of OUT/epoch-N.pt and OUT/latest.pt.
+def _find_checkpoint(directory: Path, resume: str) -> Path:
+    """The checkpoint named, or for 'latest' the one furthest on of epoch-N.pt and latest.pt in directory.
 
     At equal steps an epoch checkpoint wins over latest.pt (it has the epoch's evaluation).
     """
     if resume != "latest":
         return Path(resume)
-    found = [*out.glob("epoch-*.pt"), *([out / LATEST] if (out / LATEST).is_file() else [])]
+    found = [*directory.glob("epoch-*.pt"), *([directory / LATEST] if (directory / LATEST).is_file() else [])]
     if not found:
-        raise SystemExit(f"--resume latest: no epoch-N.pt or {LATEST} in {out}")
+        raise SystemExit(f"--resume latest: no epoch-N.pt or {LATEST} in {directory}")
 
     def progress(path: Path) -> tuple[int, bool]:
         # mmap: reads the small pickled header, not the tensors
@@ -383,6 +385,9 @@ def train(args: argparse.Namespace) -> None:
     torch.set_num_threads(args.threads)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    # Checkpoints (~270 MB each) never go beside the exported artifacts, which ship.
+    checkpoints = Path(args.checkpoints or REPO / "training" / "runs" / f"v{args.version}")
+    checkpoints.mkdir(parents=True, exist_ok=True)
     log = Log(args.log)
     log(f"arguments: {json.dumps(vars(args), sort_keys=True)}")
 
@@ -409,7 +414,7 @@ def train(args: argparse.Namespace) -> None:
     total = steps_per_epoch * args.epochs
     warmup = max(1, int(0.06 * total))
     schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / (total - warmup)))
+        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup)))
     )
     step = 0
     first_epoch = 1
@@ -419,7 +424,7 @@ def train(args: argparse.Namespace) -> None:
     loss_sum, loss_count = 0.0, 0
     partial = None  # where a mid-epoch checkpoint stopped
     if args.resume:
-        path = _find_checkpoint(out, args.resume)
+        path = _find_checkpoint(checkpoints, args.resume)
         checkpoint = torch.load(path, map_location="cpu", weights_only=False)
         saved = checkpoint["args"]
         different = {
@@ -476,8 +481,9 @@ def train(args: argparse.Namespace) -> None:
             "loss_sum": loss_sum,
             "loss_count": loss_count,
         }
-        _save_checkpoint(out / LATEST, state)
-        log(f"checkpoint {out / LATEST} (epoch {epoch} step {epoch_step}/{steps_per_epoch}, step {step})")
+        _save_checkpoint(checkpoints / LATEST, state)
+        where = f"epoch {epoch} step {epoch_step}/{steps_per_epoch}, step {step}"
+        log(f"checkpoint {checkpoints / LATEST} ({where})")
 
     for epoch in range(first_epoch, args.epochs + 1):
         model.train()
@@ -555,18 +561,18 @@ def train(args: argparse.Namespace) -> None:
             log(f"== held-out slice of train after epoch {epoch} ({eval_seconds[-1]:.0f}s)")
             log(format_report(report))
             log(f"held-out figures after epoch {epoch}: {json.dumps(held_out[epoch])}")
-        checkpoint_path = out / f"epoch-{epoch}.pt"
+        checkpoint_path = checkpoints / f"epoch-{epoch}.pt"
         _save_checkpoint(checkpoint_path, checkpoint_state(epoch))
         log(f"checkpoint {checkpoint_path}")
     seconds = trained_seconds + time.time() - started
     log(f"training took {seconds:.0f}s")
     if held_out:
-        (out / "held_out.json").write_text(json.dumps(held_out, indent=2) + "\n")
+        (checkpoints / "held_out.json").write_text(json.dumps(held_out, indent=2) + "\n")
     chosen = args.epochs
     if args.select == "best" and held_out:
         chosen = max(held_out, key=lambda e: held_out[e]["mean"])
         if chosen != args.epochs:
-            best = torch.load(out / f"epoch-{chosen}.pt", map_location="cpu", weights_only=False)
+            best = torch.load(checkpoints / f"epoch-{chosen}.pt", map_location="cpu", weights_only=False)
             model.load_state_dict(best["model"])
     log(f"exporting epoch {chosen} (--select {args.select})")
     export(model, tokenizer, base_model, out, args, documents, seconds, chosen, held_out)
@@ -753,7 +759,11 @@ def export(  # type: ignore[no-untyped-def]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", required=True, help="PolNeAR train split (text/ + attributions/)")
-    parser.add_argument("--out", default=str(DEFAULT_OUT))
+    parser.add_argument("--out", default=str(DEFAULT_OUT), help="where the artifacts are exported")
+    parser.add_argument(
+        "--checkpoints",
+        help=f"where epoch-N.pt, {LATEST} and held_out.json go (default: training/runs/v<version>)",
+    )
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--lr", type=float, default=1e-4, help="encoder learning rate")
@@ -776,13 +786,13 @@ def main() -> None:
     )
     parser.add_argument(
         "--resume",
-        help=f"a checkpoint (OUT/epoch-N.pt, OUT/{LATEST}) or 'latest' (the furthest on in OUT)",
+        help=f"a checkpoint (epoch-N.pt, {LATEST}) or 'latest' (the furthest on in --checkpoints)",
     )
     parser.add_argument(
         "--checkpoint-every",
         type=int,
         default=25,
-        help=f"steps between mid-epoch checkpoints (OUT/{LATEST}, rewritten); 0: none",
+        help=f"steps between mid-epoch checkpoints ({LATEST}, rewritten); 0: none",
     )
     parser.add_argument("--log", help="also append progress lines to this file")
     parser.add_argument("--log-every", type=int, default=10, help="steps between progress lines")
