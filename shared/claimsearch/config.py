@@ -47,10 +47,6 @@ class Settings:
     def sqlite_path(self) -> Path:
         return self.data_dir / "claims.sqlite3"
 
-    @property
-    def local_archive_dir(self) -> Path:
-        return self.data_dir / "archive"
-
 
 def _int(name: str, default: int) -> int:
     raw = os.environ.get(name)

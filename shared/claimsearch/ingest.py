@@ -127,9 +127,6 @@ class IngestService:
             raise NotFound("article", article_id)
         return self._delete(state, state.sequencer)
 
-    def rebuild_pairs(self) -> list[tuple[Article, list[Claim]]]:
-        return [(e.article, e.claims) for e in self.archive]
-
     # -- the steps --
 
     def _apply(self, store: BlobStore, change: ObjectChanged) -> IngestResult:

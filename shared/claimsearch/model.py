@@ -21,9 +21,7 @@ Span = tuple[int, int]
 # Each enumeration is written once, as a Literal (the API's request and response models
 # use these types); the tuples are derived from them for code that iterates.
 CueClass = Literal["say", "claim", "find", "believe", "allege", "call_for", "deny", "other"]
-CUE_CLASSES: tuple[str, ...] = get_args(CueClass)
 QuoteType = Literal["direct", "indirect", "mixed"]
-QUOTE_TYPES: tuple[str, ...] = get_args(QuoteType)
 IdentityType = Literal["person", "organisation", "group", "document"]
 IDENTITY_TYPES: tuple[str, ...] = get_args(IdentityType)
 ClaimantType = Literal[IdentityType, "unattributed"]  # nested Literals flatten
@@ -178,7 +176,7 @@ class Claimant:
 class Content:
     text: str  # the spans' text joined by a single space
     spans: list[Span]
-    quote_type: str  # one of QUOTE_TYPES
+    quote_type: str  # a QuoteType
     # The "that" introducing reported speech ("found that workers ..."): kept out of the
     # content so a claim reads on its own, but recorded, because annotation schemes
     # (PolNeAR) count it as part of the content.

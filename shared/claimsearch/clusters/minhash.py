@@ -81,8 +81,3 @@ def band_keys(sig: Signature, bands: int = BANDS, rows: int = ROWS) -> tuple[str
         f"{band:02d}" + hashlib.blake2b(raw[band * width : (band + 1) * width], digest_size=8).hexdigest()
         for band in range(bands)
     )
-
-
-def estimated_jaccard(left: Signature, right: Signature) -> float:
-    """The share of equal signature values: MinHash's estimate of the sets' Jaccard similarity."""
-    return float(np.count_nonzero(left == right)) / len(left)

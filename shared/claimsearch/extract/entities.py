@@ -347,23 +347,11 @@ def _headline_person(people: _People, mention: _Mention) -> tuple[_Person, str]:
     return people.add_short(mention), mention.text
 
 
-def person_named(
-    doc: Doc, text: str, position: int, entities: list[EntityMention], gender: str | None = None
-) -> EntityMention | None:
-    """The article's person that a name at `position` refers to ("Lynch" -> Loretta E. Lynch).
-
-    For names NER did not tag; the rules are those that group the article's mentions.
-    Returns the mention of that person nearest before `position` (or the first one).
-    Builds the article's persons on each call: to look up many names, use `ArticlePersons`.
-    """
-    return ArticlePersons(doc, entities).named(text, position, gender)
-
-
 class ArticlePersons:
     """The persons an article's entity mentions name, to look names up in (`named`).
 
-    Built once per article: built per lookup, as `person_named` does, a claim builder
-    that looks up a name per claim would work on every entity for every claim.
+    Built once per article: built per lookup, a claim builder that looks up a name per
+    claim would work on every entity for every claim.
     `genders`: `person_genders(doc, entities)`, when the caller has it already.
     """
 

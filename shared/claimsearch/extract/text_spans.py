@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from spacy.tokens import Doc, Token
 
@@ -30,16 +30,6 @@ def trim(text: str, span: Span) -> Span:
     if end < span[1] and text[end] in ")]" and text.count("(", start, end) > text.count(")", start, end):
         end += 1
     return (start, end)
-
-
-def token_span(tokens: Iterable[Token]) -> Span | None:
-    """The character span from the first to the last token (tokens in any order)."""
-    items = list(tokens)
-    if not items:
-        return None
-    first = min(items, key=lambda t: t.i)
-    last = max(items, key=lambda t: t.i)
-    return (first.idx, last.idx + len(last.text))
 
 
 def subtree_span(token: Token, *, stop_before: int | None = None) -> Span:
