@@ -18,141 +18,6 @@ from claimsearch.model import Span
 
 
 @dataclass
-class GivenSpans:
-    """A finder that returns the attributions it is given, as words of the text."""
-
-    cue: str
-    content: str
-    source: str | None = None
-    name: str = "given"
-
-    def find(self, doc: Doc) -> list[AttributionSpans]:
-        return [
-            AttributionSpans(
-                cue=[_at(doc.text, self.cue)],
-                content=[_at(doc.text, self.content)],
-                source=[_at(doc.text, self.source)] if self.source else [],
-            )
-        ]
-
-
-def _at(text: str, words: str) -> Span:
-    start = text.index(words)
-    return (start, start + len(words))
-
-
-def _repaired(text: str, given: GivenSpans) -> list[tuple[str, str, str | None]]:
-    doc = parse(text)
-    found = RepairedFinder(given, RuleBasedFinder()).find(doc)
-    return [
-        (
-            " ".join(text[s:e] for s, e in a.cue),
-            " ".join(text[s:e] for s, e in a.content),
-            " ".join(text[s:e] for s, e in a.source) or None,
-        )
-        for a in found
-    ]
-
-
-def test_a_cue_of_function_words_only_is_dropped() -> None:
-    text = "It is still not clear whether the senator will run again."
-    assert _repaired(text, GivenSpans("It", "is still not clear whether the senator will run again")) == []
-
-
-def test_a_speech_verb_cue_is_kept() -> None:
-    text = "The senator said the bill would pass."
-    given = GivenSpans("said", "the bill would pass", "The senator")
-    assert _repaired(text, given) == [("said", "the bill would pass", "The senator")]
-
-
-def test_a_particle_opening_the_content_moves_into_the_cue() -> None:
-    text = "Clinton called on Sanders to release his tax returns."
-    given = GivenSpans("called", "on Sanders to release his tax returns", "Clinton")
-    assert _repaired(text, given) == [("called on", "Sanders to release his tax returns", "Clinton")]
-
-
-def test_as_opening_the_content_stays_out_of_the_cue() -> None:
-    text = "The move was seen as an attempt to appear more presidential."
-    given = GivenSpans("was seen", "as an attempt to appear more presidential")
-    assert _repaired(text, given)[0][:2] == ("was seen", "as an attempt to appear more presidential")
-
-
-def test_a_preposition_of_place_opening_the_content_stays_out_of_the_cue() -> None:
-    text = "Clinton was booed at the debate on Thursday night."
-    given = GivenSpans("was booed", "at the debate on Thursday night")
-    assert _repaired(text, given)[0][0] == "was booed"
-
-
-def test_a_weekday_after_the_cue_verb_joins_the_cue() -> None:
-    text = "The governor said Thursday that the budget would be balanced."
-    given = GivenSpans("said", "that the budget would be balanced", "The governor")
-    assert _repaired(text, given)[0][0] == "said Thursday"
-
-
-def test_a_weekday_inside_the_content_stays_there() -> None:
-    text = "The governor said Thursday was the deadline for the budget."
-    given = GivenSpans("said", "Thursday was the deadline for the budget", "The governor")
-    assert _repaired(text, given)[0][:2] == ("said", "Thursday was the deadline for the budget")
-
-
-def test_an_addressee_opening_the_content_is_left_out() -> None:
-    text = "Two of the delegates told POLITICO they were only leaning toward Cruz."
-    given = GivenSpans("told", "POLITICO they were only leaning toward Cruz", "Two of the delegates")
-    assert _repaired(text, given) == [("told", "they were only leaning toward Cruz", "Two of the delegates")]
-
-
-def test_the_object_of_other_verbs_stays_in_the_content() -> None:
-    text = "The campaign has hired a pair of veteran operatives to take prominent roles."
-    given = GivenSpans("has hired", "a pair of veteran operatives to take prominent roles", "The campaign")
-    assert _repaired(text, given)[0][1] == "a pair of veteran operatives to take prominent roles"
-
-
-def test_the_subject_of_a_passive_cue_is_not_its_source() -> None:
-    text = "Forced labour is seen as a form of political repression in the pariah state."
-    given = GivenSpans("is seen", "as a form of political repression", "Forced labour")
-    # The content also runs to the end of its phrase ("as" stays in it): two repairs apply.
-    assert _repaired(text, given) == [
-        ("is seen", "as a form of political repression in the pariah state", None)
-    ]
-
-
-def test_a_content_cut_inside_a_phrase_is_completed() -> None:
-    text = "Obama said his terms brought America's recovery from the Great Recession."
-    given = GivenSpans("said", "his terms brought America's recovery from the Great", "Obama")
-    assert _repaired(text, given)[0][1] == "his terms brought America's recovery from the Great Recession"
-
-
-def test_a_content_ending_on_a_preposition_takes_its_object() -> None:
-    text = "The police said the officer shot the teenager in October 2014."
-    given = GivenSpans("said", "the officer shot the teenager in", "The police")
-    assert _repaired(text, given)[0][1] == "the officer shot the teenager in October 2014"
-
-
-def test_a_content_ending_at_a_phrase_end_is_not_extended() -> None:
-    text = "The senator said the bill would pass, according to aides who were in the room."
-    given = GivenSpans("said", "the bill would pass", "The senator")
-    assert _repaired(text, given)[0][1] == "the bill would pass"
-
-
-def test_a_content_ending_on_a_conjunction_drops_it() -> None:
-    text = "Clinton said Sanders struggled with questions about big banks and saying he could not answer."
-    given = GivenSpans("said", "Sanders struggled with questions about big banks and", "Clinton")
-    assert _repaired(text, given)[0][1] == "Sanders struggled with questions about big banks"
-
-
-def test_a_content_that_is_the_cue_subject_is_swapped_back() -> None:
-    # Headline word order: the model took the speakers for the content.
-    text = (
-        "Kim Jong-un sends North Korean slaves abroad to fund his lavish lifestyle,"
-        " say human rights activists"
-    )
-    given = GivenSpans("say", "human rights activists", "Kim Jong-un sends")
-    [(cue, content, source)] = _repaired(text, given)
-    assert (cue, source) == ("say", "human rights activists")
-    assert content.startswith("Kim Jong-un sends North Korean slaves abroad")
-
-
-@dataclass
 class GivenAttribution:
     """A finder that returns one attribution of several parts, as words of the text."""
 
@@ -169,6 +34,127 @@ class GivenAttribution:
                 source=[_at(doc.text, w) for w in self.source],
             )
         ]
+
+
+def _one_part(cue: str, content: str, source: str | None = None) -> GivenAttribution:
+    """An attribution whose cue, content and source are each one run of words."""
+    return GivenAttribution([cue], [content], [source] if source else [])
+
+
+def _at(text: str, words: str) -> Span:
+    start = text.index(words)
+    return (start, start + len(words))
+
+
+def _repaired(text: str, given: GivenAttribution) -> list[tuple[str, str, str | None]]:
+    doc = parse(text)
+    found = RepairedFinder(given, RuleBasedFinder()).find(doc)
+    return [
+        (
+            " ".join(text[s:e] for s, e in a.cue),
+            " ".join(text[s:e] for s, e in a.content),
+            " ".join(text[s:e] for s, e in a.source) or None,
+        )
+        for a in found
+    ]
+
+
+def test_a_cue_of_function_words_only_is_dropped() -> None:
+    text = "It is still not clear whether the senator will run again."
+    assert _repaired(text, _one_part("It", "is still not clear whether the senator will run again")) == []
+
+
+def test_a_speech_verb_cue_is_kept() -> None:
+    text = "The senator said the bill would pass."
+    given = _one_part("said", "the bill would pass", "The senator")
+    assert _repaired(text, given) == [("said", "the bill would pass", "The senator")]
+
+
+def test_a_particle_opening_the_content_moves_into_the_cue() -> None:
+    text = "Clinton called on Sanders to release his tax returns."
+    given = _one_part("called", "on Sanders to release his tax returns", "Clinton")
+    assert _repaired(text, given) == [("called on", "Sanders to release his tax returns", "Clinton")]
+
+
+def test_as_opening_the_content_stays_out_of_the_cue() -> None:
+    text = "The move was seen as an attempt to appear more presidential."
+    given = _one_part("was seen", "as an attempt to appear more presidential")
+    assert _repaired(text, given)[0][:2] == ("was seen", "as an attempt to appear more presidential")
+
+
+def test_a_preposition_of_place_opening_the_content_stays_out_of_the_cue() -> None:
+    text = "Clinton was booed at the debate on Thursday night."
+    given = _one_part("was booed", "at the debate on Thursday night")
+    assert _repaired(text, given)[0][0] == "was booed"
+
+
+def test_a_weekday_after_the_cue_verb_joins_the_cue() -> None:
+    text = "The governor said Thursday that the budget would be balanced."
+    given = _one_part("said", "that the budget would be balanced", "The governor")
+    assert _repaired(text, given)[0][0] == "said Thursday"
+
+
+def test_a_weekday_inside_the_content_stays_there() -> None:
+    text = "The governor said Thursday was the deadline for the budget."
+    given = _one_part("said", "Thursday was the deadline for the budget", "The governor")
+    assert _repaired(text, given)[0][:2] == ("said", "Thursday was the deadline for the budget")
+
+
+def test_an_addressee_opening_the_content_is_left_out() -> None:
+    text = "Two of the delegates told POLITICO they were only leaning toward Cruz."
+    given = _one_part("told", "POLITICO they were only leaning toward Cruz", "Two of the delegates")
+    assert _repaired(text, given) == [("told", "they were only leaning toward Cruz", "Two of the delegates")]
+
+
+def test_the_object_of_other_verbs_stays_in_the_content() -> None:
+    text = "The campaign has hired a pair of veteran operatives to take prominent roles."
+    given = _one_part("has hired", "a pair of veteran operatives to take prominent roles", "The campaign")
+    assert _repaired(text, given)[0][1] == "a pair of veteran operatives to take prominent roles"
+
+
+def test_the_subject_of_a_passive_cue_is_not_its_source() -> None:
+    text = "Forced labour is seen as a form of political repression in the pariah state."
+    given = _one_part("is seen", "as a form of political repression", "Forced labour")
+    # The content also runs to the end of its phrase ("as" stays in it): two repairs apply.
+    assert _repaired(text, given) == [
+        ("is seen", "as a form of political repression in the pariah state", None)
+    ]
+
+
+def test_a_content_cut_inside_a_phrase_is_completed() -> None:
+    text = "Obama said his terms brought America's recovery from the Great Recession."
+    given = _one_part("said", "his terms brought America's recovery from the Great", "Obama")
+    assert _repaired(text, given)[0][1] == "his terms brought America's recovery from the Great Recession"
+
+
+def test_a_content_ending_on_a_preposition_takes_its_object() -> None:
+    text = "The police said the officer shot the teenager in October 2014."
+    given = _one_part("said", "the officer shot the teenager in", "The police")
+    assert _repaired(text, given)[0][1] == "the officer shot the teenager in October 2014"
+
+
+def test_a_content_ending_at_a_phrase_end_is_not_extended() -> None:
+    text = "The senator said the bill would pass, according to aides who were in the room."
+    given = _one_part("said", "the bill would pass", "The senator")
+    assert _repaired(text, given)[0][1] == "the bill would pass"
+
+
+def test_a_content_ending_on_a_conjunction_drops_it() -> None:
+    text = "Clinton said Sanders struggled with questions about big banks and saying he could not answer."
+    given = _one_part("said", "Sanders struggled with questions about big banks and", "Clinton")
+    assert _repaired(text, given)[0][1] == "Sanders struggled with questions about big banks"
+
+
+def test_a_content_that_is_the_cue_subject_is_swapped_back() -> None:
+    # Headline word order: the model took the speakers for the content.
+    text = (
+        "Kim Jong-un sends North Korean slaves abroad to fund his lavish lifestyle,"
+        " say human rights activists"
+    )
+    given = _one_part("say", "human rights activists", "Kim Jong-un sends")
+    [(cue, content, source)] = _repaired(text, given)
+    assert (cue, source) == ("say", "human rights activists")
+    assert content.startswith("Kim Jong-un sends North Korean slaves abroad")
 
 
 def test_a_content_part_that_is_the_cue_subject_is_swapped_back() -> None:
@@ -217,7 +203,7 @@ def test_an_auxiliary_cue_opening_its_verb_phrase_runs_to_the_verb() -> None:
 
 def test_a_content_stopping_inside_its_constituent_is_completed() -> None:
     text = "Sanders criticised a recent interview Clinton did with the editorial board of the Daily News."
-    given = GivenSpans("criticised", "a recent interview Clinton did with the editorial board", "Sanders")
+    given = _one_part("criticised", "a recent interview Clinton did with the editorial board", "Sanders")
     assert _repaired(text, given)[0][1] == (
         "a recent interview Clinton did with the editorial board of the Daily News"
     )
@@ -225,7 +211,7 @@ def test_a_content_stopping_inside_its_constituent_is_completed() -> None:
 
 def test_a_content_cut_inside_a_hyphenated_word_is_completed() -> None:
     text = "The clinic said she had been dropped from the program for non-attendance."
-    given = GivenSpans("said", "she had been dropped from the program for non", "The clinic")
+    given = _one_part("said", "she had been dropped from the program for non", "The clinic")
     assert _repaired(text, given)[0][1] == "she had been dropped from the program for non-attendance"
 
 
@@ -233,13 +219,13 @@ def test_a_content_is_not_completed_over_a_conjunction() -> None:
     # "and fired his chief" belongs to the clause the content opens, but PolNeAR's contents
     # stop before such a conjunct as often as they take it in: the model's end is kept.
     text = "The mayor said the police charged the officer with murder and fired his chief."
-    given = GivenSpans("said", "the police charged the officer with murder", "The mayor")
+    given = _one_part("said", "the police charged the officer with murder", "The mayor")
     assert _repaired(text, given)[0][1] == "the police charged the officer with murder"
 
 
 def test_a_content_is_not_completed_over_a_comma() -> None:
     text = "Clinton praised Pope Francis, who preaches a message of economic justice."
-    given = GivenSpans("praised", "Pope Francis", "Clinton")
+    given = _one_part("praised", "Pope Francis", "Clinton")
     assert _repaired(text, given)[0][1] == "Pope Francis"
 
 
@@ -248,7 +234,7 @@ def test_a_content_stopping_inside_a_quotation_runs_to_its_close() -> None:
         'The pollster said Carson is "losing strength because of questions about his autobiography.'
         ' Some of his support is moving to Cruz." Trump led.'
     )
-    given = GivenSpans(
+    given = _one_part(
         "said", 'Carson is "losing strength because of questions about his autobiography', "The pollster"
     )
     assert _repaired(text, given)[0][1] == (
@@ -259,19 +245,19 @@ def test_a_content_stopping_inside_a_quotation_runs_to_its_close() -> None:
 
 def test_a_content_outside_a_quotation_is_not_run_to_the_next_quote() -> None:
     text = 'The senator said the bill would pass. "And soon," she added.'
-    given = GivenSpans("said", "the bill would pass", "The senator")
+    given = _one_part("said", "the bill would pass", "The senator")
     assert _repaired(text, given)[0][1] == "the bill would pass"
 
 
 def test_a_quotation_is_not_followed_past_its_paragraph() -> None:
     text = 'Smith said: "We will win this state\nThe votes are counted." Jones left.'
-    given = GivenSpans("said", "We will win this state", "Smith")
+    given = _one_part("said", "We will win this state", "Smith")
     assert _repaired(text, given)[0][1] == "We will win this state"
 
 
 def test_a_quotation_is_not_run_over_the_cue() -> None:
     text = '"The plan is a disaster for working families, said Smith, and for the country."'
-    given = GivenSpans("said", "The plan is a disaster for working families", "Smith")
+    given = _one_part("said", "The plan is a disaster for working families", "Smith")
     assert _repaired(text, given)[0][1] == "The plan is a disaster for working families"
 
 
@@ -279,7 +265,7 @@ def test_a_content_is_not_completed_over_its_cue_or_source() -> None:
     # The sentence is the only constituent that starts at "Cuts" and runs past "program",
     # and it holds the cue and the source.
     text = "Cuts to the program are coming according to the report."
-    given = GivenSpans("according to", "Cuts to the program", "the report")
+    given = _one_part("according to", "Cuts to the program", "the report")
     assert _repaired(text, given)[0][1] == "Cuts to the program"
 
 
@@ -287,7 +273,7 @@ def test_a_quotation_closed_after_a_space_ends_the_content_on_its_last_character
     # A span ending on a space has no token at its end: claim building could not find
     # the sentence of such a content (PolNeAR dev has quotations closed this way).
     text = 'The pollster said Carson is "losing strength. Some of his support is moving to Cruz. " Trump led.'
-    given = GivenSpans("said", 'Carson is "losing strength', "The pollster")
+    given = _one_part("said", 'Carson is "losing strength', "The pollster")
     assert (
         _repaired(text, given)[0][1] == 'Carson is "losing strength. Some of his support is moving to Cruz.'
     )
@@ -296,38 +282,38 @@ def test_a_quotation_closed_after_a_space_ends_the_content_on_its_last_character
 def test_a_source_that_stops_inside_a_name_runs_to_its_end() -> None:
     # The uncased encoder does not see where a name ends: "Daron" modifies "Shaw".
     text = "Republican pollster Daron Shaw said the race was close."
-    given = GivenSpans("said", "the race was close", "Republican pollster Daron")
+    given = _one_part("said", "the race was close", "Republican pollster Daron")
     assert _repaired(text, given)[0][2] == "Republican pollster Daron Shaw"
 
 
 def test_a_whole_source_is_not_run_into_its_verb() -> None:
     # "Collins" is the subject of "said", not a modifier inside a longer phrase.
     text = "Sen. Susan Collins said the race was close."
-    given = GivenSpans("said", "the race was close", "Sen. Susan Collins")
+    given = _one_part("said", "the race was close", "Sen. Susan Collins")
     assert _repaired(text, given)[0][2] == "Sen. Susan Collins"
 
 
 def test_a_source_is_not_completed_over_punctuation() -> None:
     text = "Officials in the White House, speaking privately, said the race was close."
-    given = GivenSpans("said", "the race was close", "Officials in the White")
+    given = _one_part("said", "the race was close", "Officials in the White")
     assert _repaired(text, given)[0][2] == "Officials in the White House"
 
 
 def test_a_participle_after_a_comma_is_cut_from_the_source() -> None:
     text = "Ben Carson, speaking with reporters in Iowa, said the plan would fail."
-    given = GivenSpans("said", "the plan would fail", "Ben Carson, speaking with reporters in Iowa")
+    given = _one_part("said", "the plan would fail", "Ben Carson, speaking with reporters in Iowa")
     assert _repaired(text, given)[0][2] == "Ben Carson"
 
 
 def test_an_apposition_after_a_comma_stays_in_the_source() -> None:
     text = "Gary Emineth, a former state party chairman, said the plan would fail."
-    given = GivenSpans("said", "the plan would fail", "Gary Emineth, a former state party chairman")
+    given = _one_part("said", "the plan would fail", "Gary Emineth, a former state party chairman")
     assert _repaired(text, given)[0][2] == "Gary Emineth, a former state party chairman"
 
 
 def test_a_focusing_adverb_opening_a_source_is_dropped() -> None:
     text = "Even Lindsey Graham said the plan would fail."
-    given = GivenSpans("said", "the plan would fail", "Even Lindsey Graham")
+    given = _one_part("said", "the plan would fail", "Even Lindsey Graham")
     assert _repaired(text, given)[0][2] == "Lindsey Graham"
 
 
@@ -336,38 +322,38 @@ def test_a_focusing_adverb_opening_a_source_is_dropped() -> None:
 
 def test_a_participle_cue_takes_the_subject_of_the_verb_it_hangs_from() -> None:
     text = "Trump mocked the debate moderators on Tuesday, saying they were biased against him."
-    given = GivenSpans("saying", "they were biased against him")
+    given = _one_part("saying", "they were biased against him")
     assert _repaired(text, given) == [("saying", "they were biased against him", "Trump")]
 
 
 def test_a_coordinated_cue_takes_the_shared_subject() -> None:
     text = "Cruz praised the ruling and suggested that more cases would follow."
-    given = GivenSpans("suggested", "more cases would follow")
+    given = _one_part("suggested", "more cases would follow")
     assert _repaired(text, given)[0][2] == "Cruz"
 
 
 def test_a_relative_clause_is_cut_off_the_subject() -> None:
     text = "Senator Ted Cruz of Texas, who is running second, mocked the ruling, saying it was wrong."
-    given = GivenSpans("saying", "it was wrong")
+    given = _one_part("saying", "it was wrong")
     assert _repaired(text, given)[0][2] == "Senator Ted Cruz of Texas"
 
 
 def test_the_subject_keeps_its_apposition() -> None:
     text = "His campaign manager, Jeff Weaver, stood by the senator, insisting he would stay in the race."
-    given = GivenSpans("insisting", "he would stay in the race")
+    given = _one_part("insisting", "he would stay in the race")
     assert _repaired(text, given)[0][2] == "His campaign manager, Jeff Weaver"
 
 
 def test_the_one_asked_is_not_the_source_of_asked() -> None:
     # "Asked about ..." hangs from "said", whose subject is the one asked, not the asker.
     text = "Asked about the emails, Clinton said she had made a mistake."
-    given = GivenSpans("Asked", "about the emails")
+    given = _one_part("Asked", "about the emails")
     assert _repaired(text, given)[0][2] is None
 
 
 def test_an_expletive_subject_is_not_a_source() -> None:
     text = "It is not clear whether the deal will survive the vote."
-    given = GivenSpans("is not clear", "whether the deal will survive the vote")
+    given = _one_part("is not clear", "whether the deal will survive the vote")
     assert _repaired(text, given)[0][2] is None
 
 
@@ -377,5 +363,5 @@ def test_a_passive_cue_takes_no_source_from_a_coordinated_subject() -> None:
         "Forced labour has a long history in North Korea, stretching back to the 1980s, but the"
         " situation is thought to have deteriorated under the current leader."
     )
-    given = GivenSpans("is thought", "to have deteriorated under the current leader")
+    given = _one_part("is thought", "to have deteriorated under the current leader")
     assert _repaired(text, given)[0][2] is None

@@ -104,6 +104,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
 
 from claimsearch.extract.spans import AttributionFinder, AttributionSpans
 from claimsearch.extract.speaker_labels import dash_bylines
@@ -237,19 +238,27 @@ def _function_words_only(doc: Doc, cue: list[Span]) -> bool:
     return bool(words) and all(t.pos_ in _FUNCTION_POS for t in words)
 
 
+def _one_part_cue_and_next(doc: Doc, found: AttributionSpans) -> tuple[SpacySpan, Token] | None:
+    """A cue in one part, as tokens, and the token right after it; None when the cue has
+    parts, does not align with tokens, or ends the text."""
+    if len(found.cue) != 1:
+        return None
+    cue = doc.char_span(found.cue[0][0], found.cue[0][1], alignment_mode="expand")
+    if cue is None or not len(cue) or cue.end >= len(doc):
+        return None
+    return cue, doc[cue.end]
+
+
 def _auxiliary_cue_extended(doc: Doc, found: AttributionSpans) -> AttributionSpans:
     """'have | found that workers ...' -> 'have found | that workers ...': a one-part cue
     of auxiliaries whose verb comes right after it, opening the content, runs to that
     verb. Dropping such a cue, as other function-word cues are, lost the claim. (Limited
     to verbs the rules take for cues, it gained nothing on the slice: PolNeAR's cues
     include "did respond to", "are moving to", "is intended".)"""
-    if len(found.cue) != 1 or not found.content:
+    if not found.content or (located := _one_part_cue_and_next(doc, found)) is None:
         return found
+    cue, verb = located
     start, end = found.cue[0]
-    cue = doc.char_span(start, end, alignment_mode="expand")
-    if cue is None or not len(cue) or cue.end >= len(doc):
-        return found
-    verb = doc[cue.end]
     if verb.pos_ != "VERB" or any(t.dep_ not in ("aux", "auxpass", "neg") or t.head != verb for t in cue):
         return found
     verb_end = verb.idx + len(verb.text)
@@ -307,13 +316,10 @@ _WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "
 def _weekday_in_cue(doc: Doc, found: AttributionSpans) -> AttributionSpans:
     """'said | Thursday that ...' -> 'said Thursday | that ...': a weekday right after the
     cue's verb, in neither source nor content, belongs to the cue."""
-    if len(found.cue) != 1:
+    if (located := _one_part_cue_and_next(doc, found)) is None:
         return found
-    start, end = found.cue[0]
-    cue = doc.char_span(start, end, alignment_mode="expand")
-    if cue is None or not len(cue) or cue.end >= len(doc):
-        return found
-    day = doc[cue.end]
+    cue, day = located
+    start = found.cue[0][0]
     if cue[-1].pos_ not in ("VERB", "AUX") or day.lower_ not in _WEEKDAYS:
         return found
     if any(s <= day.idx < e for s, e in found.source + found.content):
