@@ -365,3 +365,65 @@ def test_a_passive_cue_takes_no_source_from_a_coordinated_subject() -> None:
     )
     given = _one_part("is thought", "to have deteriorated under the current leader")
     assert _repaired(text, given)[0][2] is None
+
+
+def test_a_time_or_manner_of_the_cue_verb_is_cut_from_the_source() -> None:
+    for text, cue, source, cut in (
+        (
+            "Hillary Clinton on Tuesday said the bill would pass the Senate.",
+            "said",
+            "Hillary Clinton on Tuesday",
+            "Hillary Clinton",
+        ),
+        (
+            "Republicans, on the other hand, offered a plan that would cut taxes.",
+            "offered",
+            "Republicans, on the other hand",
+            "Republicans",
+        ),
+        ("A judge last month ordered the city to release it.", "ordered", "A judge last month", "A judge"),
+    ):
+        content = text[text.index(cue) + len(cue) + 1 : -1]
+        [(_, _, repaired)] = _repaired(text, _one_part(cue, content, source))
+        assert repaired == cut
+
+
+def test_a_source_phrase_of_its_own_head_is_not_cut() -> None:
+    text = "The governor of Texas said the budget would be balanced."
+    given = _one_part("said", "the budget would be balanced", "The governor of Texas")
+    assert _repaired(text, given) == [("said", "the budget would be balanced", "The governor of Texas")]
+
+
+def test_a_source_that_stops_inside_a_phrase_of_its_head_runs_to_the_phrase_end() -> None:
+    for text, source, completed in (
+        (
+            "Lindsey Graham, who has endorsed Cruz despite their long history of disagreements, said"
+            " that Kasich would be the best nominee.",
+            "Lindsey Graham, who",
+            "Lindsey Graham, who has endorsed Cruz despite their long history of disagreements",
+        ),
+        (
+            "A woman who has accused the senator of fraud said the report was false.",
+            "A woman who has accused the senator",
+            "A woman who has accused the senator of fraud",
+        ),
+        (
+            "Disclosures filed on Sunday night revealed that the company paid no tax.",
+            "Disclosures filed",
+            "Disclosures filed on Sunday night",
+        ),
+    ):
+        cue = "revealed" if "revealed" in text else "said"
+        content = text[text.index(cue) + len(cue) + 1 : -1]
+        [(_, _, repaired)] = _repaired(text, _one_part(cue, content, source))
+        assert repaired == completed
+
+
+def test_a_source_is_not_run_on_across_punctuation() -> None:
+    text = (
+        "Mark Dubowitz, executive director of the Foundation for Defense of Democracies,"
+        " a policy institute, said the deal was weak."
+    )
+    source = "Mark Dubowitz, executive director of the Foundation for Defense of Democracies"
+    [(_, _, repaired)] = _repaired(text, _one_part("said", "the deal was weak", source))
+    assert repaired == source
