@@ -427,3 +427,29 @@ def test_a_source_is_not_run_on_across_punctuation() -> None:
     source = "Mark Dubowitz, executive director of the Foundation for Defense of Democracies"
     [(_, _, repaired)] = _repaired(text, _one_part("said", "the deal was weak", source))
     assert repaired == source
+
+
+def test_a_raising_verb_alone_names_no_source() -> None:
+    for text, cue, source in (
+        ("Republicans appear to be split over the nominee.", "appear", "Republicans"),
+        ("The race itself has seemed to tighten in recent weeks.", "has seemed", "The race itself"),
+    ):
+        content = text[text.index(cue) + len(cue) + 1 : -1]
+        [(_, _, repaired)] = _repaired(text, _one_part(cue, content, source))
+        assert repaired is None
+
+
+def test_a_raising_verb_with_a_verb_of_its_own_keeps_its_source() -> None:
+    text = "Mr. Cruz seemed to blame the leadership for the loss."
+    for cue in ("seemed to blame", "seemed to"):
+        content = text[text.index(cue) + len(cue) + 1 : -1]
+        [(_, _, repaired)] = _repaired(text, _one_part(cue, content, "Mr. Cruz"))
+        assert repaired == "Mr. Cruz"
+
+
+def test_a_determiner_of_a_noun_cue_is_not_a_source() -> None:
+    text = "The declaration about the deal was issued on Monday."
+    assert _repaired(text, _one_part("declaration about", "the deal", "The"))[0][2] is None
+    text = "The senator's declaration about the deal was issued on Monday."
+    given = _one_part("declaration about", "the deal", "The senator's")
+    assert _repaired(text, given)[0][2] == "The senator's"
