@@ -453,3 +453,30 @@ def test_a_determiner_of_a_noun_cue_is_not_a_source() -> None:
     text = "The senator's declaration about the deal was issued on Monday."
     given = _one_part("declaration about", "the deal", "The senator's")
     assert _repaired(text, given)[0][2] == "The senator's"
+
+
+def test_words_before_the_cue_verbs_subject_are_cut_from_the_source() -> None:
+    for text, cue, source, cut in (
+        (
+            "Following Monday's presidential debate Politifact did a fact-check on the claim.",
+            "did a fact-check on",
+            "Monday's presidential debate Politifact",
+            "Politifact",
+        ),
+        (
+            "CHICAGO - Rahm Emanuel may have thought the worst was over.",
+            "may have thought",
+            "CHICAGO - Rahm Emanuel",
+            "Rahm Emanuel",
+        ),
+        # One name, whatever the parse makes of its title: kept whole.
+        (
+            "Texas Sen. Ted Cruz is standing by his remarks about the court.",
+            "is standing by",
+            "Texas Sen. Ted Cruz",
+            "Texas Sen. Ted Cruz",
+        ),
+    ):
+        content = text[text.index(cue) + len(cue) + 1 : -1]
+        [(_, _, repaired)] = _repaired(text, _one_part(cue, content, source))
+        assert repaired == cut
