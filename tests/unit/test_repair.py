@@ -367,6 +367,14 @@ def test_a_passive_cue_takes_no_source_from_a_coordinated_subject() -> None:
     assert _repaired(text, given)[0][2] is None
 
 
+def _source_repaired(text: str, cue: str, source: str) -> str | None:
+    """The source after repair of the one attribution given by its cue and source, its
+    content running from after the cue to the sentence's closing mark."""
+    content = text[text.index(cue) + len(cue) + 1 : -1]
+    [(_, _, repaired)] = _repaired(text, _one_part(cue, content, source))
+    return repaired
+
+
 def test_a_time_or_manner_of_the_cue_verb_is_cut_from_the_source() -> None:
     for text, cue, source, cut in (
         (
@@ -383,9 +391,7 @@ def test_a_time_or_manner_of_the_cue_verb_is_cut_from_the_source() -> None:
         ),
         ("A judge last month ordered the city to release it.", "ordered", "A judge last month", "A judge"),
     ):
-        content = text[text.index(cue) + len(cue) + 1 : -1]
-        [(_, _, repaired)] = _repaired(text, _one_part(cue, content, source))
-        assert repaired == cut
+        assert _source_repaired(text, cue, source) == cut
 
 
 def test_a_source_phrase_of_its_own_head_is_not_cut() -> None:
@@ -414,9 +420,7 @@ def test_a_source_that_stops_inside_a_phrase_of_its_head_runs_to_the_phrase_end(
         ),
     ):
         cue = "revealed" if "revealed" in text else "said"
-        content = text[text.index(cue) + len(cue) + 1 : -1]
-        [(_, _, repaired)] = _repaired(text, _one_part(cue, content, source))
-        assert repaired == completed
+        assert _source_repaired(text, cue, source) == completed
 
 
 def test_a_source_is_not_run_on_across_punctuation() -> None:
@@ -434,17 +438,13 @@ def test_a_raising_verb_alone_names_no_source() -> None:
         ("Republicans appear to be split over the nominee.", "appear", "Republicans"),
         ("The race itself has seemed to tighten in recent weeks.", "has seemed", "The race itself"),
     ):
-        content = text[text.index(cue) + len(cue) + 1 : -1]
-        [(_, _, repaired)] = _repaired(text, _one_part(cue, content, source))
-        assert repaired is None
+        assert _source_repaired(text, cue, source) is None
 
 
 def test_a_raising_verb_with_a_verb_of_its_own_keeps_its_source() -> None:
     text = "Mr. Cruz seemed to blame the leadership for the loss."
     for cue in ("seemed to blame", "seemed to"):
-        content = text[text.index(cue) + len(cue) + 1 : -1]
-        [(_, _, repaired)] = _repaired(text, _one_part(cue, content, "Mr. Cruz"))
-        assert repaired == "Mr. Cruz"
+        assert _source_repaired(text, cue, "Mr. Cruz") == "Mr. Cruz"
 
 
 def test_a_determiner_of_a_noun_cue_is_not_a_source() -> None:
@@ -477,6 +477,4 @@ def test_words_before_the_cue_verbs_subject_are_cut_from_the_source() -> None:
             "Texas Sen. Ted Cruz",
         ),
     ):
-        content = text[text.index(cue) + len(cue) + 1 : -1]
-        [(_, _, repaired)] = _repaired(text, _one_part(cue, content, source))
-        assert repaired == cut
+        assert _source_repaired(text, cue, source) == cut
