@@ -478,3 +478,36 @@ def test_words_before_the_cue_verbs_subject_are_cut_from_the_source() -> None:
         ),
     ):
         assert _source_repaired(text, cue, source) == cut
+
+
+@dataclass
+class GivenAttributions:
+    """A finder that returns several given attributions, in order."""
+
+    given: list[GivenAttribution]
+    name: str = "given"
+
+    def find(self, doc: Doc) -> list[AttributionSpans]:
+        return [found for one in self.given for found in one.find(doc)]
+
+
+def test_a_content_stops_before_a_sentence_that_opens_another_report() -> None:
+    text = 'Trump said the South has "treated me so well." He touted his wins in the primaries.'
+    given = GivenAttributions(
+        [
+            _one_part("said", 'the South has "treated me so well." He touted', "Trump"),
+            _one_part("touted", "his wins in the primaries", "He"),
+        ]
+    )
+    found = RepairedFinder(given, RuleBasedFinder()).find(parse(text))
+    assert [text[s:e] for s, e in found[0].content] == ['the South has "treated me so well']
+    assert [text[s:e] for s, e in found[1].content] == ["his wins in the primaries"]
+
+
+def test_a_content_runs_on_over_a_later_report_of_its_own_sentence() -> None:
+    text = "Trump said the deal, which critics called a disaster, would pass."
+    content = "the deal, which critics called a disaster, would pass"
+    inner = _one_part("called", "a disaster", "critics")
+    given = GivenAttributions([_one_part("said", content, "Trump"), inner])
+    found = RepairedFinder(given, RuleBasedFinder()).find(parse(text))
+    assert [text[s:e] for s, e in found[0].content] == [content]

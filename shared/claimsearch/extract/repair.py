@@ -123,10 +123,18 @@ source where PolNeAR has none, 30 missed):
 - words before the cue verb's subject that are plainly not part of it ("Monday's
   presidential debate | Politifact", "CHICAGO - | Rahm Emanuel"): cut (source 0.7772 ->
   0.7800; `learned-1` 0.7709 -> 0.7740, attr-overlap 0.7592 -> 0.7587).
+
+`repair-10` looks across attributions: a content that runs into a later sentence opening
+with another attribution's source and holding its cue ('... "treated me so well." | He
+touted ...') stops before that sentence. Slice: 7 contents made exact, 2 cut away from
+their gold part (content exact 0.5950 -> 0.5989, all exact 0.5173 -> 0.5207, content
+overlap 0.8717 -> 0.8710, attr-overlap 0.7708 -> 0.7699; `learned-1` content 0.5723 ->
+0.5761, overlap 0.8652 -> 0.8642, attr-overlap 0.7587 -> 0.7573).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import replace
 
 from spacy.tokens import Doc, Token
@@ -138,6 +146,47 @@ from claimsearch.extract.text_spans import SpanIndex, trim
 from claimsearch.model import Span
 
 FAR_SOURCE_CHARS = 150
+
+
+def _contents_cut_at_next_report(doc: Doc, found: list[AttributionSpans]) -> list[AttributionSpans]:
+    """'... has "treated me so well." | He touted his victory ...' -> '... so well.': a
+    content does not run into a later sentence that opens with another attribution's
+    source and holds its cue (the model read past the quotation's end)."""
+    openings = sorted(
+        (sentence_start, a.cue[0][0])
+        for a in found
+        if a.source and a.cue
+        for sentence_start in [_sentence_start(doc, a.source[0][0])]
+        if sentence_start is not None and a.source[0][0] - sentence_start <= 2
+    )
+    starts = [start for start, _ in openings]
+    cut = []
+    for a in found:
+        if not a.content:
+            cut.append(a)
+            continue
+        first, last = min(s for s, _ in a.content), max(e for _, e in a.content)
+        own = (a.cue[0][0], a.cue[-1][1]) if a.cue else (-1, -1)
+        at = next(
+            (
+                start
+                for start, cue in openings[bisect_right(starts, first) : bisect_left(starts, last)]
+                if start < cue < last and not own[0] <= cue <= own[1]
+            ),
+            None,
+        )
+        if at is None:
+            cut.append(a)
+            continue
+        content = [trim(doc.text, (s, min(e, at))) for s, e in a.content if s < at]
+        content = [(s, e) for s, e in content if s < e]
+        cut.append(replace(a, content=content) if content else a)
+    return cut
+
+
+def _sentence_start(doc: Doc, char: int) -> int | None:
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    return span[0].sent.start_char if span is not None and len(span) else None
 
 
 def _overlap(a: list[Span], b: list[Span]) -> bool:
@@ -162,7 +211,7 @@ class RepairedFinder:
     def __init__(self, model: AttributionFinder, rules: AttributionFinder) -> None:
         self.model = model
         self.rules = rules
-        self.name = f"{model.name}+repair-9"
+        self.name = f"{model.name}+repair-10"
 
     def find(self, doc: Doc) -> list[AttributionSpans]:
         ruled = _RuledCues(self.rules.find(doc))
@@ -194,6 +243,7 @@ class RepairedFinder:
             ):
                 found = repair(doc, found)
             repaired.append(found)
+        repaired = _contents_cut_at_next_report(doc, repaired)
         return repaired + [b for b in dash_bylines(doc) if not any(_same_place(b, f) for f in repaired)]
 
     def _repair(self, doc: Doc, found: AttributionSpans, rule: AttributionSpans | None) -> AttributionSpans:
