@@ -1,0 +1,248 @@
+"""Repairs of a content's edges, from the parse and from the other attributions of the
+text (chosen on the held-out slice; see `finder`)."""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import replace
+
+from spacy.tokens import Doc, Token
+
+from claimsearch.extract.repair.parse import MAX_COMPLETION_TOKENS, joins_a_word, token_indices
+from claimsearch.extract.spans import AttributionSpans
+from claimsearch.extract.text_spans import trim
+from claimsearch.model import Span
+
+
+def contents_cut_at_next_report(doc: Doc, found: list[AttributionSpans]) -> list[AttributionSpans]:
+    """'... has "treated me so well." | He touted his victory ...' -> '... so well.': a
+    content does not run into a later sentence that opens with another attribution's
+    source and holds its cue (the model read past the quotation's end)."""
+    openings = sorted(
+        (sentence_start, a.cue[0][0])
+        for a in found
+        if a.source and a.cue
+        for sentence_start in [_sentence_start(doc, a.source[0][0])]
+        if sentence_start is not None and a.source[0][0] - sentence_start <= 2
+    )
+    starts = [start for start, _ in openings]
+    cut = []
+    for a in found:
+        if not a.content:
+            cut.append(a)
+            continue
+        first, last = min(s for s, _ in a.content), max(e for _, e in a.content)
+        own = (a.cue[0][0], a.cue[-1][1]) if a.cue else (-1, -1)
+        at = next(
+            (
+                start
+                for start, cue in openings[bisect_right(starts, first) : bisect_left(starts, last)]
+                if start < cue < last and not own[0] <= cue <= own[1]
+            ),
+            None,
+        )
+        if at is None:
+            cut.append(a)
+            continue
+        content = [trim(doc.text, (s, min(e, at))) for s, e in a.content if s < at]
+        content = [(s, e) for s, e in content if s < e]
+        cut.append(replace(a, content=content) if content else a)
+    return cut
+
+
+def _sentence_start(doc: Doc, char: int) -> int | None:
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    return span[0].sent.start_char if span is not None and len(span) else None
+
+
+# Verbs whose object is the one addressed, not what is reported ("told POLITICO he
+# planned ...", "asked Sanders whether ..."): PolNeAR's content starts at the clause.
+_ADDRESSING = frozenset({"tell", "ask", "warn", "assure", "inform", "remind", "notify"})
+
+
+def addressee_dropped(doc: Doc, found: AttributionSpans) -> AttributionSpans:
+    if not found.cue or not found.content:
+        return found
+    first = sorted(found.content)[0]
+    opening = doc.char_span(first[0], first[1], alignment_mode="expand")
+    cue = doc.char_span(found.cue[0][0], found.cue[-1][1], alignment_mode="expand")
+    if opening is None or cue is None:
+        return found
+    for verb in cue:
+        if verb.lemma_.lower() not in _ADDRESSING:
+            continue
+        for obj in (
+            c for c in verb.children if c.dep_ in ("dobj", "dative") and c.left_edge.i == opening.start
+        ):
+            clause = next(
+                (
+                    c
+                    for c in verb.children
+                    if c.dep_ in ("ccomp", "xcomp") and obj.right_edge.i < c.left_edge.i < opening.end
+                ),
+                None,
+            )
+            if clause is not None:
+                start = clause.left_edge.idx
+                content = [(start, e) if (s, e) == first else (s, e) for s, e in found.content]
+                return replace(found, content=content)
+    return found
+
+
+def _content_tail(doc: Doc, found: AttributionSpans) -> tuple[Span, list[Token]]:
+    """The content's last range and its words (no punctuation or space); no words if none."""
+    if not found.content:
+        return (0, 0), []
+    last = sorted(found.content)[-1]
+    tail = doc.char_span(last[0], last[1], alignment_mode="expand")
+    return last, [t for t in tail or [] if not (t.is_punct or t.is_space)]
+
+
+def phrase_completed(doc: Doc, found: AttributionSpans) -> AttributionSpans:
+    last, words = _content_tail(doc, found)
+    if not words:
+        return found
+    end = words[-1]
+    if end.head.i > end.i:  # a determiner, modifier or auxiliary of a word further on
+        reach = end.head.i
+    elif end.pos_ == "ADP" and (objects := [c for c in end.children if c.i > end.i]):
+        reach = objects[-1].right_edge.i
+    else:
+        return found
+    following = doc[end.i + 1 : reach + 1]
+    if (
+        len(following) > MAX_COMPLETION_TOKENS
+        or following[-1].sent.start != end.sent.start
+        or any(t.is_punct or t.is_space for t in following)
+        or any(s <= following.start_char < e for s, e in found.cue + found.source)
+    ):
+        return found
+    content = [(s, following.end_char) if (s, e) == last else (s, e) for s, e in found.content]
+    return replace(found, content=content)
+
+
+def dangling_end_trimmed(doc: Doc, found: AttributionSpans) -> AttributionSpans:
+    """'... big banks and' -> '... big banks': a content does not end on a conjunction,
+    a subordinator or a relative pronoun (the model ran one word into the next clause)."""
+    last, words = _content_tail(doc, found)
+    if len(words) < 3:
+        return found
+    end = words[-1]
+    if not (end.pos_ in ("CCONJ", "SCONJ") or end.dep_ in ("cc", "mark") or end.tag_ in ("WDT", "WP")):
+        return found
+    before = words[-2]
+    content = [(s, before.idx + len(before.text)) if (s, e) == last else (s, e) for s, e in found.content]
+    return replace(found, content=content)
+
+
+# What may follow where a content stops short of its constituent: after a punctuation
+# mark, a conjunction or a subordinator PolNeAR's contents end about as often as they
+# go on ("..., who ...", "... and says he ..."), so there the model's end is kept.
+_CLAUSE_LINKS = frozenset({"CCONJ", "SCONJ"})
+
+
+def constituent_completed(doc: Doc, found: AttributionSpans) -> AttributionSpans:
+    """'a recent interview Sanders did with the editorial board' -> '... board of the New
+    York Daily News': a content that opens a constituent of the parse (the widest subtree
+    that starts at its first word and holds neither cue nor source) but stops inside it
+    runs to the constituent's end, within the sentence. One-part contents only."""
+    last, words = _content_tail(doc, found)
+    if len(found.content) != 1 or not words or words[-1].i + 1 >= len(doc):
+        return found
+    first, end = words[0], words[-1]
+    following = doc[end.i + 1]
+    if following.is_space or following.pos_ in _CLAUSE_LINKS:
+        return found
+    if following.is_punct and not joins_a_word(following):
+        return found
+    taken = token_indices(doc, found.cue + found.source)
+    node, widest = first, None
+    while node.left_edge.i == first.i and not any(node.left_edge.i <= i <= node.right_edge.i for i in taken):
+        widest = node
+        if node.head.i == node.i:
+            break
+        node = node.head
+    if widest is None:
+        return found
+    right = widest.right_edge
+    while right.i > end.i and (right.is_punct or right.is_space):
+        right = doc[right.i - 1]
+    if right.i <= end.i or right.sent.start != first.sent.start:
+        return found
+    return replace(found, content=[(last[0], right.idx + len(right.text))])
+
+
+# How far a quotation is followed from where a content ends, either way: PolNeAR
+# paragraphs are shorter; the bound keeps a long text without line breaks linear.
+MAX_QUOTATION_CHARS = 2_000
+
+
+_OPENING, _CLOSING, _STRAIGHT = "“", "”", '"'
+
+
+def quotation_completed(doc: Doc, found: AttributionSpans) -> AttributionSpans:
+    """'Carson is "losing strength because of questions about ... knowledge' -> '... knowledge.
+    Some of his evangelical support appears to be moving to Cruz, especially in pivotal
+    Iowa."': a content that stops inside a quotation runs to the quotation's close, in
+    its paragraph, unless the cue or the source comes first."""
+    if not found.content:
+        return found
+    text = doc.text
+    parts = sorted(found.content)
+    last = parts[-1]
+    if not any(c.isalnum() for c in text[last[0] : last[1]]):
+        return found
+    # From the start of the line the content ends in (a quotation over several
+    # paragraphs opens again in each), looking back no further than the bound.
+    bound = max(0, last[1] - 1 - MAX_QUOTATION_CHARS)
+    line = text.rfind("\n", bound, last[1] - 1) + 1 or bound
+    if not _quotation_open(text, line, last[1]):
+        return found
+    close = None
+    for i in range(last[1], min(len(text), last[1] + MAX_QUOTATION_CHARS)):
+        if text[i] in (_CLOSING, _STRAIGHT):
+            close = i
+            break
+        if text[i] in (_OPENING, "\n"):
+            break
+    if close is None or any(last[1] <= s < close for s, _ in found.cue + found.source):
+        return found
+    end = close
+    while end > last[1] and text[end - 1].isspace():  # ' ... Iowa. "': a span ends on a character
+        end -= 1
+    if end == last[1]:
+        return found
+    return replace(found, content=[*parts[:-1], (last[0], end)])
+
+
+def _quotation_open(text: str, start: int, end: int) -> bool:
+    """Whether a double quotation mark opened in `text[start:end]` is still open at `end`."""
+    opened = False
+    for char in text[start:end]:
+        if char == _OPENING:
+            opened = True
+        elif char == _CLOSING:
+            opened = False
+        elif char == _STRAIGHT:
+            opened = not opened
+    return opened
+
+
+def content_is_cue_subject(doc: Doc, found: AttributionSpans) -> bool:
+    """Source and content swapped: the content, or a part of it, is the active subject of
+    the cue verb ("Kim Jong-un sends ..., say | human rights activists": who says, not
+    what)."""
+    if not found.content or not found.cue:
+        return False
+    cue = doc.char_span(found.cue[0][0], found.cue[-1][1], alignment_mode="expand")
+    if cue is None:
+        return False
+    parts = [trim(doc.text, span) for span in found.content]
+    for verb in cue:
+        # A relative pronoun ("which | showed ...") is the model's content reaching back
+        # to the antecedent, not a swap: the rules would make "which" the source.
+        for subject in (c for c in verb.children if c.dep_ == "nsubj" and c.tag_ not in ("WDT", "WP")):
+            subject_span = (subject.left_edge.idx, subject.right_edge.idx + len(subject.right_edge.text))
+            if any(subject_span[0] <= s and e <= subject_span[1] for s, e in parts):
+                return True
+    return False

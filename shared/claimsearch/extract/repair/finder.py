@@ -1,0 +1,273 @@
+"""Repairs of the trained finder's attributions from the rule-based parse.
+
+The model is the better finder on data, but some of its errors have a syntactic
+tell the dependency rules see directly. Each repair applies only where the rules
+found an attribution with an overlapping cue, and each was chosen on a held-out
+slice of PolNeAR train (see docs/model-card.md), never on dev:
+
+- a span that crosses a line break (PolNeAR: 3 of 68,435 gold spans do) means the
+  model ran a headline into the next paragraph: take the rules' attribution;
+- a content that is the active subject of the cue verb ("..., say | human rights
+  activists"): source and content swapped; take the rules' attribution (a guard added
+  for the example article's headline with the second model: no change on the slice);
+- the subject of a passive cue given as its source ("Forced labour is seen as ..."):
+  what is reported on, not who reports; dropped (whether or not the rules found it);
+- no source where the rules found one ("according to reports"): take the rules' source;
+- a content that is the tail of the rules' complement clause, ending at the same
+  place ("their wages are siphoned off" inside "Tens of thousands ... while their
+  wages are siphoned off"): take the whole clause;
+- a source far from its cue while the rules' subject is nearer ("..." she told: the
+  model reached back to the previous sentence's subject): take the near one;
+  resolving "she" to the named person is the claimant resolver's job.
+
+Five more look at the parse alone (held-out slice, in the order they were added):
+
+- a cue made only of function words ("was" before "trying to ask ..."): dropped
+  (cue exact 0.697 -> 0.703, content exact 0.528 -> 0.532);
+- a preposition or particle of the cue verb opening the content ("called | on
+  Sanders"): moved into the cue (cue 0.703 -> 0.708, content 0.532 -> 0.536);
+- the addressee of "tell", "ask", "warn", ... opening the content ("told POLITICO he
+  planned ..."): the content starts at the clause (content 0.536 -> 0.540);
+- a content that stops inside a phrase ("from the Great | Recession", "in | October
+  2014"): completed up to three words (content 0.540 -> 0.551);
+- a content ending on a conjunction, subordinator or relative pronoun ("big banks
+  and"): that word dropped (content 0.551 -> 0.553).
+
+Two complete content edges from the parse (`repair-3`, issue 12; same slice, the model
+that never saw it, in the order added; cue, source and attr-overlap unchanged):
+
+- a one-part content that opens a constituent but stops inside it ("a recent interview
+  Sanders did with the editorial board | of the New York Daily News"): run to the
+  constituent's end, unless a punctuation mark, conjunction or subordinator follows
+  (content 0.553 -> 0.566, overlap 0.866 -> 0.868);
+- a content that stops inside a quotation: run to the quotation's close in its
+  paragraph (content 0.566 -> 0.571, overlap 0.868 -> 0.870).
+
+Cutting contents back to a constituent's or a sentence's end lost more than it gained
+(content 0.496 and 0.547): the model's long contents are more often right than the parse.
+
+Three mend source edges (`repair-4`, issue 12; same slice and model, in the order added;
+cue, content and attr-overlap unchanged):
+
+- a source that stops inside its noun phrase ("Republican pollster Daron | Shaw", "Sen.
+  Susan | Collins"): run to the word it modifies, at most three words on (source exact
+  0.736 -> 0.745);
+- a participle after a comma inside a source ("Ben Carson, speaking with ..."): cut
+  there (0.745 -> 0.747);
+- a focusing adverb opening a source ("Even Lindsey Graham", "Only one of ..."):
+  dropped (0.747 -> 0.748).
+
+Two mend cue edges (same slice and model, in the order added):
+
+- a weekday right after the cue's verb ("said | Thursday") joins the cue (cue exact
+  0.708 -> 0.711 on the slice, the rest unchanged; on dev, measured after the choice,
+  0.711 -> 0.710);
+- a preposition of the cue verb opening the content stays out of the cue when it is
+  "as" ("describes | as his second home": PolNeAR's content takes it) or a preposition
+  of time or place ("was booed | at Thursday night's debate": an adjunct, not what is
+  reported) (cue exact 0.711 -> 0.713, content exact 0.571 -> 0.572, the rest unchanged;
+  on dev, measured after the choice, cue 0.710 -> 0.709, the rest unchanged).
+
+`repair-6` adds what the model misses rather than mending what it found: quotations
+credited by a dash and a name (`speaker_labels.dash_bylines`), when the model reported
+nothing at that place. Unlike the repairs above it could not be chosen on the held-out
+slice, which holds no such byline; it was written after the retrieval benchmark showed
+a dev article of two dozen '"..." ― Name' quotes with no claim, and checked on train
+instead (5 of its 11 dash cues found, all exactly as annotated, nothing else found).
+
+`repair-7` fills a missing source from the parse: an attribution the model gave no
+source takes the active subject of its cue verb, or of the verb a participle or a
+coordinated verb hangs from ("Trump mocked ..., | saying ..."; not "Asked about ...",
+whose subject is the one asked, nor a passive cue), relative, demonstrative and
+expletive subjects left out. Held-out slice (`learned-1`; 74 sources added, 54 exactly
+as annotated, 13 to attributions the gold does not have): source exact 0.749 -> 0.754,
+attr-overlap 0.732 -> 0.756, all exact 0.466 -> 0.482, cue and content unchanged. On
+dev, measured after the choice: source 0.779 -> 0.777, attr-overlap 0.769 -> 0.777.
+
+`repair-8` answers two errors of `learned-3` (5 epochs) on the example article, measured
+on the held-out slice with the 5-epoch model trained without it (cue / source / content
+exact / content overlap / attr-overlap / all exact; before 0.7234 / 0.7639 / 0.5938 /
+0.8711 / 0.7658 / 0.5090) and with `learned-1`:
+
+- a cue of auxiliaries whose verb opens the content ("Reports ... have | found that
+  workers ..."): the cue runs to that verb instead of being dropped as a function-word
+  cue (0.7242 / 0.7659 / 0.5945 / 0.8717 / 0.7669 / 0.5100; `learned-1`: source 0.7541
+  -> 0.7565, cue +0.0002, content -0.0003, all -0.0005);
+- the swap guard above looks at each part of a discontinuous content, not only at the
+  whole ("Kim Jong-un | sends ... + human rights activists | say"), a relative pronoun
+  subject ("which | showed") excepted: content 0.5945 -> 0.5950, the rest unchanged
+  (`learned-1`: source +0.0005, content +0.0010, all +0.0005).
+
+`repair-9` mends the model's sources where the parse shows the error (held-out slice, the
+5-epoch model trained without it, after `repair-8`; cue, content and attr-overlap
+unchanged; source errors there: 62 with words too many, 42 cut short, 42 wrong, 38 with a
+source where PolNeAR has none, 30 missed):
+
+- a source whose last word lies inside a phrase hanging from the source's head ("Lindsey
+  Graham, who | has endorsed Cruz ...", "disclosures filed | on Sunday night", "A woman
+  who has accused former President Bill Clinton | of rape") runs to that phrase's end,
+  unless punctuation, the cue or the content comes between: 11 sources made right, none
+  made wrong (source exact 0.7659 -> 0.7721, all exact 0.5100 -> 0.5149; `learned-1`
+  0.7570 -> 0.7646);
+- words at a source's end that modify the cue's verb ("Hillary Clinton on Tuesday |
+  said", "Fields later | tweeted", "A judge last month | ordered"): cut; 8 made right, 1
+  made wrong ("Nearly eight in 10 Democratic voters overall | said") (source 0.7721 ->
+  0.7751, all 0.5149 -> 0.5163; `learned-1` 0.7646 -> 0.7684);
+- a source for a cue that is a raising verb alone ("Republicans | appear | to be split",
+  "the race itself | has seemed"): dropped, the subject is what is spoken of (source
+  0.7751 -> 0.7757, attr-overlap 0.7669 -> 0.7689; `learned-1` 0.7684 -> 0.7694, 0.7563
+  -> 0.7578);
+- a source made only of the cue noun's determiners or numbers ("The | declaration"):
+  dropped (source 0.7757 -> 0.7772, attr-overlap 0.7689 -> 0.7708; `learned-1` 0.7694 ->
+  0.7709, 0.7578 -> 0.7592);
+- words before the cue verb's subject that are plainly not part of it ("Monday's
+  presidential debate | Politifact", "CHICAGO - | Rahm Emanuel"): cut (source 0.7772 ->
+  0.7800; `learned-1` 0.7709 -> 0.7740, attr-overlap 0.7592 -> 0.7587).
+
+`repair-10` looks across attributions: a content that runs into a later sentence opening
+with another attribution's source and holding its cue ('... "treated me so well." | He
+touted ...') stops before that sentence. Slice: 7 contents made exact, 2 cut away from
+their gold part (content exact 0.5950 -> 0.5989, all exact 0.5173 -> 0.5207, content
+overlap 0.8717 -> 0.8710, attr-overlap 0.7708 -> 0.7699; `learned-1` content 0.5723 ->
+0.5761, overlap 0.8652 -> 0.8642, attr-overlap 0.7587 -> 0.7573)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from spacy.tokens import Doc
+
+from claimsearch.extract.repair.contents import (
+    addressee_dropped,
+    constituent_completed,
+    content_is_cue_subject,
+    contents_cut_at_next_report,
+    dangling_end_trimmed,
+    phrase_completed,
+    quotation_completed,
+)
+from claimsearch.extract.repair.cues import (
+    auxiliary_cue_extended,
+    function_words_only,
+    particle_in_cue,
+    weekday_in_cue,
+)
+from claimsearch.extract.repair.parse import overlap
+from claimsearch.extract.repair.sources import (
+    cue_determiner_source_dropped,
+    passive_subject_dropped,
+    raising_cue_source_dropped,
+    source_adjunct_cut,
+    source_clause_completed,
+    source_focus_dropped,
+    source_lead_cut,
+    source_phrase_completed,
+    source_tail_cut,
+    subject_as_source,
+)
+from claimsearch.extract.spans import AttributionFinder, AttributionSpans
+from claimsearch.extract.speaker_labels import dash_bylines
+from claimsearch.extract.text_spans import SpanIndex, trim
+from claimsearch.model import Span
+
+# A model source farther than this from its cue, while the rules' subject is nearer, is the
+# model reaching back to an earlier sentence's subject (see `_repair`).
+FAR_SOURCE_CHARS = 150
+
+
+def _same_place(byline: AttributionSpans, found: AttributionSpans) -> bool:
+    """The model reported this byline already: a cue on its dash or name, or the same
+    source and content under another cue."""
+    return overlap(found.cue, byline.cue + byline.source) or (
+        overlap(found.source, byline.source) and overlap(found.content, byline.content)
+    )
+
+
+def _extent(spans: list[Span]) -> Span:
+    return (min(s for s, _ in spans), max(e for _, e in spans))
+
+
+class RepairedFinder:
+    """The trained finder's attributions, repaired where the parse shows an error."""
+
+    def __init__(self, model: AttributionFinder, rules: AttributionFinder) -> None:
+        self.model = model
+        self.rules = rules
+        self.name = f"{model.name}+repair-10"
+
+    def find(self, doc: Doc) -> list[AttributionSpans]:
+        ruled = _RuledCues(self.rules.find(doc))
+        repaired = []
+        for found in self.model.find(doc):
+            if function_words_only(doc, found.cue):
+                found = auxiliary_cue_extended(doc, found)
+                if function_words_only(doc, found.cue):
+                    continue
+            rule = ruled.first_overlapping(found.cue)
+            found = self._repair(doc, passive_subject_dropped(doc, found), rule)
+            for repair in (
+                particle_in_cue,
+                weekday_in_cue,
+                addressee_dropped,
+                dangling_end_trimmed,
+                phrase_completed,
+                constituent_completed,
+                quotation_completed,
+                source_phrase_completed,
+                source_clause_completed,
+                source_adjunct_cut,
+                source_lead_cut,
+                source_tail_cut,
+                source_focus_dropped,
+                subject_as_source,
+                raising_cue_source_dropped,
+                cue_determiner_source_dropped,
+            ):
+                found = repair(doc, found)
+            repaired.append(found)
+        repaired = contents_cut_at_next_report(doc, repaired)
+        return repaired + [b for b in dash_bylines(doc) if not any(_same_place(b, f) for f in repaired)]
+
+    def _repair(self, doc: Doc, found: AttributionSpans, rule: AttributionSpans | None) -> AttributionSpans:
+        """`rule`: the rules' attribution whose cue overlaps the model's, if any."""
+        text = doc.text
+        if rule is None:
+            return found
+        if any("\n" in text[s:e] for s, e in found.cue + found.content + found.source):
+            return rule
+        if content_is_cue_subject(doc, found):
+            return rule
+        if not found.source and rule.source:
+            found = replace(found, source=rule.source)
+        if found.content and rule.content:
+            model_start, model_end = trim(text, _extent(found.content))
+            rule_start, rule_end = trim(text, _extent(rule.content))
+            if rule_start < model_start and rule_end == model_end:
+                found = replace(found, content=rule.content)
+        if found.source and rule.source:
+            cue_start = found.cue[0][0]
+            model_distance = min(abs(s - cue_start) for s, _ in found.source)
+            rule_distance = min(abs(s - cue_start) for s, _ in rule.source)
+            if model_distance > FAR_SOURCE_CHARS and rule_distance < model_distance:
+                found = replace(found, source=rule.source)
+        return found
+
+
+class _RuledCues:
+    """The rules' attributions, looked up by cue position (a scan per model attribution
+    made long texts quadratic)."""
+
+    def __init__(self, ruled: list[AttributionSpans]) -> None:
+        self._ruled = ruled
+        self._cues = [(i, span) for i, r in enumerate(ruled) for span in r.cue]
+        self._index = SpanIndex([span for _, span in self._cues])
+
+    def first_overlapping(self, cue: list[Span]) -> AttributionSpans | None:
+        """The first (in the rules' order) whose cue overlaps `cue`."""
+        owners = [
+            self._cues[i][0]
+            for span in cue
+            for i in self._index.around(span)
+            if overlap([span], [self._cues[i][1]])
+        ]
+        return self._ruled[min(owners)] if owners else None

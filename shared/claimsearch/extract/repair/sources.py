@@ -1,0 +1,279 @@
+"""Repairs of a source: edges completed or cut, a missing source filled, a source that
+names no reporter dropped, from the parse (chosen on the held-out slice; see `finder`)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from spacy.tokens import Doc, Token
+
+from claimsearch.extract.repair.parse import (
+    MAX_COMPLETION_TOKENS,
+    joins_a_word,
+    overlap,
+    token_indices,
+    words_of,
+)
+from claimsearch.extract.spans import AttributionSpans
+
+
+def passive_subject_dropped(doc: Doc, found: AttributionSpans) -> AttributionSpans:
+    if not found.source or not found.cue:
+        return found
+    cue = doc.char_span(found.cue[0][0], found.cue[-1][1], alignment_mode="expand")
+    if cue is None:
+        return found
+    for verb in cue:
+        if verb.pos_ not in ("VERB", "AUX") or not any(c.dep_ == "auxpass" for c in verb.children):
+            continue
+        for subject in (c for c in verb.children if c.dep_ == "nsubjpass"):
+            span = (subject.left_edge.idx, subject.right_edge.idx + len(subject.right_edge.text))
+            if overlap(found.source, [span]):
+                return replace(found, source=[])
+    return found
+
+
+# Dependencies inside a noun phrase, pointing right to the word they modify: a source
+# ending on one stops inside its phrase ("Republican pollster Daron | Shaw", "Sen. Susan
+# | Collins": the uncased encoder does not see where a name ends).
+_NOUN_PHRASE_INNER = frozenset({"compound", "amod", "det", "nummod", "nmod", "poss", "quantmod"})
+
+
+def source_phrase_completed(doc: Doc, found: AttributionSpans) -> AttributionSpans:
+    """'Republican pollster Daron' -> '... Daron Shaw': a one-part source whose last word
+    modifies a word at most three further on runs to that word (and on up the phrase),
+    within the sentence, unless punctuation, the cue or the content comes between."""
+    words = _source_words(doc, found)
+    if len(found.source) != 1 or not words:
+        return found
+    end = node = words[-1]
+    while node.dep_ in _NOUN_PHRASE_INNER and node.i < node.head.i <= end.i + MAX_COMPLETION_TOKENS:
+        node = node.head
+    following = doc[end.i + 1 : node.i + 1]
+    if not len(following) or following[-1].sent.start != end.sent.start:
+        return found
+    taken = token_indices(doc, found.cue + found.content)
+    if any(t.is_punct or t.is_space or t.i in taken for t in following):
+        return found
+    return replace(found, source=[(found.source[0][0], following.end_char)])
+
+
+# How far a source may run on to finish the phrase it stops inside.
+MAX_SOURCE_COMPLETION_TOKENS = 30
+
+
+def source_clause_completed(doc: Doc, found: AttributionSpans) -> AttributionSpans:
+    """'A woman who has accused former President Bill Clinton' -> '... Clinton of rape',
+    'disclosures filed' -> '... filed on Sunday night', 'Lindsey Graham, who' -> '...,
+    who has endorsed Cruz ...': a one-part source whose last word lies inside a phrase
+    hanging from the source's head runs to that phrase's end, within the sentence,
+    unless punctuation, the cue or the content comes between."""
+    words = _source_words(doc, found)
+    if len(found.source) != 1 or len(words) < 2:
+        return found
+    inside = {t.i for t in words}
+    heads = {t.i for t in words if t.head.i not in inside or t.head.i == t.i}
+    node = words[-1]
+    while node.head.i not in heads:
+        if node.head.i == node.i:
+            return found  # the last word does not hang from the source's head
+        node = node.head
+    if node.i in heads:
+        return found
+    end = words[-1]
+    following = doc[end.i + 1 : node.right_edge.i + 1]
+    while len(following) and (following[-1].is_punct or following[-1].is_space):
+        following = following[:-1]
+    if not len(following) or len(following) > MAX_SOURCE_COMPLETION_TOKENS:
+        return found
+    if following[-1].sent.start != end.sent.start:
+        return found
+    taken = token_indices(doc, found.cue + found.content)
+    if any((t.is_punct and not joins_a_word(t)) or t.is_space or t.i in taken for t in following):
+        return found
+    return replace(found, source=[(found.source[0][0], following.end_char)])
+
+
+# How words that belong to the cue's verb attach to it when the model runs a source
+# over them ("Hillary Clinton on Tuesday | said", "Fields later | tweeted", "A judge
+# last month | ordered"); a bare noun only when it is a time (a misparse made "which
+# has endorsed Sanders, | said" hang "Sanders" from "said").
+_VERB_ADJUNCTS = frozenset({"prep", "advmod"})
+
+
+_TIMES = frozenset({"DATE", "TIME"})
+
+
+def _verb_adjunct(token: Token, cue: set[int]) -> bool:
+    if token.head.i not in cue:
+        return False
+    return token.dep_ in _VERB_ADJUNCTS or (token.dep_ == "npadvmod" and token.ent_type_ in _TIMES)
+
+
+def source_adjunct_cut(doc: Doc, found: AttributionSpans) -> AttributionSpans:
+    """'Hillary Clinton on Tuesday' -> 'Hillary Clinton': words at a source's end that
+    modify the cue's verb (a time, a place, a manner) are not who reports."""
+    words = _source_words(doc, found)
+    if len(found.source) != 1 or len(words) < 2:
+        return found
+    cue = token_indices(doc, found.cue)
+    adjuncts = [t for t in words[1:] if _verb_adjunct(t, cue)]
+    if not adjuncts:
+        return found
+    cut = min(t.left_edge.i for t in adjuncts)
+    covered = {d.i for t in adjuncts for d in t.subtree}
+    kept = [t for t in words if t.i < cut]
+    if not kept or cut <= words[0].i or any(t.i not in covered for t in words if t.i >= cut):
+        return found
+    return replace(found, source=[(found.source[0][0], kept[-1].idx + len(kept[-1].text))])
+
+
+_RELATIVE_TAGS = frozenset({"WP", "WDT"})
+
+
+def source_lead_cut(doc: Doc, found: AttributionSpans) -> AttributionSpans:
+    """'Monday's presidential debate Politifact | did a fact-check on' -> 'Politifact',
+    'CHICAGO - Rahm Emanuel' -> 'Rahm Emanuel', 'the Trump who | questions' -> 'who':
+    words before the cue verb's subject that are not part of it are not who reports.
+    Only where the two phrases are plainly apart: punctuation between them, a relative
+    word on either side, or a common noun before a proper one ("Texas Sen. | Ted Cruz"
+    is one name that the parse split)."""
+    words = words_of(doc, found.source)
+    if len(found.source) != 1 or len(words) < 2:
+        return found
+    cue = token_indices(doc, found.cue)
+    subject = next((t for t in words if t.dep_ == "nsubj" and t.head.i in cue), None)
+    if subject is None or subject.left_edge.i <= words[0].i:
+        return found
+    start = subject.left_edge
+    before = doc[start.i - 1]
+    relative = subject.tag_ in _RELATIVE_TAGS or before.tag_ in _RELATIVE_TAGS
+    if not (before.is_punct or relative or (before.pos_ == "NOUN" and subject.pos_ == "PROPN")):
+        return found
+    return replace(found, source=[(start.idx, found.source[0][1])])
+
+
+def source_tail_cut(doc: Doc, found: AttributionSpans) -> AttributionSpans:
+    """'Ben Carson, speaking with The Des Moines Register' -> 'Ben Carson': a participle
+    after a comma inside a source says what the source was doing, not who it is."""
+    words = _source_words(doc, found)
+    if len(found.source) != 1 or not words:
+        return found
+    for comma in doc[words[0].i + 1 : words[-1].i]:
+        if comma.text == "," and doc[comma.i + 1].tag_ == "VBG":
+            before = doc[comma.i - 1]
+            return replace(found, source=[(found.source[0][0], before.idx + len(before.text))])
+    return found
+
+
+# Focusing adverbs that open a source ("Even Lindsey Graham", "Only one of the 25
+# delegates"): PolNeAR's sources start after them.
+_FOCUS_WORDS = frozenset({"even", "only", "also", "just"})
+
+
+def source_focus_dropped(doc: Doc, found: AttributionSpans) -> AttributionSpans:
+    words = _source_words(doc, found)
+    if len(found.source) != 1 or len(words) < 2:
+        return found
+    first = words[0]
+    if first.lower_ not in _FOCUS_WORDS or first.pos_ != "ADV":
+        return found
+    return replace(found, source=[(words[1].idx, found.source[0][1])])
+
+
+# How a verb without a subject of its own hangs from the verb whose subject it shares:
+# "He joked, | saying ..." (advcl), "Cruz cast ... and | suggested ..." (conj), "by |
+# filing ..." (pcomp, through its preposition), "was prompted | to say" (xcomp). Through
+# an adverbial clause or a preposition only a present participle shares it: "Asked about
+# ..., Clinton said" is Clinton being asked, by someone PolNeAR leaves unnamed.
+_SHARED_SUBJECT = frozenset({"advcl", "conj", "pcomp", "xcomp"})
+
+
+_PARTICIPLE_ONLY = frozenset({"advcl", "pcomp"})
+
+
+# Subjects that are not who reports: relative and demonstrative words whose antecedent
+# is a thing more often than a person, expletive "it" and "there" ("It is not clear").
+_NOT_SOURCES = frozenset({"that", "which", "it", "this", "there", "what"})
+
+
+MAX_SUBJECT_CLIMB = 3
+
+
+def subject_as_source(doc: Doc, found: AttributionSpans) -> AttributionSpans:
+    """No source: the active subject of the cue's verb ("Cruz | cast ..."), or of the verb
+    it hangs from ("He joked, | saying ..."), unless the cue is passive; cut before a
+    comma that opens anything but an apposition ("Ted Cruz of Texas, who ..." -> "Ted
+    Cruz of Texas"; "his campaign manager, Jeff Weaver" whole). Resolving a pronoun is
+    the claimant resolver's job."""
+    if found.source or not found.cue:
+        return found
+    cue = doc.char_span(found.cue[0][0], found.cue[-1][1], alignment_mode="expand")
+    verbs = [t for t in cue or [] if t.pos_ in ("VERB", "AUX")]
+    if not verbs:
+        return found
+    node = min(verbs, key=lambda t: len(list(t.ancestors)))  # the cue's head verb
+    if any(c.dep_ == "auxpass" for c in node.children):
+        return found  # "the situation is thought to ...": a passive cue names no reporter
+    subject = next((c for c in node.children if c.dep_ == "nsubj"), None)
+    for _ in range(MAX_SUBJECT_CLIMB):
+        if subject is not None:
+            break
+        dep = node.dep_
+        if dep not in _SHARED_SUBJECT or (dep in _PARTICIPLE_ONLY and node.tag_ != "VBG"):
+            return found
+        node = node.head.head if dep == "pcomp" else node.head
+        if node.pos_ not in ("VERB", "AUX"):
+            return found
+        subject = next((c for c in node.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.lower_ in _NOT_SOURCES:
+        return found
+    words = list(subject.subtree)
+    appositions = {a.left_edge.i for a in subject.children if a.dep_ == "appos"}
+    for token in words:
+        if token.i > subject.i and token.text == "," and token.i + 1 not in appositions:
+            words = [w for w in words if w.i < token.i]
+            break
+    span = (words[0].idx, words[-1].idx + len(words[-1].text))
+    if overlap([span], found.cue + found.content):
+        return found
+    return replace(found, source=[span])
+
+
+# Verbs that raise their subject ("Republicans appear | to be split", "the race itself
+# has seemed | ..."): what follows is said of the subject, not by it. PolNeAR train: of the
+# 179 cues made of such a verb alone (with auxiliaries, "to", "like", "it"), 4 have a source.
+_RAISING = frozenset({"seem", "appear"})
+
+
+_RAISING_COMPANIONS = frozenset({"AUX", "PART", "PRON", "ADP", "SCONJ", "ADV"})
+
+
+def raising_cue_source_dropped(doc: Doc, found: AttributionSpans) -> AttributionSpans:
+    """'Republicans | appear' -> no source: a cue that is a raising verb alone names no one
+    who reports ("seemed to confirm", with a verb of its own, keeps its source)."""
+    words = words_of(doc, found.cue)
+    if not found.source or not words or words[-1].lower_ == "to":
+        return found  # "seemed to | blame ...": the model stopped before the cue's own verb
+    raising = [t for t in words if t.lemma_.lower() in _RAISING and t.pos_ in ("VERB", "AUX")]
+    if not raising or any(t not in raising and t.pos_ not in _RAISING_COMPANIONS for t in words):
+        return found
+    return replace(found, source=[])
+
+
+def cue_determiner_source_dropped(doc: Doc, found: AttributionSpans) -> AttributionSpans:
+    """'The | declaration', 'two | starkly disparate views of': a source made only of the
+    cue noun's determiners or numbers names no one."""
+    words = words_of(doc, found.source)
+    cue = token_indices(doc, found.cue)
+    if words and all(t.head.i in cue and t.dep_ in ("det", "nummod", "quantmod") for t in words):
+        return replace(found, source=[])
+    return found
+
+
+def _source_words(doc: Doc, found: AttributionSpans) -> list[Token]:
+    """The source's words (no punctuation or space), from its first part to its last."""
+    if not found.source:
+        return []
+    span = doc.char_span(found.source[0][0], found.source[-1][1], alignment_mode="expand")
+    return [t for t in span or [] if not (t.is_punct or t.is_space)]
