@@ -511,3 +511,16 @@ def test_a_content_runs_on_over_a_later_report_of_its_own_sentence() -> None:
     given = GivenAttributions([_one_part("said", content, "Trump"), inner])
     found = RepairedFinder(given, RuleBasedFinder()).find(parse(text))
     assert [text[s:e] for s, e in found[0].content] == [content]
+
+
+def test_a_quotation_resumed_after_an_aside_stays_whole() -> None:
+    text = (
+        '"We have had problems in the past," Obama said. He did not suggest retaliation.'
+        ' "Our goal is to set some norms."'
+    )
+    quotes = ["We have had problems in the past", "Our goal is to set some norms"]
+    given = GivenAttributions(
+        [GivenAttribution(["said"], quotes, ["Obama"]), _one_part("suggest", "retaliation", "He")]
+    )
+    found = RepairedFinder(given, RuleBasedFinder()).find(parse(text))
+    assert [text[s:e].rstrip(".") for s, e in found[0].content] == quotes

@@ -17,10 +17,14 @@ from claimsearch.model import Span
 def contents_cut_at_next_report(doc: Doc, found: list[AttributionSpans]) -> list[AttributionSpans]:
     """'... has "treated me so well." | He touted his victory ...' -> '... so well.': a
     content does not run into a later sentence that opens with another attribution's
-    source and holds its cue (the model read past the quotation's end)."""
+    source and holds its cue (the model read past the quotation's end). Where that cue
+    falls between two parts of the content, only when what is cut is the other's content
+    ('... little girls." | Cruz says, | "That is ...'): a quotation resumed after an
+    aside ('"... in the past," Obama said. He didn't suggest retaliation. "Our goal ...')
+    stays whole."""
     openings = sorted(
-        (sentence_start, a.cue[0][0])
-        for a in found
+        (sentence_start, n)
+        for n, a in enumerate(found)
         if a.source and a.cue
         for sentence_start in [_sentence_start(doc, a.source[0][0])]
         if sentence_start is not None and a.source[0][0] - sentence_start <= 2
@@ -32,12 +36,11 @@ def contents_cut_at_next_report(doc: Doc, found: list[AttributionSpans]) -> list
             cut.append(a)
             continue
         first, last = min(s for s, _ in a.content), max(e for _, e in a.content)
-        own = (a.cue[0][0], a.cue[-1][1]) if a.cue else (-1, -1)
         at = next(
             (
                 start
-                for start, cue in openings[bisect_right(starts, first) : bisect_left(starts, last)]
-                if start < cue < last and not own[0] <= cue <= own[1]
+                for start, n in openings[bisect_right(starts, first) : bisect_left(starts, last)]
+                if found[n] is not a and _runs_into(a, found[n], start, last)
             ),
             None,
         )
@@ -48,6 +51,18 @@ def contents_cut_at_next_report(doc: Doc, found: list[AttributionSpans]) -> list
         content = [(s, e) for s, e in content if s < e]
         cut.append(replace(a, content=content) if content else a)
     return cut
+
+
+def _runs_into(a: AttributionSpans, other: AttributionSpans, start: int, last: int) -> bool:
+    """Whether `a`'s content, ending at `last`, runs into `other`, whose sentence opens at
+    `start`: `other`'s cue lies in a part of `a`'s content, or in a gap between its parts
+    while `a`'s content after `start` is `other`'s."""
+    cue = other.cue[0][0]
+    if not start < cue < last or any(s <= cue < e for s, e in a.cue):
+        return False
+    if any(s <= cue < e for s, e in a.content):
+        return True
+    return any(s < oe and os_ < e for s, e in a.content if e > start for os_, oe in other.content)
 
 
 def _sentence_start(doc: Doc, char: int) -> int | None:
