@@ -273,7 +273,4 @@ def cue_determiner_source_dropped(doc: Doc, found: AttributionSpans) -> Attribut
 
 def _source_words(doc: Doc, found: AttributionSpans) -> list[Token]:
     """The source's words (no punctuation or space), from its first part to its last."""
-    if not found.source:
-        return []
-    span = doc.char_span(found.source[0][0], found.source[-1][1], alignment_mode="expand")
-    return [t for t in span or [] if not (t.is_punct or t.is_space)]
+    return words_of(doc, [(found.source[0][0], found.source[-1][1])]) if found.source else []
