@@ -7,7 +7,9 @@ Queries come from gold attributions whose source holds a proper name and whose c
 8+ words, at most 3 of each kind per article (text order, claimants not yet queried first):
   claimant  GET /claims?claimant=<name>&q=<2-3 rare words>&limit=10
   topic     GET /claims?q=<3-4 rare words>&limit=10
-Name: the longest spaCy PERSON/ORG entity (the project's parse) inside the gold source, as
+Name: the spaCy PERSON/ORG entity (the project's parse) holding the gold source's head word,
+else the longest one inside the source ("Don Fowler, who ... has backed Hillary Clinton" ->
+"Don Fowler"; "A panel of the U.S. Court of Appeals" -> "U.S. Court of Appeals"), as
 written, less a possessive 's, a leading "the" and, for PERSON, leading titles (`TITLES`:
 "Mrs. Clinton" -> "Clinton"). Rare words: gold content words, alphabetic, 3+ letters, not
 stop words nor words of the name, fewest dev articles first, ties by first occurrence; a
@@ -137,21 +139,28 @@ def source_text(article: BenchArticle, gold: AttributionSpans) -> str:
 
 
 def claimant_name(doc: Any, source: list[Span]) -> str:
-    """The longest PERSON/ORG name inside the source spans, cleaned; "" when none."""
+    """The source's name, cleaned; "" when none: the PERSON/ORG name holding the source's
+    head word ("Don Fowler, who ... has backed Hillary Clinton" -> "Don Fowler"), else
+    the longest one inside it ("A panel of the U.S. Court of Appeals")."""
     from claimsearch.claimants.names import TITLES
 
+    def inside(start: int, end: int) -> bool:
+        return any(s <= start and end <= e for s, e in source)
+
+    tokens = [t for t in doc if inside(t.idx, t.idx + len(t))]
+    heads = {t.i for t in tokens if t.head.i == t.i or not inside(t.head.idx, t.head.idx + len(t.head))}
     names = []
     for ent in doc.ents:
-        inside = any(s <= ent.start_char and ent.end_char <= e for s, e in source)
-        if inside and ent.label_ in ("PERSON", "ORG"):
+        if inside(ent.start_char, ent.end_char) and ent.label_ in ("PERSON", "ORG"):
             words = _POSSESSIVE.sub("", ent.text.strip()).split()
             words = words[1:] if [w.lower() for w in words[:1]] == ["the"] else words
             # Only people carry titles: "General Motors" and "Justice Department" are names.
             while ent.label_ == "PERSON" and len(words) > 1 and words[0].lower().rstrip(".") in TITLES:
                 words = words[1:]
             if any(c.isupper() for c in "".join(words)):
-                names.append(" ".join(words))
-    return max(names, key=len, default="")
+                holds_head = any(ent.start <= i < ent.end for i in heads)
+                names.append((holds_head, len(" ".join(words)), " ".join(words)))
+    return max(names, key=lambda name: name[:2], default=(False, 0, ""))[2]  # ties: the first
 
 
 def document_frequency(corpus: Path) -> Counter[str]:
@@ -419,7 +428,13 @@ def held_claims(base: str, articles: list[BenchArticle], ids: dict[str, str]) ->
         _, body = http("GET", f"{base}/articles/{ids.get(article.article_id, article.article_id)}")
         claims = body.get("claims", []) if isinstance(body, dict) else []
         held[article.article_id] = [
-            Item(article.article_id, tuple((s, e) for s, e in c["content"]["spans"]), "", "") for c in claims
+            Item(
+                article.article_id,
+                tuple((s, e) for s, e in c["content"]["spans"]),
+                c["claimant"]["name"] or "",
+                "",
+            )
+            for c in claims
         ]
     return held
 
@@ -493,6 +508,37 @@ def report(kind: str, queries: list[Query], rows: dict[str, tuple[dict[str, Any]
             print(f"    expected: {snippet(expected)}\n    top:      {top}")
 
 
+def miss_causes(
+    queries: list[Query], answers: list[list[Item]], held: dict[str, list[Item]]
+) -> dict[str, list[tuple[Query, list[Item]]]]:
+    """Why each missed query was missed, with the held claims covering its gold content:
+    no claim covers it (extraction), the claims covering it are filed under a claimant
+    the query's name does not appear in (claimant queries), or the search lost it."""
+    causes: dict[str, list[tuple[Query, list[Item]]]] = {"extraction": [], "claimant": [], "search": []}
+    for query, answer in zip(queries, answers, strict=True):
+        if any(is_hit(query, i) for i in answer):
+            continue
+        covering = [i for i in held.get(query.article.article_id, []) if is_hit(query, i)]
+        named = any(query.name.lower().split()[-1] in i.claimant.lower().split() for i in covering)
+        cause = "search" if covering else "extraction"
+        cause = "claimant" if covering and query.kind == "claimant" and not named else cause
+        causes[cause].append((query, covering))
+    return causes
+
+
+def report_misses(engine: str, causes: dict[str, list[tuple[Query, list[Item]]]]) -> None:
+    extraction, claimant, search = (len(causes[c]) for c in ("extraction", "claimant", "search"))
+    print(
+        f"  {engine} misses: {extraction + claimant + search}: no extracted claim covers the gold content"
+        f" {extraction}, covered only by claims filed under another claimant or none {claimant}, lost by"
+        f" the search {search}"
+    )
+    for query, covering in (causes["claimant"] + causes["search"])[:6]:
+        filed = ", ".join(sorted({i.claimant or "(none)" for i in covering}))
+        words = " ".join(query.words)
+        print(f"    {query.kind} {query.name!r} {words!r} in {query.article.stem}: filed under {filed}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -550,6 +596,10 @@ def main(argv: list[str] | None = None) -> int:
         print("  covered (>= half its words) by some extracted claim of its article")
         for figure in figures.values():
             figure[kind]["extraction_ceiling"] = ceiling / max(len(kind_queries), 1)
+        for name in engines:
+            causes = miss_causes(kind_queries, [answers[name][0][i] for i in picked], held)
+            figures[name][kind]["misses"] = {cause: len(found) for cause, found in causes.items()}
+            report_misses(name, causes)
     print(f"\n{len(articles)} articles, --runs {args.runs}; {time.monotonic() - started:.0f} s in all")
     if args.json:
         summary = {
