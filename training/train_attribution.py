@@ -718,6 +718,10 @@ def export(  # type: ignore[no-untyped-def]
             weight_type=QuantType.QInt8,
             per_channel=True,
         )
+    import encoder_graph
+
+    # The window is never padded: the mask the export computes in every layer only costs time.
+    masks_dropped = encoder_graph.simplify_encoder(out / "encoder.int8.onnx")
     tokenizer.save(str(out / "tokenizer.json"))
     corpus_hash = hashlib.sha256()
     for document in documents:
@@ -737,6 +741,7 @@ def export(  # type: ignore[no-untyped-def]
         "role_tags": list(tagging.ROLE_TAGS),
         "max_pieces": tagging.MAX_PIECES,
         "quantization": "onnxruntime dynamic int8, per-channel weights",
+        **({"graph": encoder_graph.GRAPH_NOTE} if masks_dropped else {}),
         "hyperparameters": {
             k: getattr(args, k)
             for k in ("encoder", "epochs", "batch_size", "lr", "head_lr", "seed", "threads", "select")
