@@ -597,7 +597,7 @@ def main(argv: list[str] | None = None) -> int:
         for figure in figures.values():
             figure[kind]["extraction_ceiling"] = ceiling / max(len(kind_queries), 1)
         for name in engines:
-            causes = miss_causes(kind_queries, [answers[name][0][i] for i in picked], held)
+            causes = miss_causes(kind_queries, rows[name][1], held)
             figures[name][kind]["misses"] = {cause: len(found) for cause, found in causes.items()}
             report_misses(name, causes)
     print(f"\n{len(articles)} articles, --runs {args.runs}; {time.monotonic() - started:.0f} s in all")
