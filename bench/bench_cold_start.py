@@ -27,7 +27,11 @@ Tracing: Active, and patches what it patches there), a trace header per invocati
 X-Ray daemon address nothing listens on (segments go out over UDP, unanswered), the
 role's credentials in AWS_* variables. Runs use -B, so no run leaves bytecode behind for
 the next one. Runs of every case alternate, so a change in the machine's load falls on
-all of them alike.
+all of them alike. Before them, `--warmup` rounds (default 1) of every case are run and
+not counted: what is cold in a cold start is the function, not the cluster it queries (a
+node just started for the bench answers its first searches several times slower, its
+JIT compiler and caches cold, which a serving domain's are not), nor the disk's cache
+(every measured run after the first would find the artifacts' files cached anyway).
 
 Without build/ or python3.12 the source tree is measured instead (functions/<name>/app.py
 with shared/ and this virtualenv), the development setup, not Lambda's.
@@ -36,7 +40,8 @@ with shared/ and this virtualenv), the development setup, not Lambda's.
 and layer/ as build/ does (for example a copy of build/ made before a change, or the
 build/ of a `git worktree` at an earlier commit).
 
-    python bench/bench_cold_start.py [--runs 7] [--source] [--opensearch-url URL] [--baseline DIR]
+    python bench/bench_cold_start.py [--runs 7] [--warmup 1] [--source] [--opensearch-url URL]
+        [--baseline DIR]
 """
 
 from __future__ import annotations
@@ -352,6 +357,7 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--warmup", type=int, default=1, help="rounds of every case run first, not counted")
     parser.add_argument("--source", action="store_true", help="measure the source tree, not build/")
     parser.add_argument(
         "--opensearch-url", default="http://127.0.0.1:9200", help="'' to measure on SQLite only"
@@ -372,7 +378,13 @@ def main(argv: list[str] | None = None) -> int:
             if handler in s.paths
             for name, index in (indexes[s.label].items() if handler == "search" else [("-", None)])
         ]
-        print(f"cold start, median (min-max) of {args.runs} fresh interpreters, ms ({setup.label})")
+        print(
+            f"cold start, median (min-max) of {args.runs} fresh interpreters after {args.warmup} "
+            f"uncounted round(s), ms ({setup.label})"
+        )
+        for _ in range(args.warmup):
+            for case in cases:
+                one_run(case)
         results: dict[str, list[dict[str, Any]]] = {case.label: [] for case in cases}
         for _ in range(args.runs):  # alternating: the machine's load falls on every case alike
             for case in cases:

@@ -429,6 +429,9 @@ def main() -> None:
     parser.add_argument("--head-lr", type=float, default=1e-3)
     parser.add_argument("--perturbations", type=int, default=2, help="perturbed copies per gold cue (noisy)")
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument(
+        "--seeds", type=int, nargs="+", help="one head per seed on the same states (folders end -s<seed>)"
+    )
     parser.add_argument("--threads", type=int, default=2, help="torch and ONNX Runtime threads")
     parser.add_argument("--max-documents", type=int, default=0, help="smoke tests only")
     parser.add_argument("--log-every", type=int, default=25)
@@ -457,9 +460,11 @@ def main() -> None:
     )
     counts = Counter(kind for w in prepared for kind, _ in w.extra)
     counts["gold"] = sum(len(w.gold) for w in prepared)
-    for mode in args.cues:
+    runs = [(mode, seed) for mode in args.cues for seed in (args.seeds or [args.seed])]
+    for mode, seed in runs:
+        args.seed = seed
         model, seconds, losses = train_head(prepared, mode, args, log)
-        out = args.runs / f"roles-{mode}{args.suffix}"
+        out = args.runs / f"roles-{mode}{args.suffix}{f'-s{seed}' if args.seeds else ''}"
         if out.exists():
             shutil.rmtree(out)
         shutil.copytree(args.artifacts, out)

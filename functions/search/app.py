@@ -22,16 +22,17 @@ from claimsearch.api.app import app
 logger = Logger()
 # Tracer() would patch every library the X-Ray SDK supports at import: botocore and
 # requests imported for nothing on a cold start that never calls them, and a subsegment
-# per sqlite3 statement. This function calls two of them, each patched when something
-# first imports it: http.client, under urllib3 (the OpenSearch adapter's reads: this
-# function never writes to the index, so opensearch-py and requests never load), and
-# botocore (S3 for POST and DELETE /articles).
+# per sqlite3 statement. This function calls two services: OpenSearch, whose reads
+# (http.client, no opensearch-py: this function never writes to the index) open a
+# subsegment each through the reader's hook, because X-Ray's http.client patch would
+# import urllib3 (about 30 ms of a cold start); and S3 for POST and DELETE /articles
+# (botocore, patched when first imported).
 tracer = Tracer(auto_patch=False)
 
 
-@when_imported("urllib3")
-def _trace_http(_: ModuleType) -> None:
-    tracer.patch(["httplib"])
+@when_imported("claimsearch.index.opensearch.reader")
+def _trace_reads(reader: ModuleType) -> None:
+    reader.trace_reads(tracer.provider.in_subsegment)
 
 
 # Every botocore client comes from a session; and when botocore.session has loaded,

@@ -7,24 +7,23 @@ import json
 import os
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from claimsearch.index.opensearch import Endpoint
-from claimsearch.index.opensearch.endpoint import sigv4_headers
 from claimsearch.index.opensearch.reader import Reader
+from claimsearch.index.opensearch.sigv4 import sigv4_headers
+from tests.stub_node import COUNT, StubNode, stub_node
 
 DOMAIN = "https://search-claims.eu-west-1.es.amazonaws.com"
 
 PROBE = f"""
 import json, sys
 from claimsearch.index.opensearch import Endpoint, OpenSearchIndex
-from claimsearch.index.opensearch.endpoint import sigv4_headers
+from claimsearch.index.opensearch.sigv4 import sigv4_headers
 endpoint = Endpoint({DOMAIN!r}, aws_region="eu-west-1")
 OpenSearchIndex(endpoint, prefix="claims")  # what the search function makes at its first request
 url = {DOMAIN!r} + "/claims/_search"
@@ -32,16 +31,16 @@ headers = sigv4_headers(endpoint.credentials(), "eu-west-1", "es", "POST", url, 
 print(json.dumps({{
     "authorization": headers["Authorization"],
     "token": headers.get("X-Amz-Security-Token"),
-    "imported": [m for m in ("botocore.credentials", "botocore.session", "opensearchpy", "requests")
-                 if m in sys.modules],
+    "imported": [m for m in ("botocore.credentials", "botocore.session", "botocore.auth", "opensearchpy",
+                             "requests", "urllib3") if m in sys.modules],
 }}))
 """
 
 
 def test_the_role_credentials_in_the_environment_sign_without_botocores_chain() -> None:
     # A fresh interpreter, as a cold start: the credentials are read, requests are signed
-    # with the key and the session token, and neither botocore's credential machinery nor
-    # opensearch-py (with requests) loads for an index that has only read.
+    # with the key and the session token, and neither botocore (its credential machinery,
+    # its signer) nor opensearch-py, requests or urllib3 loads for an index that has only read.
     environment = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     environment |= {
         "AWS_ACCESS_KEY_ID": "AKIDROLE",
@@ -107,55 +106,67 @@ def test_the_reader_signs_as_opensearch_pys_signer(monkeypatch: pytest.MonkeyPat
     assert f"/eu-west-1/{service}/aws4_request" in ours["Authorization"]
 
 
-# (method, path, headers) of each request the stand-in node received.
-SEEN: list[tuple[str, str, dict[str, str]]] = []
+# Requests that exercise each canonicalisation step: double-encoded paths, dot segments
+# and empty segments, query pairs out of order and repeated, ports, host case, IPv6, no
+# body, no session token, a token holding runs of spaces.
+SIGNED_REQUESTS = [
+    ("POST", f"{DOMAIN}/claims-claims/_search", b'{"query":{"match_all":{}}}', "token"),
+    ("GET", f"{DOMAIN}/claims-articles/_doc/a%2Fb%20c?_source_includes=article", b"", "token"),
+    ("POST", f"{DOMAIN}/claims-%C3%A9/_msearch", '{"q":"é"}\n'.encode(), None),
+    ("POST", f"{DOMAIN}//claims/./x/../_count/", b"", "tok  en"),
+    ("GET", f"{DOMAIN}/_search?size=3&from=0&a=1&a=0&flag", b"", None),
+    ("HEAD", "https://Search-Claims.EU-WEST-1.es.amazonaws.com:443/", b"", "token"),
+    ("POST", "http://127.0.0.1:9200/prefix/claims/_search", b"{}", "token"),
+    ("GET", "http://[::1]:9200/claims/_count", b"", None),
+    ("GET", "http://node.local:80", b"", None),
+]
 
 
-class _Recorder(BaseHTTPRequestHandler):
-    """A node stand-in that records what each request carried and answers a count."""
+@pytest.mark.parametrize(("method", "url", "body", "token"), SIGNED_REQUESTS)
+def test_the_signature_is_botocores(
+    monkeypatch: pytest.MonkeyPatch, method: str, url: str, body: bytes, token: str | None
+) -> None:
+    # The reads sign with our own SigV4 (botocore's import is too slow for a cold start);
+    # every header must be what botocore's SigV4Auth makes for the same request and time.
+    import botocore.auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
 
-    def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        SEEN.append((self.command, self.path, {k.lower(): v for k, v in self.headers.items()}))
-        body = json.dumps({"count": 7}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_GET = do_POST
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+    moment = datetime(2026, 12, 3, 13, 45, 7, tzinfo=UTC)
+    monkeypatch.setattr(botocore.auth, "get_current_datetime", lambda: moment.replace(tzinfo=None))
+    credentials = Credentials("AKIDSIGNED", "signed/secret+key", token)
+    for service in ("es", "aoss"):
+        signer = botocore.auth.SigV4Auth(credentials, service, "eu-west-1")
+        request = AWSRequest(method=method, url=url, data=body)
+        signer.add_auth(request)
+        theirs = dict(request.headers.items()) | {"X-Amz-Content-SHA256": signer.payload(request)}
+        assert sigv4_headers(credentials, "eu-west-1", service, method, url, body, now=moment) == theirs
 
 
 @pytest.fixture
-def recorder() -> Iterator[str]:
-    SEEN.clear()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+def node() -> Iterator[StubNode]:
+    with stub_node() as node:
+        yield node
 
 
-def test_the_reader_sends_the_urls_credentials_as_basic_auth(recorder: str) -> None:
-    reader = Reader(Endpoint(f"http://reader:p%40ss@{recorder}"))
-    assert reader.count("claims-claims")["count"] == 7
-    method, path, headers = SEEN[-1]
+def test_the_reader_sends_the_urls_credentials_as_basic_auth(node: StubNode) -> None:
+    reader = Reader(Endpoint(f"http://reader:p%40ss@{node.address}"))
+    assert reader.count("claims-claims")["count"] == COUNT
+    method, path, headers = node.seen[-1]
     assert (method, path) == ("POST", "/claims-claims/_count")
     assert headers["authorization"] == "Basic cmVhZGVyOnBAc3M="  # reader:p@ss
 
 
-def test_the_reader_signs_each_request_and_quotes_ids(monkeypatch: pytest.MonkeyPatch, recorder: str) -> None:
+def test_the_reader_signs_each_request_and_quotes_ids(
+    monkeypatch: pytest.MonkeyPatch, node: StubNode
+) -> None:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDREADER")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
     monkeypatch.delenv("AWS_CREDENTIAL_EXPIRATION", raising=False)
-    reader = Reader(Endpoint(f"http://{recorder}", aws_region="eu-west-1"))
+    reader = Reader(Endpoint(node.url, aws_region="eu-west-1"))
     reader.get("claims-articles", "a/b c", "article")
-    method, path, headers = SEEN[-1]
+    method, path, headers = node.seen[-1]
     assert (method, path) == ("GET", "/claims-articles/_doc/a%2Fb%20c?_source_includes=article")
     assert headers["authorization"].startswith("AWS4-HMAC-SHA256 Credential=AKIDREADER/")
     assert "x-amz-content-sha256" in headers
+    assert headers["host"] == node.address  # the Host the signature covers, sent once

@@ -1,6 +1,6 @@
 """The OpenSearch adapter, by concern: `endpoint` (where the cluster is, credentials,
 signing), `errors` (the engine's failures as the domain's), `reader` (reads over
-urllib3), `client` (opensearch-py's client, for writes), `schema` (templates, versioned
+http.client, signed by `sigv4`), `client` (opensearch-py's client, for writes), `schema` (templates, versioned
 indices behind aliases), `writes` (documents, bulk, rebuild), `queries` (the query model
 in the query DSL) and `adapter` (the SearchIndex port over them).
 

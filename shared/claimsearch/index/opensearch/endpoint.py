@@ -1,8 +1,8 @@
 """Where an OpenSearch cluster answers, and how requests to it are authenticated.
 
 One `Endpoint` serves both clients of a cluster: the reader of the search path
-(`reader.Reader`, over urllib3) and opensearch-py's client for writes and schema
-(`client.connect`). Nothing here imports opensearch-py.
+(`reader.Reader`, over http.client, signed by `sigv4`) and opensearch-py's client for
+writes and schema (`client.connect`). Nothing here imports opensearch-py.
 """
 
 from __future__ import annotations
@@ -104,28 +104,3 @@ def _default_credentials() -> Credentials | EnvironmentCredentials | None:
     from botocore.session import Session
 
     return Session().get_credentials()
-
-
-def sigv4_headers(
-    credentials: Credentials | EnvironmentCredentials,
-    region: str,
-    service: str,
-    method: str,
-    url: str,
-    body: bytes,
-) -> dict[str, str]:
-    """The headers that sign one request (SigV4, botocore's signer), as opensearch-py's
-    `AWSV4Signer` makes them: Authorization, X-Amz-Date, the session token and the
-    payload's hash (OpenSearch Serverless requires it)."""
-    from botocore.auth import SigV4Auth
-    from botocore.awsrequest import AWSRequest
-
-    # Refreshable credentials refresh on each attribute read: a frozen copy keeps the key
-    # and the secret of one signature from two different refreshes.
-    frozen = getattr(credentials, "get_frozen_credentials", None)
-    signer = SigV4Auth(frozen() if callable(frozen) else credentials, service, region)
-    request = AWSRequest(method=method, url=url, data=body)
-    signer.add_auth(request)
-    headers = dict(request.headers.items())
-    headers["X-Amz-Content-SHA256"] = signer.payload(request)
-    return headers

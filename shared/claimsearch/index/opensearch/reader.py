@@ -1,43 +1,69 @@
-"""The adapter's reads (search, multi-search, get, count) as JSON requests over urllib3.
+"""The adapter's reads (search, multi-search, get, count) as JSON requests over http.client.
 
 Why not opensearch-py's client, which the writes use: importing it loads requests and
 its whole API (about 110 ms of a 2-core machine's CPU), and the search function's
-first answer must come within 400 ms of a cold start (issue 11). A read is one signed
-POST or GET of a JSON body; urllib3 (pooled connections, retries, timeouts) and
-botocore's SigV4 signer, both already in the function, do everything it needs.
-Retries and timeouts follow the endpoint as opensearch-py's transport does (`_Retry`).
+first answer must come within 400 ms of a cold start (issue 11). Nor urllib3 (about
+25 ms more, on top of the http.client it drives): a read is one signed POST or GET of a
+JSON body to one host, and what it needs from a client is kept connections, a timeout
+and retries, which `_Connections` and `Reader._send` give in a few lines. Retries
+follow the endpoint as opensearch-py's transport does: failed connections, dropped
+answers and RETRIED_STATUSES, up to `max_retries` more attempts, never a timeout.
 """
 
 from __future__ import annotations
 
+import base64
+import http.client
 import json
-from collections.abc import Sequence
+import select
+import ssl
+import threading
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date
-from typing import TYPE_CHECKING, Any, Self
-from urllib.parse import quote, urlencode
+from typing import Any, NamedTuple
+from urllib.parse import quote, urlencode, urlsplit
 
-import urllib3
-
-from claimsearch.index.opensearch.endpoint import RETRIED_STATUSES, Endpoint, sigv4_headers
+from claimsearch.index.opensearch.endpoint import RETRIED_STATUSES, Endpoint
 from claimsearch.index.opensearch.errors import EngineUnreachable, engine_error
+from claimsearch.index.opensearch.sigv4 import host_header, sigv4_headers
 
-if TYPE_CHECKING:
-    from types import TracebackType
+# Idle connections kept per reader: as many as the threads that read at once, at most.
+MAX_IDLE = 10
 
-    from urllib3.connectionpool import ConnectionPool
+
+class Answer(NamedTuple):
+    status: int
+    data: bytes
+
+
+# Opened around each read, retries included, when set (`trace_reads`): the search function
+# records them as X-Ray subsegments this way, since X-Ray's own http.client patch imports
+# urllib3 (about 30 ms of a cold start) and the domain knows no tracer.
+Span = Callable[[str], AbstractContextManager[Any]]
+_span: Span | None = None
+
+
+def trace_reads(span: Span | None) -> None:
+    """Open `span(name)` around every read from now on ("## opensearch POST _search"); None: stop."""
+    global _span
+    _span = span
 
 
 class Reader:
-    """Reads from the cluster at an endpoint. Thread-safe (urllib3's pool is)."""
+    """Reads from the cluster at an endpoint. Thread-safe."""
 
     def __init__(self, endpoint: Endpoint) -> None:
         self.endpoint = endpoint
         self._base = endpoint.host
+        self._prefix = urlsplit(self._base).path  # a path the cluster is served under, if any
+        self._host = host_header(self._base)
         self._credentials = endpoint.credentials()  # fails early: no credentials, no reader
-        self._auth_headers = (
-            urllib3.make_headers(basic_auth=":".join(endpoint.basic_auth)) if endpoint.basic_auth else {}
-        )
-        self._pool = _pool_for(endpoint)  # connects at the first request, not here
+        self._headers = {"Host": self._host}
+        if endpoint.basic_auth:
+            user_password = ":".join(endpoint.basic_auth).encode()
+            self._headers["Authorization"] = "Basic " + base64.b64encode(user_password).decode()
+        self._connections = _Connections(endpoint)  # connects at the first request, not here
 
     # -- the reads -----------------------------------------------------------------------------
 
@@ -82,64 +108,98 @@ class Reader:
             raise engine_error(response.status, answer)
         return dict(answer)
 
-    def _send(
-        self, method: str, path: str, body: bytes, content_type: str | None
-    ) -> urllib3.BaseHTTPResponse:
-        url = self._base + path
-        headers = dict(self._auth_headers)
+    def _send(self, method: str, path: str, body: bytes, content_type: str | None) -> Answer:
+        """One request, sent again after a failed connection, a dropped answer or a
+        RETRIED_STATUSES answer, up to the endpoint's `max_retries` times; the last
+        answer is returned, an error answer included. Raises EngineUnreachable."""
+        headers = dict(self._headers)
         if content_type:
             headers["Content-Type"] = content_type
         if self._credentials is not None:
             endpoint = self.endpoint
             assert endpoint.aws_region is not None  # credentials come with a region
             headers |= sigv4_headers(
-                self._credentials, endpoint.aws_region, endpoint.aws_service, method, url, body
+                self._credentials, endpoint.aws_region, endpoint.aws_service, method, self._base + path, body
             )
-        try:
-            return self._pool.request(method, url, body=body or None, headers=headers)
-        except urllib3.exceptions.HTTPError as exc:  # connect and read errors, timeouts, after retries
-            raise EngineUnreachable(f"{method} {path}: {exc}") from exc
+        # "_search", "_msearch", "_doc", "_count" (index names cannot begin with "_"); "/" for a ping.
+        operation = next((part for part in path.split("?", 1)[0].split("/") if part.startswith("_")), "/")
+        with (_span or nullcontext)(f"## opensearch {method} {operation}"):
+            return self._attempts(method, self._prefix + path, path, body, headers)
+
+    def _attempts(self, method: str, target: str, path: str, body: bytes, headers: dict[str, str]) -> Answer:
+        attempts = self.endpoint.max_retries + 1
+        for attempt in range(1, attempts + 1):
+            connection = self._connections.take()
+            try:
+                connection.request(method, target, body=body or None, headers=headers)
+                response = connection.getresponse()
+                data = response.read()
+            except TimeoutError as exc:
+                # Not sent again: a search must not outlast API Gateway's limit by retrying.
+                connection.close()
+                waited = f"no answer within {self.endpoint.timeout:g} s"
+                raise EngineUnreachable(f"{method} {path}: {waited}") from exc
+            except ssl.SSLError as exc:  # a certificate refused is not going to change
+                connection.close()
+                raise EngineUnreachable(f"{method} {path}: {exc}") from exc
+            except (OSError, http.client.HTTPException) as exc:  # refused, reset, closed unanswered
+                connection.close()
+                if attempt == attempts:
+                    raise EngineUnreachable(f"{method} {path}: {exc!r} after {attempts} attempts") from exc
+                continue
+            self._connections.give_back(connection, reusable=not response.will_close)
+            if response.status in RETRIED_STATUSES and attempt < attempts:
+                continue
+            return Answer(response.status, data)
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
 
-def _pool_for(endpoint: Endpoint) -> urllib3.PoolManager:
-    options: dict[str, Any] = {}
-    if endpoint.uses_tls:
-        import certifi  # the CA bundle opensearch-py verifies with
+class _Connections:
+    """Kept-alive connections to the endpoint's host, one per request in flight. Thread-safe."""
 
-        options = {"cert_reqs": "CERT_REQUIRED", "ca_certs": certifi.where()}
-    retries = _Retry(
-        total=endpoint.max_retries,
-        redirect=0,
-        status_forcelist=RETRIED_STATUSES,
-        allowed_methods=None,  # reads only: every request may be sent again
-        raise_on_status=False,  # the last answer is returned, as an error answer
-    )
-    return urllib3.PoolManager(
-        num_pools=1,
-        maxsize=10,
-        timeout=urllib3.Timeout(connect=endpoint.timeout, read=endpoint.timeout),
-        retries=retries,
-        **options,
-    )
+    def __init__(self, endpoint: Endpoint) -> None:
+        parts = urlsplit(endpoint.host)
+        self._tls = parts.scheme == "https"
+        self._hostname = parts.hostname or "127.0.0.1"
+        self._port = parts.port
+        self._timeout = endpoint.timeout
+        self._context: ssl.SSLContext | None = None
+        self._idle: list[http.client.HTTPConnection] = []
+        self._lock = threading.Lock()
+
+    def take(self) -> http.client.HTTPConnection:
+        with self._lock:
+            while self._idle:
+                connection = self._idle.pop()
+                if _still_open(connection):
+                    return connection
+                connection.close()
+            if self._tls and self._context is None:
+                import certifi  # the CA bundle opensearch-py verifies with
+
+                self._context = ssl.create_default_context(cafile=certifi.where())
+        if self._tls:
+            return http.client.HTTPSConnection(
+                self._hostname, self._port, timeout=self._timeout, context=self._context
+            )
+        return http.client.HTTPConnection(self._hostname, self._port, timeout=self._timeout)
+
+    def give_back(self, connection: http.client.HTTPConnection, *, reusable: bool) -> None:
+        with self._lock:
+            if reusable and len(self._idle) < MAX_IDLE:
+                self._idle.append(connection)
+                return
+        connection.close()
 
 
-class _Retry(urllib3.Retry):
-    """urllib3's retries as opensearch-py's transport retries: failed connections and
-    dropped answers, and RETRIED_STATUSES, but never a timeout (`retry_on_timeout=False`),
-    so a search cannot outlast API Gateway's limit by retrying."""
-
-    def increment(
-        self,
-        method: str | None = None,
-        url: str | None = None,
-        response: urllib3.BaseHTTPResponse | None = None,
-        error: Exception | None = None,
-        _pool: ConnectionPool | None = None,
-        _stacktrace: TracebackType | None = None,
-    ) -> Self:
-        if isinstance(error, urllib3.exceptions.TimeoutError):
-            raise error  # as the last attempt's error: the caller reports it unreachable
-        return super().increment(method, url, response, error, _pool, _stacktrace)
+def _still_open(connection: http.client.HTTPConnection) -> bool:
+    """False when the cluster closed a kept connection while it was idle (it reads as ready:
+    end of file), as urllib3 checks before reusing one, so that no attempt is spent on it."""
+    sock = connection.sock
+    if sock is None:
+        return True  # not connected yet: it connects when used
+    readable, _, _ = select.select([sock], [], [], 0)
+    return not readable
 
 
 def _name(index: str) -> str:
