@@ -28,10 +28,11 @@ X-Ray daemon address nothing listens on (segments go out over UDP, unanswered), 
 role's credentials in AWS_* variables. Runs use -B, so no run leaves bytecode behind for
 the next one. Runs of every case alternate, so a change in the machine's load falls on
 all of them alike. Before them, `--warmup` rounds (default 1) of every case are run and
-not counted: what is cold in a cold start is the function, not the cluster it queries (a
-node just started for the bench answers its first searches several times slower, its
-JIT compiler and caches cold, which a serving domain's are not), nor the disk's cache
-(every measured run after the first would find the artifacts' files cached anyway).
+not counted, and the node is sent the first request --warm-node times (default 200) by one
+warm process: what is cold in a cold start is the function, not the cluster it queries (a
+node just started for the bench answers its first searches several times slower, its JIT
+compiler and caches cold, which a serving domain's are not), nor the disk's cache (every
+measured run after the first would find the artifacts' files cached anyway).
 
 Without build/ or python3.12 the source tree is measured instead (functions/<name>/app.py
 with shared/ and this virtualenv), the development setup, not Lambda's.
@@ -97,6 +98,8 @@ if event is not None:
     answered = time.perf_counter()
     result.update(first_s=answered - imported, total_s=answered - started,
                   cpu_s=time.process_time() - started_cpu, status=response["statusCode"])
+    for _ in range({repeat!r} - 1):
+        app.lambda_handler(event, Context())
 print(json.dumps(result))
 """
 
@@ -230,8 +233,11 @@ def lambda_like_environment(handler: str, task_root: str, index: dict[str, str] 
     return environment | (index or {})
 
 
-def one_run(case: Case, *, pycache_prefix: Path | None = None, event: bool = True) -> dict[str, Any]:
-    """One fresh interpreter (-B: it leaves no bytecode behind for the next run)."""
+def one_run(
+    case: Case, *, pycache_prefix: Path | None = None, event: bool = True, repeat: int = 1
+) -> dict[str, Any]:
+    """One fresh interpreter (-B: it leaves no bytecode behind for the next run); `repeat`:
+    the first request is sent that many times (the timings are the first's)."""
     paths = case.setup.paths[case.handler]
     environment = lambda_like_environment(case.handler, paths[0], case.index)
     if pycache_prefix is not None:
@@ -243,6 +249,7 @@ def one_run(case: Case, *, pycache_prefix: Path | None = None, event: bool = Tru
         event=request,
         region=REGION,
         trace_header=TRACE_HEADER,
+        repeat=repeat,
     )
     with tempfile.TemporaryDirectory() as cwd:  # nothing importable from the working directory
         result = subprocess.run(
@@ -358,6 +365,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--warmup", type=int, default=1, help="rounds of every case run first, not counted")
+    parser.add_argument(
+        "--warm-node", type=int, default=200, help="first requests sent to the node by one process first"
+    )
     parser.add_argument("--source", action="store_true", help="measure the source tree, not build/")
     parser.add_argument(
         "--opensearch-url", default="http://127.0.0.1:9200", help="'' to measure on SQLite only"
@@ -382,6 +392,9 @@ def main(argv: list[str] | None = None) -> int:
             f"cold start, median (min-max) of {args.runs} fresh interpreters after {args.warmup} "
             f"uncounted round(s), ms ({setup.label})"
         )
+        for case in cases:
+            if case.index is not None and case.index.get("CLAIMSEARCH_INDEX") == "opensearch":
+                one_run(case, repeat=args.warm_node)
         for _ in range(args.warmup):
             for case in cases:
                 one_run(case)
