@@ -34,13 +34,15 @@ BULK_INITIAL_BACKOFF_S = 1
 BULK_MAX_BACKOFF_S = 8
 # Loads and rebuilds: batches of this many actions go to the node from LOAD_WORKERS
 # threads while the calling thread builds the next batches' documents, so building and
-# indexing overlap. Measured on this project's 2-core machine (node and loader on it,
-# 300k claims): 1 sender 5,208 claims/s, 2 senders 3,775, 3 senders 4,098, the former
-# loader (one thread building, then sending, chunk after chunk) 4,564: with two cores the
-# node's write threads and the loader already take both. A node with more cores (or on
-# another machine) takes more senders.
+# indexing overlap. Measured with the node and the loader on one 2-core machine, two
+# machines apart: on the first (300k claims) 1 sender 5,208 claims/s, 2 senders 3,775, 3
+# senders 4,098; on the second, slower one (2026-12-03, runs alternating) at 200k claims
+# 1 sender 2,537-3,292, 2 senders 3,834-4,045, 3 senders 2,961 (the first load on a fresh
+# node) and 3,933, and at 1M claims 2,608 / 3,227 / 3,874. Where the node and the loader
+# share two cores the best count depends on the machine; a cluster of its own (production:
+# the reindex function loads a remote domain) has cores for every sender, so three.
 LOAD_BATCH_ACTIONS = 2000
-LOAD_WORKERS = 1
+LOAD_WORKERS = 3
 # A load's bulk requests wait out the node's merges (it throttles indexing while they
 # catch up, seconds at a time past a million claims) instead of failing the load.
 LOAD_REQUEST_TIMEOUT_S = 300
