@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import pytest
+
 COUNT = 7
 
 
@@ -60,3 +62,10 @@ def stub_node() -> Iterator[StubNode]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(name="node")
+def node_fixture() -> Iterator[StubNode]:
+    """A stub node for one test (`node = stub_node.node_fixture` in a test module)."""
+    with stub_node() as node:
+        yield node

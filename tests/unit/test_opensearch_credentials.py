@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,8 +15,9 @@ import pytest
 from claimsearch.index.opensearch import Endpoint
 from claimsearch.index.opensearch.reader import Reader
 from claimsearch.index.opensearch.sigv4 import sigv4_headers
-from tests.stub_node import COUNT, StubNode, stub_node
+from tests.stub_node import COUNT, StubNode, node_fixture
 
+node = node_fixture  # a stub node per test (tests/stub_node.py)
 DOMAIN = "https://search-claims.eu-west-1.es.amazonaws.com"
 
 PROBE = f"""
@@ -141,12 +141,6 @@ def test_the_signature_is_botocores(
         signer.add_auth(request)
         theirs = dict(request.headers.items()) | {"X-Amz-Content-SHA256": signer.payload(request)}
         assert sigv4_headers(credentials, "eu-west-1", service, method, url, body, now=moment) == theirs
-
-
-@pytest.fixture
-def node() -> Iterator[StubNode]:
-    with stub_node() as node:
-        yield node
 
 
 def test_the_reader_sends_the_urls_credentials_as_basic_auth(node: StubNode) -> None:

@@ -12,20 +12,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
-
 from claimsearch.index.opensearch import Endpoint
 from claimsearch.index.opensearch import reader as reader_module
 from claimsearch.index.opensearch.reader import Reader
-from tests.stub_node import COUNT, StubNode, stub_node
+from tests.stub_node import COUNT, StubNode, node_fixture
 
+node = node_fixture  # a stub node per test (tests/stub_node.py)
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def node() -> Iterator[StubNode]:
-    with stub_node() as node:
-        yield node
 
 
 def test_each_read_opens_one_span_retries_included(node: StubNode) -> None:

@@ -57,9 +57,8 @@ class Reader:
         self.endpoint = endpoint
         self._base = endpoint.host
         self._prefix = urlsplit(self._base).path  # a path the cluster is served under, if any
-        self._host = host_header(self._base)
         self._credentials = endpoint.credentials()  # fails early: no credentials, no reader
-        self._headers = {"Host": self._host}
+        self._headers = {"Host": host_header(self._base)}  # the Host a signature covers
         if endpoint.basic_auth:
             user_password = ":".join(endpoint.basic_auth).encode()
             self._headers["Authorization"] = "Basic " + base64.b64encode(user_password).decode()

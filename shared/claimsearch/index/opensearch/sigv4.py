@@ -57,7 +57,7 @@ def sigv4_headers(
     timestamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
     day = timestamp[:8]
     parts = urlsplit(url)
-    signed = {"host": host_header(url), "x-amz-date": timestamp}
+    signed = {"host": _host(parts), "x-amz-date": timestamp}
     if credentials.token:
         signed["x-amz-security-token"] = credentials.token
     names = ";".join(sorted(signed))
@@ -91,7 +91,10 @@ def sigv4_headers(
 
 def host_header(url: str) -> str:
     """The Host a signature covers: the host in lower case, its port unless the scheme's default."""
-    parts = urlsplit(url)
+    return _host(urlsplit(url))
+
+
+def _host(parts: SplitResult) -> str:
     host = parts.hostname or ""
     if ":" in host:  # an IPv6 literal
         host = f"[{host}]"
