@@ -36,6 +36,8 @@ import numpy as np
 import onnx
 from onnx import helper, numpy_helper
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "shared"))  # claimsearch, run as a script
+
 ENCODER_FILE = "encoder.int8.onnx"
 ROLES_FILE = "roles.int8.onnx"
 MAX_WINDOW = 512  # MAX_PIECES (510) + [CLS] and [SEP]
@@ -199,9 +201,16 @@ def _drop_unused(graph: onnx.GraphProto) -> None:
 
 
 def same_outputs(before: bytes, after: bytes, feeds: Iterable[Feed]) -> bool:
-    """Whether two graphs give bit-identical outputs on these inputs."""
+    """Whether two graphs give bit-identical outputs on these inputs. Where this CPU's int8
+    products saturate (`int8_weights`), both are compared with their int8 weights stored as
+    uint8, as the finder runs them there: the saturated sums depend on the kernel, so
+    rewritten graphs would differ where their exact sums do not."""
     import onnxruntime as ort
 
+    from claimsearch.extract import int8_weights
+
+    if not int8_weights.signed_products_exact():
+        before, after = int8_weights.unsigned_weights(before), int8_weights.unsigned_weights(after)
     options = ort.SessionOptions()
     options.intra_op_num_threads = 1
     sessions = [ort.InferenceSession(g, options, providers=["CPUExecutionProvider"]) for g in (before, after)]

@@ -19,6 +19,7 @@ from typing import Any
 from spacy.tokens import Doc
 
 from claimsearch.extract import attribution_tagging as tagging
+from claimsearch.extract import int8_weights
 from claimsearch.extract.spans import AttributionSpans
 
 ARTIFACT_DIR = Path(__file__).resolve().parent / "artifacts"
@@ -46,22 +47,29 @@ class LearnedAttributionFinder:
     accepts any Doc and can also be called on raw text with `find_in_text`.
     """
 
-    def __init__(self, artifact_dir: Path = ARTIFACT_DIR, threads: int = 1) -> None:
+    def __init__(
+        self, artifact_dir: Path = ARTIFACT_DIR, threads: int = 1, unsigned_weights: bool | None = None
+    ) -> None:
         self.artifact_dir = artifact_dir
         # Intra-op threads; 1 by default (Lambda gives one vCPU per ~1.8 GB).
         self.threads = threads
+        # int8 weights as uint8 (see int8_weights); None: where this CPU's signed products
+        # saturate, which the first load finds out.
+        self.unsigned_weights = unsigned_weights
         self._lock = threading.Lock()
         self._model: _Model | None = None
 
     @classmethod
-    def from_artifacts(cls, artifact_dir: Path = ARTIFACT_DIR, threads: int = 1) -> LearnedAttributionFinder:
+    def from_artifacts(
+        cls, artifact_dir: Path = ARTIFACT_DIR, threads: int = 1, unsigned_weights: bool | None = None
+    ) -> LearnedAttributionFinder:
         """The finder over a trained artifact directory (default: the packaged one)."""
         for name in (ENCODER_FILE, ROLES_FILE, TOKENIZER_FILE, MANIFEST_FILE):
             if not (artifact_dir / name).is_file():
                 raise ModelArtifactError(
                     f"{artifact_dir / name} is missing: run training/train_attribution.py"
                 )
-        return cls(artifact_dir, threads)
+        return cls(artifact_dir, threads, unsigned_weights)
 
     @cached_property
     def manifest(self) -> dict[str, Any]:
@@ -91,10 +99,17 @@ class LearnedAttributionFinder:
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         providers = ["CPUExecutionProvider"]
 
+        unsigned = self.unsigned_weights
+        if unsigned is None:
+            unsigned = not int8_weights.signed_products_exact()
+
         def session(name: str) -> Any:
             path = self.artifact_dir / name
             if not path.is_file():
                 raise ModelArtifactError(f"{path} is missing: run training/train_attribution.py")
+            if unsigned:
+                model = int8_weights.unsigned_weights(path.read_bytes())
+                return ort.InferenceSession(model, options, providers=providers)
             return ort.InferenceSession(str(path), options, providers=providers)
 
         tokenizer = tagging.load_tokenizer(str(self.artifact_dir / TOKENIZER_FILE))
