@@ -546,3 +546,62 @@ def test_a_quotation_resumed_after_an_aside_stays_whole() -> None:
     )
     found = RepairedFinder(given, RuleBasedFinder()).find(parse(text))
     assert [text[s:e].rstrip(".") for s, e in found[0].content] == quotes
+
+
+def _contents(text: str, given: GivenAttributions | GivenAttribution) -> list[list[str]]:
+    found = RepairedFinder(given, RuleBasedFinder()).find(parse(text))
+    return [[text[s:e].rstrip(",.") for s, e in a.content] for a in found]
+
+
+def test_a_quotation_resumed_after_its_attribution_joins_the_content() -> None:
+    text = (
+        '"Carson is cratering," said Matt Mackowiak, a Republican consultant. "Support was soft'
+        ' to begin with, and his campaign was unprepared." The poll closed on Monday.'
+    )
+    given = _one_part("said", "Carson is cratering", "Matt Mackowiak, a Republican consultant")
+    assert _contents(text, given)[0] == [
+        "Carson is cratering",
+        "Support was soft to begin with, and his campaign was unprepared",
+    ]
+
+
+def test_a_quotation_resumed_in_the_next_paragraphs_joins_the_content() -> None:
+    # '' is how some outlets print a double quote; a quotation over two paragraphs opens
+    # again in the second and closes only there.
+    text = (
+        "''We will build a wall,'' he said to a cheer.\n\n''And they will pay for it.\n\n"
+        "''They don't know it yet.''\n\nThe crowd left."
+    )
+    given = _one_part("said to a cheer", "We will build a wall", "he")
+    assert _contents(text, given)[0] == [
+        "We will build a wall",
+        "And they will pay for it",
+        "They don't know it yet",
+    ]
+
+
+def test_a_resumed_quotation_with_an_attribution_of_its_own_is_left_alone() -> None:
+    text = '"The bill will pass," she said. "And soon," she added. "We have the votes."'
+    first = _one_part("said", "The bill will pass", "she")
+    # Ending on a comma, the next quotation has its own cue even when the finder missed it.
+    assert _contents(text, first)[0] == ["The bill will pass"]
+    # Held by another attribution, it is that attribution's.
+    text = '"The bill will pass," she said. "We have the votes." So she told the press.'
+    given = GivenAttributions([first, _one_part("told", "We have the votes", "she")])
+    assert _contents(text, given) == [["The bill will pass"], ["We have the votes"]]
+
+
+def test_a_content_that_is_not_a_quotation_is_not_joined_to_the_next_one() -> None:
+    text = 'The bill will pass, she said. "We have the votes."'
+    assert _contents(text, _one_part("said", "The bill will pass", "she"))[0] == ["The bill will pass"]
+
+
+def test_a_source_runs_on_over_the_members_it_names() -> None:
+    text = (
+        "Kasich has the best odds of beating Clinton, according to three recent polls,"
+        " including one from Monmouth University released Thursday."
+    )
+    given = _one_part("according to", "Kasich has the best odds of beating Clinton", "three recent polls")
+    assert _repaired(text, given)[0][2] == (
+        "three recent polls, including one from Monmouth University released Thursday"
+    )

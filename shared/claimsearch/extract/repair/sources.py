@@ -58,6 +58,32 @@ def source_phrase_completed(doc: Doc, found: AttributionSpans) -> AttributionSpa
     return replace(found, source=[(found.source[0][0], following.end_char)])
 
 
+def source_members_completed(doc: Doc, found: AttributionSpans) -> AttributionSpans:
+    """'three recent polls' -> 'three recent polls, including one from Monmouth University
+    released Thursday': a one-part source followed by ", including ..." or ", such as ..."
+    that hangs from it runs to that phrase's end, within the sentence, unless the cue or
+    the content comes first. PolNeAR train: of 39 gold sources met by ", including", 35 run
+    on over it."""
+    words = _source_words(doc, found)
+    if len(found.source) != 1 or not words or words[-1].i + 2 >= len(doc):
+        return found
+    comma, member = doc[words[-1].i + 1], doc[words[-1].i + 2]
+    inside = {t.i for t in words}
+    if comma.text != "," or member.lower_ not in _MEMBERS or member.head.i not in inside:
+        return found
+    right = member.head.right_edge  # "polls, including one from ... | released Thursday"
+    while right.i > member.i and (right.is_punct or right.is_space):
+        right = doc[right.i - 1]
+    taken = token_indices(doc, found.cue + found.content)
+    if right.sent.start != member.sent.start or any(comma.i <= i <= right.i for i in taken):
+        return found
+    return replace(found, source=[(found.source[0][0], right.idx + len(right.text))])
+
+
+# Words that open a list of a source's members ("50 experts, including ...").
+_MEMBERS = frozenset({"including", "such"})
+
+
 # How far a source may run on to finish the phrase it stops inside.
 MAX_SOURCE_COMPLETION_TOKENS = 30
 
