@@ -138,12 +138,12 @@ Matt Mackowiak. | "Support was soft ..."' -> both quotations, as PolNeAR annotat
 (train gold: 1,238 of 1,239 such contents go on into a resumed quotation of the same
 paragraph that no other attribution holds), unless the resumed one ends on a comma or
 another attribution holds it. Slice (`learned-1`): 7 contents made exact, none lost
-(content exact 0.5725 -> 0.5760, overlap 0.8641 -> 0.8671, all exact 0.4874 -> 0.4903, the
+(content exact 0.5712 -> 0.5746, overlap 0.8652 -> 0.8682, all exact 0.4876 -> 0.4905, the
 rest unchanged). And a source followed by the members it names ("three recent polls, |
 including one from Monmouth University ...") runs on over them, after the cuts above (the
 participle cut took "including" for an aside); train gold: 35 of 39 sources met by ",
-including" run on over it. Slice: 1 source made exact, none lost (source exact 0.7669 ->
-0.7675).
+including" run on over it. Slice: 2 sources made exact, none lost (source exact 0.7720 ->
+0.7732).
 """
 
 from __future__ import annotations
