@@ -20,7 +20,6 @@ out (the slice the repairs are chosen on). Prints a Markdown table; never reads 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
 import time
 import unicodedata
@@ -31,7 +30,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Token
 
-from claimsearch.evaluation.corpus import GoldDocument, load_corpus
+from claimsearch.evaluation.corpus import GoldDocument, in_holdout, load_corpus
 from claimsearch.extract.nlp import parse
 from claimsearch.extract.spans import AttributionSpans
 from claimsearch.model import Span
@@ -166,12 +165,6 @@ class ParseUnits:
     def _ends_sentence(self, last: int, sentence: tuple[int, int]) -> bool:
         span = self.narrowed(sentence[0], sentence[1] - 1)
         return span is not None and span[1] == last
-
-
-def in_holdout(stem: str, fraction: float) -> bool:
-    """The held-out slice of train (`training/train_attribution.py`'s `_in_holdout`)."""
-    digest = int(hashlib.sha256(stem.encode()).hexdigest()[:8], 16)
-    return digest / 0xFFFFFFFF < fraction
 
 
 @dataclass

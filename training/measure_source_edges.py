@@ -32,11 +32,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from measure_content_edges import in_holdout, is_word
+from measure_content_edges import is_word
 from spacy.tokens import Doc, Token
 
 from claimsearch.documents.parse import parse_text
-from claimsearch.evaluation.corpus import GoldDocument, load_corpus
+from claimsearch.evaluation.corpus import GoldDocument, in_holdout, load_corpus
 from claimsearch.evaluation.pipeline import claim_as_attribution
 from claimsearch.evaluation.scoring import Scorer, TextIndex
 from claimsearch.extract.claims import build_claims

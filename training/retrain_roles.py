@@ -452,7 +452,7 @@ def main() -> None:
     log(f"arguments: {json.dumps(vars(args), default=str, sort_keys=True)}")
     seed_everything(args.seed, args.threads)
     documents = load_corpus(Path(args.corpus))
-    training = [d for d in documents if not ta._in_holdout(d.stem, args.holdout_fraction)]
+    training = [d for d in documents if not ta.in_holdout(d.stem, args.holdout_fraction)]
     training = training[: args.max_documents or None]
     log(f"documents: {len(training)} train, {len(documents) - len(training)} held out")
     prepared = prepare(

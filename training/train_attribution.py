@@ -55,7 +55,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
-from claimsearch.evaluation.corpus import GoldDocument, load_corpus  # noqa: E402
+from claimsearch.evaluation.corpus import GoldDocument, in_holdout, load_corpus  # noqa: E402
 from claimsearch.evaluation.runner import Report, format_report  # noqa: E402
 from claimsearch.evaluation.scoring import Scorer  # noqa: E402
 from claimsearch.extract import attribution_tagging as tagging  # noqa: E402
@@ -393,8 +393,8 @@ def train(args: argparse.Namespace) -> None:
 
     tokenizer = load_tokenizer(args.encoder)
     documents = load_corpus(Path(args.corpus))[: args.max_documents or None]
-    holdout = [d for d in documents if _in_holdout(d.stem, args.holdout_fraction)]
-    training = [d for d in documents if not _in_holdout(d.stem, args.holdout_fraction)]
+    holdout = [d for d in documents if in_holdout(d.stem, args.holdout_fraction)]
+    training = [d for d in documents if not in_holdout(d.stem, args.holdout_fraction)]
     log(f"documents: {len(training)} train, {len(holdout)} held out")
     examples = build_examples(tokenizer, training)
     log(f"windows: {len(examples)}, cues: {sum(len(e.cues) for e in examples)}")
@@ -578,11 +578,6 @@ def train(args: argparse.Namespace) -> None:
     export(model, tokenizer, base_model, out, args, documents, seconds, chosen, held_out)
 
 
-def _in_holdout(stem: str, fraction: float) -> bool:
-    digest = int(hashlib.sha256(stem.encode()).hexdigest()[:8], 16)
-    return digest / 0xFFFFFFFF < fraction
-
-
 def evaluate_torch(model: AttributionTagger, tokenizer, documents: list[GoldDocument]) -> Report:  # type: ignore[no-untyped-def]
     model.eval()
 
@@ -736,7 +731,7 @@ def export(  # type: ignore[no-untyped-def]
         "base_model": base_model,
         "training_corpus": str(Path(args.corpus).name),
         "training_documents": len(documents)
-        - sum(_in_holdout(d.stem, args.holdout_fraction) for d in documents),
+        - sum(in_holdout(d.stem, args.holdout_fraction) for d in documents),
         "holdout_fraction": args.holdout_fraction,
         "training_data_sha256": corpus_hash.hexdigest(),
         "cue_tags": list(tagging.CUE_TAGS),

@@ -108,6 +108,17 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("corpus", type=Path, metavar="DIR")
     evaluate.add_argument("--predictions", type=Path, help="also write predictions JSONL here")
     evaluate.add_argument("--json", action="store_true", help="print the scores as JSON")
+    evaluate.add_argument(
+        "--artifacts",
+        type=Path,
+        help="another trained model's folder than the packaged one (repairs as shipped)",
+    )
+    evaluate.add_argument(
+        "--holdout",
+        type=float,
+        metavar="FRACTION",
+        help="only the held-out slice of train (training/train_attribution.py --holdout-fraction)",
+    )
     evaluate.set_defaults(run=_eval)
     return parser
 
@@ -438,7 +449,13 @@ def _reindex(args: argparse.Namespace) -> int:
 def _eval(args: argparse.Namespace) -> int:
     from claimsearch.evaluation.pipeline import run_eval
 
-    return run_eval(args.corpus, predictions_out=args.predictions, as_json=args.json)
+    return run_eval(
+        args.corpus,
+        predictions_out=args.predictions,
+        as_json=args.json,
+        artifacts=args.artifacts,
+        holdout=args.holdout,
+    )
 
 
 if __name__ == "__main__":

@@ -16,8 +16,11 @@ from pathlib import Path
 
 from claimsearch.documents.parse import parse_text
 from claimsearch.evaluation.runner import evaluate, format_report, scores_as_dict, write_predictions
+from claimsearch.extract.learned import LearnedAttributionFinder, ModelArtifactError
 from claimsearch.extract.pipeline import extract_claims
-from claimsearch.extract.spans import AttributionSpans
+from claimsearch.extract.repair import RepairedFinder
+from claimsearch.extract.rules import RuleBasedFinder
+from claimsearch.extract.spans import AttributionFinder, AttributionSpans
 from claimsearch.model import Claim
 
 
@@ -29,20 +32,39 @@ def claim_as_attribution(claim: Claim) -> AttributionSpans:
     )
 
 
-def predict_with_pipeline(stem: str, text: str) -> list[AttributionSpans]:
+def predict_with_pipeline(
+    stem: str, text: str, finder: AttributionFinder | None = None
+) -> list[AttributionSpans]:
     article = parse_text(text, f"{stem}.txt")
-    return [claim_as_attribution(c) for c in extract_claims(article)]
+    return [claim_as_attribution(c) for c in extract_claims(article, finder)]
 
 
-def run_eval(corpus: Path, predictions_out: Path | None = None, as_json: bool = False) -> int:
-    """Print precision, recall and F1 of every metric; 2 when the corpus cannot be read."""
+def run_eval(
+    corpus: Path,
+    predictions_out: Path | None = None,
+    as_json: bool = False,
+    artifacts: Path | None = None,
+    holdout: float | None = None,
+) -> int:
+    """Print precision, recall and F1 of every metric; 2 when the corpus or the artifacts
+    cannot be read. `artifacts`: another trained model than the packaged one (the repairs
+    and claim building as shipped); `holdout`: only the held-out slice of that fraction
+    (`corpus.in_holdout`): model choices are made there, with a model trained without it."""
     if not corpus.is_dir():
         print(
             f"claimsearch: {corpus}: not a folder (expected PolNeAR layout: text/ and attributions/)",
             file=sys.stderr,
         )
         return 2
-    report = evaluate(corpus, predict_with_pipeline)
+    finder: AttributionFinder | None = None
+    if artifacts is not None:
+        try:
+            model = LearnedAttributionFinder.from_artifacts(artifacts)
+        except ModelArtifactError as error:
+            print(f"claimsearch: {error}", file=sys.stderr)
+            return 2
+        finder = RepairedFinder(model, RuleBasedFinder())
+    report = evaluate(corpus, lambda stem, text: predict_with_pipeline(stem, text, finder), holdout)
     if predictions_out is not None:
         write_predictions(report.predictions, predictions_out)
     if as_json:

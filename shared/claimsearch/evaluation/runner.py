@@ -33,13 +33,13 @@ class Report:
         return self.words / self.seconds if self.seconds else 0.0
 
 
-def evaluate(corpus_dir: Path, predict: Predict) -> Report:
-    """Predict every document of the corpus and score against its gold."""
+def evaluate(corpus_dir: Path, predict: Predict, holdout: float | None = None) -> Report:
+    """Predict every document of the corpus (or of its held-out slice) and score against its gold."""
     scorer = Scorer()
     predictions: dict[str, list[AttributionSpans]] = {}
     words = 0
     seconds = 0.0
-    for document in iter_corpus(corpus_dir):
+    for document in iter_corpus(corpus_dir, holdout):
         started = time.perf_counter()
         predicted = predict(document.stem, document.text)
         seconds += time.perf_counter() - started
