@@ -35,7 +35,7 @@ _PROBE = base64.b64decode(
     "QgFiSkB/f39/f39/f39/f39/f39/f39/f39/f39/f39/f39/f39/f39/f39/f39/f39/f39/f39/f39/f39/f39/f39/Kg0QAkIG"
     "YV96ZXJvSgEAKg0QA0IGYl96ZXJvSgEAWhMKAWESDgoMCAISCAoCCAgKAghAYhMKAXkSDgoMCAYSCAoCCAgKAggBQgQKABAR"
 )
-PROBE_SUM = 64 * 255 * 127
+_PROBE_SUM = 64 * 255 * 127
 
 # Field numbers of onnx.proto: ModelProto.graph, GraphProto.initializer, and TensorProto's
 # data_type, int32_data and raw_data; TensorProto.DataType's INT8 and UINT8.
@@ -54,7 +54,7 @@ def signed_products_exact() -> bool:
     options.intra_op_num_threads = 1
     session = ort.InferenceSession(_PROBE, options, providers=["CPUExecutionProvider"])
     sums = session.run(None, {"a": np.full((8, 64), 255, np.uint8)})[0]
-    return bool((sums == PROBE_SUM).all())
+    return bool((sums == _PROBE_SUM).all())
 
 
 def unsigned_weights(model: bytes) -> bytes:
@@ -160,4 +160,4 @@ def _length_delimited(number: int, payload: bytes) -> bytes:
     return _varint(number << 3 | _LENGTH_DELIMITED) + _varint(len(payload)) + payload
 
 
-__all__ = ["PROBE_SUM", "signed_products_exact", "unsigned_weights"]
+__all__ = ["signed_products_exact", "unsigned_weights"]

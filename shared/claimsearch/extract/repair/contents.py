@@ -9,9 +9,9 @@ from dataclasses import replace
 
 from spacy.tokens import Doc, Token
 
-from claimsearch.extract.repair.parse import MAX_COMPLETION_TOKENS, joins_a_word, token_indices
+from claimsearch.extract.repair.parse import MAX_COMPLETION_TOKENS, joins_a_word, overlap, token_indices
 from claimsearch.extract.spans import AttributionSpans
-from claimsearch.extract.text_spans import trim
+from claimsearch.extract.text_spans import SpanIndex, trim
 from claimsearch.model import Span
 
 
@@ -263,15 +263,15 @@ def quotations_resumed(doc: Doc, found: list[AttributionSpans]) -> list[Attribut
     resumed quotation no other attribution holds: 1,238 of 1,239 go on into it in the same
     paragraph, 20 of 21 into the next one (`training/measure_resumed_quotations.py`)."""
     text = doc.text
-    held = sorted(span for a in found for span in a.cue + a.source + a.content)
-    starts = [s for s, _ in held]
+    held = [span for a in found for span in a.cue + a.source + a.content]
+    index = SpanIndex(held)
     resumed = []
     for a in found:
         parts = _resumed_quotation(text, a)
-        if parts and not any(
-            s < parts[-1][1] and parts[0][0] < e for s, e in held[: bisect_left(starts, parts[-1][1])]
-        ):
-            a = replace(a, content=[*a.content, *parts])
+        if parts:
+            extent = (parts[0][0], parts[-1][1])
+            if not any(overlap([extent], [held[i]]) for i in index.around(extent)):
+                a = replace(a, content=[*a.content, *parts])
         resumed.append(a)
     return resumed
 
@@ -288,7 +288,7 @@ def _resumed_quotation(text: str, a: AttributionSpans, ends: str = ".!?") -> lis
         return []
     opened = text[max(0, first - 3) : first + 2]
     closed = text[max(0, last - 2) : last + 3]
-    if not any(mark in opened for mark in _CLOSES) or not any(m in closed for m in ("”", '"', "''")):
+    if not any(mark in opened for mark in _CLOSES) or not any(m in closed for m in _CLOSES.values()):
         return []
     end = max(e for _, e in reported)
     if "\n" in text[last:end]:
