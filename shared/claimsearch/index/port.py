@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal, Protocol, get_args
 
 from claimsearch.clusters.records import CandidateQuery, ClusterMember, ClusterSummary
@@ -123,6 +124,7 @@ class SortKey:
     id: str
 
 
+@lru_cache(maxsize=16_384)  # a day per article: every claim of an index asks for a few thousand
 def first_seen_key(day: str | None) -> float:
     """A cluster's first day (YYYY-MM-DD) as a value that sorts earliest first when descending.
 

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import suppress
-from itertools import islice
+from itertools import islice, repeat
 from typing import TYPE_CHECKING, Any
 
 from claimsearch.claimants.names import has_generational_suffix
@@ -32,15 +32,20 @@ BULK_CHUNK_BYTES = 5 * 1024 * 1024
 BULK_RETRIES = 3
 BULK_INITIAL_BACKOFF_S = 1
 BULK_MAX_BACKOFF_S = 8
+# What `bulk` and opensearch-py's helper read of each item; the rest of a bulk answer
+# (index, version, shards, sequence numbers: some 150 bytes an item) is not sent.
+BULK_ITEM_FIELDS = "items.*._id,items.*.status,items.*.error"
 # Loads and rebuilds: batches of this many actions go to the node from LOAD_WORKERS
 # threads while the calling thread builds the next batches' documents, so building and
 # indexing overlap. Measured with the node and the loader on one 2-core machine, two
 # machines apart: on the first (300k claims) 1 sender 5,208 claims/s, 2 senders 3,775, 3
 # senders 4,098; on the second, slower one (2026-12-03, runs alternating) at 200k claims
 # 1 sender 2,537-3,292, 2 senders 3,834-4,045, 3 senders 2,961 (the first load on a fresh
-# node) and 3,933, and at 1M claims 2,608 / 3,227 / 3,874. Where the node and the loader
-# share two cores the best count depends on the machine; a cluster of its own (production:
-# the reindex function loads a remote domain) has cores for every sender, so three.
+# node) and 3,933, and at 1M claims 2,608 / 3,227 / 3,874. With batches waiting as text and
+# orjson (the loader's CPU a quarter of what it was; see `_serialized`), on the second
+# machine at 200k: 6,102 / 5,546 / 6,495. Where the node and the loader share two cores
+# the best count depends on the machine; a cluster of its own (production: the reindex
+# function loads a remote domain) has cores for every sender, so three.
 LOAD_BATCH_ACTIONS = 2000
 LOAD_WORKERS = 3
 # A load's bulk requests wait out the node's merges (it throttles indexing while they
@@ -112,6 +117,7 @@ def bulk(client: OpenSearch, actions: Iterable[dict[str, Any]], **params: Any) -
         max_retries=BULK_RETRIES,
         initial_backoff=BULK_INITIAL_BACKOFF_S,
         max_backoff=BULK_MAX_BACKOFF_S,
+        filter_path=BULK_ITEM_FIELDS,
         **params,
     ):
         op, info = next(iter(item.items()))
@@ -134,7 +140,7 @@ def pipelined_bulk(
     """
     written = 0
     failed: dict[str, str] = {}
-    stream = iter(actions)
+    stream = map(_serialized, actions, repeat(client.transport.serializer))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="bulk") as pool:
         pending: set[Future[tuple[int, dict[str, str]]]] = set()
         try:
@@ -155,6 +161,20 @@ def pipelined_bulk(
                 future.cancel()
             raise
     return written, failed
+
+
+def _serialized(action: dict[str, Any], serializer: Any) -> dict[str, Any]:
+    """`action` with its document as the JSON text the request will carry.
+
+    Batches wait their turn as text, not as dicts: a load holds up to `2 * workers`
+    batches of documents of some 25 objects each, which the cyclic garbage collector
+    traversed again at each of its full passes (about half of the loader's CPU time at
+    100k claims, measured); strings it does not track.
+    """
+    source = action.get("_source")
+    if source is None or isinstance(source, str):
+        return action
+    return {**action, "_source": serializer.dumps(source)}
 
 
 def rebuild(
