@@ -23,6 +23,7 @@ from claimsearch.model import Article, Claim, ClaimantIdentity
 
 if TYPE_CHECKING:
     from opensearchpy import OpenSearch
+    from opensearchpy.serializer import Serializer
 
 # Bulk requests stay well under the smallest HTTP payload limit of Amazon OpenSearch
 # Service (10 MiB) whatever the article size.
@@ -163,7 +164,7 @@ def pipelined_bulk(
     return written, failed
 
 
-def _serialized(action: dict[str, Any], serializer: Any) -> dict[str, Any]:
+def _serialized(action: dict[str, Any], serializer: Serializer) -> dict[str, Any]:
     """`action` with its document as the JSON text the request will carry.
 
     Batches wait their turn as text, not as dicts: a load holds up to `2 * workers`
