@@ -80,7 +80,7 @@ def _rewritten(
 
 def _tensor(tensor: memoryview) -> bytes:
     fields = list(_fields(tensor))
-    if (_TENSOR_DATA_TYPE, _VARINT, _INT8) not in {(n, w, v) for n, w, v, _ in fields if w == _VARINT}:
+    if (_TENSOR_DATA_TYPE, _VARINT, _INT8) not in ((n, w, v) for n, w, v, _ in fields):
         return bytes(tensor)
     out = bytearray()
     for number, wire, value, raw in fields:
