@@ -41,8 +41,15 @@ with shared/ and this virtualenv), the development setup, not Lambda's.
 and layer/ as build/ does (for example a copy of build/ made before a change, or the
 build/ of a `git worktree` at an earlier commit).
 
+--instructions counts, instead of timing, the instructions the search function's process
+runs: once under valgrind's callgrind (apt's `valgrind`), `import app` alone and then with
+the first request, in millions, for each index and build. Counts move by well under 1 %
+between runs, where the wall time of a shared 2-core machine moves by 10-30 %: the way to
+see a change of a few milliseconds (about 0.3 ms per million instructions on the machines
+these figures come from). What the process waits for (the node, the disk) is not counted.
+
     python bench/bench_cold_start.py [--runs 7] [--warmup 1] [--source] [--opensearch-url URL]
-        [--baseline DIR]
+        [--baseline DIR] [--instructions]
 """
 
 from __future__ import annotations
@@ -51,6 +58,8 @@ import argparse
 import importlib.util
 import json
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -223,6 +232,7 @@ def lambda_like_environment(handler: str, task_root: str, index: dict[str, str] 
         "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR",
         "POWERTOOLS_SERVICE_NAME": f"claimsearch-{handler}",
         "POWERTOOLS_METRICS_NAMESPACE": "claimsearch",
+        "PYDANTIC_DISABLE_PLUGINS": "__all__",  # as template.yaml's Globals set it
         "CLAIMSEARCH_INBOX_BUCKET": "claimsearch-bench-inbox",
         "CLAIMSEARCH_ARCHIVE_BUCKET": "claimsearch-bench-inbox",
         # Import only: the index is not reached, so any AWS domain name does.
@@ -234,10 +244,16 @@ def lambda_like_environment(handler: str, task_root: str, index: dict[str, str] 
 
 
 def one_run(
-    case: Case, *, pycache_prefix: Path | None = None, event: bool = True, repeat: int = 1
+    case: Case,
+    *,
+    pycache_prefix: Path | None = None,
+    event: bool = True,
+    repeat: int = 1,
+    wrapper: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """One fresh interpreter (-B: it leaves no bytecode behind for the next run); `repeat`:
-    the first request is sent that many times (the timings are the first's)."""
+    the first request is sent that many times (the timings are the first's); `wrapper`:
+    the command the interpreter runs under (callgrind), whose report is kept as "stderr"."""
     paths = case.setup.paths[case.handler]
     environment = lambda_like_environment(case.handler, paths[0], case.index)
     if pycache_prefix is not None:
@@ -253,7 +269,7 @@ def one_run(
     )
     with tempfile.TemporaryDirectory() as cwd:  # nothing importable from the working directory
         result = subprocess.run(
-            [case.setup.python, *case.setup.python_flags, "-B", "-c", code],
+            [*wrapper, case.setup.python, *case.setup.python_flags, "-B", "-c", code],
             capture_output=True,
             text=True,
             cwd=cwd,
@@ -264,7 +280,29 @@ def one_run(
     timings: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
     if timings.get("status", 200) != 200:
         raise RuntimeError(f"{case.label}: the first request answered {timings['status']}")
-    return timings
+    return timings | ({"stderr": result.stderr} if wrapper else {})
+
+
+CALLGRIND = ("valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null")
+
+
+def instructions(case: Case, *, event: bool) -> float:
+    """Millions of instructions one fresh interpreter runs for `case` (callgrind's Ir)."""
+    report = one_run(case, event=event, wrapper=CALLGRIND)["stderr"]
+    counted = re.search(r"Collected : (\d+)", report)
+    if counted is None:
+        raise RuntimeError(f"{case.label}: no instruction count from callgrind:\n{report[-2000:]}")
+    return int(counted.group(1)) / 1e6
+
+
+def print_instructions(cases: list[Case]) -> None:
+    """The search function's instructions, import and first request apart, per case."""
+    print("instructions (callgrind Ir), millions, one fresh interpreter each")
+    print(f"{'case':<36}{'import':>12}{'first request':>16}{'total':>12}")
+    for case in cases:
+        imported = instructions(case, event=False)
+        total = instructions(case, event=True)
+        print(f"{case.label:<36}{imported:>12.1f}{total - imported:>16.1f}{total:>12.1f}", flush=True)
 
 
 # Run with this virtualenv (spaCy extracts the example) and the domain package of the build
@@ -373,7 +411,12 @@ def main(argv: list[str] | None = None) -> int:
         "--opensearch-url", default="http://127.0.0.1:9200", help="'' to measure on SQLite only"
     )
     parser.add_argument("--baseline", type=Path, help="a second build to measure in the same runs")
+    parser.add_argument(
+        "--instructions", action="store_true", help="count the search function's instructions (valgrind)"
+    )
     args = parser.parse_args(argv)
+    if args.instructions and shutil.which("valgrind") is None:
+        parser.error("--instructions runs valgrind, which is not installed (apt-get install valgrind)")
     setup = None if args.source else artifacts_setup()
     if setup is None:
         if not args.source:
@@ -388,13 +431,16 @@ def main(argv: list[str] | None = None) -> int:
             if handler in s.paths
             for name, index in (indexes[s.label].items() if handler == "search" else [("-", None)])
         ]
+        for case in cases:
+            if case.index is not None and case.index.get("CLAIMSEARCH_INDEX") == "opensearch":
+                one_run(case, repeat=args.warm_node)
+        if args.instructions:
+            print_instructions([case for case in cases if case.handler == "search"])
+            return 0
         print(
             f"cold start, median (min-max) of {args.runs} fresh interpreters after {args.warmup} "
             f"uncounted round(s), ms ({setup.label})"
         )
-        for case in cases:
-            if case.index is not None and case.index.get("CLAIMSEARCH_INDEX") == "opensearch":
-                one_run(case, repeat=args.warm_node)
         for _ in range(args.warmup):
             for case in cases:
                 one_run(case)

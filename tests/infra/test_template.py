@@ -932,6 +932,24 @@ def test_code_locations_are_what_infra_package_builds() -> None:
     assert package.function_names() == sorted(FUNCTIONS.values())
 
 
+def test_the_cold_start_bench_runs_the_functions_with_the_templates_library_settings() -> None:
+    """bench/bench_cold_start.py mimics Lambda's environment: every setting template.yaml
+    gives all functions for the runtime and its libraries (not claimsearch's own, which
+    the bench varies per case) is set there as in the template, so what it measures is
+    what deploys (PYDANTIC_DISABLE_PLUGINS alone is worth some 3 ms of a cold start)."""
+    path = REPO / "bench" / "bench_cold_start.py"
+    spec = importlib.util.spec_from_file_location("claimsearch_bench_cold_start", path)
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = bench
+    spec.loader.exec_module(bench)
+    environment = bench.lambda_like_environment("search", "/var/task", None)
+    variables = load_template()["Globals"]["Function"]["Environment"]["Variables"]
+    fixed = {k: v for k, v in variables.items() if isinstance(v, str) and not k.startswith("CLAIMSEARCH_")}
+    assert fixed.keys() >= {"PYDANTIC_DISABLE_PLUGINS", "POWERTOOLS_METRICS_NAMESPACE"}
+    assert {k: environment.get(k) for k in fixed} == fixed
+
+
 def test_the_nlp_stack_ships_with_ingest_only() -> None:
     def requirement_names(path: Path) -> set[str]:
         lines = (line.split("#")[0].strip() for line in path.read_text(encoding="utf-8").splitlines())

@@ -6,7 +6,11 @@ must not import the NLP stack: it runs in the search function, whose cold start
 stays small.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` in this module: Powertools reads a route's
+# parameter annotations at the route's first request (typing.get_type_hints), and
+# annotations kept as strings are compiled then, about a quarter of the search
+# function's first request (issue 11's cold start); evaluated when the module runs,
+# they come compiled in its bytecode.
 
 import base64
 import hashlib

@@ -42,7 +42,7 @@ from claimsearch.api.export_jobs import (
     open_export,
     submit_export,
 )
-from claimsearch.api.schemas import ClaimOut, IsoDate
+from claimsearch.api.schemas import BUILT_ON_FIRST_USE, ClaimOut, IsoDate
 from claimsearch.config import settings
 from claimsearch.index.port import MAX_QUERY_CHARS, CollapseMode, MatchMode, SearchQuery, SortOrder
 from claimsearch.model import CueClass, QuoteType
@@ -57,11 +57,15 @@ DEADLINE_MARGIN_MS = 4_000
 class ExportLineOut(BaseModel):
     """One line of GET /claims/export."""
 
+    model_config = BUILT_ON_FIRST_USE
+
     cursor: str = Field(description="Pass as `cursor` to resume the export right after this claim")
     claim: ClaimOut
 
 
 class ExportAccepted(BaseModel):
+    model_config = BUILT_ON_FIRST_USE
+
     id: str
     state: ExportStateName
     total: int = Field(description="Matches when the export was asked for")

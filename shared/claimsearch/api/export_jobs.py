@@ -34,7 +34,7 @@ from typing import Any, Literal, Protocol
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from claimsearch.api.cursor import decode_cursor, encode_cursor
-from claimsearch.api.schemas import IsoDate, claim_out
+from claimsearch.api.schemas import BUILT_ON_FIRST_USE, IsoDate, claim_out
 from claimsearch.clusters.records import ClusterSummary
 from claimsearch.errors import ClaimsearchError, InvalidQuery, NotFound
 from claimsearch.index.port import (
@@ -72,7 +72,7 @@ class ExportsUnavailable(ClaimsearchError):
 class ExportFilters(BaseModel):
     """The filters of GET /claims, without paging or facets: what an export selects."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # see BUILT_ON_FIRST_USE
 
     q: str | None = Field(
         default=None, max_length=MAX_QUERY_CHARS, description="Full-text query, as in GET /claims"
@@ -188,6 +188,8 @@ def _now() -> str:
 class ExportJob(BaseModel):
     """What POST /exports asks for: the message on the export queue and the request object."""
 
+    model_config = BUILT_ON_FIRST_USE
+
     id: str = Field(pattern=EXPORT_ID_PATTERN)
     filters: ExportFilters
     created_at: str
@@ -195,6 +197,8 @@ class ExportJob(BaseModel):
 
 class ExportState(BaseModel):
     """An export's state object, as GET /exports/{id} reports it (without the download URL)."""
+
+    model_config = BUILT_ON_FIRST_USE
 
     id: str
     state: ExportStateName

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from claimsearch.clusters.records import ClusterSummary
 from claimsearch.model import Claim, ClaimantType, EntityType, IdentityType, QuoteType
@@ -26,6 +26,13 @@ def _calendar_date(value: Any) -> Any:
 
 IsoDate = Annotated[date, BeforeValidator(_calendar_date)]
 """A date parameter or field: YYYY-MM-DD only (documented as `format: date`)."""
+
+# Pydantic builds a model's validator and serializer when its class is created, unless
+# told to wait for the model's first use. The models of GET /claims (ClaimOut and its
+# parts, SearchResponse, ErrorResponse) are built at import: the search function's first
+# request needs them all. Those of every other route wait, so a cold start pays for the
+# routes it serves and not for the rest (issue 11).
+BUILT_ON_FIRST_USE = ConfigDict(defer_build=True)
 
 
 class CueOut(BaseModel):
@@ -138,6 +145,8 @@ def claim_out(claim: Claim, clusters: Mapping[str, ClusterSummary]) -> ClaimOut:
 
 
 class ArticleOut(BaseModel):
+    model_config = BUILT_ON_FIRST_USE
+
     id: str
     title: str
     text: str = Field(description="The text every span points into")
@@ -150,6 +159,8 @@ class ArticleOut(BaseModel):
 
 
 class ArticleWithClaims(BaseModel):
+    model_config = BUILT_ON_FIRST_USE
+
     article: ArticleOut
     claims: list[ClaimOut]
 
@@ -176,6 +187,8 @@ class SearchResponse(BaseModel):
 
 
 class ClaimantSummary(BaseModel):
+    model_config = BUILT_ON_FIRST_USE
+
     id: str = Field(description="Stable: the same name always has the same id")
     name: str = Field(description="Canonical name: the fullest form seen")
     type: IdentityType
@@ -184,10 +197,14 @@ class ClaimantSummary(BaseModel):
 
 
 class ClaimantSuggestions(BaseModel):
+    model_config = BUILT_ON_FIRST_USE
+
     claimants: list[ClaimantSummary]
 
 
 class CountOut(BaseModel):
+    model_config = BUILT_ON_FIRST_USE
+
     value: str
     count: int
 
@@ -201,6 +218,8 @@ class ClaimantProfile(ClaimantSummary):
 
 class ClusterOut(BaseModel):
     """A claim cluster: the same claim, by one claimant, across articles and over time."""
+
+    model_config = BUILT_ON_FIRST_USE
 
     id: str
     claimant: ClaimantSummary | None = Field(description="null for claims with no claimant identity")
@@ -216,6 +235,8 @@ class ClusterOut(BaseModel):
 
 
 class IngestAccepted(BaseModel):
+    model_config = BUILT_ON_FIRST_USE
+
     article_id: str
     status: Literal["queued"]
     source_key: str
@@ -225,12 +246,16 @@ class IngestAccepted(BaseModel):
 class DeleteAccepted(BaseModel):
     """The article's source was removed from the inbox; the ingest path deletes its claims."""
 
+    model_config = BUILT_ON_FIRST_USE
+
     article_id: str
     status: Literal["deleting"]
     source_key: str
 
 
 class Health(BaseModel):
+    model_config = BUILT_ON_FIRST_USE
+
     status: Literal["ok", "degraded"]
     index: str
     claims: int | None
