@@ -9,7 +9,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from claimsearch.clusters.records import CandidateQuery, ClusterMember, ClusterSummary
 from claimsearch.errors import IndexUnavailable, InvalidQuery
-from claimsearch.index.opensearch import queries, writes
+
+# `writes` (documents, bulk loads and their thread pool) is imported by the methods that
+# write, as opensearch-py is (`client`): the search function only reads, and its first
+# request does not load them (issue 11's cold start).
+from claimsearch.index.opensearch import queries
 from claimsearch.index.opensearch.endpoint import Endpoint
 from claimsearch.index.opensearch.errors import (
     EngineNotFound,
@@ -121,6 +125,8 @@ class OpenSearchIndex:
         """
         from opensearchpy.exceptions import RequestError
 
+        from claimsearch.index.opensearch import writes  # here: see the module's imports
+
         self.ensure_ready()
         with engine_errors(f"index article {article.id}"):
             owed = self._owed_recount(article.id)
@@ -216,6 +222,8 @@ class OpenSearchIndex:
     ) -> dict[str, str]:
         """Write `identities` and the claim counts of every touched identity (`counts`: of
         the claims held, by `_count_held`)."""
+        from claimsearch.index.opensearch import writes  # here: see the module's imports
+
         if not touched and not identities:
             return {}
         ids = sorted(touched | {i.id for i in identities})
@@ -300,6 +308,8 @@ class OpenSearchIndex:
         The article's document goes last and carries the ids still to recount (claimants
         and clusters), so a retry after any failure finishes the job (see `index_article`).
         """
+        from claimsearch.index.opensearch import writes  # here: see the module's imports
+
         self.ensure_ready()
         with engine_errors(f"delete article {article_id}"):
             old = self._claims_written(article_id)
@@ -328,6 +338,8 @@ class OpenSearchIndex:
         claimants: Callable[[], Iterable[ClaimantIdentity]] = list,
     ) -> str:
         """Load everything into new versioned indices, then switch the aliases (see `writes.rebuild`)."""
+        from claimsearch.index.opensearch import writes  # here: see the module's imports
+
         name = writes.rebuild(self.indices, pairs, claimants)
         self._ready = True
         return name
