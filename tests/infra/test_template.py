@@ -315,7 +315,12 @@ def created_domain() -> dict[str, Any]:
 
 
 def _package_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("claimsearch_infra_package", REPO / "infra" / "package.py")
+    return _script_module("claimsearch_infra_package", REPO / "infra" / "package.py")
+
+
+def _script_module(name: str, path: Path) -> ModuleType:
+    """A script of the repository (not a package) loaded as module `name`."""
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
@@ -937,12 +942,7 @@ def test_the_cold_start_bench_runs_the_functions_with_the_templates_library_sett
     gives all functions for the runtime and its libraries (not claimsearch's own, which
     the bench varies per case) is set there as in the template, so what it measures is
     what deploys (PYDANTIC_DISABLE_PLUGINS alone is worth some 3 ms of a cold start)."""
-    path = REPO / "bench" / "bench_cold_start.py"
-    spec = importlib.util.spec_from_file_location("claimsearch_bench_cold_start", path)
-    assert spec and spec.loader
-    bench = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = bench
-    spec.loader.exec_module(bench)
+    bench = _script_module("claimsearch_bench_cold_start", REPO / "bench" / "bench_cold_start.py")
     environment = bench.lambda_like_environment("search", "/var/task", None)
     variables = load_template()["Globals"]["Function"]["Environment"]["Variables"]
     fixed = {k: v for k, v in variables.items() if isinstance(v, str) and not k.startswith("CLAIMSEARCH_")}

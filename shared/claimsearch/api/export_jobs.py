@@ -72,7 +72,7 @@ class ExportsUnavailable(ClaimsearchError):
 class ExportFilters(BaseModel):
     """The filters of GET /claims, without paging or facets: what an export selects."""
 
-    model_config = ConfigDict(extra="forbid", defer_build=True)  # see BUILT_ON_FIRST_USE
+    model_config = ConfigDict(**BUILT_ON_FIRST_USE, extra="forbid")
 
     q: str | None = Field(
         default=None, max_length=MAX_QUERY_CHARS, description="Full-text query, as in GET /claims"
