@@ -605,3 +605,17 @@ def test_a_source_runs_on_over_the_members_it_names() -> None:
     assert _repaired(text, given)[0][2] == (
         "three recent polls, including one from Monmouth University released Thursday"
     )
+
+
+def test_a_source_runs_on_over_members_named_with_such_as() -> None:
+    # spaCy hangs "such" from "as" and "as" from the noun: the members hang from the source
+    # through "as", not through "such".
+    text = "Several groups, such as the American Civil Liberties Union, said the law was unconstitutional."
+    given = _one_part("said", "the law was unconstitutional", "Several groups")
+    assert _repaired(text, given)[0][2] == "Several groups, such as the American Civil Liberties Union"
+
+
+def test_a_source_does_not_run_on_over_an_aside_opened_by_as() -> None:
+    text = "The senator, as expected, said the bill would pass."
+    given = _one_part("said", "the bill would pass", "The senator")
+    assert _repaired(text, given)[0][2] == "The senator"

@@ -69,7 +69,14 @@ def source_members_completed(doc: Doc, found: AttributionSpans) -> AttributionSp
         return found
     comma, member = doc[words[-1].i + 1], doc[words[-1].i + 2]
     inside = {t.i for t in words}
-    if comma.text != "," or member.lower_ not in _MEMBERS or member.head.i not in inside:
+    if comma.text != "," or member.lower_ not in _MEMBERS:
+        return found
+    if member.lower_ == "such":
+        # spaCy hangs "such" from "as", and "as" from the noun the members belong to
+        member = doc[member.i + 1] if member.i + 1 < len(doc) else member
+        if member.lower_ != "as":
+            return found
+    if member.head.i not in inside:
         return found
     right = member.head.right_edge  # "polls, including one from ... | released Thursday"
     while right.i > member.i and (right.is_punct or right.is_space):
