@@ -69,7 +69,6 @@ from torch import nn  # noqa: E402
 
 from claimsearch.evaluation.corpus import GoldDocument, load_corpus  # noqa: E402
 from claimsearch.extract import attribution_tagging as tagging  # noqa: E402
-from claimsearch.extract.parse_relations import RELATIONS, ParseRelations  # noqa: E402
 
 ROLE_PARTS = (
     "token_proj", "token_gate", "cue_proj", "cue_gate", "distance", "paragraph", "norm", "layer", "role_head",
@@ -138,7 +137,7 @@ def sentence_of_words(text: str, encoding: tagging.DocumentEncoding) -> tuple[np
 
 def prepare(
     artifacts: Path, documents: list[GoldDocument], noisy: bool, perturbations: int, seed: int, threads: int,
-    log: ta.Log, parse_relations: bool = False,
+    log: ta.Log,
 ) -> list[PreparedWindow]:  # fmt: skip
     """Run the ONNX encoder over every window; build gold (and, if `noisy`, extra) cue examples."""
     import onnxruntime as ort
@@ -169,10 +168,9 @@ def prepare(
         attributions = gold_attributions(encoding, document)
         gold_runs = {(min(c), max(c)) for c, _, _ in attributions}
         gold_cue_words = set().union(*(c for c, _, _ in attributions)) if attributions else set()
-        if noisy or parse_relations:
+        if noisy:
             t0 = time.time()
             sentence, doc = sentence_of_words(document.text, encoding)
-            relations = ParseRelations(doc, encoding.word_start)
             ruled = rules.find(doc)
             parse_seconds += time.time() - t0
             rule_runs = []
@@ -190,12 +188,6 @@ def prepare(
             hidden, cue_logits = encoder.run(None, {"input_ids": window.input_ids[None, :]})
             encoder_seconds += time.time() - t0
             states = torch.from_numpy(np.ascontiguousarray(hidden[0], np.float32))
-            if parse_relations:
-                for cue in example.cues:
-                    first, last = int(window.word[cue.start]), int(window.word[cue.end])
-                    cue.paragraph = tagging.with_parse_relations(
-                        cue.paragraph, relations(first, last)[window.word]
-                    )
             item = PreparedWindow(example.input_ids, example.cue_labels, states, example.cues, [])
             counts["gold"] += len(example.cues)
             prepared.append(item)
@@ -276,9 +268,7 @@ def train_head(
     """A fresh role head trained on the frozen hidden states; returns (model, seconds, epoch losses)."""
     seed_everything(args.seed, args.threads)
     hidden_size = prepared[0].hidden.shape[-1]
-    rows = tagging.PARAGRAPH_RELATIONS * (len(RELATIONS) if args.parse_relations else 1)
-    # the encoder is the ONNX one, run beforehand
-    model = ta.AttributionTagger(nn.Identity(), hidden_size, paragraph_relations=rows)
+    model = ta.AttributionTagger(nn.Identity(), hidden_size)  # the encoder is the ONNX one, run beforehand
     for name, p in model.named_parameters():
         p.requires_grad_(name.split(".")[0] in ROLE_PARTS)
     params = [p for p in model.parameters() if p.requires_grad]
@@ -437,7 +427,6 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--head-lr", type=float, default=1e-3)
-    parser.add_argument("--parse-relations", action="store_true", help="the role head reads parse relations")
     parser.add_argument("--perturbations", type=int, default=2, help="perturbed copies per gold cue (noisy)")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument(
@@ -467,9 +456,8 @@ def main() -> None:
     training = training[: args.max_documents or None]
     log(f"documents: {len(training)} train, {len(documents) - len(training)} held out")
     prepared = prepare(
-        args.artifacts, training, "noisy" in args.cues, args.perturbations, args.seed, args.threads, log,
-        args.parse_relations,
-    )  # fmt: skip
+        args.artifacts, training, "noisy" in args.cues, args.perturbations, args.seed, args.threads, log
+    )
     counts = Counter(kind for w in prepared for kind, _ in w.extra)
     counts["gold"] = sum(len(w.gold) for w in prepared)
     runs = [(mode, seed) for mode in args.cues for seed in (args.seeds or [args.seed])]
@@ -481,10 +469,6 @@ def main() -> None:
             shutil.rmtree(out)
         shutil.copytree(args.artifacts, out)
         export_roles(model, out, prepared[0].hidden.shape[-1])
-        if args.parse_relations:
-            manifest = json.loads((out / "manifest.json").read_text())
-            manifest["cue_relations"] = ["paragraph", "parse"]
-            (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
         check = check_export(model, out, args.artifacts, next(w for w in prepared if w.gold))
         record = {
             "recipe": f"role head retrained on the frozen int8 encoder of {args.artifacts}, cues: {mode}",

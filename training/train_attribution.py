@@ -161,12 +161,7 @@ class RoleConv(nn.Module):
 
 
 class AttributionTagger(nn.Module):
-    def __init__(
-        self, encoder: nn.Module, hidden: int, dim: int = 64, dropout: float = 0.1,
-        paragraph_relations: int = tagging.PARAGRAPH_RELATIONS,
-    ) -> None:  # fmt: skip
-        """`paragraph_relations`: rows of the paragraph embedding, more where the paragraph
-        input also carries the parse relation (`tagging.with_parse_relations`)."""
+    def __init__(self, encoder: nn.Module, hidden: int, dim: int = 64, dropout: float = 0.1) -> None:
         super().__init__()
         self.encoder = encoder
         self.drop = nn.Dropout(dropout)
@@ -176,7 +171,7 @@ class AttributionTagger(nn.Module):
         self.cue_proj = nn.Linear(2 * hidden, dim)
         self.cue_gate = nn.Linear(2 * hidden, dim)
         self.distance = nn.Embedding(tagging.DISTANCE_BUCKETS, dim)
-        self.paragraph = nn.Embedding(paragraph_relations, dim)
+        self.paragraph = nn.Embedding(tagging.PARAGRAPH_RELATIONS, dim)
         self.norm = nn.LayerNorm(dim)
         self.layer = RoleConv(dim, kernel=5, dropout=dropout)
         self.role_head = nn.Linear(dim, len(tagging.ROLE_TAGS))

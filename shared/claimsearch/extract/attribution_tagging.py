@@ -309,15 +309,6 @@ FloatArray = NDArray[np.float32]
 RunEncoder = Callable[[IntArray], tuple[FloatArray, FloatArray]]
 # (hidden, cue_start (N,), cue_end (N,), distance (N, T), paragraph (N, T)) -> role logits (N, T, 5)
 RunRoles = Callable[[FloatArray, IntArray, IntArray, IntArray, IntArray], FloatArray]
-# (cue's first document word, its last) -> (W,) parse relation ids of every document word
-CueRelations = Callable[[int, int], IntArray]
-
-
-def with_parse_relations(paragraph: IntArray, relations: IntArray) -> IntArray:
-    """A model trained with parse relations reads them in its paragraph input: one
-    category per (paragraph relation, parse relation) pair, so the graph's inputs stay
-    those of a model without them."""
-    return paragraph + PARAGRAPH_RELATIONS * relations
 
 
 def find_attributions(
@@ -325,18 +316,14 @@ def find_attributions(
     text: str,
     run_encoder: RunEncoder,
     run_roles: RunRoles,
-    parse_relations: Callable[[IntArray], CueRelations] | None = None,
 ) -> list[FoundAttribution]:
     """Tag a document window by window and decode the tags into attributions.
 
     `run_encoder(input_ids)` -> (hidden, cue_logits) and
     `run_roles(hidden, cue_start, cue_end, distance, paragraph)` -> role logits (N, T, 5)
     are the model, as ONNX sessions at run time or torch modules in training.
-    `parse_relations(word_start)`, for a model trained with them, gives each word's
-    relation to a cue in the parse (`parse_relations.ParseRelations`).
     """
     encoding = encode_document(tokenizer, text)
-    relations = parse_relations(encoding.word_start) if parse_relations is not None else None
     cls_id, sep_id = _special_ids(tokenizer)
     # Per window with cues: the window, its cue runs, cue tags and log-probabilities, and
     # role log-probabilities; the role tags of all windows are decoded together at the end.
@@ -352,11 +339,6 @@ def find_attributions(
         features = [cue_features(window, int(window.words[a]), int(window.words[b])) for a, b in cue_runs]
         distance = np.stack([f[0] for f in features])
         paragraph = np.stack([f[1] for f in features])
-        if relations is not None:
-            words = [relations(int(window.words[a]), int(window.words[b])) for a, b in cue_runs]
-            paragraph = np.stack(
-                [with_parse_relations(p, r[window.word]) for p, r in zip(paragraph, words, strict=True)]
-            )
         cue_start = np.array([f[2] for f in features], dtype=np.int64)
         cue_end = np.array([f[3] for f in features], dtype=np.int64)
         role_logits = np.asarray(run_roles(hidden, cue_start, cue_end, distance, paragraph), dtype=np.float32)

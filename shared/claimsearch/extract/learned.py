@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -21,7 +20,6 @@ from spacy.tokens import Doc
 
 from claimsearch.extract import attribution_tagging as tagging
 from claimsearch.extract import int8_weights
-from claimsearch.extract.parse_relations import ParseRelations
 from claimsearch.extract.spans import AttributionSpans
 
 ARTIFACT_DIR = Path(__file__).resolve().parent / "artifacts"
@@ -43,11 +41,10 @@ class _Model:
 
 
 class LearnedAttributionFinder:
-    """Finds attributions with the trained tagger.
+    """Finds attributions with the trained tagger; works from `doc.text` alone.
 
-    The encoder reads word pieces; a role head trained with parse relations
-    (`manifest["cue_relations"]`) also reads spaCy's parse of the text, which `find`
-    is given and `find_in_text` makes when not given one.
+    The spaCy parse is not needed by the model (it reads word pieces), so the finder
+    accepts any Doc and can also be called on raw text with `find_in_text`.
     """
 
     def __init__(
@@ -118,30 +115,12 @@ class LearnedAttributionFinder:
         tokenizer = tagging.load_tokenizer(str(self.artifact_dir / TOKENIZER_FILE))
         return _Model(tokenizer, session(ENCODER_FILE), session(ROLES_FILE))
 
-    @property
-    def reads_parse(self) -> bool:
-        """The role head was trained with each word's parse relation to the cue."""
-        return "parse" in self.manifest.get("cue_relations", ())
-
     def find(self, doc: Doc) -> list[AttributionSpans]:
-        return self.find_in_text(doc.text, doc)
+        return self.find_in_text(doc.text)
 
-    def find_in_text(self, text: str, doc: Doc | None = None) -> list[AttributionSpans]:
-        """Attributions in text order of their cues, with character spans into `text`;
-        `doc`: spaCy's parse of `text`, for a model that reads it (parsed here if None)."""
+    def find_in_text(self, text: str) -> list[AttributionSpans]:
+        """Attributions in text order of their cues, with character spans into `text`."""
         model = self._loaded()
-        parse_relations: Callable[[tagging.IntArray], tagging.CueRelations] | None = None
-        if self.reads_parse:
-            if doc is None:
-                from claimsearch.extract.nlp import parse
-
-                doc = parse(text)
-            parsed = doc
-
-            def relations_of(word_start: tagging.IntArray) -> tagging.CueRelations:
-                return ParseRelations(parsed, word_start)
-
-            parse_relations = relations_of
 
         def run_encoder(input_ids: tagging.IntArray) -> tuple[tagging.FloatArray, tagging.FloatArray]:
             hidden, cue_logits = model.encoder.run(None, {"input_ids": input_ids})
@@ -164,7 +143,7 @@ class LearnedAttributionFinder:
             logits: tagging.FloatArray = model.roles.run(None, feeds)[0]
             return logits
 
-        found = tagging.find_attributions(model.tokenizer, text, run_encoder, run_roles, parse_relations)
+        found = tagging.find_attributions(model.tokenizer, text, run_encoder, run_roles)
         found.sort(key=lambda f: f.cue)
         return [
             AttributionSpans(cue=[f.cue], content=f.content, source=f.source, score=f.score) for f in found
