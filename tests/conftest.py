@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -53,3 +55,18 @@ def example_extraction():  # type: ignore[no-untyped-def]
 
     article = parse_document(EXAMPLE_ARTICLE.read_bytes(), EXAMPLE_ARTICLE.name)
     return article, extract_claims(article)
+
+
+@pytest.fixture(scope="session")
+def training_script() -> Callable[[str], ModuleType]:
+    """Loads a script of training/ (not a package) by its module name."""
+
+    def load(name: str) -> ModuleType:
+        path = Path(__file__).resolve().parents[1] / "training" / f"{name}.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    return load

@@ -50,14 +50,8 @@ def train_cue_head(prepared: list[rr.PreparedWindow], args: argparse.Namespace, 
     hidden_size = prepared[0].hidden.shape[-1]
     head = nn.Linear(hidden_size, len(tagging.CUE_TAGS))
     drop = nn.Dropout(0.1)
-    optimizer = torch.optim.AdamW(head.parameters(), lr=args.head_lr, weight_decay=0.01)
-    generator = torch.Generator().manual_seed(args.seed)
+    optimizer, generator, schedule, _ = rr.head_optimiser(list(head.parameters()), len(prepared), args)
     steps_per_epoch = -(-len(prepared) // args.batch_size)
-    total = steps_per_epoch * args.epochs
-    warmup = max(1, int(0.06 * total))
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / (total - warmup)))
-    )
     started = time.time()
     head.train()
     for epoch in range(1, args.epochs + 1):

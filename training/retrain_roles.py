@@ -262,6 +262,22 @@ def seed_everything(seed: int, threads: int) -> None:
     torch.set_num_threads(threads)
 
 
+def head_optimiser(
+    params: list[torch.Tensor], windows: int, args: argparse.Namespace
+) -> tuple[torch.optim.AdamW, torch.Generator, torch.optim.lr_scheduler.LambdaLR, int]:
+    """The training script's head recipe: AdamW (weight decay 0.01), 6 % warm-up then linear
+    decay over `args.epochs` of `windows` in batches; the generator draws the batch order.
+    Returns (optimizer, generator, schedule, total steps)."""
+    optimizer = torch.optim.AdamW(params, lr=args.head_lr, weight_decay=0.01)
+    generator = torch.Generator().manual_seed(args.seed)
+    total = -(-windows // args.batch_size) * args.epochs
+    warmup = max(1, int(0.06 * total))
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / (total - warmup)))
+    )
+    return optimizer, generator, schedule, total
+
+
 def train_head(
     prepared: list[PreparedWindow], mode: str, args: argparse.Namespace, log: ta.Log
 ) -> tuple[ta.AttributionTagger, float, list[float]]:
@@ -282,14 +298,7 @@ def train_head(
         f"[{mode}] {len(windows)} windows, {sum(len(w.cues) for w in windows)} cue examples, "
         f"{sum(p.numel() for p in params)} trainable parameters"
     )
-    optimizer = torch.optim.AdamW(params, lr=args.head_lr, weight_decay=0.01)
-    generator = torch.Generator().manual_seed(args.seed)
-    steps_per_epoch = -(-len(windows) // args.batch_size)
-    total = steps_per_epoch * args.epochs
-    warmup = max(1, int(0.06 * total))
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / (total - warmup)))
-    )
+    optimizer, generator, schedule, total = head_optimiser(params, len(windows), args)
     started = time.time()
     step = 0
     losses = []

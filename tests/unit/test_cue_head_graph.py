@@ -4,8 +4,8 @@ old head read; the packaged encoder carries the refitted head its manifest descr
 
 from __future__ import annotations
 
-import importlib.util
 import json
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -21,12 +21,8 @@ ARTIFACTS = REPO / "shared" / "claimsearch" / "extract" / "artifacts"
 
 
 @pytest.fixture(scope="module")
-def cue_head_graph() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("cue_head_graph", REPO / "training" / "cue_head_graph.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def cue_head_graph(training_script: Callable[[str], ModuleType]) -> ModuleType:
+    return training_script("cue_head_graph")
 
 
 def encoder_like(hidden_size: int = 4) -> onnx.ModelProto:

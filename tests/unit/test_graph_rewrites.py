@@ -6,8 +6,8 @@ with the manifest's hashes matching the files."""
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -22,12 +22,8 @@ ARTIFACTS = REPO / "shared" / "claimsearch" / "extract" / "artifacts"
 
 
 @pytest.fixture(scope="module")
-def rewrites() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("graph_rewrites", REPO / "training" / "graph_rewrites.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def rewrites(training_script: Callable[[str], ModuleType]) -> ModuleType:
+    return training_script("graph_rewrites")
 
 
 def _constant(name: str, value: np.ndarray) -> onnx.NodeProto:
