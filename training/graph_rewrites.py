@@ -6,6 +6,8 @@
 Two rewrites, each kept only if the graph's outputs stay bit-identical to the original's
 on random inputs of every shape the finder feeds it (`simplify_encoder`, `simplify_roles`);
 `train_attribution.export` applies both to every artifact it exports.
+(`with_fp32_cue_head`, used by `refit_cue_head.py`, is the one edit here that changes an
+output: the cue head swapped for a refitted fp32 one.)
 
 - The encoder's attention mask (`drop_constant_attention_mask`). The encoder reads one
   window at a time, never padded, so its attention mask is all ones (`_EncoderGraph`
@@ -195,6 +197,40 @@ def _drop_unused(graph: onnx.GraphProto) -> None:
     used = {i for node in graph.node for i in node.input}
     for initializer in [i for i in graph.initializer if i.name not in used]:
         graph.initializer.remove(initializer)
+
+
+# -- the cue head refit (`refit_cue_head.py`): this one changes the cue logits on purpose -------
+
+
+HIDDEN = "hidden"
+CUE_LOGITS = "cue_logits"
+WEIGHT, BIAS, PRODUCT = "cue_head.refit.weight", "cue_head.refit.bias", "cue_head.refit.product"
+
+
+def with_fp32_cue_head(model: onnx.ModelProto, weight: np.ndarray, bias: np.ndarray) -> onnx.ModelProto:
+    """`cue_logits` = `hidden` @ weight.T + bias (weight (tags, H), as torch's Linear keeps
+    it), in place; the nodes and initializers that computed it before and that nothing else
+    reads are removed."""
+    graph = model.graph
+    old = next((node for node in graph.node if CUE_LOGITS in node.output), None)
+    if old is None or HIDDEN not in {o.name for o in graph.output}:
+        raise ValueError(f"not an encoder graph: no {CUE_LOGITS} node or no {HIDDEN} output")
+    old.output[list(old.output).index(CUE_LOGITS)] = "cue_head.replaced"
+    graph.node.extend(
+        [
+            helper.make_node("MatMul", [HIDDEN, WEIGHT], [PRODUCT], name="/cue_head_refit/MatMul"),
+            helper.make_node("Add", [PRODUCT, BIAS], [CUE_LOGITS], name="/cue_head_refit/Add"),
+        ]
+    )
+    graph.initializer.extend(
+        [
+            numpy_helper.from_array(np.ascontiguousarray(weight.T, np.float32), WEIGHT),
+            numpy_helper.from_array(np.ascontiguousarray(bias, np.float32), BIAS),
+        ]
+    )
+    _drop_unused(graph)
+    onnx.checker.check_model(model)
+    return model
 
 
 # -- checked rewriting ------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ import onnx  # noqa: E402
 import retrain_roles as rr  # noqa: E402
 import torch  # noqa: E402
 import train_attribution as ta  # noqa: E402
-from cue_head_graph import with_fp32_cue_head  # noqa: E402
+from graph_rewrites import with_fp32_cue_head  # noqa: E402
 from torch import nn  # noqa: E402
 
 from claimsearch.evaluation.corpus import load_corpus  # noqa: E402

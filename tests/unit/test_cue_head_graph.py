@@ -1,4 +1,4 @@
-"""training/cue_head_graph.py: the encoder graph's cue head replaced by a refitted fp32
+"""training/graph_rewrites.with_fp32_cue_head: the encoder graph's cue head replaced by a refitted fp32
 linear layer computes hidden @ W.T + b, leaves `hidden` as it was and drops what only the
 old head read; the packaged encoder carries the refitted head its manifest describes."""
 
@@ -21,8 +21,8 @@ ARTIFACTS = REPO / "shared" / "claimsearch" / "extract" / "artifacts"
 
 
 @pytest.fixture(scope="module")
-def cue_head_graph(training_script: Callable[[str], ModuleType]) -> ModuleType:
-    return training_script("cue_head_graph")
+def rewrites(training_script: Callable[[str], ModuleType]) -> ModuleType:
+    return training_script("graph_rewrites")
 
 
 def encoder_like(hidden_size: int = 4) -> onnx.ModelProto:
@@ -56,12 +56,12 @@ def run(model: onnx.ModelProto, x: np.ndarray) -> list[np.ndarray]:
     return session.run(None, {"x": x})
 
 
-def test_the_new_head_computes_hidden_times_its_weights(cue_head_graph: ModuleType) -> None:
+def test_the_new_head_computes_hidden_times_its_weights(rewrites: ModuleType) -> None:
     x = np.random.default_rng(2).normal(size=(1, 7, 4)).astype(np.float32)
     before_hidden, before_logits = run(encoder_like(), x)
     weight = np.arange(12, dtype=np.float32).reshape(3, 4) / 10  # (tags, H), as torch's Linear
     bias = np.array([0.5, -1.0, 2.0], np.float32)
-    model = cue_head_graph.with_fp32_cue_head(encoder_like(), weight, bias)
+    model = rewrites.with_fp32_cue_head(encoder_like(), weight, bias)
     hidden, logits = run(model, x)
     assert np.array_equal(hidden, before_hidden)
     np.testing.assert_allclose(logits, hidden @ weight.T + bias, rtol=1e-6)
@@ -71,21 +71,21 @@ def test_the_new_head_computes_hidden_times_its_weights(cue_head_graph: ModuleTy
     assert "two" in names  # still read by the encoder part
 
 
-def test_a_graph_without_cue_logits_is_refused(cue_head_graph: ModuleType) -> None:
+def test_a_graph_without_cue_logits_is_refused(rewrites: ModuleType) -> None:
     model = encoder_like()
     del model.graph.output[1]
     model.graph.node.pop()
     with pytest.raises(ValueError, match="not an encoder graph"):
-        cue_head_graph.with_fp32_cue_head(model, np.zeros((3, 4), np.float32), np.zeros(3, np.float32))
+        rewrites.with_fp32_cue_head(model, np.zeros((3, 4), np.float32), np.zeros(3, np.float32))
 
 
-def test_the_packaged_encoder_has_the_refitted_head(cue_head_graph: ModuleType) -> None:
+def test_the_packaged_encoder_has_the_refitted_head(rewrites: ModuleType) -> None:
     if not (ARTIFACTS / "manifest.json").is_file():
         pytest.skip("no trained model artifact")
     manifest = json.loads((ARTIFACTS / "manifest.json").read_text())
     assert "refit_cue_head.py" in manifest["cue_head"]
     encoder = onnx.load(str(ARTIFACTS / "encoder.int8.onnx"))
     producer = next(n for n in encoder.graph.node if "cue_logits" in n.output)
-    assert producer.op_type == "Add" and cue_head_graph.BIAS in producer.input
+    assert producer.op_type == "Add" and rewrites.BIAS in producer.input
     weights = {i.name: i for i in encoder.graph.initializer}
-    assert weights[cue_head_graph.WEIGHT].data_type == TensorProto.FLOAT
+    assert weights[rewrites.WEIGHT].data_type == TensorProto.FLOAT
