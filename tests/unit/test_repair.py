@@ -619,3 +619,45 @@ def test_a_source_does_not_run_on_over_an_aside_opened_by_as() -> None:
     text = "The senator, as expected, said the bill would pass."
     given = _one_part("said", "the bill would pass", "The senator")
     assert _repaired(text, given)[0][2] == "The senator"
+
+
+def test_a_transcript_line_the_model_missed_or_misread_goes_to_its_speaker() -> None:
+    text = (
+        "Chris Wallace questioned Mike Pence.\n\n"
+        "WALLACE: Let’s start with breaking news on the debate story.\n\n"
+        "WALLACE: But, Governor, as the Journal wrote, people worry about his temperament.\n\n"
+        "PENCE: Well, look, the question really should be about her.\n"
+    )
+    # The model found Pence's line, missed the first, and ran the second's content over
+    # the label under the cue "wrote".
+    colon = text.index("PENCE:") + len("PENCE")
+    pence = AttributionSpans(
+        cue=[(colon, colon + 1)], source=[_at(text, "PENCE")], content=[_at(text, "Well, look, the question")]
+    )
+    misread = _one_part("wrote", "WALLACE: But, Governor,").find(parse(text))
+    found = RepairedFinder(_Fixed([pence, *misread]), RuleBasedFinder()).find(parse(text))
+    assert sorted((text[slice(*a.source[0])], text[slice(*a.content[0])][:14]) for a in found) == [
+        ("PENCE", "Well, look, th"),
+        ("WALLACE", "But, Governor,"),
+        ("WALLACE", "Let’s start wi"),
+    ]
+    assert all(text[slice(*a.cue[0])] == ":" for a in found)
+
+
+@dataclass
+class _Fixed:
+    """A finder that returns these spans."""
+
+    found: list[AttributionSpans]
+    name: str = "given"
+
+    def find(self, doc: Doc) -> list[AttributionSpans]:
+        return self.found
+
+
+def test_a_byline_name_the_model_took_for_a_cue_goes_back_to_the_byline() -> None:
+    quote = "Mr. Trump is transparent with his xenophobia and his archaic economics"
+    text = f"Readers wrote in.\n\n“{quote}.” ― Beck Pimentel\n"
+    misread = _one_part("Pimentel", quote, "Beck")
+    [found] = RepairedFinder(misread, RuleBasedFinder()).find(parse(text))
+    assert (text[slice(*found.cue[0])], text[slice(*found.source[0])]) == ("―", "Beck Pimentel")

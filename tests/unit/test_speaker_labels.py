@@ -10,7 +10,7 @@ from claimsearch.extract.claims import build_claims
 from claimsearch.extract.nlp import parse
 from claimsearch.extract.pipeline import extract_claims
 from claimsearch.extract.spans import AttributionSpans
-from claimsearch.extract.speaker_labels import dash_bylines
+from claimsearch.extract.speaker_labels import colon_labels, dash_bylines
 
 ROUNDUP = (
     "Readers Share Their Thoughts On The Debate.\n\n"
@@ -60,6 +60,57 @@ def test_dashes_that_credit_no_quotation_are_left_alone() -> None:
         'He said: "We will win this state easily next week."\n\n- 5 percent.',  # a list item
     ):
         assert dash_bylines(parse(text)) == [], text
+
+
+def test_bylines_are_read_from_the_characters_not_the_tokens() -> None:
+    # spaCy keeps a dash glued to the quote mark before it ('”―') or the name after it
+    # ('-Michelle'); names carry initials; scraped text puts no-break spaces around dashes.
+    text = (
+        "Readers answered.\n\n"
+        "“He makes simple blanket statements about people he knows nothing about.”― Pamela Padilla\xa0\n"
+        "“I am truly afraid that Donald Trump will win this election.” ― Edwin G. Monroy\n"
+        "“This should waken all of us to the dangers of this man!” ―\xa0Julie A. Diaz Martinez\n\n"
+        '"The whole idea of it is something that we hear about all the time."\n\n'
+        "-Michelle Marks, Philadelphia.\n"
+    )
+    found = _texts(text, dash_bylines(parse(text)))
+    assert [(cue, source, content[:12]) for cue, source, content in found] == [
+        ("―", "Pamela Padilla", "“He makes si"),
+        ("―", "Edwin G. Monroy", "“I am truly "),
+        ("―", "Julie A. Diaz Martinez", "“This should"),
+        ("-", "Michelle Marks", '"The whole i'),
+    ]
+
+
+TRANSCRIPT = (
+    "Fox News host Chris Wallace pressed Mike Pence on Sunday.\n\n"
+    "WALLACE: Let’s start with breaking news on the debate story.\n\n"
+    "PENCE: Well, look, Hillary Clinton apparently thinks this is a game show.\n\n"
+    "UPDATE: The campaign later released a statement.\n"
+)
+
+
+def test_a_transcript_line_is_credited_to_its_speaker() -> None:
+    assert _texts(TRANSCRIPT, colon_labels(parse(TRANSCRIPT))) == [
+        (":", "WALLACE", "Let’s start with breaking news on the debate story."),
+        (":", "PENCE", "Well, look, Hillary Clinton apparently thinks this is a game show."),
+    ]
+
+
+def test_a_label_names_a_speaker_only_if_the_article_names_them_or_they_speak_again() -> None:
+    # No one called Update in the article, and a heading opens one line: not a speaker.
+    assert "UPDATE" not in [source for _, source, _ in _texts(TRANSCRIPT, colon_labels(parse(TRANSCRIPT)))]
+    # Speakers the parse does not know as persons, each opening more than one line.
+    text = "JAKE TAPPER: Is he a healer?\n\nFALLIN: I think so.\n\nTAPPER: Why?\n\nFALLIN: Because.\n"
+    assert [source for _, source, _ in _texts(text, colon_labels(parse(text)))] == [
+        "JAKE TAPPER",
+        "FALLIN",
+        "TAPPER",
+        "FALLIN",
+    ]
+    # An interview's Q: and A: name no one.
+    text = "Q: Do you wish you were running?\n\nA: No, but I will speak.\n\nQ: Why?\n\nA: Time.\n"
+    assert colon_labels(parse(text)) == []
 
 
 def test_a_byline_becomes_a_claim_of_the_named_person() -> None:

@@ -6,17 +6,19 @@ dash before it, closing a quotation (the pull quote or quote roundup's
 '"Trump must stop portraying Latinos as ..." ― Carla Sanchez', or a line "- Sanders."
 under a quoted paragraph). PolNeAR annotates the mark as the cue.
 
-The trained model finds colon labels (PolNeAR train has 146 of them) but dash bylines
-are rare in train (11) and it misses them; `dash_bylines` finds those from the text and
-the parse. On train it finds 5 of the 11, all exactly as annotated (cue, source and
-content); the held-out slice has none (see docs/model-card.md).
+The trained model finds most colon labels (PolNeAR train has 146 of them) but dash
+bylines are rare in train (11) and it misses them; `dash_bylines` finds those from the
+text and the parse, and `colon_labels` a transcript's speaker lines, for the repairs to
+add where the model found nothing. On train gold they find 7 of the 11 dash cues and 10
+colon cues, all exactly as annotated (see docs/model-card.md).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 
 from claimsearch.extract.spans import AttributionSpans
 from claimsearch.model import Span
@@ -33,62 +35,74 @@ _PARTICLES = frozenset("of the and de van von der da al bin la le du".split())
 _MAX_NAME_WORDS = 5
 _MIN_QUOTE_WORDS = 4
 _LINE = re.compile(r"[^\n]+")
-_HAS_DASH = re.compile("[" + re.escape("".join(sorted({c for dash in DASHES for c in dash}))) + "]")
+_DASH_CHARACTERS = re.escape("".join(sorted({c for dash in DASHES for c in dash})))
+_HAS_DASH = re.compile(f"[{_DASH_CHARACTERS}]")
+# A line that opens with a dash ("- Sanders.", "-President Obama, ..."); `\s` takes in
+# the no-break spaces scraped text is full of.
+_OPENING_DASH = re.compile(rf"\s*(?P<dash>--|[{_DASH_CHARACTERS}])\s*")
+# The last dash on a line (what follows it is checked to be a name alone).
+_CLOSING_DASH = re.compile(rf"(?P<dash>--|[{_DASH_CHARACTERS}])(?=[^{_DASH_CHARACTERS}]*$)", re.M)
 
 
 def dash_bylines(doc: Doc) -> list[AttributionSpans]:
     """Quotations credited by a dash and a name ending the line, or on the next line.
 
     '"..." ― Carla Sanchez' (the quotation, the dash and the name on one line) and
-    '"..."' followed by a line '- Sanders.': cue the dash, source the name, content the
-    quotation with its quote marks (as PolNeAR marks it).
+    '"..."' followed by a line '- Sanders.' or '-President Obama, tweeting after ...':
+    cue the dash, source the name, content the quotation with its quote marks (as PolNeAR
+    marks it). Read from the characters, not spaCy's tokens: the tokenizer keeps a dash
+    glued to what touches it ('”― Pamela Padilla', '-Michelle Marks').
     """
     text = doc.text
     lines = [(m.start(), m.end()) for m in _LINE.finditer(text)]
     found = []
     for number, (start, end) in enumerate(lines):
         if not _HAS_DASH.search(text, start, end):
-            continue  # most lines: no need to look at their tokens
-        tokens = _tokens(doc, start, end)
-        if len(tokens) < 2:
-            continue
-        dash = next((i for i in range(len(tokens) - 1, -1, -1) if tokens[i].text in DASHES), None)
-        if dash is None:
-            continue
-        name = _name(tokens[dash + 1 :])
-        if name is None:
-            continue
-        if dash == 0 and number > 0:  # "- Sanders." under a quoted paragraph
+            continue  # most lines: no need to look further
+        opening = _OPENING_DASH.match(text, start, end)
+        if opening is not None and number > 0:  # "- Sanders." under a quoted paragraph
+            cue = opening.span("dash")
+            name = _name(doc, opening.end(), _descriptor_start(text, opening.end(), end))
             quote = _quotation(text, *lines[number - 1])
-        elif dash > 0:  # '"..." ― Carla Sanchez'
-            quote = _quotation(text, start, tokens[dash].idx)
+        elif (closing := _CLOSING_DASH.search(text, start, end)) is not None:  # '"..." ― Carla Sanchez'
+            cue = closing.span("dash")
+            name = _name(doc, closing.end(), end)
+            quote = _quotation(text, start, closing.start())
         else:
             continue
-        if quote is None:
-            continue
-        cue = (tokens[dash].idx, tokens[dash].idx + len(tokens[dash].text))
-        found.append(AttributionSpans(cue=[cue], source=[_span(name)], content=[quote]))
+        if name is not None and quote is not None:
+            found.append(AttributionSpans(cue=[cue], source=[name], content=[quote]))
     return found
 
 
-def _tokens(doc: Doc, start: int, end: int) -> list[Token]:
-    span = doc.char_span(start, end, alignment_mode="expand")
-    return [t for t in span if not t.is_space] if span is not None else []
+def _descriptor_start(text: str, start: int, end: int) -> int:
+    """Where '-Michelle Marks, Philadelphia.' turns from the name to what describes it."""
+    comma = text.find(",", start, end)
+    return comma if comma >= 0 else end
 
 
-def _name(tokens: list[Token]) -> list[Token] | None:
-    """The tokens if they are a name alone (a final period aside): capitalised words,
-    particles between them, no digits, at least one proper noun or named entity."""
-    while tokens and tokens[-1].text == ".":
-        tokens = tokens[:-1]
-    words = [t for t in tokens if not t.is_punct]
-    if not 1 <= len(words) <= _MAX_NAME_WORDS or len(words) != len(tokens):
+def _name(doc: Doc, start: int, end: int) -> Span | None:
+    """The name between `start` and `end`, if that is a name alone (blanks and a final
+    period aside): capitalised words, initials ('Edwin G. Monroy') and particles between
+    them, no digits, at least one proper noun or named entity in the parse."""
+    part = doc.text[start:end]
+    left = len(part) - len(part.lstrip())
+    name = part.strip().removesuffix(".").rstrip()
+    words = name.split()
+    if not 1 <= len(words) <= _MAX_NAME_WORDS or not all(_name_word(w) for w in words):
         return None
-    if any(not (t.text[:1].isupper() or t.lower_ in _PARTICLES) or not t.is_alpha for t in words):
+    span = (start + left, start + left + len(name))
+    tokens = doc.char_span(*span, alignment_mode="expand")
+    if tokens is None or not any(t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG") for t in tokens):
         return None
-    if not any(t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG") for t in words):
-        return None
-    return words
+    return span
+
+
+def _name_word(word: str) -> bool:
+    if word.lower() in _PARTICLES:
+        return True
+    letters = word.removesuffix(".") if len(word) == 2 else word  # an initial: "G."
+    return letters[:1].isupper() and all(part.isalpha() for part in letters.split("-"))
 
 
 def _quotation(text: str, start: int, end: int) -> Span | None:
@@ -103,5 +117,36 @@ def _quotation(text: str, start: int, end: int) -> Span | None:
     return (start + left, start + left + len(quoted))
 
 
-def _span(tokens: list[Token]) -> Span:
-    return (tokens[0].idx, tokens[-1].idx + len(tokens[-1].text))
+# A transcript's speaker label opening a line: 'WALLACE: If I may, sir, ...', '"PENCE: Well,
+# ...', 'JAKE TAPPER: ...' (capitals, up to three words; the quote mark of a transcript quoted
+# paragraph by paragraph allowed before it). Not an interview's 'Q:' and 'A:', which name no one.
+_COLON_LABEL = re.compile(r"[\s\"“]*(?P<label>[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]*){0,2}):\s+(?=\S)")
+
+
+def colon_labels(doc: Doc) -> list[AttributionSpans]:
+    """Lines of a transcript: 'WALLACE: ...' credits the rest of the line to Wallace.
+
+    Only where the label is a speaker: a person the article names ('Chris Wallace'), or
+    a label that opens more than one line ('JAKE TAPPER: ...', 'TAPPER: ...'), so that
+    a heading in capitals ('UPDATE: ...', 'VIDEO: ...') is not taken for one. Cue the
+    colon, source the label, content the rest of the line (as PolNeAR marks them).
+    """
+    text = doc.text
+    labels = [m for line in _LINE.finditer(text) if (m := _COLON_LABEL.match(text, *line.span())) is not None]
+    if not labels:
+        return []
+    speakers = Counter(_speaker(m) for m in labels)
+    persons = {w.lower() for e in doc.ents if e.label_ == "PERSON" for w in e.text.split()}
+    found = []
+    for label in labels:
+        if speakers[_speaker(label)] < 2 and _speaker(label) not in persons:
+            continue
+        colon, start = label.end("label"), label.end()
+        cue, content = (colon, colon + 1), (start, start + len(text[start : label.endpos].rstrip()))
+        found.append(AttributionSpans(cue=[cue], source=[label.span("label")], content=[content]))
+    return found
+
+
+def _speaker(label: re.Match[str]) -> str:
+    """'JAKE TAPPER' and 'TAPPER' are one speaker."""
+    return label.group("label").split()[-1].lower().strip(".'’")
