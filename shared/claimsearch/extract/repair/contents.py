@@ -153,7 +153,8 @@ def dangling_end_trimmed(doc: Doc, found: AttributionSpans) -> AttributionSpans:
 
 # What may follow where a content stops short of its constituent: after a punctuation
 # mark, a conjunction or a subordinator PolNeAR's contents end about as often as they
-# go on ("..., who ...", "... and says he ..."), so there the model's end is kept.
+# go on ("..., who ...", "... and says he ..."), so there the model's end is kept (but
+# see `cut_phrase_completed` for a conjunct of a phrase begun inside the content).
 _CLAUSE_LINKS = frozenset({"CCONJ", "SCONJ"})
 
 
@@ -186,6 +187,40 @@ def constituent_completed(doc: Doc, found: AttributionSpans) -> AttributionSpans
     if right.i <= end.i or right.sent.start != first.sent.start:
         return found
     return replace(found, content=[(last[0], right.idx + len(right.text))])
+
+
+def cut_phrase_completed(doc: Doc, found: AttributionSpans) -> AttributionSpans:
+    """'the police charged the officer with murder | and fired his chief' -> to the end: a
+    content that stops inside a phrase that began within it runs to that phrase's end. The
+    phrase: the widest ancestor of the content's last word whose subtree starts inside the
+    content's last part and holds neither cue nor source; within the sentence, and only
+    where no punctuation marks the model's end (after a comma or a dash PolNeAR's contents
+    stop as often as they go on: "... in Salt Lake City, | where he has a home"). Over a
+    conjunction it does go on: in train gold, contents run over a conjunct of their own
+    phrase far more often than they stop before one."""
+    last, words = _content_tail(doc, found)
+    part = doc.char_span(last[0], last[1], alignment_mode="expand")
+    if not words or part is None:
+        return found
+    end = words[-1]
+    taken = token_indices(doc, found.cue + found.source)
+    node, widest = end, None
+    while node.head.i != node.i:
+        node = node.head
+        if node.left_edge.i < part.start or any(node.left_edge.i <= i <= node.right_edge.i for i in taken):
+            break
+        widest = node
+    if widest is None:
+        return found
+    right = widest.right_edge
+    while right.i > end.i and (right.is_punct or right.is_space or right.pos_ == "CCONJ"):
+        right = doc[right.i - 1]
+    if right.i <= end.i or right.sent.start != end.sent.start:
+        return found
+    if any(t.is_punct for t in doc[end.i + 1 : end.i + 2]):
+        return found
+    content = [(s, right.idx + len(right.text)) if (s, e) == last else (s, e) for s, e in found.content]
+    return replace(found, content=content)
 
 
 # How far a quotation is followed from where a content ends, either way: PolNeAR
