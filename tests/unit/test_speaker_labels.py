@@ -108,6 +108,9 @@ def test_a_label_names_a_speaker_only_if_the_article_names_them_or_they_speak_ag
         "TAPPER",
         "FALLIN",
     ]
+    # A dateline is a place, even in an article that names a person of that name.
+    text = "George Washington said the house was sold.\n\nWASHINGTON: The president said taxes would rise.\n"
+    assert colon_labels(parse(text)) == []
     # An interview's Q: and A: name no one.
     text = "Q: Do you wish you were running?\n\nA: No, but I will speak.\n\nQ: Why?\n\nA: Time.\n"
     assert colon_labels(parse(text)) == []

@@ -136,15 +136,27 @@ def colon_labels(doc: Doc) -> list[AttributionSpans]:
     if not labels:
         return []
     speakers = Counter(_speaker(m) for m in labels)
-    persons = {w.lower() for e in doc.ents if e.label_ == "PERSON" for w in e.text.split()}
+    persons = {
+        w.lower().removesuffix("'s").removesuffix("’s")
+        for e in doc.ents
+        if e.label_ == "PERSON"
+        for w in e.text.split()
+    }
     found = []
     for label in labels:
         if speakers[_speaker(label)] < 2 and _speaker(label) not in persons:
+            continue
+        if _is_place(doc, label):  # a dateline: "WASHINGTON: ..." in an article about George Washington
             continue
         colon, start = label.end("label"), label.end()
         cue, content = (colon, colon + 1), (start, start + len(text[start : label.endpos].rstrip()))
         found.append(AttributionSpans(cue=[cue], source=[label.span("label")], content=[content]))
     return found
+
+
+def _is_place(doc: Doc, label: re.Match[str]) -> bool:
+    tokens = doc.char_span(*label.span("label"), alignment_mode="expand")
+    return tokens is not None and any(t.ent_type_ in ("GPE", "LOC") for t in tokens)
 
 
 def _speaker(label: re.Match[str]) -> str:
