@@ -273,7 +273,8 @@ def head_optimiser(
     total = -(-windows // args.batch_size) * args.epochs
     warmup = max(1, int(0.06 * total))
     schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / (total - warmup)))
+        # max(1, ...): a run of a single step (a smoke test) has no decay to divide by.
+        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup)))
     )
     return optimizer, generator, schedule, total
 
