@@ -272,8 +272,8 @@ def head_optimiser(
     generator = torch.Generator().manual_seed(args.seed)
     total = -(-windows // args.batch_size) * args.epochs
     warmup = max(1, int(0.06 * total))
+    # max(1, ...): a run of a single step (a smoke test) has no decay to divide by.
     schedule = torch.optim.lr_scheduler.LambdaLR(
-        # max(1, ...): a run of a single step (a smoke test) has no decay to divide by.
         optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup)))
     )
     return optimizer, generator, schedule, total
