@@ -20,6 +20,7 @@ from collections import Counter
 
 from spacy.tokens import Doc
 
+from claimsearch.claimants.names import name_words
 from claimsearch.extract.spans import AttributionSpans
 from claimsearch.model import Span
 
@@ -41,7 +42,7 @@ _HAS_DASH = re.compile(f"[{_DASH_CHARACTERS}]")
 # the no-break spaces scraped text is full of.
 _OPENING_DASH = re.compile(rf"\s*(?P<dash>--|[{_DASH_CHARACTERS}])\s*")
 # The last dash on a line (what follows it is checked to be a name alone).
-_CLOSING_DASH = re.compile(rf"(?P<dash>--|[{_DASH_CHARACTERS}])(?=[^{_DASH_CHARACTERS}]*$)", re.M)
+_CLOSING_DASH = re.compile(rf"(?P<dash>--|[{_DASH_CHARACTERS}])(?=[^{_DASH_CHARACTERS}]*$)")
 
 
 def dash_bylines(doc: Doc) -> list[AttributionSpans]:
@@ -135,16 +136,12 @@ def colon_labels(doc: Doc) -> list[AttributionSpans]:
     labels = [m for line in _LINE.finditer(text) if (m := _COLON_LABEL.match(text, *line.span())) is not None]
     if not labels:
         return []
-    speakers = Counter(_speaker(m) for m in labels)
-    persons = {
-        w.lower().removesuffix("'s").removesuffix("’s")
-        for e in doc.ents
-        if e.label_ == "PERSON"
-        for w in e.text.split()
-    }
+    speakers = [_speaker(m) for m in labels]
+    turns = Counter(speakers)
+    persons = {w for e in doc.ents if e.label_ == "PERSON" for w in name_words(e.text)}
     found = []
-    for label in labels:
-        if speakers[_speaker(label)] < 2 and _speaker(label) not in persons:
+    for label, speaker in zip(labels, speakers, strict=True):
+        if turns[speaker] < 2 and speaker not in persons:
             continue
         if _is_place(doc, label):  # a dateline: "WASHINGTON: ..." in an article about George Washington
             continue
@@ -160,5 +157,5 @@ def _is_place(doc: Doc, label: re.Match[str]) -> bool:
 
 
 def _speaker(label: re.Match[str]) -> str:
-    """'JAKE TAPPER' and 'TAPPER' are one speaker."""
-    return label.group("label").split()[-1].lower().strip(".'’")
+    """'JAKE TAPPER' and 'TAPPER' are one speaker: the last word, as names are keyed."""
+    return name_words(label.group("label"))[-1]

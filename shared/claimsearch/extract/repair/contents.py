@@ -158,6 +158,11 @@ def dangling_end_trimmed(doc: Doc, found: AttributionSpans) -> AttributionSpans:
 _CLAUSE_LINKS = frozenset({"CCONJ", "SCONJ"})
 
 
+def _holds_any(node: Token, taken: set[int]) -> bool:
+    """Whether the node's subtree holds any of these tokens (the cue's or the source's)."""
+    return any(node.left_edge.i <= i <= node.right_edge.i for i in taken)
+
+
 def constituent_completed(doc: Doc, found: AttributionSpans) -> AttributionSpans:
     """'a recent interview Sanders did with the editorial board' -> '... board of the New
     York Daily News': a content that opens a constituent of the parse (the widest subtree
@@ -174,7 +179,7 @@ def constituent_completed(doc: Doc, found: AttributionSpans) -> AttributionSpans
         return found
     taken = token_indices(doc, found.cue + found.source)
     node, widest = first, None
-    while node.left_edge.i == first.i and not any(node.left_edge.i <= i <= node.right_edge.i for i in taken):
+    while node.left_edge.i == first.i and not _holds_any(node, taken):
         widest = node
         if node.head.i == node.i:
             break
@@ -200,14 +205,14 @@ def cut_phrase_completed(doc: Doc, found: AttributionSpans) -> AttributionSpans:
     phrase far more often than they stop before one."""
     last, words = _content_tail(doc, found)
     part = doc.char_span(last[0], last[1], alignment_mode="expand")
-    if not words or part is None:
+    if not words or part is None or (words[-1].i + 1 < len(doc) and doc[words[-1].i + 1].is_punct):
         return found
     end = words[-1]
     taken = token_indices(doc, found.cue + found.source)
     node, widest = end, None
     while node.head.i != node.i:
         node = node.head
-        if node.left_edge.i < part.start or any(node.left_edge.i <= i <= node.right_edge.i for i in taken):
+        if node.left_edge.i < part.start or _holds_any(node, taken):
             break
         widest = node
     if widest is None:
@@ -216,8 +221,6 @@ def cut_phrase_completed(doc: Doc, found: AttributionSpans) -> AttributionSpans:
     while right.i > end.i and (right.is_punct or right.is_space or right.pos_ == "CCONJ"):
         right = doc[right.i - 1]
     if right.i <= end.i or right.sent.start != end.sent.start:
-        return found
-    if any(t.is_punct for t in doc[end.i + 1 : end.i + 2]):
         return found
     content = [(s, right.idx + len(right.text)) if (s, e) == last else (s, e) for s, e in found.content]
     return replace(found, content=content)
