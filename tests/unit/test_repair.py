@@ -202,6 +202,32 @@ def test_an_auxiliary_cue_opening_its_verb_phrase_runs_to_the_verb() -> None:
     assert _repaired(text, given) == [("was trying", "to ask Trump a question", "She")]
 
 
+def test_an_adverb_cue_runs_to_its_verb() -> None:
+    text = "Fields later tweeted a photograph of her bruised forearm."
+    given = _one_part("later", "tweeted a photograph of her bruised forearm", "Fields")
+    assert _repaired(text, given) == [("later tweeted", "a photograph of her bruised forearm", "Fields")]
+
+
+def test_a_time_phrase_cue_runs_over_the_rest_of_the_phrase_to_its_verb() -> None:
+    text = "A judge last month ordered the city to make the video public."
+    given = _one_part("last", "ordered the city to make the video public", "A judge")
+    assert _repaired(text, given) == [("last month ordered", "the city to make the video public", "A judge")]
+
+
+def test_an_evidential_adverb_is_a_cue_on_its_own() -> None:
+    text = "Trump reportedly reacted to the decision by tossing his credentials."
+    given = _one_part("reportedly", "reacted to the decision by tossing his credentials", "Trump")
+    [(cue, content, _)] = _repaired(text, given)
+    assert (cue, content) == ("reportedly", "reacted to the decision by tossing his credentials")
+
+
+def test_a_cue_cut_inside_a_word_runs_to_its_verb() -> None:
+    # The model's word pieces split "doesn't": cue "doesn", content "'t want ...".
+    text = "Their daughter doesn't want to live with them."
+    given = _one_part("doesn", "'t want to live with them", "Their daughter")
+    assert _repaired(text, given) == [("doesn't want", "to live with them", "Their daughter")]
+
+
 def test_a_content_stopping_inside_its_constituent_is_completed() -> None:
     text = "Sanders criticised a recent interview Clinton did with the editorial board of the Daily News."
     given = _one_part("criticised", "a recent interview Clinton did with the editorial board", "Sanders")
