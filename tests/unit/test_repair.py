@@ -140,6 +140,25 @@ def test_a_content_ending_at_a_phrase_end_is_not_extended() -> None:
     assert _repaired(text, given)[0][1] == "the bill would pass"
 
 
+def test_an_according_to_content_stays_in_its_sentence() -> None:
+    text = (
+        "Obama is widely popular among Democrats. An average of 81 percent of Democrats approve of him, "
+        "according to HuffPost Pollster."
+    )
+    given = _one_part(
+        "according to",
+        "Obama is widely popular among Democrats. An average of 81 percent of Democrats approve of him",
+        "HuffPost Pollster",
+    )
+    assert _repaired(text, given) == [
+        ("according to", "An average of 81 percent of Democrats approve of him", "HuffPost Pollster")
+    ]
+    # Other cues keep a content that began sentences before them (a quotation).
+    text = "The plan is dead. Nobody wants it, he said."
+    given = _one_part("said", "The plan is dead. Nobody wants it", "he")
+    assert _repaired(text, given)[0][1] == "The plan is dead. Nobody wants it"
+
+
 def test_a_content_ending_on_a_conjunction_drops_it() -> None:
     text = "Clinton said Sanders struggled with questions about big banks, and he could not answer."
     given = _one_part("said", "Sanders struggled with questions about big banks, and", "Clinton")
@@ -200,6 +219,13 @@ def test_an_auxiliary_cue_opening_its_verb_phrase_runs_to_the_verb() -> None:
     text = "She worked for the website at the time and was trying to ask Trump a question."
     given = GivenAttribution(["was"], ["trying to ask Trump a question"], ["She"])
     assert _repaired(text, given) == [("was trying", "to ask Trump a question", "She")]
+
+
+def test_the_by_of_a_passive_cue_stays_out_of_the_cue() -> None:
+    text = "The senator was asked by reporters whether she would run again."
+    given = _one_part("was asked by", "whether she would run again", "reporters")
+    [(cue, _, _)] = _repaired(text, given)
+    assert cue == "was asked"
 
 
 def test_an_adverb_cue_runs_to_its_verb() -> None:

@@ -137,6 +137,23 @@ def phrase_completed(doc: Doc, found: AttributionSpans) -> AttributionSpans:
     return replace(found, content=content)
 
 
+def according_to_within_sentence(doc: Doc, found: AttributionSpans) -> AttributionSpans:
+    """'... popular among Democrats. | An average of 81 percent approve, according to
+    Gallup' -> the content starts at 'An average': what "according to" credits lies in its
+    own sentence. PolNeAR train (outside the slice): 332 of 338 such contents do."""
+    if " ".join(doc.text[s:e] for s, e in found.cue).lower() != "according to" or not found.content:
+        return found
+    cue = doc.char_span(found.cue[0][0], found.cue[0][1], alignment_mode="expand")
+    if cue is None or not len(cue):
+        return found
+    start = cue.sent.start_char
+    if min(s for s, _ in found.content) >= start:
+        return found
+    content = [trim(doc.text, (max(s, start), e)) for s, e in found.content if e > start]
+    content = [(s, e) for s, e in content if s < e]
+    return replace(found, content=content) if content else found
+
+
 def dangling_end_trimmed(doc: Doc, found: AttributionSpans) -> AttributionSpans:
     """'... big banks and' -> '... big banks': a content does not end on a conjunction,
     a subordinator or a relative pronoun (the model ran one word into the next clause)."""
