@@ -228,6 +228,13 @@ def test_the_by_of_a_passive_cue_stays_out_of_the_cue() -> None:
     assert cue == "was asked"
 
 
+def test_an_asked_participle_has_no_source() -> None:
+    text = "Asked whether Clinton could serve effectively, 28 percent of voters said yes."
+    given = _one_part("Asked", "whether Clinton could serve effectively", "28 percent of voters")
+    [(cue, content, source)] = _repaired(text, given)
+    assert (cue, content, source) == ("Asked", "whether Clinton could serve effectively", None)
+
+
 def test_an_adverb_cue_runs_to_its_verb() -> None:
     text = "Fields later tweeted a photograph of her bruised forearm."
     given = _one_part("later", "tweeted a photograph of her bruised forearm", "Fields")
