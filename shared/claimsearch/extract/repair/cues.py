@@ -7,7 +7,7 @@ from dataclasses import replace
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from claimsearch.extract.repair.parse import words_of
+from claimsearch.extract.repair.parse import one_part_cue, words_of
 from claimsearch.extract.spans import AttributionSpans
 from claimsearch.extract.text_spans import trim
 from claimsearch.model import Span
@@ -26,10 +26,8 @@ def function_words_only(doc: Doc, cue: list[Span]) -> bool:
 def _one_part_cue_and_next(doc: Doc, found: AttributionSpans) -> tuple[SpacySpan, Token] | None:
     """A cue in one part, as tokens, and the token right after it; None when the cue has
     parts, does not align with tokens, or ends the text."""
-    if len(found.cue) != 1:
-        return None
-    cue = doc.char_span(found.cue[0][0], found.cue[0][1], alignment_mode="expand")
-    if cue is None or not len(cue) or cue.end >= len(doc):
+    cue = one_part_cue(doc, found)
+    if cue is None or cue.end >= len(doc):
         return None
     return cue, doc[cue.end]
 
@@ -53,9 +51,8 @@ def cue_run_to_its_verb(doc: Doc, found: AttributionSpans) -> AttributionSpans:
     that verb. Dropping an auxiliary cue, as other function-word cues are, lost the claim.
     (Limited to verbs the rules take for cues, it gained nothing on the slice: PolNeAR's
     cues include "did respond to", "are moving to", "is intended".)"""
-    if not found.content or (located := _one_part_cue_and_next(doc, found)) is None:
+    if not found.content or (cue := one_part_cue(doc, found)) is None:
         return found
-    cue, _ = located
     start, end = found.cue[0]
     first = sorted(found.content)[0]
     # The first word after the cue that reaches into the content (the model's word
@@ -143,9 +140,7 @@ def agent_out_of_cue(doc: Doc, found: AttributionSpans) -> AttributionSpans:
     """'was asked by | reporters' -> 'was asked | by reporters': the "by" of a passive cue's
     agent is not part of the cue. PolNeAR train (outside the slice): a passive cue verb's
     "by" right after it stays out of the cue 64 times, in it 26."""
-    if len(found.cue) != 1:
-        return found
-    cue = doc.char_span(found.cue[0][0], found.cue[0][1], alignment_mode="expand")
+    cue = one_part_cue(doc, found)
     if cue is None or len(cue) < 2 or cue[-1].dep_ != "agent" or cue[-1].head.i != cue[-1].i - 1:
         return found
     verb = cue[-2]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
 
+from claimsearch.extract.spans import AttributionSpans
 from claimsearch.model import Span
 
 
@@ -34,3 +36,11 @@ def words_of(doc: Doc, spans: list[Span]) -> list[Token]:
         for t in doc.char_span(s, e, alignment_mode="expand") or []
         if not (t.is_punct or t.is_space)
     ]
+
+
+def one_part_cue(doc: Doc, found: AttributionSpans) -> SpacySpan | None:
+    """The cue as tokens when it is one part that aligns with some; None otherwise."""
+    if len(found.cue) != 1:
+        return None
+    cue = doc.char_span(found.cue[0][0], found.cue[0][1], alignment_mode="expand")
+    return cue if cue is not None and len(cue) else None

@@ -10,6 +10,7 @@ from spacy.tokens import Doc, Token
 from claimsearch.extract.repair.parse import (
     MAX_COMPLETION_TOKENS,
     joins_a_word,
+    one_part_cue,
     overlap,
     token_indices,
     words_of,
@@ -298,10 +299,7 @@ def asked_participle_source_dropped(doc: Doc, found: AttributionSpans) -> Attrib
     """'Asked about his claims, | Carson said ...' -> no source for "Asked": the participle
     names the one asked, not one who reports, and PolNeAR gives it no source (train outside
     the slice: 47 such cues without a source, 9 with one)."""
-    if not found.source or len(found.cue) != 1:
-        return found
-    cue = doc.char_span(found.cue[0][0], found.cue[0][1], alignment_mode="expand")
-    if cue is None or not len(cue):
+    if not found.source or (cue := one_part_cue(doc, found)) is None:
         return found
     verb = cue.root
     if verb.lemma_.lower() != "ask" or verb.tag_ != "VBN" or verb.dep_ != "advcl":
