@@ -52,6 +52,8 @@ def test_the_pipeline_annotates_as_spacys_own_components(texts: list[str]) -> No
     plain = spacy.load(PIPELINE_PACKAGE)
     plain.add_pipe("paragraph_breaks", before="parser")
     assert fast.pipe_names == plain.pipe_names
+    # The tokenizer read from disk without spaCy's default one built first: the same rules.
+    assert fast.tokenizer.to_bytes(exclude=["vocab"]) == plain.tokenizer.to_bytes(exclude=["vocab"])
 
     def annotations(doc: spacy.tokens.Doc) -> list[tuple[object, ...]]:
         return [

@@ -88,6 +88,18 @@ def test_unsigned_weights_give_the_exact_products_on_any_cpu(weights_raw: bool) 
     assert np.array_equal(session.run(None, feed)[0], exact.astype(np.float32))
 
 
+def test_every_int8_value_stored_as_int32_data_is_shifted() -> None:
+    # The array path for packed int32_data (ten-byte varints for the negative values).
+    values = np.arange(-128, 128, dtype=np.int16)
+    tensor = helper.make_tensor("t", TensorProto.INT8, [256], values.tolist())
+    graph = helper.make_graph([], "values", [], [], [tensor])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=9)
+    rewritten = onnx.load_from_string(int8_weights.unsigned_weights(model.SerializeToString()))
+    (after,) = rewritten.graph.initializer
+    assert after.data_type == TensorProto.UINT8
+    assert list(after.int32_data) == list(range(256))
+
+
 @pytest.mark.parametrize("name", [ENCODER_FILE, ROLES_FILE])
 def test_every_int8_initializer_of_the_packaged_graphs_is_a_weight_or_its_zero_point(name: str) -> None:
     # The precondition of the rewrite: +128 on both sides of a difference changes nothing.
