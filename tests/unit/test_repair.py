@@ -159,6 +159,52 @@ def test_an_according_to_content_stays_in_its_sentence() -> None:
     assert _repaired(text, given)[0][1] == "The plan is dead. Nobody wants it"
 
 
+def test_the_front_of_a_sentence_before_an_aside_attribution_joins_the_content() -> None:
+    text = "The club is quiet. But the goal, aides said, is to forge a durable coalition."
+    given = _one_part("said", "is to forge a durable coalition", "aides")
+    assert _repaired(text, given) == [("said", "the goal is to forge a durable coalition", "aides")]
+    # Not before a quotation, nor a front of several phrases, nor one already there.
+    for text, content in (
+        ('The goal, aides said, "is to forge a durable coalition."', '"is to forge a durable coalition."'),
+        ("In the end, after years, aides said, the goal was lost.", "the goal was lost"),
+    ):
+        assert _repaired(text, _one_part("said", content, "aides"))[0][1] == content
+    given = GivenAttribution(["said"], ["The goal", "is to forge a coalition"], ["aides"])
+    assert (
+        _repaired("The goal, aides said, is to forge a coalition.", given)[0][1]
+        == "The goal is to forge a coalition"
+    )
+
+
+def test_a_time_phrase_of_the_cue_verb_ends_the_content_before_it() -> None:
+    text = "Kasich announced his support for the Ohio governor on Thursday night."
+    given = _one_part("announced", "his support for the Ohio governor on Thursday night", "Kasich")
+    assert _repaired(text, given)[0][1] == "his support for the Ohio governor"
+    # A time phrase inside the content's own clause, or one that is a list, stays.
+    text = "Kasich said the vote would come on Thursday night."
+    given = _one_part("said", "the vote would come on Thursday night", "Kasich")
+    assert _repaired(text, given)[0][1] == "the vote would come on Thursday night"
+    text = "The report found reasons to question the actions before, during and after the raid."
+    content = "reasons to question the actions before, during and after the raid"
+    assert _repaired(text, _one_part("found", content, "The report"))[0][1] == content
+
+
+def test_a_relative_pronoun_subject_of_a_passive_cue_opens_the_content() -> None:
+    text = "Romney, who is expected to deliver a forceful indictment of Trump, spoke."
+    given = GivenAttribution(["is expected"], ["to deliver a forceful indictment of Trump"], [])
+    assert _repaired(text, given)[0][1] == "who to deliver a forceful indictment of Trump"
+    text = "NAFTA, which Trump had called a disaster, stayed."
+    given = _one_part("had called", "a disaster", "Trump")
+    assert _repaired(text, given)[0][1] == "which a disaster"
+    # The object of "say" stays out (PolNeAR is split on it), as does the subject of an active verb.
+    text = "It was a line that Christie said twice: he needs a converter."
+    given = _one_part("said", "he needs a converter", "Christie")
+    assert _repaired(text, given)[0][1] == "he needs a converter"
+    text = "These are the voters who think the case is clear."
+    given = _one_part("think", "the case is clear", "the voters")
+    assert _repaired(text, given)[0][1] == "the case is clear"
+
+
 def test_a_content_ending_on_a_conjunction_drops_it() -> None:
     text = "Clinton said Sanders struggled with questions about big banks, and he could not answer."
     given = _one_part("said", "Sanders struggled with questions about big banks, and", "Clinton")
