@@ -537,6 +537,10 @@ def report_misses(engine: str, causes: dict[str, list[tuple[Query, list[Item]]]]
         filed = ", ".join(sorted({i.claimant or "(none)" for i in covering}))
         words = " ".join(query.words)
         print(f"    {query.kind} {query.name!r} {words!r} in {query.article.stem}: filed under {filed}")
+    # Every extraction miss, one line each: what to compare when the extractor changes.
+    for query, _ in causes["extraction"]:
+        words = " ".join(query.words)
+        print(f"    not extracted: {query.kind} {query.name!r} {words!r} in {query.article.stem}")
 
 
 def main(argv: list[str] | None = None) -> int:

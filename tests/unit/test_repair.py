@@ -105,6 +105,10 @@ def test_an_addressee_opening_the_content_is_left_out() -> None:
     text = "Two of the delegates told POLITICO they were only leaning toward Cruz."
     given = _one_part("told", "POLITICO they were only leaning toward Cruz", "Two of the delegates")
     assert _repaired(text, given) == [("told", "they were only leaning toward Cruz", "Two of the delegates")]
+    # The addressee as a part of its own before the clause's part.
+    text = "He told voters that if Iran were a stock, he would advise buying it."
+    clause = "that if Iran were a stock, he would advise buying it"
+    assert _repaired(text, GivenAttribution(["told"], ["voters", clause], ["He"]))[0][1] == clause
 
 
 def test_the_object_of_other_verbs_stays_in_the_content() -> None:

@@ -109,6 +109,18 @@ def addressee_dropped(doc: Doc, found: AttributionSpans) -> AttributionSpans:
                 start = clause.left_edge.idx
                 content = [(start, e) if (s, e) == first else (s, e) for s, e in found.content]
                 return replace(found, content=content)
+            # The addressee as a part of its own, the clause in the next ("told | voters |
+            # that if Iran were a stock, ..."): the part goes.
+            rest = sorted(found.content)[1:]
+            if (
+                rest
+                and opening.end - 1 <= obj.right_edge.i
+                and any(
+                    c.dep_ in ("ccomp", "xcomp") and any(s <= c.left_edge.idx < e for s, e in rest)
+                    for c in verb.children
+                )
+            ):
+                return replace(found, content=rest)
     return found
 
 

@@ -205,7 +205,9 @@ gold on the rest of train; slice content exact, `learned-1` refit / `learned-1`)
 - a relative pronoun subject of a passive or raising cue, or object of one, opens the
   content ("who | is expected | to deliver ...", "which | Trump had called | a
   'disaster'"; `contents.relative_pronoun_joined`): -> 0.5952 / -> 0.5917 (6 made exact,
-  none lost).
+  none lost);
+- `repair-1`'s addressee rule also where the model gave the addressee a part of its own
+  ("told | voters | that if Iran were a stock, ..."): -> 0.5957 / -> 0.5922 (1 made exact).
 """
 
 from __future__ import annotations
