@@ -8,10 +8,12 @@ from bisect import bisect_left, bisect_right
 from dataclasses import replace
 
 from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
 
 from claimsearch.extract.medium import MEDIA_NOUNS
 from claimsearch.extract.repair.parse import (
     MAX_COMPLETION_TOKENS,
+    extent,
     joins_a_word,
     one_part_cue,
     overlap,
@@ -189,8 +191,8 @@ def parenthetical_front_joined(doc: Doc, found: AttributionSpans) -> Attribution
     if not (found.cue and found.source and found.content):
         return found
     text = doc.text
-    source_start, source_end = _extent(found.source)
-    cue_start, cue_end = _extent(found.cue)
+    source_start, source_end = extent(found.source)
+    cue_start, cue_end = extent(found.cue)
     first = min(found.content)
     if (
         text[source_end:cue_start].strip()
@@ -212,8 +214,14 @@ def parenthetical_front_joined(doc: Doc, found: AttributionSpans) -> Attribution
     return replace(found, content=[front, *found.content])
 
 
-def _extent(spans: list[Span]) -> Span:
-    return min(s for s, _ in spans), max(e for _, e in spans)
+def _verb_cue_before_content(doc: Doc, found: AttributionSpans) -> tuple[SpacySpan | None, set[int]]:
+    """The cue, if it is one part headed by a verb and the content lies after that verb,
+    with the content's tokens; (None, the tokens) otherwise."""
+    cue = one_part_cue(doc, found)
+    inside = token_indices(doc, found.content)
+    if cue is None or not inside or cue.root.pos_ not in ("VERB", "AUX") or min(inside) <= cue.root.i:
+        return None, inside
+    return cue, inside
 
 
 # Prepositions whose phrase on the cue verb says when it was said, whatever their object;
@@ -230,13 +238,12 @@ def time_of_cue_cut(doc: Doc, found: AttributionSpans) -> AttributionSpans:
     PolNeAR train (outside the slice), such a phrase ("in", "on", "at" a date, a time or a
     medium, a bare date, "during", "before", "after", "until") right after a content that
     follows its cue: 107 outside the content, 37 the content's last part."""
-    cue = one_part_cue(doc, found)
-    if cue is None or not found.content or cue.root.pos_ not in ("VERB", "AUX"):
+    cue, inside = _verb_cue_before_content(doc, found)
+    if cue is None:
         return found
     verb = cue.root
-    inside = token_indices(doc, found.content)
     last = max(found.content)
-    if min(inside) <= verb.i or max(inside) != max(token_indices(doc, [last])):
+    if max(inside) != max(token_indices(doc, [last])):
         return found
     end = max(inside)
     for token in doc[min(inside) + 1 : end + 1]:
@@ -275,14 +282,11 @@ def relative_pronoun_joined(doc: Doc, found: AttributionSpans) -> AttributionSpa
     content that follows its cue: subject of a passive or "seem", "appear" 31 in the
     content, 3 not; object 44 in, 5 not, but of "say" 4 and 3 (left alone), and "what"
     not at all ("what Gilbert called 'a perception problem'" is a noun phrase)."""
-    cue = one_part_cue(doc, found)
-    if cue is None or not found.content:
+    cue, inside = _verb_cue_before_content(doc, found)
+    if cue is None:
         return found
     verb = cue.root
-    inside = token_indices(doc, found.content)
     taken = inside | token_indices(doc, found.source) | {t.i for t in cue}
-    if verb.pos_ not in ("VERB", "AUX") or min(inside) <= verb.i:
-        return found
     for pronoun in verb.children:
         if pronoun.i >= verb.i or pronoun.i in taken or pronoun.lower_ not in _RELATIVE_PRONOUNS:
             continue

@@ -193,7 +193,7 @@ it names the one asked (train outside the slice: 47 such cues without a source, 
 one). Slice: 2 attributions made exact in all parts, none lost (attr-overlap 0.7631 ->
 0.7641, all exact 0.5079 -> 0.5089).
 
-`repair-17`, three content edges (read off the slice's content errors, checked against
+`repair-17`, content edges (read off the slice's content errors, checked against
 gold on the rest of train; slice content exact, `learned-1` refit / `learned-1`):
 
 - the front of a sentence before an aside attribution joins the content ("The goal, | he
@@ -239,7 +239,7 @@ from claimsearch.extract.repair.cues import (
     particle_in_cue,
     weekday_in_cue,
 )
-from claimsearch.extract.repair.parse import overlap
+from claimsearch.extract.repair.parse import extent, overlap
 from claimsearch.extract.repair.sources import (
     asked_participle_source_dropped,
     cue_determiner_source_dropped,
@@ -279,10 +279,6 @@ def _mark_mistaken(mark: AttributionSpans, found: AttributionSpans) -> bool:
     (start, end), *_ = mark.source
     name_as_cue = bool(found.cue) and all(start <= s and e <= end for s, e in found.cue)
     return name_as_cue or (overlap(found.content, mark.source) and not overlap(found.cue, mark.cue))
-
-
-def _extent(spans: list[Span]) -> Span:
-    return (min(s for s, _ in spans), max(e for _, e in spans))
 
 
 class RepairedFinder:
@@ -348,8 +344,8 @@ class RepairedFinder:
         if not found.source and rule.source:
             found = replace(found, source=rule.source)
         if found.content and rule.content:
-            model_start, model_end = trim(text, _extent(found.content))
-            rule_start, rule_end = trim(text, _extent(rule.content))
+            model_start, model_end = trim(text, extent(found.content))
+            rule_start, rule_end = trim(text, extent(rule.content))
             if rule_start < model_start and rule_end == model_end:
                 found = replace(found, content=rule.content)
         if found.source and rule.source:

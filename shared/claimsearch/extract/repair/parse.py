@@ -9,6 +9,11 @@ from claimsearch.extract.spans import AttributionSpans
 from claimsearch.model import Span
 
 
+def extent(spans: list[Span]) -> Span:
+    """From the first start to the last end of some spans."""
+    return (min(s for s, _ in spans), max(e for _, e in spans))
+
+
 def overlap(a: list[Span], b: list[Span]) -> bool:
     return any(s < oe and os_ < e for s, e in a for os_, oe in b)
 
