@@ -533,7 +533,7 @@ def report_misses(engine: str, causes: dict[str, list[tuple[Query, list[Item]]]]
         f" {extraction}, covered only by claims filed under another claimant or none {claimant}, lost by"
         f" the search {search}"
     )
-    for query, covering in (causes["claimant"] + causes["search"])[:6]:
+    for query, covering in causes["claimant"] + causes["search"]:
         filed = ", ".join(sorted({i.claimant or "(none)" for i in covering}))
         words = " ".join(query.words)
         print(f"    {query.kind} {query.name!r} {words!r} in {query.article.stem}: filed under {filed}")

@@ -158,8 +158,8 @@ def test_an_according_to_content_stays_in_its_sentence() -> None:
         ("according to", "An average of 81 percent of Democrats approve of him", "HuffPost Pollster")
     ]
     # Other cues keep a content that began sentences before them (a quotation).
-    text = "The plan is dead. Nobody wants it, he said."
-    given = _one_part("said", "The plan is dead. Nobody wants it", "he")
+    text = "The plan is dead. Nobody wants it, Smith said."
+    given = _one_part("said", "The plan is dead. Nobody wants it", "Smith")
     assert _repaired(text, given)[0][1] == "The plan is dead. Nobody wants it"
 
 
@@ -207,6 +207,18 @@ def test_a_relative_pronoun_subject_of_a_passive_cue_opens_the_content() -> None
     text = "These are the voters who think the case is clear."
     given = _one_part("think", "the case is clear", "the voters")
     assert _repaired(text, given)[0][1] == "the case is clear"
+
+
+def test_a_content_holding_its_own_cue_and_source_has_them_cut_out() -> None:
+    text = "He holds leases, which he estimates will not expire for another four years."
+    given = _one_part("estimates", "which he estimates will not expire for another four years", "he")
+    assert _repaired(text, given)[0][1] == "which will not expire for another four years"
+    [repaired] = RepairedFinder(given, RuleBasedFinder()).find(parse(text))
+    assert [text[s:e] for s, e in repaired.content] == ["which", "will not expire for another four years"]
+    # A cue that shares its edge with a content part is left to the edge repairs.
+    text = "Sanders was asked to name a decision Clinton made."
+    given = GivenAttribution(["was asked to"], ["Sanders", "to name a decision Clinton made"], [])
+    assert _repaired(text, given)[0][1] == "Sanders to name a decision Clinton made"
 
 
 def test_a_content_ending_on_a_conjunction_drops_it() -> None:
