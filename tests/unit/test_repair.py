@@ -221,6 +221,23 @@ def test_a_content_holding_its_own_cue_and_source_has_them_cut_out() -> None:
     assert _repaired(text, given)[0][1] == "Sanders to name a decision Clinton made"
 
 
+def test_a_content_cut_after_a_clause_subject_runs_to_the_clause_end_not_one_word_on() -> None:
+    # The short completion (a word's head at most three words on) would stop at "was";
+    # the cut phrase's completion runs first and takes the clause to its end.
+    text = (
+        "Sanders shut down such questions for her by rejecting an inquiry about her use of a"
+        " private e-mail server while she was secretary of state."
+    )
+    given = _one_part("rejecting", "an inquiry about her use of a private e-mail server while she", "Sanders")
+    assert _repaired(text, given)[0][1] == (
+        "an inquiry about her use of a private e-mail server while she was secretary of state"
+    )
+    text = "A new poll showed Trump moving ahead of Cruz in Iowa, 32%-25%, while Rubio was at 18%."
+    given = _one_part("showed", "Trump moving ahead of Cruz in Iowa, 32%-25%, while Rubio", "A new poll")
+    content = _repaired(text, given)[0][1]
+    assert content == "Trump moving ahead of Cruz in Iowa, 32%-25%, while Rubio was at 18"
+
+
 def test_a_content_ending_on_a_conjunction_drops_it() -> None:
     text = "Clinton said Sanders struggled with questions about big banks, and he could not answer."
     given = _one_part("said", "Sanders struggled with questions about big banks, and", "Clinton")
