@@ -245,6 +245,18 @@ def test_a_content_cut_after_a_clause_subject_runs_to_the_clause_end_not_one_wor
     assert content == "Trump moving ahead of Cruz in Iowa, 32%-25%, while Rubio was at 18"
 
 
+def test_the_subject_a_raising_cue_raises_is_the_content_s_first_part() -> None:
+    text = "But Republicans don't seem to take Sanders' argument seriously."
+    given = _one_part("don't seem", "to take Sanders' argument seriously", "Republicans")
+    [repaired] = RepairedFinder(given, RuleBasedFinder()).find(parse(text))
+    assert repaired.source == []
+    assert [text[s:e] for s, e in repaired.content] == ["Republicans", "to take Sanders' argument seriously"]
+    # An expletive "it" is dropped, not made content.
+    text = "It seems that the race is tightening."
+    given = _one_part("seems", "that the race is tightening", "It")
+    assert _repaired(text, given) == [("seems", "that the race is tightening", None)]
+
+
 def test_a_content_ending_on_a_conjunction_drops_it() -> None:
     text = "Clinton said Sanders struggled with questions about big banks, and he could not answer."
     given = _one_part("said", "Sanders struggled with questions about big banks, and", "Clinton")

@@ -283,16 +283,26 @@ _RAISING = frozenset({"seem", "appear"})
 _RAISING_COMPANIONS = frozenset({"AUX", "PART", "PRON", "ADP", "SCONJ", "ADV"})
 
 
-def raising_cue_source_dropped(doc: Doc, found: AttributionSpans) -> AttributionSpans:
-    """'Republicans | appear' -> no source: a cue that is a raising verb alone names no one
-    who reports ("seemed to confirm", with a verb of its own, keeps its source)."""
+def raising_cue_source_to_content(doc: Doc, found: AttributionSpans) -> AttributionSpans:
+    """'Republicans | appear | to be split' -> no source, 'Republicans | to be split': a cue
+    that is a raising verb alone names no one who reports ("seemed to confirm", with a verb
+    of its own, keeps its source), and the subject it raises is what is spoken of, which
+    PolNeAR makes the content's first part (train outside the slice, such a subject where
+    the attribution has no source: in the content 134 times, 109 of them as a part of its
+    own, out 20, mostly an expletive "it", which is only dropped)."""
     words = words_of(doc, found.cue)
     if not found.source or not words or words[-1].lower_ == "to":
         return found  # "seemed to | blame ...": the model stopped before the cue's own verb
     raising = [t for t in words if t.lemma_.lower() in _RAISING and t.pos_ in ("VERB", "AUX")]
     if not raising or any(t not in raising and t.pos_ not in _RAISING_COMPANIONS for t in words):
         return found
-    return replace(found, source=[])
+    source = sorted(found.source)
+    cue_start = found.cue[0][0]
+    before_cue = source[-1][1] <= cue_start and bool(found.content) and min(found.content)[0] > cue_start
+    expletive = [t.lower_ for t in words_of(doc, source)] == ["it"]
+    if not before_cue or expletive:
+        return replace(found, source=[])
+    return replace(found, source=[], content=[*source, *found.content])
 
 
 def asked_participle_source_dropped(doc: Doc, found: AttributionSpans) -> AttributionSpans:
