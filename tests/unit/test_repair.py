@@ -746,6 +746,29 @@ def test_a_resumed_quotation_with_an_attribution_of_its_own_is_left_alone() -> N
     assert _contents(text, given) == [["The bill will pass"], ["We have the votes"]]
 
 
+def test_a_part_held_by_another_attribution_with_a_nearer_cue_is_that_ones() -> None:
+    text = '"We will win," Clinton said. "We have the votes," Bush added. "And the money."'
+    clinton = GivenAttribution(["said"], ["We will win", "We have the votes"], ["Clinton"])
+    bush = GivenAttribution(["added"], ["We have the votes", "And the money"], ["Bush"])
+    # "We have the votes" stands right before Bush's cue: it leaves Clinton's content only.
+    assert _contents(text, GivenAttributions([clinton, bush])) == [
+        ["We will win"],
+        ["We have the votes", "And the money"],
+    ]
+
+
+def test_a_report_inside_a_content_leaves_its_part_alone() -> None:
+    text = '"The bill will pass," she said, "and Smith claimed the bill will pass before the recess."'
+    outer = GivenAttribution(
+        ["said"], ["The bill will pass", "and Smith claimed the bill will pass before the recess"], ["she"]
+    )
+    inner = _one_part("claimed", "the bill will pass before the recess", "Smith")
+    assert _contents(text, GivenAttributions([outer, inner]))[0] == [
+        "The bill will pass",
+        "and Smith claimed the bill will pass before the recess",
+    ]
+
+
 def test_a_content_that_is_not_a_quotation_is_not_joined_to_the_next_one() -> None:
     text = 'The bill will pass, she said. "We have the votes."'
     assert _contents(text, _one_part("said", "The bill will pass", "she"))[0] == ["The bill will pass"]
