@@ -769,6 +769,31 @@ def test_a_report_inside_a_content_leaves_its_part_alone() -> None:
     ]
 
 
+def _sources(text: str, given: GivenAttributions) -> list[str]:
+    found = RepairedFinder(given, RuleBasedFinder()).find(parse(text))
+    return [" ".join(text[s:e] for s, e in a.source) for a in found]
+
+
+def test_a_source_stops_before_a_relative_clause_that_reports() -> None:
+    text = "Army Capt. Christian Pardo, who said he would not vote for either, called the race a farce."
+    outer = _one_part(
+        "called", "the race a farce", "Army Capt. Christian Pardo, who said he would not vote for either"
+    )
+    inner = _one_part("said", "he would not vote for either", "who")
+    assert _sources(text, GivenAttributions([outer, inner]))[0] == "Army Capt. Christian Pardo"
+
+
+def test_a_relative_clause_that_does_not_report_stays_in_the_source() -> None:
+    # The model also finds attributions PolNeAR does not have ("has endorsed Cruz"); a
+    # clause whose verb is no reporting word stays in the source, as PolNeAR keeps it.
+    text = "Lindsey Graham, who has endorsed Cruz, said Thursday that Kasich would be the best nominee."
+    outer = _one_part(
+        "said Thursday", "Kasich would be the best nominee", "Lindsey Graham, who has endorsed Cruz"
+    )
+    inner = _one_part("has endorsed", "Cruz", "who")
+    assert _sources(text, GivenAttributions([outer, inner]))[0] == "Lindsey Graham, who has endorsed Cruz"
+
+
 def test_a_content_that_is_not_a_quotation_is_not_joined_to_the_next_one() -> None:
     text = 'The bill will pass, she said. "We have the votes."'
     assert _contents(text, _one_part("said", "The bill will pass", "she"))[0] == ["The bill will pass"]
