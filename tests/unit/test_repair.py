@@ -54,7 +54,7 @@ def _at(text: str, words: str) -> Span:
     return found.span()
 
 
-def _repaired(text: str, given: GivenAttribution) -> list[tuple[str, str, str | None]]:
+def _repaired(text: str, given: GivenAttribution | GivenAttributions) -> list[tuple[str, str, str | None]]:
     doc = parse(text)
     found = RepairedFinder(given, RuleBasedFinder()).find(doc)
     return [
@@ -792,6 +792,21 @@ def test_a_relative_clause_that_does_not_report_stays_in_the_source() -> None:
     )
     inner = _one_part("has endorsed", "Cruz", "who")
     assert _sources(text, GivenAttributions([outer, inner]))[0] == "Lindsey Graham, who has endorsed Cruz"
+
+
+def test_a_report_read_twice_is_one_claim() -> None:
+    # The model read "later" and "tweeted" as two cues; run to its verb, the first became
+    # "later tweeted", the second's cue lies within it, with the same content.
+    text = "Fields later tweeted a photograph of her bruised forearm."
+    twice = GivenAttributions(
+        [
+            _one_part("later tweeted", "a photograph of her bruised forearm", "Fields"),
+            _one_part("tweeted", "a photograph of her bruised forearm", "Fields"),
+        ]
+    )
+    assert [cue for cue, _, _ in _repaired(text, twice)] == ["later tweeted"]
+    same = GivenAttributions([_one_part("tweeted", "a photograph", "Fields")] * 2)
+    assert len(_repaired(text, same)) == 1
 
 
 def test_a_content_that_is_not_a_quotation_is_not_joined_to_the_next_one() -> None:
