@@ -147,12 +147,13 @@ def agent_out_of_cue(doc: Doc, found: AttributionSpans) -> AttributionSpans:
     return replace(found, cue=[(found.cue[0][0], verb.idx + len(verb.text))])
 
 
-def cues_taken_twice_dropped(found: list[AttributionSpans]) -> list[AttributionSpans]:
+def cues_taken_twice_dropped(doc: Doc, found: list[AttributionSpans]) -> list[AttributionSpans]:
     """'Fields | later | tweeted a photograph ...' read as two reports, cues "later" and
     "tweeted", becomes, once the modifier cue runs to its verb, "later tweeted" and
     "tweeted", with the same content: the attribution whose cue lies within another's
-    (the first of two with the same cue) is the other's twice and goes. PolNeAR train gold:
-    6 cues in 19,834 overlap another attribution's cue."""
+    (of two with the same cue, the second) is the other's twice and goes. PolNeAR train gold:
+    6 cues in 19,834 overlap another attribution's cue. (`doc` unread: the list repairs
+    share one signature.)"""
     kept: list[AttributionSpans] = []
     for n, a in enumerate(found):
         if a.cue and any(

@@ -367,6 +367,17 @@ ATTRIBUTION_REPAIRS: tuple[Callable[[Doc, AttributionSpans], AttributionSpans], 
     cue_determiner_source_dropped,
 )
 
+# The repairs that read an article's attributions together, in the order they run, after
+# the ones above: a content is cut at the next report before a quotation resumed after it
+# is joined, and a part two attributions hold is settled only once both are complete.
+LIST_REPAIRS: tuple[Callable[[Doc, list[AttributionSpans]], list[AttributionSpans]], ...] = (
+    contents_cut_at_next_report,
+    quotations_resumed,
+    parts_of_others_dropped,
+    sources_cut_before_reports,
+    cues_taken_twice_dropped,
+)
+
 
 class RepairedFinder:
     """The trained finder's attributions, repaired where the parse shows an error."""
@@ -388,10 +399,8 @@ class RepairedFinder:
             for repair in ATTRIBUTION_REPAIRS:
                 found = repair(doc, found)
             repaired.append(found)
-        repaired = parts_of_others_dropped(
-            doc, quotations_resumed(doc, contents_cut_at_next_report(doc, repaired))
-        )
-        repaired = cues_taken_twice_dropped(sources_cut_before_reports(doc, repaired))
+        for list_repair in LIST_REPAIRS:
+            repaired = list_repair(doc, repaired)
         marks = dash_bylines(doc) + colon_labels(doc)
         repaired = [f for f in repaired if not any(_mark_mistaken(m, f) for m in marks)]
         marks += poll_leads(doc)
