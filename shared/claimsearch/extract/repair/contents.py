@@ -83,12 +83,18 @@ def parts_of_others_dropped(doc: Doc, found: list[AttributionSpans]) -> list[Att
     3,149 contents in several parts share a part with another attribution that neither
     holds; the held-out slice's predictions, 64 of 488 (the model and the repairs that
     join quotations hand one quotation to two neighbouring reports)."""
+    owners = [n for n, b in enumerate(found) for _ in b.content]
+    index = SpanIndex([part for b in found for part in b.content])
     kept = []
-    for a in found:
+    for n, a in enumerate(found):
         if len(a.content) < 2 or not a.cue:
             kept.append(a)
             continue
-        parts = [p for p in a.content if not any(_belongs_to(doc, p, a, b) for b in found if b is not a)]
+        parts = [
+            p
+            for p in a.content
+            if not any(_belongs_to(doc, p, a, found[m]) for m in {owners[i] for i in index.around(p)} - {n})
+        ]
         kept.append(replace(a, content=parts) if parts and len(parts) < len(a.content) else a)
     return kept
 

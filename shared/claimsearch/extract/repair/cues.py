@@ -9,7 +9,7 @@ from spacy.tokens import Span as SpacySpan
 
 from claimsearch.extract.repair.parse import extent, one_part_cue, words_of
 from claimsearch.extract.spans import AttributionSpans
-from claimsearch.extract.text_spans import trim
+from claimsearch.extract.text_spans import SpanIndex, trim
 from claimsearch.model import Span
 
 # Parts of speech that cannot report anything on their own: a cue made only of them
@@ -154,12 +154,13 @@ def cues_taken_twice_dropped(doc: Doc, found: list[AttributionSpans]) -> list[At
     (of two with the same cue, the second) is the other's twice and goes. PolNeAR train gold:
     6 cues in 19,834 overlap another attribution's cue. (`doc` unread: the list repairs
     share one signature.)"""
+    cued = [n for n, a in enumerate(found) if a.cue]
+    index = SpanIndex([extent(found[n].cue) for n in cued])
     kept: list[AttributionSpans] = []
     for n, a in enumerate(found):
         if a.cue and any(
-            other.cue and _within(a.cue, other.cue) and (a.cue != other.cue or m < n)
-            for m, other in enumerate(found)
-            if m != n
+            m != n and _within(a.cue, found[m].cue) and (a.cue != found[m].cue or m < n)
+            for m in (cued[i] for i in index.around(extent(a.cue)))
         ):
             continue
         kept.append(a)

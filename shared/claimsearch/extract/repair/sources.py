@@ -17,7 +17,7 @@ from claimsearch.extract.repair.parse import (
     words_of,
 )
 from claimsearch.extract.spans import AttributionSpans
-from claimsearch.extract.text_spans import trim
+from claimsearch.extract.text_spans import SpanIndex, trim
 
 
 def sources_cut_before_reports(doc: Doc, found: list[AttributionSpans]) -> list[AttributionSpans]:
@@ -28,24 +28,28 @@ def sources_cut_before_reports(doc: Doc, found: list[AttributionSpans]) -> list[
     holding another attribution's cue takes the clause in 1 time of 122 (with a lexicon cue
     as the clause's verb, 0 of 46). The lexicon keeps the model's own non-reports ("Lindsey
     Graham, who has endorsed Cruz ...") from cutting a source that PolNeAR keeps whole."""
+    cued = [n for n, a in enumerate(found) if a.cue and a.content]
+    index = SpanIndex([found[n].cue[0] for n in cued])
     cut = []
     for a in found:
-        at = _report_clause_start(doc, a, found) if len(a.source) == 1 else None
+        reports = [found[cued[i]] for i in index.around(a.source[0])] if len(a.source) == 1 else []
+        at = _report_clause_start(doc, a, reports) if reports else None
         source = trim(doc.text, (a.source[0][0], at)) if at is not None else None
         cut.append(replace(a, source=[source]) if source is not None and source[0] < source[1] else a)
     return cut
 
 
-def _report_clause_start(doc: Doc, a: AttributionSpans, found: list[AttributionSpans]) -> int | None:
+def _report_clause_start(doc: Doc, a: AttributionSpans, reports: list[AttributionSpans]) -> int | None:
     """The comma before the first relative clause in `a`'s source whose verb is a
-    reporting cue of another attribution, if any."""
+    reporting cue of another of `reports` (attributions with a content whose cue is near
+    the source), if any."""
     start, end = a.source[0]
     words = doc.char_span(start, end, alignment_mode="expand")
     if words is None:
         return None
     at = None
-    for other in found:
-        if other is a or not other.cue or not other.content or not start <= other.cue[0][0] < end:
+    for other in reports:
+        if other is a or not start <= other.cue[0][0] < end:
             continue
         cue = token_indices(doc, other.cue)
         if not any(cue_class_for(doc[i].lemma_) for i in cue):
