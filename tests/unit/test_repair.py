@@ -769,29 +769,36 @@ def test_a_report_inside_a_content_leaves_its_part_alone() -> None:
     ]
 
 
-def _sources(text: str, given: GivenAttributions) -> list[str]:
-    found = RepairedFinder(given, RuleBasedFinder()).find(parse(text))
-    return [" ".join(text[s:e] for s, e in a.source) for a in found]
-
-
-def test_a_source_stops_before_a_relative_clause_that_reports() -> None:
-    text = "Army Capt. Christian Pardo, who said he would not vote for either, called the race a farce."
-    outer = _one_part(
-        "called", "the race a farce", "Army Capt. Christian Pardo, who said he would not vote for either"
-    )
-    inner = _one_part("said", "he would not vote for either", "who")
-    assert _sources(text, GivenAttributions([outer, inner]))[0] == "Army Capt. Christian Pardo"
-
-
-def test_a_relative_clause_that_does_not_report_stays_in_the_source() -> None:
-    # The model also finds attributions PolNeAR does not have ("has endorsed Cruz"); a
-    # clause whose verb is no reporting word stays in the source, as PolNeAR keeps it.
-    text = "Lindsey Graham, who has endorsed Cruz, said Thursday that Kasich would be the best nominee."
-    outer = _one_part(
-        "said Thursday", "Kasich would be the best nominee", "Lindsey Graham, who has endorsed Cruz"
-    )
-    inner = _one_part("has endorsed", "Cruz", "who")
-    assert _sources(text, GivenAttributions([outer, inner]))[0] == "Lindsey Graham, who has endorsed Cruz"
+@pytest.mark.parametrize(
+    ("text", "outer", "inner", "expected"),
+    [
+        # A relative clause that is a report of its own leaves the source.
+        (
+            "Army Capt. Christian Pardo, who said he would not vote for either, called the race a farce.",
+            (
+                "called",
+                "the race a farce",
+                "Army Capt. Christian Pardo, who said he would not vote for either",
+            ),
+            ("said", "he would not vote for either", "who"),
+            "Army Capt. Christian Pardo",
+        ),
+        # The model also finds attributions PolNeAR does not have ("has endorsed Cruz"); a
+        # clause whose verb is no reporting word stays in the source, as PolNeAR keeps it.
+        (
+            "Lindsey Graham, who has endorsed Cruz, said Thursday that Kasich would be the best nominee.",
+            ("said Thursday", "Kasich would be the best nominee", "Lindsey Graham, who has endorsed Cruz"),
+            ("has endorsed", "Cruz", "who"),
+            "Lindsey Graham, who has endorsed Cruz",
+        ),
+    ],
+    ids=["reporting-clause-cut", "other-clause-kept"],
+)
+def test_a_source_stops_before_a_relative_clause_only_when_it_reports(
+    text: str, outer: tuple[str, str, str], inner: tuple[str, str, str], expected: str
+) -> None:
+    given = GivenAttributions([_one_part(*outer), _one_part(*inner)])
+    assert _repaired(text, given)[0][2] == expected
 
 
 def test_a_report_read_twice_is_one_claim() -> None:

@@ -9,7 +9,7 @@ from spacy.tokens import Span as SpacySpan
 
 from claimsearch.extract.repair.parse import extent, one_part_cue, words_of
 from claimsearch.extract.spans import AttributionSpans
-from claimsearch.extract.text_spans import SpanIndex, trim
+from claimsearch.extract.text_spans import SpanIndex, inside, trim
 from claimsearch.model import Span
 
 # Parts of speech that cannot report anything on their own: a cue made only of them
@@ -159,14 +159,9 @@ def cues_taken_twice_dropped(doc: Doc, found: list[AttributionSpans]) -> list[At
     kept: list[AttributionSpans] = []
     for n, a in enumerate(found):
         if a.cue and any(
-            m != n and _within(a.cue, found[m].cue) and (a.cue != found[m].cue or m < n)
+            m != n and inside(extent(a.cue), extent(found[m].cue)) and (a.cue != found[m].cue or m < n)
             for m in (cued[i] for i in index.around(extent(a.cue)))
         ):
             continue
         kept.append(a)
     return kept
-
-
-def _within(inner: list[Span], outer: list[Span]) -> bool:
-    (start, end), (outer_start, outer_end) = extent(inner), extent(outer)
-    return outer_start <= start and end <= outer_end
