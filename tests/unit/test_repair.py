@@ -323,11 +323,26 @@ def test_the_by_of_a_passive_cue_stays_out_of_the_cue() -> None:
     assert cue == "was asked"
 
 
-def test_an_asked_participle_has_no_source() -> None:
-    text = "Asked whether Clinton could serve effectively, 28 percent of voters said yes."
-    given = _one_part("Asked", "whether Clinton could serve effectively", "28 percent of voters")
-    [(cue, content, source)] = _repaired(text, given)
-    assert (cue, content, source) == ("Asked", "whether Clinton could serve effectively", None)
+@pytest.mark.parametrize(
+    ("text", "cue", "content", "source"),
+    [
+        (  # an adverbial clause of "said"
+            "Asked whether Clinton could serve effectively, 28 percent of voters said yes.",
+            "Asked",
+            "whether Clinton could serve effectively",
+            "28 percent of voters",
+        ),
+        (  # "when asked" hangs from the name as a relative clause
+            "Trump, when asked about his own contradictions or factual errors, often says the media lies.",
+            "asked about",
+            "his own contradictions or factual errors",
+            "Trump",
+        ),
+    ],
+)
+def test_an_asked_participle_has_no_source(text: str, cue: str, content: str, source: str) -> None:
+    [(found_cue, found_content, found_source)] = _repaired(text, _one_part(cue, content, source))
+    assert (found_cue, found_content, found_source) == (cue, content, None)
 
 
 def test_an_adverb_cue_runs_to_its_verb() -> None:

@@ -385,7 +385,7 @@ class RepairedFinder:
     def __init__(self, model: AttributionFinder, rules: AttributionFinder) -> None:
         self.model = model
         self.rules = rules
-        self.name = f"{model.name}+repair-23"
+        self.name = f"{model.name}+repair-24"
 
     def find(self, doc: Doc) -> list[AttributionSpans]:
         ruled = _RuledCues(self.rules.find(doc))

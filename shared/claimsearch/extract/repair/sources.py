@@ -356,14 +356,19 @@ def raising_cue_source_to_content(doc: Doc, found: AttributionSpans) -> Attribut
     return replace(found, source=[], content=[*source, *found.content])
 
 
+_ASKED_ATTACHMENTS = frozenset({"advcl", "relcl", "ROOT"})
+
+
 def asked_participle_source_dropped(doc: Doc, found: AttributionSpans) -> AttributionSpans:
     """'Asked about his claims, | Carson said ...' -> no source for "Asked": the participle
     names the one asked, not one who reports, and PolNeAR gives it no source (train outside
-    the slice: 47 such cues without a source, 9 with one)."""
+    the slice: 47 such cues without a source, 9 with one). spaCy hangs "when asked" from the
+    name it follows ("Trump, when asked about ..., says": a relative clause) and a sentence
+    that opens on "Asked" may have it as its root: the same participle (3 without, 0 with)."""
     if not found.source or (cue := one_part_cue(doc, found)) is None:
         return found
     verb = cue.root
-    if verb.lemma_.lower() != "ask" or verb.tag_ != "VBN" or verb.dep_ != "advcl":
+    if verb.lemma_.lower() != "ask" or verb.tag_ != "VBN" or verb.dep_ not in _ASKED_ATTACHMENTS:
         return found
     if any(c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass") for c in verb.children):
         return found
