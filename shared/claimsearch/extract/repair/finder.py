@@ -115,9 +115,8 @@ source where PolNeAR has none, 30 missed):
   0.7751, all 0.5149 -> 0.5163; `learned-1` 0.7646 -> 0.7684);
 - a source for a cue that is a raising verb alone ("Republicans | appear | to be split",
   "the race itself | has seemed"): dropped, the subject is what is spoken of (`repair-20`
-  moves it into the content) (source
-  0.7751 -> 0.7757, attr-overlap 0.7669 -> 0.7689; `learned-1` 0.7684 -> 0.7694, 0.7563
-  -> 0.7578);
+  moves it into the content) (source 0.7751 -> 0.7757, attr-overlap 0.7669 -> 0.7689;
+  `learned-1` 0.7684 -> 0.7694, 0.7563 -> 0.7578);
 - a source made only of the cue noun's determiners or numbers ("The | declaration"):
   dropped (source 0.7757 -> 0.7772, attr-overlap 0.7689 -> 0.7708; `learned-1` 0.7694 ->
   0.7709, 0.7578 -> 0.7592);

@@ -39,34 +39,32 @@ def sources_cut_before_reports(doc: Doc, found: list[AttributionSpans]) -> list[
     return cut
 
 
+# The relative words that open a clause about the source's person or body as its subject.
+_RELATIVE_SUBJECTS = frozenset({"who", "which"})
+
+
 def _report_clause_start(doc: Doc, a: AttributionSpans, reports: list[AttributionSpans]) -> int | None:
     """The comma before the first relative clause in `a`'s source whose verb is a
     reporting cue of another of `reports` (attributions with a content whose cue is near
     the source), if any."""
     start, end = a.source[0]
-    words = doc.char_span(start, end, alignment_mode="expand")
-    if words is None:
+    openers = [
+        word
+        for word in words_of(doc, a.source)
+        if word.lower_ in _RELATIVE_SUBJECTS
+        and word.dep_ in ("nsubj", "nsubjpass")
+        and word.i > 0
+        and doc[word.i - 1].text == ","
+    ]
+    if not openers:
         return None
-    at = None
+    reporting: set[int] = set()  # the tokens of the reporting cues inside the source
     for other in reports:
-        if other is a or not start <= other.cue[0][0] < end:
-            continue
-        cue = token_indices(doc, other.cue)
-        if not any(cue_class_for(doc[i].lemma_) for i in cue):
-            continue
-        for word in words:
-            if (
-                word.lower_ in _RELATIVE_SUBJECTS
-                and word.dep_ in ("nsubj", "nsubjpass")
-                and word.head.i in cue
-            ):
-                comma = doc[word.i - 1] if word.i > 0 else None
-                if comma is not None and comma.text == "," and (at is None or comma.idx < at):
-                    at = comma.idx
-    return at
-
-
-_RELATIVE_SUBJECTS = frozenset({"who", "which"})
+        if other is not a and start <= other.cue[0][0] < end:
+            cue = token_indices(doc, other.cue)
+            if any(cue_class_for(doc[i].lemma_) for i in cue):
+                reporting |= cue
+    return min((doc[word.i - 1].idx for word in openers if word.head.i in reporting), default=None)
 
 
 def passive_subject_dropped(doc: Doc, found: AttributionSpans) -> AttributionSpans:
