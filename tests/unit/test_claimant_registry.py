@@ -114,3 +114,35 @@ def test_identities_gather_aliases_and_the_fullest_name() -> None:
     assert {"Donald J. Trump", "Donald Trump", "Mr. Trump"} <= set(donald.aliases)
     assert "he" not in donald.aliases
     assert donald.surname == "trump" and donald.type == "person"
+
+
+def test_a_persons_name_is_shown_without_a_title() -> None:
+    registry = MemoryRegistry()
+    rows = [("President Barack Obama", "person", "President Barack Obama"), ("Barack Obama", "person", "he")]
+    filed = file_claims(_claims("c1", rows), registry)
+    for identity in updated_identities(filed, registry):
+        registry.identities[identity.id] = identity
+    obama = registry.identities[identity_id("barack obama")]
+    assert obama.name == "Barack Obama"  # the longer form holds a title, which changes
+    assert "President Barack Obama" in obama.aliases
+    # A body keeps its fullest form, although its key drops the "Governor" as a title.
+    rows = [("Governor's Office", "organisation", "x"), ("Office", "organisation", "x")]
+    filed = file_claims(_claims("c2", rows), registry)
+    assert [i.name for i in updated_identities(filed, registry)] == ["Governor's Office"]
+
+
+def test_a_surname_said_of_a_man_does_not_join_a_woman_of_the_article() -> None:
+    registry = MemoryRegistry()
+    for article, rows in {
+        "d1": [("Barack Obama", "person", "Barack Obama"), ("Barack Obama", "person", "he")],
+        "d2": [("Barack Obama", "person", "President Barack Obama")],
+    }.items():
+        registry.add(file_claims(_claims(article, rows), registry))
+    rows = [("Obama", "person", "Mr. Obama"), ("Obama", "person", "he"), ("Michelle Obama", "person", "she")]
+    filed = file_claims(_claims("d3", rows), registry)
+    barack, michelle = identity_id("barack obama"), identity_id("michelle obama")
+    assert [c.claimant.id for c in filed.claims] == [barack, barack, michelle]
+    # Without a word that says a man, the surname is this article's Obama, as for "Trump" above.
+    rows = [("Obama", "person", "Obama"), ("Michelle Obama", "person", "she")]
+    filed = file_claims(_claims("d4", rows), registry)
+    assert [c.claimant.id for c in filed.claims] == [michelle, michelle]

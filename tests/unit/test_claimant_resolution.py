@@ -262,3 +262,37 @@ def test_she_skips_a_man_known_by_his_title() -> None:
     )
     claimant = resolve(text, "She", "said", "the talks would continue")
     assert claimant.name == "Loretta Lynch"
+
+
+# -- namesakes of another gender ----------------------------------------------------------
+# The article's words give no gender here; the given name does (`claimants.given_names`).
+
+
+def test_mr_is_not_a_woman_known_by_her_given_name() -> None:
+    text = "Michelle Obama visited a school in Ohio. Mr. Obama said the economy was strong."
+    claimant = resolve(text, "Mr. Obama", "said", "the economy was strong")
+    assert claimant.name == "Obama"
+
+
+def test_mrs_is_not_a_man_known_by_his_given_name() -> None:
+    text = "Bill Clinton visited a school in Iowa. Mrs. Clinton said the schools needed more money."
+    claimant = resolve(text, "Mrs. Clinton", "said", "the schools needed more money")
+    assert claimant.name == "Clinton"
+
+
+def test_she_skips_a_man_known_by_his_given_name() -> None:
+    text = "Bill Clinton met Loretta Lynch on Monday. She said the talks would continue."
+    claimant = resolve(text, "She", "said", "the talks would continue")
+    assert claimant.name == "Loretta Lynch"
+
+
+def test_a_bare_surname_is_the_namesake_named_most() -> None:
+    # "President Obama" comes before any full name: the man called "Mr. Obama" three times,
+    # not the woman named in full once at the end.
+    text = (
+        "President Obama spoke in Ohio on Monday. Mr. Obama said the economy was strong. "
+        "Mr. Obama said jobs were growing. Mr. Obama thanked the crowd. "
+        "The crowd cheered. Michelle Obama spoke later."
+    )
+    assert canonicals(text)["Obama"] == {"Obama"}
+    assert canonicals(text)["Michelle Obama"] == {"Michelle Obama"}

@@ -9,9 +9,11 @@ Myeong-chul", "Mr. Trump" -> "Donald J. Trump"). Filing takes it across articles
 - a person named with a middle name ("Hillary Rodham Clinton") joins the person the
   registry knows without it ("Hillary Clinton");
 - a person named by a surname alone ("Trump", when the article gives no fuller name)
-  joins the person with that surname in the same article, else the single dominant
-  person with that surname in the registry (at least `DOMINANT_SHARE` of the claims of
-  all people of that surname), else stays an identity of its own;
+  joins the person with that surname in the same article, unless the mentions say a
+  man and the given name a woman ("Mr. Obama" is not "Michelle Obama") or the other way
+  round, else the single dominant person with that surname in the registry (at least
+  `DOMINANT_SHARE` of the claims of all people of that surname), else stays an identity
+  of its own;
 - a pronoun, a relative word or an anonymous description ("a spokesman", "the
   official") is never filed: such claims keep their mention and have no identity.
 
@@ -28,7 +30,15 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from claimsearch.claimants.names import has_generational_suffix, is_pronoun, name_key, surname_of
+from claimsearch.claimants.given_names import given_name_gender
+from claimsearch.claimants.names import (
+    TITLES,
+    has_generational_suffix,
+    is_pronoun,
+    name_key,
+    name_words,
+    surname_of,
+)
 from claimsearch.model import IDENTITY_TYPES, Article, Claim, Claimant, ClaimantIdentity, stable_id
 
 DOMINANT_SHARE = 2 / 3
@@ -73,6 +83,16 @@ def claimant_key(claimant: Claimant) -> str | None:
     return name_key(claimant.name) or None
 
 
+def _genders_said(filings: Iterable[_Filing]) -> dict[str, str]:
+    """Surname alone -> the gender its mentions in the article agree on ("Mr. Obama", "he")."""
+    said: dict[str, set[str]] = {}
+    for filing in filings:
+        words = name_words(filing.mention or "")
+        if filing.type == "person" and " " not in filing.key and words and words[0] in _MENTION_GENDERS:
+            said.setdefault(filing.key, set()).add(_MENTION_GENDERS[words[0]])
+    return {key: genders.pop() for key, genders in said.items() if len(genders) == 1}
+
+
 def _anonymous(name: str) -> bool:
     """'a spokesman', 'The minister', 'one official': a person described, not named."""
     words = name.split()
@@ -85,6 +105,14 @@ def _anonymous(name: str) -> bool:
 class _Filing:
     key: str
     type: str
+    mention: str | None
+
+
+# The first word of a mention that says a man or a woman: "Mr. Obama", "she".
+_MENTION_GENDERS = {
+    **dict.fromkeys(("mr", "he", "him", "his", "himself"), "male"),
+    **dict.fromkeys(("mrs", "ms", "miss", "she", "her", "hers", "herself"), "female"),
+}
 
 
 @dataclass(frozen=True)
@@ -97,7 +125,12 @@ class Filed:
 
 def file_claims(claims: list[Claim], lookup: ClaimantLookup) -> Filed:
     """The claims of one article with `claimant.id` set (None where no one is named)."""
-    filings = {c.id: _Filing(k, c.claimant.type) for c in claims if (k := claimant_key(c.claimant))}
+    filings = {
+        c.id: _Filing(key, c.claimant.type, c.claimant.mention)
+        for c in claims
+        if (key := claimant_key(c.claimant))
+    }
+    said = _genders_said(filings.values())
     # Surnames of the people this article names in full: "Trump" -> "donald trump".
     full_names: dict[str, dict[str, int]] = {}
     for filing in filings.values():
@@ -118,7 +151,12 @@ def file_claims(claims: list[Claim], lookup: ClaimantLookup) -> Filed:
             continue
         if " " in filing.key:
             continue
-        in_article = full_names.get(filing.key)
+        gender = said.get(filing.key)
+        in_article = {
+            key: count
+            for key, count in full_names.get(filing.key, {}).items()
+            if gender is None or given_name_gender(key) in (None, gender)
+        }
         if in_article:
             # Most claims in this article first; ties to the alphabetically first key.
             resolved[filing.key] = min(in_article, key=lambda k: (-in_article[k], k))
@@ -217,12 +255,19 @@ def _finished(identity: ClaimantIdentity) -> ClaimantIdentity:
     filing_key = identity.key
     keys = sorted({name_key(a) for a in identity.aliases} | {filing_key} - {""})
     full = [a for a in identity.aliases if name_key(a) == filing_key] or identity.aliases
-    # The fullest form, without a leading article ("US State Department"): most
-    # characters, a form that is not all capitals, then alphabetical.
+    # The fullest form, without a leading article ("US State Department"): a person's
+    # name without a title before it ("Barack Obama", not "President Barack Obama": titles
+    # change), most characters, a form that is not all capitals, then alphabetical.
     bare = [_LEADING_ARTICLE.sub("", a) or a for a in full]
-    name = min(bare, key=lambda a: (a.isupper(), -len(a), a))
+    person = identity.type == "person"
+    name = min(bare, key=lambda a: (person and _titled(a), a.isupper(), -len(a), a))
     surname = surname_of(filing_key) if identity.type == "person" else None
     return replace(identity, keys=keys, name=name, surname=surname)
+
+
+def _titled(name: str) -> bool:
+    words = name_words(name)
+    return len(words) > 1 and words[0] in TITLES
 
 
 def _type_rank(kind: str) -> int:

@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Token
 
+from claimsearch.claimants.given_names import given_name_gender
 from claimsearch.claimants.names import GENERATIONAL_SUFFIXES, TITLES, name_key, name_words
 from claimsearch.extract.text_spans import overlaps
 from claimsearch.model import EntityMention, Span
@@ -132,7 +133,11 @@ class _Person:
         return [k for k in self.keys if len(k) >= 2]
 
     def gender(self) -> str | None:
-        return next(iter(self.genders)) if len(self.genders) == 1 else None
+        """By the article's words where they agree, else by the given name where it tells."""
+        if self.genders:
+            return next(iter(self.genders)) if len(self.genders) == 1 else None
+        by_name = {given_name_gender(s) for s in self.surfaces if _is_full_name(s)} - {None}
+        return by_name.pop() if len(by_name) == 1 else None
 
 
 class _People:
@@ -187,7 +192,8 @@ class _People:
 
         Namesakes ("Clinton" with Bill and Hillary in the article): the one whose full
         name was written in the same sentence or the one before, the most recent if both
-        were; otherwise the one written in full most often, then the one written first.
+        were; otherwise the one named most (in full or not: "Mr. Obama" fifteen times
+        outweighs "Michelle Obama" once), then written in full most often, then first.
         A bare surname beyond the next sentence usually means the article's main person:
         "daughter Chelsea Clinton's apartment" does not make the next "Clinton" Chelsea.
         """
@@ -218,8 +224,8 @@ class _People:
         return max(
             persons,
             key=lambda p: (
-                len(p.written_in_full),
                 sum(p.surfaces.values()),
+                len(p.written_in_full),
                 -min(p.written_in_full, default=0),
             ),
         )
@@ -276,8 +282,12 @@ def entity_mentions(doc: Doc, excluded: list[Span]) -> list[EntityMention]:
         person_of[i] = person
         names[i] = (name, (mention.span[1] - len(name), mention.span[1]))
 
-    # Then short forms, in text order, since the nearest full name decides between namesakes.
-    for i, mention in enumerate(raw):
+    # Then short forms, in text order, since the nearest full name decides between namesakes;
+    # those whose gender the words around them give ("Mr. Obama") before the others: they
+    # are sure where the others are a guess, and a guess between namesakes written in full
+    # as often goes to the one named most (`_namesake`).
+    for i in sorted(range(len(raw)), key=lambda i: (raw[i].gender is None, i)):
+        mention = raw[i]
         if i in person_of or mention.kind == "place" or mention.headline:
             continue
         if mention.kind == "organisation":
@@ -385,7 +395,8 @@ class ArticlePersons:
 
 
 def person_genders(doc: Doc, entities: list[EntityMention]) -> dict[str, str]:
-    """The gender of each person (by canonical name) where the article's cues agree.
+    """The gender of each person (by canonical name) where the article's cues agree, else
+    where the given name tells (`given_names`).
 
     A short form's cue ("Mrs. Clinton") counts only where no one else in the article has
     that surname: otherwise which of them it names was a guess.
@@ -403,7 +414,14 @@ def person_genders(doc: Doc, entities: list[EntityMention]) -> dict[str, str]:
         gender = gender_cue(doc, entity.span, pronouns=full)
         if gender:
             seen.setdefault(entity.canonical, set()).add(gender)
-    return {name: genders.pop() for name, genders in seen.items() if len(genders) == 1}
+    genders = {name: found.pop() for name, found in seen.items() if len(found) == 1}
+    # Where the article says nothing, the given name ("Michelle Obama"); where its cues
+    # disagree, nothing.
+    for canonical in canonicals - seen.keys():
+        gender = given_name_gender(canonical)
+        if gender:
+            genders[canonical] = gender
+    return genders
 
 
 def gender_cue(doc: Doc, span: Span, pronouns: bool = True) -> str | None:
