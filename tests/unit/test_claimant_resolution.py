@@ -296,3 +296,32 @@ def test_a_bare_surname_is_the_namesake_named_most() -> None:
     )
     assert canonicals(text)["Obama"] == {"Obama"}
     assert canonicals(text)["Michelle Obama"] == {"Michelle Obama"}
+
+
+# -- a relative word is no part of a name ---------------------------------------------------
+
+
+def test_a_share_of_a_relatives_antecedent_is_no_name() -> None:
+    text = "Dozens of senators came to the hearing, many of whom said the bill would fail."
+    claimant = resolve(text, "many of whom", "said", "the bill would fail")
+    assert claimant.name is None
+    assert claimant.mention == "many of whom"
+
+
+def test_a_leading_relative_word_is_cut_from_the_name() -> None:
+    text = "Poland, whose leaders said the plan was weak, joined the talks."
+    claimant = resolve(text, "whose leaders", "said", "the plan was weak")
+    assert claimant.name == "leaders"
+    assert claimant.name_span == _span(text, "leaders")
+
+
+def test_a_name_stops_before_a_relative_clause() -> None:
+    text = (
+        "The plan favors the rich, according to an analysis by Lily Batchelder, a former tax aide, "
+        "whose conclusions were seconded by the Tax Foundation."
+    )
+    claimant = resolve(
+        text, "an analysis by Lily Batchelder, a former tax aide", "", "The plan favors the rich"
+    )
+    assert claimant.name == "Lily Batchelder, a former tax aide"
+    assert claimant.name_span == _span(text, "Lily Batchelder, a former tax aide")

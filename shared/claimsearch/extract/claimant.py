@@ -10,6 +10,7 @@ claimant they refer back to.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -92,6 +93,10 @@ _PEOPLE_NOUNS = frozenset(
 )
 # Words that never name a claimant on their own (with PRONOUNS): "The", "Mr", "There".
 _NOT_NAMES = frozenset("the a an this these those there here no such".split()) | HONORIFICS
+# A relative word before a name or a relative clause after it is no part of it: "whose
+# leaders", "which Apple's chief executive"; "Lily Batchelder, ..., whose conclusions ...".
+_LEADING_RELATIVE = re.compile(r"^(?:whose|which)\s+", re.IGNORECASE)
+_RELATIVE_CLAUSE = re.compile(r",\s+(?:who|whom|whose|which)\b", re.IGNORECASE)
 _ANTECEDENT_SENTENCES = 5  # how far back "he" looks for the person it stands for
 
 
@@ -641,13 +646,29 @@ def _standing_for(mention: str, span: Span, antecedent: Claimant) -> Claimant:
 
 
 def _without_non_name(claimant: Claimant) -> Claimant:
-    """A pronoun, an article or a title alone is never a name ("who", "The", "Mr")."""
+    """A pronoun, an article or a title alone is never a name ("who", "The", "Mr"), nor is
+    a part of a relative's antecedent ("many of whom"); a relative word is no part of one
+    ("whose leaders" is "leaders"; "Lily Batchelder, ..., whose conclusions were ..." stops
+    before "whose")."""
     if claimant.name is None:
         return claimant
-    words = name_words(claimant.name)
-    if words and not all(w in PRONOUNS or w in _NOT_NAMES for w in words):
+    claimant = _without_relative(claimant)
+    words = name_words(claimant.name or "")
+    if words and not all(w in PRONOUNS or w in _NOT_NAMES for w in words) and "whom" not in words:
         return claimant
     return replace(claimant, name=None, name_span=None)
+
+
+def _without_relative(claimant: Claimant) -> Claimant:
+    name, name_span = claimant.name or "", claimant.name_span
+    lead = _LEADING_RELATIVE.match(name)
+    clause = _RELATIVE_CLAUSE.search(name)
+    start, end = (lead.end() if lead else 0), (clause.start() if clause else len(name))
+    if (start, end) == (0, len(name)) or start >= end:
+        return claimant
+    if name_span is not None and name_span[1] - name_span[0] == len(name):  # the name as written
+        name_span = (name_span[0] + start, name_span[0] + end)
+    return replace(claimant, name=name[start:end], name_span=name_span)
 
 
 def _depth(token: Token) -> int:
