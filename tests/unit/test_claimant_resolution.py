@@ -325,3 +325,35 @@ def test_a_name_stops_before_a_relative_clause() -> None:
     )
     assert claimant.name == "Lily Batchelder, a former tax aide"
     assert claimant.name_span == _span(text, "Lily Batchelder, a former tax aide")
+
+
+# -- roles ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "name", "role", "organization"),
+    [
+        ("President Barack Obama", "Barack Obama", "President", None),
+        ("Sen. Ted Cruz", "Ted Cruz", "Senator", None),  # written out
+        ("Vice President Joe Biden", "Joe Biden", "Vice President", None),
+        ("Former President Bill Clinton", "Bill Clinton", "former President", None),
+        ("Homeland Security Secretary Jeh Johnson", "Jeh Johnson", "Secretary", "Homeland Security"),
+        ("Mr. Obama", "Obama", None, None),  # how to address him, not what he is
+    ],
+)
+def test_a_title_before_the_name_is_the_claimants_role(
+    source: str, name: str, role: str | None, organization: str | None
+) -> None:
+    claimant = resolve(f"{source} said the economy was strong.", source, "said", "the economy was strong")
+    assert (claimant.name, claimant.role, claimant.organization) == (name, role, organization)
+
+
+def test_the_title_names_the_description_that_repeats_it() -> None:
+    text = "Mayor Bill de Blasio said the city was calm. The mayor said the subway was safe."
+    first, second = resolve_all(
+        text,
+        Said("Mayor Bill de Blasio", "said", "the city was calm"),
+        Said("The mayor", "said", "the subway was safe"),
+    )
+    assert (first.name, first.role) == ("Bill de Blasio", "Mayor")
+    assert (second.name, second.mention) == ("Bill de Blasio", "The mayor")

@@ -95,6 +95,16 @@ _PEOPLE_NOUNS = frozenset(
 _NOT_NAMES = frozenset("the a an this these those there here no such".split()) | HONORIFICS
 # A relative word before a name or a relative clause after it is no part of it: "whose
 # leaders", "which Apple's chief executive"; "Lily Batchelder, ..., whose conclusions ...".
+# Titles that are roles, and how an abbreviated one is written out.
+_ROLE_TITLES = (
+    TITLES - {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "rev", "reverend", "fr"}
+    - {"former", "late", "then", "hon", "honorable", "st"}
+) | {"vice"}  # fmt: skip
+_ROLE_ABBREVIATIONS = {
+    "sen": "Senator", "rep": "Representative", "gov": "Governor", "pres": "President",
+    "gen": "General", "lt": "Lieutenant", "col": "Colonel", "adm": "Admiral", "capt": "Captain",
+    "maj": "Major", "sgt": "Sergeant", "cpl": "Corporal", "cmdr": "Commander", "ag": "Attorney General",
+}  # fmt: skip
 _LEADING_RELATIVE = re.compile(r"^(?:whose|which)\s+", re.IGNORECASE)
 _RELATIVE_CLAUSE = re.compile(r",\s+(?:who|whom|whose|which)\b", re.IGNORECASE)
 _ANTECEDENT_SENTENCES = 5  # how far back "he" looks for the person it stands for
@@ -472,6 +482,17 @@ class ClaimantResolver:
                 role_tokens = [c for c in child.lefts if c.dep_ in ("amod", "compound")] + [child]
                 role = " ".join(t.text for t in sorted(role_tokens, key=lambda t: t.i))
                 return role, self._organization_near(child)
+        titles = [c for c in head.lefts if c.dep_ == "compound" and _is_role_title(c)]
+        if titles:
+            # "President Barack Obama", "Sen. Ted Cruz", "Vice President Joe Biden" (a title
+            # of the title), "Homeland Security Secretary Jeh Johnson" (the organisation
+            # before it); of two, the one next to the name ("Chairman Rep. Jason Chaffetz").
+            title = titles[-1]
+            words = [w for w in title.lefts if w.dep_ == "compound" and _is_role_title(w)] + [title]
+            role = " ".join(_ROLE_ABBREVIATIONS.get(_folded(w), w.text) for w in words)
+            if words[0].i > 0 and self.doc[words[0].i - 1].lower_ in ("former", "then"):
+                role = f"{self.doc[words[0].i - 1].lower_} {role}"  # "Former President Bill Clinton"
+            return role, self._organization_near(title)
         for child in head.lefts:
             if child.dep_ == "compound" and child.pos_ == "NOUN":
                 return child.text, self._organization_near(head)
@@ -684,6 +705,16 @@ def _shallowest(tokens: list[Token]) -> Token | None:
 
 def _within(span: Span | None, spans: tuple[Span, ...]) -> bool:
     return span is not None and any(inside(span, s) for s in spans)
+
+
+def _folded(token: Token) -> str:
+    return token.text.rstrip(".").casefold()
+
+
+def _is_role_title(token: Token) -> bool:
+    """A title before a name that says what the person is ("President", "Sen."), not how
+    to address them ("Mr.") or when ("former")."""
+    return token.text[:1].isupper() and _folded(token) in _ROLE_TITLES
 
 
 def _is_title(token: Token) -> bool:
