@@ -146,18 +146,3 @@ def test_a_surname_said_of_a_man_does_not_join_a_woman_of_the_article() -> None:
     rows = [("Obama", "person", "Obama"), ("Michelle Obama", "person", "she")]
     filed = file_claims(_claims("d4", rows), registry)
     assert [c.claimant.id for c in filed.claims] == [michelle, michelle]
-
-
-def test_a_body_or_document_described_is_no_identity() -> None:
-    registry = MemoryRegistry()
-    rows = [
-        ("the campaign", "group", "The campaign"),
-        ("experts", "group", "experts"),
-        ("a 2014 study", "document", "a 2014 study"),
-        ("The Trump campaign", "group", "The Trump campaign"),  # named: Trump's, in every article
-        ("the Pentagon", "organisation", "the Pentagon"),  # a body NER names
-    ]
-    filed = file_claims(_claims("e1", rows), registry)
-    ids = [c.claimant.id for c in filed.claims]
-    assert ids[:3] == [None, None, None]
-    assert ids[3:] == [identity_id("trump campaign"), identity_id("pentagon")]

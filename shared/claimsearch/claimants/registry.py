@@ -15,8 +15,7 @@ Myeong-chul", "Mr. Trump" -> "Donald J. Trump"). Filing takes it across articles
   `DOMINANT_SHARE` of the claims of all people of that surname), else stays an identity
   of its own;
 - a pronoun, a relative word or an anonymous description ("a spokesman", "the
-  official", "the campaign", "experts", "a 2014 study") is never filed: such claims keep
-  their mention and have no identity.
+  official") is never filed: such claims keep their mention and have no identity.
 
 Filing decides ids (`file_claims`); `identities_of` gathers what the filed claims say
 about each identity (aliases, roles, organisations, type), and `merged` folds that into
@@ -79,9 +78,7 @@ def claimant_key(claimant: Claimant) -> str | None:
     """The key a claimant is filed under; None when it names no one."""
     if not claimant.attributed or claimant.name is None or is_pronoun(claimant.name):
         return None
-    if claimant.type != "organisation" and _anonymous(claimant.name):
-        # "the campaign" of one article is not "the campaign" of the next: a body or a
-        # document described, not named, is no identity, as a person described is none.
+    if claimant.type == "person" and _anonymous(claimant.name):
         return None
     return name_key(claimant.name) or None
 
@@ -97,7 +94,7 @@ def _genders_said(filings: Iterable[_Filing]) -> dict[str, str]:
 
 
 def _anonymous(name: str) -> bool:
-    """'a spokesman', 'The minister', 'the campaign', 'experts': described, not named."""
+    """'a spokesman', 'The minister', 'one official': a person described, not named."""
     words = name.split()
     named = [w for w in words[1:] if w[:1].isupper()]
     first = words[0] if words else ""
