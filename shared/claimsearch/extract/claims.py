@@ -18,8 +18,9 @@ from claimsearch.model import Article, Claim, Content, Cue, Span, claim_id_for
 
 T = TypeVar("T")
 
-CLAIM_BUILDER_VERSION = "claims-4"  # 2: content.introducer; 3: claimants resolved within the article;
-# 4: a speaker label's mark kept as the cue (it was trimmed away and the claim dropped)
+CLAIM_BUILDER_VERSION = "claims-5"  # 2: content.introducer; 3: claimants resolved within the article;
+# 4: a speaker label's mark kept as the cue (it was trimmed away and the claim dropped);
+# 5: namesakes told apart by given names, titles as roles, relative words no part of a name
 
 
 def build_claims(
