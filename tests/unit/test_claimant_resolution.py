@@ -336,6 +336,8 @@ def test_a_name_stops_before_a_relative_clause() -> None:
         ("President Barack Obama", "Barack Obama", "President", None),
         ("Sen. Ted Cruz", "Ted Cruz", "Senator", None),  # written out
         ("Vice President Joe Biden", "Joe Biden", "Vice President", None),
+        ("Retired Lt. Gen. Michael Flynn", "Michael Flynn", "Lieutenant General", None),
+        ("Oversight Chairman Rep. Jason Chaffetz", "Jason Chaffetz", "Representative", None),  # the nearer
         ("Former President Bill Clinton", "Bill Clinton", "former President", None),
         ("Homeland Security Secretary Jeh Johnson", "Jeh Johnson", "Secretary", "Homeland Security"),
         ("Mr. Obama", "Obama", None, None),  # how to address him, not what he is

@@ -100,6 +100,9 @@ _ROLE_TITLES = (
     TITLES - {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "rev", "reverend", "fr"}
     - {"former", "late", "then", "hon", "honorable", "st"}
 ) | {"vice"}  # fmt: skip
+# Words that make one title of the title after them ("Vice President", "Lt. Gen."), unlike a
+# second title ("Chairman Rep. Jason Chaffetz": a representative who chairs a committee).
+_TITLE_PREFIXES = frozenset({"vice", "prime", "lt", "chief", "attorney"})
 _ROLE_ABBREVIATIONS = {
     "sen": "Senator", "rep": "Representative", "gov": "Governor", "pres": "President",
     "gen": "General", "lt": "Lieutenant", "col": "Colonel", "adm": "Admiral", "capt": "Captain",
@@ -488,7 +491,8 @@ class ClaimantResolver:
             # of the title), "Homeland Security Secretary Jeh Johnson" (the organisation
             # before it); of two, the one next to the name ("Chairman Rep. Jason Chaffetz").
             title = titles[-1]
-            words = [w for w in title.lefts if w.dep_ == "compound" and _is_role_title(w)] + [title]
+            prefixes = [w for w in title.lefts if w.dep_ == "compound" and _folded(w) in _TITLE_PREFIXES]
+            words = [*prefixes, title]
             role = " ".join(_ROLE_ABBREVIATIONS.get(_folded(w), w.text) for w in words)
             if words[0].i > 0 and self.doc[words[0].i - 1].lower_ in ("former", "then"):
                 role = f"{self.doc[words[0].i - 1].lower_} {role}"  # "Former President Bill Clinton"
