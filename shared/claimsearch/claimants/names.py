@@ -40,6 +40,9 @@ PRONOUNS = frozenset(
     any anyone anybody none nobody everyone everybody
     """.split()
 )
+# The pronouns that say a man or a woman ("he said", "Trump's wife said she").
+MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
+FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
 _DETERMINERS = frozenset({"the", "a", "an"})
 # "US" / "U.S." / "United States" before a body's name: "the US State Department".
 _NATIONAL_PREFIXES = (("united", "states"), ("us",))

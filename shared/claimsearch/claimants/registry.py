@@ -32,6 +32,8 @@ from typing import Protocol
 
 from claimsearch.claimants.given_names import given_name_gender
 from claimsearch.claimants.names import (
+    FEMALE_PRONOUNS,
+    MALE_PRONOUNS,
     TITLES,
     has_generational_suffix,
     is_pronoun,
@@ -110,8 +112,8 @@ class _Filing:
 
 # The first word of a mention that says a man or a woman: "Mr. Obama", "she".
 _MENTION_GENDERS = {
-    **dict.fromkeys(("mr", "he", "him", "his", "himself"), "male"),
-    **dict.fromkeys(("mrs", "ms", "miss", "she", "her", "hers", "herself"), "female"),
+    **dict.fromkeys(MALE_PRONOUNS | {"mr"}, "male"),
+    **dict.fromkeys(FEMALE_PRONOUNS | {"mrs", "ms", "miss"}, "female"),
 }
 
 

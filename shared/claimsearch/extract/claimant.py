@@ -18,7 +18,14 @@ from functools import cached_property
 from spacy.attrs import ORTH
 from spacy.tokens import Doc, Token
 
-from claimsearch.claimants.names import PRONOUNS, TITLES, is_pronoun, name_words
+from claimsearch.claimants.names import (
+    FEMALE_PRONOUNS,
+    MALE_PRONOUNS,
+    PRONOUNS,
+    TITLES,
+    is_pronoun,
+    name_words,
+)
 from claimsearch.extract.entities import HONORIFICS, ArticlePersons, gender_cue, person_genders
 from claimsearch.extract.text_spans import SpanIndex, inside, overlaps, tokens_in
 from claimsearch.model import Claimant, ClaimantType, EntityMention, Span
@@ -72,8 +79,6 @@ DOCUMENT_NOUNS = frozenset(
         "post",
     ]
 )
-MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
-FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
 PERSON_PRONOUNS = MALE_PRONOUNS | FEMALE_PRONOUNS
 GROUP_PRONOUNS = frozenset({"they", "them", "their", "theirs", "themselves"})
 THING_PRONOUNS = frozenset({"it", "its", "itself"})
@@ -93,8 +98,6 @@ _PEOPLE_NOUNS = frozenset(
 )
 # Words that never name a claimant on their own (with PRONOUNS): "The", "Mr", "There".
 _NOT_NAMES = frozenset("the a an this these those there here no such".split()) | HONORIFICS
-# A relative word before a name or a relative clause after it is no part of it: "whose
-# leaders", "which Apple's chief executive"; "Lily Batchelder, ..., whose conclusions ...".
 # Titles that are roles, and how an abbreviated one is written out.
 _ROLE_TITLES = (
     TITLES - {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "rev", "reverend", "fr"}
@@ -108,6 +111,8 @@ _ROLE_ABBREVIATIONS = {
     "gen": "General", "lt": "Lieutenant", "col": "Colonel", "adm": "Admiral", "capt": "Captain",
     "maj": "Major", "sgt": "Sergeant", "cpl": "Corporal", "cmdr": "Commander", "ag": "Attorney General",
 }  # fmt: skip
+# A relative word before a name or a relative clause after it is no part of it: "whose
+# leaders", "which Apple's chief executive"; "Lily Batchelder, ..., whose conclusions ...".
 _LEADING_RELATIVE = re.compile(r"^(?:whose|which)\s+", re.IGNORECASE)
 _RELATIVE_CLAUSE = re.compile(r",\s+(?:who|whom|whose|which)\b", re.IGNORECASE)
 _ANTECEDENT_SENTENCES = 5  # how far back "he" looks for the person it stands for
@@ -722,8 +727,8 @@ def _is_role_title(token: Token) -> bool:
 
 
 def _is_title(token: Token) -> bool:
-    return token.text.rstrip(".").casefold() in TITLES
+    return _folded(token) in TITLES
 
 
 def _is_honorific(token: Token) -> bool:
-    return token.text.rstrip(".").casefold() in HONORIFICS
+    return _folded(token) in HONORIFICS

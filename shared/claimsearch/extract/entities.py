@@ -21,7 +21,14 @@ from functools import lru_cache
 from spacy.tokens import Doc, Token
 
 from claimsearch.claimants.given_names import given_name_gender
-from claimsearch.claimants.names import GENERATIONAL_SUFFIXES, TITLES, name_key, name_words
+from claimsearch.claimants.names import (
+    FEMALE_PRONOUNS,
+    GENERATIONAL_SUFFIXES,
+    MALE_PRONOUNS,
+    TITLES,
+    name_key,
+    name_words,
+)
 from claimsearch.extract.text_spans import overlaps
 from claimsearch.model import EntityMention, Span
 
@@ -47,8 +54,6 @@ MALE_WORDS = frozenset(
     "mr husband son father brother boyfriend grandson grandfather uncle nephew actor congressman "
     "spokesman businessman king prince".split()
 )
-_MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
-_FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
 # Words NER glues to either end of a name that are not part of it: "the", "DuVernay’s
 # ‘", "Obama Seeks" (a headline). A verb is only cut at the end: "Will" at the front may
 # be a given name.
@@ -456,9 +461,9 @@ def gender_cue(doc: Doc, span: Span, pronouns: bool = True) -> str | None:
     for token in doc[tokens.end : tokens.sent.end]:
         if token.ent_type_ == "PERSON":
             return None
-        if token.lower_ in _MALE_PRONOUNS:
+        if token.lower_ in MALE_PRONOUNS:
             return "male"
-        if token.lower_ in _FEMALE_PRONOUNS:
+        if token.lower_ in FEMALE_PRONOUNS:
             return "female"
     return None
 
