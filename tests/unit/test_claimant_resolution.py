@@ -268,22 +268,30 @@ def test_she_skips_a_man_known_by_his_title() -> None:
 # The article's words give no gender here; the given name does (`claimants.given_names`).
 
 
-def test_mr_is_not_a_woman_known_by_her_given_name() -> None:
-    text = "Michelle Obama visited a school in Ohio. Mr. Obama said the economy was strong."
-    claimant = resolve(text, "Mr. Obama", "said", "the economy was strong")
-    assert claimant.name == "Obama"
-
-
-def test_mrs_is_not_a_man_known_by_his_given_name() -> None:
-    text = "Bill Clinton visited a school in Iowa. Mrs. Clinton said the schools needed more money."
-    claimant = resolve(text, "Mrs. Clinton", "said", "the schools needed more money")
-    assert claimant.name == "Clinton"
-
-
-def test_she_skips_a_man_known_by_his_given_name() -> None:
-    text = "Bill Clinton met Loretta Lynch on Monday. She said the talks would continue."
-    claimant = resolve(text, "She", "said", "the talks would continue")
-    assert claimant.name == "Loretta Lynch"
+@pytest.mark.parametrize(
+    ("text", "source", "content", "name"),
+    [
+        # "Mr." is not a woman known by her given name ...
+        (
+            "Michelle Obama visited a school in Ohio. Mr. Obama said the economy was strong.",
+            "Mr. Obama", "the economy was strong", "Obama",
+        ),
+        # ... "Mrs." not a man known by his ...
+        (
+            "Bill Clinton visited a school in Iowa. Mrs. Clinton said the schools needed more money.",
+            "Mrs. Clinton", "the schools needed more money", "Clinton",
+        ),
+        # ... and "She" skips him.
+        (
+            "Bill Clinton met Loretta Lynch on Monday. She said the talks would continue.",
+            "She", "the talks would continue", "Loretta Lynch",
+        ),
+    ],
+)  # fmt: skip
+def test_a_given_name_keeps_namesakes_of_another_gender_apart(
+    text: str, source: str, content: str, name: str
+) -> None:
+    assert resolve(text, source, "said", content).name == name
 
 
 def test_a_bare_surname_is_the_namesake_named_most() -> None:
