@@ -211,6 +211,20 @@ def test_suggestions_as_a_user_types(engine: SearchIndex) -> None:
     assert {"Donald J. Trump", "Donald Trump", "Mr. Trump", "Trump"} <= set(aliases)
 
 
+def test_a_name_typed_one_letter_wrong_is_still_suggested(engine: SearchIndex) -> None:
+    def names(text: str) -> list[str]:
+        return [i.name for i in engine.suggest_claimants(text)]
+
+    assert names("Clintn") == ["Hillary Clinton", "Bill Clinton"]  # a letter left out
+    assert names("hillary clintno") == ["Hillary Clinton"]  # two letters swapped
+    assert names("Burmann") == ["Len Burman"]  # a letter too many
+    assert names("Myeomg") == ["Ahn Myéong-chul"]  # a letter replaced, accents folded
+    assert names("Trmup") == ["Donald J. Trump", "Donald Trump Jr."]
+    assert names("Klinton") == []  # the first letter stands
+    assert names("Ahm") == []  # too short to read loosely: "Ahm" may be a name of its own
+    assert names("Clintom Hillary") == ["Hillary Clinton"]  # whole words, in any order
+
+
 def test_activity_by_month_and_entities(engine: SearchIndex) -> None:
     activity = engine.claimant_activity(identity_id("donald trump"))
     assert activity.claims == 4

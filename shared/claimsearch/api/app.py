@@ -415,8 +415,9 @@ def suggest_claimants(
         Query(
             min_length=1,
             max_length=200,
-            description="What the user has typed: every word must start a word of an alias, the last may be"
-            " unfinished",
+            description="What the user has typed: every word must be a word of an alias, the last may be"
+            " unfinished. When nothing matches so, a word of four letters or more may also be one letter"
+            " wrong (left out, added, replaced, or two swapped; not the first): `Bornsten` finds Bornstein",
             openapi_examples={"typed": {"value": "ah"}},
         ),
     ],

@@ -233,7 +233,9 @@ class SearchIndex(Protocol):
     def suggest_claimants(self, text: str, limit: int = MAX_SUGGESTIONS) -> list[ClaimantIdentity]:
         """Identities with claims whose aliases hold every word of `text`, the last as a prefix.
 
-        Most claims first, then by name.
+        Most claims first, then by name. When none does, a name typed one letter wrong:
+        identities whose aliases hold every word whole, a word of four letters or more also
+        as any word one edit away with the same first letter (`text_query.one_edit_apart`).
         """
 
     def claimant_activity(self, claimant_id: str, entities: int = 10) -> ClaimantActivity: ...

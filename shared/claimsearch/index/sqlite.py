@@ -52,6 +52,8 @@ from claimsearch.index.text_query import (
     ClaimantTerms,
     TextQuery,
     claimant_terms,
+    may_be_near,
+    one_edit_apart,
     plan_text,
     suggestion_terms,
 )
@@ -790,6 +792,22 @@ class SqliteIndex:
             return []
         # Every word a whole word of some alias of the identity, the last one a prefix.
         matches = [_fts_string(w) for w in words[:-1]] + [_fts_string(words[-1]) + "*"]
+        found = self._suggested(matches, limit)
+        if found or not any(may_be_near(w) for w in words):
+            return found
+        # Nothing spelt so: every word whole, a long one also as the alias words one edit away.
+        with self._connect() as db:
+            db.execute(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.claimant_words"
+                " USING fts5vocab(main, claimant_keys, row)"
+            )
+            near = [self._near_words(db, w) if may_be_near(w) else [w] for w in words]
+        if not all(near):
+            return []
+        return self._suggested([" OR ".join(_fts_string(w) for w in options) for options in near], limit)
+
+    def _suggested(self, matches: list[str], limit: int) -> list[ClaimantIdentity]:
+        """Identities with claims whose alias keys match every FTS5 expression of `matches`."""
         held = " INTERSECT ".join(
             "SELECT identity FROM claimant_keys WHERE claimant_keys MATCH ?" for _ in matches
         )
@@ -798,6 +816,15 @@ class SqliteIndex:
             " ORDER BY claims DESC, name ASC, id ASC LIMIT ?",
             [*matches, limit],
         )
+
+    @staticmethod
+    def _near_words(db: sqlite3.Connection, typed: str) -> list[str]:
+        """The alias words one edit or none away from `typed` (they share its first letter)."""
+        rows = db.execute(
+            "SELECT term FROM temp.claimant_words WHERE term >= ? AND term < ?",
+            (typed[0], typed[0] + "\U0010ffff"),  # every word that starts with that letter
+        )
+        return [r[0] for r in rows if one_edit_apart(typed, r[0])]
 
     def claimant_activity(self, claimant_id: str, entities: int = 10) -> ClaimantActivity:
         self.ensure_ready()

@@ -106,3 +106,33 @@ def claimant_terms(name: str) -> ClaimantTerms:
 def suggestion_terms(text: str) -> list[str]:
     """What a user has typed so far as key words; the last one may be unfinished."""
     return name_key(text).split()
+
+
+# A name typed one letter wrong ("Bornsten", "Brinkly", "Pnce") still finds its person
+# among the suggestions, when nothing is spelt so. Only words this long are read loosely (a
+# shorter one is one edit from too many names: "Lee" from "Le", "Leo", "Lew", "Lea") and
+# the first letter must stand: OpenSearch's fuzzy query with prefix_length 1.
+NEAR_WORD_MIN_LENGTH = 4
+
+
+def may_be_near(word: str) -> bool:
+    """Whether a suggestion may match `word` by a word one edit away from it."""
+    return len(word) >= NEAR_WORD_MIN_LENGTH
+
+
+def one_edit_apart(typed: str, word: str) -> bool:
+    """At most one insertion, deletion, substitution or swap of two neighbouring letters
+    turns `typed` into `word`, and the first letter is the same (Lucene's fuzzy terms with
+    fuzziness 1, prefix length 1 and transpositions)."""
+    if not typed or not word or typed[0] != word[0] or abs(len(typed) - len(word)) > 1:
+        return False
+    if typed == word:
+        return True
+    start = 0
+    while start < min(len(typed), len(word)) and typed[start] == word[start]:
+        start += 1
+    a, b = typed[start:], word[start:]
+    if len(a) == len(b):  # one substitution, or one swap of neighbours
+        return a[1:] == b[1:] or (len(a) >= 2 and a[0] == b[1] and a[1] == b[0] and a[2:] == b[2:])
+    shorter, longer = (a, b) if len(a) < len(b) else (b, a)
+    return shorter == longer[1:]  # one letter more or less

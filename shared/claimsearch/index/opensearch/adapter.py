@@ -37,7 +37,13 @@ from claimsearch.index.port import (
     SearchQuery,
     SearchResult,
 )
-from claimsearch.index.text_query import ClaimantTerms, claimant_terms, plan_text, suggestion_terms
+from claimsearch.index.text_query import (
+    ClaimantTerms,
+    claimant_terms,
+    may_be_near,
+    plan_text,
+    suggestion_terms,
+)
 from claimsearch.model import Article, Claim, ClaimantIdentity
 
 if TYPE_CHECKING:
@@ -638,6 +644,12 @@ class OpenSearchIndex:
             return []
         response = self._search(
             self.claimants_alias, queries.suggestion_body(words, limit), "suggest claimants"
+        )
+        found = [_identity(h["_source"]) for h in response["hits"]["hits"]] if response else []
+        if found or not any(may_be_near(w) for w in words):
+            return found
+        response = self._search(
+            self.claimants_alias, queries.near_suggestion_body(words, limit), "suggest claimants"
         )
         return [_identity(h["_source"]) for h in response["hits"]["hits"]] if response else []
 

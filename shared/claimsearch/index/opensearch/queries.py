@@ -22,7 +22,7 @@ from claimsearch.index.port import (
     SearchQuery,
     first_seen_key,
 )
-from claimsearch.index.text_query import ClaimantTerms, TextQuery
+from claimsearch.index.text_query import ClaimantTerms, TextQuery, may_be_near
 
 # A claim's content weighs most, then its sentence, then who claimed it (as the SQLite
 # adapter's bm25 column weights).
@@ -324,6 +324,23 @@ def suggestion_body(words: list[str], limit: int) -> dict[str, Any]:
     """Identities with claims holding every word, the last as a prefix: most claims first."""
     must: list[dict[str, Any]] = [{"term": {"keys": w}} for w in words[:-1]]
     must.append({"prefix": {"keys": words[-1]}})
+    return _suggestions(must, limit)
+
+
+def near_suggestion_body(words: list[str], limit: int) -> dict[str, Any]:
+    """`suggestion_body` for a name typed one letter wrong: every word whole, a long one
+    (`may_be_near`) also as any alias word one edit away with the same first letter."""
+    must: list[dict[str, Any]] = [
+        {"fuzzy": {"keys": {"value": w, "fuzziness": 1, "prefix_length": 1, "transpositions": True}}}
+        if may_be_near(w)
+        else {"term": {"keys": w}}
+        for w in words
+    ]
+    return _suggestions(must, limit)
+
+
+def _suggestions(must: list[dict[str, Any]], limit: int) -> dict[str, Any]:
+    """Identities with claims matching every clause of `must`: most claims first."""
     return {
         "query": {"bool": {"must": must, "filter": [{"range": {"claims": {"gt": 0}}}]}},
         "sort": [{"claims": "desc"}, {"name": "asc"}, {"id": "asc"}],
