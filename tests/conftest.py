@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -66,6 +67,8 @@ def training_script() -> Callable[[str], ModuleType]:
         spec = importlib.util.spec_from_file_location(name, path)
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
+        # Registered before it runs, as an import would: dataclasses look their module up.
+        sys.modules[name] = module
         spec.loader.exec_module(module)
         return module
 
