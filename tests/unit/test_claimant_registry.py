@@ -131,6 +131,23 @@ def test_a_persons_name_is_shown_without_a_title() -> None:
     assert [i.name for i in updated_identities(filed, registry)] == ["Governor's Office"]
 
 
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("Ivana Trump's", "Ivana Trump"),
+        ("National Football League’s", "National Football League"),
+        ("Bernie Sanders'", "Bernie Sanders"),
+        ("Sanders", "Sanders"),  # an "s" that ends the name stays
+    ],
+)
+def test_a_name_seen_only_as_a_possessive_is_shown_without_it(written: str, shown: str) -> None:
+    registry = MemoryRegistry()
+    filed = file_claims(_claims("p1", [(written, "person", written)]), registry)
+    [identity] = updated_identities(filed, registry)
+    assert identity.name == shown
+    assert written in identity.aliases  # as the article wrote it
+
+
 def test_a_surname_said_of_a_man_does_not_join_a_woman_of_the_article() -> None:
     registry = MemoryRegistry()
     for article, rows in {

@@ -45,6 +45,8 @@ from claimsearch.model import IDENTITY_TYPES, Article, Claim, Claimant, Claimant
 
 DOMINANT_SHARE = 2 / 3
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+# "Trump's", "NFL’s": the "'s"; "Sanders'": the apostrophe.
+_TRAILING_POSSESSIVE = re.compile(r"(?:(?<=\w)['’]s|(?<=s)['’])$")
 MAX_ALIAS_WORDS = 6  # a mention longer than this is a description, not a way to write the name
 # When the same name is seen as several types (NER is not always sure), the identity
 # takes the first in IDENTITY_TYPES' order (person, organisation, group, document), so
@@ -257,10 +259,11 @@ def _finished(identity: ClaimantIdentity) -> ClaimantIdentity:
     filing_key = identity.key
     keys = sorted({name_key(a) for a in identity.aliases} | {filing_key} - {""})
     full = [a for a in identity.aliases if name_key(a) == filing_key] or identity.aliases
-    # The fullest form, without a leading article ("US State Department"): a person's
+    # The fullest form, without a leading article ("US State Department") or a possessive
+    # ending (a source written "Ivana Trump's" only, as in "Ivana Trump's claim"): a person's
     # name without a title before it ("Barack Obama", not "President Barack Obama": titles
     # change), most characters, a form that is not all capitals, then alphabetical.
-    bare = [_LEADING_ARTICLE.sub("", a) or a for a in full]
+    bare = [_TRAILING_POSSESSIVE.sub("", _LEADING_ARTICLE.sub("", a) or a) or a for a in full]
     person = identity.type == "person"
     name = min(bare, key=lambda a: (person and _titled(a), a.isupper(), -len(a), a))
     surname = surname_of(filing_key) if identity.type == "person" else None
