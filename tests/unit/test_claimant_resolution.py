@@ -323,6 +323,44 @@ def test_a_leading_relative_word_is_cut_from_the_name() -> None:
     assert claimant.name_span == _span(text, "leaders")
 
 
+@pytest.mark.parametrize(
+    ("text", "source", "cue", "content", "name"),
+    [
+        # A letter signed with a dash (NER takes the dash into the name).
+        (
+            "Readers wrote in.\n\u201cHow did we get this low?\u201d\u00a0\u2015 Jacklyn Ashley wrote.\n",
+            "Jacklyn Ashley",
+            "wrote",
+            "How did we get this low?",
+            "Jacklyn Ashley",
+        ),
+        # Markup left in the text, glued to the name.
+        (
+            'The rate is 12 percent.">Sanders said the rate was higher.',
+            '">Sanders',
+            "said",
+            "the rate was higher",
+            "Sanders",
+        ),
+    ],
+)
+def test_marks_at_a_names_edges_are_no_part_of_it(
+    text: str, source: str, cue: str, content: str, name: str
+) -> None:
+    claimant = resolve(text, source, cue, content)
+    assert claimant.name == name
+    assert claimant.name_span == _span(text, name)
+
+
+def test_an_entity_is_named_without_the_marks_before_it() -> None:
+    # Letters signed with a dash: NER takes the first dash into the name.
+    text = (
+        "Readers wrote in.\n\u201cHow did we get this low?\u201d\u00a0\u2015 Jacklyn Ashley\u00a0\n"
+        "\u201cTrump must stop it.\u201d\u00a0\u2015 Pamela Padilla\u00a0\n"
+    )
+    assert canonicals(text) == {"Jacklyn Ashley": {"Jacklyn Ashley"}, "Pamela Padilla": {"Pamela Padilla"}}
+
+
 def test_a_name_stops_before_a_relative_clause() -> None:
     text = (
         "The plan favors the rich, according to an analysis by Lily Batchelder, a former tax aide, "

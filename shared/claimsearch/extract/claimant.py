@@ -115,6 +115,11 @@ _ROLE_ABBREVIATIONS = {
 # leaders", "which Apple's chief executive"; "Lily Batchelder, ..., whose conclusions ...".
 _LEADING_RELATIVE = re.compile(r"^(?:whose|which)\s+", re.IGNORECASE)
 _RELATIVE_CLAUSE = re.compile(r",\s+(?:who|whom|whose|which)\b", re.IGNORECASE)
+# Marks at a name's edges are no part of it: a quotation's closing dash ("― Jacklyn
+# Ashley"), markup left in the text ('">Sanders'), a comma or colon a span ran on to.
+# A final "." ("Jr.", "Inc.") and ")" stay, as does an apostrophe (a possessive's).
+_LEADING_MARKS = re.compile(r"[^\w(]+")  # matched at a position: no "^"
+_TRAILING_MARKS = re.compile(r"[\s,;:\-–—―\"“”<>]+$")
 _ANTECEDENT_SENTENCES = 5  # how far back "he" looks for the person it stands for
 
 
@@ -690,10 +695,15 @@ def _without_non_name(claimant: Claimant) -> Claimant:
 
 
 def _without_relative(claimant: Claimant) -> Claimant:
+    """The name without a relative word or clause, nor marks at its edges (`_LEADING_MARKS`)."""
     name, name_span = claimant.name or "", claimant.name_span
     lead = _LEADING_RELATIVE.match(name)
     clause = _RELATIVE_CLAUSE.search(name)
     start, end = (lead.end() if lead else 0), (clause.start() if clause else len(name))
+    marks = _LEADING_MARKS.match(name, start)
+    start = marks.end() if marks else start
+    trailing = _TRAILING_MARKS.search(name, start, end)
+    end = trailing.start() if trailing else end
     if (start, end) == (0, len(name)) or start >= end:
         return claimant
     if name_span is not None and name_span[1] - name_span[0] == len(name):  # the name as written

@@ -39,6 +39,7 @@ ENTITY_TYPES = {
     "LOC": "place",
     "FAC": "place",
 }
+_LEADING_MARKS = re.compile(r"[^\w(]+")
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 # Titles written before a surname, never a name on their own: "Mr", "Sen".
@@ -478,7 +479,8 @@ def _raw_mentions(doc: Doc, excluded: list[Span]) -> list[_Mention]:
     raw: list[_Mention] = []
     for ent in doc.ents:
         kind = ENTITY_TYPES.get(ent.label_)
-        if kind is None or "\n" in ent.text:
+        # One across lines is a headline run into the text; a line's end after it is not.
+        if kind is None or "\n" in ent.text.strip():
             continue
         if kind == "person":
             tokens = _name_tokens(list(ent))
@@ -492,6 +494,11 @@ def _raw_mentions(doc: Doc, excluded: list[Span]) -> list[_Mention]:
             if text.startswith("the "):  # "the New York Times": the article is not the name
                 text, start = text[4:], start + 4
             end = start + len(text)
+        # Marks NER took in before the name ("― Jacklyn Ashley", a letter's signature;
+        # '">Sanders', markup left in the text) are no part of it.
+        marks = _LEADING_MARKS.match(text)
+        if marks:
+            text, start = text[marks.end() :], start + marks.end()
         span = (start, end)
         if not text or any(overlaps(span, ex) for ex in excluded) or not _key(text):
             continue
@@ -516,7 +523,7 @@ def _name_tokens(tokens: list[Token]) -> list[Token]:
         and len(tokens[0]) > 5
     ):
         tokens = tokens[1:]
-    while tokens and (tokens[-1].pos_ in _LEADING_POS or tokens[-1].tag_ == "POS"):
+    while tokens and (tokens[-1].pos_ in _LEADING_POS or tokens[-1].tag_ == "POS" or tokens[-1].is_space):
         tokens = tokens[:-1]
     # "Obama Seeks", "Trump charges" (headline verbs): a name does not end in a verb or
     # in lower case. A name alone may be mistagged a verb ("Trump" as VB): it stays.
