@@ -294,17 +294,6 @@ def test_a_given_name_keeps_namesakes_of_another_gender_apart(
     assert resolve(text, source, "said", content).name == name
 
 
-def test_a_gender_cue_prefers_the_namesake_known_to_have_it() -> None:
-    # Melania Trump's given name tells no gender (the list does not hold it), Donald's does:
-    # "Mr. Trump" is him, although she is written in full more often.
-    text = (
-        "Donald Trump released a plan on Monday. Melania Trump praised the plan. "
-        "The plan was drafted for months. Melania Trump spoke at the launch. "
-        "Reporters asked questions. Mr. Trump said the plan would pass."
-    )
-    assert canonicals(text)["Trump"] == {"Donald Trump"}
-
-
 def test_a_bare_surname_is_the_namesake_named_most() -> None:
     # "President Obama" comes before any full name: the man called "Mr. Obama" three times,
     # not the woman named in full once at the end.

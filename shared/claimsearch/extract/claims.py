@@ -21,8 +21,7 @@ T = TypeVar("T")
 CLAIM_BUILDER_VERSION = "claims-6"  # 2: content.introducer; 3: claimants resolved within the article;
 # 4: a speaker label's mark kept as the cue (it was trimmed away and the claim dropped);
 # 5: namesakes told apart by given names, titles as roles, relative words no part of a name;
-# 6: names and entities without the marks at their edges ("― Jacklyn Ashley", '">Sanders'),
-# a short form with a gender cue filed with the namesake known to have that gender
+# 6: names and entities without the marks at their edges ("― Jacklyn Ashley", '">Sanders')
 
 
 def build_claims(

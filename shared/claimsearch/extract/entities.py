@@ -207,10 +207,6 @@ class _People:
             return None
         fitting = [p for p in self.persons if gender is None or p.gender() in (None, gender)]
         ending = [p for p in fitting if words in p.endings]  # a key ends with `words`
-        if gender is not None:
-            # "Trump says he ..." with Donald Trump and Ivanka Trump (whose given name the
-            # list does not hold) in the article: the one known to be a man, if any.
-            ending = [p for p in ending if p.gender() == gender] or ending
         if ending:
             return self._namesake(ending, position)
         if len(words) == 1:
