@@ -352,6 +352,13 @@ def test_marks_at_a_names_edges_are_no_part_of_it(
     assert claimant.name_span == _span(text, name)
 
 
+@pytest.mark.parametrize(
+    ("text", "source"), [("He’s said it would pass.", "’s"), ("They’ve said it would pass.", "’ve")]
+)
+def test_what_is_left_of_a_contraction_names_no_one(text: str, source: str) -> None:
+    assert resolve(text, source, "said", "it would pass").name is None
+
+
 def test_an_entity_is_named_without_the_marks_before_it() -> None:
     # Letters signed with a dash: NER takes the first dash into the name.
     text = (

@@ -26,7 +26,7 @@ from claimsearch.claimants.names import (
     is_pronoun,
     name_words,
 )
-from claimsearch.extract.entities import HONORIFICS, ArticlePersons, gender_cue, person_genders
+from claimsearch.extract.entities import HONORIFICS, LEADING_MARKS, ArticlePersons, gender_cue, person_genders
 from claimsearch.extract.text_spans import SpanIndex, inside, overlaps, tokens_in
 from claimsearch.model import Claimant, ClaimantType, EntityMention, Span
 
@@ -115,11 +115,12 @@ _ROLE_ABBREVIATIONS = {
 # leaders", "which Apple's chief executive"; "Lily Batchelder, ..., whose conclusions ...".
 _LEADING_RELATIVE = re.compile(r"^(?:whose|which)\s+", re.IGNORECASE)
 _RELATIVE_CLAUSE = re.compile(r",\s+(?:who|whom|whose|which)\b", re.IGNORECASE)
-# Marks at a name's edges are no part of it: a quotation's closing dash ("― Jacklyn
-# Ashley"), markup left in the text ('">Sanders'), a comma or colon a span ran on to.
-# A final "." ("Jr.", "Inc.") and ")" stay, as does an apostrophe (a possessive's).
-_LEADING_MARKS = re.compile(r"[^\w(]+")  # matched at a position: no "^"
+# Marks at a name's edges are no part of it (`entities.LEADING_MARKS` before it; after it
+# a comma or colon a span ran on to). A final "." ("Jr.", "Inc.") and ")" stay, as does an
+# apostrophe (a possessive's).
 _TRAILING_MARKS = re.compile(r"[\s,;:\-–—―\"“”<>]+$")
+# What is left of a contraction whose apostrophe was a mark: "’s", "’ve" name no one.
+_CLITICS = frozenset("s ve re ll d m t nt".split())
 _ANTECEDENT_SENTENCES = 5  # how far back "he" looks for the person it stands for
 
 
@@ -689,7 +690,11 @@ def _without_non_name(claimant: Claimant) -> Claimant:
         return claimant
     claimant = _without_relative(claimant)
     words = name_words(claimant.name or "")
-    if words and not all(w in PRONOUNS or w in _NOT_NAMES for w in words) and "whom" not in words:
+    if (
+        words
+        and not all(w in PRONOUNS or w in _NOT_NAMES or w in _CLITICS for w in words)
+        and "whom" not in words
+    ):
         return claimant
     return replace(claimant, name=None, name_span=None)
 
@@ -700,7 +705,7 @@ def _without_relative(claimant: Claimant) -> Claimant:
     lead = _LEADING_RELATIVE.match(name)
     clause = _RELATIVE_CLAUSE.search(name)
     start, end = (lead.end() if lead else 0), (clause.start() if clause else len(name))
-    marks = _LEADING_MARKS.match(name, start)
+    marks = LEADING_MARKS.match(name, start)
     start = marks.end() if marks else start
     trailing = _TRAILING_MARKS.search(name, start, end)
     end = trailing.start() if trailing else end

@@ -39,7 +39,10 @@ ENTITY_TYPES = {
     "LOC": "place",
     "FAC": "place",
 }
-_LEADING_MARKS = re.compile(r"[^\w(]+")
+# Marks before a name that are no part of it: quotes, dashes ("― Jacklyn Ashley", a
+# letter's signature), markup left in a text ('">Sanders'), stray punctuation. "@", "#",
+# "$" and "(" stay: "@POTUS" is a name as written.
+LEADING_MARKS = re.compile(r"[\s\"“”'‘’«»\-–—―‒<>,;:.*•]+")
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 # Titles written before a surname, never a name on their own: "Mr", "Sen".
@@ -496,7 +499,7 @@ def _raw_mentions(doc: Doc, excluded: list[Span]) -> list[_Mention]:
             end = start + len(text)
         # Marks NER took in before the name ("― Jacklyn Ashley", a letter's signature;
         # '">Sanders', markup left in the text) are no part of it.
-        marks = _LEADING_MARKS.match(text)
+        marks = LEADING_MARKS.match(text)
         if marks:
             text, start = text[marks.end() :], start + marks.end()
         span = (start, end)
