@@ -688,7 +688,7 @@ def _without_non_name(claimant: Claimant) -> Claimant:
     before "whose")."""
     if claimant.name is None:
         return claimant
-    claimant = _without_relative(claimant)
+    claimant = _without_relative_or_marks(claimant)
     words = name_words(claimant.name or "")
     if (
         words
@@ -699,8 +699,9 @@ def _without_non_name(claimant: Claimant) -> Claimant:
     return replace(claimant, name=None, name_span=None)
 
 
-def _without_relative(claimant: Claimant) -> Claimant:
-    """The name without a relative word or clause, nor marks at its edges (`_LEADING_MARKS`)."""
+def _without_relative_or_marks(claimant: Claimant) -> Claimant:
+    """The name without a relative word or clause, nor marks at its edges (`LEADING_MARKS`,
+    `_TRAILING_MARKS`)."""
     name, name_span = claimant.name or "", claimant.name_span
     lead = _LEADING_RELATIVE.match(name)
     clause = _RELATIVE_CLAUSE.search(name)
