@@ -312,20 +312,20 @@ def load(
     return bulk, statistics.median(ingest)
 
 
-def head_sqlite_module(ref: str) -> ModuleType:
-    """`index/sqlite.py` as committed at `ref`, as a module of its own."""
+def head_sqlite_module(directory: Path, ref: str) -> ModuleType:
+    """The SQLite adapter as committed at `ref`, as a module of its own: the package
+    `index/sqlite/`, or at a ref from before it was split, the one file `index/sqlite.py`."""
+    single = "shared/claimsearch/index/sqlite.py"
+    if subprocess.run(["git", "cat-file", "-e", f"{ref}:{single}"], cwd=REPO, capture_output=True).returncode:
+        return head_package(directory, ref, "sqlite")
     source = subprocess.run(
-        ["git", "show", f"{ref}:shared/claimsearch/index/sqlite.py"],
-        cwd=REPO,
-        check=True,
-        capture_output=True,
-        text=True,
+        ["git", "show", f"{ref}:{single}"], cwd=REPO, check=True, capture_output=True, text=True
     ).stdout
     spec = importlib.util.spec_from_loader("claimsearch_head_sqlite", loader=None)
     assert spec is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses and typing resolve names through it
-    exec(compile(source, f"{ref}:shared/claimsearch/index/sqlite.py", "exec"), module.__dict__)
+    exec(compile(source, f"{ref}:{single}", "exec"), module.__dict__)
     return module
 
 
@@ -346,12 +346,17 @@ def sqlite_engine(name: str, directory: Path, make: Callable[[Path], SearchIndex
 
 
 def head_opensearch_package(directory: Path, ref: str) -> ModuleType:
-    """`index/opensearch/` as committed at `ref`, as a package of its own.
+    """`index/opensearch/` as committed at `ref`, as a package of its own."""
+    return head_package(directory, ref, "opensearch")
+
+
+def head_package(directory: Path, ref: str, name: str) -> ModuleType:
+    """The package `index/<name>/` as committed at `ref`, as a package of its own.
 
     Its modules import each other by absolute name, so the copies' imports are
     pointed at the copy; what they import from the rest of claimsearch is today's.
     """
-    folder = "shared/claimsearch/index/opensearch"
+    folder = f"shared/claimsearch/index/{name}"
     names = subprocess.run(
         ["git", "ls-tree", "--name-only", f"{ref}:{folder}"],
         cwd=REPO,
@@ -359,16 +364,16 @@ def head_opensearch_package(directory: Path, ref: str) -> ModuleType:
         capture_output=True,
         text=True,
     ).stdout.split()
-    package = directory / "claimsearch_head_opensearch"
+    copy = f"claimsearch_head_{name}"
+    package = directory / copy
     package.mkdir(parents=True)
-    for name in names:
+    for file in names:
         source = subprocess.run(
-            ["git", "show", f"{ref}:{folder}/{name}"], cwd=REPO, check=True, capture_output=True, text=True
+            ["git", "show", f"{ref}:{folder}/{file}"], cwd=REPO, check=True, capture_output=True, text=True
         ).stdout
-        text = source.replace("claimsearch.index.opensearch", "claimsearch_head_opensearch")
-        (package / name).write_text(text)
+        (package / file).write_text(source.replace(f"claimsearch.index.{name}", copy))
     sys.path.insert(0, str(directory))
-    return importlib.import_module("claimsearch_head_opensearch")
+    return importlib.import_module(copy)
 
 
 def opensearch_engine(name: str, url: str, package: ModuleType) -> Engine:
@@ -489,7 +494,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.engine == "sqlite":
             engines.append(sqlite_engine("sqlite", Path(tmp) / "new", SqliteIndex))
             if not args.no_baseline:
-                head = head_sqlite_module(args.baseline_ref)
+                head = head_sqlite_module(Path(tmp) / "head-sqlite", args.baseline_ref)
                 engines.append(sqlite_engine("baseline", Path(tmp) / "head", head.SqliteIndex))
         else:
             from claimsearch.index import opensearch

@@ -170,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
             pair: list[Engine]
             if name == "sqlite":
                 make: Callable[[Path], SearchIndex] = SqliteIndex
-                head = head_sqlite_module(args.baseline_ref).SqliteIndex
+                head = head_sqlite_module(Path(tmp) / "sqlite-head", args.baseline_ref).SqliteIndex
                 pair = [
                     sqlite_engine("sqlite", Path(tmp) / "new", make),
                     sqlite_engine("sqlite-baseline", Path(tmp) / "head", head),

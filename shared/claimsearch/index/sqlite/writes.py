@@ -1,0 +1,176 @@
+"""Writes of the SQLite index: an article's claims, the identities they name, and the
+counts kept beside them (claims per identity, each cluster's size and first day).
+
+Each function runs inside the caller's transaction (`db`); `columns`, when given, is
+the connection's in-memory facet columns, kept current with what is written.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+
+from claimsearch.claimants.names import has_generational_suffix
+from claimsearch.index.fields import claim_fields
+from claimsearch.index.normalize import normalize_keyword
+from claimsearch.index.port import first_seen_key
+from claimsearch.index.sqlite.facets import KEYWORD_FIELDS, FacetColumns
+from claimsearch.model import Article, Claim, ClaimantIdentity
+
+
+def write_article(
+    db: sqlite3.Connection,
+    article: Article,
+    claims: list[Claim],
+    claimants: Iterable[ClaimantIdentity],
+    columns: FacetColumns | None,
+) -> None:
+    """The article and its claims in place of what the index held for it, with the
+    identities given, and every count the change touches."""
+    touched = claimant_ids_of_article(db, article.id)
+    clusters = cluster_ids_of_article(db, article.id) | {c.cluster_id for c in claims if c.cluster_id}
+    db.execute(
+        "INSERT OR REPLACE INTO articles (id, publisher, published_at, data) VALUES (?,?,?,?)",
+        (article.id, article.publisher, article.published_at, json.dumps(article.to_dict())),
+    )
+    delete_claims(db, article.id, columns)
+    for claim in claims:
+        insert_claim(db, claim, columns)
+    for identity in claimants:
+        put_claimant(db, identity)
+    touched |= {c.claimant.id for c in claims if c.claimant.id}
+    count_claims_of(db, touched)
+    recount_clusters(db, clusters)
+
+
+def delete_article(db: sqlite3.Connection, article_id: str, columns: FacetColumns | None) -> int:
+    """The article and its claims gone, the counts they touched recounted; how many claims went."""
+    touched = claimant_ids_of_article(db, article_id)
+    clusters = cluster_ids_of_article(db, article_id)
+    removed = delete_claims(db, article_id, columns)
+    db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+    count_claims_of(db, touched)
+    recount_clusters(db, clusters)
+    return removed
+
+
+def claimant_ids_of_article(db: sqlite3.Connection, article_id: str) -> set[str]:
+    rows = db.execute(
+        "SELECT DISTINCT claimant_id FROM claims WHERE article_id = ? AND claimant_id IS NOT NULL",
+        (article_id,),
+    )
+    return {r[0] for r in rows}
+
+
+def cluster_ids_of_article(db: sqlite3.Connection, article_id: str) -> set[str]:
+    rows = db.execute(
+        "SELECT DISTINCT cluster_id FROM claims WHERE article_id = ? AND cluster_id IS NOT NULL",
+        (article_id,),
+    )
+    return {r[0] for r in rows}
+
+
+def recount_clusters(db: sqlite3.Connection, ids: Iterable[str]) -> None:
+    """Every member of the clusters `ids` gets its cluster's size and first-day key. A
+    claim alone in its cluster holds its own from the start (`fields.claim_fields`)."""
+    rows = db.execute(
+        "SELECT cluster_id, count(*), min(published_date) FROM claims"
+        " WHERE cluster_id IN (SELECT value FROM json_each(?)) GROUP BY cluster_id",
+        (json.dumps(sorted(ids)),),
+    ).fetchall()
+    db.executemany(
+        "UPDATE claims SET cluster_size = ?, cluster_first_key = ? WHERE cluster_id = ?",
+        [(int(r[1]), first_seen_key(r[2]), r[0]) for r in rows],
+    )
+
+
+def put_claimant(db: sqlite3.Connection, identity: ClaimantIdentity) -> None:
+    """The identity and its alias keys, in place of what the registry held for its id."""
+    data = identity.to_dict()
+    del data["claims"]  # the column holds the count; it changes without the rest
+    db.execute(
+        "INSERT INTO claimants (id, surname, suffixed, name, data) VALUES (?,?,?,?,?)"
+        " ON CONFLICT(id) DO UPDATE SET surname = excluded.surname, suffixed = excluded.suffixed,"
+        " name = excluded.name, data = excluded.data",
+        (
+            identity.id,
+            identity.surname,
+            int(has_generational_suffix(identity.key.split())),
+            identity.name,
+            json.dumps(data, ensure_ascii=False),
+        ),
+    )
+    db.execute("DELETE FROM claimant_keys WHERE identity = ?", (identity.id,))
+    db.executemany(
+        "INSERT INTO claimant_keys (key, identity) VALUES (?,?)",
+        [(key, identity.id) for key in identity.keys],
+    )
+
+
+def count_claims_of(db: sqlite3.Connection, ids: Iterable[str]) -> None:
+    db.executemany(
+        "UPDATE claimants SET claims = (SELECT count(*) FROM claims WHERE claimant_id = ?) WHERE id = ?",
+        [(i, i) for i in ids],
+    )
+
+
+def insert_claim(db: sqlite3.Connection, claim: Claim, columns: FacetColumns | None) -> None:
+    fields = claim_fields(claim)
+    cursor = db.execute(
+        "INSERT INTO claims (id, article_id, claimant_id, claimant_suffixed, attributed, cue_class,"
+        " quote_type, publisher, publisher_norm, published_date, text_start, cluster_id, cluster_size,"
+        " cluster_first_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            claim.id,
+            claim.article_id,
+            fields["claimant_id"],
+            int(fields["claimant_suffixed"]),
+            int(fields["attributed"]),
+            fields["cue_class"],
+            fields["quote_type"],
+            fields["publisher"],
+            normalize_keyword(fields["publisher"] or ""),
+            _date(fields["published_at"]),
+            fields["text_start"],
+            fields["cluster_id"],
+            fields["cluster_size"],
+            fields["cluster_first_key"],
+        ),
+    )
+    rowid = cursor.lastrowid
+    assert rowid is not None
+    db.execute("INSERT INTO claim_data (rowid, data) VALUES (?,?)", (rowid, json.dumps(claim.to_dict())))
+    if columns is not None:
+        columns.put(rowid, fields)
+    db.execute(
+        "INSERT INTO claims_fts (rowid, content, sentence, claimant, claimant_mention) VALUES (?,?,?,?,?)",
+        (rowid, fields["content"], fields["sentence"], fields["claimant"], fields["claimant_mention"]),
+    )
+    db.execute("INSERT INTO claim_sources (rowid, words) VALUES (?,?)", (rowid, fields["claimant_words"]))
+    for field, key in KEYWORD_FIELDS.items():
+        db.executemany(
+            "INSERT INTO claim_keywords (claim_rowid, field, value, norm) VALUES (?,?,?,?)",
+            [(rowid, field, v, normalize_keyword(v)) for v in dict.fromkeys(fields[key])],
+        )
+    db.executemany(
+        "INSERT INTO cluster_keys (claim_rowid, claimant_id, key) VALUES (?,?,?)",
+        [(rowid, fields["claimant_id"], key) for key in fields["cluster_keys"]],
+    )
+
+
+def delete_claims(db: sqlite3.Connection, article_id: str, columns: FacetColumns | None) -> int:
+    rows = [r[0] for r in db.execute("SELECT rowid FROM claims WHERE article_id = ?", (article_id,))]
+    db.executemany("DELETE FROM claims_fts WHERE rowid = ?", [(r,) for r in rows])
+    db.executemany("DELETE FROM claim_sources WHERE rowid = ?", [(r,) for r in rows])
+    db.executemany("DELETE FROM claim_data WHERE rowid = ?", [(r,) for r in rows])
+    db.executemany("DELETE FROM claim_keywords WHERE claim_rowid = ?", [(r,) for r in rows])
+    db.executemany("DELETE FROM cluster_keys WHERE claim_rowid = ?", [(r,) for r in rows])
+    db.execute("DELETE FROM claims WHERE article_id = ?", (article_id,))
+    if columns is not None:
+        columns.forget(rows)
+    return len(rows)
+
+
+def _date(value: str | None) -> str | None:
+    return value[:10] if value else None
