@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from claimsearch.documents import SUPPORTED_SUFFIXES
 from claimsearch.errors import ClaimsearchError, DocumentError
+from claimsearch.index.port import MATCH_MODES, SORT_ORDERS, SearchQuery
+from claimsearch.model import CUE_CLASSES, QUOTE_TYPES
 
 if TYPE_CHECKING:
     from claimsearch.clusters.records import ClusterSummary
-    from claimsearch.index.port import SearchQuery
 
 PROGRESS_THRESHOLD = 5  # files; fewer finish before a progress bar would help
 
@@ -62,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     search.add_argument(
         "--sort",
-        choices=("relevance", "size", "first_seen"),
+        choices=SORT_ORDERS,
         default="relevance",
         help="size: most reported claims first; first_seen: earliest first appearance first",
     )
@@ -132,11 +133,9 @@ def _add_filters(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--attributed", choices=("yes", "no"), help="no: only claims with no source; yes: only with one"
     )
-    command.add_argument(
-        "--match", choices=("best", "all"), default="best", help="all: every word must match"
-    )
-    command.add_argument("--cue-class")
-    command.add_argument("--quote-type")
+    command.add_argument("--match", choices=MATCH_MODES, default="best", help="all: every word must match")
+    command.add_argument("--cue-class", choices=CUE_CLASSES)
+    command.add_argument("--quote-type", choices=QUOTE_TYPES)
     command.add_argument("--from", dest="published_from", metavar="YYYY-MM-DD")
     command.add_argument("--to", dest="published_to", metavar="YYYY-MM-DD")
 
@@ -242,7 +241,6 @@ def _delete(args: argparse.Namespace) -> int:
 
 
 def _query(args: argparse.Namespace, **paging: Any) -> SearchQuery:
-    from claimsearch.index.port import SearchQuery
 
     return SearchQuery(
         text=args.query,
@@ -264,7 +262,6 @@ def _query(args: argparse.Namespace, **paging: Any) -> SearchQuery:
 
 def _search(args: argparse.Namespace) -> int:
     from claimsearch import wiring
-    from claimsearch.index.port import SearchQuery
 
     query = _query(
         args,

@@ -21,7 +21,9 @@ Span = tuple[int, int]
 # Each enumeration is written once, as a Literal (the API's request and response models
 # use these types); the tuples are derived from them for code that iterates.
 CueClass = Literal["say", "claim", "find", "believe", "allege", "call_for", "deny", "other"]
+CUE_CLASSES: tuple[str, ...] = get_args(CueClass)
 QuoteType = Literal["direct", "indirect", "mixed"]
+QUOTE_TYPES: tuple[str, ...] = get_args(QuoteType)
 IdentityType = Literal["person", "organisation", "group", "document"]
 IDENTITY_TYPES: tuple[str, ...] = get_args(IdentityType)
 ClaimantType = Literal[IdentityType, "unattributed"]  # nested Literals flatten

@@ -4,8 +4,10 @@ from dataclasses import replace
 import pytest
 
 from claimsearch.api.cursor import decode_cursor, encode_cursor
+from claimsearch.cli import main
 from claimsearch.errors import InvalidQuery
 from claimsearch.index.port import SearchQuery, SortKey
+from claimsearch.model import CUE_CLASSES, QUOTE_TYPES
 from claimsearch.s3_events import NotificationError, is_older, objects_changed
 
 
@@ -84,3 +86,29 @@ def test_sequencers_compare_as_s3_says(first: str | None, second: str | None, ol
 def test_non_notifications_raise(body: str) -> None:
     with pytest.raises(NotificationError):
         objects_changed(body)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("match", "any"), ("cue_class", "sayy"), ("quote_type", "Direct"), ("sort", "date")]
+)
+def test_a_query_with_a_value_outside_its_enumeration_is_refused_naming_it(field: str, value: str) -> None:
+    # Built outside the API (the CLI, an export job), a misspelt value would otherwise
+    # match nothing in silence.
+    with pytest.raises(InvalidQuery) as caught:
+        SearchQuery(**{field: value})
+    assert caught.value.parameter == field
+    assert repr(value) in caught.value.reason
+
+
+def test_every_value_of_each_enumeration_is_a_query() -> None:
+    for cue_class in CUE_CLASSES:
+        assert SearchQuery(cue_class=cue_class).cue_class == cue_class
+    for quote_type in QUOTE_TYPES:
+        assert SearchQuery(quote_type=quote_type).quote_type == quote_type
+
+
+def test_the_cli_offers_the_enumerations_and_refuses_others(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["search", "x", "--cue-class", "sayy"])
+    assert exited.value.code == 2
+    assert "invalid choice: 'sayy'" in capsys.readouterr().err

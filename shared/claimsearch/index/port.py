@@ -14,7 +14,7 @@ from typing import Literal, Protocol, get_args
 
 from claimsearch.clusters.records import CandidateQuery, ClusterMember, ClusterSummary
 from claimsearch.errors import InvalidQuery
-from claimsearch.model import Article, Claim, ClaimantIdentity
+from claimsearch.model import CUE_CLASSES, QUOTE_TYPES, Article, Claim, ClaimantIdentity
 
 FACET_FIELDS: tuple[str, ...] = ("claimant", "organization", "entity", "publisher")
 MatchMode = Literal["best", "all"]
@@ -80,6 +80,15 @@ class SearchQuery:
     facets: bool | tuple[str, ...] = True
 
     def __post_init__(self) -> None:
+        # The API's models check these too; a query built elsewhere (the CLI, an export
+        # job read back) must not match nothing in silence for a misspelt value.
+        for parameter, value, choices in (
+            ("match", self.match, MATCH_MODES),
+            ("cue_class", self.cue_class, CUE_CLASSES),
+            ("quote_type", self.quote_type, QUOTE_TYPES),
+        ):
+            if value is not None and value not in choices:
+                raise InvalidQuery(parameter, f"unknown {parameter} {value!r}; choose {', '.join(choices)}")
         if self.collapse is not None and self.collapse not in COLLAPSE_MODES:
             raise InvalidQuery(
                 "collapse", f"unknown collapse {self.collapse!r}; choose cluster, or leave it out"
