@@ -360,3 +360,26 @@ def test_both_engines_sort_alike(sqlite_index: SearchIndex, opensearch_index: Se
                 left, right = sqlite_index.search(query), opensearch_index.search(query)
                 assert [h.claim.id for h in left.hits] == [h.claim.id for h in right.hits], (text, sort)
                 assert [h.sort_value for h in left.hits] == [h.sort_value for h in right.hits]
+
+
+def test_the_same_claim_from_a_described_claimant_in_two_articles_is_one_cluster(engine: SearchIndex) -> None:
+    # "a White House official" is no identity (another article's is another official), but
+    # the same claim from one in two articles is one claim reported twice; the same words
+    # from "a Pentagon official" are another claim.
+    said = "the talks with the delegation will resume early next month in Geneva"
+    rows = {
+        "d1": [("a White House official", said)],
+        "d2": [("A White House official", said), ("a Pentagon official", said)],
+    }
+    try:
+        for article_id, claims in rows.items():
+            article = _article(article_id, "2016-10-01")
+            _ingest(engine, article, _claims(article, claims))
+        first, again, other = _claim(engine, "d1", 0), _claim(engine, "d2", 0), _claim(engine, "d2", 1)
+        assert first.claimant.id is None and again.claimant.id is None
+        assert again.cluster_id == first.cluster_id == cluster_id_for(first.id)
+        assert other.cluster_id == cluster_id_for(other.id)
+        assert engine.cluster_summaries([first.cluster_id])[first.cluster_id].size == 2
+    finally:
+        for article_id in rows:
+            engine.delete_article(article_id)

@@ -92,6 +92,47 @@ def test_reindex_files_the_same_ids_whatever_the_order() -> None:
     assert forward["a5"] == [None, None, None]  # a pronoun, an anonymous source, no source
 
 
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("a Mexican official", "person"),  # capitals inside an indefinite description name no one
+        ("A Clinton campaign official", "person"),
+        ("A spokesman for Mayor Frank G. Jackson of Cleveland", "person"),
+        ("The Florida senator", "person"),  # another article's may be another senator
+        ("the head of the RNC's powerful rules committee", "person"),
+        ("the district GOP Chairman", "person"),  # the head is a title
+        ("some Democrats", "group"),
+        ("many Republicans", "group"),
+        ("54 percent of Democratic registered voters", "group"),
+        ("A CNN/ORC poll", "document"),
+        ("a report", "document"),
+    ],
+)
+def test_a_description_is_no_identity(name: str, kind: str) -> None:
+    filed = file_claims(_claims("d1", [(name, kind, name)]), MemoryRegistry())
+    assert filed.claims[0].claimant.id is None
+    assert filed.claims[0].claimant.mention == name  # the claim keeps who it says
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("An Nguyen", "person"),  # no word in lower case after "an": a name
+        ("One Direction", "group"),
+        ("the Rev. Al Sharpton", "person"),
+        ("former President Bill Clinton", "person"),
+        ("The Pope", "person"),
+        ("the State Department", "organisation"),
+        ("The Trump campaign", "group"),
+        ("Republicans", "group"),
+        ("Obama", "person"),
+    ],
+)
+def test_a_name_is_an_identity(name: str, kind: str) -> None:
+    filed = file_claims(_claims("d2", [(name, kind, name)]), MemoryRegistry())
+    assert filed.claims[0].claimant.id == identity_id(name_key(name))
+
+
 def test_a_surname_stays_its_own_when_no_one_dominates() -> None:
     registry = MemoryRegistry()
     for article, rows in {

@@ -9,6 +9,7 @@ from claimsearch.clusters.assign import (
     assign,
     assign_article,
     canonical_key,
+    cluster_claimant,
     cluster_id_for,
     rebuild,
 )
@@ -28,13 +29,14 @@ def claim(
     article: str = "a1",
     published: str = "2016-01-01",
     start: int = 0,
+    claimant: Claimant | None = None,
 ) -> Claim:
     return Claim(
         id=claim_id,
         article_id=article,
         content=Content(content, [(start, start + len(content))], "direct"),
         cue=Cue("said", (0, 4), "say", "say"),
-        claimant=Claimant("x", (0, 1), "x", "person", id=claimant_id),
+        claimant=claimant or Claimant("x", (0, 1), "x", "person", id=claimant_id),
         sentence=content,
         sentence_span=(start, start + len(content)),
         published_at=published,
@@ -91,14 +93,35 @@ def test_same_words_from_different_claimants_stay_apart() -> None:
     assert ids["c1"] != ids["c2"]
 
 
-def test_claims_without_an_identity_or_content_stay_alone() -> None:
+def test_claims_of_no_one_or_without_content_stay_alone() -> None:
+    nobody = Claimant(None, None, None, "unattributed")
+    he = Claimant("he", (0, 2), "he", "person")  # a pronoun never resolved
     ids = clustered(
-        claim("c1", WALL, None, "a1"),
-        claim("c2", WALL, None, "a2"),
+        claim("c1", WALL, None, "a1", claimant=nobody),
+        claim("c2", WALL, None, "a2", claimant=nobody),
         claim("c3", "the wall", TRUMP, "a3"),
         claim("c4", "the wall", TRUMP, "a4"),
+        claim("c5", WALL, None, "a5", claimant=he),
+        claim("c6", WALL, None, "a6", claimant=he),
     )
-    assert len(set(ids.values())) == 4
+    assert len(set(ids.values())) == 6
+
+
+def test_a_claimant_described_not_named_is_compared_under_its_description() -> None:
+    # The registry files "a White House official" under no identity (another article's is
+    # another official), but the same claim from one in two articles is one claim reported
+    # twice; the same words from "a Pentagon official" are another claim.
+    def described(words: str) -> Claimant:
+        return Claimant(words, (0, len(words)), words, "person")
+
+    ids = clustered(
+        claim("c1", WALL, None, "a1", claimant=described("a White House official")),
+        claim("c2", WALL, None, "a2", claimant=described("A White House official")),
+        claim("c3", WALL, None, "a3", claimant=described("a Pentagon official")),
+    )
+    assert ids["c1"] == ids["c2"] != ids["c3"]
+    assert cluster_claimant(claim("c4", WALL, None, claimant=described("A report"))) is not None
+    assert cluster_claimant(claim("c5", WALL, TRUMP)) == TRUMP
 
 
 def corpus() -> list[Claim]:

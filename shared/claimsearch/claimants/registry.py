@@ -14,8 +14,11 @@ Myeong-chul", "Mr. Trump" -> "Donald J. Trump"). Filing takes it across articles
   round, else the single dominant person with that surname in the registry (at least
   `DOMINANT_SHARE` of the claims of all people of that surname), else stays an identity
   of its own;
-- a pronoun, a relative word or an anonymous description ("a spokesman", "the
-  official") is never filed: such claims keep their mention and have no identity.
+- a pronoun, a relative word or a description is never filed (`_described`): an
+  indefinite one of any type ("a spokesman", "a Mexican official", "some Democrats", "a
+  new poll") and a person described with no name ("the official", "the Florida senator"):
+  such claims keep their mention and have no identity (claim clusters compare them under
+  their description: `clusters.assign.cluster_claimant`).
 
 Filing decides ids (`file_claims`); `identities_of` gathers what the filed claims say
 about each identity (aliases, roles, organisations, type), and `merged` folds that into
@@ -82,7 +85,7 @@ def claimant_key(claimant: Claimant) -> str | None:
     """The key a claimant is filed under; None when it names no one."""
     if not claimant.attributed or claimant.name is None or is_pronoun(claimant.name):
         return None
-    if claimant.type == "person" and _anonymous(claimant.name):
+    if _described(claimant.name, claimant.type):
         return None
     return name_key(claimant.name) or None
 
@@ -97,12 +100,50 @@ def _genders_said(filings: Iterable[_Filing]) -> dict[str, str]:
     return {key: genders.pop() for key, genders in said.items() if len(genders) == 1}
 
 
-def _anonymous(name: str) -> bool:
-    """'a spokesman', 'The minister', 'one official': a person described, not named."""
+def _described(name: str, kind: str) -> bool:
+    """Whether the name describes a claimant rather than names one, so that it is no
+    identity to file across articles:
+
+    - of any type, an indefinite description ("a Mexican official", "A CNN/ORC poll", "some
+      Democrats", "many Republicans", "54 percent of voters"): one among many, never the same
+      one in another article ("An Nguyen" and "One Direction", with no word in lower case
+      after the "an" or "one", are names);
+    - a person described with no name ("a spokesman", "The minister", "the Florida senator",
+      "The French minister of environment and energy"): another article's "Florida senator"
+      may be another senator.
+
+    Their claims keep the mention (`claimant=` still finds them by its words); a body named
+    by a definite description ("the State Department") is a name.
+    """
     words = name.split()
-    named = [w for w in words[1:] if w[:1].isupper()]
-    first = words[0] if words else ""
-    return not named and (first.lower() in ("a", "an", "the", "one", "another") or not first[:1].isupper())
+    if not words:
+        return True
+    first, rest = words[0].lower(), words[1:]
+    if first in _QUANTIFIERS or first[:1].isdigit():
+        return True
+    if first in _INDEFINITE and any(w[:1].islower() for w in rest):
+        return True
+    if kind != "person":
+        return False
+    if not any(w[:1].isupper() for w in rest):
+        return first in _INDEFINITE | {"the", "another"} or not words[0][:1].isupper()
+    if first != "the":
+        return False
+    # The head of "the Florida senator of ...": the last word before a preposition or a clause.
+    head = rest[0]
+    for word in rest:
+        if word.lower() in _DESCRIPTION_ENDS:
+            break
+        head = word
+    return head[:1].islower() or name_key(head) in TITLES
+
+
+# The first words of an indefinite description; "a", "an" and "one" only with a word in
+# lower case after them (see `_described`).
+_INDEFINITE = frozenset({"a", "an", "one"})
+_QUANTIFIERS = frozenset({"another", "some", "several", "many", "most", "few", "both", "each", "every"})
+# Words after which a description's head noun has been given: "the head | of the RNC".
+_DESCRIPTION_ENDS = frozenset({"of", "for", "at", "with", "from", "in", "on", "to", "who", "and", ","})
 
 
 @dataclass(frozen=True)

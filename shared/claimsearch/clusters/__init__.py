@@ -1,11 +1,12 @@
 """The same claim across articles: each claim joins a cluster of claims that say the same thing.
 
-Only claims of one claimant identity are ever compared (the same words from two people are
-two claims). Modules: `normalise` (the words compared), `minhash` (signatures and LSH band
-keys: which earlier claims are candidates), `matching` (whether a candidate says the same),
-`assign` (incremental assignment with stable ids, the `ClusterLookup` port an index
-implements, `rebuild`, and `with_clusters` for `reindex`), `records` (what crosses the
-index port), `view` (a cluster as GET /clusters/{id} shows it).
+Only claims of one claimant are ever compared (the same words from two people are two
+claims): of one identity, or of one description where the claimant has none ("a White House
+official", `assign.cluster_claimant`). Modules: `normalise` (the words compared),
+`minhash` (signatures and LSH band keys: which earlier claims are candidates), `matching`
+(whether a candidate says the same), `assign` (incremental assignment with stable ids, the
+`ClusterLookup` port an index implements, `rebuild`, and `with_clusters` for `reindex`),
+`records` (what crosses the index port), `view` (a cluster as GET /clusters/{id} shows it).
 
 Where clusters live: ingest assigns each claim its `cluster_id` before archiving it (the
 archive keeps it, so `reindex` restores every id instead of recomputing history); each

@@ -1,9 +1,10 @@
 """Cluster assignment: each new claim joins the cluster of an earlier claim that says the same.
 
 Assignment is incremental: a claim is compared only with claims already clustered under
-the same claimant identity that share an LSH band key with it (`ClusterLookup`, which an
-index implements with two exact-term filters), never with the whole index. It joins the
-cluster of the best match (`matching.same_claim`), or founds a cluster of its own.
+the same claimant (`cluster_claimant`: its identity, or the description that stands for
+one) that share an LSH band key with it (`ClusterLookup`, which an index implements with
+two exact-term filters), never with the whole index. It joins the cluster of the best
+match (`matching.same_claim`), or founds a cluster of its own.
 
 Cluster ids are stable and reproducible:
 
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Protocol
 
+from claimsearch.claimants.names import is_pronoun, name_key
 from claimsearch.clusters.matching import DEFAULT_THRESHOLDS, Thresholds, match_score, same_claim
 from claimsearch.clusters.minhash import band_keys, signature
 from claimsearch.clusters.normalise import match_tokens
@@ -40,15 +42,31 @@ class ClusterLookup(Protocol):
     """What assignment reads from an index: candidate members, by claimant and band key."""
 
     def cluster_candidates(self, claimant_id: str, keys: Sequence[str]) -> list[ClusterMember]:
-        """Claims clustered under `claimant_id` that hold at least one of `keys` (any order)."""
+        """Claims clustered under `claimant_id` (a `cluster_claimant`) that hold at least one
+        of `keys` (any order)."""
         ...
+
+
+def cluster_claimant(claim: Claim) -> str | None:
+    """Whose claims `claim` is compared with: its claimant identity's id, or for a claimant
+    described rather than named ("a White House official", "A CNN/ORC poll", which the
+    registry files under no identity) a key of the description, so that the same claim from
+    "a White House official" in two articles is one claim reported twice; None when no one
+    is given (no source, or a pronoun never resolved), and then the claim joins nothing."""
+    if claim.claimant.id is not None:
+        return claim.claimant.id
+    words = claim.claimant.name or claim.claimant.mention
+    if not claim.claimant.attributed or not words or is_pronoun(words):
+        return None
+    key = name_key(words)
+    return "d" + stable_id("description", key, length=19) if key else None
 
 
 @dataclass(frozen=True)
 class Fingerprint:
     tokens: frozenset[str]
-    # Empty when the claim can join nothing (no claimant identity, too few tokens): such a
-    # claim is a cluster of its own and is never a candidate for later claims either.
+    # Empty when the claim can join nothing (no claimant, too few tokens): such a claim is
+    # a cluster of its own and is never a candidate for later claims either.
     band_keys: tuple[str, ...]
 
 
@@ -67,7 +85,7 @@ def cluster_id_for(claim_id: str) -> str:
 
 def fingerprint(claim: Claim, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Fingerprint:
     tokens = match_tokens(claim.content.text)
-    if claim.claimant.id is None or len(tokens) < thresholds.min_tokens:
+    if cluster_claimant(claim) is None or len(tokens) < thresholds.min_tokens:
         return Fingerprint(tokens, ())
     return Fingerprint(tokens, _band_keys(tokens))
 
@@ -81,9 +99,10 @@ def _band_keys(tokens: frozenset[str]) -> tuple[str, ...]:
 def assign(claim: Claim, lookup: ClusterLookup, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Assignment:
     """The cluster `claim` belongs to, given the claims `lookup` already holds."""
     found = fingerprint(claim, thresholds)
-    if not found.band_keys or claim.claimant.id is None:
+    claimant = cluster_claimant(claim)
+    if not found.band_keys or claimant is None:
         return Assignment(claim.id, cluster_id_for(claim.id), (), None)
-    candidates = lookup.cluster_candidates(claim.claimant.id, found.band_keys)
+    candidates = lookup.cluster_candidates(claimant, found.band_keys)
     for member in candidates:
         if member.claim_id == claim.id:  # ingested again: it keeps its cluster
             return Assignment(claim.id, member.cluster_id, found.band_keys, None)
@@ -120,11 +139,12 @@ class MemoryClusters:
         if claim.id in self.cluster_of:
             return
         self.cluster_of[claim.id] = assignment.cluster_id
-        if claim.claimant.id is None:
+        claimant = cluster_claimant(claim)
+        if claimant is None:
             return
         member = ClusterMember(claim.id, assignment.cluster_id, claim.content.text)
         for key in assignment.band_keys:
-            self.by_key.setdefault((claim.claimant.id, key), []).append(member)
+            self.by_key.setdefault((claimant, key), []).append(member)
 
 
 class _WithArticle:
@@ -185,9 +205,10 @@ def clustered(
 ) -> list[Claim]:
     """One article's claims with `cluster_id` set: what ingest archives and indexes."""
     asks = [
-        (claim.claimant.id, keys)
+        (claimant, keys)
         for claim in claims
-        if claim.claimant.id is not None and (keys := fingerprint(claim, thresholds).band_keys)
+        if (claimant := cluster_claimant(claim)) is not None
+        and (keys := fingerprint(claim, thresholds).band_keys)
     ]
     assignments = assign_article(claims, _Prefetched(lookup, asks), thresholds)
     return [replace(c, cluster_id=a.cluster_id) for c, a in zip(claims, assignments, strict=True)]

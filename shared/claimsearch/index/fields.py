@@ -43,20 +43,24 @@ def claim_fields(claim: Claim) -> dict[str, Any]:
         # write grows or shrinks.
         "cluster_size": 1,
         "cluster_first_key": first_seen_key(claim.published_at),
-        # What later claims of the same claimant look this one up by (`index.cluster_candidates`).
-        "cluster_keys": cluster_keys(claim),
+        # What later claims of the same claimant look this one up by (`index.cluster_candidates`):
+        # the claimant it is compared under (`assign.cluster_claimant`) and its band keys.
+        **cluster_lookup_fields(claim),
     }
 
 
-def cluster_keys(claim: Claim) -> list[str]:
-    """The LSH band keys of a clustered claim; none for a claim that can join nothing."""
-    if claim.cluster_id is None or claim.claimant.id is None:
-        return []
+def cluster_lookup_fields(claim: Claim) -> dict[str, Any]:
+    """`cluster_claimant` and the LSH band keys (`cluster_keys`) of a clustered claim;
+    None and no keys for a claim that can join nothing."""
+    if claim.cluster_id is None:
+        return {"cluster_claimant": None, "cluster_keys": []}
     # Imported on the first write: MinHash needs numpy, which the search function (reads
     # only) does not ship.
-    from claimsearch.clusters.assign import fingerprint
+    from claimsearch.clusters.assign import cluster_claimant, fingerprint
 
-    return list(fingerprint(claim).band_keys)
+    claimant = cluster_claimant(claim)
+    keys = list(fingerprint(claim).band_keys) if claimant is not None else []
+    return {"cluster_claimant": claimant if keys else None, "cluster_keys": keys}
 
 
 def article_fields(article: Article) -> dict[str, Any]:

@@ -382,12 +382,19 @@ def counts_body(ids: list[str]) -> dict[str, Any]:
     }
 
 
-def cluster_candidates_body(claimant_id: str, keys: Sequence[str], limit: int) -> dict[str, Any]:
-    """Claims of the identity holding any of the band keys, smallest ids first (`clusters.assign`)."""
+def cluster_candidates_body(claimant: str, keys: Sequence[str], limit: int) -> dict[str, Any]:
+    """Claims clustered under the claimant (`assign.cluster_claimant`) holding any of the band
+    keys, smallest ids first (`clusters.assign`)."""
+    # A claim indexed before `cluster_claimant` was a field holds its identity in
+    # `claimant_id` alone: read there too, so new claims still join it before a reindex.
+    compared_under = [{"term": {"cluster_claimant": claimant}}, {"term": {"claimant_id": claimant}}]
     return {
         "query": {
             "bool": {
-                "filter": [{"term": {"claimant_id": claimant_id}}, {"terms": {"cluster_keys": list(keys)}}]
+                "filter": [
+                    {"bool": {"should": compared_under, "minimum_should_match": 1}},
+                    {"terms": {"cluster_keys": list(keys)}},
+                ]
             }
         },
         "sort": ID_ORDER,

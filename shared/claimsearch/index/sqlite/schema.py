@@ -75,6 +75,8 @@ CREATE TABLE IF NOT EXISTS claim_keywords (
 CREATE INDEX IF NOT EXISTS claim_keywords_lookup ON claim_keywords(field, norm, claim_rowid);
 CREATE INDEX IF NOT EXISTS claim_keywords_claim ON claim_keywords(claim_rowid);
 -- Each clustered claim's LSH band keys, under its claimant: what assignment looks up.
+-- `claimant_id` is the claim's `assign.cluster_claimant`: its identity's id, or the key of
+-- the description that stands for one ("a White House official").
 CREATE TABLE IF NOT EXISTS cluster_keys (
     claim_rowid INTEGER NOT NULL REFERENCES claims(rowid) ON DELETE CASCADE,
     claimant_id TEXT NOT NULL,

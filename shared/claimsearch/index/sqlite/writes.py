@@ -155,7 +155,7 @@ def insert_claim(db: sqlite3.Connection, claim: Claim, columns: FacetColumns | N
         )
     db.executemany(
         "INSERT INTO cluster_keys (claim_rowid, claimant_id, key) VALUES (?,?,?)",
-        [(rowid, fields["claimant_id"], key) for key in fields["cluster_keys"]],
+        [(rowid, fields["cluster_claimant"], key) for key in fields["cluster_keys"]],
     )
 
 
