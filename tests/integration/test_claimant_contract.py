@@ -10,11 +10,13 @@ Each article is filed and indexed as ingest does it (`file_claims` against the i
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from opensearchpy import OpenSearch
 
-from claimsearch.claimants.registry import file_claims, identity_id, updated_identities
+from claimsearch.claimants.registry import file_claims, identity_id, surnames_joined, updated_identities
+from claimsearch.clusters.assign import clustered, fingerprint
 from claimsearch.index.opensearch import OpenSearchIndex
 from claimsearch.index.port import SearchIndex, SearchQuery
 from claimsearch.index.sqlite import SqliteIndex
@@ -235,3 +237,47 @@ def test_activity_by_month_and_entities(engine: SearchIndex) -> None:
 def test_engines_agree_on_every_identity(sqlite_index: SearchIndex, opensearch_index: SearchIndex) -> None:
     ids = [identity_id(k) for k in ("donald trump", "hillary clinton", "state department", "ahn myeong chul")]
     assert sqlite_index.get_claimants(ids) == opensearch_index.get_claimants(ids)
+
+
+def test_a_surname_filed_alone_joins_its_person_once_an_article_names_them_in_full(
+    engine: SearchIndex,
+) -> None:
+    # "Obama" arrives before any article names Barack Obama in full: an identity of its own.
+    # Once one does, ingest files it under him (`surnames_joined`, `move_claimant`), as
+    # `reindex` would: the claim records, the filter, the counts and the cluster lookups.
+    alone = [
+        ("Obama", "Mr. Obama", "person", "the recovery has created millions of new jobs since the crisis"),
+        ("Obama", "Obama", "person", "the climate agreement will hold whoever wins the election"),
+    ]
+    full = [("Barack Obama", "President Barack Obama", "person", "the museum tells an American story")]
+    articles = {"o1": alone, "o2": full}
+    ingested: dict[str, list[Claim]] = {}
+    try:
+        for article_id, rows in articles.items():
+            article = Article(article_id, "x" * 1000, "t", f"{article_id}.txt", published_at="2016-11-01")
+            filed = file_claims(_claims(article, rows), engine)
+            filed = replace(filed, claims=clustered(filed.claims, engine))
+            assert engine.index_article(article, filed.claims, updated_identities(filed, engine)).ok
+            ingested[article_id] = filed.claims
+            if article_id == "o1":
+                assert {c.claimant.id for c in filed.claims} == {identity_id("obama")}
+            for surname_id, person in surnames_joined(filed, engine):
+                assert engine.move_claimant(surname_id, person) == 2
+        barack = identity_id("barack obama")
+        assert {c.claimant.id for c in engine.claims_for_article("o1")} == {barack}
+        assert engine.get_claim(ingested["o1"][0].id).claimant.id == barack  # type: ignore[union-attr]
+        assert _contents(engine, claimant_id=barack) == {row[3] for row in alone + full}
+        assert _contents(engine, claimant_id=identity_id("obama")) == set()
+        identities = engine.get_claimants([barack, identity_id("obama")])
+        assert identities[barack].claims == 3 and identities[identity_id("obama")].claims == 0
+        assert {"Mr. Obama", "Obama", "Barack Obama"} <= set(identities[barack].aliases)
+        assert [(i.name, i.claims) for i in engine.suggest_claimants("obama")] == [("Barack Obama", 3)]
+        # A later claim of the same words from him finds the moved claim as a candidate.
+        moved = ingested["o1"][0]
+        keys = fingerprint(moved).band_keys
+        assert moved.id in {m.claim_id for m in engine.cluster_candidates(barack, keys)}
+        # Nothing is left to move: a retry changes nothing.
+        assert engine.move_claimant(identity_id("obama"), identities[barack]) == 0
+    finally:
+        for article_id in articles:
+            engine.delete_article(article_id)

@@ -10,6 +10,7 @@ from claimsearch.claimants.registry import (
     file_all,
     file_claims,
     identity_id,
+    surnames_joined,
     updated_identities,
 )
 from claimsearch.model import Article, Claim, Claimant, Content, Cue, claim_id_for
@@ -204,3 +205,33 @@ def test_a_surname_said_of_a_man_does_not_join_a_woman_of_the_article() -> None:
     rows = [("Obama", "person", "Obama"), ("Michelle Obama", "person", "she")]
     filed = file_claims(_claims("d4", rows), registry)
     assert [c.claimant.id for c in filed.claims] == [michelle, michelle]
+
+
+def _registered(articles: dict[str, list[tuple[str | None, str, str]]]) -> MemoryRegistry:
+    registry = MemoryRegistry()
+    for article, rows in articles.items():
+        registry.add(file_claims(_claims(article, rows), registry))
+    return registry
+
+
+def test_a_surname_filed_alone_joins_the_person_who_comes_to_dominate_it() -> None:
+    registry = _registered({"s1": [("Obama", "person", "Mr. Obama"), ("Obama", "person", "Obama")]})
+    filed = file_claims(_claims("s2", [("Barack Obama", "person", "Barack Obama")]), registry)
+    registry.add(filed)
+    ((alone, person),) = surnames_joined(filed, registry)
+    assert alone == identity_id("obama") and person.id == identity_id("barack obama")
+    assert {"Mr. Obama", "Obama", "Barack Obama"} <= set(person.aliases)
+    assert person.name == "Barack Obama"
+
+
+def test_a_surname_alone_stays_while_no_one_dominates_it_or_it_names_no_person() -> None:
+    registry = _registered(
+        {
+            "s1": [("Clinton", "person", "Clinton"), ("Department", "organisation", "Department")],
+            "s2": [("Bill Clinton", "person", "Bill Clinton")],
+        }
+    )
+    rows = [("Hillary Clinton", "person", "x"), ("State Department", "organisation", "x")]
+    filed = file_claims(_claims("s3", rows), registry)
+    registry.add(filed)
+    assert surnames_joined(filed, registry) == []  # one claim each: neither has two thirds

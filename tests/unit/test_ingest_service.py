@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from claimsearch.archive import Archive
+from claimsearch.claimants.registry import identity_id
 from claimsearch.documents.limits import DocumentLimits
 from claimsearch.errors import DependencyFailed, EmptyDocument, ExtractionFailed
 from claimsearch.extract.pipeline import extract_claims
@@ -74,6 +75,35 @@ def test_index_rebuilds_from_archive(tmp_path: Path, service: IngestService, exa
     assert [c.id for c in fresh.claims_for_article(result.article_id)] == [
         c.id for c in service.index.claims_for_article(result.article_id)
     ]
+
+
+SURNAME_ALONE = (
+    b"Climate talks\n\nObama said the climate agreement would hold whoever wins the election."
+    b" Mr. Obama added that the recovery had created millions of jobs.\n"
+)
+FULL_NAME = (
+    b"Museum opens\n\nPresident Barack Obama said the new museum tells an American story that must be told.\n"
+)
+
+
+@pytest.mark.parametrize("order", [("alone", "full"), ("full", "alone")])
+def test_identities_do_not_depend_on_the_order_articles_arrive_in(
+    tmp_path: Path, service: IngestService, order: tuple[str, str]
+) -> None:
+    # A surname alone that arrives first is an identity of its own until an article names
+    # its person in full; then it joins him, as `reindex` files it whatever the order.
+    texts = {"alone": SURNAME_ALONE, "full": FULL_NAME}
+    results = {name: service.ingest_bytes(texts[name], f"inbox/{name}.txt") for name in order}
+    ids = {
+        c.id: c.claimant.id for r in results.values() for c in service.index.claims_for_article(r.article_id)
+    }
+    assert set(ids.values()) == {identity_id("barack obama")}
+    fresh = SqliteIndex(tmp_path / "fresh.sqlite3")
+    rebuild_index(fresh, service.archive)
+    rebuilt = {c.id: c.claimant.id for r in results.values() for c in fresh.claims_for_article(r.article_id)}
+    assert rebuilt == ids
+    (barack,) = service.index.suggest_claimants("obama")
+    assert barack.claims == 3 and {"Obama", "Mr. Obama"} <= set(barack.aliases)
 
 
 def _failing(error: BaseException):  # type: ignore[no-untyped-def]

@@ -13,7 +13,8 @@ Myeong-chul", "Mr. Trump" -> "Donald J. Trump"). Filing takes it across articles
   man and the given name a woman ("Mr. Obama" is not "Michelle Obama") or the other way
   round, else the single dominant person with that surname in the registry (at least
   `DOMINANT_SHARE` of the claims of all people of that surname), else stays an identity
-  of its own;
+  of its own until an article names the person who comes to dominate it, when ingest
+  files its claims under that person (`surnames_joined`), as `reindex` would;
 - a pronoun, a relative word or a description is never filed (`_described`): an
   indefinite one of any type ("a spokesman", "a Mexican official", "some Democrats", "a
   new poll") and a person described with no name ("the official", "the Florida senator"):
@@ -219,6 +220,32 @@ def file_claims(claims: list[Claim], lookup: ClaimantLookup) -> Filed:
             keys[identity] = key
         out.append(replace(claim, claimant=replace(claim.claimant, id=identity)))
     return Filed(out, keys)
+
+
+def surnames_joined(filed: Filed, lookup: ClaimantLookup) -> list[tuple[str, ClaimantIdentity]]:
+    """Identities of a surname alone that now belong to a person this article names in full:
+    (the surname's identity id, the person's identity with the surname's aliases added).
+
+    A surname filed before any article named its person in full ("Obama", when no Barack
+    Obama was known) is an identity of its own. Once the person who dominates the surname
+    is known (`lookup` read after this article is indexed), `reindex` would file it under
+    that person, as `file_claims` files every later claim of the surname alone: ingest
+    moves its claims there (`SearchIndex.move_claimant`), so the identities ingest builds
+    do not depend on the order in which articles arrive.
+    """
+    people = {c.claimant.id for c in filed.claims if c.claimant.type == "person"}
+    surnames = {s for i, key in filed.keys.items() if i in people and (s := surname_of(key))}
+    joined: list[tuple[str, ClaimantIdentity]] = []
+    # One read for every surname; the people of a surname only where it stands alone.
+    known = lookup.get_claimants(identity_id(s) for s in surnames) if surnames else {}
+    for surname in sorted(surnames):
+        alone = known.get(identity_id(surname))
+        if alone is None or alone.claims == 0 or alone.type != "person":
+            continue
+        dominant = _dominant(lookup.claimants_with_surname(surname))
+        if dominant is not None and dominant.id != alone.id:
+            joined.append((alone.id, merged(dominant, replace(alone, claims=0))))
+    return joined
 
 
 def _without_middle_names(key: str) -> str:

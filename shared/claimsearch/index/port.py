@@ -222,6 +222,14 @@ class SearchIndex(Protocol):
     def delete_article(self, article_id: str) -> int:
         """Remove an article and its claims; returns the number of claims removed."""
 
+    def move_claimant(self, from_id: str, to: ClaimantIdentity) -> int:
+        """File every claim of identity `from_id` under `to` (put as given, as `index_article`
+        puts identities), in whichever articles they are: the claim records, what `claimant_id`
+        filters and facets, and what cluster assignment looks them up by. Both identities'
+        counts are recounted; `from_id` stays in the registry with none. Idempotent: a retry
+        after a failure moves what is left. Returns the number of claims moved.
+        """
+
     def rebuild(
         self,
         pairs: Iterable[tuple[Article, list[Claim]]],

@@ -179,6 +179,29 @@ class OpenSearchIndex:
                 self.client.update(index=self.articles_alias, id=article.id, body={"doc": _NOTHING_OWED})
         return IndexReport(article.id, indexed=len(claims) - len(failed.keys() & new_ids), failed=failed)
 
+    def move_claimant(self, from_id: str, to: ClaimantIdentity) -> int:
+        """One `_update_by_query` over the claims of `from_id`, again while other writers'
+        changes to some of them conflict (those are left as they were, still under
+        `from_id`, until a round finds none); then both identities are counted and `to` put.
+        """
+        self.ensure_ready()
+        moved = 0
+        with engine_errors(f"move the claims of claimant {from_id}"):
+            for _ in range(RECOUNT_ROUNDS):
+                body = queries.move_claimant_body(from_id, to.id)
+                answer = self.client.update_by_query(index=self.claims_alias, body=body, conflicts="proceed")
+                self.client.indices.refresh(index=self.claims_alias)
+                moved += int(answer.get("updated") or 0)
+                if not answer.get("version_conflicts") and not answer.get("failures"):
+                    break
+            else:
+                raise IndexUnavailable(f"the claims of claimant {from_id} kept changing while being moved")
+            counts, _ = self._count_held({from_id, to.id}, set())
+            failed = self._put_claimants([to], {from_id}, counts)
+        if failed:
+            raise IndexUnavailable(f"claimant {to.id} not written: {next(iter(failed.values()))}")
+        return moved
+
     def _claims_written(self, article_id: str) -> list[Claim]:
         """Every claim the index holds for the article, those of a cut-short write included.
 

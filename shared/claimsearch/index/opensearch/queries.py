@@ -535,6 +535,26 @@ def recount_body(values: Mapping[str, ClusterValues]) -> dict[str, Any]:
     }
 
 
+# A claim of one identity filed under another (`SearchIndex.move_claimant`): the filter
+# field, the stored record and, where it was compared under that identity, the cluster
+# lookups' claimant.
+MOVE_SCRIPT = """
+ctx._source.claimant_id = params.to;
+ctx._source.claim.claimant.id = params.to;
+if (ctx._source.cluster_claimant == params.from) {
+    ctx._source.cluster_claimant = params.to;
+}
+"""
+
+
+def move_claimant_body(from_id: str, to_id: str) -> dict[str, Any]:
+    """The `_update_by_query` that files every claim of `from_id` under `to_id`."""
+    return {
+        "query": {"bool": {"filter": [{"term": {"claimant_id": from_id}}]}},
+        "script": {"lang": "painless", "source": MOVE_SCRIPT, "params": {"from": from_id, "to": to_id}},
+    }
+
+
 def cluster_pages_body(size: int, after: Mapping[str, Any] | None) -> dict[str, Any]:
     """Every cluster's size and first day, a page of `size` clusters after `after` (a
     composite aggregation's `after_key`): how a rebuild finds the clusters of two or more."""

@@ -35,7 +35,13 @@ from claimsearch.index.sqlite.facets import FacetColumns
 from claimsearch.index.sqlite.matches import Matches, match_set
 from claimsearch.index.sqlite.schema import create_tables, file_identity, open_database, remove_database
 from claimsearch.index.sqlite.text import fts_string, highlights
-from claimsearch.index.sqlite.writes import count_claims_of, delete_article, put_claimant, write_article
+from claimsearch.index.sqlite.writes import (
+    count_claims_of,
+    delete_article,
+    move_claimant,
+    put_claimant,
+    write_article,
+)
 from claimsearch.index.text_query import may_be_near, one_edit_apart, plan_text, suggestion_terms
 from claimsearch.model import Article, Claim, ClaimantIdentity
 
@@ -172,6 +178,14 @@ class SqliteIndex:
         with self._connect() as db:
             removed = delete_article(db, article_id, self._columns)
         return removed
+
+    def move_claimant(self, from_id: str, to: ClaimantIdentity) -> int:
+        self.ensure_ready()
+        with self._connect() as db:
+            moved = move_claimant(db, from_id, to)
+            # The claimant facet's column holds the old id for those claims: read it again.
+            self._columns = None
+        return moved
 
     # -- reads ---------------------------------------------------------------------------
 

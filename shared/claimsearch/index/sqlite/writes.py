@@ -55,6 +55,21 @@ def delete_article(db: sqlite3.Connection, article_id: str, columns: FacetColumn
     return removed
 
 
+def move_claimant(db: sqlite3.Connection, from_id: str, to: ClaimantIdentity) -> int:
+    """Every claim of `from_id` filed under `to`: its record, its filter column and its
+    cluster lookups; `to` put, both counted. The number of claims moved."""
+    moved = db.execute(
+        "UPDATE claim_data SET data = json_set(data, '$.claimant.id', ?)"
+        " WHERE rowid IN (SELECT rowid FROM claims WHERE claimant_id = ?)",
+        (to.id, from_id),
+    ).rowcount
+    db.execute("UPDATE cluster_keys SET claimant_id = ? WHERE claimant_id = ?", (to.id, from_id))
+    db.execute("UPDATE claims SET claimant_id = ? WHERE claimant_id = ?", (to.id, from_id))
+    put_claimant(db, to)
+    count_claims_of(db, [from_id, to.id])
+    return moved
+
+
 def claimant_ids_of_article(db: sqlite3.Connection, article_id: str) -> set[str]:
     rows = db.execute(
         "SELECT DISTINCT claimant_id FROM claims WHERE article_id = ? AND claimant_id IS NOT NULL",
