@@ -48,7 +48,9 @@ class CueOut(BaseModel):
 
 class ClaimantOut(BaseModel):
     id: str | None = Field(
-        description="The claimant identity across articles (GET /claimants/{id}); null when no one is named"
+        description="The claimant identity across articles (GET /claimants/{id}); null when no one is"
+        " named: no source, a pronoun never resolved, or a claimant described rather than named"
+        " ('a spokesman', 'a new poll')"
     )
     mention: str | None = Field(description="The words in the text; null when unattributed")
     span: SpanOut | None
@@ -222,7 +224,9 @@ class ClusterOut(BaseModel):
     model_config = BUILT_ON_FIRST_USE
 
     id: str
-    claimant: ClaimantSummary | None = Field(description="null for claims with no claimant identity")
+    claimant: ClaimantSummary | None = Field(
+        description="null for claims with no claimant identity (compared under their description)"
+    )
     representative: str = Field(description="The wording closest to all the others")
     size: int
     first_seen: str | None = Field(description="YYYY-MM-DD, the earliest publication date; null if none")

@@ -128,7 +128,8 @@ class Claimant:
     """Who made the claim, as the text names them and as resolved."""
 
     id: str | None
-    """The identity across articles (`Client.claimant(id)`); None when no one is named."""
+    """The identity across articles (`Client.claimant(id)`); None when no one is named (no
+    source, a pronoun never resolved, or a claimant described rather than named: "a spokesman")."""
     mention: str | None
     """The words in the text; None when unattributed."""
     span: Span | None
