@@ -107,6 +107,9 @@ def test_reindex_files_the_same_ids_whatever_the_order() -> None:
         ("54 percent of Democratic registered voters", "group"),
         ("A CNN/ORC poll", "document"),
         ("a report", "document"),
+        ("his campaign", "group"),  # whose campaign depends on the article
+        ("Her advisers", "group"),
+        ("his wife", "person"),
     ],
 )
 def test_a_description_is_no_identity(name: str, kind: str) -> None:
@@ -127,6 +130,7 @@ def test_a_description_is_no_identity(name: str, kind: str) -> None:
         ("The Trump campaign", "group"),
         ("Republicans", "group"),
         ("Obama", "person"),
+        ("Our Principles PAC", "group"),  # a possessive, then a name
     ],
 )
 def test_a_name_is_an_identity(name: str, kind: str) -> None:

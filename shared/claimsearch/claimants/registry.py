@@ -17,7 +17,8 @@ Myeong-chul", "Mr. Trump" -> "Donald J. Trump"). Filing takes it across articles
   files its claims under that person (`surnames_joined`), as `reindex` would;
 - a pronoun, a relative word or a description is never filed (`_described`): an
   indefinite one of any type ("a spokesman", "a Mexican official", "some Democrats", "a
-  new poll") and a person described with no name ("the official", "the Florida senator"):
+  new poll"), one owned by a pronoun ("his campaign") and a person described with no name
+  ("the official", "the Florida senator"):
   such claims keep their mention and have no identity (claim clusters compare them under
   their description: `clusters.assign.cluster_claimant`).
 
@@ -111,7 +112,9 @@ def _described(name: str, kind: str) -> bool:
       after the "an" or "one", are names);
     - a person described with no name ("a spokesman", "The minister", "the Florida senator",
       "The French minister of environment and energy"): another article's "Florida senator"
-      may be another senator.
+      may be another senator;
+    - of any type, a description owned by a pronoun ("his campaign", "Her advisers", "his
+      wife"), unless a capital says a name follows ("Our Principles PAC").
 
     Their claims keep the mention (`claimant=` still finds them by its words); a body named
     by a definite description ("the State Department") is a name.
@@ -124,6 +127,8 @@ def _described(name: str, kind: str) -> bool:
         return True
     if first in _INDEFINITE and any(w[:1].islower() for w in rest):
         return True
+    if first in _POSSESSIVES and not any(w[:1].isupper() for w in rest):
+        return True  # "his campaign", "Her advisers": whose depends on the article
     if kind != "person":
         return False
     if not any(w[:1].isupper() for w in rest):
@@ -142,6 +147,7 @@ def _described(name: str, kind: str) -> bool:
 # The first words of an indefinite description; "a", "an" and "one" only with a word in
 # lower case after them (see `_described`).
 _INDEFINITE = frozenset({"a", "an", "one"})
+_POSSESSIVES = frozenset({"his", "her", "their", "its", "my", "our", "your"})
 _QUANTIFIERS = frozenset({"another", "some", "several", "many", "most", "few", "both", "each", "every"})
 # Words after which a description's head noun has been given: "the head | of the RNC".
 _DESCRIPTION_ENDS = frozenset({"of", "for", "at", "with", "from", "in", "on", "to", "who", "and", ","})
