@@ -110,6 +110,8 @@ def test_reindex_files_the_same_ids_whatever_the_order() -> None:
         ("his campaign", "group"),  # whose campaign depends on the article
         ("Her advisers", "group"),
         ("his wife", "person"),
+        ("The poll", "document"),  # which poll depends on the article
+        ("exit polls", "document"),
     ],
 )
 def test_a_description_is_no_identity(name: str, kind: str) -> None:
@@ -131,6 +133,9 @@ def test_a_description_is_no_identity(name: str, kind: str) -> None:
         ("Republicans", "group"),
         ("Obama", "person"),
         ("Our Principles PAC", "group"),  # a possessive, then a name
+        ("the Pew report", "document"),
+        ("comScore", "document"),
+        ("The Washington Post", "document"),
     ],
 )
 def test_a_name_is_an_identity(name: str, kind: str) -> None:

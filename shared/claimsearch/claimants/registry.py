@@ -17,8 +17,9 @@ Myeong-chul", "Mr. Trump" -> "Donald J. Trump"). Filing takes it across articles
   files its claims under that person (`surnames_joined`), as `reindex` would;
 - a pronoun, a relative word or a description is never filed (`_described`): an
   indefinite one of any type ("a spokesman", "a Mexican official", "some Democrats", "a
-  new poll"), one owned by a pronoun ("his campaign") and a person described with no name
-  ("the official", "the Florida senator"):
+  new poll"), one owned by a pronoun ("his campaign"), a document with no title or
+  publisher ("the report") and a person described with no name ("the official", "the
+  Florida senator"):
   such claims keep their mention and have no identity (claim clusters compare them under
   their description: `clusters.assign.cluster_claimant`).
 
@@ -114,7 +115,9 @@ def _described(name: str, kind: str) -> bool:
       "The French minister of environment and energy"): another article's "Florida senator"
       may be another senator;
     - of any type, a description owned by a pronoun ("his campaign", "Her advisers", "his
-      wife"), unless a capital says a name follows ("Our Principles PAC").
+      wife"), unless a capital says a name follows ("Our Principles PAC");
+    - a document named by no title and no publisher ("The poll", "the report", "exit polls":
+      nothing capitalised but "the"; "the Pew report" and "comScore" are names).
 
     Their claims keep the mention (`claimant=` still finds them by its words); a body named
     by a definite description ("the State Department") is a name.
@@ -129,6 +132,10 @@ def _described(name: str, kind: str) -> bool:
         return True
     if first in _POSSESSIVES and not any(w[:1].isupper() for w in rest):
         return True  # "his campaign", "Her advisers": whose depends on the article
+    if kind == "document":
+        # "The poll", "the report", "exit polls": no title, no publisher, nothing capitalised.
+        described = rest if first in _DEMONSTRATIVES else words
+        return bool(described) and not any(c.isupper() for w in described for c in w)
     if kind != "person":
         return False
     if not any(w[:1].isupper() for w in rest):
@@ -147,6 +154,7 @@ def _described(name: str, kind: str) -> bool:
 # The first words of an indefinite description; "a", "an" and "one" only with a word in
 # lower case after them (see `_described`).
 _INDEFINITE = frozenset({"a", "an", "one"})
+_DEMONSTRATIVES = frozenset({"the", "this", "that", "these", "those"})
 _POSSESSIVES = frozenset({"his", "her", "their", "its", "my", "our", "your"})
 _QUANTIFIERS = frozenset({"another", "some", "several", "many", "most", "few", "both", "each", "every"})
 # Words after which a description's head noun has been given: "the head | of the RNC".
