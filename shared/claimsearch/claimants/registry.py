@@ -139,7 +139,7 @@ def _described(name: str, kind: str) -> bool:
     if kind != "person":
         return False
     if not any(w[:1].isupper() for w in rest):
-        return first in _INDEFINITE | {"the", "another"} or not words[0][:1].isupper()
+        return first in _INDEFINITE or first == "the" or not words[0][:1].isupper()
     if first != "the":
         return False
     # The head of "the Florida senator of ...": the last word before a preposition or a clause.
