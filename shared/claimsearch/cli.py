@@ -241,7 +241,6 @@ def _delete(args: argparse.Namespace) -> int:
 
 
 def _query(args: argparse.Namespace, **paging: Any) -> SearchQuery:
-
     return SearchQuery(
         text=args.query,
         match=args.match,

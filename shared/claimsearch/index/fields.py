@@ -58,9 +58,8 @@ def cluster_lookup_fields(claim: Claim) -> dict[str, Any]:
     # only) does not ship.
     from claimsearch.clusters.assign import cluster_claimant, fingerprint
 
-    claimant = cluster_claimant(claim)
-    keys = list(fingerprint(claim).band_keys) if claimant is not None else []
-    return {"cluster_claimant": claimant if keys else None, "cluster_keys": keys}
+    keys = list(fingerprint(claim).band_keys)  # none where no claimant is compared under
+    return {"cluster_claimant": cluster_claimant(claim) if keys else None, "cluster_keys": keys}
 
 
 def article_fields(article: Article) -> dict[str, Any]:
