@@ -101,6 +101,18 @@ class NotFound(ClaimsearchError):
         self.identifier = identifier
 
 
+class ClaimantMerged(ClaimsearchError):
+    """A claimant id whose claims are filed under another identity now: `merged_into`."""
+
+    code = "claimant_merged"
+    status = 301
+
+    def __init__(self, claimant_id: str, merged_into: str) -> None:
+        super().__init__(f"claimant {claimant_id} joined {merged_into}; its claims are filed there")
+        self.claimant_id = claimant_id
+        self.merged_into = merged_into
+
+
 class InvalidQuery(ClaimsearchError):
     """A search parameter is malformed; `parameter` names it."""
 

@@ -358,6 +358,10 @@ class ClaimantIdentity:
     roles: list[str] = field(default_factory=list)
     organizations: list[str] = field(default_factory=list)
     claims: int = 0  # claims in the index that point to it
+    # A surname alone whose claims are filed under the person who came to dominate it
+    # ("Obama" -> Barack Obama): that person's id. The id stays in the registry, with no
+    # claims, so an id a partner stored still leads to them (`claimant_id=`, `GET /claimants`).
+    merged_into: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -371,6 +375,7 @@ class ClaimantIdentity:
             "roles": list(self.roles),
             "organizations": list(self.organizations),
             "claims": self.claims,
+            "merged_into": self.merged_into,
         }
 
     @classmethod
@@ -386,6 +391,7 @@ class ClaimantIdentity:
             roles=list(data.get("roles") or []),
             organizations=list(data.get("organizations") or []),
             claims=int(data.get("claims") or 0),
+            merged_into=data.get("merged_into"),
         )
 
 

@@ -20,4 +20,10 @@ def rebuild_index(index: SearchIndex, archive: Archive) -> dict[str, Any]:
     """
     pairs, registry = file_all(lambda: ((e.article, e.claims) for e in archive))
     name = index.rebuild(with_clusters(pairs), lambda: list(registry.identities.values()))
-    return {"index": name, "claims": index.count_claims(), "claimants": len(registry.identities)}
+    merged = sum(i.merged_into is not None for i in registry.identities.values())
+    return {
+        "index": name,
+        "claims": index.count_claims(),
+        "claimants": len(registry.identities) - merged,
+        "merged_claimants": merged,  # surnames' ids that lead to their person
+    }

@@ -115,6 +115,32 @@ def test_claimants_are_suggested_as_a_user_types_and_have_a_page(api) -> None:  
     assert (status, bad["error"]["parameter"]) == (400, "q")
 
 
+def test_a_surname_that_joined_its_person_answers_301_to_him(api) -> None:  # type: ignore[no-untyped-def]
+    # "Obama" alone before any article names him in full: an identity of its own; once one
+    # does, its claims move to Barack Obama, and the id a partner may have stored leads there.
+    from claimsearch import wiring
+    from claimsearch.claimants.registry import identity_id
+    from claimsearch.extract.pipeline import extract_claims
+    from claimsearch.ingest import IngestService
+
+    service = IngestService(
+        wiring.index(), wiring.make_archive(), extract_claims, DocumentLimits(max_bytes=10**6)
+    )
+    service.ingest_bytes(b"Climate talks\n\nObama said the climate agreement would hold.\n", "alone.txt")
+    obama, barack = identity_id("obama"), identity_id("barack obama")
+    status, _, before = api(rest_event("GET", f"/claimants/{obama}"))
+    assert (status, before["claims"]) == (200, 1)
+    full = b"Museum opens\n\nPresident Barack Obama said the museum must be seen.\n"
+    service.ingest_bytes(full, "full.txt")
+    status, headers, moved = api(rest_event("GET", f"/claimants/{obama}"))
+    assert (status, moved["error"]["code"]) == (301, "claimant_merged")
+    assert headers["Location"] == barack  # relative: /claimants/{barack}, behind any stage prefix
+    status, _, page = api(rest_event("GET", f"/claimants/{barack}"))
+    assert (status, page["claims"]) == (200, 2) and "Obama" in page["aliases"]
+    _, _, found = api(rest_event("GET", f"/claims?claimant_id={obama}"))
+    assert found["total"] == 2 and {h["claim"]["claimant"]["id"] for h in found["hits"]} == {barack}
+
+
 def test_paging_with_cursor_visits_every_claim_once(api) -> None:  # type: ignore[no-untyped-def]
     seen: list[str] = []
     url = "/claims?limit=3"
@@ -246,6 +272,11 @@ def test_openapi_document_describes_the_routes(api) -> None:  # type: ignore[no-
         "limit",
         "cursor",
     } <= params
+    # A merged claimant's 301, with its Location, on its one route and on no other.
+    paths = spec["paths"]
+    moved = [(path, m) for path, item in paths.items() for m, op in item.items() if "301" in op["responses"]]
+    assert moved == [("/claimants/{claimant_id}", "get")]
+    assert "Location" in paths["/claimants/{claimant_id}"]["get"]["responses"]["301"]["headers"]
 
 
 def test_a_reprint_joins_the_clusters_of_the_first_article(api, example_bytes: bytes) -> None:  # type: ignore[no-untyped-def]

@@ -234,8 +234,20 @@ def test_activity_by_month_and_entities(engine: SearchIndex) -> None:
     assert [(e.value, e.count) for e in activity.entities] == [("Mexico", 1)]
 
 
+def test_a_surname_filed_under_its_dominant_person_keeps_an_id_that_leads_to_him(engine: SearchIndex) -> None:
+    # a3's "Trump" alone went to Donald Trump, who dominates the surname: the surname's
+    # own id is a pointer to him, so `claimant_id=` with it finds his claims.
+    trump, donald = identity_id("trump"), identity_id("donald trump")
+    pointer = engine.get_claimants([trump])[trump]
+    assert pointer.merged_into == donald and pointer.claims == 0
+    assert _contents(engine, claimant_id=trump) == _contents(engine, claimant_id=donald) == DONALD
+    assert [i.id for i in engine.suggest_claimants("trump")][:1] == [donald]
+    assert trump not in {i.id for i in engine.suggest_claimants("trump")}  # no claims of its own
+
+
 def test_engines_agree_on_every_identity(sqlite_index: SearchIndex, opensearch_index: SearchIndex) -> None:
-    ids = [identity_id(k) for k in ("donald trump", "hillary clinton", "state department", "ahn myeong chul")]
+    keys = ("donald trump", "hillary clinton", "state department", "ahn myeong chul", "trump")
+    ids = [identity_id(k) for k in keys]
     assert sqlite_index.get_claimants(ids) == opensearch_index.get_claimants(ids)
 
 
@@ -267,9 +279,11 @@ def test_a_surname_filed_alone_joins_its_person_once_an_article_names_them_in_fu
         assert {c.claimant.id for c in engine.claims_for_article("o1")} == {barack}
         assert engine.get_claim(ingested["o1"][0].id).claimant.id == barack  # type: ignore[union-attr]
         assert _contents(engine, claimant_id=barack) == {row[3] for row in alone + full}
-        assert _contents(engine, claimant_id=identity_id("obama")) == set()
+        # The surname's id leads to him: a partner that stored it still finds the claims.
+        assert _contents(engine, claimant_id=identity_id("obama")) == {row[3] for row in alone + full}
         identities = engine.get_claimants([barack, identity_id("obama")])
         assert identities[barack].claims == 3 and identities[identity_id("obama")].claims == 0
+        assert identities[identity_id("obama")].merged_into == barack
         assert {"Mr. Obama", "Obama", "Barack Obama"} <= set(identities[barack].aliases)
         assert [(i.name, i.claims) for i in engine.suggest_claimants("obama")] == [("Barack Obama", 3)]
         # A later claim of the same words from him finds the moved claim as a candidate.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from claimsearch.claimants.names import is_pronoun, name_key, source_words, surname_of
@@ -244,3 +246,49 @@ def test_a_surname_alone_stays_while_no_one_dominates_it_or_it_names_no_person()
     filed = file_claims(_claims("s3", rows), registry)
     registry.add(filed)
     assert surnames_joined(filed, registry) == []  # one claim each: neither has two thirds
+
+
+def test_a_surname_filed_under_its_dominant_person_leaves_its_id_pointing_there() -> None:
+    # "Obama" alone, once Barack Obama dominates the surname: filed under him, and the
+    # surname's own id is kept as a pointer to him, so an id stored earlier still leads there.
+    registry = _registered({"p1": [("Barack Obama", "person", "Barack Obama")]})
+    filed = file_claims(_claims("p2", [("Obama", "person", "Mr. Obama")]), registry)
+    barack, obama = identity_id("barack obama"), identity_id("obama")
+    assert [c.claimant.id for c in filed.claims] == [barack]
+    updated = {i.id: i for i in updated_identities(filed, registry)}
+    assert updated[obama].merged_into == barack and updated[obama].claims == 0
+    assert updated[barack].merged_into is None and updated[barack].claims == 2
+    # A surname joined within its article ("Trump" beside "Ivanka Trump") points nowhere:
+    # the article says who it is, not the registry.
+    rows = [("Obama", "person", "Obama"), ("Malia Obama", "person", "x")]
+    assert file_claims(_claims("p3", rows), registry).pointers == {}
+
+
+def test_a_pointer_never_hides_an_identity_with_claims_and_claims_clear_it() -> None:
+    registry = _registered({"q1": [("Obama", "person", "Obama")]})  # no full name yet: its own
+    obama, barack = identity_id("obama"), identity_id("barack obama")
+    registry.add(file_claims(_claims("q2", [("Barack Obama", "person", "Barack Obama")] * 3), registry))
+    filed = file_claims(_claims("q3", [("Obama", "person", "Obama")]), registry)
+    assert filed.pointers[obama].merged_into == barack
+    # Ingest moves the surname's claims first (`surnames_joined`); until then it stays as it is.
+    assert obama not in {i.id for i in updated_identities(filed, registry)}
+    # Once moved it is a pointer; claims filed under its id again (no one dominates the
+    # surname in this registry) make it an identity again.
+    moved = MemoryRegistry()
+    moved.identities[obama] = replace(registry.identities[obama], claims=0, merged_into=barack)
+    (again,) = updated_identities(file_claims(_claims("q4", [("Obama", "person", "Obama")]), moved), moved)
+    assert again.id == obama and again.merged_into is None and again.claims == 1
+
+
+def test_reindex_keeps_the_pointer_of_a_surname_whatever_the_order() -> None:
+    articles = {
+        "r1": [("Obama", "person", "Obama")],
+        "r2": [("Barack Obama", "person", "Barack Obama")],
+    }
+    for order in (["r1", "r2"], ["r2", "r1"]):
+        pairs = [(Article(a, "x", "t", a), _claims(a, articles[a])) for a in order]
+        filed, registry = file_all(lambda pairs=pairs: pairs)
+        list(filed)  # the registry fills as the filed pairs are read
+        pointer = registry.identities[identity_id("obama")]
+        assert pointer.merged_into == identity_id("barack obama") and pointer.claims == 0
+        assert registry.identities[identity_id("barack obama")].claims == 2

@@ -104,6 +104,10 @@ def test_identities_do_not_depend_on_the_order_articles_arrive_in(
     assert rebuilt == ids
     (barack,) = service.index.suggest_claimants("obama")
     assert barack.claims == 3 and {"Obama", "Mr. Obama"} <= set(barack.aliases)
+    # The surname's id leads to him, in the live index and in the rebuilt one alike.
+    obama = identity_id("obama")
+    for index in (service.index, fresh):
+        assert index.get_claimants([obama])[obama].merged_into == barack.id
 
 
 def _failing(error: BaseException):  # type: ignore[no-untyped-def]

@@ -410,3 +410,22 @@ def test_a_dated_cluster_without_a_claimant_and_claims_without_clusters() -> Non
         Claim.from_dict(claim_dict("c1", cluster={"id": "k1", "size": "2", "first_article_id": "a1"}))
     with pytest.raises(ResponseShapeError, match=r"^cluster\.members\[1\]\.cue"):
         Cluster.from_dict({**dated, "members": [claim_dict("c1"), {**claim_dict("c2"), "cue": None}]})
+
+
+def test_a_merged_claimant_id_is_followed_to_the_identity_it_joined() -> None:
+    from claimsearch.api.openapi import CLAIMANT_PROFILE_EXAMPLE
+
+    seen: list[str] = []
+    joined = CLAIMANT_PROFILE_EXAMPLE["id"]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.path)
+        if request.url.path == "/prod/claimants/pold0000000000000000":
+            # The API's answer: the error shape, and a Location relative to the request.
+            return error(301, "claimant_merged", "joined", Location=joined)
+        return httpx.Response(200, json=CLAIMANT_PROFILE_EXAMPLE)
+
+    with mock_client(handler) as api:
+        profile = api.claimant("pold0000000000000000")
+    assert profile.id == joined
+    assert seen == ["/prod/claimants/pold0000000000000000", f"/prod/claimants/{joined}"]

@@ -56,6 +56,7 @@ from claimsearch.api.schemas import (
 from claimsearch.clusters.records import ClusterSummary
 from claimsearch.config import settings
 from claimsearch.errors import (
+    ClaimantMerged,
     ClaimsearchError,
     DocumentTooLarge,
     InvalidQuery,
@@ -129,6 +130,13 @@ def _invalid_request(error: RequestValidationError) -> Response[Any]:
 @app.exception_handler(InvalidQuery)
 def _invalid_query(error: InvalidQuery) -> Response[Any]:
     return _error(400, error.code, str(error), error.parameter)
+
+
+@app.exception_handler(ClaimantMerged)
+def _claimant_merged(error: ClaimantMerged) -> Response[Any]:
+    # Relative to the request's URL (/claimants/{id}), so it holds behind API Gateway's
+    # stage prefix too; clients that follow redirects land on the identity it joined.
+    return _error(error.status, error.code, str(error), headers={"Location": error.merged_into})
 
 
 @app.exception_handler(ClaimsearchError)
@@ -433,14 +441,17 @@ def suggest_claimants(
 @app.get(
     "/claimants/<claimant_id>",
     summary="A claimant",
-    responses=doc.answers(ClaimantProfile, doc.CLAIMANT_PROFILE_EXAMPLE, errors=[400, 404]),
+    responses=doc.answers(ClaimantProfile, doc.CLAIMANT_PROFILE_EXAMPLE, errors=[301, 400, 404]),
 )
 def get_claimant(
     claimant_id: Annotated[
         str, Path(pattern=ID_PATTERN, max_length=64, openapi_examples={"id": {"value": doc.CLAIMANT_ID}})
     ],
 ) -> ClaimantProfile:
-    """A claimant identity: aliases, roles and organisations seen, claims per month, entities mentioned."""
+    """A claimant identity: aliases, roles and organisations seen, claims per month, entities mentioned.
+
+    An id whose claims are now filed under another identity (a surname alone that joined
+    the person named in full) answers 301 with that identity's URL."""
     # Imported here, by the one route that uses them, not by every cold start.
     from claimsearch.claimants.profile import MENTIONED, entities_mentioned
 
@@ -448,6 +459,8 @@ def get_claimant(
     identity = index.get_claimants([claimant_id]).get(claimant_id)
     if identity is None:
         raise NotFound("claimant", claimant_id)
+    if identity.merged_into:
+        raise ClaimantMerged(claimant_id, identity.merged_into)
     activity = index.claimant_activity(claimant_id, entities=MENTIONED + 5)  # room for its own name
     return ClaimantProfile(
         **_summary(identity).model_dump(),

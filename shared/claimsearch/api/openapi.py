@@ -20,6 +20,18 @@ JSON = "application/json"
 
 # Statuses and codes answered by the function, with an example body each.
 ERRORS: dict[int, tuple[str, list[tuple[str, str, str | None]]]] = {
+    301: (
+        "The claimant's claims are filed under another identity now (`claimant_merged`: a surname"
+        " alone that joined the person named in full); `Location` is that identity's URL, relative"
+        " to this one. `claimant_id=` with the old id finds the same claims",
+        [
+            (
+                "claimant_merged",
+                "claimant p2f4d1a0c3b5e6f708192 joined p99967eff333c4a7456e; its claims are filed there",
+                None,
+            )
+        ],
+    ),
     400: (
         "A parameter or the body is malformed (`invalid_parameter` names the parameter), or the"
         " article cannot be read (`empty_document`, `undecodable_document`, `invalid_document`,"
@@ -78,6 +90,15 @@ ERRORS: dict[int, tuple[str, list[tuple[str, str, str | None]]]] = {
         "The index or the store did not answer (`index_unavailable`, `dependency_failed`); retry later",
         [("index_unavailable", "the search index did not answer", None)],
     ),
+}
+
+ERROR_HEADERS: dict[int, dict[str, OpenAPIResponseHeader]] = {
+    301: {
+        "Location": {
+            "description": "The identity's id: a URL relative to this one",
+            "schema": {"type": "string"},
+        }
+    }
 }
 
 # Answered by API Gateway in front of the function in a deployment (template.yaml shapes
@@ -146,6 +167,8 @@ def answers(
     declared: dict[int, OpenAPIResponse] = {status: success}
     for code in sorted({*errors, 500, 503}):
         declared[code] = _error_response(*ERRORS[code])
+        if code in ERROR_HEADERS:
+            declared[code]["headers"] = ERROR_HEADERS[code]
     for code, (text, examples) in GATEWAY_ERRORS.items():
         declared[code] = _error_response(text, examples)
     return declared

@@ -14,7 +14,9 @@ Myeong-chul", "Mr. Trump" -> "Donald J. Trump"). Filing takes it across articles
   round, else the single dominant person with that surname in the registry (at least
   `DOMINANT_SHARE` of the claims of all people of that surname), else stays an identity
   of its own until an article names the person who comes to dominate it, when ingest
-  files its claims under that person (`surnames_joined`), as `reindex` would;
+  files its claims under that person (`surnames_joined`), as `reindex` would; the
+  surname's id stays in the registry as a pointer to that person (`merged_into`, no
+  claims of its own), so an id a partner stored leads to the claims wherever they went;
 - a pronoun, a relative word or a description is never filed (`_described`): an
   indefinite one of any type ("a spokesman", "a Mexican official", "some Democrats", "a
   new poll"), one owned by a pronoun ("his campaign"), a document with no title or
@@ -33,7 +35,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from claimsearch.claimants.given_names import given_name_gender
@@ -181,6 +183,9 @@ class Filed:
 
     claims: list[Claim]
     keys: dict[str, str]  # identity id -> filing key
+    # A surname alone filed under the person who dominates it in the registry: its own
+    # id, pointing there (`merged_into`), so the surname's id leads to that person.
+    pointers: dict[str, ClaimantIdentity] = field(default_factory=dict)
 
 
 def file_claims(claims: list[Claim], lookup: ClaimantLookup) -> Filed:
@@ -199,6 +204,7 @@ def file_claims(claims: list[Claim], lookup: ClaimantLookup) -> Filed:
             counts = full_names.setdefault(surname, {})
             counts[filing.key] = counts.get(filing.key, 0) + 1
     resolved: dict[str, str] = {}
+    dominated: set[str] = set()  # surnames alone resolved by the registry's dominant person
     for filing in filings.values():
         if filing.type != "person" or filing.key in resolved:
             continue
@@ -223,8 +229,11 @@ def file_claims(claims: list[Claim], lookup: ClaimantLookup) -> Filed:
         else:
             dominant = _dominant(lookup.claimants_with_surname(filing.key))
             resolved[filing.key] = dominant.key if dominant else filing.key
+            if dominant:
+                dominated.add(filing.key)
     out: list[Claim] = []
     keys: dict[str, str] = {}
+    pointers: dict[str, ClaimantIdentity] = {}
     for claim in claims:
         filed = filings.get(claim.id)
         identity: str | None = None
@@ -232,8 +241,16 @@ def file_claims(claims: list[Claim], lookup: ClaimantLookup) -> Filed:
             key = resolved.get(filed.key, filed.key)
             identity = identity_id(key)
             keys[identity] = key
+            if filed.key in dominated and claim.claimant.name:
+                pointers[identity_id(filed.key)] = _pointer(filed.key, claim.claimant.name, identity)
         out.append(replace(claim, claimant=replace(claim.claimant, id=identity)))
-    return Filed(out, keys)
+    return Filed(out, keys, pointers)
+
+
+def _pointer(surname: str, name: str, to: str) -> ClaimantIdentity:
+    """The identity of a surname alone whose claims are filed under `to`."""
+    bare = ClaimantIdentity(identity_id(surname), surname, name, "person", [name], [], merged_into=to)
+    return _finished(bare)
 
 
 def surnames_joined(filed: Filed, lookup: ClaimantLookup) -> list[tuple[str, ClaimantIdentity]]:
@@ -332,6 +349,8 @@ def merged(old: ClaimantIdentity | None, new: ClaimantIdentity) -> ClaimantIdent
         roles=_union(old.roles, new.roles),
         organizations=_union(old.organizations, new.organizations),
         claims=old.claims + new.claims,
+        # A pointer is what `new` says: claims filed under the id again clear it.
+        merged_into=new.merged_into,
     )
     return _finished(combined)
 
@@ -378,15 +397,21 @@ class MemoryRegistry:
         return [c for c in self.identities.values() if c.surname == surname]
 
     def add(self, filed: Filed) -> None:
-        for identity, fragment in identities_of(filed).items():
-            self.identities[identity] = merged(self.identities.get(identity), fragment)
+        self.identities.update((i.id, i) for i in updated_identities(filed, self))
 
 
 def updated_identities(filed: Filed, lookup: ClaimantLookup) -> list[ClaimantIdentity]:
-    """The registry's identities for the filed claims, with what this article adds."""
+    """The registry's identities for the filed claims, with what this article adds, and
+    the pointers of the surnames it filed under their dominant person (not over an
+    identity that still holds claims: ingest moves those first, `surnames_joined`)."""
     fragments = identities_of(filed)
-    existing = lookup.get_claimants(fragments)
-    return [merged(existing.get(i), fragment) for i, fragment in sorted(fragments.items())]
+    existing = lookup.get_claimants([*fragments, *filed.pointers])
+    updated = {i: merged(existing.get(i), fragment) for i, fragment in fragments.items()}
+    for i, pointer in filed.pointers.items():
+        old = existing.get(i)
+        if i not in updated and (old is None or old.claims == 0):
+            updated[i] = merged(old, pointer)
+    return [updated[i] for i in sorted(updated)]
 
 
 Pairs = Iterable[tuple[Article, list[Claim]]]

@@ -8,7 +8,7 @@ always a value inside the query model, never query syntax.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Literal, Protocol, get_args
 
@@ -133,6 +133,26 @@ class SortKey:
     id: str
 
 
+# Pointers followed from a merged identity's id (`ClaimantIdentity.merged_into`). A surname
+# only ever joins a person named in full, who is never merged himself: one hop in practice.
+MAX_MERGE_HOPS = 4
+
+
+def claimant_id_followed(
+    query: SearchQuery, get_claimants: Callable[[Iterable[str]], dict[str, ClaimantIdentity]]
+) -> SearchQuery:
+    """`query` with its `claimant_id` followed to the identity that id's claims are filed
+    under now, so an id a partner stored before its surname joined a person keeps finding
+    its claims. Each adapter's search calls it: the API, the export and the CLI alike."""
+    followed = query.claimant_id
+    for _ in range(MAX_MERGE_HOPS):
+        identity = get_claimants([followed]).get(followed) if followed else None
+        if identity is None or identity.merged_into is None:
+            break
+        followed = identity.merged_into
+    return query if followed == query.claimant_id else replace(query, claimant_id=followed)
+
+
 @lru_cache(maxsize=16_384)  # a day per article: every claim of an index asks for a few thousand
 def first_seen_key(day: str | None) -> float:
     """A cluster's first day (YYYY-MM-DD) as a value that sorts earliest first when descending.
@@ -226,8 +246,9 @@ class SearchIndex(Protocol):
         """File every claim of identity `from_id` under `to` (put as given, as `index_article`
         puts identities), in whichever articles they are: the claim records, what `claimant_id`
         filters and facets, and what cluster assignment looks them up by. Both identities'
-        counts are recounted; `from_id` stays in the registry with none. Idempotent: a retry
-        after a failure moves what is left. Returns the number of claims moved.
+        counts are recounted; `from_id` stays in the registry with none, its `merged_into`
+        set to `to.id`. Idempotent: a retry after a failure moves what is left. Returns the
+        number of claims moved.
         """
 
     def rebuild(

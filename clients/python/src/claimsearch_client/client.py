@@ -95,6 +95,8 @@ class Client:
             headers=all_headers,
             timeout=timeout,
             transport=transport,
+            # `GET /claimants/{id}` of a surname that joined a person answers 301 to him.
+            follow_redirects=True,
         )
         self.max_retries = max(0, max_retries)
         self.backoff = max(0.0, backoff)
@@ -355,7 +357,10 @@ class Client:
         return [ClaimantSummary.from_dict(c, f"claimants[{i}]") for i, c in enumerate(found)]
 
     def claimant(self, claimant_id: str) -> ClaimantProfile:
-        """`GET /claimants/{id}`: aliases, roles, organisations, claims per month, entities."""
+        """`GET /claimants/{id}`: aliases, roles, organisations, claims per month, entities.
+
+        An id whose claims joined another identity (a surname alone, once an article named
+        the person in full) gives that identity: the API's 301 is followed."""
         return ClaimantProfile.from_dict(self._json("GET", f"/claimants/{_segment(claimant_id)}"))
 
     def cluster(self, cluster_id: str) -> Cluster:

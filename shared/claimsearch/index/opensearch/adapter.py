@@ -36,6 +36,7 @@ from claimsearch.index.port import (
     IndexReport,
     SearchQuery,
     SearchResult,
+    claimant_id_followed,
 )
 from claimsearch.index.text_query import (
     ClaimantTerms,
@@ -198,6 +199,10 @@ class OpenSearchIndex:
                 raise IndexUnavailable(f"the claims of claimant {from_id} kept changing while being moved")
             counts, _ = self._count_held({from_id, to.id}, set())
             failed = self._put_claimants([to], {from_id}, counts)
+            if not failed:
+                # The surname's id leads to `to` from now on (`ClaimantIdentity.merged_into`).
+                pointer = {"doc": {"claimant": {"merged_into": to.id}}}
+                self.client.update(index=self.claimants_alias, id=from_id, body=pointer, refresh=True)
         if failed:
             raise IndexUnavailable(f"claimant {to.id} not written: {next(iter(failed.values()))}")
         return moved
@@ -497,6 +502,7 @@ class OpenSearchIndex:
                 return 0
 
     def search(self, query: SearchQuery) -> SearchResult:
+        query = claimant_id_followed(query, self.get_claimants)
         empty = SearchResult(hits=[], total=0, facets={n: [] for n in query.facet_names}, next_after=None)
         plan = plan_text(query.text, query.match)
         if query.text is not None and query.text.strip() and plan is None:

@@ -30,6 +30,7 @@ from claimsearch.index.port import (
     IndexReport,
     SearchQuery,
     SearchResult,
+    claimant_id_followed,
 )
 from claimsearch.index.sqlite.facets import FacetColumns
 from claimsearch.index.sqlite.matches import Matches, match_set
@@ -274,6 +275,7 @@ class SqliteIndex:
 
     def search(self, query: SearchQuery) -> SearchResult:
         self.ensure_ready()
+        query = claimant_id_followed(query, self.get_claimants)
         plan = plan_text(query.text, query.match)
         with self._connect() as db:
             db.execute("BEGIN")  # one snapshot for the count, the page and the facets

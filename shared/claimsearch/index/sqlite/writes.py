@@ -57,7 +57,8 @@ def delete_article(db: sqlite3.Connection, article_id: str, columns: FacetColumn
 
 def move_claimant(db: sqlite3.Connection, from_id: str, to: ClaimantIdentity) -> int:
     """Every claim of `from_id` filed under `to`: its record, its filter column and its
-    cluster lookups; `to` put, both counted. The number of claims moved."""
+    cluster lookups; `from_id` points to `to`, `to` is put, both are counted. The number of
+    claims moved."""
     moved = db.execute(
         "UPDATE claim_data SET data = json_set(data, '$.claimant.id', ?)"
         " WHERE rowid IN (SELECT rowid FROM claims WHERE claimant_id = ?)",
@@ -65,6 +66,9 @@ def move_claimant(db: sqlite3.Connection, from_id: str, to: ClaimantIdentity) ->
     ).rowcount
     db.execute("UPDATE cluster_keys SET claimant_id = ? WHERE claimant_id = ?", (to.id, from_id))
     db.execute("UPDATE claims SET claimant_id = ? WHERE claimant_id = ?", (to.id, from_id))
+    db.execute(
+        "UPDATE claimants SET data = json_set(data, '$.merged_into', ?) WHERE id = ?", (to.id, from_id)
+    )
     put_claimant(db, to)
     count_claims_of(db, [from_id, to.id])
     return moved
