@@ -114,6 +114,14 @@ def test_reindex_files_the_same_ids_whatever_the_order() -> None:
         ("his wife", "person"),
         ("The poll", "document"),  # which poll depends on the article
         ("exit polls", "document"),
+        ("House speaker", "person"),  # no capital in the last word: no name
+        ("Sanders's campaign manager", "person"),
+        ("Mr. Trump's daughter", "person"),
+        ("Twenty-four percent", "person"),  # NER's person, a share of a poll
+        ("the company", "group"),  # which company depends on the article
+        ("The campaign", "group"),
+        ("The agency", "organisation"),
+        ("going", "group"),  # a lone word in lower case NER took for a body
     ],
 )
 def test_a_description_is_no_identity(name: str, kind: str) -> None:
@@ -138,6 +146,15 @@ def test_a_description_is_no_identity(name: str, kind: str) -> None:
         ("the Pew report", "document"),
         ("comScore", "document"),
         ("The Washington Post", "document"),
+        ("Ansar al-Sharia", "person"),  # a capital inside the last word
+        ("Ahn Myeong-chul", "person"),
+        ("Secretary of State John Kerry", "person"),
+        ("officials", "group"),  # a plural: a kind of claimant, one facet value
+        ("the critics", "group"),
+        ("human rights activists", "group"),
+        ("the police", "group"),
+        ("women", "group"),
+        ("ouest-france.fr", "organisation"),
     ],
 )
 def test_a_name_is_an_identity(name: str, kind: str) -> None:
@@ -167,6 +184,17 @@ def test_identities_gather_aliases_and_the_fullest_name() -> None:
     assert {"Donald J. Trump", "Donald Trump", "Mr. Trump"} <= set(donald.aliases)
     assert "he" not in donald.aliases
     assert donald.surname == "trump" and donald.type == "person"
+
+
+def test_a_name_cut_from_around_a_bracket_is_shown_only_where_there_is_no_other() -> None:
+    # "[Hillary] Clinton" in a quotation gives the source "Hillary] Clinton": the same key,
+    # and more characters than "Hillary Clinton", which is still the name to show.
+    rows = [("Hillary] Clinton", "person", "x"), ("Hillary Clinton", "person", "x")]
+    [identity] = updated_identities(file_claims(_claims("k1", rows), MemoryRegistry()), MemoryRegistry())
+    assert identity.name == "Hillary Clinton" and "Hillary] Clinton" in identity.aliases
+    rows = [("George (W. Bush", "person", "x")]
+    [identity] = updated_identities(file_claims(_claims("k2", rows), MemoryRegistry()), MemoryRegistry())
+    assert identity.name == "George (W. Bush"  # written no other way
 
 
 def test_a_persons_name_is_shown_without_a_title() -> None:

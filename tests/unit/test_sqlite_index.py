@@ -38,6 +38,7 @@ def _claim(
     quote: str = "indirect",
     entities: tuple[str, ...] = (),
     organization: str | None = None,
+    kind: str = "person",
 ) -> Claim:
     cue = (n * 10, n * 10 + 4)
     spans = [(n * 10 + 5, n * 10 + 9)]
@@ -46,7 +47,7 @@ def _claim(
         article_id=article.id,
         content=Content(content, spans, quote),
         cue=Cue("said", cue, "say", cue_class),
-        claimant=Claimant(claimant, (0, 3), claimant, "person", organization=organization),
+        claimant=Claimant(claimant, (0, 3), claimant, kind, organization=organization),
         sentence=f"{claimant} said {content}",
         sentence_span=(0, 10),
         entities=[EntityMention(e, (0, 1), e, "place") for e in entities],
@@ -79,8 +80,15 @@ def index(tmp_path: Path) -> SqliteIndex:
                 organization="NK Watch",
             ),
             _claim(a, 2, "The money buys luxury goods", cue_class="believe"),
+            # A body of people, as the extractor types it (a person so named would be a
+            # description: `registry._described`).
             _claim(
-                a, 3, "Workers received only two days off", claimant="Human rights activists", quote="direct"
+                a,
+                3,
+                "Workers received only two days off",
+                claimant="Human rights activists",
+                quote="direct",
+                kind="group",
             ),
         ],
     )

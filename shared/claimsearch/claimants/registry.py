@@ -54,6 +54,7 @@ from claimsearch.model import IDENTITY_TYPES, Article, Claim, Claimant, Claimant
 DOMINANT_SHARE = 2 / 3
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 # "Trump's", "NFL’s": the "'s"; "Sanders'": the apostrophe.
+_STRAY_MARKS = re.compile(r"[\[\](){}\"“”:;]")
 _TRAILING_POSSESSIVE = re.compile(r"(?:(?<=\w)['’]s|(?<=s)['’])$")
 MAX_ALIAS_WORDS = 6  # a mention longer than this is a description, not a way to write the name
 # When the same name is seen as several types (NER is not always sure), the identity
@@ -114,12 +115,15 @@ def _described(name: str, kind: str) -> bool:
       one in another article ("An Nguyen" and "One Direction", with no word in lower case
       after the "an" or "one", are names);
     - a person described with no name ("a spokesman", "The minister", "the Florida senator",
-      "The French minister of environment and energy"): another article's "Florida senator"
-      may be another senator;
+      "The French minister of environment and energy", "House speaker", "Germany's
+      president"): another article's "Florida senator" may be another senator;
     - of any type, a description owned by a pronoun ("his campaign", "Her advisers", "his
       wife"), unless a capital says a name follows ("Our Principles PAC");
     - a document named by no title and no publisher ("The poll", "the report", "exit polls":
-      nothing capitalised but "the"; "the Pew report" and "comScore" are names).
+      nothing capitalised but "the"; "the Pew report" and "comScore" are names);
+    - a body named by one common noun ("the company", "the campaign", "The agency") or by a
+      lone word in lower case ("of", "going"); a plural ("officials", "the critics") is a
+      kind of claimant, and stays.
 
     Their claims keep the mention (`claimant=` still finds them by its words); a body named
     by a definite description ("the State Department") is a name.
@@ -138,8 +142,23 @@ def _described(name: str, kind: str) -> bool:
         # "The poll", "the report", "exit polls": no title, no publisher, nothing capitalised.
         described = rest if first in _DEMONSTRATIVES else words
         return bool(described) and not any(c.isupper() for w in described for c in w)
+    if kind in ("group", "organisation"):
+        # "the company", "the group", "the agency", "the campaign": which one depends on the
+        # article, as for "the poll"; a lone word in lower case that NER took for a body
+        # ("of", "going") names no one. A plural is a kind of claimant a reader may facet on
+        # ("officials", "the critics", "human rights activists") and stays a name, as does
+        # a web address ("ouest-france.fr").
+        described = rest if first in _DEMONSTRATIVES else words
+        if len(described) != 1:
+            return False
+        word = described[0]
+        return not any(c.isupper() for c in word) and not _plural(word) and "." not in word
     if kind != "person":
         return False
+    if first != "the" and rest and not any(c.isupper() for c in words[-1]):
+        # "House speaker", "Sanders's campaign manager", "Twenty-four percent": a name's last
+        # word has a capital ("Ansar al-Sharia", "Ahn Myeong-chul"); a description's need not.
+        return True
     if not any(w[:1].isupper() for w in rest):
         return first in _INDEFINITE or first == "the" or not words[0][:1].isupper()
     if first != "the":
@@ -153,6 +172,26 @@ def _described(name: str, kind: str) -> bool:
     return head[:1].islower() or name_key(head) in TITLES
 
 
+def _plural(word: str) -> bool:
+    return (word.endswith("s") and not word.endswith("ss")) or word in _COLLECTIVES
+
+
+# Nouns that name a kind of people without a plural "s": "people said", "the police said".
+_COLLECTIVES = frozenset(
+    {
+        "people",
+        "police",
+        "media",
+        "public",
+        "press",
+        "staff",
+        "military",
+        "clergy",
+        "women",
+        "men",
+        "children",
+    }
+)
 # The first words of an indefinite description; "a", "an" and "one" only with a word in
 # lower case after them (see `_described`).
 _INDEFINITE = frozenset({"a", "an", "one"})
@@ -366,7 +405,11 @@ def _finished(identity: ClaimantIdentity) -> ClaimantIdentity:
     # change), most characters, a form that is not all capitals, then alphabetical.
     bare = [_TRAILING_POSSESSIVE.sub("", _LEADING_ARTICLE.sub("", a) or a) or a for a in full]
     person = identity.type == "person"
-    name = min(bare, key=lambda a: (person and _titled(a), a.isupper(), -len(a), a))
+    # A form cut from around a bracket or a quotation mark ("Hillary] Clinton" of "[Hillary]
+    # Clinton", "George (W. Bush") only where the name is written no other way.
+    name = min(
+        bare, key=lambda a: (bool(_STRAY_MARKS.search(a)), person and _titled(a), a.isupper(), -len(a), a)
+    )
     surname = surname_of(filing_key) if identity.type == "person" else None
     return replace(identity, keys=keys, name=name, surname=surname)
 
