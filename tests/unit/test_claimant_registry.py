@@ -320,3 +320,34 @@ def test_reindex_keeps_the_pointer_of_a_surname_whatever_the_order() -> None:
         pointer = registry.identities[identity_id("obama")]
         assert pointer.merged_into == identity_id("barack obama") and pointer.claims == 0
         assert registry.identities[identity_id("barack obama")].claims == 2
+
+
+@pytest.mark.parametrize(
+    ("rows", "filed_under"),
+    [
+        # A body's short name joins the one fuller name the article gives, as a surname does.
+        ([("The New York Times", "document"), ("the Times", "document")], "new york times"),
+        (
+            [("the Congressional Budget Office", "organisation"), ("the Budget Office", "organisation")],
+            "congressional budget office",
+        ),
+        # "the House" is not the White House, whatever the words.
+        ([("the White House", "organisation"), ("the House", "organisation")], "house"),
+        # Two Posts: which one is not said.
+        (
+            [
+                ("The Washington Post", "document"),
+                ("The New York Post", "document"),
+                ("The Post", "document"),
+            ],
+            "post",
+        ),
+        # The words before it are no name's: "Armenians of Israel" is not Israel.
+        ([("Armenians of Israel", "organisation"), ("Israel", "organisation")], "israel"),
+    ],
+)
+def test_a_bodys_short_name_joins_the_fuller_name_of_its_article(
+    rows: list[tuple[str, str]], filed_under: str
+) -> None:
+    filed = file_claims(_claims("o1", [(name, kind, name) for name, kind in rows]), MemoryRegistry())
+    assert filed.claims[-1].claimant.id == identity_id(filed_under)  # the last row is the short name

@@ -81,7 +81,7 @@ def index(tmp_path: Path) -> SqliteIndex:
             ),
             _claim(a, 2, "The money buys luxury goods", cue_class="believe"),
             # A body of people, as the extractor types it (a person so named would be a
-            # description: `registry._described`).
+            # description: `claimants.descriptions`).
             _claim(
                 a,
                 3,

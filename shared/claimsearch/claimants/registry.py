@@ -17,7 +17,10 @@ Myeong-chul", "Mr. Trump" -> "Donald J. Trump"). Filing takes it across articles
   files its claims under that person (`surnames_joined`), as `reindex` would; the
   surname's id stays in the registry as a pointer to that person (`merged_into`, no
   claims of its own), so an id a partner stored leads to the claims wherever they went;
-- a pronoun, a relative word or a description is never filed (`_described`): an
+- a body's short name joins the one fuller name its article gives it ("the Times" ->
+  "The New York Times", "the Post" -> "The New York Post"; not "the House" -> "the White
+  House": `_bodies_in_full`);
+- a pronoun, a relative word or a description is never filed (`descriptions.described`): an
   indefinite one of any type ("a spokesman", "a Mexican official", "some Democrats", "a
   new poll"), one owned by a pronoun ("his campaign"), a document with no title or
   publisher ("the report") and a person described with no name ("the official", "the
@@ -38,6 +41,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
+from claimsearch.claimants.descriptions import described
 from claimsearch.claimants.given_names import given_name_gender
 from claimsearch.claimants.names import (
     FEMALE_PRONOUNS,
@@ -91,7 +95,7 @@ def claimant_key(claimant: Claimant) -> str | None:
     """The key a claimant is filed under; None when it names no one."""
     if not claimant.attributed or claimant.name is None or is_pronoun(claimant.name):
         return None
-    if _described(claimant.name, claimant.type):
+    if described(claimant.name, claimant.type):
         return None
     return name_key(claimant.name) or None
 
@@ -106,107 +110,12 @@ def _genders_said(filings: Iterable[_Filing]) -> dict[str, str]:
     return {key: genders.pop() for key, genders in said.items() if len(genders) == 1}
 
 
-def _described(name: str, kind: str) -> bool:
-    """Whether the name describes a claimant rather than names one, so that it is no
-    identity to file across articles:
-
-    - of any type, an indefinite description ("a Mexican official", "A CNN/ORC poll", "some
-      Democrats", "many Republicans", "54 percent of voters"): one among many, never the same
-      one in another article ("An Nguyen" and "One Direction", with no word in lower case
-      after the "an" or "one", are names);
-    - a person described with no name ("a spokesman", "The minister", "the Florida senator",
-      "The French minister of environment and energy", "House speaker", "Germany's
-      president"): another article's "Florida senator" may be another senator;
-    - of any type, a description owned by a pronoun ("his campaign", "Her advisers", "his
-      wife"), unless a capital says a name follows ("Our Principles PAC");
-    - a document named by no title and no publisher ("The poll", "the report", "exit polls":
-      nothing capitalised but "the"; "the Pew report" and "comScore" are names);
-    - a body named by one common noun ("the company", "the campaign", "The agency") or by a
-      lone word in lower case ("of", "going"); a plural ("officials", "the critics") is a
-      kind of claimant, and stays.
-
-    Their claims keep the mention (`claimant=` still finds them by its words); a body named
-    by a definite description ("the State Department") is a name.
-    """
-    words = name.split()
-    if not words:
-        return True
-    first, rest = words[0].lower(), words[1:]
-    if first in _QUANTIFIERS or first[:1].isdigit():
-        return True
-    if first in _INDEFINITE and any(w[:1].islower() for w in rest):
-        return True
-    if first in _POSSESSIVES and not any(w[:1].isupper() for w in rest):
-        return True  # "his campaign", "Her advisers": whose depends on the article
-    if kind == "document":
-        # "The poll", "the report", "exit polls": no title, no publisher, nothing capitalised.
-        described = rest if first in _DEMONSTRATIVES else words
-        return bool(described) and not any(c.isupper() for w in described for c in w)
-    if kind in ("group", "organisation"):
-        # "the company", "the group", "the agency", "the campaign": which one depends on the
-        # article, as for "the poll"; a lone word in lower case that NER took for a body
-        # ("of", "going") names no one. A plural is a kind of claimant a reader may facet on
-        # ("officials", "the critics", "human rights activists") and stays a name, as does
-        # a web address ("ouest-france.fr").
-        described = rest if first in _DEMONSTRATIVES else words
-        if len(described) != 1:
-            return False
-        word = described[0]
-        return not any(c.isupper() for c in word) and not _plural(word) and "." not in word
-    if kind != "person":
-        return False
-    if first != "the" and rest and not any(c.isupper() for c in words[-1]):
-        # "House speaker", "Sanders's campaign manager", "Twenty-four percent": a name's last
-        # word has a capital ("Ansar al-Sharia", "Ahn Myeong-chul"); a description's need not.
-        return True
-    if not any(w[:1].isupper() for w in rest):
-        return first in _INDEFINITE or first == "the" or not words[0][:1].isupper()
-    if first != "the":
-        return False
-    # The head of "the Florida senator of ...": the last word before a preposition or a clause.
-    head = rest[0]
-    for word in rest:
-        if word.lower() in _DESCRIPTION_ENDS:
-            break
-        head = word
-    return head[:1].islower() or name_key(head) in TITLES
-
-
-def _plural(word: str) -> bool:
-    return (word.endswith("s") and not word.endswith("ss")) or word in _COLLECTIVES
-
-
-# Nouns that name a kind of people without a plural "s": "people said", "the police said".
-_COLLECTIVES = frozenset(
-    {
-        "people",
-        "police",
-        "media",
-        "public",
-        "press",
-        "staff",
-        "military",
-        "clergy",
-        "women",
-        "men",
-        "children",
-    }
-)
-# The first words of an indefinite description; "a", "an" and "one" only with a word in
-# lower case after them (see `_described`).
-_INDEFINITE = frozenset({"a", "an", "one"})
-_DEMONSTRATIVES = frozenset({"the", "this", "that", "these", "those"})
-_POSSESSIVES = frozenset({"his", "her", "their", "its", "my", "our", "your"})
-_QUANTIFIERS = frozenset({"another", "some", "several", "many", "most", "few", "both", "each", "every"})
-# Words after which a description's head noun has been given: "the head | of the RNC".
-_DESCRIPTION_ENDS = frozenset({"of", "for", "at", "with", "from", "in", "on", "to", "who", "and", ","})
-
-
 @dataclass(frozen=True)
 class _Filing:
     key: str
     type: str
     mention: str | None
+    name: str = ""  # as the claim resolved it: "The New York Times"
 
 
 # The first word of a mention that says a man or a woman: "Mr. Obama", "she".
@@ -230,11 +139,12 @@ class Filed:
 def file_claims(claims: list[Claim], lookup: ClaimantLookup) -> Filed:
     """The claims of one article with `claimant.id` set (None where no one is named)."""
     filings = {
-        c.id: _Filing(key, c.claimant.type, c.claimant.mention)
+        c.id: _Filing(key, c.claimant.type, c.claimant.mention, c.claimant.name or "")
         for c in claims
         if (key := claimant_key(c.claimant))
     }
     said = _genders_said(filings.values())
+    resolved: dict[str, str] = _bodies_in_full(filings.values())
     # Surnames of the people this article names in full: "Trump" -> "donald trump".
     full_names: dict[str, dict[str, int]] = {}
     for filing in filings.values():
@@ -242,7 +152,6 @@ def file_claims(claims: list[Claim], lookup: ClaimantLookup) -> Filed:
         if surname:
             counts = full_names.setdefault(surname, {})
             counts[filing.key] = counts.get(filing.key, 0) + 1
-    resolved: dict[str, str] = {}
     dominated: set[str] = set()  # surnames alone resolved by the registry's dominant person
     for filing in filings.values():
         if filing.type != "person" or filing.key in resolved:
@@ -290,6 +199,44 @@ def _pointer(surname: str, name: str, to: str) -> ClaimantIdentity:
     """The identity of a surname alone whose claims are filed under `to`."""
     bare = ClaimantIdentity(identity_id(surname), surname, name, "person", [name], [], merged_into=to)
     return _finished(bare)
+
+
+_BODIES = frozenset({"organisation", "document"})
+# Short names that stand for another body than the fuller name ending in them: "the House"
+# is not "the White House", "State" (the department) not "the Islamic State".
+_NOT_SHORT_FOR = frozenset({"house", "state"})
+
+
+def _bodies_in_full(filings: Iterable[_Filing]) -> dict[str, str]:
+    """A body's short name -> the one fuller name this article gives it, as a surname joins
+    its person: "the Times" -> "The New York Times", "the Budget Office" -> "the
+    Congressional Budget Office". The words before the short name are a name's, capitalised
+    ("Armenians of Israel" is not Israel); two candidates ("the Post" beside "The Washington
+    Post" and "The New York Post") and the words of `_NOT_SHORT_FOR` join none."""
+    bodies = {f.key: f.name for f in filings if f.type in _BODIES}
+    joined: dict[str, str] = {}
+    for key in bodies:
+        words = key.split()
+        if key in _NOT_SHORT_FOR:
+            continue
+        fuller = [
+            other
+            for other, name in bodies.items()
+            if len(other.split()) > len(words)
+            and other.split()[-len(words) :] == words
+            and _capitalised_before(name, len(other.split()) - len(words))
+        ]
+        if len(fuller) == 1:
+            joined[key] = fuller[0]
+    return joined
+
+
+def _capitalised_before(name: str, count: int) -> bool:
+    """Whether the first `count` words of `name` (a leading "the" aside) are capitalised."""
+    words = name.split()
+    if words and words[0].lower() == "the":
+        words = words[1:]
+    return len(words) >= count and all(w[:1].isupper() or w[:1].isdigit() for w in words[:count])
 
 
 def surnames_joined(filed: Filed, lookup: ClaimantLookup) -> list[tuple[str, ClaimantIdentity]]:
