@@ -57,8 +57,9 @@ from claimsearch.model import IDENTITY_TYPES, Article, Claim, Claimant, Claimant
 
 DOMINANT_SHARE = 2 / 3
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
-# "Trump's", "NFL’s": the "'s"; "Sanders'": the apostrophe.
+# Marks a name is cut from around ("[Hillary] Clinton", "George (W.) Bush"): see `_finished`.
 _STRAY_MARKS = re.compile(r"[\[\](){}\"“”:;]")
+# "Trump's", "NFL’s": the "'s"; "Sanders'": the apostrophe.
 _TRAILING_POSSESSIVE = re.compile(r"(?:(?<=\w)['’]s|(?<=s)['’])$")
 MAX_ALIAS_WORDS = 6  # a mention longer than this is a description, not a way to write the name
 # When the same name is seen as several types (NER is not always sure), the identity
@@ -216,9 +217,9 @@ def _bodies_in_full(filings: Iterable[_Filing]) -> dict[str, str]:
     bodies = {f.key: f.name for f in filings if f.type in _BODIES}
     joined: dict[str, str] = {}
     for key in bodies:
-        words = key.split()
         if key in _NOT_SHORT_FOR:
             continue
+        words = key.split()
         fuller = [
             other
             for other, name in bodies.items()
