@@ -258,7 +258,9 @@ def surnames_joined(filed: Filed, lookup: ClaimantLookup) -> list[tuple[str, Cla
     known = lookup.get_claimants(identity_id(s) for s in surnames) if surnames else {}
     for surname in sorted(surnames):
         alone = known.get(identity_id(surname))
-        if alone is None or alone.claims == 0 or alone.type != "person":
+        # One with no claims is joined too unless it already points on: a move cut short
+        # after its claims went and before its pointer was written is finished so.
+        if alone is None or alone.merged_into is not None or alone.type != "person":
             continue
         dominant = _dominant(lookup.claimants_with_surname(surname))
         if dominant is not None and dominant.id != alone.id:
