@@ -138,19 +138,26 @@ class SortKey:
 MAX_MERGE_HOPS = 4
 
 
-def claimant_id_followed(
-    query: SearchQuery, get_claimants: Callable[[Iterable[str]], dict[str, ClaimantIdentity]]
-) -> SearchQuery:
-    """`query` with its `claimant_id` followed to the identity that id's claims are filed
-    under now, so an id a partner stored before its surname joined a person keeps finding
-    its claims. Each adapter's search calls it: the API, the export and the CLI alike."""
+def search_following_merges(
+    search: Callable[[SearchQuery], SearchResult],
+    get_claimants: Callable[[Iterable[str]], dict[str, ClaimantIdentity]],
+    query: SearchQuery,
+) -> SearchResult:
+    """`search(query)`, and where a `claimant_id` finds nothing, the same search for the
+    identity that id's claims are filed under now: an id a partner stored before its
+    surname joined a person keeps finding its claims. A pointer holds no claims, so only
+    an empty answer costs the registry read. Each adapter's search goes through here:
+    the API, the export and the CLI alike."""
+    result = search(query)
+    if result.total or query.claimant_id is None:
+        return result
     followed = query.claimant_id
     for _ in range(MAX_MERGE_HOPS):
-        identity = get_claimants([followed]).get(followed) if followed else None
+        identity = get_claimants([followed]).get(followed)
         if identity is None or identity.merged_into is None:
             break
         followed = identity.merged_into
-    return query if followed == query.claimant_id else replace(query, claimant_id=followed)
+    return result if followed == query.claimant_id else search(replace(query, claimant_id=followed))
 
 
 @lru_cache(maxsize=16_384)  # a day per article: every claim of an index asks for a few thousand

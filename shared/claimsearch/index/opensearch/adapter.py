@@ -36,7 +36,7 @@ from claimsearch.index.port import (
     IndexReport,
     SearchQuery,
     SearchResult,
-    claimant_id_followed,
+    search_following_merges,
 )
 from claimsearch.index.text_query import (
     ClaimantTerms,
@@ -502,7 +502,9 @@ class OpenSearchIndex:
                 return 0
 
     def search(self, query: SearchQuery) -> SearchResult:
-        query = claimant_id_followed(query, self.get_claimants)
+        return search_following_merges(self._search_claims, self.get_claimants, query)
+
+    def _search_claims(self, query: SearchQuery) -> SearchResult:
         empty = SearchResult(hits=[], total=0, facets={n: [] for n in query.facet_names}, next_after=None)
         plan = plan_text(query.text, query.match)
         if query.text is not None and query.text.strip() and plan is None:

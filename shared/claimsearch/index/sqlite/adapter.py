@@ -30,7 +30,7 @@ from claimsearch.index.port import (
     IndexReport,
     SearchQuery,
     SearchResult,
-    claimant_id_followed,
+    search_following_merges,
 )
 from claimsearch.index.sqlite.facets import FacetColumns
 from claimsearch.index.sqlite.matches import Matches, match_set
@@ -274,8 +274,10 @@ class SqliteIndex:
             return int(db.execute("SELECT count(*) FROM claims").fetchone()[0])
 
     def search(self, query: SearchQuery) -> SearchResult:
+        return search_following_merges(self._search_claims, self.get_claimants, query)
+
+    def _search_claims(self, query: SearchQuery) -> SearchResult:
         self.ensure_ready()
-        query = claimant_id_followed(query, self.get_claimants)
         plan = plan_text(query.text, query.match)
         with self._connect() as db:
             db.execute("BEGIN")  # one snapshot for the count, the page and the facets
