@@ -35,13 +35,14 @@ from opensearchpy import OpenSearch, Transport
 
 from claimsearch import wiring
 from claimsearch.archive import Archive
-from claimsearch.claimants.registry import file_claims, updated_identities
+from claimsearch.claimants.registry import file_claims, identity_id, surnames_joined, updated_identities
 from claimsearch.documents import parse_document
 from claimsearch.documents.limits import DocumentLimits
 from claimsearch.errors import ClaimsearchError
 from claimsearch.index.opensearch import Endpoint, OpenSearchIndex
 from claimsearch.index.opensearch.reader import Reader
 from claimsearch.index.opensearch.schema import KINDS
+from claimsearch.index.port import SearchQuery
 from claimsearch.ingest import IngestService
 from claimsearch.local.handlers import LocalContext, load_handler
 from claimsearch.model import Article, Claim, article_id_for_source
@@ -652,3 +653,35 @@ def test_claimant_counts_follow_a_delete_retried_after_its_claims_were_deleted(
     faulty.delete_article(first[0].id)  # the retry
     ids = sorted({c.claimant.id for c in first[1] if c.claimant.id})
     assert _counts_held(index, ids) == {}
+
+
+def test_a_claimant_move_cut_before_its_pointer_is_finished_by_the_retry(
+    two_views: tuple[OpenSearchIndex, OpenSearchIndex, FaultProxy],
+) -> None:
+    # "Obama" alone, then an article naming Barack Obama: ingest moves the surname's claims
+    # to him, then writes the surname's pointer. Here every attempt at the pointer fails.
+    index, faulty, proxy = two_views
+    obama, barack = identity_id("obama"), identity_id("barack obama")
+    (first,) = _versions(
+        index, "inbox/alone.txt", b"Climate talks\n\nObama said the climate deal would hold.\n"
+    )
+    assert index.index_article(*first).ok
+    article = as_ingested(
+        "inbox/full.txt", b"Museum opens\n\nPresident Barack Obama said the museum must open.\n"
+    )
+    filed = file_claims(wiring.make_extractor()(article), index)
+    assert index.index_article(article, filed.claims, updated_identities(filed, index)).ok
+    proxy.set_plan(FaultPlan(fail_from=1, fail_for=ATTEMPTS, matching="/_update/"))
+    with pytest.raises(ClaimsearchError):
+        for alone, person in surnames_joined(filed, faulty):
+            faulty.move_claimant(alone, person)
+    cut = index.get_claimants([obama])[obama]
+    assert (cut.claims, cut.merged_into) == (0, None)  # the claims went, the pointer did not
+    proxy.set_plan(NO_FAULTS)
+    # The event's retry joins the surname again, which writes the pointer.
+    joined = surnames_joined(filed, faulty)
+    assert [(alone, person.id) for alone, person in joined] == [(obama, barack)]
+    for alone, person in joined:
+        faulty.move_claimant(alone, person)
+    assert index.get_claimants([obama])[obama].merged_into == barack
+    assert {h.claim.claimant.id for h in index.search(SearchQuery(claimant_id=obama)).hits} == {barack}
