@@ -133,31 +133,24 @@ class SortKey:
     id: str
 
 
-# Pointers followed from a merged identity's id (`ClaimantIdentity.merged_into`). A surname
-# only ever joins a person named in full, who is never merged himself: one hop in practice.
-MAX_MERGE_HOPS = 4
-
-
 def search_following_merges(
     search: Callable[[SearchQuery], SearchResult],
     get_claimants: Callable[[Iterable[str]], dict[str, ClaimantIdentity]],
     query: SearchQuery,
 ) -> SearchResult:
     """`search(query)`, and where a `claimant_id` finds nothing, the same search for the
-    identity that id's claims are filed under now: an id a partner stored before its
-    surname joined a person keeps finding its claims. A pointer holds no claims, so only
-    an empty answer costs the registry read. Each adapter's search goes through here:
-    the API, the export and the CLI alike."""
+    identity that id's claims are filed under now (`ClaimantIdentity.merged_into`): an id a
+    partner stored before its surname joined a person keeps finding its claims. A pointer
+    holds no claims, so only an empty answer costs the registry read; it leads to a person
+    named in full, who is never merged himself, so one step is all there is. Each adapter's
+    search goes through here: the API, the export and the CLI alike."""
     result = search(query)
     if result.total or query.claimant_id is None:
         return result
-    followed = query.claimant_id
-    for _ in range(MAX_MERGE_HOPS):
-        identity = get_claimants([followed]).get(followed)
-        if identity is None or identity.merged_into is None:
-            break
-        followed = identity.merged_into
-    return result if followed == query.claimant_id else search(replace(query, claimant_id=followed))
+    identity = get_claimants([query.claimant_id]).get(query.claimant_id)
+    if identity is None or identity.merged_into is None:
+        return result
+    return search(replace(query, claimant_id=identity.merged_into))
 
 
 @lru_cache(maxsize=16_384)  # a day per article: every claim of an index asks for a few thousand
