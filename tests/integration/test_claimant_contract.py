@@ -139,6 +139,27 @@ def test_every_way_of_writing_a_name_gives_the_same_claims(engine: SearchIndex) 
         assert _contents(engine, claimant=name) == DONALD, name
 
 
+def test_a_name_as_an_article_writes_it_finds_the_person(engine: SearchIndex) -> None:
+    # A party label after the name, a title inside a description, a middle name no
+    # article of the index gave: the name a user copies from an article.
+    for name in (
+        "Donald Trump (R-N.Y.)",
+        "Republican nominee Donald Trump",
+        "New York businessman and Republican nominee Donald J. Trump",
+        "Donald John Trump",
+    ):
+        assert _contents(engine, claimant=name) == DONALD, name
+    assert _contents(engine, claimant="Donald John Trump Jr.") == {"his father built a great company"}
+    assert _contents(engine, claimant="Former Secretary of State Hillary Rodham Clinton") == {
+        "her opponent is unfit for office",
+        "the economy needs fair taxes",
+        "the plan creates jobs",
+    }
+    # Readings, not guesses: a name spelt otherwise, or a description naming no one, finds nothing.
+    for name in ("Republican nominee Donald Trumpet", "Donald John Trumpet", "Republican nominee"):
+        assert _contents(engine, claimant=name) == set(), name
+
+
 def test_case_and_accents_are_ignored(engine: SearchIndex) -> None:
     for name in ("Ahn", "ahn myeong-chul", "AHN MYÉONG-CHUL", "Ahn Myeong Chul"):
         assert _contents(engine, claimant=name) == {"the money buys luxury goods"}, name

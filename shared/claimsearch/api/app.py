@@ -243,7 +243,9 @@ def search_claims(
         Query(
             max_length=200,
             description="A claimant's name as people write it: any alias of an identity, word for word,"
-            ' case and accents ignored ("Trump", "Mr. Trump", "donald trump" give the same claims).'
+            ' case and accents ignored ("Trump", "Mr. Trump", "donald trump" give the same claims);'
+            ' a name copied from an article finds its person too ("Lindsey Graham (R-S.C.)", "New Jersey'
+            ' Gov. Chris Christie", "Hillary Rodham Clinton").'
             ' 400 when it holds no name ("the", "Mr.")',
             openapi_examples={"surname": {"value": "Ahn"}, "full name": {"value": "Ahn Myeong-chul"}},
         ),

@@ -18,9 +18,17 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from claimsearch.claimants.names import GENERATIONAL_SUFFIXES, TITLES, fold, name_key
+from claimsearch.claimants.names import (
+    GENERATIONAL_SUFFIXES,
+    TITLES,
+    fold,
+    has_generational_suffix,
+    name_key,
+    name_words,
+)
 from claimsearch.errors import InvalidQuery
 from claimsearch.invisible import strip_invisible
 
@@ -95,12 +103,61 @@ class ClaimantTerms:
         return " ".join(w for w in self.words if len(w) > 1)
 
 
+# A label after a name, as news writes a politician's party and state: "Lindsey Graham
+# (R-S.C.)". No alias holds one (the registry keys the name the parse found).
+_TRAILING_LABEL = re.compile(r"\s*\([^()]*\)\s*$")
+
+
 def claimant_terms(name: str) -> ClaimantTerms:
-    """A user's claimant name as alias words ("Mr. Trump" -> "trump")."""
-    words = name_key(name).split()
+    """A user's claimant name as alias words ("Mr. Trump" -> "trump", "Lindsey Graham (R-S.C.)"
+    -> "lindsey graham")."""
+    words = name_key(_TRAILING_LABEL.sub("", name) or name).split()
     if not words or all(w in TITLES for w in words):  # "the", "Mr.": no one in particular
         raise InvalidQuery("claimant", f"{name!r} holds no name to look up")
+    return _terms(words)
+
+
+def _terms(words: list[str]) -> ClaimantTerms:
     return ClaimantTerms(tuple(words), any(w in GENERATIONAL_SUFFIXES for w in words))
+
+
+def looser_claimant_terms(name: str) -> list[ClaimantTerms]:
+    """Shorter readings of a name as an article writes it, for when no alias holds it whole,
+    tried in this order. Where a title stands inside it, not in front, what follows the last
+    title, then its last two words: a person described, then named ("New Jersey Gov. Chris
+    Christie", "Retired Lt. Gen. Michael Flynn", "Former Secretary of State Hillary
+    Clinton"). Then a person's first and last name without the middle ones, as the registry
+    joins them ("Hillary Rodham Clinton" -> "hillary clinton"). Each is a rule a reader
+    accepts, not a guess at a spelling: a name spelt otherwise still finds nothing."""
+    asked = claimant_terms(name).words
+    words = name_words(_TRAILING_LABEL.sub("", name) or name)
+    suffix = words[-1:] if has_generational_suffix(words) else []
+    core = [w for w in words[: len(words) - len(suffix)] if len(w) > 1]  # no initials
+    titled = [i for i, w in enumerate(core[:-2]) if w in TITLES]
+    readings = [core[titled[-1] + 1 :] + suffix, core[-2:] + suffix] if titled else []
+    readings = [name_key(" ".join(r)).split() for r in [*readings, list(asked)]]
+    for reading in list(readings):
+        tail = reading[-1:] if has_generational_suffix(reading) else []
+        if len(reading) - len(tail) == 3 and reading[1] not in ENGLISH_STOP_WORDS:  # first, middle, last
+            readings.append([reading[0], reading[2], *tail])
+    unique = {tuple(r): r for r in readings if r and tuple(r) != asked}
+    return [_terms(r) for r in unique.values()]
+
+
+def match_claimant(
+    name: str, identities: Callable[[ClaimantTerms], list[str]]
+) -> tuple[ClaimantTerms, list[str]]:
+    """The terms a `claimant=` name is matched by and the identities they find (`identities`:
+    an engine's lookup of the identities whose aliases hold the terms): the name as asked,
+    else the first looser reading that finds any."""
+    terms = claimant_terms(name)
+    found = identities(terms)
+    if found:
+        return terms, found
+    for looser in looser_claimant_terms(name):
+        if found := identities(looser):
+            return looser, found
+    return terms, found
 
 
 def suggestion_terms(text: str) -> list[str]:

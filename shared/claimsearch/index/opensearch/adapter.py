@@ -40,7 +40,7 @@ from claimsearch.index.port import (
 )
 from claimsearch.index.text_query import (
     ClaimantTerms,
-    claimant_terms,
+    match_claimant,
     may_be_near,
     plan_text,
     suggestion_terms,
@@ -511,8 +511,8 @@ class OpenSearchIndex:
             return empty  # text with no word to look up ("*:*") matches nothing
         claimant = None
         if query.claimant is not None:
-            terms = claimant_terms(query.claimant)
-            claimant = (terms, self._claimant_ids(terms, query.claimant))
+            name = query.claimant
+            claimant = match_claimant(name, lambda terms: self._claimant_ids(terms, name))
         bodies = queries.search_bodies(query, plan, claimant)
         with engine_errors("search"):
             try:

@@ -10,16 +10,15 @@ from claimsearch.errors import InvalidQuery
 from claimsearch.index.normalize import normalize_keyword
 from claimsearch.index.port import MAX_CLAIMANT_MATCHES, SearchQuery
 from claimsearch.index.sqlite.text import fts_string
-from claimsearch.index.text_query import ClaimantTerms, claimant_terms
+from claimsearch.index.text_query import ClaimantTerms, match_claimant
 
 
 def conditions(db: sqlite3.Connection, query: SearchQuery) -> tuple[list[str], list[Any]]:
     """Conditions on the claims (`c`) for every filter of `query` but its text, and their parameters."""
     where: list[str] = []
     params: list[Any] = []
-    if query.claimant is not None:
-        terms = claimant_terms(query.claimant)
-        ids = claimant_ids(db, terms, query.claimant)
+    if (name := query.claimant) is not None:
+        terms, ids = match_claimant(name, lambda terms: claimant_ids(db, terms, name))
         named = "c.claimant_id IN (SELECT value FROM json_each(?))"
         params.append(json.dumps(ids))
         if terms.source_phrase:
