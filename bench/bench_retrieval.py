@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_retrieval.py [--engines sqlite,opensearch] [--opensearch-url URL]
         [--runs 3] [--json PATH] [--limit-articles N] [--data-dir DIR] [--corpus DIR]
+        [--names clean|written]
 
 Queries come from gold attributions whose source holds a proper name and whose content has
 8+ words, at most 3 of each kind per article (text order, claimants not yet queried first):
@@ -13,7 +14,10 @@ else the longest one inside the source ("Don Fowler, who ... has backed Hillary 
 written, less a possessive 's, a leading "the" and, for PERSON, leading titles (`TITLES`:
 "Mrs. Clinton" -> "Clinton"). Rare words: gold content words, alphabetic, 3+ letters, not
 stop words nor words of the name, fewest dev articles first, ties by first occurrence; a
-query takes the most its range allows, and is skipped below it.
+query takes the most its range allows, and is skipped below it. `--names written` asks for
+the gold source as the article writes it instead ("Sen. Lindsey Graham (R-S.C.)", "Don Fowler,
+who ... has backed Hillary Clinton"; up to the API's 200 characters, else the name), the same
+queries otherwise: how the search takes a name copied from an article.
 
 Scores (answers of the first of --runs passes; latency: each query's median over them):
   recall@k   a top-k item in the right article covers >= half the gold content's word tokens
@@ -74,6 +78,7 @@ DEFAULT_CORPUS = REPO.parent / "shared" / "data" / "polnear" / "dev"
 K = 10
 PER_ARTICLE = 3  # queries of each kind
 MIN_CONTENT_WORDS = 8
+MAX_NAME_CHARS = 200  # the API's limit on `claimant`
 WORD_RANGE = {"claimant": (2, 3), "topic": (3, 4)}
 TARGETS = {"claimant": "recall@10 >= 0.95, attr.P@10 >= 0.90", "topic": "recall@10 >= 0.95"}
 _WORD = re.compile(r"[^\W_]+")
@@ -99,10 +104,16 @@ class Query:
     words: tuple[str, ...]
     gold: tuple[Span, ...]  # the word tokens of the gold content
     content: tuple[Span, ...]  # the gold content's spans, for showing misses
+    written: str = ""  # the gold source as the article writes it, asked for with --names written
+
+    @property
+    def asked(self) -> str:
+        """The claimant name a claimant query sends (the baseline looks for it too)."""
+        return self.written or self.name
 
     def params(self) -> dict[str, str]:
         params = {"q": " ".join(self.words), "limit": str(K)}
-        return {"claimant": self.name, **params} if self.kind == "claimant" else params
+        return {"claimant": self.asked, **params} if self.kind == "claimant" else params
 
 
 @dataclass(frozen=True)
@@ -172,7 +183,9 @@ def document_frequency(corpus: Path) -> Counter[str]:
     return df
 
 
-def build_queries(articles: list[BenchArticle], docs: list[Any], df: Counter[str]) -> list[Query]:
+def build_queries(
+    articles: list[BenchArticle], docs: list[Any], df: Counter[str], written: bool = False
+) -> list[Query]:
     from spacy.lang.en.stop_words import STOP_WORDS
 
     queries: list[Query] = []
@@ -191,7 +204,9 @@ def build_queries(articles: list[BenchArticle], docs: list[Any], df: Counter[str
                 if word.isalpha() and len(word) >= 3 and word not in STOP_WORDS and word not in excluded:
                     order.setdefault(word, len(order))
             rare = tuple(sorted(order, key=lambda w: (df[w], order[w])))
-            candidates.append(Query("", article, name, rare, tokens, tuple(content)))
+            as_written = source_text(article, gold).strip(" ,;:") if written else ""
+            as_written = as_written if len(as_written) <= MAX_NAME_CHARS else ""
+            candidates.append(Query("", article, name, rare, tokens, tuple(content), as_written))
         # Claimants not yet queried first, so an article's queries spread over its sources.
         firsts: dict[str, Query] = {}
         for candidate in candidates:
@@ -321,7 +336,7 @@ def sentence_search(articles: list[BenchArticle], docs: list[Any]) -> Callable[[
         args: list[Any] = [" OR ".join(f'"{w}"' for w in query.words)]
         if query.kind == "claimant":
             sql += " AND text REGEXP ?"
-            args.append(r"(?i)(?<!\w)" + re.escape(query.name) + r"(?!\w)")
+            args.append(r"(?i)(?<!\w)" + re.escape(query.asked) + r"(?!\w)")
         rows = db.execute(sql + " ORDER BY bm25(sentences) LIMIT ?", [*args, K]).fetchall()
         return [Item(a, ((s, e),), "", t, (s, e)) for t, a, s, e in rows]
 
@@ -555,6 +570,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--limit-articles", type=int, help="only the first N articles (a quick run)")
     parser.add_argument("--data-dir", type=Path, help="reuse this data dir; articles already there are kept")
+    parser.add_argument(
+        "--names",
+        choices=("clean", "written"),
+        default="clean",
+        help="claimant queries ask for the cleaned name (default) or the gold source as written",
+    )
     args = parser.parse_args(argv)
     engines = [e for e in args.engines.split(",") if e]
     if unknown := set(engines) - {"sqlite", "opensearch"}:
@@ -572,7 +593,7 @@ def main(argv: list[str] | None = None) -> int:
 
     articles = load_articles(args.corpus, args.limit_articles)
     docs = [parse(a.text) for a in tqdm(articles, desc="parsing gold", unit="article", file=sys.stderr)]
-    queries = build_queries(articles, docs, document_frequency(args.corpus))
+    queries = build_queries(articles, docs, document_frequency(args.corpus), args.names == "written")
     answers: dict[str, Answers] = {}
     held: dict[str, list[Item]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-retrieval-") as tmp:

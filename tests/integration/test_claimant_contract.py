@@ -147,9 +147,11 @@ def test_a_name_as_an_article_writes_it_finds_the_person(engine: SearchIndex) ->
         "Republican nominee Donald Trump",
         "New York businessman and Republican nominee Donald J. Trump",
         "Donald John Trump",
+        "Donald Trump, who built a great company",
     ):
         assert _contents(engine, claimant=name) == DONALD, name
-    assert _contents(engine, claimant="Donald John Trump Jr.") == {"his father built a great company"}
+    for name in ("Donald John Trump Jr.", "Donald Trump, Jr."):
+        assert _contents(engine, claimant=name) == {"his father built a great company"}, name
     assert _contents(engine, claimant="Former Secretary of State Hillary Rodham Clinton") == {
         "her opponent is unfit for office",
         "the economy needs fair taxes",

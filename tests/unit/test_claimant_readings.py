@@ -29,6 +29,8 @@ def test_a_party_label_after_the_name_is_cut() -> None:
         ("Hillary Rodham Clinton", ["hillary clinton"]),
         ("Donald John Trump Jr.", ["donald trump jr"]),  # the suffix stays: another person
         ("Chief Justice John G. Roberts Jr.", ["john roberts jr", "justice roberts jr"]),
+        ("Don Fowler, who helmed the DNC from 1995 to 1997", ["don fowler"]),
+        ("Retired Gen. Michael Flynn, a former adviser", ["retired gen michael flynn", "michael flynn"]),
     ],
 )
 def test_looser_readings_in_the_order_they_are_tried(name: str, readings: list[str]) -> None:
@@ -39,7 +41,8 @@ def test_looser_readings_in_the_order_they_are_tried(name: str, readings: list[s
     "name", ["Trump", "Mr. Trump", "Donald Trump Jr.", "Bank of America", "the State Department"]
 )
 def test_a_name_with_nothing_to_cut_has_no_looser_reading(name: str) -> None:
-    # "Bank of America" is no first, middle and last name: no "bank america".
+    # "Bank of America" is no first, middle and last name: no "bank america"; a suffix
+    # after a comma is part of the name.
     assert _readings(name) == []
 
 

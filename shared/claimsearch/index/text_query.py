@@ -123,22 +123,33 @@ def _terms(words: list[str]) -> ClaimantTerms:
 
 def looser_claimant_terms(name: str) -> list[ClaimantTerms]:
     """Shorter readings of a name as an article writes it, for when no alias holds it whole,
-    tried in this order. Where a title stands inside it, not in front, what follows the last
-    title, then its last two words: a person described, then named ("New Jersey Gov. Chris
-    Christie", "Retired Lt. Gen. Michael Flynn", "Former Secretary of State Hillary
-    Clinton"). Then a person's first and last name without the middle ones, as the registry
-    joins them ("Hillary Rodham Clinton" -> "hillary clinton"). Each is a rule a reader
-    accepts, not a guess at a spelling: a name spelt otherwise still finds nothing."""
+    tried in this order. A name before a comma, where what follows describes it ("Don
+    Fowler, who helmed the DNC", but not "Donald Trump, Jr."). Where a title stands inside
+    it, not in front, what follows the last title, then its last two words: a person
+    described, then named ("New Jersey Gov. Chris Christie", "Retired Lt. Gen. Michael
+    Flynn", "Former Secretary of State Hillary Clinton"). Then a person's first and last name
+    without the middle one, as the registry joins them ("Hillary Rodham Clinton" -> "hillary
+    clinton"). Each is a rule a reader accepts, not a guess at a spelling: a name spelt
+    otherwise still finds nothing."""
     asked = claimant_terms(name).words
-    words = name_words(_TRAILING_LABEL.sub("", name) or name)
+    text = _TRAILING_LABEL.sub("", name) or name
+    head, comma, rest = text.partition(",")
+    if comma and name_words(head) and not set(name_words(rest)) <= GENERATIONAL_SUFFIXES:
+        text = head
+    words = name_words(text)
     suffix = words[-1:] if has_generational_suffix(words) else []
     core = [w for w in words[: len(words) - len(suffix)] if len(w) > 1]  # no initials
     titled = [i for i, w in enumerate(core[:-2]) if w in TITLES]
-    readings = [core[titled[-1] + 1 :] + suffix, core[-2:] + suffix] if titled else []
-    readings = [name_key(" ".join(r)).split() for r in [*readings, list(asked)]]
+    readings = [words, *([core[titled[-1] + 1 :] + suffix, core[-2:] + suffix] if titled else [])]
+    readings = [name_key(" ".join(r)).split() for r in readings]
     for reading in list(readings):
         tail = reading[-1:] if has_generational_suffix(reading) else []
-        if len(reading) - len(tail) == 3 and reading[1] not in ENGLISH_STOP_WORDS:  # first, middle, last
+        if (
+            len(reading) - len(tail) == 3
+            and reading[0] not in TITLES
+            and reading[1] not in ENGLISH_STOP_WORDS
+        ):
+            # first, middle and last name (not "sen ted cruz", not "bank of america")
             readings.append([reading[0], reading[2], *tail])
     unique = {tuple(r): r for r in readings if r and tuple(r) != asked}
     return [_terms(r) for r in unique.values()]
