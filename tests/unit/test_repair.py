@@ -6,17 +6,25 @@ exists for), so every test states exactly what goes in and what must come out.
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
 
 import pytest
 from spacy.tokens import Doc
 
 from claimsearch.extract.nlp import parse
 from claimsearch.extract.repair import RepairedFinder
+from claimsearch.extract.repair.cues import CUE_EDGES_FILE
 from claimsearch.extract.rules import RuleBasedFinder
 from claimsearch.extract.spans import AttributionSpans
 from claimsearch.model import Span
+
+REPO = Path(__file__).resolve().parents[2]
+TRAIN = Path(os.environ.get("CLAIMSEARCH_POLNEAR_DIR", REPO.parent / "shared" / "data" / "polnear")) / "train"
 
 
 @dataclass
@@ -106,6 +114,61 @@ def test_a_weekday_inside_the_content_stays_there() -> None:
     text = "The governor said Thursday was the deadline for the budget."
     given = _one_part("said", "Thursday was the deadline for the budget", "The governor")
     assert _repaired(text, given)[0][:2] == ("said", "Thursday was the deadline for the budget")
+
+
+@pytest.mark.parametrize(
+    ("text", "given", "expected"),
+    [
+        # PolNeAR leaves these out of the cue (train: "promised | to" 44 to 2, "said | in" 122 to 0) ...
+        (
+            "The senator has promised to cut taxes.",
+            ("has promised to", "cut taxes", "The senator"),
+            ("has promised", "to cut taxes", "The senator"),  # the content runs over its clause
+        ),
+        (
+            "Trump said in a statement that taxes would rise.",
+            ("said in", "that taxes would rise", "Trump"),
+            ("said", "that taxes would rise", "Trump"),
+        ),
+        # ... and takes these in ("pointed to" 39 to 0, "talked about" 70 to 1), whether the model
+        # left the word in neither or at the content's front.
+        (
+            "Clinton pointed to the polls as proof.",
+            ("pointed", "the polls as proof", "Clinton"),
+            ("pointed to", "the polls as proof", "Clinton"),
+        ),
+        (
+            "The mayor talked about a new inquiry.",
+            ("talked", "about a new inquiry", "The mayor"),
+            ("talked about", "a new inquiry", "The mayor"),
+        ),
+        # A word the table does not settle ("seen | as": 11 in the cue, 7 after it) stays.
+        (
+            "The move was seen as an attempt to appear presidential.",
+            ("was seen", "as an attempt to appear presidential", None),
+            ("was seen", "as an attempt to appear presidential", None),
+        ),
+    ],
+)
+def test_a_preposition_at_the_cue_end_follows_polnear_convention(
+    text: str, given: tuple[str, str, str | None], expected: tuple[str, str, str | None]
+) -> None:
+    assert _repaired(text, _one_part(*given)) == [expected]
+
+
+def test_a_preposition_the_source_holds_is_not_taken_into_the_cue() -> None:
+    text = "Pointed to by critics, the report was cited as proof."
+    given = GivenAttribution(["Pointed"], ["the report"], ["to by critics"])
+    assert _repaired(text, given)[0][0] == "Pointed"
+
+
+def test_the_cue_edge_table_is_what_its_script_counts_in_train(
+    training_script: Callable[[str], ModuleType],
+) -> None:
+    if not (TRAIN / "text").is_dir():
+        pytest.skip(f"no PolNeAR train at {TRAIN}: the table's provenance is checked where the corpus is")
+    build = training_script("build_cue_edges")
+    assert CUE_EDGES_FILE.read_text(encoding="utf-8") == build.build(TRAIN)
 
 
 def test_an_addressee_opening_the_content_is_left_out() -> None:
