@@ -6,11 +6,11 @@ from collections.abc import Callable
 
 import pytest
 
-from claimsearch.index.text_query import ClaimantTerms, claimant_terms, looser_claimant_terms, match_claimant
+from claimsearch.index.text_query import ClaimantTerms, claimant_terms, looser_readings, match_claimant
 
 
 def _readings(name: str) -> list[str]:
-    return [terms.phrase for terms in looser_claimant_terms(name)]
+    return [reading.terms.phrase for reading in looser_readings(name)]
 
 
 def test_a_party_label_after_the_name_is_cut() -> None:
@@ -28,9 +28,10 @@ def test_a_party_label_after_the_name_is_cut() -> None:
         ("U.S. Sen. Ted Cruz", ["ted cruz"]),
         ("Hillary Rodham Clinton", ["hillary clinton"]),
         ("Donald John Trump Jr.", ["donald trump jr"]),  # the suffix stays: another person
-        ("Chief Justice John G. Roberts Jr.", ["john roberts jr", "justice roberts jr"]),
+        # "Justice" is no title ("Justice Department"): a reading without it finds no one first.
+        ("Chief Justice John G. Roberts Jr.", ["justice roberts jr", "john roberts jr"]),
         ("Don Fowler, who helmed the DNC from 1995 to 1997", ["don fowler"]),
-        ("Retired Gen. Michael Flynn, a former adviser", ["retired gen michael flynn", "michael flynn"]),
+        ("Retired Gen. Michael Flynn, a former adviser", ["michael flynn", "retired gen michael flynn"]),
     ],
 )
 def test_looser_readings_in_the_order_they_are_tried(name: str, readings: list[str]) -> None:
@@ -46,30 +47,54 @@ def test_a_name_with_nothing_to_cut_has_no_looser_reading(name: str) -> None:
     assert _readings(name) == []
 
 
+def test_only_a_name_cut_before_a_comma_may_be_anyone_s() -> None:
+    readings = looser_readings("Don Fowler, who helmed the DNC")
+    assert [(r.terms.phrase, r.people_only) for r in readings] == [("don fowler", False)]
+    readings = looser_readings("New York Gov. Andrew Mark Cuomo")
+    assert [(r.terms.phrase, r.people_only) for r in readings] == [
+        ("andrew mark cuomo", True),
+        ("andrew cuomo", True),  # a reading's middle name goes before the next reading
+        ("mark cuomo", True),
+    ]
+
+
+def _lookup(known: set[str], asked: list[str]) -> Callable[[ClaimantTerms], list[str]]:
+    def lookup(terms: ClaimantTerms) -> list[str]:
+        asked.append(terms.phrase)
+        return [f"id:{terms.phrase}"] if terms.phrase in known else []
+
+    return lookup
+
+
+def _everyone(ids: list[str]) -> list[str]:
+    return ids
+
+
 def test_a_looser_reading_is_tried_only_when_the_name_as_asked_finds_no_one() -> None:
-    asked: list[str] = []
-
-    def identities(known: set[str]) -> Callable[[ClaimantTerms], list[str]]:
-        def lookup(terms: ClaimantTerms) -> list[str]:
-            asked.append(terms.phrase)
-            return [f"id:{terms.phrase}"] if terms.phrase in known else []
-
-        return lookup
-
-    name = "Hillary Rodham Clinton"
-    terms, ids = match_claimant(name, identities({"hillary rodham clinton", "hillary clinton"}))
+    name, asked = "Hillary Rodham Clinton", []
+    terms, ids = match_claimant(
+        name, _lookup({"hillary rodham clinton", "hillary clinton"}, asked), _everyone
+    )
     assert (terms.phrase, ids, asked) == (
         "hillary rodham clinton",
         ["id:hillary rodham clinton"],
         [name.lower()],
     )
     asked.clear()
-    terms, ids = match_claimant(name, identities({"hillary clinton"}))
+    terms, ids = match_claimant(name, _lookup({"hillary clinton"}, asked), _everyone)
+    # The terms stay the name as asked: a claim whose source holds it still matches.
     assert (terms.phrase, ids, asked) == (
-        "hillary clinton",
+        "hillary rodham clinton",
         ["id:hillary clinton"],
         [name.lower(), "hillary clinton"],
     )
-    # Nothing found: the name as asked stays, for the claims whose source holds its words.
-    terms, ids = match_claimant("Hillary Rodham Clintonn", identities({"hillary clinton"}))
+    terms, ids = match_claimant("Hillary Rodham Clintonn", _lookup({"hillary clinton"}, []), _everyone)
     assert (terms.phrase, ids) == ("hillary rodham clintonn", [])
+
+
+def test_a_middle_word_is_dropped_only_from_a_person_s_name() -> None:
+    # "Tax Policy Center" is no "Tax Center", though it reads as first, middle and last words.
+    terms, ids = match_claimant("Tax Policy Center", _lookup({"tax center"}, []), lambda ids: [])
+    assert (terms.phrase, ids) == ("tax policy center", [])
+    terms, ids = match_claimant("Tax Policy Center", _lookup({"tax center"}, []), _everyone)
+    assert ids == ["id:tax center"]

@@ -121,54 +121,75 @@ def _terms(words: list[str]) -> ClaimantTerms:
     return ClaimantTerms(tuple(words), any(w in GENERATIONAL_SUFFIXES for w in words))
 
 
-def looser_claimant_terms(name: str) -> list[ClaimantTerms]:
+@dataclass(frozen=True)
+class Reading:
+    """A looser reading of a claimant name, and whether it holds only for a person's name."""
+
+    terms: ClaimantTerms
+    people_only: bool
+
+
+def looser_readings(name: str) -> list[Reading]:
     """Shorter readings of a name as an article writes it, for when no alias holds it whole,
-    tried in this order. A name before a comma, where what follows describes it ("Don
-    Fowler, who helmed the DNC", but not "Donald Trump, Jr."). Where a title stands inside
-    it, not in front, what follows the last title, then its last two words: a person
-    described, then named ("New Jersey Gov. Chris Christie", "Retired Lt. Gen. Michael
-    Flynn", "Former Secretary of State Hillary Clinton"). Then a person's first and last name
+    in the order they are tried. The name before a comma, where what follows describes it
+    ("Don Fowler, who helmed the DNC", not "Donald Trump, Jr."). A person described, then
+    named: where a title stands inside the name, not in front, what follows the last title,
+    then the last two words ("New Jersey Gov. Chris Christie", "Retired Lt. Gen. Michael
+    Flynn", "Former Secretary of State Hillary Clinton"). A person's first and last name
     without the middle one, as the registry joins them ("Hillary Rodham Clinton" -> "hillary
-    clinton"). Each is a rule a reader accepts, not a guess at a spelling: a name spelt
-    otherwise still finds nothing."""
+    clinton"; "Tax Policy Center" is no "Tax Center": only people are read so). Each is a
+    rule a reader accepts, not a guess at a spelling: a name spelt otherwise finds nothing."""
     asked = claimant_terms(name).words
     text = _TRAILING_LABEL.sub("", name) or name
     head, comma, rest = text.partition(",")
-    if comma and name_words(head) and not set(name_words(rest)) <= GENERATIONAL_SUFFIXES:
-        text = head
-    words = name_words(text)
+    described = bool(comma and name_words(head)) and not set(name_words(rest)) <= GENERATIONAL_SUFFIXES
+    words = name_words(head if described else text)
     suffix = words[-1:] if has_generational_suffix(words) else []
     core = [w for w in words[: len(words) - len(suffix)] if len(w) > 1]  # no initials
     titled = [i for i, w in enumerate(core[:-2]) if w in TITLES]
-    readings = [words, *([core[titled[-1] + 1 :] + suffix, core[-2:] + suffix] if titled else [])]
-    readings = [name_key(" ".join(r)).split() for r in readings]
-    for reading in list(readings):
+    bases = [(words, False)]
+    if titled:  # the name after the description first
+        bases = [(core[titled[-1] + 1 :] + suffix, True), (core[-2:] + suffix, True), *bases]
+    readings: list[tuple[list[str], bool]] = []
+    for base, people_only in bases:
+        reading = name_key(" ".join(base)).split()
+        readings.append((reading, people_only))
         tail = reading[-1:] if has_generational_suffix(reading) else []
+        # First, middle and last name: not "sen ted cruz", not "bank of america".
         if (
             len(reading) - len(tail) == 3
             and reading[0] not in TITLES
             and reading[1] not in ENGLISH_STOP_WORDS
         ):
-            # first, middle and last name (not "sen ted cruz", not "bank of america")
-            readings.append([reading[0], reading[2], *tail])
-    unique = {tuple(r): r for r in readings if r and tuple(r) != asked}
-    return [_terms(r) for r in unique.values()]
+            readings.append(([reading[0], reading[2], *tail], True))
+    unique: dict[tuple[str, ...], Reading] = {}
+    for reading, people in readings:
+        if reading and tuple(reading) != asked:
+            unique.setdefault(tuple(reading), Reading(_terms(reading), people))
+    return list(unique.values())
 
 
 def match_claimant(
-    name: str, identities: Callable[[ClaimantTerms], list[str]]
+    name: str,
+    identities: Callable[[ClaimantTerms], list[str]],
+    people: Callable[[list[str]], list[str]],
 ) -> tuple[ClaimantTerms, list[str]]:
-    """The terms a `claimant=` name is matched by and the identities they find (`identities`:
-    an engine's lookup of the identities whose aliases hold the terms): the name as asked,
-    else the first looser reading that finds any."""
+    """The terms of a `claimant=` name, whose words a claim's source must hold to match, and
+    the identities it matches: those whose aliases hold the name as asked, else those of the
+    first looser reading that finds any (`identities`: an engine's lookup by alias words;
+    `people`: which of some ids are people's). A looser reading only adds identities, so a
+    name matches every claim it matched as asked."""
     terms = claimant_terms(name)
     found = identities(terms)
     if found:
         return terms, found
-    for looser in looser_claimant_terms(name):
-        if found := identities(looser):
-            return looser, found
-    return terms, found
+    for reading in looser_readings(name):
+        found = identities(reading.terms)
+        if found and reading.people_only:
+            found = people(found)
+        if found:
+            return terms, found
+    return terms, []
 
 
 def suggestion_terms(text: str) -> list[str]:

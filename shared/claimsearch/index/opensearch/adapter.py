@@ -512,7 +512,7 @@ class OpenSearchIndex:
         claimant = None
         if query.claimant is not None:
             name = query.claimant
-            claimant = match_claimant(name, lambda terms: self._claimant_ids(terms, name))
+            claimant = match_claimant(name, lambda terms: self._claimant_ids(terms, name), self._people)
         bodies = queries.search_bodies(query, plan, claimant)
         with engine_errors("search"):
             try:
@@ -643,6 +643,9 @@ class OpenSearchIndex:
         if len(ids) > MAX_CLAIMANT_MATCHES:
             raise InvalidQuery("claimant", f"{name!r} matches too many claimants; give more of the name")
         return ids
+
+    def _people(self, ids: list[str]) -> list[str]:
+        return sorted(i for i, c in self.get_claimants(ids).items() if c.type == "person")
 
     def _named(self, values: list[FacetValue]) -> list[FacetValue]:
         """Claimant facet values (counted by id) with the registry's names."""

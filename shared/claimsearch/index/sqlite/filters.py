@@ -18,7 +18,9 @@ def conditions(db: sqlite3.Connection, query: SearchQuery) -> tuple[list[str], l
     where: list[str] = []
     params: list[Any] = []
     if (name := query.claimant) is not None:
-        terms, ids = match_claimant(name, lambda terms: claimant_ids(db, terms, name))
+        terms, ids = match_claimant(
+            name, lambda terms: claimant_ids(db, terms, name), lambda ids: people(db, ids)
+        )
         named = "c.claimant_id IN (SELECT value FROM json_each(?))"
         params.append(json.dumps(ids))
         if terms.source_phrase:
@@ -67,3 +69,13 @@ def claimant_ids(db: sqlite3.Connection, terms: ClaimantTerms, name: str) -> lis
     if len(rows) > MAX_CLAIMANT_MATCHES:
         raise InvalidQuery("claimant", f"{name!r} matches too many claimants; give more of the name")
     return sorted(r[0] for r in rows)
+
+
+def people(db: sqlite3.Connection, ids: list[str]) -> list[str]:
+    """Which of these identities are people's."""
+    rows = db.execute(
+        "SELECT id FROM claimants WHERE id IN (SELECT value FROM json_each(?))"
+        " AND json_extract(data, '$.type') = 'person' ORDER BY id",
+        (json.dumps(ids),),
+    ).fetchall()
+    return [r[0] for r in rows]
