@@ -148,6 +148,7 @@ def test_a_name_as_an_article_writes_it_finds_the_person(engine: SearchIndex) ->
         "New York businessman and Republican nominee Donald J. Trump",
         "Donald John Trump",
         "Donald Trump, who built a great company",
+        "New York real estate executive Donald Trump",
     ):
         assert _contents(engine, claimant=name) == DONALD, name
     for name in ("Donald John Trump Jr.", "Donald Trump, Jr."):

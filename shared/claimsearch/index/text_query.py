@@ -121,6 +121,19 @@ def _terms(words: list[str]) -> ClaimantTerms:
     return ClaimantTerms(tuple(words), any(w in GENERATIONAL_SUFFIXES for w in words))
 
 
+# Words that say what a person does, standing before the name in news copy ("Trump campaign
+# manager Kellyanne Conway", "former CIA Director Michael Morell"). Not titles: the registry
+# never cuts them (a name may hold one: "Director Films"), so they serve only the readings
+# of a name asked for, which accept people alone.
+_ROLES = frozenset(
+    """
+    spokesman spokeswoman spokesperson manager adviser advisor aide director strategist
+    pollster analyst economist official head leader founder ceo executive chair lawyer
+    consultant correspondent reporter columnist editor anchor host
+    """.split()
+)
+
+
 @dataclass(frozen=True)
 class Reading:
     """A looser reading of a claimant name, and whether it holds only for a person's name."""
@@ -133,9 +146,9 @@ def looser_readings(name: str) -> list[Reading]:
     """Shorter readings of a name as an article writes it, for when no alias holds it whole,
     in the order they are tried. The name before a comma, where what follows describes it
     ("Don Fowler, who helmed the DNC", not "Donald Trump, Jr."). A person described, then
-    named: where a title stands inside the name, not in front, what follows the last title,
-    then the last two words ("New Jersey Gov. Chris Christie", "Retired Lt. Gen. Michael
-    Flynn", "Former Secretary of State Hillary Clinton"). A person's first and last name
+    named: where a title or a role stands inside the name ("Gov.", "manager"), what follows
+    the last one, then the last two words ("New Jersey Gov. Chris Christie", "Trump campaign
+    manager Kellyanne Conway", "Former Secretary of State Hillary Clinton"). A person's first and last name
     without the middle one, as the registry joins them ("Hillary Rodham Clinton" -> "hillary
     clinton"; "Tax Policy Center" is no "Tax Center": only people are read so). Each is a
     rule a reader accepts, not a guess at a spelling: a name spelt otherwise finds nothing."""
@@ -146,7 +159,7 @@ def looser_readings(name: str) -> list[Reading]:
     words = name_words(head if described else text)
     suffix = words[-1:] if has_generational_suffix(words) else []
     core = [w for w in words[: len(words) - len(suffix)] if len(w) > 1]  # no initials
-    titled = [i for i, w in enumerate(core[:-2]) if w in TITLES]
+    titled = [i for i, w in enumerate(core[:-2]) if w in TITLES or w in _ROLES]
     bases = [(words, False)]
     if titled:  # the name after the description first
         bases = [(core[titled[-1] + 1 :] + suffix, True), (core[-2:] + suffix, True), *bases]
