@@ -95,10 +95,6 @@ class IngestService:
         except Exception as exc:  # the store or the index failed in a way of its own
             raise DependencyFailed(f"{change.key}: {type(exc).__name__}: {exc}") from exc
 
-    def ingest_blob(self, store: BlobStore, key: str, bucket: str = "") -> IngestResult:
-        """Ingest the object under `key` as it is now (no event: the local CLI and tests)."""
-        return self.apply(store, ObjectChanged(bucket, key, "created"))
-
     def ingest_bytes(self, data: bytes, source_key: str, bucket: str = "") -> IngestResult:
         """Ingest bytes read from a local file named `source_key`."""
         article_id = article_id_for_source(bucket, source_key)

@@ -30,6 +30,7 @@ from claimsearch.index.sqlite import SqliteIndex
 from claimsearch.ingest import IngestService
 from claimsearch.invisible import strip_invisible
 from claimsearch.model import Article, Claim
+from claimsearch.s3_events import ObjectChanged
 from claimsearch.storage.local import LocalBlobStore
 from claimsearch.wiring import document_limits, make_extractor
 from tests.conftest import EXAMPLE_ARTICLE, reset_process_caches
@@ -100,7 +101,7 @@ def _ingest(root: Path, extract: Extractor, key: str) -> dict[str, Any]:
         document_limits(),
     )
     try:
-        service.ingest_blob(LocalBlobStore(root / "inbox"), key)
+        service.apply(LocalBlobStore(root / "inbox"), ObjectChanged("", key, "created"))
     except DocumentError as error:
         return {"rejected": error.code}
     return {"ingested": True}

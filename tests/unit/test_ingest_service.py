@@ -14,6 +14,7 @@ from claimsearch.extract.pipeline import extract_claims
 from claimsearch.index.sqlite import SqliteIndex
 from claimsearch.ingest import IngestService
 from claimsearch.reindex import rebuild_index
+from claimsearch.s3_events import ObjectChanged
 from claimsearch.storage.local import LocalBlobStore
 
 
@@ -63,7 +64,7 @@ def test_oversized_blob_is_refused_before_download(tmp_path: Path, service: Inge
     store = LocalBlobStore(tmp_path / "inbox")
     store.put("big.txt", b"x" * 2_000_000)
     with pytest.raises(Exception, match="over the limit"):
-        service.ingest_blob(store, "big.txt")
+        service.apply(store, ObjectChanged("", "big.txt", "created"))
     assert [r["code"] for r in service.archive.rejections()] == ["document_too_large"]
 
 
