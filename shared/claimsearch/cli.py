@@ -53,6 +53,9 @@ def _parser() -> argparse.ArgumentParser:
     delete.add_argument("article_ids", nargs="+", metavar="ARTICLE_ID")
     delete.set_defaults(run=_delete)
 
+    rejected = commands.add_parser("rejected", help="the files refused, each with why (one JSON line each)")
+    rejected.set_defaults(run=_rejected)
+
     search = commands.add_parser("search", help="search the configured index")
     _add_filters(search)
     search.add_argument("--limit", type=int, default=10)
@@ -234,6 +237,16 @@ def _delete(args: argparse.Namespace) -> int:
     for article_id in args.article_ids:
         result = service.delete(article_id)
         print(f"{article_id}: deleted ({result.claims} claims removed; source {result.source_key})")
+    return 0
+
+
+def _rejected(args: argparse.Namespace) -> int:
+    """The archive's rejection records: a refused file's key, the error's code and reason, and
+    when. A later good version of the file clears its record."""
+    from claimsearch import wiring
+
+    for record in wiring.make_archive().rejections():
+        print(json.dumps(record, ensure_ascii=False))
     return 0
 
 
