@@ -147,11 +147,12 @@ def looser_readings(name: str) -> list[Reading]:
     in the order they are tried. The name before a comma, where what follows describes it
     ("Don Fowler, who helmed the DNC", not "Donald Trump, Jr."). A person described, then
     named: where a title or a role stands inside the name ("Gov.", "manager"), what follows
-    the last one, then the last two words ("New Jersey Gov. Chris Christie", "Trump campaign
-    manager Kellyanne Conway", "Former Secretary of State Hillary Clinton"). A person's first and last name
-    without the middle one, as the registry joins them ("Hillary Rodham Clinton" -> "hillary
-    clinton"; "Tax Policy Center" is no "Tax Center": only people are read so). Each is a
-    rule a reader accepts, not a guess at a spelling: a name spelt otherwise finds nothing."""
+    the last one, then the last two words ("New Jersey Gov. Chris Christie", "Trump
+    campaign manager Kellyanne Conway", "Former Secretary of State Hillary Clinton"). A
+    person's first and last name without the middle one, as the registry joins them
+    ("Hillary Rodham Clinton" -> "hillary clinton"; "Tax Policy Center" is no "Tax Center":
+    only people are read so). Each is a rule a reader accepts, not a guess at a spelling:
+    a name spelt otherwise finds nothing."""
     asked = claimant_terms(name).words
     text = _TRAILING_LABEL.sub("", name) or name
     head, comma, rest = text.partition(",")
