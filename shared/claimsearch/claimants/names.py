@@ -125,3 +125,12 @@ def source_words(text: str) -> str:
     "Len Burman, head of the Tax Policy Center" -> "len burman head of the tax policy center".
     """
     return " ".join(w for w in name_words(text) if len(w) > 1)
+
+
+def without_middle_names(key: str) -> str:
+    """A person's key without the words between first and last name (a generational suffix
+    stays): "hillary rodham clinton" -> "hillary clinton"; keys of one or two words as they are."""
+    words = key.split()
+    suffix = words[-1:] if has_generational_suffix(words) else []
+    core = words[: len(words) - len(suffix)]
+    return " ".join([core[0], core[-1], *suffix]) if len(core) > 2 else key

@@ -47,11 +47,11 @@ from claimsearch.claimants.names import (
     FEMALE_PRONOUNS,
     MALE_PRONOUNS,
     TITLES,
-    has_generational_suffix,
     is_pronoun,
     name_key,
     name_words,
     surname_of,
+    without_middle_names,
 )
 from claimsearch.model import IDENTITY_TYPES, Article, Claim, Claimant, ClaimantIdentity, stable_id
 
@@ -157,7 +157,7 @@ def file_claims(claims: list[Claim], lookup: ClaimantLookup) -> Filed:
     for filing in filings.values():
         if filing.type != "person" or filing.key in resolved:
             continue
-        short = _without_middle_names(filing.key)
+        short = without_middle_names(filing.key)
         if short != filing.key:
             # "Hillary Rodham Clinton" joins "Hillary Clinton" when the registry knows her so.
             known = lookup.get_claimants([identity_id(short)]).get(identity_id(short))
@@ -266,14 +266,6 @@ def surnames_joined(filed: Filed, lookup: ClaimantLookup) -> list[tuple[str, Cla
         if dominant is not None and dominant.id != alone.id:
             joined.append((alone.id, merged(dominant, replace(alone, claims=0))))
     return joined
-
-
-def _without_middle_names(key: str) -> str:
-    """'hillary rodham clinton' -> 'hillary clinton'; keys of one or two words as they are."""
-    words = key.split()
-    suffix = words[-1:] if has_generational_suffix(words) else []
-    core = words[: len(words) - len(suffix)]
-    return " ".join([core[0], core[-1], *suffix]) if len(core) > 2 else key
 
 
 def _dominant(candidates: list[ClaimantIdentity]) -> ClaimantIdentity | None:

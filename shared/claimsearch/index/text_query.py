@@ -28,6 +28,7 @@ from claimsearch.claimants.names import (
     has_generational_suffix,
     name_key,
     name_words,
+    without_middle_names,
 )
 from claimsearch.errors import InvalidQuery
 from claimsearch.invisible import strip_invisible
@@ -108,10 +109,14 @@ class ClaimantTerms:
 _TRAILING_LABEL = re.compile(r"\s*\([^()]*\)\s*$")
 
 
+def _without_label(name: str) -> str:
+    return _TRAILING_LABEL.sub("", name) or name
+
+
 def claimant_terms(name: str) -> ClaimantTerms:
     """A user's claimant name as alias words ("Mr. Trump" -> "trump", "Lindsey Graham (R-S.C.)"
     -> "lindsey graham")."""
-    words = name_key(_TRAILING_LABEL.sub("", name) or name).split()
+    words = name_key(_without_label(name)).split()
     if not words or all(w in TITLES for w in words):  # "the", "Mr.": no one in particular
         raise InvalidQuery("claimant", f"{name!r} holds no name to look up")
     return _terms(words)
@@ -154,7 +159,7 @@ def looser_readings(name: str) -> list[Reading]:
     only people are read so). Each is a rule a reader accepts, not a guess at a spelling:
     a name spelt otherwise finds nothing."""
     asked = claimant_terms(name).words
-    text = _TRAILING_LABEL.sub("", name) or name
+    text = _without_label(name)
     head, comma, rest = text.partition(",")
     described = bool(comma and name_words(head)) and not set(name_words(rest)) <= GENERATIONAL_SUFFIXES
     words = name_words(head if described else text)
@@ -166,16 +171,18 @@ def looser_readings(name: str) -> list[Reading]:
         bases = [(core[titled[-1] + 1 :] + suffix, True), (core[-2:] + suffix, True), *bases]
     readings: list[tuple[list[str], bool]] = []
     for base, people_only in bases:
-        reading = name_key(" ".join(base)).split()
+        key = name_key(" ".join(base))
+        reading = key.split()
         readings.append((reading, people_only))
-        tail = reading[-1:] if has_generational_suffix(reading) else []
-        # First, middle and last name: not "sen ted cruz", not "bank of america".
+        # The registry's rule, where the words read as first, middle and last name: one
+        # middle word, no title first, no stop word between ("sen ted cruz", "bank of america").
+        short = without_middle_names(key).split()
         if (
-            len(reading) - len(tail) == 3
+            len(reading) - len(short) == 1
             and reading[0] not in TITLES
             and reading[1] not in ENGLISH_STOP_WORDS
         ):
-            readings.append(([reading[0], reading[2], *tail], True))
+            readings.append((short, True))
     unique: dict[tuple[str, ...], Reading] = {}
     for reading, people in readings:
         if reading and tuple(reading) != asked:
