@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from claimsearch.documents import SUPPORTED_SUFFIXES
 from claimsearch.errors import ClaimsearchError, DocumentError
-from claimsearch.index.port import MATCH_MODES, SORT_ORDERS, SearchQuery
+from claimsearch.index.port import SORT_ORDERS, SearchQuery
+from claimsearch.index.text_query import MATCH_DESCRIPTION, MATCH_MODES
 from claimsearch.model import CUE_CLASSES, QUOTE_TYPES
 
 if TYPE_CHECKING:
@@ -136,7 +137,7 @@ def _add_filters(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--attributed", choices=("yes", "no"), help="no: only claims with no source; yes: only with one"
     )
-    command.add_argument("--match", choices=MATCH_MODES, default="best", help="all: every word must match")
+    command.add_argument("--match", choices=MATCH_MODES, default="best", help=MATCH_DESCRIPTION)
     command.add_argument("--cue-class", choices=CUE_CLASSES)
     command.add_argument("--quote-type", choices=QUOTE_TYPES)
     command.add_argument("--from", dest="published_from", metavar="YYYY-MM-DD")
@@ -288,6 +289,7 @@ def _search(args: argparse.Namespace) -> int:
     if args.json:
         payload: dict[str, Any] = {
             "total": result.total,
+            "relaxed": result.relaxed,
             "hits": [
                 {
                     "score": h.score,
@@ -305,6 +307,8 @@ def _search(args: argparse.Namespace) -> int:
         print(json.dumps(payload, ensure_ascii=False, indent=2))
         return 0
     print(f"{result.total} {'cluster' if args.collapse else 'claim'}(s)")
+    if result.relaxed:
+        print("(no claim holds most of the words: claims holding any of them, best first)")
     for hit in result.hits:
         claim = hit.claim
         who = claim.claimant.name or claim.claimant.mention or "(unattributed)"

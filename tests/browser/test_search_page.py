@@ -265,6 +265,19 @@ def test_each_hit_marks_claimant_cue_and_content_in_its_sentence(stack: str, pag
     page.shots("query")
 
 
+def test_a_relaxed_answer_says_that_no_claim_holds_most_of_the_words(stack: str, page: Any) -> None:
+    words = "forced labour zqxjv vjxqz"
+    expected = api(stack, "/claims", q=words)
+    assert expected["relaxed"] and expected["total"] >= 1
+    page.goto(f"{stack}/?q=" + urllib.parse.quote_plus(words))
+    wait_for_results(page, expected["total"])
+    noun = "claim" if expected["total"] == 1 else "claims"
+    expect(page.locator("#result-status")).to_have_text(
+        f"No claim holds most of “{words}”: {expected['total']} {noun} holding some of its words, best first"
+    )
+    assert hit_ids(page) == [hit["claim"]["id"] for hit in expected["hits"]]
+
+
 def test_a_facet_filters_the_claims_and_can_be_undone(stack: str, page: Any) -> None:
     everything = api(stack, "/claims", limit="100")
     page.goto(f"{stack}/")

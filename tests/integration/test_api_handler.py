@@ -70,6 +70,17 @@ def test_search_is_ranked_highlighted_and_faceted(api) -> None:  # type: ignore[
     assert body["facets"]["publisher"] == [{"value": "The Independent", "count": body["total"], "id": None}]
 
 
+def test_search_says_when_best_match_relaxed_to_any_word(api) -> None:  # type: ignore[no-untyped-def]
+    # No claim of the example holds three of "forced labour zqxjv vjxqz"; some hold a word.
+    _, _, body = api(rest_event("GET", "/claims?q=forced%20labour%20zqxjv%20vjxqz"))
+    assert body["relaxed"] is True and body["total"] >= 1
+    assert "forced" in body["hits"][0]["claim"]["content"]["text"].lower()
+    _, _, strict = api(rest_event("GET", "/claims?q=forced%20labour%20zqxjv%20vjxqz&match=all"))
+    assert (strict["total"], strict["relaxed"]) == (0, False)
+    _, _, found = api(rest_event("GET", "/claims?q=forced%20labour"))
+    assert found["total"] >= 1 and found["relaxed"] is False
+
+
 def test_claimant_filter_returns_exactly_her_two_claims(api) -> None:  # type: ignore[no-untyped-def]
     status, _, body = api("api-search-claimant.json")
     assert status == 200

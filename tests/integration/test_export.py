@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 import pytest
 
-from claimsearch.api.export_jobs import NDJSON, NEXT_CURSOR_HEADER, TOTAL_HEADER, open_export
+from claimsearch.api.export_jobs import NDJSON, NEXT_CURSOR_HEADER, RELAXED_HEADER, TOTAL_HEADER, open_export
 from claimsearch.claimants.registry import file_claims, updated_identities
 from claimsearch.errors import InvalidQuery
 from claimsearch.index.port import SearchIndex, SearchQuery
@@ -289,6 +289,18 @@ def test_a_response_stops_under_the_size_limit_and_x_next_cursor_resumes(
     cut = 150
     _, headers, body = get(handler, f"/claims/export?q=forced+labour&cursor={whole[cut]['cursor']}")
     assert ids_of(parse(body)) == ids_of(whole)[cut + 1 : cut + 1 + len(parse(body))]
+
+
+def test_a_relaxed_export_says_so_and_holds_what_get_claims_relaxed_to(
+    engine: SearchIndex, handler: Handler
+) -> None:
+    # No claim holds three of these four words; the synthetic ones hold "forced" and "labour".
+    query = SearchQuery(text="forced labour zqxjv vjxqz")
+    status, headers, body = get(handler, "/claims/export?q=forced+labour+zqxjv+vjxqz")
+    assert status == 200 and headers.get(RELAXED_HEADER) == "true"
+    assert ids_of(parse(body)) == paged_ids(engine, query) == paged_ids(engine, replace(query, match="any"))
+    _, headers, _ = get(handler, "/claims/export?q=forced+labour")
+    assert RELAXED_HEADER not in headers
 
 
 @pytest.mark.parametrize(

@@ -110,6 +110,7 @@ def test_an_export_is_queued_written_gzipped_and_served_by_a_presigned_url(aws: 
     export_id = accepted["id"]
     assert headers["Location"] == accepted["status_url"] == f"/exports/{export_id}"
     assert accepted["state"] == "queued" and accepted["total"] == SYNTHETIC
+    assert accepted["relaxed"] is False
     assert aws.objects() == {f"exports/{export_id}/request.json"}
 
     status, _, queued = aws.call("GET", f"/exports/{export_id}")
@@ -171,6 +172,12 @@ def test_a_message_that_is_no_job_is_acknowledged_and_writes_nothing(aws: Aws) -
         "batchItemFailures": []
     }
     assert aws.objects() == set()
+
+
+def test_a_relaxed_export_says_so_when_queued(aws: Aws) -> None:
+    status, _, accepted = aws.call("POST", "/exports", {"q": "forced labour zqxjv vjxqz"})
+    assert status == 202, accepted
+    assert accepted["relaxed"] is True and accepted["total"] >= SYNTHETIC  # and others holding a word
 
 
 @pytest.mark.parametrize(

@@ -159,7 +159,7 @@ def test_filters_give_the_same_ids_in_both_engines(sqlite_index, opensearch_inde
 def test_text_queries_match_the_same_claims(sqlite_index, opensearch_index) -> None:  # type: ignore[no-untyped-def]
     found: dict[tuple[str, str], set[str]] = {}
     for text in [*TEXT_QUERIES, *BEST_MATCH_QUERIES]:
-        for match in ("best", "all"):
+        for match in ("best", "all", "any"):
             query = SearchQuery(text=text, match=match)
             expected = set(_all_ids(sqlite_index, query))
             assert set(_all_ids(opensearch_index, query)) == expected, (text, match)
@@ -167,6 +167,7 @@ def test_text_queries_match_the_same_claims(sqlite_index, opensearch_index) -> N
     # The first holds in the example article alone; with PolNeAR the others do too. Best
     # match must find more than match=all somewhere, or the comparison proves nothing.
     assert any(found[t, "best"] > found[t, "all"] for t in BEST_MATCH_QUERIES), found
+    assert any(found[t, "any"] > found[t, "best"] for t in BEST_MATCH_QUERIES), found
 
 
 def test_claimants_are_filed_the_same_in_both_engines(sqlite_index, opensearch_index, corpus) -> None:  # type: ignore[no-untyped-def]
@@ -200,6 +201,47 @@ def test_best_match_ranks_claims_holding_more_words_first(engine: SearchIndex) -
     assert result.hits
     top = result.hits[0].claim.content.text.lower()
     assert sum(w in top for w in ("forced", "labour", "slave", "regime")) >= 3
+
+
+def test_best_match_relaxes_to_any_word_when_no_claim_holds_enough(engine: SearchIndex, corpus) -> None:  # type: ignore[no-untyped-def]
+    """Two rare words of a claim and two words no claim holds: no claim holds the three of
+    four best match wants, so the answer is the claims holding any of them, said so, the
+    same claims on every page as match=any gives; match=all stays empty."""
+    claims = [c for _, cs in corpus for c in cs]
+    frequency = Counter(w for c in claims for w in set(_words(c.content.text)))
+    claim = next(c for c in claims if len(set(_words(c.content.text))) >= 8)
+    rare = sorted(set(_words(claim.content.text)), key=lambda w: (frequency[w], w))[:2]
+    query = SearchQuery(text=" ".join([*rare, "zqxjv", "vjxqz"]), limit=10, facets=False)
+
+    relaxed = engine.search(query)
+    assert relaxed.relaxed
+    assert claim.id in [h.claim.id for h in relaxed.hits], rare
+    any_word = engine.search(replace(query, match="any"))
+    assert not any_word.relaxed
+    assert relaxed.total == any_word.total > 0
+    assert set(_all_ids(engine, query)) == set(_all_ids(engine, replace(query, match="any")))
+    page = engine.search(replace(query, limit=1))
+    assert page.next_after is None or engine.search(replace(query, limit=1, after=page.next_after)).relaxed
+
+    strict = engine.search(replace(query, match="all"))
+    assert (strict.total, strict.relaxed) == (0, False)
+
+
+def test_best_match_is_not_relaxed_where_it_finds_or_cannot_loosen(engine: SearchIndex) -> None:
+    found = engine.search(SearchQuery(text="forced labour slave regime", facets=False))
+    assert found.total and not found.relaxed
+    lone = engine.search(SearchQuery(text="zqxjv", facets=False))  # one word: nothing looser
+    assert (lone.total, lone.relaxed) == (0, False)
+    # Under a claimant filter an empty answer stands: that claimant said nothing so.
+    claim = next(h.claim for h in found.hits if h.claim.claimant.id)
+    words = " ".join([*_words(claim.content.text)[:1], "zqxjv", "vjxqz"])
+    for query in (
+        SearchQuery(text=words, claimant_id=claim.claimant.id, facets=False),
+        SearchQuery(text=words, claimant=claim.claimant.name, facets=False),
+    ):
+        answer = engine.search(query)
+        assert (answer.total, answer.relaxed) == (0, False), query
+        assert engine.search(replace(query, match="any")).total > 0, query
 
 
 def _words(text: str) -> list[str]:

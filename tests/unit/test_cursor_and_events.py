@@ -89,7 +89,7 @@ def test_non_notifications_raise(body: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("field", "value"), [("match", "any"), ("cue_class", "sayy"), ("quote_type", "Direct"), ("sort", "date")]
+    ("field", "value"), [("match", "some"), ("cue_class", "sayy"), ("quote_type", "Direct"), ("sort", "date")]
 )
 def test_a_query_with_a_value_outside_its_enumeration_is_refused_naming_it(field: str, value: str) -> None:
     # Built outside the API (the CLI, an export job), a misspelt value would otherwise

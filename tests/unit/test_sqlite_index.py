@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from claimsearch.claimants.registry import file_claims, updated_identities
-from claimsearch.errors import IndexUnavailable
+from claimsearch.errors import IndexUnavailable, InvalidQuery
 from claimsearch.index.port import FacetValue, SearchQuery
 from claimsearch.index.sqlite import SqliteIndex
 from claimsearch.index.text_query import plan_text
@@ -158,7 +158,8 @@ def test_query_syntax_is_treated_as_text(index: SqliteIndex, text: str) -> None:
 
 
 def test_column_filter_syntax_matches_words_only(index: SqliteIndex) -> None:
-    assert _ids(index, text="content:taxes") == set()  # 'content' is not in the claim text
+    # Both words wanted ('content' is in no claim's text), as a column filter would not.
+    assert _ids(index, text="content:taxes", match="all") == set()
     assert _ids(index, text="taxes rise") == {"Taxes will rise"}
 
 
@@ -184,6 +185,14 @@ def test_text_plan_keeps_words_only() -> None:
     assert plan is not None and plan.terms == ("forced", "labour", "near", "camps")
     assert plan_text("*:* {}") is None
     assert plan_text("the and of") is None
+
+
+def test_text_plan_minimum_by_match_mode() -> None:
+    words = "forced labour camps abroad regime"
+    assert [plan_text(words, m).minimum for m in ("best", "all", "any")] == [3, 5, 1]  # type: ignore[union-attr]
+    assert plan_text("forced labour camps", "best").minimum == 2  # type: ignore[union-attr]
+    with pytest.raises(InvalidQuery, match="best, all, any"):
+        plan_text(words, "some")
 
 
 def test_hits_with_equal_scores_page_by_id_exactly_once(tmp_path: Path) -> None:

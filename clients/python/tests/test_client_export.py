@@ -48,6 +48,15 @@ def test_export_applies_the_search_filters(export_route: Stack, api: Client) -> 
     assert sorted(c.id for c in claims) == sorted(c.id for c in api.search(claimant="Ahn").claims)
 
 
+def test_an_export_relaxed_to_any_word_says_so(export_route: Stack, api: Client) -> None:
+    stream = api.export(q="forced labour zqxjv vjxqz")
+    claims = list(stream)
+    assert stream.relaxed and claims
+    assert [c.id for c in claims] == [c.id for c in api.iter_claims("forced labour zqxjv vjxqz")]
+    strict = api.export(q="forced labour")
+    assert list(strict) and not strict.relaxed
+
+
 def test_export_resumes_from_a_cursor_in_a_later_call(export_route: Stack, api: Client) -> None:
     everything = [claim.id for claim in api.export()]
     first = api.export()

@@ -203,3 +203,10 @@ def test_claims_carry_their_cluster_and_a_search_collapses_them(api: Client) -> 
     with pytest.raises(InvalidParameterError) as invalid:
         api.search(collapse=cast(Any, "article"))
     assert invalid.value.parameter == "collapse"
+
+
+def test_a_relaxed_answer_says_so(api: Client) -> None:
+    page = api.search("forced labour zqxjv vjxqz")
+    assert page.relaxed and page.total >= 1
+    assert not api.search("forced labour zqxjv vjxqz", match="any").relaxed
+    assert not api.search("forced labour").relaxed

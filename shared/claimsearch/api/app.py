@@ -71,11 +71,11 @@ from claimsearch.index.port import (
     MAX_QUERY_CHARS,
     MAX_SUGGESTIONS,
     CollapseMode,
-    MatchMode,
     SearchIndex,
     SearchQuery,
     SortOrder,
 )
+from claimsearch.index.text_query import MATCH_DESCRIPTION, MatchMode
 from claimsearch.model import Claim, ClaimantIdentity, CueClass, QuoteType, article_id_for_source
 
 logger = Logger(service="claimsearch-api")
@@ -233,11 +233,13 @@ def search_claims(
         Query(
             max_length=MAX_QUERY_CHARS,
             description="Full-text query (plain words), ranked by relevance: with match=best (the default)"
-            " a claim must hold all of 1-2 words, 2 of 3, 75 % of 4 or more; with match=all every word",
+            " a claim must hold all of 1-2 words, 2 of 3, 75 % of 4 or more, and when no claim does and"
+            " no claimant is asked for, the answer holds the claims with any of them, best first, and"
+            " says relaxed: true; with match=all every word, with match=any one",
             openapi_examples={"words": {"value": "forced labour"}},
         ),
     ] = None,
-    match: Annotated[MatchMode, Query(description="best: ranked best match; all: every word")] = "best",
+    match: Annotated[MatchMode, Query(description=MATCH_DESCRIPTION)] = "best",
     claimant: Annotated[
         str | None,
         Query(
@@ -359,6 +361,7 @@ def search_claims(
             for name, values in result.facets.items()
         },
         next_cursor=encode_cursor(query, result.next_after) if result.next_after else None,
+        relaxed=result.relaxed,
     )
 
 

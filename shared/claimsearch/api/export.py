@@ -33,6 +33,7 @@ from claimsearch.api.export_jobs import (
     EXPORT_ID_PATTERN,
     NDJSON,
     NEXT_CURSOR_HEADER,
+    RELAXED_HEADER,
     TOTAL_HEADER,
     ExportFilters,
     ExportKeys,
@@ -44,7 +45,8 @@ from claimsearch.api.export_jobs import (
 )
 from claimsearch.api.schemas import BUILT_ON_FIRST_USE, ClaimOut, IsoDate
 from claimsearch.config import settings
-from claimsearch.index.port import MAX_QUERY_CHARS, CollapseMode, MatchMode, SearchQuery, SortOrder
+from claimsearch.index.port import MAX_QUERY_CHARS, CollapseMode, SearchQuery, SortOrder
+from claimsearch.index.text_query import MATCH_DESCRIPTION, MatchMode
 from claimsearch.model import CueClass, QuoteType
 
 router = Router()
@@ -70,6 +72,11 @@ class ExportAccepted(BaseModel):
     state: ExportStateName
     total: int = Field(description="Matches when the export was asked for")
     status_url: str
+    relaxed: bool = Field(
+        default=False,
+        description="True when match=best found no claim holding enough of q's words and the export"
+        " holds the claims with any of them (as GET /claims says relaxed)",
+    )
 
 
 class ExportStatusOut(ExportState):
@@ -114,6 +121,11 @@ def _export_answers() -> dict[int, OpenAPIResponse]:
                 " response size limit): pass it as `cursor` for the rest. Absent: the export is whole",
                 "schema": {"type": "string"},
             },
+            RELAXED_HEADER: {
+                "description": "true when match=best found no claim holding enough of q's words and the"
+                " lines are the claims holding any of them (as GET /claims says relaxed)",
+                "schema": {"type": "string", "enum": ["true"]},
+            },
         },
         "content": {NDJSON: {"model": ExportLineOut, "examples": {"line": {"value": LINE_EXAMPLE}}}},
     }
@@ -132,7 +144,7 @@ def export_claims(
     q: Annotated[
         str | None, Query(max_length=MAX_QUERY_CHARS, description="Full-text query, as in GET /claims")
     ] = None,
-    match: Annotated[MatchMode, Query(description="best: ranked best match; all: every word")] = "best",
+    match: Annotated[MatchMode, Query(description=MATCH_DESCRIPTION)] = "best",
     claimant: Annotated[str | None, Query(max_length=200, description="A claimant's name, any alias")] = None,
     claimant_id: Annotated[str | None, Query(max_length=64, description="A claimant identity's id")] = None,
     attributed: Annotated[bool | None, Query(description="false: only claims with no source")] = None,
@@ -205,6 +217,8 @@ def export_response(query: SearchQuery, cursor: str | None) -> Response[str]:
     headers = {TOTAL_HEADER: str(export.total), "Cache-Control": "no-store"}
     if next_cursor is not None:
         headers[NEXT_CURSOR_HEADER] = next_cursor
+    if export.relaxed:
+        headers[RELAXED_HEADER] = "true"
     body = "".join(f"{text}\n" for text in lines)
     return Response(status_code=200, content_type=NDJSON, body=body, headers=headers)
 
@@ -234,10 +248,12 @@ def start_export(
     store = wiring.export_store(config)
     send = wiring.export_queue(config)
     # Checked now, so a query the index refuses is a 400 here, not a failed export later.
-    total = wiring.index().search(replace(filters.to_query(), limit=1)).total
+    first = wiring.index().search(replace(filters.to_query(), limit=1))
     job = submit_export(store, send, config.export_prefix, filters)
     location = f"/exports/{job.id}"
-    body = ExportAccepted(id=job.id, state="queued", total=total, status_url=location)
+    body = ExportAccepted(
+        id=job.id, state="queued", total=first.total, status_url=location, relaxed=first.relaxed
+    )
     return Response(
         status_code=202,
         content_type=content_types.APPLICATION_JSON,

@@ -41,12 +41,12 @@ from claimsearch.index.port import (
     MAX_LIMIT,
     MAX_QUERY_CHARS,
     CollapseMode,
-    MatchMode,
     SearchIndex,
     SearchQuery,
     SearchResult,
     SortOrder,
 )
+from claimsearch.index.text_query import MATCH_DESCRIPTION, MatchMode
 from claimsearch.model import Claim, CueClass, QuoteType
 
 logger = logging.getLogger(__name__)
@@ -56,6 +56,8 @@ TOTAL_HEADER = "X-Total-Count"
 # Set on a GET /claims/export response that stopped before the last match (the Lambda
 # response limit): the cursor of its last line, to resume from. Absent: the export is whole.
 NEXT_CURSOR_HEADER = "X-Next-Cursor"
+# Set to "true" when the export's best-match text was relaxed to any word (SearchResult.relaxed).
+RELAXED_HEADER = "X-Relaxed"
 EXPORT_ID_PATTERN = r"^[0-9a-f]{32}$"
 
 
@@ -77,7 +79,7 @@ class ExportFilters(BaseModel):
     q: str | None = Field(
         default=None, max_length=MAX_QUERY_CHARS, description="Full-text query, as in GET /claims"
     )
-    match: MatchMode = Field(default="best", description="best: ranked best match; all: every word")
+    match: MatchMode = Field(default="best", description=MATCH_DESCRIPTION)
     claimant: str | None = Field(default=None, max_length=200, description="A claimant's name, any alias")
     claimant_id: str | None = Field(default=None, max_length=64)
     attributed: bool | None = None
@@ -132,6 +134,7 @@ class Export:
 
     total: int
     lines: Iterator[ExportLine]
+    relaxed: bool = False  # the claims holding any of the words: no claim held enough
 
 
 def claim_json(claim: Claim, clusters: Mapping[str, ClusterSummary]) -> dict[str, Any]:
@@ -151,7 +154,7 @@ def open_export(index: SearchIndex, query: SearchQuery, cursor: str | None = Non
     query = replace(query, limit=MAX_LIMIT, facets=False, after=None)
     after = decode_cursor(query, cursor) if cursor else None
     first = index.search(replace(query, after=after))
-    return Export(total=first.total, lines=_lines(index, query, first))
+    return Export(total=first.total, lines=_lines(index, query, first), relaxed=first.relaxed)
 
 
 def _lines(index: SearchIndex, query: SearchQuery, page: SearchResult) -> Iterator[ExportLine]:

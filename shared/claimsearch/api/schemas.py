@@ -186,6 +186,11 @@ class SearchResponse(BaseModel):
     total: int
     facets: dict[str, list[FacetValueOut]]
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last")
+    relaxed: bool = Field(
+        default=False,
+        description="True when match=best found no claim holding enough of q's words and the hits are"
+        " the claims holding any of them, best first (never under a claimant filter)",
+    )
 
 
 class ClaimantSummary(BaseModel):

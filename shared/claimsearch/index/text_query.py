@@ -3,10 +3,11 @@
 Best-match search (`match=best`) ORs the words and ranks by relevance, but a claim
 must hold a minimum number of them so one common word does not flood the answer:
 all of one or two words, two of three, three quarters (rounded down) beyond. Strict
-search (`match=all`) wants every word. A word counts as present when any of the
-claim's text fields holds it (content, sentence, claimant name, claimant mention);
-each engine then ranks with its own BM25, weighting content most, then the sentence,
-then the claimant, and boosting claims where the words stand together.
+search (`match=all`) wants every word, and `match=any` one of them (what a best-match
+search falls back to when no claim holds enough: `port.search_claims`). A word counts as
+present when any of the claim's text fields holds it (content, sentence, claimant name,
+claimant mention); each engine then ranks with its own BM25, weighting content most, then
+the sentence, then the claimant, and boosting claims where the words stand together.
 
 The words are cut out here, once, so both engines count the same terms: runs of
 letters and digits, possessive "'s" removed, English stop words (Lucene's list,
@@ -20,6 +21,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 from claimsearch.claimants.names import (
     GENERATIONAL_SUFFIXES,
@@ -33,6 +35,13 @@ from claimsearch.claimants.names import (
 from claimsearch.errors import InvalidQuery
 from claimsearch.invisible import strip_invisible
 
+MatchMode = Literal["best", "all", "any"]
+MATCH_MODES: tuple[str, ...] = get_args(MatchMode)
+MATCH_DESCRIPTION = (
+    "best: ranked best match, a claim holds most of the words (when none does and no claimant is"
+    " asked for, claims holding any of them, and the answer says relaxed); all: every word; any:"
+    " one word at least"
+)
 MAX_TERMS = 32  # well under the engines' clause limits once spread over four fields
 # Lucene's English stop words, which OpenSearch's english analyzer drops: dropping
 # them here too keeps "the forced labour" meaning the same in both engines.
@@ -65,8 +74,8 @@ def minimum_should_match(terms: int) -> int:
 
 def plan_text(text: str | None, match: str = "best") -> TextQuery | None:
     """The terms of `text` and the minimum to match; None when `text` holds no word to look up."""
-    if match not in ("best", "all"):
-        raise InvalidQuery("match", f"must be 'best' or 'all', got {match!r}")
+    if match not in MATCH_MODES:
+        raise InvalidQuery("match", f"must be one of {', '.join(MATCH_MODES)}, got {match!r}")
     if not text or not text.strip():
         return None
     # Invisible characters go first, as ingest removed them from the text: a soft hyphen
@@ -80,8 +89,15 @@ def plan_text(text: str | None, match: str = "best") -> TextQuery | None:
     terms = terms[:MAX_TERMS]
     if not terms:
         return None
-    minimum = len(terms) if match == "all" else minimum_should_match(len(terms))
-    return TextQuery(tuple(terms), minimum)
+    return TextQuery(tuple(terms), _minimum(match, len(terms)))
+
+
+def _minimum(match: str, terms: int) -> int:
+    if match == "all":
+        return terms
+    if match == "any":
+        return 1
+    return minimum_should_match(terms)
 
 
 @dataclass(frozen=True)

@@ -500,9 +500,11 @@ class ExportStream:
 
     `cursor` is the position after the last claim yielded (None before the first),
     `received` how many claims it yielded, `total` the `X-Total-Count` the first
-    response announced, `resumes` how often a dropped connection was resumed, and
-    `continued` how often it followed `X-Next-Cursor` (in AWS the API splits a large
-    export into responses of a few MB, each naming where the next one starts).
+    response announced, `relaxed` whether it said `X-Relaxed` (best match found no claim
+    holding enough of the words; these are the claims holding any of them), `resumes` how
+    often a dropped connection was resumed, and `continued` how often it followed
+    `X-Next-Cursor` (in AWS the API splits a large export into responses of a few MB, each
+    naming where the next one starts).
     """
 
     def __init__(
@@ -513,6 +515,7 @@ class ExportStream:
         self.cursor = cursor
         self.max_resumes = max(0, max_resumes)
         self.total: int | None = None
+        self.relaxed = False
         self.received = 0
         self.resumes = 0
         self.continued = 0
@@ -538,6 +541,8 @@ class ExportStream:
                 try:
                     if self.total is None and response.headers.get("x-total-count", "").isdigit():
                         self.total = int(response.headers["x-total-count"])
+                    if response.headers.get("x-relaxed") == "true":
+                        self.relaxed = True
                     for line in _complete_lines(response):
                         cursor, claim = _export_item(line)
                         # The cursor moves before the claim is handed over: a consumer

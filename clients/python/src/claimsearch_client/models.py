@@ -25,7 +25,7 @@ QuoteType = Literal["direct", "indirect", "mixed"]
 ClaimantType = Literal["person", "organisation", "group", "document", "unattributed"]
 IdentityType = Literal["person", "organisation", "group", "document"]
 EntityType = Literal["person", "organisation", "place", "other"]
-MatchMode = Literal["best", "all"]
+MatchMode = Literal["best", "all", "any"]
 CollapseMode = Literal["cluster"]
 SortOrder = Literal["relevance", "size", "first_seen"]
 Facet = Literal["claimant", "organization", "entity", "publisher"]
@@ -369,6 +369,9 @@ class SearchPage:
     """Facet name -> values with counts over every match (first page only, unless asked)."""
     next_cursor: str | None
     """Pass as `cursor` for the next page; None on the last."""
+    relaxed: bool = False
+    """True when `match="best"` found no claim holding enough of the words and these are the
+    claims holding any of them, best first (never under a claimant filter)."""
 
     @property
     def claims(self) -> list[Claim]:
@@ -383,6 +386,7 @@ class SearchPage:
             total=_req(d, "total", int, where),
             facets={name: _each(facets, name, f"{where}.facets", FacetValue.from_dict) for name in facets},
             next_cursor=_opt(d, "next_cursor", str, where),
+            relaxed=_opt(d, "relaxed", bool, where) or False,  # absent from an older server
         )
 
 
@@ -605,6 +609,9 @@ class ExportJob:
     total: int
     """Matches when the export was asked for."""
     status_url: str
+    relaxed: bool = False
+    """True when best match found no claim holding enough of the words: the export holds the
+    claims with any of them."""
 
     @classmethod
     def from_dict(cls, data: Any, where: str = "response") -> ExportJob:
@@ -614,6 +621,7 @@ class ExportJob:
             state=_req(d, "state", str, where),
             total=_req(d, "total", int, where),
             status_url=_req(d, "status_url", str, where),
+            relaxed=_opt(d, "relaxed", bool, where) or False,  # absent from an older server
         )
 
 

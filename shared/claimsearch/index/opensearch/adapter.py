@@ -36,7 +36,7 @@ from claimsearch.index.port import (
     IndexReport,
     SearchQuery,
     SearchResult,
-    search_following_merges,
+    search_claims,
 )
 from claimsearch.index.text_query import (
     ClaimantTerms,
@@ -502,7 +502,7 @@ class OpenSearchIndex:
                 return 0
 
     def search(self, query: SearchQuery) -> SearchResult:
-        return search_following_merges(self._search_claims, self.get_claimants, query)
+        return search_claims(self._search_claims, self.get_claimants, query)
 
     def _search_claims(self, query: SearchQuery) -> SearchResult:
         empty = SearchResult(hits=[], total=0, facets={n: [] for n in query.facet_names}, next_after=None)

@@ -30,7 +30,7 @@ from claimsearch.index.port import (
     IndexReport,
     SearchQuery,
     SearchResult,
-    search_following_merges,
+    search_claims,
 )
 from claimsearch.index.sqlite.facets import FacetColumns
 from claimsearch.index.sqlite.matches import Matches, match_set
@@ -274,7 +274,7 @@ class SqliteIndex:
             return int(db.execute("SELECT count(*) FROM claims").fetchone()[0])
 
     def search(self, query: SearchQuery) -> SearchResult:
-        return search_following_merges(self._search_claims, self.get_claimants, query)
+        return search_claims(self._search_claims, self.get_claimants, query)
 
     def _search_claims(self, query: SearchQuery) -> SearchResult:
         self.ensure_ready()

@@ -445,7 +445,11 @@
       hits.replaceChildren(...body.hits.map((hit) => hitItem(hit, state)));
       nextCursor = body.next_cursor;
       show($("more"), Boolean(nextCursor));
-      $("result-status").textContent = body.total ? describe(body.total, state) : "No claims match. Try fewer words or filters.";
+      $("result-status").textContent = body.relaxed
+        ? `No claim holds most of “${state.q}”: ${describe(body.total, { ...state, q: "" })} holding some of its words, best first`
+        : body.total
+          ? describe(body.total, state)
+          : "No claims match. Try fewer words or filters.";
       $("result-status").dataset.total = String(body.total);
     } catch (error) {
       if (generation !== searchGeneration) return;

@@ -1,0 +1,25 @@
+"""`claimsearch search`: a best-match answer relaxed to any word says so, as the API does."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from claimsearch.cli import main
+from tests.conftest import EXAMPLE_ARTICLE
+
+
+def test_a_relaxed_answer_says_so(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ingest", str(EXAMPLE_ARTICLE)]) == 0
+    capsys.readouterr()
+    assert main(["search", "forced labour zqxjv vjxqz", "--json"]) == 0
+    relaxed = json.loads(capsys.readouterr().out)
+    assert relaxed["relaxed"] is True and relaxed["total"] >= 1
+    assert main(["search", "forced labour", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["relaxed"] is False
+    assert main(["search", "forced labour zqxjv vjxqz"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"{relaxed['total']} claim(s)"
+    assert out[1].startswith("(no claim holds most of the words")
