@@ -24,6 +24,8 @@ def test_a_party_label_after_the_name_is_cut() -> None:
         ("New Jersey Gov. Chris Christie", ["chris christie"]),
         ("Retired Lt. Gen. Michael Flynn", ["michael flynn"]),
         ("Trump campaign manager Kellyanne Conway", ["kellyanne conway"]),  # a role, not a title
+        ("Republican operative Roger Stone", ["roger stone"]),
+        ("longtime Trump ally and billionaire Carl Icahn", ["carl icahn"]),
         # What follows the last title is the name as asked ("of state hillary clinton"): the last two words.
         ("Former Secretary of State Hillary Clinton", ["hillary clinton"]),
         ("U.S. Sen. Ted Cruz", ["ted cruz"]),

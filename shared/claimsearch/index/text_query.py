@@ -151,6 +151,9 @@ _ROLES = frozenset(
     spokesman spokeswoman spokesperson manager adviser advisor aide director strategist
     pollster analyst economist official head leader founder ceo executive chair lawyer
     consultant correspondent reporter columnist editor anchor host
+    operative activist organizer donor supporter critic ally lawmaker legislator lobbyist
+    commentator journalist writer author historian researcher scientist expert
+    businessman businesswoman billionaire entrepreneur investor actor actress
     """.split()
 )
 
