@@ -71,6 +71,16 @@ CORPUS: list[tuple[str, str, list[tuple[str | None, str | None, str, str]]]] = [
             ("Hillary Rodham Clinton", "Hillary Rodham Clinton", "person", "the plan creates jobs"),
         ],
     ),
+    ("a5", "2016-10-25", [("Edward G. Rendell", "Edward G. Rendell", "person", "the convention is calm")]),
+    (
+        "a6",
+        "2016-10-28",
+        [
+            # A short given name: the Edward Rendell the registry already knows.
+            ("Ed Rendell", "Ed Rendell", "person", "Philadelphia is ready for the crowds"),
+            ("Mike Pence", "Mike Pence", "person", "the ticket is united"),  # known by the short form only
+        ],
+    ),
 ]
 
 
@@ -174,6 +184,16 @@ def test_a_name_as_an_article_writes_it_finds_the_person(engine: SearchIndex) ->
     )
 
 
+def test_a_given_name_in_either_form_finds_the_person(engine: SearchIndex) -> None:
+    rendell = {"the convention is calm", "Philadelphia is ready for the crowds"}
+    for name in ("Ed Rendell", "Edward Rendell", "Edward G. Rendell", "Rendell", "Gov. Ed Rendell"):
+        assert _contents(engine, claimant=name) == rendell, name
+    assert engine.get_claimants([identity_id("edward rendell")])[identity_id("edward rendell")].claims == 2
+    for name in ("Michael Pence", "Michael R. Pence", "Gov. Michael Pence", "Mike Pence"):
+        assert _contents(engine, claimant=name) == {"the ticket is united"}, name
+    assert _contents(engine, claimant="Michelle Pence") == set()  # another name, not another form
+
+
 def test_case_and_accents_are_ignored(engine: SearchIndex) -> None:
     for name in ("Ahn", "ahn myeong-chul", "AHN MYÉONG-CHUL", "Ahn Myeong Chul"):
         assert _contents(engine, claimant=name) == {"the money buys luxury goods"}, name
@@ -229,6 +249,8 @@ def test_facets_count_identities_and_never_pronouns(engine: SearchIndex) -> None
         "Bill Clinton": 1,
         "Donald Trump Jr.": 1,
         "Len Burman": 1,
+        "Edward G. Rendell": 2,
+        "Mike Pence": 1,
     }
     assert all(f.id for f in facet)
 

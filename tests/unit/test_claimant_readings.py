@@ -21,20 +21,30 @@ def test_a_party_label_after_the_name_is_cut() -> None:
 @pytest.mark.parametrize(
     ("name", "readings"),
     [
-        ("New Jersey Gov. Chris Christie", ["chris christie"]),
-        ("Retired Lt. Gen. Michael Flynn", ["michael flynn"]),
+        # Each followed by the given name in its other forms, people only (`nicknames`).
+        ("New Jersey Gov. Chris Christie", ["chris christie", "christopher christie", "christine christie"]),
+        ("Retired Lt. Gen. Michael Flynn", ["michael flynn", "mike flynn"]),
         ("Trump campaign manager Kellyanne Conway", ["kellyanne conway"]),  # a role, not a title
         ("Republican operative Roger Stone", ["roger stone"]),
         ("longtime Trump ally and billionaire Carl Icahn", ["carl icahn"]),
         # What follows the last title is the name as asked ("of state hillary clinton"): the last two words.
         ("Former Secretary of State Hillary Clinton", ["hillary clinton"]),
-        ("U.S. Sen. Ted Cruz", ["ted cruz"]),
+        ("U.S. Sen. Ted Cruz", ["ted cruz", "edward cruz", "theodore cruz"]),
         ("Hillary Rodham Clinton", ["hillary clinton"]),
-        ("Donald John Trump Jr.", ["donald trump jr"]),  # the suffix stays: another person
+        # The suffix stays: another person. A middle name gives no other forms of itself.
+        ("Donald John Trump Jr.", ["donald trump jr", "don trump jr", "donnie trump jr"]),
         # "Justice" is no title ("Justice Department"): a reading without it finds no one first.
-        ("Chief Justice John G. Roberts Jr.", ["justice roberts jr", "john roberts jr"]),
-        ("Don Fowler, who helmed the DNC from 1995 to 1997", ["don fowler"]),
-        ("Retired Gen. Michael Flynn, a former adviser", ["michael flynn", "retired gen michael flynn"]),
+        (
+            "Chief Justice John G. Roberts Jr.",
+            ["justice roberts jr", "john roberts jr", "jack roberts jr", "johnny roberts jr"],
+        ),
+        ("Don Fowler, who helmed the DNC from 1995 to 1997", ["don fowler", "donald fowler"]),
+        (
+            "Retired Gen. Michael Flynn, a former adviser",
+            ["michael flynn", "retired gen michael flynn", "mike flynn"],
+        ),
+        ("Ed Rendell", ["edward rendell"]),
+        ("William Clinton", ["bill clinton", "billy clinton", "will clinton"]),
     ],
 )
 def test_looser_readings_in_the_order_they_are_tried(name: str, readings: list[str]) -> None:
@@ -42,7 +52,7 @@ def test_looser_readings_in_the_order_they_are_tried(name: str, readings: list[s
 
 
 @pytest.mark.parametrize(
-    "name", ["Trump", "Mr. Trump", "Donald Trump Jr.", "Bank of America", "the State Department"]
+    "name", ["Trump", "Mr. Trump", "Hillary Clinton", "Bank of America", "the State Department"]
 )
 def test_a_name_with_nothing_to_cut_has_no_looser_reading(name: str) -> None:
     # "Bank of America" is no first, middle and last name: no "bank america"; a suffix
@@ -52,12 +62,17 @@ def test_a_name_with_nothing_to_cut_has_no_looser_reading(name: str) -> None:
 
 def test_only_a_name_cut_before_a_comma_may_be_anyone_s() -> None:
     readings = looser_readings("Don Fowler, who helmed the DNC")
-    assert [(r.terms.phrase, r.people_only) for r in readings] == [("don fowler", False)]
+    assert [(r.terms.phrase, r.people_only) for r in readings] == [
+        ("don fowler", False),
+        ("donald fowler", True),
+    ]
     readings = looser_readings("New York Gov. Andrew Mark Cuomo")
     assert [(r.terms.phrase, r.people_only) for r in readings] == [
         ("andrew mark cuomo", True),
         ("andrew cuomo", True),  # a reading's middle name goes before the next reading
         ("mark cuomo", True),
+        ("andy cuomo", True),  # the given name's other forms last, of a first and last name
+        ("drew cuomo", True),
     ]
 
 

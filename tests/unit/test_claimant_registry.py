@@ -364,3 +364,57 @@ def test_a_move_cut_short_before_its_pointer_is_joined_again() -> None:
     assert [(alone, person.id) for alone, person in surnames_joined(filed, registry)] == [(obama, barack)]
     registry.identities[obama] = replace(registry.identities[obama], merged_into=barack)
     assert surnames_joined(filed, registry) == []  # done: nothing to join
+
+
+def test_a_short_given_name_joins_the_one_person_known_by_the_full_one() -> None:
+    registry = _registered(
+        {
+            "n1": [("Edward G. Rendell", "person", "Edward G. Rendell"), ("Bill Clinton", "person", "x")],
+            "n2": [("Patrick Smith", "person", "x"), ("Patricia Smith", "person", "x")],
+            "n3": [("Bill Gates", "organisation", "x"), ("William Gates", "organisation", "x")],
+        }
+    )
+    filed = file_claims(
+        _claims(
+            "n4",
+            [
+                ("Ed Rendell", "person", "Ed Rendell"),  # short for the Edward known
+                ("Ed Rendell", "person", "he"),
+                ("Rendell", "person", "Mr. Rendell"),  # this article's Rendell, then where he joins
+                ("William J. Clinton", "person", "x"),  # a full name never joins a short one
+                ("Pat Smith", "person", "x"),  # short for Patrick and for Patricia: neither
+                ("Ted Cruz", "person", "x"),  # no Edward or Theodore Cruz known: his own
+                ("Bill Gates", "person", "x"),  # the full name known is no person's
+            ],
+        ),
+        registry,
+    )
+    keys = ["edward rendell"] * 3 + ["william clinton", "pat smith", "ted cruz", "bill gates"]
+    assert [c.claimant.id for c in filed.claims] == [identity_id(key) for key in keys]
+    registry.add(filed)
+    rendell = registry.get_claimants([identity_id("edward rendell")])[identity_id("edward rendell")]
+    assert rendell.name == "Edward G. Rendell" and "Ed Rendell" in rendell.aliases
+
+
+def test_reindex_joins_a_short_given_name_whatever_the_order() -> None:
+    archive = {
+        "r1": [("Ed Rendell", "person", "Ed Rendell")],
+        "r2": [("Edward G. Rendell", "person", "Edward G. Rendell"), ("Ted Cruz", "person", "x")],
+        "r3": [("Edward Rendell", "person", "he"), ("Theodore Cruz", "person", "x")],
+    }
+    articles = {a: Article(a, "x", "t", a) for a in archive}
+    for order in (list(archive), list(reversed(archive))):
+        filed, _ = file_all(lambda order=order: [(articles[a], _claims(a, archive[a])) for a in order])  # type: ignore[misc]
+        ids = {a.id: [c.claimant.id for c in claims] for a, claims in filed}
+        assert ids["r1"] == ids["r2"][:1] == ids["r3"][:1] == [identity_id("edward rendell")], order
+        # "Ted" is short for Edward and for Theodore: with a Theodore Cruz known, it stays its own.
+        assert ids["r2"][1] == identity_id("ted cruz") and ids["r3"][1] == identity_id("theodore cruz")
+
+
+def test_a_surname_goes_where_its_articles_full_name_joins() -> None:
+    registry = _registered({"m1": [("Hillary Clinton", "person", "Hillary Clinton")]})
+    filed = file_claims(
+        _claims("m2", [("Hillary Rodham Clinton", "person", "x"), ("Clinton", "person", "Mrs. Clinton")]),
+        registry,
+    )
+    assert [c.claimant.id for c in filed.claims] == [identity_id("hillary clinton")] * 2

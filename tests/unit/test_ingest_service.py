@@ -87,28 +87,54 @@ FULL_NAME = (
 )
 
 
+def _ingested_and_rebuilt(
+    tmp_path: Path, service: IngestService, texts: dict[str, bytes], order: tuple[str, ...]
+) -> tuple[dict[str, str | None], SqliteIndex]:
+    """Each text ingested in `order`: the identity of every claim, once the index was
+    rebuilt from the archive (checked to give the same), and the rebuilt index."""
+    results = {name: service.ingest_bytes(texts[name], f"inbox/{name}.txt") for name in order}
+    ids = {
+        c.id: c.claimant.id for r in results.values() for c in service.index.claims_for_article(r.article_id)
+    }
+    fresh = SqliteIndex(tmp_path / "fresh.sqlite3")
+    rebuild_index(fresh, service.archive)
+    rebuilt = {c.id: c.claimant.id for r in results.values() for c in fresh.claims_for_article(r.article_id)}
+    assert rebuilt == ids
+    return ids, fresh
+
+
 @pytest.mark.parametrize("order", [("alone", "full"), ("full", "alone")])
 def test_identities_do_not_depend_on_the_order_articles_arrive_in(
     tmp_path: Path, service: IngestService, order: tuple[str, str]
 ) -> None:
     # A surname alone that arrives first is an identity of its own until an article names
     # its person in full; then it joins him, as `reindex` files it whatever the order.
-    texts = {"alone": SURNAME_ALONE, "full": FULL_NAME}
-    results = {name: service.ingest_bytes(texts[name], f"inbox/{name}.txt") for name in order}
-    ids = {
-        c.id: c.claimant.id for r in results.values() for c in service.index.claims_for_article(r.article_id)
-    }
+    ids, fresh = _ingested_and_rebuilt(tmp_path, service, {"alone": SURNAME_ALONE, "full": FULL_NAME}, order)
     assert set(ids.values()) == {identity_id("barack obama")}
-    fresh = SqliteIndex(tmp_path / "fresh.sqlite3")
-    rebuild_index(fresh, service.archive)
-    rebuilt = {c.id: c.claimant.id for r in results.values() for c in fresh.claims_for_article(r.article_id)}
-    assert rebuilt == ids
     (barack,) = service.index.suggest_claimants("obama")
     assert barack.claims == 3 and {"Obama", "Mr. Obama"} <= set(barack.aliases)
     # The surname's id leads to him, in the live index and in the rebuilt one alike.
     obama = identity_id("obama")
     for index in (service.index, fresh):
         assert index.get_claimants([obama])[obama].merged_into == barack.id
+
+
+SHORT_GIVEN_NAME = b"Tax plan\n\nLen Burman said the plan would cut taxes for the richest households.\n"
+FORMAL_GIVEN_NAME = b"Deficits\n\nThe economist Leonard Burman said the plan would add trillions in debt.\n"
+
+
+@pytest.mark.parametrize("order", [("short", "formal"), ("formal", "short")])
+def test_a_short_given_name_joins_the_formal_one_whatever_the_order(
+    tmp_path: Path, service: IngestService, order: tuple[str, str]
+) -> None:
+    texts = {"short": SHORT_GIVEN_NAME, "formal": FORMAL_GIVEN_NAME}
+    ids, fresh = _ingested_and_rebuilt(tmp_path, service, texts, order)
+    leonard, len_ = identity_id("leonard burman"), identity_id("len burman")
+    assert len(ids) == 2 and set(ids.values()) == {leonard}
+    for index in (service.index, fresh):
+        found = index.get_claimants([leonard, len_])
+        assert found[leonard].claims == 2 and "Len Burman" in found[leonard].aliases
+        assert found[len_].merged_into == leonard  # the short form's id leads to him
 
 
 def _failing(error: BaseException):  # type: ignore[no-untyped-def]

@@ -7,7 +7,8 @@ Myeong-chul", "Mr. Trump" -> "Donald J. Trump"). Filing takes it across articles
   possessives, a leading "the" or "US" ignored), and the identity's id is derived from
   that key, so the same name gets the same id in every article, index and rebuild;
 - a person named with a middle name ("Hillary Rodham Clinton") joins the person the
-  registry knows without it ("Hillary Clinton");
+  registry knows without it ("Hillary Clinton"), and one named by a short given name ("Ed
+  Rendell") the one person it knows by the full one ("Edward G. Rendell": `nicknames`);
 - a person named by a surname alone ("Trump", when the article gives no fuller name)
   joins the person with that surname in the same article, unless the mentions say a
   man and the given name a woman ("Mr. Obama" is not "Michelle Obama") or the other way
@@ -53,6 +54,7 @@ from claimsearch.claimants.names import (
     surname_of,
     without_middle_names,
 )
+from claimsearch.claimants.nicknames import formal_forms, short_forms
 from claimsearch.model import IDENTITY_TYPES, Article, Claim, Claimant, ClaimantIdentity, stable_id
 
 DOMINANT_SHARE = 2 / 3
@@ -154,17 +156,16 @@ def file_claims(claims: list[Claim], lookup: ClaimantLookup) -> Filed:
             counts = full_names.setdefault(surname, {})
             counts[filing.key] = counts.get(filing.key, 0) + 1
     dominated: set[str] = set()  # surnames alone resolved by the registry's dominant person
+    shortened: set[str] = set()  # short given names resolved by the formal one ("ed rendell")
     for filing in filings.values():
         if filing.type != "person" or filing.key in resolved:
             continue
-        short = without_middle_names(filing.key)
-        if short != filing.key:
-            # "Hillary Rodham Clinton" joins "Hillary Clinton" when the registry knows her so.
-            known = lookup.get_claimants([identity_id(short)]).get(identity_id(short))
-            if known is not None and known.claims > 0:
-                resolved[filing.key] = short
-            continue
         if " " in filing.key:
+            known = _known_form(filing.key, lookup)
+            if known is not None:
+                resolved[filing.key] = known
+                if known != without_middle_names(filing.key):
+                    shortened.add(filing.key)
             continue
         gender = said.get(filing.key)
         in_article = {
@@ -180,6 +181,9 @@ def file_claims(claims: list[Claim], lookup: ClaimantLookup) -> Filed:
             resolved[filing.key] = dominant.key if dominant else filing.key
             if dominant:
                 dominated.add(filing.key)
+    # A surname resolved to this article's full name goes where that name joins ("Rendell"
+    # -> "ed rendell" -> "edward rendell"); a known form resolves no further.
+    resolved = {key: resolved.get(to, to) for key, to in resolved.items()}
     out: list[Claim] = []
     keys: dict[str, str] = {}
     pointers: dict[str, ClaimantIdentity] = {}
@@ -190,15 +194,41 @@ def file_claims(claims: list[Claim], lookup: ClaimantLookup) -> Filed:
             key = resolved.get(filed.key, filed.key)
             identity = identity_id(key)
             keys[identity] = key
-            if filed.key in dominated and claim.claimant.name:
+            if filed.key in dominated | shortened and claim.claimant.name:
                 pointers[identity_id(filed.key)] = _pointer(filed.key, claim.claimant.name, identity)
         out.append(replace(claim, claimant=replace(claim.claimant, id=identity)))
     return Filed(out, keys, pointers)
 
 
-def _pointer(surname: str, name: str, to: str) -> ClaimantIdentity:
-    """The identity of a surname alone whose claims are filed under `to`."""
-    bare = ClaimantIdentity(identity_id(surname), surname, name, "person", [name], [], merged_into=to)
+def _known_form(key: str, lookup: ClaimantLookup) -> str | None:
+    """The key of the identity a person's full name joins, where the registry knows the
+    person written another way: without a middle name ("Hillary Rodham Clinton" joins
+    "Hillary Clinton"), else with a short given name in full ("Ed Rendell" joins "Edward
+    Rendell": `nicknames`) where the short form stands for one name and the registry knows a
+    person with claims by it. Each
+    goes one way only (never "Hillary Clinton" to "Hillary Rodham Clinton", nor "Edward"
+    to "Ed"), so `file_all` files the same archive the same way in any order. None: the
+    name is filed under its own key."""
+    short = without_middle_names(key)
+    # A short form of several names ("Ted": Edward or Theodore) tells no one in particular.
+    formal = formal_forms(short)
+    formal = formal if len(formal) == 1 else []
+    forms = ([short] if short != key else []) + formal
+    if not forms:
+        return None
+    found = lookup.get_claimants([identity_id(f) for f in forms])
+    if short != key and (known := found.get(identity_id(short))) is not None and known.claims > 0:
+        return short
+    for form in formal:
+        if (identity := found.get(identity_id(form))) and identity.claims > 0 and identity.type == "person":
+            return form
+    return None
+
+
+def _pointer(key: str, name: str, to: str) -> ClaimantIdentity:
+    """The identity of a surname alone, or of a short given name, whose claims are filed
+    under `to`."""
+    bare = ClaimantIdentity(identity_id(key), key, name, "person", [name], [], merged_into=to)
     return _finished(bare)
 
 
@@ -265,6 +295,28 @@ def surnames_joined(filed: Filed, lookup: ClaimantLookup) -> list[tuple[str, Cla
         dominant = _dominant(lookup.claimants_with_surname(surname))
         if dominant is not None and dominant.id != alone.id:
             joined.append((alone.id, merged(dominant, replace(alone, claims=0))))
+    return joined
+
+
+def short_forms_joined(filed: Filed, lookup: ClaimantLookup) -> list[tuple[str, ClaimantIdentity]]:
+    """Identities of a short given name that now belong to the formal name this article
+    gives a person: (the short form's identity id, the person's identity with its aliases
+    added). "Len Burman", filed before any article named Leonard E. Burman, is an identity
+    of its own; `reindex` would file it under him (`_known_form`), so ingest moves its
+    claims there once he is known, as it does for a surname alone (`surnames_joined`)."""
+    people = {c.claimant.id for c in filed.claims if c.claimant.type == "person"}
+    formal = {i: key for i, key in filed.keys.items() if i in people}
+    forms = {f: i for i, key in formal.items() for f in short_forms(key) if formal_forms(f) == [key]}
+    if not forms:
+        return []
+    known = lookup.get_claimants([*(identity_id(f) for f in forms), *formal])
+    joined: list[tuple[str, ClaimantIdentity]] = []
+    for form, to in sorted(forms.items()):
+        short = known.get(identity_id(form))
+        person = known.get(to)
+        if short is None or short.merged_into is not None or short.type != "person" or person is None:
+            continue
+        joined.append((short.id, merged(person, replace(short, claims=0))))
     return joined
 
 

@@ -32,6 +32,7 @@ from claimsearch.claimants.names import (
     name_words,
     without_middle_names,
 )
+from claimsearch.claimants.nicknames import name_variants
 from claimsearch.errors import InvalidQuery
 from claimsearch.invisible import strip_invisible
 
@@ -175,8 +176,9 @@ def looser_readings(name: str) -> list[Reading]:
     campaign manager Kellyanne Conway", "Former Secretary of State Hillary Clinton"). A
     person's first and last name without the middle one, as the registry joins them
     ("Hillary Rodham Clinton" -> "hillary clinton"; "Tax Policy Center" is no "Tax Center":
-    only people are read so). Each is a rule a reader accepts, not a guess at a spelling:
-    a name spelt otherwise finds nothing."""
+    only people are read so). Last, each of these with the given name in another form
+    ("Ed Rendell" -> "edward rendell": `nicknames`; people only). Each is a rule a reader
+    accepts, not a guess at a spelling: a name spelt otherwise finds nothing."""
     asked = claimant_terms(name).words
     text = _without_label(name)
     head, comma, rest = text.partition(",")
@@ -202,6 +204,10 @@ def looser_readings(name: str) -> list[Reading]:
             and reading[1] not in ENGLISH_STOP_WORDS
         ):
             readings.append((short, True))
+    # The given name in another form, after every other reading, of a first and last name
+    # ("Ed Rendell" -> "edward rendell", where the registry has not seen the person so).
+    plain = [key for reading, _ in readings if without_middle_names(key := " ".join(reading)) == key]
+    readings += [(variant.split(), True) for key in plain for variant in name_variants(key)]
     unique: dict[tuple[str, ...], Reading] = {}
     for reading, people in readings:
         if reading and tuple(reading) != asked:
