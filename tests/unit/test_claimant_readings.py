@@ -44,7 +44,7 @@ def test_a_party_label_after_the_name_is_cut() -> None:
             ["michael flynn", "retired gen michael flynn", "mike flynn"],
         ),
         ("Ed Rendell", ["edward rendell"]),
-        ("William Clinton", ["bill clinton", "billy clinton", "will clinton"]),
+        ("William Clinton", ["bill clinton", "billy clinton"]),
     ],
 )
 def test_looser_readings_in_the_order_they_are_tried(name: str, readings: list[str]) -> None:

@@ -57,6 +57,5 @@ def short_forms(key: str) -> list[str]:
 
 def name_variants(key: str) -> list[str]:
     """A person's key with its given name written each other way, short or formal ("ed
-    rendell" -> ["edward rendell"], "william clinton" -> ["bill clinton", "billy clinton",
-    "will clinton"])."""
+    rendell" -> ["edward rendell"], "william clinton" -> ["bill clinton", "billy clinton"])."""
     return formal_forms(key) + short_forms(key)
