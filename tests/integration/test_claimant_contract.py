@@ -15,7 +15,13 @@ from dataclasses import replace
 import pytest
 from opensearchpy import OpenSearch
 
-from claimsearch.claimants.registry import file_claims, identity_id, surnames_joined, updated_identities
+from claimsearch.claimants.registry import (
+    file_claims,
+    identity_id,
+    short_forms_joined,
+    surnames_joined,
+    updated_identities,
+)
 from claimsearch.clusters.assign import clustered, fingerprint
 from claimsearch.index.opensearch import OpenSearchIndex
 from claimsearch.index.port import SearchIndex, SearchQuery
@@ -349,6 +355,34 @@ def test_a_surname_filed_alone_joins_its_person_once_an_article_names_them_in_fu
         assert moved.id in {m.claim_id for m in engine.cluster_candidates(barack, keys)}
         # Nothing is left to move: a retry changes nothing.
         assert engine.move_claimant(identity_id("obama"), identities[barack]) == 0
+    finally:
+        for article_id in articles:
+            engine.delete_article(article_id)
+
+
+def test_an_id_leads_on_through_a_surname_and_a_short_given_name(engine: SearchIndex) -> None:
+    # "Kaine" arrives alone, then "Tim Kaine" (the surname joins him), then "Timothy Kaine"
+    # (the short given name joins him): the surname's id leads on, two pointers deep.
+    articles = {
+        "k1": [("Kaine", "Kaine", "person", "the running mate will campaign in Ohio")],
+        "k2": [("Tim Kaine", "Tim Kaine", "person", "the debate was a success")],
+        "k3": [("Timothy Kaine", "Timothy Kaine", "person", "the senate will confirm the judge")],
+    }
+    contents = {row[3] for rows in articles.values() for row in rows}
+    try:
+        for article_id, rows in articles.items():
+            article = Article(article_id, "x" * 1000, "t", f"{article_id}.txt", published_at="2016-11-02")
+            filed = file_claims(_claims(article, rows), engine)
+            assert engine.index_article(article, filed.claims, updated_identities(filed, engine)).ok
+            for alone, person in [*surnames_joined(filed, engine), *short_forms_joined(filed, engine)]:
+                engine.move_claimant(alone, person)
+        timothy = identity_id("timothy kaine")
+        assert _contents(engine, claimant_id=timothy) == contents
+        identities = engine.get_claimants([identity_id("kaine"), identity_id("tim kaine")])
+        assert identities[identity_id("kaine")].merged_into == identity_id("tim kaine")
+        assert identities[identity_id("tim kaine")].merged_into == timothy
+        for stored in ("kaine", "tim kaine"):
+            assert _contents(engine, claimant_id=identity_id(stored)) == contents, stored
     finally:
         for article_id in articles:
             engine.delete_article(article_id)

@@ -205,10 +205,9 @@ def _known_form(key: str, lookup: ClaimantLookup) -> str | None:
     person written another way: without a middle name ("Hillary Rodham Clinton" joins
     "Hillary Clinton"), else with a short given name in full ("Ed Rendell" joins "Edward
     Rendell": `nicknames`) where the short form stands for one name and the registry knows a
-    person with claims by it. Each
-    goes one way only (never "Hillary Clinton" to "Hillary Rodham Clinton", nor "Edward"
-    to "Ed"), so `file_all` files the same archive the same way in any order. None: the
-    name is filed under its own key."""
+    person with claims by it. Each goes one way only (never "Hillary Clinton" to "Hillary
+    Rodham Clinton", nor "Edward" to "Ed"), so `file_all` files the same archive the same
+    way in any order. None: the name is filed under its own key."""
     short = without_middle_names(key)
     # A short form of several names ("Ted": Edward or Theodore) tells no one in particular.
     formal = formal_forms(short)

@@ -32,6 +32,9 @@ MAX_CLUSTER_MEMBERS = 1000
 # Candidates one assignment reads at most: the claims of one claimant sharing a band key.
 MAX_CLUSTER_CANDIDATES = 1000
 MAX_SUGGESTIONS = 10
+# Pointers followed from a merged claimant id: a surname to its person, a short given name to
+# the full one (`_following_merges`).
+MAX_MERGE_STEPS = 3
 # A claimant name that matches more identities than this is too vague to filter on
 # (the engines' term lists have limits): the caller is asked to be more specific.
 MAX_CLAIMANT_MATCHES = 5000
@@ -152,16 +155,22 @@ def _following_merges(
 ) -> SearchResult:
     """`search(query)`, and where a `claimant_id` finds nothing, the same search for the
     identity that id's claims are filed under now (`ClaimantIdentity.merged_into`): an id a
-    partner stored before its surname joined a person keeps finding its claims. A pointer
-    holds no claims, so only an empty answer costs the registry read; it leads to a person
-    named in full, who is never merged himself, so one step is all there is."""
+    partner stored before its surname or its short given name joined a person keeps finding
+    its claims. A pointer holds no claims, so only an empty answer costs the registry read.
+    It leads to a person named in full, who may point on once in turn (a surname's person
+    named "Don Trump", who joins "Donald Trump" later): at most MAX_MERGE_STEPS are followed."""
     result = search(query)
-    if result.total or query.claimant_id is None:
-        return result
-    identity = get_claimants([query.claimant_id]).get(query.claimant_id)
-    if identity is None or identity.merged_into is None:
-        return result
-    return search(replace(query, claimant_id=identity.merged_into))
+    seen = {query.claimant_id}
+    for _ in range(MAX_MERGE_STEPS):
+        if result.total or query.claimant_id is None:
+            return result
+        identity = get_claimants([query.claimant_id]).get(query.claimant_id)
+        if identity is None or identity.merged_into is None or identity.merged_into in seen:
+            return result
+        query = replace(query, claimant_id=identity.merged_into)
+        seen.add(query.claimant_id)
+        result = search(query)
+    return result
 
 
 def _relaxed_when_empty(search: Callable[[SearchQuery], SearchResult], query: SearchQuery) -> SearchResult:
