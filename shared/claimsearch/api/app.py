@@ -456,7 +456,8 @@ def get_claimant(
     """A claimant identity: aliases, roles and organisations seen, claims per month, entities mentioned.
 
     An id whose claims are now filed under another identity (a surname alone that joined
-    the person named in full) answers 301 with that identity's URL."""
+    the person named in full, a short given name that joined the full one) answers 301 with
+    that identity's URL."""
     # Imported here, by the one route that uses them, not by every cold start.
     from claimsearch.claimants.profile import MENTIONED, entities_mentioned
 
