@@ -276,6 +276,16 @@ def test_suggestions_as_a_user_types(engine: SearchIndex) -> None:
     assert {"Donald J. Trump", "Donald Trump", "Mr. Trump", "Trump"} <= set(aliases)
 
 
+def test_a_given_name_typed_in_another_form_is_suggested(engine: SearchIndex) -> None:
+    def names(text: str) -> list[str]:
+        return [i.name for i in engine.suggest_claimants(text)]
+
+    assert names("mike pen") == names("michael pen") == names("Michael Pence") == ["Mike Pence"]
+    assert names("ed ren") == names("edward ren") == ["Edward G. Rendell"]  # aliases hold both
+    assert names("michelle pen") == []  # another name, not another form
+    assert names("michael") == []  # a given name alone: no one in particular
+
+
 def test_a_name_typed_one_letter_wrong_is_still_suggested(engine: SearchIndex) -> None:
     def names(text: str) -> list[str]:
         return [i.name for i in engine.suggest_claimants(text)]

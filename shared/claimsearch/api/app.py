@@ -429,8 +429,9 @@ def suggest_claimants(
             min_length=1,
             max_length=200,
             description="What the user has typed: every word must be a word of an alias, the last may be"
-            " unfinished. When nothing matches so, a word of four letters or more may also be one letter"
-            " wrong (left out, added, replaced, or two swapped; not the first): `Bornsten` finds Bornstein",
+            " unfinished. When nothing matches so, a given name in its other forms (`michael pen` finds"
+            " Mike Pence), then a word of four letters or more one letter wrong (left out, added,"
+            " replaced, or two swapped; not the first): `Bornsten` finds Bornstein",
             openapi_examples={"typed": {"value": "ah"}},
         ),
     ],

@@ -35,6 +35,7 @@ from claimsearch.claimants.names import (
 from claimsearch.claimants.nicknames import name_variants
 from claimsearch.errors import InvalidQuery
 from claimsearch.invisible import strip_invisible
+from claimsearch.model import ClaimantIdentity
 
 MatchMode = Literal["best", "all", "any"]
 MATCH_MODES: tuple[str, ...] = get_args(MatchMode)
@@ -241,6 +242,30 @@ def match_claimant(
 def suggestion_terms(text: str) -> list[str]:
     """What a user has typed so far as key words; the last one may be unfinished."""
     return name_key(text).split()
+
+
+Suggest = Callable[[list[str]], list[ClaimantIdentity]]
+
+
+def suggestions_in_turn(text: str, spelt: Suggest, near: Suggest) -> list[ClaimantIdentity]:
+    """Claimant suggestions for what a user has typed, the first tries that find any, the same
+    on both engines: the words as typed (`spelt`: every word a whole word of an alias, the
+    last a prefix); then, where a given name comes first and more follows, the given name in
+    its other forms ("michael pen" -> "mike pen": `nicknames`); then the words one letter
+    off (`near`: each word of NEAR_WORD_MIN_LENGTH letters or more also as the alias words
+    one edit away, all whole)."""
+    words = suggestion_terms(text)
+    if not words:
+        return []
+    found = spelt(words)
+    forms = [variant.split() for variant in name_variants(" ".join(words))] if len(words) >= 2 else []
+    for form in forms:
+        if found:
+            break
+        found = spelt(form)
+    if found or not any(may_be_near(w) for w in words):
+        return found
+    return near(words)
 
 
 # A name typed one letter wrong ("Bornsten", "Brinkly", "Pnce") still finds its person

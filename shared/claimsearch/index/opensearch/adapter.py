@@ -38,13 +38,7 @@ from claimsearch.index.port import (
     SearchResult,
     search_claims,
 )
-from claimsearch.index.text_query import (
-    ClaimantTerms,
-    match_claimant,
-    may_be_near,
-    plan_text,
-    suggestion_terms,
-)
+from claimsearch.index.text_query import ClaimantTerms, match_claimant, plan_text, suggestions_in_turn
 from claimsearch.model import Article, Claim, ClaimantIdentity
 
 if TYPE_CHECKING:
@@ -673,18 +667,14 @@ class OpenSearchIndex:
         return [_identity(h["_source"]) for h in response["hits"]["hits"]] if response else []
 
     def suggest_claimants(self, text: str, limit: int = MAX_SUGGESTIONS) -> list[ClaimantIdentity]:
-        words = suggestion_terms(text)
-        if not words:
-            return []
-        response = self._search(
-            self.claimants_alias, queries.suggestion_body(words, limit), "suggest claimants"
+        return suggestions_in_turn(
+            text,
+            lambda words: self._suggested(queries.suggestion_body(words, limit)),
+            lambda words: self._suggested(queries.near_suggestion_body(words, limit)),
         )
-        found = [_identity(h["_source"]) for h in response["hits"]["hits"]] if response else []
-        if found or not any(may_be_near(w) for w in words):
-            return found
-        response = self._search(
-            self.claimants_alias, queries.near_suggestion_body(words, limit), "suggest claimants"
-        )
+
+    def _suggested(self, body: dict[str, Any]) -> list[ClaimantIdentity]:
+        response = self._search(self.claimants_alias, body, "suggest claimants")
         return [_identity(h["_source"]) for h in response["hits"]["hits"]] if response else []
 
     def claimant_activity(self, claimant_id: str, entities: int = 10) -> ClaimantActivity:

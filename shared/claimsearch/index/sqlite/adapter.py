@@ -43,7 +43,7 @@ from claimsearch.index.sqlite.writes import (
     put_claimant,
     write_article,
 )
-from claimsearch.index.text_query import may_be_near, one_edit_apart, plan_text, suggestion_terms
+from claimsearch.index.text_query import may_be_near, one_edit_apart, plan_text, suggestions_in_turn
 from claimsearch.model import Article, Claim, ClaimantIdentity
 
 # A cluster's members in order of appearance: dated ones by date (undated last), then by
@@ -358,15 +358,14 @@ class SqliteIndex:
         return self._identities("SELECT data, claims FROM claimants WHERE surname = ? ORDER BY id", [surname])
 
     def suggest_claimants(self, text: str, limit: int = MAX_SUGGESTIONS) -> list[ClaimantIdentity]:
-        words = suggestion_terms(text)
-        if not words:
-            return []
+        return suggestions_in_turn(text, lambda w: self._spelt(w, limit), lambda w: self._near(w, limit))
+
+    def _spelt(self, words: list[str], limit: int) -> list[ClaimantIdentity]:
         # Every word a whole word of some alias of the identity, the last one a prefix.
-        matches = [fts_string(w) for w in words[:-1]] + [fts_string(words[-1]) + "*"]
-        found = self._suggested(matches, limit)
-        if found or not any(may_be_near(w) for w in words):
-            return found
-        # Nothing spelt so: every word whole, a long one also as the alias words one edit away.
+        return self._suggested([fts_string(w) for w in words[:-1]] + [fts_string(words[-1]) + "*"], limit)
+
+    def _near(self, words: list[str], limit: int) -> list[ClaimantIdentity]:
+        # Every word whole, a long one also as the alias words one edit away.
         with self._connect() as db:
             db.execute(
                 "CREATE VIRTUAL TABLE IF NOT EXISTS temp.claimant_words"
