@@ -28,7 +28,7 @@ from typing import Literal, NoReturn
 from claimsearch.archive import Archive, SourceState
 from claimsearch.claimants.registry import (
     file_claims,
-    short_forms_joined,
+    other_forms_joined,
     surnames_joined,
     updated_identities,
 )
@@ -175,11 +175,11 @@ class IngestService:
         if not report.ok:
             failures = "; ".join(f"{k}: {v}" for k, v in list(report.failed.items())[:3])
             raise IndexingFailed(f"{len(report.failed)} claims of {article.id} not indexed ({failures})")
-        # A surname filed alone, or a short given name ("Len Burman"), before this article
-        # named its person in full joins that person now, as `reindex` would file it. Before
-        # the source is recorded: a failure here fails the event, and its retry (the article
-        # unchanged in the index) moves them.
-        for alone, person in [*surnames_joined(filed, self.index), *short_forms_joined(filed, self.index)]:
+        # A surname filed alone, or a name written another way ("Len Burman", "Hillary Rodham
+        # Clinton"), before this article named its person so joins that person now, as
+        # `reindex` would file it. Before the source is recorded: a failure here fails the
+        # event, and its retry (the article unchanged in the index) moves them.
+        for alone, person in [*surnames_joined(filed, self.index), *other_forms_joined(filed, self.index)]:
             self.index.move_claimant(alone, person)
         self.archive.record_source(source)
         self.archive.clear_rejection(source.key)

@@ -9,6 +9,8 @@ Myeong-chul", "Mr. Trump" -> "Donald J. Trump"). Filing takes it across articles
 - a person named with a middle name ("Hillary Rodham Clinton") joins the person the
   registry knows without it ("Hillary Clinton"), and one named by a short given name ("Ed
   Rendell") the one person it knows by the full one ("Edward G. Rendell": `nicknames`);
+  named so before the registry knew that person, it joins them when it does
+  (`other_forms_joined`), as `reindex` files it;
 - a person named by a surname alone ("Trump", when the article gives no fuller name)
   joins the person with that surname in the same article, unless the mentions say a
   man and the given name a woman ("Mr. Obama" is not "Michelle Obama") or the other way
@@ -156,7 +158,8 @@ def file_claims(claims: list[Claim], lookup: ClaimantLookup) -> Filed:
             counts = full_names.setdefault(surname, {})
             counts[filing.key] = counts.get(filing.key, 0) + 1
     dominated: set[str] = set()  # surnames alone resolved by the registry's dominant person
-    shortened: set[str] = set()  # short given names resolved by the formal one ("ed rendell")
+    # Full names resolved by another form of the name ("ed rendell", "hillary rodham clinton").
+    joined_forms: set[str] = set()
     for filing in filings.values():
         if filing.type != "person" or filing.key in resolved:
             continue
@@ -164,8 +167,7 @@ def file_claims(claims: list[Claim], lookup: ClaimantLookup) -> Filed:
             known = _known_form(filing.key, lookup)
             if known is not None:
                 resolved[filing.key] = known
-                if known != without_middle_names(filing.key):
-                    shortened.add(filing.key)
+                joined_forms.add(filing.key)
             continue
         gender = said.get(filing.key)
         in_article = {
@@ -194,7 +196,7 @@ def file_claims(claims: list[Claim], lookup: ClaimantLookup) -> Filed:
             key = resolved.get(filed.key, filed.key)
             identity = identity_id(key)
             keys[identity] = key
-            if filed.key in dominated | shortened and claim.claimant.name:
+            if filed.key in dominated | joined_forms and claim.claimant.name:
                 pointers[identity_id(filed.key)] = _pointer(filed.key, claim.claimant.name, identity)
         out.append(replace(claim, claimant=replace(claim.claimant, id=identity)))
     return Filed(out, keys, pointers)
@@ -225,8 +227,8 @@ def _known_form(key: str, lookup: ClaimantLookup) -> str | None:
 
 
 def _pointer(key: str, name: str, to: str) -> ClaimantIdentity:
-    """The identity of a surname alone, or of a short given name, whose claims are filed
-    under `to`."""
+    """The identity of a surname alone, or of a name written another way (a short given
+    name, a middle name), whose claims are filed under `to`."""
     bare = ClaimantIdentity(identity_id(key), key, name, "person", [name], [], merged_into=to)
     return _finished(bare)
 
@@ -297,25 +299,38 @@ def surnames_joined(filed: Filed, lookup: ClaimantLookup) -> list[tuple[str, Cla
     return joined
 
 
-def short_forms_joined(filed: Filed, lookup: ClaimantLookup) -> list[tuple[str, ClaimantIdentity]]:
-    """Identities of a short given name that now belong to the formal name this article
-    gives a person: (the short form's identity id, the person's identity with its aliases
-    added). "Len Burman", filed before any article named Leonard E. Burman, is an identity
-    of its own; `reindex` would file it under him (`_known_form`), so ingest moves its
-    claims there once he is known, as it does for a surname alone (`surnames_joined`)."""
+def other_forms_joined(filed: Filed, lookup: ClaimantLookup) -> list[tuple[str, ClaimantIdentity]]:
+    """Identities of a name written another way that now belong to the name this article
+    gives a person: (that identity's id, the person's identity with its aliases added).
+    "Len Burman" or "Hillary Rodham Clinton", filed before any article named Leonard Burman
+    or Hillary Clinton, is an identity of its own; `reindex` would file it under them
+    (`_known_form`), so ingest moves its claims there once they are known, as it does for a
+    surname alone (`surnames_joined`)."""
     people = {c.claimant.id for c in filed.claims if c.claimant.type == "person"}
-    formal = {i: key for i, key in filed.keys.items() if i in people}
-    forms = {f: i for i, key in formal.items() for f in short_forms(key) if formal_forms(f) == [key]}
-    if not forms:
+    names = {i: key for i, key in filed.keys.items() if i in people and " " in key}
+    if not names:
         return []
-    known = lookup.get_claimants([*(identity_id(f) for f in forms), *formal])
+    # The short given names that stand for this name alone, by id; the middle-name forms
+    # among the people of its surname (one read a surname; a name with a middle name of
+    # its own is no other name's short form).
+    forms: dict[str, str] = {}
+    by_surname: dict[str, dict[str, str]] = {}
+    for i, key in names.items():
+        forms.update((identity_id(f), i) for f in short_forms(key) if formal_forms(f) == [key])
+        if (surname := surname_of(key)) and without_middle_names(key) == key:
+            by_surname.setdefault(surname, {})[key] = i
+    for surname, keys in sorted(by_surname.items()):
+        for other in lookup.claimants_with_surname(surname):
+            to = keys.get(without_middle_names(other.key))
+            if to is not None and other.key not in keys:
+                forms[other.id] = to
+    found = lookup.get_claimants([*forms, *names])
     joined: list[tuple[str, ClaimantIdentity]] = []
-    for form, to in sorted(forms.items()):
-        short = known.get(identity_id(form))
-        person = known.get(to)
-        if short is None or short.merged_into is not None or short.type != "person" or person is None:
+    for form_id, to in sorted(forms.items()):
+        form, person = found.get(form_id), found.get(to)
+        if form is None or form.merged_into is not None or form.type != "person" or person is None:
             continue
-        joined.append((short.id, merged(person, replace(short, claims=0))))
+        joined.append((form.id, merged(person, replace(form, claims=0))))
     return joined
 
 
