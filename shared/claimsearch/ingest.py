@@ -26,12 +26,7 @@ from pathlib import PurePosixPath
 from typing import Literal, NoReturn
 
 from claimsearch.archive import Archive, SourceState
-from claimsearch.claimants.registry import (
-    file_claims,
-    other_forms_joined,
-    surnames_joined,
-    updated_identities,
-)
+from claimsearch.claimants.registry import file_claims, identities_joined, updated_identities
 from claimsearch.clusters.assign import clustered
 from claimsearch.documents import parse_document
 from claimsearch.documents.limits import DocumentLimits
@@ -179,7 +174,7 @@ class IngestService:
         # Clinton"), before this article named its person so joins that person now, as
         # `reindex` would file it. Before the source is recorded: a failure here fails the
         # event, and its retry (the article unchanged in the index) moves them.
-        for alone, person in [*surnames_joined(filed, self.index), *other_forms_joined(filed, self.index)]:
+        for alone, person in identities_joined(filed, self.index):
             self.index.move_claimant(alone, person)
         self.archive.record_source(source)
         self.archive.clear_rejection(source.key)

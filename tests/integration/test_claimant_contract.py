@@ -17,8 +17,8 @@ from opensearchpy import OpenSearch
 
 from claimsearch.claimants.registry import (
     file_claims,
+    identities_joined,
     identity_id,
-    other_forms_joined,
     surnames_joined,
     updated_identities,
 )
@@ -384,7 +384,7 @@ def test_an_id_leads_on_through_a_surname_and_a_short_given_name(engine: SearchI
             article = Article(article_id, "x" * 1000, "t", f"{article_id}.txt", published_at="2016-11-02")
             filed = file_claims(_claims(article, rows), engine)
             assert engine.index_article(article, filed.claims, updated_identities(filed, engine)).ok
-            for alone, person in [*surnames_joined(filed, engine), *other_forms_joined(filed, engine)]:
+            for alone, person in identities_joined(filed, engine):
                 engine.move_claimant(alone, person)
         timothy = identity_id("timothy kaine")
         assert _contents(engine, claimant_id=timothy) == contents

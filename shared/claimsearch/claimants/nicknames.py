@@ -3,8 +3,8 @@
 News copy names one person "Ed Rendell" in one article and "Edward G. Rendell" in
 another; the registry files the short form under the formal one's identity where it
 knows the formal one (`registry.file_claims`), and a claimant name asked in either form
-finds the identity filed in the other (`index.text_query.looser_readings`). The table (`nicknames.txt`) holds
-only forms a reader takes for the same name.
+finds the identity filed in the other (`index.text_query.looser_readings`). The table
+(`nicknames.txt`) holds only forms a reader takes for the same name.
 """
 
 from __future__ import annotations
@@ -47,6 +47,14 @@ def formal_forms(key: str) -> list[str]:
     no short form, or one word. One way only, so that filing joins the short form to the
     formal one whatever order the articles come in."""
     return _with_given(key, _table()[0])
+
+
+def formal_form(key: str) -> str | None:
+    """The one formal name a short given name stands for ("ed rendell" -> "edward rendell");
+    None where it is no short form, or stands for several names ("ted": Edward or Theodore,
+    which tells no one in particular). The registry joins a short form to this alone."""
+    formal = formal_forms(key)
+    return formal[0] if len(formal) == 1 else None
 
 
 def short_forms(key: str) -> list[str]:

@@ -56,7 +56,7 @@ from claimsearch.claimants.names import (
     surname_of,
     without_middle_names,
 )
-from claimsearch.claimants.nicknames import formal_forms, short_forms
+from claimsearch.claimants.nicknames import formal_form, short_forms
 from claimsearch.model import IDENTITY_TYPES, Article, Claim, Claimant, ClaimantIdentity, stable_id
 
 DOMINANT_SHARE = 2 / 3
@@ -211,19 +211,15 @@ def _known_form(key: str, lookup: ClaimantLookup) -> str | None:
     Rodham Clinton", nor "Edward" to "Ed"), so `file_all` files the same archive the same
     way in any order. None: the name is filed under its own key."""
     short = without_middle_names(key)
-    # A short form of several names ("Ted": Edward or Theodore) tells no one in particular.
-    formal = formal_forms(short)
-    formal = formal if len(formal) == 1 else []
-    forms = ([short] if short != key else []) + formal
+    formal = formal_form(short)
+    forms = [f for f in (short if short != key else None, formal) if f is not None]
     if not forms:
         return None
     found = lookup.get_claimants([identity_id(f) for f in forms])
     if short != key and (known := found.get(identity_id(short))) is not None and known.claims > 0:
         return short
-    for form in formal:
-        if (identity := found.get(identity_id(form))) and identity.claims > 0 and identity.type == "person":
-            return form
-    return None
+    person = found.get(identity_id(formal)) if formal else None
+    return formal if person is not None and person.claims > 0 and person.type == "person" else None
 
 
 def _pointer(key: str, name: str, to: str) -> ClaimantIdentity:
@@ -299,6 +295,13 @@ def surnames_joined(filed: Filed, lookup: ClaimantLookup) -> list[tuple[str, Cla
     return joined
 
 
+def identities_joined(filed: Filed, lookup: ClaimantLookup) -> list[tuple[str, ClaimantIdentity]]:
+    """Every identity filed before this article that now belongs to a person it names, as
+    `reindex` would file it: a surname alone (`surnames_joined`) and a name written another
+    way (`other_forms_joined`). Ingest moves their claims (`SearchIndex.move_claimant`)."""
+    return [*surnames_joined(filed, lookup), *other_forms_joined(filed, lookup)]
+
+
 def other_forms_joined(filed: Filed, lookup: ClaimantLookup) -> list[tuple[str, ClaimantIdentity]]:
     """Identities of a name written another way that now belong to the name this article
     gives a person: (that identity's id, the person's identity with its aliases added).
@@ -316,7 +319,7 @@ def other_forms_joined(filed: Filed, lookup: ClaimantLookup) -> list[tuple[str, 
     forms: dict[str, str] = {}
     by_surname: dict[str, dict[str, str]] = {}
     for i, key in names.items():
-        forms.update((identity_id(f), i) for f in short_forms(key) if formal_forms(f) == [key])
+        forms.update((identity_id(f), i) for f in short_forms(key) if formal_form(f) == key)
         if (surname := surname_of(key)) and without_middle_names(key) == key:
             by_surname.setdefault(surname, {})[key] = i
     for surname, keys in sorted(by_surname.items()):

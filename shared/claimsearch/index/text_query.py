@@ -257,15 +257,11 @@ def suggestions_in_turn(text: str, spelt: Suggest, near: Suggest) -> list[Claima
     words = suggestion_terms(text)
     if not words:
         return []
-    found = spelt(words)
     forms = [variant.split() for variant in name_variants(" ".join(words))] if len(words) >= 2 else []
-    for form in forms:
-        if found:
-            break
-        found = spelt(form)
-    if found or not any(may_be_near(w) for w in words):
-        return found
-    return near(words)
+    for spelling in [words, *forms]:
+        if found := spelt(spelling):
+            return found
+    return near(words) if any(may_be_near(w) for w in words) else []
 
 
 # A name typed one letter wrong ("Bornsten", "Brinkly", "Pnce") still finds its person
