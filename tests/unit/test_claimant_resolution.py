@@ -133,6 +133,55 @@ def test_name_in_apposition_after_a_role_names_the_claimant() -> None:
     assert claimant.type == "person"
 
 
+TRUMP_SPOKE = "Donald Trump spoke in Ohio on Monday. "
+
+
+@pytest.mark.parametrize(
+    ("text", "said", "name", "kind"),
+    [
+        (
+            TRUMP_SPOKE + "Trump's plan would cut taxes for every family, aides said.",
+            Said("Trump's plan", "would cut", "taxes for every family"),
+            "Donald Trump",
+            "person",
+        ),
+        (
+            "Ouisa Davis' commentary says there are conflicting stories about the visa.",
+            Said("Ouisa Davis' commentary", "says", "there are conflicting stories about the visa"),
+            "Ouisa Davis",
+            "person",
+        ),
+        (
+            "The GOP's complaint to the bar argues that the lawyer broke its rules.",
+            Said("The GOP's complaint to the bar", "argues", "the lawyer broke its rules"),
+            "GOP",
+            "organisation",
+        ),
+    ],
+)
+def test_a_work_claims_what_its_named_author_does(text: str, said: Said, name: str, kind: str) -> None:
+    claimant = resolve_all(text, said)[-1]
+    assert (claimant.name, claimant.type) == (name, kind)
+    assert claimant.mention == said.source  # the words stay the text's
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        Said("Donald Trump's spokesman", "said", "the report was false"),
+        Said("Donald Trump's campaign", "said", "the report was false"),
+        Said("Mr. Trump's returns", "show", "the report was false"),
+    ],
+)
+def test_people_and_things_a_name_owns_are_not_that_name(said: Said) -> None:
+    """A spokesman or a campaign speaks for itself, and returns are about their owner more
+    than by them: none of them is filed under the owner."""
+    text = f"{TRUMP_SPOKE}{said.source} {said.cue} that {said.content}."
+    claimant = resolve_all(text, said)[-1]
+    assert claimant.name is not None
+    assert claimant.name not in ("Donald Trump", "Trump")
+
+
 # -- 3. every mention chains to the fullest name the article gives ----------------------
 
 TRUMP = (

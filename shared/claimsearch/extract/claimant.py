@@ -79,6 +79,15 @@ DOCUMENT_NOUNS = frozenset(
         "post",
     ]
 )
+# Works whose claims are their author's: "Trump's plan would ...", "Davis' commentary
+# says ..." (lemmas). Not what is about its owner more than by them ("Trump's returns",
+# "her record", "his indictment"), nor bodies of people ("his campaign": `_PEOPLE_NOUNS`).
+WORK_NOUNS = frozenset(
+    "plan proposal report study survey poll analysis statement letter memo paper book memoir "
+    "article essay column op-ed commentary editorial blog post tweet email speech remark "
+    "comment testimony message website ad advertisement video brief budget platform filing "
+    "lawsuit complaint ruling opinion transcript seller bestseller".split()
+)
 PERSON_PRONOUNS = MALE_PRONOUNS | FEMALE_PRONOUNS
 GROUP_PRONOUNS = frozenset({"they", "them", "their", "theirs", "themselves"})
 THING_PRONOUNS = frozenset({"it", "its", "itself"})
@@ -233,6 +242,9 @@ class ClaimantResolver:
         known = self._known_person(mention, span, head, scope)
         if known is not None:
             return known
+        owner = self._author(head, said) if head.lemma_.lower() in WORK_NOUNS else None
+        if owner is not None:
+            return replace(owner, mention=mention, span=span)
         if lower in DOCUMENT_NOUNS:
             return self._document(mention, span, head)
         organisation = self._entity_at(scope, head, "organisation")
@@ -453,6 +465,24 @@ class ClaimantResolver:
             return None
         role, organization = self._role_and_organization(head)
         return Claimant(mention, span, head.text, "person", name_span, role, organization)
+
+    def _author(self, work: Token, said: tuple[Span, ...]) -> Claimant | None:
+        """The person or body named as the owner of a work: "Trump's plan", "Ouisa Davis'
+        commentary", "Jared Diamond's 2005 best seller" claim what their author does, as
+        "his plan" does (a possessive pronoun is resolved as the pronoun). A claim filed
+        under "Trump's plan" was an identity of its own, which no search for Trump found."""
+        for owner in work.children:
+            if owner.dep_ == "poss" and owner.pos_ == "PROPN":
+                scope = _core_span(owner, keep_preps=False)
+                words = self.doc.text[scope[0] : scope[1]]
+                claimant = _without_non_name(self._resolve(words, scope, owner, scope, said))
+                name = claimant.name or ""
+                # "the Party's platform": a word the article also writes in lower case is
+                # a capitalised common noun, not its author's name.
+                common = " " not in name.strip() and name.strip().lower() in self._lowercase_words
+                if claimant.type in ("person", "organisation") and name and not common:
+                    return claimant
+        return None
 
     def _document(self, mention: str, span: Span, head: Token) -> Claimant:
         # "Reports by the North Korea Strategy Centre and other bodies": the authors claim.
