@@ -131,10 +131,9 @@ def load(engine: Engine, pairs: Pairs, identities: list[ClaimantIdentity]) -> No
     engine.settle()
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+def arguments(doc: str | None) -> argparse.ArgumentParser:
+    """The options of the benchmarks over train's registry (this one, `bench_did_you_mean.py`)."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--engines", default="sqlite", help="comma-separated: sqlite, opensearch")
     parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "data" / "polnear" / "train")
     parser.add_argument(
@@ -143,11 +142,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--opensearch-url", default="http://127.0.0.1:9200")
     parser.add_argument("--identities", type=int, default=300, help="the most-claimed identities asked for")
     parser.add_argument("--runs", type=int, default=5, help="runs of each query; the median is kept")
-    parser.add_argument("--baseline-ref", default="HEAD", help="the commit whose adapters are the baseline")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def filed_train(args: argparse.Namespace) -> tuple[Pairs, list[ClaimantIdentity]] | None:
+    """Train's claims (extracted once, cached) filed as `reindex` files them; None without PolNeAR."""
     if not args.cache.is_file() and not (args.corpus / "text").is_dir():
         print(f"skipped: PolNeAR not found at {args.corpus} (and no extracted claims at {args.cache})")
-        return 0
+        return None
     # PolNeAR train holds one text under two file names, hence one article id twice (see
     # `bench_index.scale`); an index holds an article once, so it is filed once here.
     extracted = list(
@@ -155,7 +157,17 @@ def main(argv: list[str] | None = None) -> int:
             article.id: (article, claims) for article, claims in extract_corpus(args.corpus, args.cache)
         }.values()
     )
-    pairs, identities = file_corpus(extracted)
+    return file_corpus(extracted)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = arguments(__doc__)
+    parser.add_argument("--baseline-ref", default="HEAD", help="the commit whose adapters are the baseline")
+    args = parser.parse_args(argv)
+    filed = filed_train(args)
+    if filed is None:
+        return 0
+    pairs, identities = filed
     mix = queries(identities, args.identities)
     registry = sum(1 for i in identities if i.claims > 0)
     print(

@@ -290,6 +290,10 @@ def _search(args: argparse.Namespace) -> int:
         payload: dict[str, Any] = {
             "total": result.total,
             "relaxed": result.relaxed,
+            "claimant_suggestions": [
+                {"id": i.id, "name": i.name, "type": i.type, "claims": i.claims}
+                for i in result.claimant_suggestions
+            ],
             "hits": [
                 {
                     "score": h.score,
@@ -309,6 +313,9 @@ def _search(args: argparse.Namespace) -> int:
     print(f"{result.total} {'cluster' if args.collapse else 'claim'}(s)")
     if result.relaxed:
         print("(no claim holds most of the words: claims holding any of them, best first)")
+    if result.claimant_suggestions:
+        near = ", ".join(f"{i.name} ({i.claims}, --claimant-id {i.id})" for i in result.claimant_suggestions)
+        print(f"(no claimant goes by {args.claimant!r}; did you mean {near}?)")
     for hit in result.hits:
         claim = hit.claim
         who = claim.claimant.name or claim.claimant.mention or "(unattributed)"

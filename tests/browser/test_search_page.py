@@ -278,6 +278,21 @@ def test_a_relaxed_answer_says_that_no_claim_holds_most_of_the_words(stack: str,
     assert hit_ids(page) == [hit["claim"]["id"] for hit in expected["hits"]]
 
 
+def test_a_claimant_no_one_goes_by_offers_the_nearest_and_picks_one(stack: str, page: Any) -> None:
+    expected = api(stack, "/claims", claimant="Myeong-chu")
+    assert expected["total"] == 0 and expected["claimant_suggestions"]
+    ahn = expected["claimant_suggestions"][0]
+    page.goto(f"{stack}/?claimant=Myeong-chu")
+    expect(page.locator("#result-status")).to_have_text("No claimant goes by “Myeong-chu”.")
+    suggestions = page.locator("#claimant-suggestions")
+    suggestion = suggestions.get_by_role("button", name=re.compile(re.escape(ahn["name"])))
+    expect(suggestion).to_have_text(f"{ahn['name']} ({ahn['claims']} claims)")
+    suggestion.click()
+    wait_for_results(page, ahn["claims"])
+    assert "claimant_id=" + ahn["id"] in page.url
+    expect(suggestions).to_be_hidden()
+
+
 def test_a_facet_filters_the_claims_and_can_be_undone(stack: str, page: Any) -> None:
     everything = api(stack, "/claims", limit="100")
     page.goto(f"{stack}/")

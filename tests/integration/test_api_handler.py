@@ -81,6 +81,14 @@ def test_search_says_when_best_match_relaxed_to_any_word(api) -> None:  # type: 
     assert found["total"] >= 1 and found["relaxed"] is False
 
 
+def test_search_suggests_claimants_for_a_name_no_one_goes_by(api) -> None:  # type: ignore[no-untyped-def]
+    _, _, body = api(rest_event("GET", "/claims?claimant=Myeong-chu"))  # a name cut short
+    assert body["total"] == 0
+    assert [(c["name"], c["claims"]) for c in body["claimant_suggestions"]] == [("Ahn Myeong-chul", 2)]
+    _, _, found = api(rest_event("GET", "/claims?claimant=Ahn&q=zqxjv"))
+    assert (found["total"], found["claimant_suggestions"]) == (0, [])
+
+
 def test_claimant_filter_returns_exactly_her_two_claims(api) -> None:  # type: ignore[no-untyped-def]
     status, _, body = api("api-search-claimant.json")
     assert status == 200

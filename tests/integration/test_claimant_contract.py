@@ -300,6 +300,22 @@ def test_a_name_typed_one_letter_wrong_is_still_suggested(engine: SearchIndex) -
     assert names("Clintom Hillary") == ["Hillary Clinton"]  # whole words, in any order
 
 
+def test_a_claimant_filter_no_one_goes_by_suggests_who_was_meant(engine: SearchIndex) -> None:
+    def answer(**filters: object) -> tuple[int, list[str]]:
+        result = engine.search(SearchQuery(limit=10, facets=False, **filters))  # type: ignore[arg-type]
+        return result.total, [i.name for i in result.claimant_suggestions]
+
+    # Misspelt: nothing is filed under it, and the suggestions are /claimants?q='s.
+    assert answer(claimant="Clintn") == (0, ["Hillary Clinton", "Bill Clinton"])
+    assert answer(claimant="hillary clintno", text="taxes") == (0, ["Hillary Clinton"])
+    assert answer(claimant="Zqxjv Vjxqz") == (0, [])  # near no one
+    # The claimant exists: an empty answer is about the words, not the name.
+    assert answer(claimant="Hillary Clinton", text="zqxjv vjxqz") == (0, [])
+    assert answer(claimant="Hillary Clinton", published_from="2030-01-01") == (0, [])
+    found, suggested = answer(claimant="Hillary Clinton")
+    assert found > 0 and suggested == []
+
+
 def test_activity_by_month_and_entities(engine: SearchIndex) -> None:
     activity = engine.claimant_activity(identity_id("donald trump"))
     assert activity.claims == 4

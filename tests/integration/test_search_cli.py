@@ -1,4 +1,5 @@
-"""`claimsearch search`: a best-match answer relaxed to any word says so, as the API does."""
+"""`claimsearch search`: a best-match answer relaxed to any word says so, and a claimant name no one
+goes by comes with the claimants nearest to it, as the API does."""
 
 from __future__ import annotations
 
@@ -23,3 +24,21 @@ def test_a_relaxed_answer_says_so(data_dir: Path, capsys: pytest.CaptureFixture[
     out = capsys.readouterr().out.splitlines()
     assert out[0] == f"{relaxed['total']} claim(s)"
     assert out[1].startswith("(no claim holds most of the words")
+
+
+def test_a_claimant_no_one_goes_by_comes_with_suggestions(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["ingest", str(EXAMPLE_ARTICLE)]) == 0
+    capsys.readouterr()
+    assert main(["search", "--claimant", "Myeong-chu", "--json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["total"] == 0
+    assert [(c["name"], c["claims"]) for c in answer["claimant_suggestions"]] == [("Ahn Myeong-chul", 2)]
+    assert main(["search", "--claimant", "Myeong-chu"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "0 claim(s)"
+    did_you_mean = "(no claimant goes by 'Myeong-chu'; did you mean Ahn Myeong-chul (2, --claimant-id "
+    assert out[1].startswith(did_you_mean)
+    assert main(["search", "--claimant", "Ahn", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["claimant_suggestions"] == []

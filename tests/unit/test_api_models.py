@@ -25,6 +25,7 @@ print(json.dumps({{name: model.__pydantic_complete__ for name, model in models.i
 SEARCH_ROUTE = {
     "SearchResponse", "HitOut", "FacetValueOut", "ClaimOut", "CueOut", "ClaimantOut", "ContentOut",
     "MediumOut", "EntityOut", "QuantityOut", "DateOut", "ClusterRef", "ErrorResponse", "ErrorDetail",
+    "ClaimantSummary",  # an answer naming no claimant that exists suggests some
 }  # fmt: skip
 
 

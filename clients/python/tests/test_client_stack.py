@@ -210,3 +210,10 @@ def test_a_relaxed_answer_says_so(api: Client) -> None:
     assert page.relaxed and page.total >= 1
     assert not api.search("forced labour zqxjv vjxqz", match="any").relaxed
     assert not api.search("forced labour").relaxed
+
+
+def test_a_claimant_no_one_goes_by_comes_with_suggestions(api: Client) -> None:
+    page = api.search(claimant="Myeong-chu")
+    assert page.total == 0
+    assert [(c.name, c.claims) for c in page.claimant_suggestions] == [("Ahn Myeong-chul", 2)]
+    assert api.search(claimant="Ahn").claimant_suggestions == ()

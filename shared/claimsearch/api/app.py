@@ -362,6 +362,7 @@ def search_claims(
         },
         next_cursor=encode_cursor(query, result.next_after) if result.next_after else None,
         relaxed=result.relaxed,
+        claimant_suggestions=[_summary(i) for i in result.claimant_suggestions],
     )
 
 

@@ -181,6 +181,15 @@ class FacetValueOut(BaseModel):
     id: str | None = Field(default=None, description="The claimant facet counts identities: their id")
 
 
+# Built at import with the search route's models: a search answer may suggest claimants.
+class ClaimantSummary(BaseModel):
+    id: str = Field(description="Stable: the same name always has the same id")
+    name: str = Field(description="Canonical name: the fullest form seen")
+    type: IdentityType
+    aliases: list[str] = Field(description="Every way the claimant was written in the articles")
+    claims: int
+
+
 class SearchResponse(BaseModel):
     hits: list[HitOut]
     total: int
@@ -191,16 +200,12 @@ class SearchResponse(BaseModel):
         description="True when match=best found no claim holding enough of q's words and the hits are"
         " the claims holding any of them, best first (never under a claimant filter)",
     )
-
-
-class ClaimantSummary(BaseModel):
-    model_config = BUILT_ON_FIRST_USE
-
-    id: str = Field(description="Stable: the same name always has the same id")
-    name: str = Field(description="Canonical name: the fullest form seen")
-    type: IdentityType
-    aliases: list[str] = Field(description="Every way the claimant was written in the articles")
-    claims: int
+    claimant_suggestions: list[ClaimantSummary] = Field(
+        default_factory=list,
+        description="When no claim at all is filed under the claimant name asked: the claimants"
+        " nearest to it, as GET /claimants?q= suggests them (a name one letter off finds its"
+        ' person: "Bornstien" -> Harold Bornstein); empty otherwise',
+    )
 
 
 class ClaimantSuggestions(BaseModel):
@@ -217,6 +222,8 @@ class CountOut(BaseModel):
 
 
 class ClaimantProfile(ClaimantSummary):
+    model_config = BUILT_ON_FIRST_USE
+
     roles: list[str]
     organizations: list[str]
     months: list[CountOut] = Field(description="Claims per month of publication (YYYY-MM), oldest first")

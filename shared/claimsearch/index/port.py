@@ -32,6 +32,8 @@ MAX_CLUSTER_MEMBERS = 1000
 # Candidates one assignment reads at most: the claims of one claimant sharing a band key.
 MAX_CLUSTER_CANDIDATES = 1000
 MAX_SUGGESTIONS = 10
+# Identities offered when a `claimant=` name finds no claimant at all (`_suggesting_claimants`).
+MAX_CLAIMANT_SUGGESTIONS = 5
 # Pointers followed from a merged claimant id: a surname to its person, a short given name to
 # the full one (`_following_merges`).
 MAX_MERGE_STEPS = 3
@@ -138,14 +140,36 @@ class SortKey:
 def search_claims(
     search: Callable[[SearchQuery], SearchResult],
     get_claimants: Callable[[Iterable[str]], dict[str, ClaimantIdentity]],
+    suggest: Callable[[str, int], list[ClaimantIdentity]],
     query: SearchQuery,
 ) -> SearchResult:
-    """An adapter's `search`: its own `search(query)`, and the two second tries an empty
-    answer earns, the same on both engines and for every caller (the API, the export and
-    the CLI alike): a `claimant_id` merged into another identity is followed
-    (`_following_merges`), and best-match text no claim holds enough of is relaxed
-    (`_relaxed_when_empty`)."""
-    return _following_merges(lambda q: _relaxed_when_empty(search, q), get_claimants, query)
+    """An adapter's `search`: its own `search(query)`, and what an empty answer earns, the
+    same on both engines and for every caller (the API, the export and the CLI alike): a
+    `claimant_id` merged into another identity is followed (`_following_merges`),
+    best-match text no claim holds enough of is relaxed (`_relaxed_when_empty`), and a
+    `claimant` name no claimant goes by comes with the identities nearest to it
+    (`_suggesting_claimants`; `suggest`: the adapter's `suggest_claimants`)."""
+    result = _following_merges(lambda q: _relaxed_when_empty(search, q), get_claimants, query)
+    return _suggesting_claimants(search, suggest, query, result)
+
+
+def _suggesting_claimants(
+    search: Callable[[SearchQuery], SearchResult],
+    suggest: Callable[[str, int], list[ClaimantIdentity]],
+    query: SearchQuery,
+    result: SearchResult,
+) -> SearchResult:
+    """`result`, and where it is empty because no claim at all is filed under the `claimant`
+    name asked ("Bornstien", "Elizabth Warren"), the identities `GET /claimants?q=` would
+    suggest for it, spelt near, so that a user sees who was likely meant rather than only
+    that nothing was found. Not where the claimant has claims and the words or the other
+    filters found none of them: there nothing was misspelt. Only an empty answer costs the
+    second search (one claim, no facets) and the suggestions' lookup."""
+    if result.total or query.claimant is None or not query.claimant.strip():
+        return result
+    if search(SearchQuery(claimant=query.claimant, limit=1, facets=False)).total:
+        return result
+    return replace(result, claimant_suggestions=tuple(suggest(query.claimant, MAX_CLAIMANT_SUGGESTIONS)))
 
 
 def _following_merges(
@@ -254,6 +278,8 @@ class SearchResult:
     # True when no claim held enough of a best-match query's words and the hits are the
     # claims holding any of them (`search_claims`).
     relaxed: bool = False
+    # When no claim is filed under the `claimant` name asked: the identities nearest to it.
+    claimant_suggestions: tuple[ClaimantIdentity, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -372,6 +372,9 @@ class SearchPage:
     relaxed: bool = False
     """True when `match="best"` found no claim holding enough of the words and these are the
     claims holding any of them, best first (never under a claimant filter)."""
+    claimant_suggestions: tuple[ClaimantSummary, ...] = ()
+    """When no claim at all is filed under the `claimant` name asked: the claimants nearest
+    to it ("Bornstien" -> Harold Bornstein), as `suggest_claimants` gives them."""
 
     @property
     def claims(self) -> list[Claim]:
@@ -387,6 +390,11 @@ class SearchPage:
             facets={name: _each(facets, name, f"{where}.facets", FacetValue.from_dict) for name in facets},
             next_cursor=_opt(d, "next_cursor", str, where),
             relaxed=_opt(d, "relaxed", bool, where) or False,  # absent from an older server
+            claimant_suggestions=(
+                _each(d, "claimant_suggestions", where, ClaimantSummary.from_dict)
+                if "claimant_suggestions" in d  # absent from an older server
+                else ()
+            ),
         )
 
 

@@ -496,7 +496,7 @@ class OpenSearchIndex:
                 return 0
 
     def search(self, query: SearchQuery) -> SearchResult:
-        return search_claims(self._search_claims, self.get_claimants, query)
+        return search_claims(self._search_claims, self.get_claimants, self.suggest_claimants, query)
 
     def _search_claims(self, query: SearchQuery) -> SearchResult:
         empty = SearchResult(hits=[], total=0, facets={n: [] for n in query.facet_names}, next_after=None)

@@ -274,7 +274,7 @@ class SqliteIndex:
             return int(db.execute("SELECT count(*) FROM claims").fetchone()[0])
 
     def search(self, query: SearchQuery) -> SearchResult:
-        return search_claims(self._search_claims, self.get_claimants, query)
+        return search_claims(self._search_claims, self.get_claimants, self.suggest_claimants, query)
 
     def _search_claims(self, query: SearchQuery) -> SearchResult:
         self.ensure_ready()

@@ -445,22 +445,44 @@
       hits.replaceChildren(...body.hits.map((hit) => hitItem(hit, state)));
       nextCursor = body.next_cursor;
       show($("more"), Boolean(nextCursor));
+      const suggested = body.claimant_suggestions || [];
       $("result-status").textContent = body.relaxed
         ? `No claim holds most of “${state.q}”: ${describe(body.total, { ...state, q: "" })} holding some of its words, best first`
         : body.total
           ? describe(body.total, state)
-          : "No claims match. Try fewer words or filters.";
+          : suggested.length
+            ? `No claimant goes by “${state.claimant}”.`
+            : "No claims match. Try fewer words or filters.";
       $("result-status").dataset.total = String(body.total);
+      renderClaimantSuggestions(suggested);
     } catch (error) {
       if (generation !== searchGeneration) return;
       $("hits").replaceChildren();
       $("facet-groups").replaceChildren();
       show($("more"), false);
       $("result-status").textContent = "";
+      renderClaimantSuggestions([]);
       showError(error);
     } finally {
       if (generation === searchGeneration) $("results").removeAttribute("aria-busy");
     }
+  }
+
+  // A claimant name no one goes by ("Bornstien"): the claimants the API found nearest to it,
+  // each a button that searches that claimant's claims, as picking it from the list does.
+  function renderClaimantSuggestions(suggested) {
+    const box = $("claimant-suggestions");
+    const buttons = suggested.map((claimant) => {
+      const noun = claimant.claims === 1 ? "claim" : "claims";
+      const button = el("button", { type: "button", class: "link-button" }, `${claimant.name} (${claimant.claims} ${noun})`);
+      button.addEventListener("click", () =>
+        applyFilters({ claimant: null, claimant_id: claimant.id, claimant_name: claimant.name }),
+      );
+      return button;
+    });
+    const list = buttons.flatMap((button, i) => (i ? [", ", button] : [button]));
+    box.replaceChildren(...(buttons.length ? ["Did you mean ", ...list, "?"] : []));
+    show(box, buttons.length > 0);
   }
 
   async function showMore() {
