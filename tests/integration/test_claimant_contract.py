@@ -165,6 +165,10 @@ def test_a_name_as_an_article_writes_it_finds_the_person(engine: SearchIndex) ->
         "Donald John Trump",
         "Donald Trump, who built a great company",
         "New York real estate executive Donald Trump",
+        # No title or listed role word: the capitals say where the name starts.
+        "longtime Republican provocateur Donald Trump",
+        "Fox News' Donald Trump",
+        "the Republican nominee, Donald J. Trump",
     ):
         assert _contents(engine, claimant=name) == DONALD, name
     for name in ("Donald John Trump Jr.", "Donald Trump, Jr."):
@@ -181,6 +185,7 @@ def test_a_name_as_an_article_writes_it_finds_the_person(engine: SearchIndex) ->
         "Donald John Trumpet",
         "Republican nominee",
         "State Foreign Department",
+        "longtime Republican provocateur Donald Trumpet",
     ):
         assert _contents(engine, claimant=name) == set(), name
     # A looser reading only adds a person: the claim whose source names the Tax Policy Center

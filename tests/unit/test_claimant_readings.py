@@ -45,6 +45,18 @@ def test_a_party_label_after_the_name_is_cut() -> None:
         ),
         ("Ed Rendell", ["edward rendell"]),
         ("William Clinton", ["bill clinton", "billy clinton"]),
+        # No title or listed role: the capitals after the last lower-case or owning word.
+        ("longtime Clinton confidant Robby Mook", ["robby mook"]),
+        (
+            "MSNBC's Chris Matthews",
+            ["chris matthews", "msnbc matthews", "christopher matthews", "christine matthews"],
+        ),
+        # A description, then the person after the comma, read as a name of its own.
+        (
+            "Trump's running mate, Indiana Gov. Mike Pence",
+            ["trump running mate", "trump mate", "indiana gov mike pence", "mike pence", "michael pence"],
+        ),
+        ("Bank of America", []),  # a name of its own, not a description
     ],
 )
 def test_looser_readings_in_the_order_they_are_tried(name: str, readings: list[str]) -> None:

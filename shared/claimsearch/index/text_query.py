@@ -191,6 +191,9 @@ def looser_readings(name: str) -> list[Reading]:
     bases = [(words, False)]
     if titled:  # the name after the description first
         bases = [(core[titled[-1] + 1 :] + suffix, True), (core[-2:] + suffix, True), *bases]
+    named = [] if titled else _named_after_description(head if described else text)
+    if named:  # no title or role word said where the description ends: the capitals do
+        bases = [(named, True), *bases]
     readings: list[tuple[list[str], bool]] = []
     for base, people_only in bases:
         key = name_key(" ".join(base))
@@ -209,11 +212,47 @@ def looser_readings(name: str) -> list[Reading]:
     # ("Ed Rendell" -> "edward rendell", where the registry has not seen the person so).
     plain = [key for reading, _ in readings if without_middle_names(key := " ".join(reading)) == key]
     readings += [(variant.split(), True) for key in plain for variant in name_variants(key)]
+    if described and _capitalised(rest):  # a description before the comma, a name after
+        # it ("Trump's running mate, Indiana Gov. Mike Pence"): read as a name of its own,
+        # people only; not a description after a name ("Flynn, a former adviser", "David
+        # Wasserman, House editor for the Cook Political Report")
+        readings.append((name_key(rest).split(), True))
+        readings += [(list(r.terms.words), True) for r in looser_readings(rest)]
     unique: dict[tuple[str, ...], Reading] = {}
     for reading, people in readings:
         if reading and tuple(reading) != asked:
             unique.setdefault(tuple(reading), Reading(_terms(reading), people))
     return list(unique.values())
+
+
+def _named_after_description(text: str) -> list[str]:
+    """The name a written description ends on, as its capitals show: the words after the
+    last one written in lower case (not a function word) or owning the rest ("longtime
+    Clinton confidant Robby Mook", "MSNBC's Chris Matthews", "rival Ted Cruz"), two at
+    least, so a role word not in `_ROLES` still leaves the person. [] when nothing precedes
+    them or too little is left."""
+    written = text.split()
+    # A lower-case function word is part of a body's name ("Citizens for Tax Justice").
+    described = [w[:1].islower() and w.lower() not in ENGLISH_STOP_WORDS for w in written]
+    cut = max((i for i, w in enumerate(written) if described[i] or w.endswith(_OWNING)), default=-1)
+    tail = written[cut + 1 :]
+    while tail and tail[0][:1].islower():  # "... confidant of | Robby Mook"
+        tail = tail[1:]
+    if cut < 0 or len(tail) < 2 or any(w[:1].islower() for w in tail):
+        return []  # nothing described, too little left, or not a name ("in the British ...")
+    return name_key(" ".join(tail)).split()
+
+
+_OWNING = ("'s", "’s", "s'", "s’")
+
+
+def _capitalised(text: str) -> bool:
+    """Every word capitalised but function words, as a name and its titles are written."""
+    words = text.split()
+    return bool(words) and all(
+        w[:1].isupper() or not w[:1].isalpha() or (i and w.lower() in ENGLISH_STOP_WORDS)
+        for i, w in enumerate(words)
+    )
 
 
 def match_claimant(
