@@ -122,6 +122,10 @@ def test_reindex_files_the_same_ids_whatever_the_order() -> None:
         ("The campaign", "group"),
         ("The agency", "organisation"),
         ("going", "group"),  # a lone word in lower case NER took for a body
+        ("Judge", "person"),  # titles and roles alone, from a headline: "Judge rejects ..."
+        ("Retired General", "person"),
+        ("Lawmaker", "person"),
+        ("Mr. President", "person"),
     ],
 )
 def test_a_description_is_no_identity(name: str, kind: str) -> None:
@@ -137,7 +141,8 @@ def test_a_description_is_no_identity(name: str, kind: str) -> None:
         ("One Direction", "group"),
         ("the Rev. Al Sharpton", "person"),
         ("former President Bill Clinton", "person"),
-        ("The Pope", "person"),
+        ("The Pope", "person"),  # one at a time: a name
+        ("Judge Gonzalo Curiel", "person"),
         ("the State Department", "organisation"),
         ("The Trump campaign", "group"),
         ("Republicans", "group"),

@@ -8,7 +8,7 @@ description itself: `clusters.assign.cluster_claimant`).
 
 from __future__ import annotations
 
-from claimsearch.claimants.names import TITLES, name_key
+from claimsearch.claimants.names import ROLE_NOUNS, TITLES, name_key
 
 
 def described(name: str, kind: str) -> bool:
@@ -21,7 +21,8 @@ def described(name: str, kind: str) -> bool:
       after the "an" or "one", are names);
     - a person described with no name ("a spokesman", "The minister", "the Florida senator",
       "The French minister of environment and energy", "House speaker", "Germany's
-      president"): another article's "Florida senator" may be another senator;
+      president", a headline's "Judge" or "Retired General": titles and roles alone):
+      another article's "Florida senator" may be another senator;
     - of any type, a description owned by a pronoun ("his campaign", "Her advisers", "his
       wife"), unless a capital says a name follows ("Our Principles PAC");
     - a document named by no title and no publisher ("The poll", "the report", "exit polls":
@@ -60,6 +61,10 @@ def described(name: str, kind: str) -> bool:
         return not any(c.isupper() for c in word) and not _plural(word) and "." not in word
     if kind != "person":
         return False
+    if first not in _DEMONSTRATIVES and all(
+        w in TITLES or w in ROLE_NOUNS or w == "retired" for w in name_key(name).split()
+    ):
+        return True  # titles and roles alone, as a headline writes them: "Judge", "Retired General"
     if first != "the" and rest and not any(c.isupper() for c in words[-1]):
         # "House speaker", "Sanders's campaign manager", "Twenty-four percent": a name's last
         # word has a capital ("Ansar al-Sharia", "Ahn Myeong-chul"); a description's need not.

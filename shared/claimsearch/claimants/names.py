@@ -28,6 +28,17 @@ TITLES = frozenset(
     attorney ag hon honorable st
     """.split()
 )
+# Nouns for what a person is or does ("the rapporteur", "a spokesman"): a description with
+# one of them at its head names a person; a name made of them and titles alone names no one.
+ROLE_NOUNS = frozenset(
+    "head chief minister official spokesman spokeswoman spokesperson president director "
+    "leader secretary senator governor mayor judge lawyer attorney rapporteur envoy "
+    "ambassador analyst expert source aide adviser advisor candidate nominee chairman "
+    "chairwoman chair founder executive economist scientist researcher professor activist "
+    "member officer commander general king queen prince pope author editor reporter "
+    "correspondent witness prosecutor investigator representative congressman congresswoman "
+    "lawmaker diplomat manager owner campaigner".split()
+)
 # Left out although they stand before names: words that also begin names or bodies
 # ("General Motors", "Major Garrett", "King Abdullah" is kept whole, "Lady Gaga").
 # Words after a surname that tell a different person ("Donald Trump Jr.").

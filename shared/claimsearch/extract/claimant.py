@@ -22,6 +22,7 @@ from claimsearch.claimants.names import (
     FEMALE_PRONOUNS,
     MALE_PRONOUNS,
     PRONOUNS,
+    ROLE_NOUNS,
     TITLES,
     is_pronoun,
     name_words,
@@ -598,15 +599,6 @@ class ClaimantResolver:
         return None
 
 
-ROLE_NOUNS = frozenset(
-    "head chief minister official spokesman spokeswoman spokesperson president director "
-    "leader secretary senator governor mayor judge lawyer attorney rapporteur envoy "
-    "ambassador analyst expert source aide adviser advisor candidate nominee chairman "
-    "chairwoman chair founder executive economist scientist researcher professor activist "
-    "member officer commander general king queen prince pope author editor reporter "
-    "correspondent witness prosecutor investigator representative congressman congresswoman "
-    "lawmaker diplomat manager owner campaigner".split()
-)
 _PERSON_SUFFIXES = ("er", "or", "ist", "ian", "ant", "ent", "man", "woman")
 # Common nouns with those endings that name no person: "the Saudi government", "brain cancer".
 _NOT_PERSON_NOUNS = frozenset(
