@@ -182,6 +182,42 @@ def test_people_and_things_a_name_owns_are_not_that_name(said: Said) -> None:
     assert claimant.name not in ("Donald Trump", "Trump")
 
 
+@pytest.mark.parametrize(
+    ("text", "source", "name"),
+    [
+        (
+            "Commentary's Noah Rothman wrote that the race was over.",
+            "Commentary's Noah Rothman",
+            "Noah Rothman",
+        ),
+        ("Spokeswoman Haley Morris said the plan was final.", "Spokeswoman Haley Morris", "Haley Morris"),
+        ("Phoenix Mayor Greg Stanton said the city was ready.", "Phoenix Mayor Greg Stanton", "Greg Stanton"),
+    ],
+)
+def test_a_given_name_after_an_owner_or_a_role_names_a_person(text: str, source: str, name: str) -> None:
+    """NER reads these as a body or nothing; a census given name and a surname say a person."""
+    cue = "wrote" if "wrote" in text else "said"
+    claimant = resolve(text, source, cue, text.split(f"{cue} ")[1].rstrip("."))
+    assert (claimant.name, claimant.type) == (name, "person")
+    assert claimant.organization is None or name not in claimant.organization
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("The Orlando Sentinel said the city was ready.", "The Orlando Sentinel"),  # a given name, a body
+        # "campaign", a noun the article writes in lower case too: no surname
+        (
+            "The Clinton Campaign said the city was ready. The campaign planned a visit.",
+            "The Clinton Campaign",
+        ),
+    ],
+)
+def test_a_body_named_with_a_given_name_stays_a_body(text: str, source: str) -> None:
+    claimant = resolve(text, source, "said", "the city was ready")
+    assert claimant.type != "person"
+
+
 # -- 3. every mention chains to the fullest name the article gives ----------------------
 
 TRUMP = (

@@ -17,7 +17,9 @@ from functools import cached_property
 
 from spacy.attrs import ORTH
 from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
 
+from claimsearch.claimants.given_names import given_name_gender
 from claimsearch.claimants.names import (
     FEMALE_PRONOUNS,
     MALE_PRONOUNS,
@@ -243,6 +245,9 @@ class ClaimantResolver:
         known = self._known_person(mention, span, head, scope)
         if known is not None:
             return known
+        named = self._given_named(mention, span, head)
+        if named is not None:
+            return named
         owner = self._author(head, said) if head.lemma_.lower() in WORK_NOUNS else None
         if owner is not None:
             return replace(owner, mention=mention, span=span)
@@ -466,6 +471,45 @@ class ClaimantResolver:
             return None
         role, organization = self._role_and_organization(head)
         return Claimant(mention, span, head.text, "person", name_span, role, organization)
+
+    def _given_named(self, mention: str, span: Span, head: Token) -> Claimant | None:
+        """A given name and a surname NER did not take for a person ("Megyn Kelly" read as a
+        work of art), after an owner or a role that says a person follows ("Fox News' Megyn
+        Kelly", "Commentary's Noah Rothman", "Spokeswoman Haley Morris", "Phoenix Mayor Greg
+        Stanton"), or where NER saw no body or place: the person, not "Fox News' Megyn
+        Kelly" as a group of its own. The given name must be one the census lists hold."""
+        if head.pos_ != "PROPN" or head.tag_ == "NNPS" or head.i == 0:
+            return None
+        if head.text.lower() in self._lowercase_words:
+            return None  # a common noun capitalised ("Clinton Campaign"), not a surname
+        given = self.doc[head.i - 1]
+        if given.dep_ == "compound" and len(given.text) == 2 and given.text.endswith("."):
+            given = self.doc[given.i - 1] if given.i > 0 else given  # "M. Dane Waters"
+        if given.dep_ != "compound" or given.head.i != head.i or not given.text[:1].isupper():
+            return None
+        name_span = (given.idx, _end(head))
+        if given_name_gender(self.doc.text[name_span[0] : name_span[1]]) is None:
+            return None
+        before = self.doc[given.i - 1] if given.i > 0 else None
+        owned = any(c.dep_ == "poss" and c.pos_ != "PRON" for c in head.children)
+        titled = (
+            before is not None
+            and before.head.i == head.i
+            and before.pos_ != "DET"
+            and (_folded(before) in TITLES or _folded(before) in ROLE_NOUNS or before.text[:1].islower())
+        )
+        bodies = [e for e in self._entities_around(name_span) if overlaps(e.span, name_span)]
+        if not (owned or titled) and (
+            any(e.type in ("organisation", "place") for e in bodies) or _title_cased(head.sent)
+        ):
+            # NER's body or place ("Orlando Sentinel"), or a headline's capitals ("Clinton
+            # Wades Into ..."), with nothing to say that a person is named
+            return None
+        name = self.doc.text[name_span[0] : name_span[1]]
+        role, organization = self._role_and_organization(head)
+        if organization is not None and name in organization:
+            organization = None  # NER's body holding the person's own name
+        return Claimant(mention, span, name, "person", name_span, role, organization)
 
     def _author(self, work: Token, said: tuple[Span, ...]) -> Claimant | None:
         """The person or body named as the owner of a work: "Trump's plan", "Ouisa Davis'
@@ -737,6 +781,12 @@ def _without_relative_or_marks(claimant: Claimant) -> Claimant:
     if name_span is not None and name_span[1] - name_span[0] == len(name):  # the name as written
         name_span = (name_span[0] + start, name_span[0] + end)
     return replace(claimant, name=name[start:end], name_span=name_span)
+
+
+def _title_cased(sentence: SpacySpan) -> bool:
+    """A headline's capitals: most of four or more words begin with one."""
+    words = [t for t in sentence if t.is_alpha]
+    return len(words) >= 4 and sum(t.text[:1].isupper() for t in words) >= 0.7 * len(words)
 
 
 def _depth(token: Token) -> int:
