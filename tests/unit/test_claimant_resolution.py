@@ -340,6 +340,18 @@ def test_he_is_the_subject_of_the_sentence_before_not_its_object() -> None:
     assert claimant.name == "Donald Trump"
 
 
+def test_he_after_a_question_is_the_one_asked() -> None:
+    text = (
+        "Last month, reporter Scott Conroy asked Bernie Sanders if his age was fair game.\n\n"
+        "“Sure it is. I would not run if I was not fit,” he said."
+    )
+    claimant = resolve(text, "he", "said", "Sure it is")
+    assert claimant.name == "Bernie Sanders"
+    # Asked in the pronoun's own sentence, the one asking still speaks.
+    text = "Scott Conroy asked Bernie Sanders about his age, and he said it was a fair question."
+    assert resolve(text, "he", "said", "it was a fair question").name == "Scott Conroy"
+
+
 def test_she_skips_a_man_known_by_his_title() -> None:
     text = (
         "Mr. Tom Smith met Loretta Lynch on Monday. Mr. Smith said the meeting went well. "

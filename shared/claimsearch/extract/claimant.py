@@ -133,6 +133,8 @@ _RELATIVE_CLAUSE = re.compile(r",\s+(?:who|whom|whose|which)\b", re.IGNORECASE)
 _TRAILING_MARKS = re.compile(r"[\s,;:\-–—―\"“”<>]+$")
 # What is left of a contraction whose apostrophe was a mark: "’s", "’ve" name no one.
 _CLITICS = frozenset("s ve re ll d m t nt".split())
+# Verbs of asking someone a question: the pronoun after one speaks for the person asked.
+_ASKING = frozenset({"ask", "press", "question", "quiz"})
 _ANTECEDENT_SENTENCES = 5  # how far back "he" looks for the person it stands for
 
 
@@ -381,6 +383,10 @@ class ClaimantResolver:
                     and t.idx not in taken
                     and not _within((t.idx, _end(t)), said)
                 ]
+            asked = self._asked(sentence, head) if here else None
+            if asked is not None:
+                # "Conroy asked Sanders whether ... | 'Sure,' he said": the one asked answers.
+                here = [item for item in here if asked[0] <= item[1] < asked[1]] or here
             if here:
                 best = min(here, key=lambda item: (item[0], item[1]))[2]
                 if isinstance(best, Token):
@@ -394,6 +400,19 @@ class ClaimantResolver:
             candidate = self._antecedents[i]
             if candidate.span[1] <= span[0] and fits(candidate):
                 return candidate.claimant
+        return None
+
+    @staticmethod
+    def _asked(sentence: SpacySpan, pronoun: Token) -> Span | None:
+        """Where the person asked is named, when `sentence` (before the pronoun's) asks
+        someone a question ("X asked Sanders whether ...", "pressed Clinton on ..."): the
+        object of its main verb. None otherwise, or in the pronoun's own sentence."""
+        root = sentence.root
+        if pronoun.sent.start == sentence.start or root.lemma_.lower() not in _ASKING:
+            return None
+        for child in root.children:
+            if child.dep_ == "dobj" and child.pos_ == "PROPN":
+                return (child.left_edge.idx, _end(child.right_edge))
         return None
 
     def _add_antecedent(self, claimant: Claimant, key: tuple[int, int, int]) -> None:
