@@ -122,6 +122,12 @@ def test_reindex_files_the_same_ids_whatever_the_order() -> None:
         ("The campaign", "group"),
         ("The agency", "organisation"),
         ("going", "group"),  # a lone word in lower case NER took for a body
+        ("About four in 10 South Carolina Republican primary voters", "group"),  # a share
+        ("two-thirds of Republican primary voters", "group"),
+        ("none of his rivals", "group"),
+        ("Only two Democrats", "group"),
+        ("six in 10", "group"),
+        ("Hundreds of pro-Sanders demonstrators", "group"),
         ("Judge", "person"),  # titles and roles alone, from a headline: "Judge rejects ..."
         ("Retired General", "person"),
         ("Lawmaker", "person"),
@@ -139,6 +145,8 @@ def test_a_description_is_no_identity(name: str, kind: str) -> None:
     [
         ("An Nguyen", "person"),  # no word in lower case after "an": a name
         ("One Direction", "group"),
+        ("No Labels", "organisation"),  # no word in lower case after "no": a name
+        ("Five Guys", "organisation"),
         ("the Rev. Al Sharpton", "person"),
         ("former President Bill Clinton", "person"),
         ("The Pope", "person"),  # one at a time: a name

@@ -16,9 +16,9 @@ def described(name: str, kind: str) -> bool:
     identity to file across articles:
 
     - of any type, an indefinite description ("a Mexican official", "A CNN/ORC poll", "some
-      Democrats", "many Republicans", "54 percent of voters"): one among many, never the same
-      one in another article ("An Nguyen" and "One Direction", with no word in lower case
-      after the "an" or "one", are names);
+      Democrats", "many Republicans", "54 percent of voters", "About four in 10 voters", "none
+      of his rivals"): one among many, never the same one in another article ("An Nguyen",
+      "One Direction" and "No Labels", with no word in lower case after the first, are names);
     - a person described with no name ("a spokesman", "The minister", "the Florida senator",
       "The French minister of environment and energy", "House speaker", "Germany's
       president", a headline's "Judge" or "Retired General": titles and roles alone):
@@ -40,6 +40,10 @@ def described(name: str, kind: str) -> bool:
     first, rest = words[0].lower(), words[1:]
     if first in _QUANTIFIERS or first[:1].isdigit():
         return True
+    if first in _SHARES and (
+        any(w[:1].islower() or w[:1].isdigit() for w in rest) or (not rest and first in _FRACTIONS)
+    ):
+        return True  # "About four in 10 voters", "More than half of respondents", "none of his rivals"
     if first in _INDEFINITE and any(w[:1].islower() for w in rest):
         return True
     if first in _POSSESSIVES and not any(w[:1].isupper() for w in rest):
@@ -108,5 +112,15 @@ _INDEFINITE = frozenset({"a", "an", "one"})
 _DEMONSTRATIVES = frozenset({"the", "this", "that", "these", "those"})
 _POSSESSIVES = frozenset({"his", "her", "their", "its", "my", "our", "your"})
 _QUANTIFIERS = frozenset({"another", "some", "several", "many", "most", "few", "both", "each", "every"})
+# Words that open a share or a count of people ("About four in 10", "Only two Democrats",
+# "two-thirds of Republican primary voters", "six in 10", "as many as three-fourths of
+# them"); only with a word in lower case or a number after them, as for the indefinite
+# article, so that "No Labels" and "Five Guys" stay names (a fraction alone is a share).
+_FRACTIONS = frozenset("half one-third two-thirds three-quarters three-fourths".split())
+_SHARES = _FRACTIONS | frozenset(
+    "about more fewer less nearly almost roughly approximately over under plenty none much all any no "
+    "just only at as two three four five six seven eight nine ten eleven twelve fifteen twenty thirty "
+    "forty fifty sixty seventy eighty ninety hundred dozens hundreds thousands millions".split()
+)
 # Words after which a description's head noun has been given: "the head | of the RNC".
 _DESCRIPTION_ENDS = frozenset({"of", "for", "at", "with", "from", "in", "on", "to", "who", "and", ","})
