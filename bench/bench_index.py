@@ -38,13 +38,25 @@ Pairs = list[tuple[Article, list[Claim]]]
 
 
 def extract_corpus(corpus: Path, cache: Path) -> Pairs:
+    """The corpus's claims, extracted once and cached as JSONL; a cache another extractor
+    version wrote (its claims' `extractor_version`) is extracted again, so that a benchmark
+    never measures claims the code would no longer make."""
+    from claimsearch.extract.claims import CLAIM_BUILDER_VERSION
+    from claimsearch.extract.pipeline import DEFAULT_FINDER, extract_claims, finder_named
+
+    version = f"{finder_named(DEFAULT_FINDER).name}+{CLAIM_BUILDER_VERSION}"
     if cache.is_file():
         rows = [ExtractedArticle.from_dict(json.loads(line)) for line in cache.open(encoding="utf-8")]
-        return [(r.article, r.claims) for r in rows]
+        cached = {c.extractor_version for r in rows for c in r.claims}
+        if cached <= {version}:
+            return [(r.article, r.claims) for r in rows]
+        print(
+            f"{cache}: claims of {', '.join(sorted(cached))}; extracting again with {version}",
+            file=sys.stderr,
+        )
     from tqdm import tqdm
 
     from claimsearch.documents.parse import parse_text
-    from claimsearch.extract.pipeline import extract_claims
 
     texts = sorted((corpus / "text").glob("*.txt")) or sorted(corpus.glob("*.txt"))
     pairs: Pairs = []
