@@ -290,10 +290,8 @@ def _search(args: argparse.Namespace) -> int:
         payload: dict[str, Any] = {
             "total": result.total,
             "relaxed": result.relaxed,
-            "claimant_suggestions": [
-                {"id": i.id, "name": i.name, "type": i.type, "claims": i.claims}
-                for i in result.claimant_suggestions
-            ],
+            # Each identity as `claimsearch claimants --json` writes it.
+            "claimant_suggestions": [i.to_dict() for i in result.claimant_suggestions],
             "hits": [
                 {
                     "score": h.score,

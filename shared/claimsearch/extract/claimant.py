@@ -190,6 +190,11 @@ class ClaimantResolver:
         texts = (strings[orth] for orth in set(self.doc.to_array(ORTH).tolist()))
         return frozenset(text for text in texts if text.islower())
 
+    def _common_word(self, word: str) -> bool:
+        """A word the article also writes in lower case: a common noun capitalised ("Video
+        shows", "the Clinton Campaign", "the Party's"), not a name."""
+        return word.strip().lower() in self._lowercase_words
+
     def resolve(
         self, source: list[Span], cue: Span | None = None, content: list[Span] | None = None
     ) -> Claimant:
@@ -484,7 +489,7 @@ class ClaimantResolver:
         # "One Republican", "the Democrat": a word for a kind of people, not a name.
         if any(True for _ in head.lefts) or head.ent_type_ not in ("", "PERSON"):
             return None
-        if head.text.lower() in self._lowercase_words:
+        if self._common_word(head.text):
             return None
         if any(overlaps(e.span, name_span) for e in self.entities):
             return None
@@ -499,15 +504,16 @@ class ClaimantResolver:
         Kelly" as a group of its own. The given name must be one the census lists hold."""
         if head.pos_ != "PROPN" or head.tag_ == "NNPS" or head.i == 0:
             return None
-        if head.text.lower() in self._lowercase_words:
-            return None  # a common noun capitalised ("Clinton Campaign"), not a surname
+        if self._common_word(head.text):
+            return None  # "the Clinton Campaign": no surname
         given = self.doc[head.i - 1]
         if given.dep_ == "compound" and len(given.text) == 2 and given.text.endswith("."):
             given = self.doc[given.i - 1] if given.i > 0 else given  # "M. Dane Waters"
         if given.dep_ != "compound" or given.head.i != head.i or not given.text[:1].isupper():
             return None
         name_span = (given.idx, _end(head))
-        if given_name_gender(self.doc.text[name_span[0] : name_span[1]]) is None:
+        name = self.doc.text[name_span[0] : name_span[1]]
+        if given_name_gender(name) is None:
             return None
         before = self.doc[given.i - 1] if given.i > 0 else None
         owned = any(c.dep_ == "poss" and c.pos_ != "PRON" for c in head.children)
@@ -524,7 +530,6 @@ class ClaimantResolver:
             # NER's body or place ("Orlando Sentinel"), or a headline's capitals ("Clinton
             # Wades Into ..."), with nothing to say that a person is named
             return None
-        name = self.doc.text[name_span[0] : name_span[1]]
         role, organization = self._role_and_organization(head)
         if organization is not None and name in organization:
             organization = None  # NER's body holding the person's own name
@@ -540,10 +545,8 @@ class ClaimantResolver:
                 scope = _core_span(owner, keep_preps=False)
                 words = self.doc.text[scope[0] : scope[1]]
                 claimant = _without_non_name(self._resolve(words, scope, owner, scope, said))
-                name = claimant.name or ""
-                # "the Party's platform": a word the article also writes in lower case is
-                # a capitalised common noun, not its author's name.
-                common = " " not in name.strip() and name.strip().lower() in self._lowercase_words
+                name = (claimant.name or "").strip()
+                common = " " not in name and self._common_word(name)  # "the Party's platform"
                 if claimant.type in ("person", "organisation") and name and not common:
                     return claimant
         return None
