@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from spacy.tokens import Doc
 
-from claimsearch.extract.claimant import ClaimantResolver
+from claimsearch.extract.claimant import ClaimantResolver, _head_of
 from claimsearch.extract.entities import entity_mentions
 from claimsearch.extract.nlp import parse
 from claimsearch.model import Claimant, EntityMention, Span
@@ -124,6 +125,144 @@ def test_which_resolves_to_the_document_it_follows() -> None:
     claimant = resolve(text, "which", "found", "wages had fallen sharply")
     assert claimant.name == "a report"
     assert claimant.type == "document"
+
+
+@pytest.mark.parametrize(
+    ("text", "relative", "cue", "content", "name"),
+    [
+        (
+            '"It was a great day," said Alan Berger, a gynecologist from Englewood, New Jersey, who'
+            " said he is friends with Trump.",
+            "who",
+            "said",
+            "he is friends with Trump",
+            "Alan Berger",
+        ),
+        (
+            "That is not good enough, said Howard Rubel, a senior analyst at Jefferies, who notes"
+            " that the costs are rising.",
+            "who",
+            "notes",
+            "the costs are rising",
+            "Howard Rubel",
+        ),
+        (
+            "The case drew First Amendment activists, including the ACLU of Oregon, which released"
+            " a statement saying the arrest was wrong.",
+            "which",
+            "released a statement saying",
+            "the arrest was wrong",
+            "ACLU",
+        ),
+    ],
+)
+def test_a_relative_after_a_place_stands_for_whom_the_place_describes(
+    text: str, relative: str, cue: str, content: str, name: str
+) -> None:
+    assert resolve(text, relative, cue, content).name == name
+
+
+def test_a_relative_after_a_time_names_no_one() -> None:
+    text = "Republicans in Ohio are keen to re-elect Sen. Rob Portman this year, who endorsed Trump in May."
+    assert resolve(text, "who", "endorsed", "Trump").name is None
+
+
+def test_a_relative_after_a_place_of_its_own_stays_with_it() -> None:
+    text = "The campaign sent its staff to Iowa, which said the race was close."
+    assert resolve(text, "which", "said", "the race was close").name == "Iowa"
+
+
+def test_a_source_that_is_a_clause_names_its_subject() -> None:
+    text = (
+        "There is a lot of chatter about Perez, who is the most animated on stage this morning,"
+        ' saying "Zip codes should not determine destiny."'
+    )
+    claimant = resolve(text, "who is the most animated on stage this morning", "saying", "Zip codes")
+    assert claimant.name == "Perez"
+    assert claimant.mention == "who is the most animated on stage this morning"
+
+
+def test_a_source_opening_on_a_preposition_names_its_object() -> None:
+    text = "Evangelicals are uniting around the campaign of Sen. Ted Cruz, whose aides say he will win."
+    assert resolve(text, "of Sen. Ted Cruz", "", "he will win").name == "Ted Cruz"
+
+
+def test_a_source_opening_on_a_conjunction_names_what_follows() -> None:
+    text = "Reps. Chris Collins and Duncan Hunter on Wednesday endorsed Donald Trump, saying he would win."
+    assert resolve(text, "and Duncan Hunter", "", "he would win").name == "Duncan Hunter"
+
+
+def test_many_named_in_their_own_apposition_are_filed_under_the_first() -> None:
+    text = "Two objectors, Lawrence Joyce and William Graham, had challenged his eligibility to run."
+    source = "Two objectors, Lawrence Joyce and William Graham"
+    assert resolve(text, source, "had challenged", "his eligibility").name == "Lawrence Joyce"
+
+
+def test_a_pronoun_is_not_the_one_who_asked_it_a_question() -> None:
+    text = (
+        "Donald Trump spoke first. When pressed by Holt about how he would bring jobs back, his"
+        " best response was to say he would stop companies from leaving."
+    )
+    asker = resolve_all(
+        text,
+        Said("Holt", "", "about how he would bring jobs back"),
+        Said("his", "best response was to say", "he would stop companies from leaving"),
+    )
+    assert [c.name for c in asker] == ["Holt", "Donald Trump"]
+
+
+def _parsed(words: list[str], heads: list[int], deps: list[str], pos: list[str]) -> Doc:
+    """A sentence as the parser sometimes reads it, wrongly, to test what the resolver makes of it."""
+    return Doc(parse("x").vocab, words=words, heads=heads, deps=deps, pos=pos)
+
+
+def test_a_noun_phrase_misread_as_a_verb_and_its_object_is_headed_by_the_object() -> None:
+    doc = _parsed(
+        ["leaked", "documents", "from", "his", "tax", "return", "show", "a", "loss"],
+        [6, 0, 1, 5, 5, 2, 6, 8, 6],
+        ["csubj", "dobj", "prep", "poss", "compound", "pobj", "ROOT", "det", "dobj"],
+        ["VERB", "NOUN", "ADP", "PRON", "NOUN", "NOUN", "VERB", "DET", "NOUN"],
+    )
+    head = _head_of(list(doc[0:6]))
+    assert head is not None and head.text == "documents"
+
+
+def test_an_owner_misread_as_a_subject_is_not_the_head() -> None:
+    # "The Republican Party's presumed nominee", with "'s" read as a possessive of a subject.
+    doc = _parsed(
+        ["The", "Party", "'s", "presumed", "nominee", "won"],
+        [1, 3, 1, 5, 3, 5],
+        ["det", "nsubj", "case", "ccomp", "dobj", "ROOT"],
+        ["DET", "PROPN", "PART", "VERB", "NOUN", "VERB"],
+    )
+    head = _head_of(list(doc[0:5]))
+    assert head is not None and head.text == "nominee"
+
+
+def test_a_gerund_with_an_owner_is_the_head() -> None:
+    # "Clinton's framing glosses over ...": what is owned is the mention, its owner its author.
+    doc = _parsed(
+        ["Clinton", "'s", "framing", "glosses"],
+        [2, 0, 3, 3],
+        ["nsubj", "case", "csubj", "ROOT"],
+        ["PROPN", "PART", "VERB", "VERB"],
+    )
+    head = _head_of(list(doc[0:3]))
+    assert head is not None and head.text == "framing"
+
+
+def test_a_verb_alone_heads_no_name() -> None:
+    doc = _parsed(
+        ["rolling", "shows", "gains"], [1, 1, 1], ["csubj", "ROOT", "dobj"], ["VERB", "VERB", "NOUN"]
+    )
+    assert _head_of(list(doc[0:1])) is None
+
+
+def test_many_described_beside_a_name_are_not_that_person() -> None:
+    text = "Supporters of her opponent, Sen. Bernie Sanders, said the primary had been rigged."
+    claimant = resolve(text, "Supporters of her opponent, Sen. Bernie Sanders", "said", "the primary")
+    assert claimant.name != "Bernie Sanders"
+    assert claimant.type == "group"
 
 
 def test_name_in_apposition_after_a_role_names_the_claimant() -> None:

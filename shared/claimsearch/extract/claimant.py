@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -133,6 +134,12 @@ _RELATIVE_CLAUSE = re.compile(r",\s+(?:who|whom|whose|which)\b", re.IGNORECASE)
 _TRAILING_MARKS = re.compile(r"[\s,;:\-–—―\"“”<>]+$")
 # What is left of a contraction whose apostrophe was a mark: "’s", "’ve" name no one.
 _CLITICS = frozenset("s ve re ll d m t nt".split())
+# Words of a mention that are no name on their own ("in" of "he has in the past", "was" of
+# "Democratic front-runner Hillary Clinton was"); "Will", "May" and "US" can be names.
+_FUNCTION_WORDS = frozenset(
+    "in on at of to for by from with about and or but nor as than is are was were be been being "
+    "has have had do does did".split()
+)
 # Verbs of asking someone a question: the pronoun after one speaks for the person asked.
 _ASKING = frozenset({"ask", "press", "question", "quiz"})
 _ANTECEDENT_SENTENCES = 5  # how far back "he" looks for the person it stands for
@@ -232,7 +239,7 @@ class ClaimantResolver:
         """`span` is the mention's; `scope` (the mention or its whole subject) names it."""
         lower = head.lower_
         if lower in RELATIVE_WORDS:
-            antecedent = _antecedent(head)
+            antecedent = _antecedent(head, self._names_a_person)
             if antecedent is not None:
                 # "Smith, who said": Smith is the claimant, resolved as a mention of its own.
                 return self._resolve(mention, span, antecedent, _core_span(antecedent, True), said)
@@ -388,6 +395,9 @@ class ClaimantResolver:
                     and t.idx not in taken
                     and not _within((t.idx, _end(t)), said)
                 ]
+            # "When pressed by Holt about ..., his best response": the asker is not the one who answers.
+            askers = _askers(sentence)
+            here = [item for item in here if not any(start <= item[1] < end for start, end in askers)]
             asked = self._asked(sentence, head) if here else None
             if asked is not None:
                 # "Conroy asked Sanders whether ... | 'Sure,' he said": the one asked answers.
@@ -639,6 +649,11 @@ class ClaimantResolver:
         scan of every entity per claim made long texts quadratic)."""
         return [self.entities[i] for i in self._entity_index.around(span)]
 
+    def _names_a_person(self, token: Token) -> bool:
+        """The token is part of a person's name the article gives ("Trump" where NER saw a body)."""
+        span = (token.idx, _end(token))
+        return any(e.type == "person" and overlaps(e.span, span) for e in self._entities_around(span))
+
     def _entity_at(self, span: Span, head: Token, kind: str) -> EntityMention | None:
         """The entity of `kind` that is the head of the mention (not one it merely names)."""
         head_span = (head.idx, _end(head))
@@ -647,11 +662,17 @@ class ClaimantResolver:
                 return entity
         # "the head of NK Watch, Ahn Myeong-chul": the name in apposition to a role noun.
         # The parser often hangs it on the nearer "NK Watch"; a body has no personal name.
+        # Many people are named by their own apposition ("Two objectors, Lawrence Joyce and
+        # William Graham"), not by the one person they are of, wherever the parser hangs
+        # that one: "supporters of her opponent, Sen. Bernie Sanders" are not Sanders.
         if kind == "person" and head.pos_ == "NOUN":
             objects = [o for p in head.children if p.dep_ == "prep" for o in p.children if o.dep_ == "pobj"]
-            for owner in [head, *objects]:
+            many = head.tag_ == "NNS"
+            of_one = many and any(o.tag_ == "NN" and _names_people(o) for o in objects)
+            for owner in [head] if many else [head, *objects]:
                 for child in owner.children:
-                    if child.dep_ == "appos":
+                    several = any(c.dep_ == "conj" for c in child.children)
+                    if child.dep_ == "appos" and (several or not of_one):
                         child_span = (child.idx, _end(child))
                         for entity in self._entities_around(child_span):
                             if entity.type == kind and overlaps(entity.span, child_span):
@@ -690,12 +711,46 @@ def _end(token: Token) -> int:
     return token.idx + len(token.text)
 
 
+_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
+_LINKS = frozenset({"CCONJ", "SCONJ"})
+
+
 def _head_of(tokens: list[Token]) -> Token | None:
     """The token of a mention whose syntactic head lies outside it."""
     indices = {t.i for t in tokens}
     heads = [t for t in tokens if t.head.i not in indices] or [t for t in tokens if t.head.i == t.i]
     content = [t for t in heads if not t.is_punct]
-    return content[0] if content else None
+    # "and | Duncan Hunter", "And | surveys of ...": a conjunction of a model's source is no head.
+    words = [t for t in content if t.pos_ not in _LINKS] or content
+    if not words:
+        return None
+    head = words[0]
+    if head.pos_ in ("VERB", "AUX") and head.dep_ != "amod":  # not "presumed" of "the presumed nominee"
+        return _clause_head(head, indices)
+    if head.pos_ == "ADP" and head.i == tokens[0].i:  # "of | Sen. Ted Cruz", "by | four ... economists"
+        return next((c for c in head.children if c.dep_ == "pobj" and c.i in indices), head)
+    return head
+
+
+def _clause_head(verb: Token, indices: set[int]) -> Token | None:
+    """What a mention the parse reads as a clause names. Its subject ("who | is the most
+    animated"), unless that is an owner ("Clinton's | framing": the verb is a noun, and the
+    mention is what is owned); the agent of a participle ("compiled by | the Center for
+    Responsive Politics"); the object of a verb that is the first word of a noun phrase
+    misread ("leaked | documents from his 1995 tax return", "ranking Democrat | Elijah
+    Cummings"; not "the super PAC | backing Hillary Clinton", whose article shows a noun
+    phrase); a verb in lower case alone names no one ("presumed")."""
+    inner = [c for c in verb.children if c.i in indices]
+    agents = [o for a in inner if a.dep_ == "agent" for o in a.children if o.dep_ == "pobj"]
+    objects = [c for c in inner if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")]
+    subject = next((c for c in inner if c.dep_ in _SUBJECTS), None)
+    if subject is not None:
+        owner = any(c.dep_ == "case" for c in subject.children)
+        return (objects or [verb])[0] if owner else subject  # "The Party's | presumed | nominee"
+    if not verb.is_lower or any(c.dep_ in ("poss", "det") for c in inner):
+        return verb  # "Will", "the super PAC backing ..."
+    named = agents + objects
+    return named[0] if named else None
 
 
 def _core_span(head: Token, keep_preps: bool, within: Span | None = None) -> Span:
@@ -751,16 +806,60 @@ def _phrase_around(head: Token | None, tokens: list[Token], span: Span) -> tuple
     return head, (min(span[0], core[0]), max(span[1], core[1]))
 
 
-def _antecedent(relative: Token) -> Token | None:
+def _askers(sentence: SpacySpan) -> list[Span]:
+    """Where a passive verb of asking names who asks: "Holt" of "When pressed by Holt"."""
+    return [
+        (pobj.left_edge.idx, _end(pobj.right_edge))
+        for verb in sentence
+        if verb.lemma_.lower() in _ASKING and verb.tag_ == "VBN"
+        for agent in verb.children
+        if agent.dep_ == "agent"
+        for pobj in agent.children
+        if pobj.dep_ == "pobj"
+    ]
+
+
+def _antecedent(relative: Token, is_person: Callable[[Token], bool]) -> Token | None:
     """The noun a relative clause's subject stands for: "Smith" in "Smith, who said"."""
     clause = relative.head
     if (
         relative.dep_ in ("nsubj", "nsubjpass")
         and clause.dep_ == "relcl"
         and clause.head.pos_ in ("NOUN", "PROPN")
+        and clause.head.ent_type_ not in _NO_ANTECEDENTS
     ):
-        return clause.head
+        return clause.head if is_person(clause.head) else _owner_of_place(clause.head, relative.lower_)
     return None
+
+
+# Times and numbers the parse hangs a relative clause on are not who it stands for: "re-elect
+# Sen. Rob Portman this year, who endorsed", "compared with 38% who support".
+_NO_ANTECEDENTS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "CARDINAL", "ORDINAL"})
+
+
+# Names the parse hangs a relative clause on where it ends a phrase that describes someone
+# else: the place or the employer of "a gynecologist from Englewood, New Jersey, who said",
+# "a senior analyst at Jefferies, who notes", "the ACLU of Oregon, which released".
+_PLACES = frozenset({"GPE", "LOC", "FAC"})
+_EMPLOYERS = _PLACES | {"ORG"}
+
+
+def _owner_of_place(noun: Token, relative: str) -> Token:
+    """The noun a place (for "who", also a body) after a preposition belongs to, where the
+    relative clause follows that place: "Alan Berger, a gynecologist from Englewood, New
+    Jersey, who" -> "Alan Berger"; "Iowa, which said" stays "Iowa" (no preposition)."""
+    if noun.ent_type_ not in (_EMPLOYERS if relative == "who" else _PLACES):
+        return noun
+    place = noun
+    while place.dep_ == "appos" and place.head.ent_type_ in _PLACES:  # "Englewood, New Jersey"
+        place = place.head
+    preposition = place.head
+    if place.dep_ != "pobj" or preposition.dep_ != "prep" or preposition.head.pos_ not in ("NOUN", "PROPN"):
+        return noun
+    owner = preposition.head
+    if owner.dep_ == "appos" and owner.head.ent_type_ == "PERSON":  # "Alan Berger, a gynecologist"
+        return owner.head
+    return owner
 
 
 def _standing_for(mention: str, span: Span, antecedent: Claimant) -> Claimant:
@@ -780,7 +879,7 @@ def _without_non_name(claimant: Claimant) -> Claimant:
     words = name_words(claimant.name or "")
     if (
         words
-        and not all(w in PRONOUNS or w in _NOT_NAMES or w in _CLITICS for w in words)
+        and not all(w in PRONOUNS or w in _NOT_NAMES or w in _CLITICS or w in _FUNCTION_WORDS for w in words)
         and "whom" not in words
     ):
         return claimant

@@ -263,6 +263,16 @@ mostly has it after that word ("said | in a statement", "has promised | to ...",
 to | the polls"; `cues.cue_edge_by_convention`, the pairs counted in train gold by
 training/build_cue_edges.py). Slice, `learned-1`, a table counted outside the slice: cue
 0.7185 -> 0.7209, content 0.6146 -> 0.6151 (21 cues changed: 7 made exact, 2 made wrong).
+
+`repair-26`: a passive cue with no source takes the one its "by" names ("As | reported | by
+Western Journalism", "was first reported by MSNBC"; train gold outside the slice: 91 of 105
+passive cues with an agent have it as their source), or its subject when the cue holds a verb
+of its own ("Mr. Trump | was prompted to say"), not for what is expected or set to happen;
+a perfect participle shares its clause's subject as a present one does ("Having announced
+..., Judge Berman proceeded"). Slice, `learned-1`: source 0.7810 -> 0.7814, attr-overlap
+0.7629 -> 0.7639, all exact 0.5381 -> 0.5391 (2 sources added, both the gold's; the model
+mostly puts a passive agent in the content or misses the cue); train: 30 of 19,468 claims
+get a claimant, each read.
 """
 
 from __future__ import annotations
@@ -392,7 +402,7 @@ class RepairedFinder:
     def __init__(self, model: AttributionFinder, rules: AttributionFinder) -> None:
         self.model = model
         self.rules = rules
-        self.name = f"{model.name}+repair-25"
+        self.name = f"{model.name}+repair-26"
 
     def find(self, doc: Doc) -> list[AttributionSpans]:
         ruled = _RuledCues(self.rules.find(doc))
