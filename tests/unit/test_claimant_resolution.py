@@ -258,6 +258,23 @@ def test_a_verb_alone_heads_no_name() -> None:
     assert _head_of(list(doc[0:1])) is None
 
 
+def test_a_description_after_a_name_and_its_comma_is_that_person() -> None:
+    # The parser reads "the chairwoman" as the subject and the name as a loose modifier.
+    text = (
+        "“He looked me right in the eye and said you need to tell me what does it take to win in"
+        " this county,” Deborah Tamargo, the chairwoman of Florida’s Hillsborough County GOP,"
+        " recalled of a June conversation she had with Trump."
+    )
+    source = "the chairwoman of Florida’s Hillsborough County GOP"
+    assert resolve(text, source, "recalled", "He looked me right in the eye").name == "Deborah Tamargo"
+
+
+def test_a_description_after_a_name_with_a_part_of_its_own_is_not_that_person() -> None:
+    text = "In a letter to Senator John Smith, the attorney general wrote that the law was void."
+    claimant = resolve(text, "the attorney general", "wrote", "the law was void")
+    assert claimant.name == "the attorney general"
+
+
 def test_many_described_beside_a_name_are_not_that_person() -> None:
     text = "Supporters of her opponent, Sen. Bernie Sanders, said the primary had been rigged."
     claimant = resolve(text, "Supporters of her opponent, Sen. Bernie Sanders", "said", "the primary")

@@ -846,6 +846,26 @@ def test_a_quotation_resumed_after_its_attribution_joins_the_content() -> None:
     ]
 
 
+def test_a_quotation_opened_inside_the_content_and_resumed_joins_it() -> None:
+    text = (
+        "At private courses, members may be willing to pay more ''because they expect a certain"
+        " level of service,'' Mr. Chipok said. ''But public courses may not have the money.''"
+        " The season ends in May."
+    )
+    content = (
+        "At private courses, members may be willing to pay more ''because they expect a certain"
+        " level of service,''"
+    )
+    given = _one_part("said", content, "Mr. Chipok")
+    assert _contents(text, given)[0] == [content, "But public courses may not have the money"]
+
+
+def test_a_content_with_no_quotation_of_its_own_takes_no_later_one() -> None:
+    text = 'Members may pay more for service, Mr. Chipok said. "But public courses may not."'
+    given = _one_part("said", "Members may pay more for service", "Mr. Chipok")
+    assert _contents(text, given)[0] == ["Members may pay more for service"]
+
+
 def test_a_quotation_resumed_in_the_next_paragraphs_joins_the_content() -> None:
     # '' is how some outlets print a double quote; a quotation over two paragraphs opens
     # again in the second and closes only there.

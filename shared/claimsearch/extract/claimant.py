@@ -677,6 +677,25 @@ class ClaimantResolver:
                         for entity in self._entities_around(child_span):
                             if entity.type == kind and overlaps(entity.span, child_span):
                                 return entity
+            if not many and _names_a_person(head):
+                return self._named_before(span)
+        return None
+
+    def _named_before(self, span: Span) -> EntityMention | None:
+        """The person named right before a description and its comma, where the parser did
+        not read the description as an apposition ("Deborah Tamargo, | the chairwoman of
+        Florida's Hillsborough County GOP, | recalled"); not a name with a part of its own in
+        the sentence ("In a letter to Senator Smith, | the attorney general | wrote")."""
+        first = self.doc.char_span(*span, alignment_mode="expand")
+        if first is None or first.start < 2 or self.doc[first.start - 1].text != ",":
+            return None
+        name = self.doc[first.start - 2]
+        if name.dep_ in _OWN_PARTS:
+            return None
+        name_span = (name.idx, _end(name))
+        for entity in self._entities_around(name_span):
+            if entity.type == "person" and entity.span[1] == name_span[1]:
+                return entity
         return None
 
     def _first_entity(self, span: Span, kind: str) -> str | None:
@@ -712,6 +731,8 @@ def _end(token: Token) -> int:
 
 
 _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
+# A name that is one of these is no apposition's owner (`_named_before`).
+_OWN_PARTS = frozenset({"nsubj", "nsubjpass", "dobj", "iobj", "dative", "pobj", "attr"})
 _LINKS = frozenset({"CCONJ", "SCONJ"})
 
 

@@ -557,9 +557,7 @@ def _resumed_quotation(text: str, a: AttributionSpans, ends: str = ".!?") -> lis
     reported = a.cue + a.source
     if min(s for s, _ in reported) < last:
         return []
-    opened = text[max(0, first - 3) : first + 2]
-    closed = text[max(0, last - 2) : last + 3]
-    if not any(mark in opened for mark in _CLOSES) or not any(m in closed for m in _CLOSES.values()):
+    if not _ends_a_quotation(text, first, last):
         return []
     end = max(e for _, e in reported)
     if "\n" in text[last:end]:
@@ -585,6 +583,23 @@ def _resumed_quotation(text: str, a: AttributionSpans, ends: str = ".!?") -> lis
             return parts
         start = opening.end() + len(mark)
     return parts
+
+
+def _ends_a_quotation(text: str, first: int, last: int) -> bool:
+    """The content [first, last) ends a quotation that it opens: at its start ('"Carson is
+    cratering,"') or inside it ("At private courses, members may pay more ''because they
+    expect a certain level of service,''": PolNeAR train outside the slice, 27 of 27 such
+    contents whose quotation resumes after the attribution go on into it)."""
+    closed = text[max(0, last - 2) : last + 3]
+    for opening, closing in _CLOSES.items():
+        if closing not in closed:
+            continue
+        if opening in text[max(0, first - 3) : first + 2]:
+            return True
+        inside = text[first + 2 : max(first + 2, last - 2 - len(closing))]
+        if opening in inside and (opening != closing or inside.count(opening) % 2 == 1):
+            return True
+    return False
 
 
 def content_is_cue_subject(doc: Doc, found: AttributionSpans) -> bool:
