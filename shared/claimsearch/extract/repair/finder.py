@@ -272,8 +272,10 @@ a perfect participle shares its clause's subject as a present one does ("Having 
 ..., Judge Berman proceeded"). Slice, `learned-1`: source 0.7810 -> 0.7814, attr-overlap
 0.7629 -> 0.7639, all exact 0.5381 -> 0.5391 (2 sources added, both the gold's; the model
 mostly puts a passive agent in the content or misses the cue); train: 27 of 19,468 claims
-get a claimant, each read. A quotation resumed after the attribution also joins a content
-that opened it inside rather than at its start ("... ''because they expect a certain level
+get a claimant, each read.
+
+`repair-27`: a quotation resumed after the attribution also joins a content that opened it
+inside rather than at its start ("... ''because they expect a certain level
 of service,'' Mr. Chipok said. ''But ...''"; train gold outside the slice 27 of 27): no
 change on the slice or dev, 8 train claims.
 """
@@ -405,7 +407,7 @@ class RepairedFinder:
     def __init__(self, model: AttributionFinder, rules: AttributionFinder) -> None:
         self.model = model
         self.rules = rules
-        self.name = f"{model.name}+repair-26"
+        self.name = f"{model.name}+repair-27"
 
     def find(self, doc: Doc) -> list[AttributionSpans]:
         ruled = _RuledCues(self.rules.find(doc))
