@@ -273,6 +273,12 @@ def test_a_description_after_a_name_with_a_part_of_its_own_is_not_that_person() 
     text = "In a letter to Senator John Smith, the attorney general wrote that the law was void."
     claimant = resolve(text, "the attorney general", "wrote", "the law was void")
     assert claimant.name == "the attorney general"
+    text = (
+        "In an interview with Morning Joe hosts Joe Scarborough and Mika Brzezinski, the Democratic"
+        " presidential candidate stated that the comments did not fit."
+    )
+    claimant = resolve(text, "the Democratic presidential candidate", "stated", "the comments")
+    assert claimant.name != "Mika Brzezinski"
 
 
 def test_many_described_beside_a_name_are_not_that_person() -> None:

@@ -690,7 +690,10 @@ class ClaimantResolver:
         if first is None or first.start < 2 or self.doc[first.start - 1].text != ",":
             return None
         name = self.doc[first.start - 2]
-        if name.dep_ in _OWN_PARTS:
+        phrase = name
+        while phrase.dep_ in ("conj", "compound", "appos") and phrase.head.i < phrase.i:
+            phrase = phrase.head  # "with ... hosts Joe Scarborough and Mika Brzezinski, the ..."
+        if phrase.dep_ in _OWN_PARTS:
             return None
         name_span = (name.idx, _end(name))
         for entity in self._entities_around(name_span):
