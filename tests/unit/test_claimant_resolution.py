@@ -239,6 +239,17 @@ def test_an_owner_misread_as_a_subject_is_not_the_head() -> None:
     assert head is not None and head.text == "nominee"
 
 
+def test_a_source_opening_on_such_as_names_its_object() -> None:
+    doc = _parsed(
+        ["supporters", "such", "as", "Bob", "Corker", "said"],
+        [5, 2, 0, 4, 2, 5],
+        ["nsubj", "amod", "prep", "compound", "pobj", "ROOT"],
+        ["NOUN", "ADJ", "ADP", "PROPN", "PROPN", "VERB"],
+    )
+    head = _head_of(list(doc[1:5]))
+    assert head is not None and head.text == "Corker"
+
+
 def test_a_gerund_with_an_owner_is_the_head() -> None:
     # "Clinton's framing glosses over ...": what is owned is the mention, its owner its author.
     doc = _parsed(

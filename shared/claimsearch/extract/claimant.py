@@ -751,7 +751,8 @@ def _head_of(tokens: list[Token]) -> Token | None:
     head = words[0]
     if head.pos_ in ("VERB", "AUX") and head.dep_ != "amod":  # not "presumed" of "the presumed nominee"
         return _clause_head(head, indices)
-    if head.pos_ == "ADP" and head.i == tokens[0].i:  # "of | Sen. Ted Cruz", "by | four ... economists"
+    # "of | Sen. Ted Cruz", "by | four leading academic economists", "such as | senator Bob Corker"
+    if head.pos_ == "ADP" and all(t.lower_ == "such" for t in tokens if t.i < head.i):
         return next((c for c in head.children if c.dep_ == "pobj" and c.i in indices), head)
     return head
 

@@ -18,7 +18,7 @@ from claimsearch.model import Article, Claim, Content, Cue, Span, claim_id_for
 
 T = TypeVar("T")
 
-CLAIM_BUILDER_VERSION = "claims-11"  # 2: content.introducer; 3: claimants resolved within the article;
+CLAIM_BUILDER_VERSION = "claims-12"  # 2: content.introducer; 3: claimants resolved within the article;
 # 4: a speaker label's mark kept as the cue (it was trimmed away and the claim dropped);
 # 5: namesakes told apart by given names, titles as roles, relative words no part of a name;
 # 6: names and entities without the marks at their edges ("― Jacklyn Ashley", '">Sanders');
@@ -29,7 +29,9 @@ CLAIM_BUILDER_VERSION = "claims-11"  # 2: content.introducer; 3: claimants resol
 # Englewood, N.J., who"), after a time or a number for no one; a source that is a clause names
 # its subject; a passive asker is not who a pronoun stands for ("When pressed by Holt, his ...");
 # 11: a description right after a name and its comma is that person ("Deborah Tamargo, the
-# chairwoman of ..., recalled") where the parser saw no apposition
+# chairwoman of ..., recalled") where the parser saw no apposition;
+# 12: not a conjunct of an object ("with hosts Joe Scarborough and Mika Brzezinski, the
+# candidate stated"); a source opening on "such as" names what follows
 
 
 def build_claims(
