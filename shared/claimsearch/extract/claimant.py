@@ -239,7 +239,7 @@ class ClaimantResolver:
         """`span` is the mention's; `scope` (the mention or its whole subject) names it."""
         lower = head.lower_
         if lower in RELATIVE_WORDS:
-            antecedent = _antecedent(head, self._names_a_person)
+            antecedent = _antecedent(head, self._in_a_persons_name)
             if antecedent is not None:
                 # "Smith, who said": Smith is the claimant, resolved as a mention of its own.
                 return self._resolve(mention, span, antecedent, _core_span(antecedent, True), said)
@@ -649,7 +649,7 @@ class ClaimantResolver:
         scan of every entity per claim made long texts quadratic)."""
         return [self.entities[i] for i in self._entity_index.around(span)]
 
-    def _names_a_person(self, token: Token) -> bool:
+    def _in_a_persons_name(self, token: Token) -> bool:
         """The token is part of a person's name the article gives ("Trump" where NER saw a body)."""
         span = (token.idx, _end(token))
         return any(e.type == "person" and overlaps(e.span, span) for e in self._entities_around(span))
@@ -844,7 +844,7 @@ def _askers(sentence: SpacySpan) -> list[Span]:
     ]
 
 
-def _antecedent(relative: Token, is_person: Callable[[Token], bool]) -> Token | None:
+def _antecedent(relative: Token, in_a_persons_name: Callable[[Token], bool]) -> Token | None:
     """The noun a relative clause's subject stands for: "Smith" in "Smith, who said"."""
     clause = relative.head
     if (
@@ -853,7 +853,8 @@ def _antecedent(relative: Token, is_person: Callable[[Token], bool]) -> Token | 
         and clause.head.pos_ in ("NOUN", "PROPN")
         and clause.head.ent_type_ not in _NO_ANTECEDENTS
     ):
-        return clause.head if is_person(clause.head) else _owner_of_place(clause.head, relative.lower_)
+        noun = clause.head
+        return noun if in_a_persons_name(noun) else _owner_of_place(noun, relative.lower_)
     return None
 
 
