@@ -140,6 +140,7 @@ _FUNCTION_WORDS = frozenset(
     "in on at of to for by from with about and or but nor as than is are was were be been being "
     "has have had do does did".split()
 )
+_SUBJECTS = frozenset({"nsubj", "nsubjpass"})  # a verb's subject, active or passive
 # Verbs of asking someone a question: the pronoun after one speaks for the person asked.
 _ASKING = frozenset({"ask", "press", "question", "quiz"})
 _ANTECEDENT_SENTENCES = 5  # how far back "he" looks for the person it stands for
@@ -283,7 +284,7 @@ class ClaimantResolver:
         verbs = [t for t in tokens_in(self.doc, cue) if t.pos_ in ("VERB", "AUX")]
         for verb in verbs[-1:]:
             for child in verb.children:
-                if child.dep_ in ("nsubj", "nsubjpass"):
+                if child.dep_ in _SUBJECTS:
                     subject = (child.left_edge.idx, _end(child.right_edge))
                     if inside(span, subject) and subject != span:
                         return child
@@ -391,7 +392,7 @@ class ClaimantResolver:
                     for t in sentence
                     if t.i < head.i
                     and t.lower_ == subject_pronoun
-                    and t.dep_ in ("nsubj", "nsubjpass")
+                    and t.dep_ in _SUBJECTS
                     and t.idx not in taken
                     and not _within((t.idx, _end(t)), said)
                 ]
@@ -733,7 +734,6 @@ def _end(token: Token) -> int:
     return token.idx + len(token.text)
 
 
-_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 # A name that is one of these is no apposition's owner (`_named_before`).
 _OWN_PARTS = frozenset({"nsubj", "nsubjpass", "dobj", "iobj", "dative", "pobj", "attr"})
 _LINKS = frozenset({"CCONJ", "SCONJ"})
@@ -848,7 +848,7 @@ def _antecedent(relative: Token, in_a_persons_name: Callable[[Token], bool]) -> 
     """The noun a relative clause's subject stands for: "Smith" in "Smith, who said"."""
     clause = relative.head
     if (
-        relative.dep_ in ("nsubj", "nsubjpass")
+        relative.dep_ in _SUBJECTS
         and clause.dep_ == "relcl"
         and clause.head.pos_ in ("NOUN", "PROPN")
         and clause.head.ent_type_ not in _NO_ANTECEDENTS
