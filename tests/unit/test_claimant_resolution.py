@@ -12,7 +12,7 @@ import pytest
 from spacy.tokens import Doc
 
 from claimsearch.extract.claimant import ClaimantResolver, _head_of
-from claimsearch.extract.entities import entity_mentions
+from claimsearch.extract.entities import entity_mentions, person_genders
 from claimsearch.extract.nlp import parse
 from claimsearch.model import Claimant, EntityMention, Span
 
@@ -539,6 +539,65 @@ def test_she_skips_a_man_known_by_his_title() -> None:
     )
     claimant = resolve(text, "She", "said", "the talks would continue")
     assert claimant.name == "Loretta Lynch"
+
+
+def test_she_is_not_taken_for_a_man_by_her_sons_apposition() -> None:
+    # The parse hangs "son" from "Sanders" as an apposition; it is her son, not her: she
+    # stays a woman, and "she" is her, not the man named last.
+    text = (
+        "Felicia Sanders and Polly Sheppard survived the shooting at the church last year."
+        " Dylann Roof is accused of killing nine people inside the church, including Sanders’"
+        " son, 26-year-old Tywanza. Sanders called her fallen son her hero.\n\n"
+        "“Hate destroys those who harbor it,” she said on stage."
+    )
+    doc = parse(text)
+    assert person_genders(doc, entity_mentions(doc, []))["Felicia Sanders"] == "female"
+    assert resolve(text, "she", "said", "Hate destroys those who harbor it").name == "Felicia Sanders"
+
+
+def test_one_pronoun_reporting_twice_stands_for_one_person() -> None:
+    # The quotation names Reagan; what "recalling" reports names him again, outside it: the
+    # "she" of both reports is the one person, whom the quotation's own report resolves.
+    text = (
+        "Phyllis Schlafly, who died Monday, used her final column to praise Donald Trump.\n\n"
+        "“His visit to Mexico reminds me of President Reagan’s important trip to Geneva in"
+        " 1985,” she wrote, recalling the meeting between Reagan and Mikhail Gorbachev."
+    )
+    wrote, recalling = resolve_all(
+        text,
+        Said("she", "wrote", "His visit to Mexico reminds me of President Reagan’s important trip"),
+        Said("she", "recalling", "the meeting between Reagan and Mikhail Gorbachev"),
+    )
+    assert wrote.name == "Phyllis Schlafly"
+    assert recalling.name == "Phyllis Schlafly"
+
+
+def test_a_verbs_object_or_another_clauses_subject_gives_no_gender() -> None:
+    # "him" is not Hillary Clinton, nor is "he", the subject of another clause; "He" in the
+    # next paragraph is her husband.
+    text = (
+        "Bill Clinton campaigned in Nashua. The former president gave an endorsement of"
+        " Hillary Clinton. After Hillary Clinton accused him of sexism, he warned her. "
+        "He did not mention his own impact on her prospects."
+    )
+    doc = parse(text)
+    assert person_genders(doc, entity_mentions(doc, [])).get("Hillary Clinton") != "male"
+    assert resolve(text, "He", "did not mention", "his own impact").name == "Bill Clinton"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "gender"),
+    [
+        # A kin word owned by a pronoun is someone else: his wife is not him.
+        ("The slate included Gov. Jack Dalrymple, his wife, Betsy, and the endorsed candidates.",
+         "Jack Dalrymple", "male"),
+        # One owned by another name is the person it stands beside.
+        ("Patti Davis, Ronald Reagan’s daughter, attacked Trump.", "Patti Davis", "female"),
+    ],
+)  # fmt: skip
+def test_a_kin_word_in_apposition_is_the_persons_own_unless_owned(text: str, name: str, gender: str) -> None:
+    doc = parse(text)
+    assert person_genders(doc, entity_mentions(doc, []))[name] == gender
 
 
 # -- namesakes of another gender ----------------------------------------------------------

@@ -175,6 +175,7 @@ class ClaimantResolver:
         self._gender = person_genders(doc, entities)
         self._persons = ArticlePersons(doc, entities, self._gender)
         self._pronoun_genders: dict[str, set[str]] = {}
+        self._pronouns_resolved: dict[Span, Claimant] = {}  # "he" or "she" at a span -> whom
         self._sentence_starts = [sentence.start_char for sentence in doc.sents]
         self._entity_index = SpanIndex([e.span for e in entities])
         # Where each mention's root token lies, by the mention's span.
@@ -304,12 +305,18 @@ class ClaimantResolver:
                 return _standing_for(mention, span, speaker)
             return Claimant(mention, span, None, "person" if lower in _SINGULAR_SELF else "group")
         if lower in PERSON_PRONOUNS:
+            if span in self._pronouns_resolved:
+                # '"... President Reagan's trip ...," she wrote, recalling the meeting': one
+                # "she" reports both, and stands for the one person whatever each reports.
+                return self._pronouns_resolved[span]
             gender = "male" if lower in MALE_PRONOUNS else "female"
             person = self._person_before(head, span, said, gender)
+            resolved = Claimant(mention, span, None, "person")
             if person is not None and person.name:
                 self._pronoun_genders.setdefault(person.name, set()).add(gender)
-                return _standing_for(mention, span, self._described(person))
-            return Claimant(mention, span, None, "person")
+                resolved = _standing_for(mention, span, self._described(person))
+            self._pronouns_resolved[span] = resolved
+            return resolved
         # "they" / "it": the last group, organisation (or document) that made a claim, a
         # few sentences back at most.
         wanted = {"group", "organisation"} if lower in GROUP_PRONOUNS else {"organisation", "document"}

@@ -18,7 +18,7 @@ from claimsearch.model import Article, Claim, Content, Cue, Span, claim_id_for
 
 T = TypeVar("T")
 
-CLAIM_BUILDER_VERSION = "claims-12"  # 2: content.introducer; 3: claimants resolved within the article;
+CLAIM_BUILDER_VERSION = "claims-13"  # 2: content.introducer; 3: claimants resolved within the article;
 # 4: a speaker label's mark kept as the cue (it was trimmed away and the claim dropped);
 # 5: namesakes told apart by given names, titles as roles, relative words no part of a name;
 # 6: names and entities without the marks at their edges ("― Jacklyn Ashley", '">Sanders');
@@ -31,7 +31,11 @@ CLAIM_BUILDER_VERSION = "claims-12"  # 2: content.introducer; 3: claimants resol
 # 11: a description right after a name and its comma is that person ("Deborah Tamargo, the
 # chairwoman of ..., recalled") where the parser saw no apposition;
 # 12: not a conjunct of an object ("with hosts Joe Scarborough and Mika Brzezinski, the
-# candidate stated"); a source opening on "such as" names what follows
+# candidate stated"); a source opening on "such as" names what follows;
+# 13: a kin word beside a name gives no gender when it is someone else's ("Sanders’ son", "his
+# wife"), nor does a pronoun that is its verb's object or another clause's subject ("After
+# Hillary Clinton accused him of sexism, he warned"); one "she" reporting twice ('"...," she
+# wrote, recalling ...') stands for one person
 
 
 def build_claims(

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
 
 from claimsearch.claimants.given_names import given_name_gender
 from claimsearch.claimants.names import (
@@ -438,8 +439,9 @@ def gender_cue(doc: Doc, span: Span, pronouns: bool = True) -> str | None:
 
     "Mr." / "Mrs." / "Ms." before it, a word for a man or a woman in apposition ("the
     first lady, Michelle Obama", "daughter Chelsea Clinton"), or else the first "he" or
-    "she" (his, her, ...) after it in its sentence if it is the subject, with no other
-    person named between ("Loretta E. Lynch said she was asked"). A person's gender counts only where
+    "she" (his, her, ...) after it in its clause if it is the subject, with no other person
+    named between ("Loretta E. Lynch said she was asked") and the verb's own object passed
+    over ("Hillary Clinton accused him of sexism"). A person's gender counts only where
     all its cues agree. `pronouns=False` leaves out the last, weakest cue: enough to
     learn a full name's gender, not to choose between namesakes.
     """
@@ -452,7 +454,7 @@ def gender_cue(doc: Doc, span: Span, pronouns: bool = True) -> str | None:
         neighbours.append(before)
         if before.text == "," and tokens.start > 1:
             neighbours.append(doc[tokens.start - 2])
-    neighbours += [c for c in tokens.root.children if c.dep_ == "appos"]
+    neighbours += [c for c in tokens.root.children if c.dep_ == "appos" and not _relative_of(c, tokens)]
     for token in neighbours:
         word = token.text.rstrip(".").casefold()
         if word in FEMALE_WORDS:
@@ -462,14 +464,33 @@ def gender_cue(doc: Doc, span: Span, pronouns: bool = True) -> str | None:
     # Only after a subject: "her decision to meet with Bill Clinton on her plane" is not his.
     if not pronouns or tokens.root.dep_ not in ("nsubj", "nsubjpass"):
         return None
-    for token in doc[tokens.end : tokens.sent.end]:
+    # Within the clause the name is the subject of: in "After Hillary Clinton accused him of
+    # sexism, he warned", "he" is another clause's subject.
+    verb = tokens.root.head
+    for token in doc[tokens.end : min(tokens.sent.end, verb.right_edge.i + 1)]:
         if token.ent_type_ == "PERSON":
             return None
+        if token.head.i == verb.i and token.dep_ in _OBJECTS:
+            continue  # "Hillary Clinton accused him": a verb's object is never its subject
         if token.lower_ in MALE_PRONOUNS:
             return "male"
         if token.lower_ in FEMALE_PRONOUNS:
             return "female"
     return None
+
+
+def _relative_of(word: Token, name: SpacySpan) -> bool:
+    """An apposition that is someone else kin to the name ("Dorothy Woods, whose husband",
+    "Gov. Jack Dalrymple, his wife, Betsy", "Sanders’ son"): its owner is a pronoun or the
+    name itself. "Patti Davis, Ronald Reagan's daughter" is Patti Davis."""
+    doc = name.doc
+    if word.i > name.end and doc[name.end].lower_ in _POSSESSIVE_MARKS:
+        return True  # "Sanders’ son": the parse hung "son" from "Sanders", the mark read as punctuation
+    return any(c.dep_ == "poss" and (c.pos_ == "PRON" or c.lower_ == "whose") for c in word.children)
+
+
+_POSSESSIVE_MARKS = frozenset({"'", "’", "'s", "’s"})
+_OBJECTS = frozenset({"dobj", "dative", "iobj"})
 
 
 def _sentence_numbers(doc: Doc) -> Callable[[int], int]:
