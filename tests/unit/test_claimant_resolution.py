@@ -585,6 +585,24 @@ def test_a_verbs_object_or_another_clauses_subject_gives_no_gender() -> None:
     assert resolve(text, "He", "did not mention", "his own impact").name == "Bill Clinton"
 
 
+def test_a_woman_ner_takes_for_a_body_is_a_person_by_her_pronoun() -> None:
+    # spaCy tags "Carly Fiorina" and "Fiorina" ORG; her given name and "her" make her a
+    # person, so "She" has someone to stand for.
+    text = (
+        "Carly Fiorina threw her support behind Sen. Ted Cruz on Wednesday, saying it is time for a"
+        " real conservative. Fiorina made a surprise appearance at his rally in Miami.\n\n"
+        "She applauded him for defying the establishment."
+    )
+    fiorina = {(e.text, e.type) for e in entity_mentions(parse(text), []) if "Fiorina" in e.text}
+    assert fiorina == {("Carly Fiorina", "person"), ("Fiorina", "person")}
+    assert resolve(text, "She", "applauded", "him for defying the establishment").name == "Carly Fiorina"
+    # A body named after a person stays a body when the pronoun is its verb's object.
+    text = "Clinton Foundation hired him in 2011 to run its programs."
+    assert [e.type for e in entity_mentions(parse(text), []) if e.text == "Clinton Foundation"] == [
+        "organisation"
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "name", "gender"),
     [

@@ -18,7 +18,7 @@ from claimsearch.model import Article, Claim, Content, Cue, Span, claim_id_for
 
 T = TypeVar("T")
 
-CLAIM_BUILDER_VERSION = "claims-13"  # 2: content.introducer; 3: claimants resolved within the article;
+CLAIM_BUILDER_VERSION = "claims-14"  # 2: content.introducer; 3: claimants resolved within the article;
 # 4: a speaker label's mark kept as the cue (it was trimmed away and the claim dropped);
 # 5: namesakes told apart by given names, titles as roles, relative words no part of a name;
 # 6: names and entities without the marks at their edges ("― Jacklyn Ashley", '">Sanders');
@@ -35,7 +35,9 @@ CLAIM_BUILDER_VERSION = "claims-13"  # 2: content.introducer; 3: claimants resol
 # 13: a kin word beside a name gives no gender when it is someone else's ("Sanders’ son", "his
 # wife"), nor does a pronoun that is its verb's object or another clause's subject ("After
 # Hillary Clinton accused him of sexism, he warned"); one "she" reporting twice ('"...," she
-# wrote, recalling ...') stands for one person
+# wrote, recalling ...') stands for one person;
+# 14: a full name NER tagged ORG is a person's when its given name and a pronoun after it
+# agree ("Carly Fiorina threw her support behind ...")
 
 
 def build_claims(

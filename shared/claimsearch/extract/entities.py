@@ -529,9 +529,22 @@ def _raw_mentions(doc: Doc, excluded: list[Span]) -> list[_Mention]:
         if kind == "person" and not _name_key(text):
             continue
         headline = any(s <= start < e for s, e in headlines)
+        if kind == "organisation" and _person_taken_for_a_body(doc, text, span):
+            kind = "person"
         gender = gender_cue(doc, span, pronouns=_is_full_name(text)) if kind == "person" else None
         raw.append(_Mention(text, span, kind, headline, gender))
     return raw
+
+
+def _person_taken_for_a_body(doc: Doc, text: str, span: Span) -> bool:
+    """A full name NER tagged ORG is a person's when its given name has a gender and a
+    pronoun after it in its clause agrees ("Carly Fiorina threw her support behind ...": spaCy
+    tags her ORG wherever she is named). A body named after a person ("Clinton Foundation",
+    "Woodrow Wilson Center") is not the subject of a "he" or "she"."""
+    if not _is_full_name(text) or len(text.split()) > 3:
+        return False
+    given = given_name_gender(text)
+    return given is not None and gender_cue(doc, span, pronouns=True) == given
 
 
 def _name_tokens(tokens: list[Token]) -> list[Token]:
