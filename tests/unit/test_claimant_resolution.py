@@ -585,6 +585,43 @@ def test_a_verbs_object_or_another_clauses_subject_gives_no_gender() -> None:
     assert resolve(text, "He", "did not mention", "his own impact").name == "Bill Clinton"
 
 
+def test_they_stands_for_the_people_named_as_subject_before_it() -> None:
+    text = (
+        "According to the Post, Bush campaign officials looked into what the consequences would"
+        " be. They determined that Bush would fail."
+    )
+    assert resolve(text, "They", "determined", "Bush would fail").name == "Bush campaign officials"
+
+
+@pytest.mark.parametrize(
+    ("text", "attributions", "name"),
+    [
+        # Not people named inside a quotation: its report's source is who "they" are.
+        (
+            "“In half an hour, the Paris attackers showed how deadly assault weapons can be,” the"
+            " Daily News wrote. But they leave out a crucial point.",
+            [
+                Said("the Daily News", "wrote", "In half an hour, the Paris attackers showed how"),
+                Said("they", "leave out", "a crucial point"),
+            ],
+            "Daily News",
+        ),
+        # Not a person's name the tagger reads as a plural ("Sanders": "sander").
+        (
+            "Sen. Bernie Sanders spoke in Iowa on Monday. Sanders is relying on the research of"
+            " Emmanuel Saez. But when the numbers were updated in June, they showed that the top 1"
+            " percent captured 58 percent.",
+            [Said("they", "showed", "the top 1 percent captured 58 percent")],
+            None,
+        ),
+    ],
+)  # fmt: skip
+def test_they_is_not_anyone_quoted_nor_a_person(
+    text: str, attributions: list[Said], name: str | None
+) -> None:
+    assert resolve_all(text, *attributions)[-1].name == name
+
+
 def test_a_woman_ner_takes_for_a_body_is_a_person_by_her_pronoun() -> None:
     # spaCy tags "Carly Fiorina" and "Fiorina" ORG; her given name and "her" make her a
     # person, so "She" has someone to stand for.

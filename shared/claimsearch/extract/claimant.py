@@ -318,15 +318,29 @@ class ClaimantResolver:
             self._pronouns_resolved[span] = resolved
             return resolved
         # "they" / "it": the last group, organisation (or document) that made a claim, a
-        # few sentences back at most.
+        # few sentences back at most; for "they", a plural subject named after that claim in
+        # its own sentence or the one before ("Bush campaign officials looked into ... They
+        # determined") comes first.
         wanted = {"group", "organisation"} if lower in GROUP_PRONOUNS else {"organisation", "document"}
         earliest = self._sentence_of(span[0]) - _ANTECEDENT_SENTENCES
+        claimed = None
         for known in reversed(self.known):
             c = known.claimant
             if known.position >= span[0] or self._sentence_of(known.position) < earliest:
                 continue
             if c.type in wanted and c.name and not _within(c.span, said):
-                return _standing_for(mention, span, c)
+                claimed = known
+                break
+        subject = None
+        if lower in GROUP_PRONOUNS:
+            reported = said + tuple(part for k in self.known for part in k.content)
+            subject = _plural_subject_before(head, reported, self._names_a_person)
+        if subject is not None and (claimed is None or claimed.position < subject.idx):
+            named = self._resolve(mention, span, subject, _core_span(subject, True), said)
+            if named.name:
+                return named
+        if claimed is not None:
+            return _standing_for(mention, span, claimed.claimant)
         return Claimant(mention, span, None, "group")
 
     def _described(self, person: Claimant) -> Claimant:
@@ -657,6 +671,11 @@ class ClaimantResolver:
         scan of every entity per claim made long texts quadratic)."""
         return [self.entities[i] for i in self._entity_index.around(span)]
 
+    def _names_a_person(self, token: Token) -> bool:
+        """The token is a person's name, or a word the article names a person by ("Sanders",
+        where neither NER nor the tagger saw a name)."""
+        return self._in_a_persons_name(token) or self._persons.named(token.text, token.idx) is not None
+
     def _in_a_persons_name(self, token: Token) -> bool:
         """The token is part of a person's name the article gives ("Trump" where NER saw a body)."""
         span = (token.idx, _end(token))
@@ -849,6 +868,59 @@ def _askers(sentence: SpacySpan) -> list[Span]:
         for pobj in agent.children
         if pobj.dep_ == "pobj"
     ]
+
+
+def _plural_subject_before(
+    pronoun: Token, reported: tuple[Span, ...], names_a_person: Callable[[Token], bool]
+) -> Token | None:
+    """The people "they" stands for when a plural subject names them before it: in its own
+    sentence, the subject of a verb "they" depends on ("researchers say they need"); else
+    in the sentence before ("Bush campaign officials looked into ... They determined"), the
+    one nearest that sentence's root. Only people (a proper noun, or a noun for people:
+    "supporters", "economists"), and none inside what is reported (`reported`: the claims'
+    contents so far, quotations of others: '"... the Paris attackers showed ..." But they
+    leave out' is the editorial's writers)."""
+    doc = pronoun.doc
+    ancestors = {t.i for t in pronoun.ancestors}
+    sentence = pronoun.sent
+    for own in (True, False):
+        found = [
+            t
+            for t in sentence
+            if t.i < pronoun.i
+            and t.dep_ in _SUBJECTS
+            and (not own or t.head.i in ancestors)
+            and _plural_people(t, names_a_person)
+            and not _within((t.idx, _end(t)), reported)
+        ]
+        if found:
+            return min(found, key=lambda t: (_depth(t), t.i))
+        if sentence.start == 0:
+            return None
+        sentence = doc[sentence.start - 1].sent
+    return None
+
+
+def _plural_people(noun: Token, names_a_person: Callable[[Token], bool]) -> bool:
+    if names_a_person(noun):
+        return False  # "Sanders", which the tagger takes for a plural
+    if noun.text[:1].isupper() and not noun.is_sent_start:
+        # "Republicans", "Teamsters"; not "Sanders" (tagged a plural "sander" where NER
+        # sees no one)
+        return noun.tag_ in ("NNS", "NNPS") and noun.ent_type_ in ("NORP", "ORG")
+    if noun.tag_ == "NNPS":
+        return True
+    lemma = noun.lemma_.lower()
+    return (
+        noun.tag_ == "NNS" and not lemma.endswith("ment") and (lemma in _PLURAL_PEOPLE or _names_people(noun))
+    )
+
+
+# Plural nouns for people that `_names_people`'s endings miss.
+_PLURAL_PEOPLE = frozenset(
+    "official people partisan attendee pundit candidate kid child parent activist critic "
+    "delegate donor expert scholar student veteran worker resident citizen immigrant".split()
+)
 
 
 def _antecedent(relative: Token, in_a_persons_name: Callable[[Token], bool]) -> Token | None:

@@ -18,7 +18,7 @@ from claimsearch.model import Article, Claim, Content, Cue, Span, claim_id_for
 
 T = TypeVar("T")
 
-CLAIM_BUILDER_VERSION = "claims-14"  # 2: content.introducer; 3: claimants resolved within the article;
+CLAIM_BUILDER_VERSION = "claims-15"  # 2: content.introducer; 3: claimants resolved within the article;
 # 4: a speaker label's mark kept as the cue (it was trimmed away and the claim dropped);
 # 5: namesakes told apart by given names, titles as roles, relative words no part of a name;
 # 6: names and entities without the marks at their edges ("― Jacklyn Ashley", '">Sanders');
@@ -37,7 +37,10 @@ CLAIM_BUILDER_VERSION = "claims-14"  # 2: content.introducer; 3: claimants resol
 # Hillary Clinton accused him of sexism, he warned"); one "she" reporting twice ('"...," she
 # wrote, recalling ...') stands for one person;
 # 14: a full name NER tagged ORG is a person's when its given name and a pronoun after it
-# agree ("Carly Fiorina threw her support behind ...")
+# agree ("Carly Fiorina threw her support behind ...");
+# 15: "they" stands for the people named as a plural subject before it, in its sentence or
+# the one before, ahead of an earlier claimant ("Bush campaign officials looked into ... They
+# determined"), none inside a quotation
 
 
 def build_claims(
