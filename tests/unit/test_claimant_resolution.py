@@ -593,6 +593,24 @@ def test_they_stands_for_the_people_named_as_subject_before_it() -> None:
     assert resolve(text, "They", "determined", "Bush would fail").name == "Bush campaign officials"
 
 
+def test_it_stands_for_the_body_named_as_subject_before_it() -> None:
+    text = (
+        "Trump’s campaign immediately backtracked, putting out a statement contradicting his"
+        " earlier comments. In cases of abortion, it said, the woman is a victim."
+    )
+    assert resolve(text, "it", "said", "the woman is a victim").name == "Trump’s campaign"
+    # A body described ("the network") after a named body's claim is that body.
+    text = (
+        "Fox News said it would cover both conventions. With Roger Ailes at the helm, the network"
+        " covered the convention with skepticism. It did not show the speech of Khizr Khan."
+    )
+    attributions = (
+        Said("Fox News", "said", "it would cover both conventions"),
+        Said("It", "did not show", "the speech of Khizr Khan"),
+    )
+    assert resolve_all(text, *attributions)[-1].name == "Fox News"
+
+
 @pytest.mark.parametrize(
     ("text", "attributions", "name"),
     [

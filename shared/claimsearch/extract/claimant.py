@@ -317,10 +317,15 @@ class ClaimantResolver:
                 resolved = _standing_for(mention, span, self._described(person))
             self._pronouns_resolved[span] = resolved
             return resolved
-        # "they" / "it": the last group, organisation (or document) that made a claim, a
-        # few sentences back at most; for "they", a plural subject named after that claim in
-        # its own sentence or the one before ("Bush campaign officials looked into ... They
-        # determined") comes first.
+        return self._group_or_body(mention, span, head, said)
+
+    def _group_or_body(self, mention: str, span: Span, head: Token, said: tuple[Span, ...]) -> Claimant:
+        """What "they" or "it" stands for: the last group, organisation (or, for "it",
+        document) that made a claim, a few sentences back at most, unless a subject of the
+        kind is named after that claim, in the pronoun's sentence or the one before: people
+        for "they" ("Bush campaign officials looked into ... They determined"), a body for
+        "it" ("Trump's campaign backtracked ... it said"), never one inside what is reported."""
+        lower = head.lower_
         wanted = {"group", "organisation"} if lower in GROUP_PRONOUNS else {"organisation", "document"}
         earliest = self._sentence_of(span[0]) - _ANTECEDENT_SENTENCES
         claimed = None
@@ -331,10 +336,18 @@ class ClaimantResolver:
             if c.type in wanted and c.name and not _within(c.span, said):
                 claimed = known
                 break
-        subject = None
+        reported = said + tuple(part for k in self.known for part in k.content)
         if lower in GROUP_PRONOUNS:
-            reported = said + tuple(part for k in self.known for part in k.content)
-            subject = _plural_subject_before(head, reported, self._names_a_person)
+            subject = _subject_before(head, reported, lambda t: _plural_people(t, self._names_a_person))
+        else:
+            subject = _subject_before(head, reported, lambda t: _a_body(t) and not self._names_a_person(t))
+            if (
+                subject is not None
+                and subject.ent_type_ != "ORG"
+                and claimed
+                and claimed.claimant.type == "organisation"
+            ):
+                subject = None  # "the network" after a claim of Fox News's: the name is the better one
         if subject is not None and (claimed is None or claimed.position < subject.idx):
             named = self._resolve(mention, span, subject, _core_span(subject, True), said)
             if named.name:
@@ -870,16 +883,15 @@ def _askers(sentence: SpacySpan) -> list[Span]:
     ]
 
 
-def _plural_subject_before(
-    pronoun: Token, reported: tuple[Span, ...], names_a_person: Callable[[Token], bool]
+def _subject_before(
+    pronoun: Token, reported: tuple[Span, ...], fits: Callable[[Token], bool]
 ) -> Token | None:
-    """The people "they" stands for when a plural subject names them before it: in its own
-    sentence, the subject of a verb "they" depends on ("researchers say they need"); else
-    in the sentence before ("Bush campaign officials looked into ... They determined"), the
-    one nearest that sentence's root. Only people (a proper noun, or a noun for people:
-    "supporters", "economists"), and none inside what is reported (`reported`: the claims'
-    contents so far, quotations of others: '"... the Paris attackers showed ..." But they
-    leave out' is the editorial's writers)."""
+    """Who "they" or "it" stands for when a subject that `fits` names them before it: in its
+    own sentence, the subject of a verb the pronoun depends on ("researchers say they need");
+    else in the sentence before ("Bush campaign officials looked into ... They determined"),
+    the one nearest that sentence's root. None inside what is reported (`reported`: the
+    claims' contents so far, quotations of others: '"... the Paris attackers showed ..." But
+    they leave out' is the editorial's writers)."""
     doc = pronoun.doc
     ancestors = {t.i for t in pronoun.ancestors}
     sentence = pronoun.sent
@@ -890,7 +902,7 @@ def _plural_subject_before(
             if t.i < pronoun.i
             and t.dep_ in _SUBJECTS
             and (not own or t.head.i in ancestors)
-            and _plural_people(t, names_a_person)
+            and fits(t)
             and not _within((t.idx, _end(t)), reported)
         ]
         if found:
@@ -901,7 +913,23 @@ def _plural_subject_before(
     return None
 
 
+def _a_body(noun: Token) -> bool:
+    """A singular subject "it" may stand for: a body NER names ("Tinder suspended her account;
+    it did not explain why") or one named by its kind ("Trump's campaign ..., it said")."""
+    if noun.tag_ not in ("NN", "NNP"):
+        return False
+    return noun.ent_type_ == "ORG" or noun.lemma_.lower() in _BODY_NOUNS
+
+
+_BODY_NOUNS = frozenset(
+    "campaign company committee agency administration government department party firm group "
+    "organization organisation union network bank court council commission board".split()
+)
+
+
 def _plural_people(noun: Token, names_a_person: Callable[[Token], bool]) -> bool:
+    """A plural subject "they" may stand for: people (a noun for people: "supporters",
+    "economists"; a group NER names: "Republicans", "Teamsters")."""
     if names_a_person(noun):
         return False  # "Sanders", which the tagger takes for a plural
     if noun.text[:1].isupper() and not noun.is_sent_start:

@@ -18,7 +18,7 @@ from claimsearch.model import Article, Claim, Content, Cue, Span, claim_id_for
 
 T = TypeVar("T")
 
-CLAIM_BUILDER_VERSION = "claims-15"  # 2: content.introducer; 3: claimants resolved within the article;
+CLAIM_BUILDER_VERSION = "claims-16"  # 2: content.introducer; 3: claimants resolved within the article;
 # 4: a speaker label's mark kept as the cue (it was trimmed away and the claim dropped);
 # 5: namesakes told apart by given names, titles as roles, relative words no part of a name;
 # 6: names and entities without the marks at their edges ("― Jacklyn Ashley", '">Sanders');
@@ -40,7 +40,9 @@ CLAIM_BUILDER_VERSION = "claims-15"  # 2: content.introducer; 3: claimants resol
 # agree ("Carly Fiorina threw her support behind ...");
 # 15: "they" stands for the people named as a plural subject before it, in its sentence or
 # the one before, ahead of an earlier claimant ("Bush campaign officials looked into ... They
-# determined"), none inside a quotation
+# determined"), none inside a quotation;
+# 16: "it" likewise the body a singular subject names ("Trump's campaign ..., it said"), unless
+# a named body's claim came first and the subject only describes it ("the network")
 
 
 def build_claims(
