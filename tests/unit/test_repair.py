@@ -624,29 +624,33 @@ def test_a_passive_cue_takes_no_source_from_a_coordinated_subject() -> None:
             "whether the emails still mattered",
             "host Bill Maher",
         ),
+        # With no "by", a passive cue holding a verb of its own takes its subject ...
+        (
+            "The debate was so subdued that Mr. Trump was prompted to say, ''So far, I cannot believe it.''",
+            "was prompted to say",
+            "So far, I cannot believe it.",
+            "Mr. Trump",
+        ),
+        # ... unless it says what is to happen: the Fed is to announce, no one says so.
+        (
+            "The Fed is expected to announce on Wednesday that rates will stay where they are.",
+            "is expected to announce",
+            "that rates will stay where they are",
+            None,
+        ),
+        # A perfect participle shares the subject of the verb it hangs from.
+        (
+            "Having announced that he would not send me to prison, Judge Berman proceeded to sentence me.",
+            "Having announced",
+            "he would not send me to prison",
+            "Judge Berman",
+        ),
     ],
 )
-def test_a_passive_cue_takes_the_one_its_by_names(text: str, cue: str, content: str, source: str) -> None:
-    assert _repaired(text, _one_part(cue, content)) == [(cue, content, source)]
-
-
-def test_a_passive_cue_with_a_verb_of_its_own_takes_its_subject() -> None:
-    text = "The debate was so subdued that Mr. Trump was prompted to say, ''So far, I cannot believe it.''"
-    given = _one_part("was prompted to say", "So far, I cannot believe it.")
-    assert _repaired(text, given)[0][2] == "Mr. Trump"
-
-
-def test_a_prospective_passive_cue_takes_no_source() -> None:
-    # The Fed is to announce; no one is reported as saying so.
-    text = "The Fed is expected to announce on Wednesday that rates will stay where they are."
-    given = _one_part("is expected to announce", "that rates will stay where they are")
-    assert _repaired(text, given)[0][2] is None
-
-
-def test_a_perfect_participle_cue_takes_the_subject_of_the_verb_it_hangs_from() -> None:
-    text = "Having announced that he would not send me to prison, Judge Berman proceeded to sentence me."
-    given = _one_part("Having announced", "he would not send me to prison")
-    assert _repaired(text, given)[0][2] == "Judge Berman"
+def test_a_passive_or_participle_cue_takes_its_reporter(
+    text: str, cue: str, content: str, source: str | None
+) -> None:
+    assert _repaired(text, _one_part(cue, content))[0][2] == source
 
 
 def _source_repaired(text: str, cue: str, source: str) -> str | None:

@@ -338,9 +338,9 @@ class ClaimantResolver:
                 break
         reported = said + tuple(part for k in self.known for part in k.content)
         if lower in GROUP_PRONOUNS:
-            subject = _subject_before(head, reported, lambda t: _plural_people(t, self._names_a_person))
+            subject = _subject_before(head, reported, lambda t: _plural_people(t, self._names_someone))
         else:
-            subject = _subject_before(head, reported, lambda t: _a_body(t) and not self._names_a_person(t))
+            subject = _subject_before(head, reported, lambda t: _a_body(t) and not self._names_someone(t))
             if (
                 subject is not None
                 and subject.ent_type_ != "ORG"
@@ -684,7 +684,7 @@ class ClaimantResolver:
         scan of every entity per claim made long texts quadratic)."""
         return [self.entities[i] for i in self._entity_index.around(span)]
 
-    def _names_a_person(self, token: Token) -> bool:
+    def _names_someone(self, token: Token) -> bool:
         """The token is a person's name, or a word the article names a person by ("Sanders",
         where neither NER nor the tagger saw a name)."""
         return self._in_a_persons_name(token) or self._persons.named(token.text, token.idx) is not None
@@ -927,10 +927,10 @@ _BODY_NOUNS = frozenset(
 )
 
 
-def _plural_people(noun: Token, names_a_person: Callable[[Token], bool]) -> bool:
+def _plural_people(noun: Token, names_someone: Callable[[Token], bool]) -> bool:
     """A plural subject "they" may stand for: people (a noun for people: "supporters",
     "economists"; a group NER names: "Republicans", "Teamsters")."""
-    if names_a_person(noun):
+    if names_someone(noun):
         return False  # "Sanders", which the tagger takes for a plural
     if noun.text[:1].isupper() and not noun.is_sent_start:
         # "Republicans", "Teamsters"; not "Sanders" (tagged a plural "sander" where NER
@@ -944,10 +944,10 @@ def _plural_people(noun: Token, names_a_person: Callable[[Token], bool]) -> bool
     )
 
 
-# Plural nouns for people that `_names_people`'s endings miss.
+# Plural nouns for people that `_names_people`'s endings ("-er", "-ant", "-ent", ...) miss.
 _PLURAL_PEOPLE = frozenset(
-    "official people partisan attendee pundit candidate kid child parent activist critic "
-    "delegate donor expert scholar student veteran worker resident citizen immigrant".split()
+    "official people partisan attendee pundit candidate kid child activist critic delegate "
+    "donor expert scholar veteran citizen".split()
 )
 
 
