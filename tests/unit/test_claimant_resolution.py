@@ -817,3 +817,123 @@ def test_the_title_names_the_description_that_repeats_it() -> None:
     )
     assert (first.name, first.role) == ("Bill de Blasio", "Mayor")
     assert (second.name, second.mention) == ("Bill de Blasio", "The mayor")
+
+
+# -- descriptions and names the tagger or the parser ran together (claims-17) -------------
+
+
+def _parsed(words: list[str], heads: list[int], deps: list[str], tags: list[str], ents: list[str]) -> Doc:
+    """A sentence as the tagger and parser read it in its article (alone it reads otherwise)."""
+    pos = [_POS_OF_TAG[tag] for tag in tags]
+    lemmas = [w.lower() for w in words]  # enough for these words' lemmas
+    vocab = parse("x").vocab
+    return Doc(vocab, words=words, heads=heads, deps=deps, pos=pos, tags=tags, ents=ents, lemmas=lemmas)
+
+
+_POS_OF_TAG = {
+    "NNP": "PROPN", "NNPS": "PROPN", "NN": "NOUN", "NNS": "NOUN", "JJ": "ADJ", "RB": "ADV",
+    "VB": "VERB", "VBD": "VERB", "VBG": "VERB", "VBZ": "VERB", "DT": "DET", "TO": "PART",
+    "CC": "CCONJ", "IN": "ADP", ",": "PUNCT", ".": "PUNCT", "PRP": "PRON",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("words", "heads", "deps", "tags", "ents", "head"),
+    [
+        # (The mention is every word before the verb.) Two subjects of one verb, a
+        # description and the name after it: the name.
+        (
+            ["Tennis", "great", "Billie", "Jean", "King", "remembered", "Ali"],
+            [5, 4, 4, 4, 5, 5, 5],
+            ["nsubj", "amod", "compound", "compound", "nsubj", "ROOT", "dobj"],
+            ["NNP", "JJ", "NNP", "NNP", "NNP", "VBD", "NNP"],
+            ["O", "O", "O", "B-PERSON", "I-PERSON", "O", "B-PERSON"],
+            "King",
+        ),
+        # Not a person's name and a description after it ...
+        (
+            ["Obama", "the", "idealist", "tried", "to", "rally"],
+            [3, 2, 3, 3, 5, 3],
+            ["nsubj", "det", "nsubj", "ROOT", "aux", "xcomp"],
+            ["NNP", "DT", "NN", "VBD", "TO", "VB"],
+            ["B-PERSON", "O", "O", "O", "O", "O"],
+            "Obama",
+        ),
+        # ... nor people and a place they live in.
+        (
+            ["Most", "voters", "in", "Alabama", ",", "Georgia", "said"],
+            [1, 6, 1, 2, 5, 6, 6],
+            ["amod", "nsubj", "prep", "pobj", "punct", "nsubj", "ROOT"],
+            ["JJ", "NNS", "IN", "NNP", ",", "NNP", "VBD"],
+            ["O", "O", "O", "B-GPE", "O", "B-GPE", "O"],
+            "voters",
+        ),
+        # A bare role noun coordinated with a person's name is that person ...
+        (
+            ["lobbyist", "and", "GOP", "strategist", "Charlie", "Black", "said"],
+            [6, 0, 3, 5, 5, 0, 6],
+            ["nsubj", "cc", "compound", "compound", "compound", "conj", "ROOT"],
+            ["NN", "CC", "NNP", "NN", "NNP", "NNP", "VBD"],
+            ["O", "O", "B-ORG", "O", "B-PERSON", "I-PERSON", "O"],
+            "Black",
+        ),
+        # ... but not one with an article: "the lobbyist and Charlie Black" are two.
+        (
+            ["the", "lobbyist", "and", "Charlie", "Black", "said"],
+            [1, 5, 1, 4, 1, 5],
+            ["det", "nsubj", "cc", "compound", "conj", "ROOT"],
+            ["DT", "NN", "CC", "NNP", "NNP", "VBD"],
+            ["O", "O", "O", "B-PERSON", "I-PERSON", "O"],
+            "lobbyist",
+        ),
+        # An adjective read as the head of its own coordination describes the noun.
+        (
+            ["Current", "and", "former", "officials", "said"],
+            [4, 0, 3, 0, 4],
+            ["nsubj", "cc", "amod", "conj", "ROOT"],
+            ["JJ", "CC", "JJ", "NNS", "VBD"],
+            ["O", "O", "O", "O", "O"],
+            "officials",
+        ),
+    ],
+)  # fmt: skip
+def test_the_head_of_a_description_run_into_a_name(
+    words: list[str], heads: list[int], deps: list[str], tags: list[str], ents: list[str], head: str
+) -> None:
+    doc = _parsed(words, heads, deps, tags, ents)
+    verb = next(t.i for t in doc if t.tag_.startswith("VB"))
+    found = _head_of(list(doc[:verb]))
+    assert found is not None and found.text == head
+
+
+def test_a_common_word_ner_tags_a_person_is_no_person() -> None:
+    # "Nationally" (an adverb) and "Coal" (a noun the article writes in lower case too) were
+    # tagged PERSON in their articles, and a "he" or "she" after them was filed under them.
+    doc = _parsed(
+        ["Nationally", ",", "Coal", "miners", "and", "coal", "firms", "and", "Sanders", "lost", "."],
+        [9, 9, 3, 9, 3, 6, 3, 3, 3, 9, 9],
+        ["advmod", "punct", "compound", "nsubj", "cc", "compound", "conj", "cc", "conj", "ROOT", "punct"],
+        ["RB", ",", "NN", "NNS", "CC", "NN", "NNS", "CC", "NN", "VBD", "."],
+        ["B-PERSON", "O", "B-PERSON", "O", "O", "O", "O", "O", "B-PERSON", "O", "O"],
+    )
+    # "Sanders", read as a noun, is never written in lower case: a name.
+    assert [(e.text, e.type) for e in entity_mentions(doc, [])] == [("Sanders", "person")]
+
+
+def test_a_given_name_ner_left_out_is_part_of_the_name() -> None:
+    doc = _parsed(
+        ["DNC", "Chair", "Debbie", "Wasserman", "Schultz", "resigned", "."],
+        [4, 4, 4, 4, 5, 5, 5],
+        ["compound", "compound", "compound", "compound", "nsubj", "ROOT", "punct"],
+        ["NNP", "NNP", "NNP", "NNP", "NNP", "VBD", "."],
+        ["B-ORG", "O", "O", "B-PERSON", "I-PERSON", "O", "O"],
+    )
+    people = [e for e in entity_mentions(doc, []) if e.type == "person"]
+    name = "Debbie Wasserman Schultz"
+    assert [(e.text, e.canonical) for e in people] == [(name, name)]
+
+
+def test_a_share_of_those_polled_is_a_group() -> None:
+    text = "Sixty percent of voters said the economy was the top issue."
+    claimant = resolve(text, "Sixty percent of voters", "said", "the economy was the top issue")
+    assert (claimant.name, claimant.type) == ("Sixty percent of voters", "group")

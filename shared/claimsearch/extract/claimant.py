@@ -753,7 +753,7 @@ _PERSON_SUFFIXES = ("er", "or", "ist", "ian", "ant", "ent", "man", "woman")
 _NOT_PERSON_NOUNS = frozenset(
     "government department parliament movement statement agreement argument document comment "
     "cancer paper letter number order border center centre quarter chapter matter power water "
-    "computer summer winter answer error factor sector motor tumor tumour restaurant".split()
+    "computer summer winter answer error factor sector motor tumor tumour restaurant percent".split()
 )
 
 
@@ -788,11 +788,52 @@ def _head_of(tokens: list[Token]) -> Token | None:
     if not words:
         return None
     head = words[0]
+    head = _name_after_description(head, words)
+    head = _coordinated_head(head, indices)
     if head.pos_ in ("VERB", "AUX") and head.dep_ != "amod":  # not "presumed" of "the presumed nominee"
         return _clause_head(head, indices)
     # "of | Sen. Ted Cruz", "by | four leading academic economists", "such as | senator Bob Corker"
     if head.pos_ == "ADP" and all(t.lower_ == "such" for t in tokens if t.i < head.i):
         return next((c for c in head.children if c.dep_ == "pobj" and c.i in indices), head)
+    return head
+
+
+def _name_after_description(head: Token, words: list[Token]) -> Token:
+    """Two subjects of one verb are a misparse of one noun phrase, a description and the
+    name it comes before ("Tennis great | Billie Jean King | remembered", "The economist |
+    Robert J. Shapiro | recently measured"): the name, of a person or a body, is the head.
+    Not a person's name and what follows it ("Obama | the idealist", "Chelsea Clinton, |
+    husband"), people and the places they live ("Most Republican voters in Alabama, |
+    Georgia"), nor a name's hyphenated part ("G-III")."""
+    subjects = [t for t in words if t.dep_ in _SUBJECTS and t.head.i == head.head.i]
+    if head.dep_ not in _SUBJECTS or len(subjects) < 2 or head.ent_type_ == "PERSON":
+        return head
+    name = subjects[-1]
+    if (
+        name.pos_ != "PROPN"
+        or name.ent_type_ not in ("PERSON", "ORG")
+        or head.tag_ in ("NNS", "NNPS")
+        or not name.doc[name.left_edge.i - 1].whitespace_
+    ):
+        return head
+    return name
+
+
+def _coordinated_head(head: Token, indices: set[int]) -> Token:
+    """The word a misparsed coordination of descriptions hangs on: the person a bare role
+    noun is another word for ("lobbyist and GOP strategist Charlie Black": one man, whom a
+    role noun without an article cannot be apart from), the noun an adjective describes
+    with another ("Current and former officials", read as an adjective and its conjunct)."""
+    conjuncts = [c for c in head.children if c.dep_ == "conj" and c.i in indices]
+    if not conjuncts:
+        return head
+    if head.pos_ == "ADJ" and conjuncts[0].pos_ in ("NOUN", "PROPN"):
+        return conjuncts[0]
+    bare = not any(c.dep_ in ("det", "poss") for c in head.children)
+    if head.tag_ == "NN" and head.is_lower and bare and _names_a_person(head):
+        person = conjuncts[0]
+        if person.ent_type_ == "PERSON":
+            return person
     return head
 
 

@@ -18,7 +18,7 @@ from claimsearch.model import Article, Claim, Content, Cue, Span, claim_id_for
 
 T = TypeVar("T")
 
-CLAIM_BUILDER_VERSION = "claims-16"  # 2: content.introducer; 3: claimants resolved within the article;
+CLAIM_BUILDER_VERSION = "claims-17"  # 2: content.introducer; 3: claimants resolved within the article;
 # 4: a speaker label's mark kept as the cue (it was trimmed away and the claim dropped);
 # 5: namesakes told apart by given names, titles as roles, relative words no part of a name;
 # 6: names and entities without the marks at their edges ("― Jacklyn Ashley", '">Sanders');
@@ -42,7 +42,11 @@ CLAIM_BUILDER_VERSION = "claims-16"  # 2: content.introducer; 3: claimants resol
 # the one before, ahead of an earlier claimant ("Bush campaign officials looked into ... They
 # determined"), none inside a quotation;
 # 16: "it" likewise the body a singular subject names ("Trump's campaign ..., it said"), unless
-# a named body's claim came first and the subject only describes it ("the network")
+# a named body's claim came first and the subject only describes it ("the network");
+# 17: one common word NER tagged a person is none ("Nationally", "Coal"); a given name NER left
+# out is the name's ("Debbie Wasserman Schultz"); a description run into a name by the parser
+# is named by the name ("Tennis great Billie Jean King", "lobbyist and GOP strategist Charlie
+# Black"); a share of those polled ("60 percent") is a group
 
 
 def build_claims(

@@ -16,7 +16,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
@@ -500,6 +500,7 @@ def _sentence_numbers(doc: Doc) -> Callable[[int], int]:
 
 def _raw_mentions(doc: Doc, excluded: list[Span]) -> list[_Mention]:
     headlines = _title_case_lines(doc.text)
+    common = _CommonWords(doc)
     raw: list[_Mention] = []
     for ent in doc.ents:
         kind = ENTITY_TYPES.get(ent.label_)
@@ -510,6 +511,9 @@ def _raw_mentions(doc: Doc, excluded: list[Span]) -> list[_Mention]:
             tokens = _name_tokens(list(ent))
             if not tokens:  # "Mr", "President": a title is not a name
                 continue
+            if len(tokens) == 1 and common.taken_for_a_name(tokens[0]):
+                continue
+            tokens = _given_name_before(tokens)
             start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
             text = doc.text[start:end]
         else:
@@ -534,6 +538,32 @@ def _raw_mentions(doc: Doc, excluded: list[Span]) -> list[_Mention]:
         gender = gender_cue(doc, span, pronouns=_is_full_name(text)) if kind == "person" else None
         raw.append(_Mention(text, span, kind, headline, gender))
     return raw
+
+
+class _CommonWords:
+    """One word NER tagged a person that the tagger reads as no proper noun and the article
+    gives no full name with: "Nationally, ...", "Conceding that ...", "Coal miners" (tagged
+    a person where a "she" after it was Hillary Clinton, and so taken for her). Such a word
+    is a name only as part of a full one ("Trump" read as a verb stays while the article
+    names Donald Trump; "Sanders" read as a noun is never in lower case)."""
+
+    _NOT_NAMES = frozenset({"VERB", "ADV", "ADJ", "AUX", "INTJ", "X"})
+
+    def __init__(self, doc: Doc) -> None:
+        self._doc = doc
+
+    @cached_property
+    def _lower_case(self) -> frozenset[str]:
+        return frozenset(t.text for t in self._doc if t.text.islower())
+
+    @cached_property
+    def _in_full_names(self) -> frozenset[str]:
+        return frozenset(t.text for e in self._doc.ents if e.label_ == "PERSON" and len(e) > 1 for t in e)
+
+    def taken_for_a_name(self, token: Token) -> bool:
+        if token.pos_ == "PROPN" or token.text in self._in_full_names:
+            return False
+        return token.pos_ in self._NOT_NAMES or token.text.islower() or token.text.lower() in self._lower_case
 
 
 def _person_taken_for_a_body(doc: Doc, text: str, span: Span) -> bool:
@@ -568,6 +598,27 @@ def _name_tokens(tokens: list[Token]) -> list[Token]:
         tokens = tokens[:-1]
     if len(tokens) == 1 and tokens[0].text.rstrip(".").casefold() in HONORIFICS:
         return []  # "Mr" alone
+    return tokens
+
+
+def _given_name_before(tokens: list[Token]) -> list[Token]:
+    """A name NER began one word late: "Billie" of "Billie Jean King", whose tag begins at
+    "Jean". The word before it is the name's when it leans on it and is a given name of its
+    own ("Tennis great Billie Jean King")."""
+    first = tokens[0]
+    if first.i == 0:
+        return tokens
+    before = first.doc[first.i - 1]
+    leans = before.dep_ == "compound" and before.head.i in {t.i for t in tokens}
+    if (
+        leans
+        and before.pos_ == "PROPN"
+        and not before.ent_type_
+        and before.text[:1].isupper()
+        and before.whitespace_
+        and given_name_gender(f"{before.text} {first.text}") is not None
+    ):
+        return [before, *tokens]
     return tokens
 
 
