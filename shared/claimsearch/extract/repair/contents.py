@@ -565,10 +565,14 @@ def _resumed_quotation(text: str, a: AttributionSpans, ends: str = ".!?") -> lis
     match = _RESUMED_AFTER.match(text, end)
     if match is None:
         return []
-    mark, start = match.group(1), match.end()
+    return _quotation_from(text, match.end(), match.group(1), ends)
+
+
+def _quotation_from(text: str, start: int, mark: str, ends: str) -> list[Span]:
+    """The quotation `mark` opens just before `start`, to its close, a part per paragraph (a
+    quotation over several paragraphs opens again in each and closes only in the last); none
+    where a paragraph of it does not end on one of `ends`."""
     parts: list[Span] = []
-    # To its close; a quotation over several paragraphs opens again in each and closes only
-    # in the last.
     for _ in range(MAX_RESUMED_PARAGRAPHS):
         line_end = text.find("\n", start, start + MAX_QUOTATION_CHARS)
         if line_end < 0:
@@ -620,3 +624,34 @@ def content_is_cue_subject(doc: Doc, found: AttributionSpans) -> bool:
             if any(subject_span[0] <= s and e <= subject_span[1] for s, e in parts):
                 return True
     return False
+
+
+def marks_past_a_break_cut(doc: Doc, found: AttributionSpans) -> AttributionSpans:
+    """A content run over a paragraph break only by marks (the quotation mark that opens the
+    next paragraph: '... about David Duke?”\n\n“') ends before the break: it is no headline
+    run into the text, which a span across a break otherwise is (`RepairedFinder`). Unless
+    its quotation is still open there: then the mark opens it again, and the content goes on
+    to its close ('... in the world.\n\n“I think groups ... complicated world.”')."""
+    text = doc.text
+    parts: list[Span] = []
+    for start, end in found.content:
+        cut = text.rfind("\n", start, end)
+        if cut < 0 or any(ch.isalnum() for ch in text[cut:end]):
+            parts.append((start, end))
+            continue
+        parts.append((start, start + len(text[start:cut].rstrip())))
+        # The mark that opens the next paragraph, whole ('' where the model took one ').
+        opening = _PARAGRAPH_OPENING.match(text, cut)
+        after = opening.end() if opening else cut
+        mark = next((m for m in ("''", "“", '"') if text.startswith(m, after)), None)
+        paragraph = text[text.rfind("\n", 0, start) + 1 : cut]
+        still_open = (
+            paragraph.count("''") % 2 == 1 if mark == "''" else _quotation_open(paragraph, 0, len(paragraph))
+        )
+        if mark is not None and still_open:
+            # A quotation over several paragraphs opens again in each: it goes on.
+            parts += _quotation_from(text, after + len(mark), mark, ".!?")
+    parts = [(s, e) for s, e in parts if e > s]
+    if parts == found.content or not parts:
+        return found
+    return replace(found, content=parts)
