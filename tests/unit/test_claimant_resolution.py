@@ -937,3 +937,64 @@ def test_a_share_of_those_polled_is_a_group() -> None:
     text = "Sixty percent of voters said the economy was the top issue."
     claimant = resolve(text, "Sixty percent of voters", "said", "the economy was the top issue")
     assert (claimant.name, claimant.type) == ("Sixty percent of voters", "group")
+
+
+# -- "the Vermont senator": the person the article described so (claims-18) ---------------
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "content", "name"),
+    [
+        # A title written before the name is the description's noun ("Sen." is a senator).
+        (
+            "Vermont Sen. Bernie Sanders spoke in Iowa on Monday. Hillary Clinton spoke later."
+            " The Vermont senator said the banks were too big.",
+            "The Vermont senator", "the banks were too big", "Bernie Sanders",
+        ),
+        # Every modifier must fit: "the former president" is not President Obama.
+        (
+            "President Obama spoke in Ohio on Monday. Former President Bill Clinton spoke in Iowa."
+            " The former president said the economy was strong.",
+            "The former president", "the economy was strong", "Bill Clinton",
+        ),
+        # A bare noun takes the person named a few sentences before ...
+        (
+            "Judge Richard Berman heard the case on Monday. The lawyers argued for hours. The judge"
+            " said the ruling would come in May.",
+            "The judge", "the ruling would come in May", "Richard Berman",
+        ),
+        # ... and no one named further back ...
+        (
+            "Judge Richard Berman heard the case on Monday. The lawyers argued for hours. The"
+            " courtroom was full. Reporters waited outside. The jury was not present. The hearing"
+            " ended at noon. Nobody spoke after. The judge said the ruling would come in May.",
+            "The judge", "the ruling would come in May", "The judge",
+        ),
+        # ... nor a man for a description the article says is a woman.
+        (
+            "Republican presidential candidate Donald Trump spoke in Iowa on Monday. Hillary Clinton"
+            " spoke in Ohio. In a video series, the candidate discusses lessons from her mother.",
+            "the candidate", "lessons from her mother", "the candidate",
+        ),
+    ],
+)  # fmt: skip
+def test_a_definite_description_is_the_person_the_article_described_so(
+    text: str, source: str, content: str, name: str
+) -> None:
+    cue = "discusses" if "discusses" in text else "said"
+    assert resolve(text, source, cue, content).name == name
+
+
+def test_a_relative_after_a_description_of_a_named_person_is_that_person() -> None:
+    text = (
+        "The group was founded in 2012 by Alfonso Aguilar, the executive director of the Latino"
+        " Partnership for Conservative Principles, who also said the party had lost its way."
+    )
+    assert resolve(text, "who", "also said", "the party had lost its way").name == "Alfonso Aguilar"
+    # Not a body the parser hangs on a name as its apposition.
+    text = (
+        "Mr. Trump has hired Stephen K. Bannon of Breitbart News, a conservative website that has"
+        " run stories with headlines such as ''Birth control makes women unattractive.''"
+    )
+    claimant = resolve(text, "that", "has run", "Birth control makes women unattractive")
+    assert claimant.name != "Stephen K. Bannon"

@@ -30,6 +30,7 @@ from claimsearch.claimants.names import (
     is_pronoun,
     name_words,
 )
+from claimsearch.extract.descriptions import PersonDescriptions
 from claimsearch.extract.entities import HONORIFICS, LEADING_MARKS, ArticlePersons, gender_cue, person_genders
 from claimsearch.extract.text_spans import SpanIndex, inside, overlaps, tokens_in
 from claimsearch.model import Claimant, ClaimantType, EntityMention, Span
@@ -174,6 +175,7 @@ class ClaimantResolver:
         self.known: list[KnownClaimant] = []
         self._gender = person_genders(doc, entities)
         self._persons = ArticlePersons(doc, entities, self._gender)
+        self._descriptions = PersonDescriptions(doc, entities)
         self._pronoun_genders: dict[str, set[str]] = {}
         self._pronouns_resolved: dict[Span, Claimant] = {}  # "he" or "she" at a span -> whom
         self._sentence_starts = [sentence.start_char for sentence in doc.sents]
@@ -242,6 +244,9 @@ class ClaimantResolver:
         lower = head.lower_
         if lower in RELATIVE_WORDS:
             antecedent = _antecedent(head, self._in_a_persons_name)
+            if antecedent is not None and self._describes_a_person(antecedent):
+                # "Alfonso Aguilar, the executive director of ..., who": the person described.
+                antecedent = antecedent.head
             if antecedent is not None:
                 # "Smith, who said": Smith is the claimant, resolved as a mention of its own.
                 return self._resolve(mention, span, antecedent, _core_span(antecedent, True), said)
@@ -620,6 +625,23 @@ class ClaimantResolver:
                 c = known.claimant
                 if c.role and head.lemma_.lower() in c.role.lower().split():
                     return Claimant(mention, span, c.name, c.type, c.name_span, c.role, c.organization)
+        the = any(c.dep_ == "det" and c.lower_ == "the" for c in head.children)
+        named = next((c for c in head.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
+        if the and named is not None and _names_a_person(head):
+            # "the environment minister, | Barbara Hendricks": the mention was cut before the name.
+            entity = self._entity_at(_core_span(named, keep_preps=False), named, "person")
+            if entity is not None:
+                return Claimant(mention, span, entity.canonical, "person", entity.span, head.text)
+        if the and head.tag_ == "NN" and _names_a_person(head):
+            # "the Vermont senator": the person the article described so.
+            gender = gender_cue(self.doc, span)
+
+            def fits(name: str) -> bool:
+                return gender is None or self._gender_of(name) in (gender, None)
+
+            described = self._descriptions.described(head, fits)
+            if described is not None:
+                return Claimant(mention, span, described[0], "person", described[1], head.text)
         core = _core_span(head, keep_preps=True, within=scope)
         name = self.doc.text[core[0] : core[1]]
         plural = head.tag_ in ("NNS", "NNPS")
@@ -683,6 +705,19 @@ class ClaimantResolver:
         """The entities that overlap or touch `span`, in the article's order (a lookup: a
         scan of every entity per claim made long texts quadratic)."""
         return [self.entities[i] for i in self._entity_index.around(span)]
+
+    def _describes_a_person(self, noun: Token) -> bool:
+        """A singular description in apposition to a person's name: "Alfonso Aguilar, | the
+        executive director of ...", "John Kasich, | a Republican"; not a misread apposition of
+        a body the parser hung on the name ("Stephen K. Bannon of Breitbart News, | a
+        conservative website"), nor people ("Clinton ... superdelegates, | the party leaders")."""
+        return (
+            noun.dep_ == "appos"
+            and noun.tag_ in ("NN", "NNP")
+            and not any(c.dep_ == "case" for c in noun.head.children)
+            and noun.lemma_.lower() not in _BODY_NOUNS | _OUTLET_NOUNS
+            and self._in_a_persons_name(noun.head)
+        )
 
     def _names_someone(self, token: Token) -> bool:
         """The token is a person's name, or a word the article names a person by ("Sanders",
@@ -966,6 +1001,8 @@ _BODY_NOUNS = frozenset(
     "campaign company committee agency administration government department party firm group "
     "organization organisation union network bank court council commission board".split()
 )
+# What a news outlet is called in apposition to its name ("Breitbart News, a conservative website").
+_OUTLET_NOUNS = frozenset("website site newspaper magazine outlet publication blog channel station".split())
 
 
 def _plural_people(noun: Token, names_someone: Callable[[Token], bool]) -> bool:

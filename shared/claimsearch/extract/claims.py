@@ -18,7 +18,7 @@ from claimsearch.model import Article, Claim, Content, Cue, Span, claim_id_for
 
 T = TypeVar("T")
 
-CLAIM_BUILDER_VERSION = "claims-17"  # 2: content.introducer; 3: claimants resolved within the article;
+CLAIM_BUILDER_VERSION = "claims-18"  # 2: content.introducer; 3: claimants resolved within the article;
 # 4: a speaker label's mark kept as the cue (it was trimmed away and the claim dropped);
 # 5: namesakes told apart by given names, titles as roles, relative words no part of a name;
 # 6: names and entities without the marks at their edges ("― Jacklyn Ashley", '">Sanders');
@@ -46,7 +46,12 @@ CLAIM_BUILDER_VERSION = "claims-17"  # 2: content.introducer; 3: claimants resol
 # 17: one common word NER tagged a person is none ("Nationally", "Coal"); a given name NER left
 # out is the name's ("Debbie Wasserman Schultz"); a description run into a name by the parser
 # is named by the name ("Tennis great Billie Jean King", "lobbyist and GOP strategist Charlie
-# Black"); a share of those polled ("60 percent") is a group
+# Black"); a share of those polled ("60 percent") is a group;
+# 18: a definite description is the person the article described with all its words, named
+# before it ("Vermont Sen. Bernie Sanders ... The Vermont senator said"); a bare noun ("the
+# judge") only one named a few sentences before, of no other gender; a relative word after a
+# description in apposition to a name is that person ("Alfonso Aguilar, the executive director
+# of ..., who")
 
 
 def build_claims(
