@@ -8,8 +8,8 @@ description takes the person the article has described with every word of it: it
 each of its modifiers ("the former president" is not President Obama where Bill Clinton is
 "former President Bill Clinton"), the nearest such person named before it. A bare noun
 ("the nominee") fits several people as often as one, so it takes a person only when they
-were named a few sentences before. A description that no person fits,
-or that only some words of fit ("the embattled senator"), stays a description.
+were named a few sentences before. A description that no person fits, or that only some
+words of fit ("the embattled senator"), stays a description.
 """
 
 from __future__ import annotations

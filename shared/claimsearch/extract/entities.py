@@ -602,9 +602,9 @@ def _name_tokens(tokens: list[Token]) -> list[Token]:
 
 
 def _given_name_before(tokens: list[Token]) -> list[Token]:
-    """A name NER began one word late: "Billie" of "Billie Jean King", whose tag begins at
-    "Jean". The word before it is the name's when it leans on it and is a given name of its
-    own ("Tennis great Billie Jean King")."""
+    """A name NER began one word late: "Debbie" of "DNC Chair Debbie Wasserman Schultz", whose
+    tag begins at "Wasserman". The word before it is the name's when it leans on it and is a
+    given name the census lists hold (not "Billie" of "Billie Jean King", which they lack)."""
     first = tokens[0]
     if first.i == 0:
         return tokens
