@@ -1060,52 +1060,53 @@ def test_a_content_is_not_run_on_over_a_comma() -> None:
         assert _contents(text, _one_part("said", content, source)) == [[content]], text
 
 
-def test_a_content_run_over_a_break_by_a_quotation_mark_ends_before_the_break() -> None:
-    # The model took the mark that opens the next paragraph; a span across a break used to
-    # hand the attribution to the rules, whose content was one clause of the first quotation.
-    text = (
-        "“It’s breathtaking. That is disqualifying right there,” Scarborough said Monday. “To say"
-        " you don’t know about the Ku Klux Klan? You don’t know about David Duke?”\n\n“Is he really"
-        " so ignorant?” he asked."
-    )
-    first = "It’s breathtaking. That is disqualifying right there"
-    second = "To say you don’t know about the Ku Klux Klan? You don’t know about David Duke?”\n\n“"
-    given = GivenAttribution(["said Monday"], [first, second], ["Scarborough"])
-    assert _contents(text, given)[0] == [first, second.split("”")[0]]
-
-
-def test_a_content_run_over_a_break_into_its_own_quotation_goes_on_to_its_close() -> None:
-    # A quotation over several paragraphs opens again in each and closes only in the last.
-    # (A guard: the rules' attribution and the resumed quotation gave the same before.)
-    text = (
-        "“I spoke to a wide array of groups,” said Clinton. “I happen to think we need more"
-        " conversation.\n\n“I think groups are trying to educate themselves.”\n\nThe fees were large."
-    )
-    given = GivenAttribution(
-        ["said"],
-        ["I spoke to a wide array of groups", "I happen to think we need more conversation.\n\n“"],
-        ["Clinton"],
-    )
-    assert _contents(text, given)[0] == [
-        "I spoke to a wide array of groups",
-        "I happen to think we need more conversation",
-        "I think groups are trying to educate themselves",
-    ]
-
-
-def test_a_content_run_over_a_break_by_half_a_double_mark_goes_on_to_its_close() -> None:
-    # '' is how some outlets print a double quote; the model took one ' of the pair. (A
-    # guard, as the one above.)
-    text = (
-        "''This guy is someone who hates gays,'' Mr. Jones said of the killer. ''If he went into a"
-        " synagogue, we'd call it out for what it is.\n\n''This was a hate crime as well as"
-        " terrorism.''\n\nLeaders were quick to offer condolences."
-    )
-    first = "This guy is someone who hates gays"
-    second = "If he went into a synagogue, we'd call it out for what it is.\n\n'"
-    given = GivenAttribution(["said of"], [first, second], ["Mr. Jones"])
-    assert _contents(text, given)[0] == [
-        first,
-        "If he went into a synagogue, we'd call it out for what it is",
-        "This was a hate crime as well as terrorism",
-    ]
+@pytest.mark.parametrize(
+    ("text", "cue", "parts", "source", "expected"),
+    [
+        # The model took the mark that opens the next paragraph; a span across a break used
+        # to hand the attribution to the rules, whose content was one clause of the first
+        # quotation.
+        (
+            "“It’s breathtaking. That is disqualifying right there,” Scarborough said Monday. “To"
+            " say you don’t know about the Ku Klux Klan? You don’t know about David Duke?”\n\n“Is"
+            " he really so ignorant?” he asked.",
+            "said Monday",
+            ["It’s breathtaking. That is disqualifying right there",
+             "To say you don’t know about the Ku Klux Klan? You don’t know about David Duke?”\n\n“"],
+            "Scarborough",
+            ["It’s breathtaking. That is disqualifying right there",
+             "To say you don’t know about the Ku Klux Klan? You don’t know about David Duke?"],
+        ),
+        # A quotation still open at the break goes on to its close: it opens again in each
+        # paragraph and closes only in the last. (A guard: the rules' attribution and the
+        # resumed quotation gave the same before.)
+        (
+            "“I spoke to a wide array of groups,” said Clinton. “I happen to think we need more"
+            " conversation.\n\n“I think groups are trying to educate themselves.”\n\nThe fees"
+            " were large.",
+            "said",
+            ["I spoke to a wide array of groups", "I happen to think we need more conversation.\n\n“"],
+            "Clinton",
+            ["I spoke to a wide array of groups", "I happen to think we need more conversation",
+             "I think groups are trying to educate themselves"],
+        ),
+        # '' is how some outlets print a double quote; the model took one ' of the pair. (A
+        # guard, as the one above.)
+        (
+            "''This guy is someone who hates gays,'' Mr. Jones said of the killer. ''If he went into"
+            " a synagogue, we'd call it out for what it is.\n\n''This was a hate crime as well as"
+            " terrorism.''\n\nLeaders were quick to offer condolences.",
+            "said of",
+            ["This guy is someone who hates gays",
+             "If he went into a synagogue, we'd call it out for what it is.\n\n'"],
+            "Mr. Jones",
+            ["This guy is someone who hates gays",
+             "If he went into a synagogue, we'd call it out for what it is",
+             "This was a hate crime as well as terrorism"],
+        ),
+    ],
+)  # fmt: skip
+def test_a_content_run_over_a_break_by_a_quotation_mark_ends_before_it_or_goes_on(
+    text: str, cue: str, parts: list[str], source: str, expected: list[str]
+) -> None:
+    assert _contents(text, GivenAttribution([cue], parts, [source]))[0] == expected

@@ -28,6 +28,14 @@ TITLES = frozenset(
     attorney ag hon honorable st
     """.split()
 )
+# Titles as abbreviated before names, spelled out: "Sen." is a senator (a role shown as
+# "Senator"; a description's "the senator" is the person introduced as "Sen. ...").
+TITLE_ABBREVIATIONS = {
+    "sen": "Senator", "rep": "Representative", "gov": "Governor", "pres": "President",
+    "gen": "General", "lt": "Lieutenant", "col": "Colonel", "adm": "Admiral", "capt": "Captain",
+    "maj": "Major", "sgt": "Sergeant", "cpl": "Corporal", "cmdr": "Commander", "ag": "Attorney General",
+    "sec": "Secretary", "secy": "Secretary", "atty": "Attorney", "amb": "Ambassador",
+}  # fmt: skip
 # Nouns for what a person is or does ("the rapporteur", "a spokesman"): a description with
 # one of them at its head names a person; a name made of them and titles alone names no one.
 ROLE_NOUNS = frozenset(

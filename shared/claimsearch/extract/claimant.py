@@ -26,6 +26,7 @@ from claimsearch.claimants.names import (
     MALE_PRONOUNS,
     PRONOUNS,
     ROLE_NOUNS,
+    TITLE_ABBREVIATIONS,
     TITLES,
     is_pronoun,
     name_words,
@@ -120,11 +121,6 @@ _ROLE_TITLES = (
 # Words that make one title of the title after them ("Vice President", "Lt. Gen."), unlike a
 # second title ("Chairman Rep. Jason Chaffetz": a representative who chairs a committee).
 _TITLE_PREFIXES = frozenset({"vice", "prime", "lt", "chief", "attorney"})
-_ROLE_ABBREVIATIONS = {
-    "sen": "Senator", "rep": "Representative", "gov": "Governor", "pres": "President",
-    "gen": "General", "lt": "Lieutenant", "col": "Colonel", "adm": "Admiral", "capt": "Captain",
-    "maj": "Major", "sgt": "Sergeant", "cpl": "Corporal", "cmdr": "Commander", "ag": "Attorney General",
-}  # fmt: skip
 # A relative word before a name or a relative clause after it is no part of it: "whose
 # leaders", "which Apple's chief executive"; "Lily Batchelder, ..., whose conclusions ...".
 _LEADING_RELATIVE = re.compile(r"^(?:whose|which)\s+", re.IGNORECASE)
@@ -668,7 +664,7 @@ class ClaimantResolver:
             title = titles[-1]
             prefixes = [w for w in title.lefts if w.dep_ == "compound" and _folded(w) in _TITLE_PREFIXES]
             words = [*prefixes, title]
-            role = " ".join(_ROLE_ABBREVIATIONS.get(_folded(w), w.text) for w in words)
+            role = " ".join(TITLE_ABBREVIATIONS.get(_folded(w), w.text) for w in words)
             if words[0].i > 0 and self.doc[words[0].i - 1].lower_ in ("former", "then"):
                 role = f"{self.doc[words[0].i - 1].lower_} {role}"  # "Former President Bill Clinton"
             return role, self._organization_near(title)

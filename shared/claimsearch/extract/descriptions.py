@@ -19,22 +19,13 @@ from collections.abc import Callable, Iterable
 
 from spacy.tokens import Doc, Token
 
+from claimsearch.claimants.names import TITLE_ABBREVIATIONS
 from claimsearch.extract.text_spans import tokens_in
 from claimsearch.model import EntityMention, Span
 
-# Titles as written before names, read as the nouns a description uses ("Sen." -> senator);
+# Titles as written before names read as the nouns a description uses ("Sen." -> senator);
 # "GOP" is what "Republican" says of a candidate.
-_SPELLED_OUT = {
-    "sen": "senator",
-    "gov": "governor",
-    "rep": "representative",
-    "pres": "president",
-    "sec": "secretary",
-    "secy": "secretary",
-    "gen": "general",
-    "lt": "lieutenant",
-    "atty": "attorney",
-    "amb": "ambassador",
+_SPELLED_OUT = {short: title.lower() for short, title in TITLE_ABBREVIATIONS.items()} | {
     "gop": "republican",
     "front-runner": "frontrunner",
 }
@@ -101,13 +92,7 @@ class PersonDescriptions:
 def _description_words(noun: Token) -> set[str]:
     """The noun and its modifiers ("Vermont", "former"), and the names in its "of" phrase
     ("the secretary of State" holds "state" only as a name would)."""
-    words = {_word(noun)}
-    for child in noun.children:
-        if child.dep_ in _MODIFIERS:
-            words.update(_word(t) for t in child.subtree if not t.is_punct)
-        elif child.dep_ == "prep" and child.lower_ == "of":
-            words.update(_word(t) for t in child.subtree if t.pos_ == "PROPN")
-    return words
+    return {_word(t) for t in _phrase(noun, names_after_of=True)}
 
 
 def _words_around(name: list[Token]) -> list[tuple[int, str]]:
@@ -137,10 +122,15 @@ def _words_around(name: list[Token]) -> list[tuple[int, str]]:
     return words
 
 
-def _phrase(noun: Token) -> list[Token]:
-    """A noun with its modifiers and its "of" phrase: "the head of NK Watch"."""
+def _phrase(noun: Token, names_after_of: bool = False) -> list[Token]:
+    """A noun with its modifiers and its "of" phrase: "the head of NK Watch" (of the "of"
+    phrase only its proper nouns when `names_after_of`)."""
     tokens = [noun]
     for child in noun.children:
-        if child.dep_ in _MODIFIERS or (child.dep_ == "prep" and child.lower_ == "of"):
+        if child.dep_ in _MODIFIERS:
             tokens += [t for t in child.subtree if not t.is_punct]
+        elif child.dep_ == "prep" and child.lower_ == "of":
+            tokens += [
+                t for t in child.subtree if not t.is_punct and (t.pos_ == "PROPN" or not names_after_of)
+            ]
     return tokens
