@@ -45,7 +45,7 @@ ROLE_NOUNS = frozenset(
     "chairwoman chair founder executive economist scientist researcher professor activist "
     "member officer commander general king queen prince pope author editor reporter "
     "correspondent witness prosecutor investigator representative congressman congresswoman "
-    "lawmaker diplomat manager owner campaigner".split()
+    "lawmaker diplomat manager owner campaigner agent moderator anchor".split()
 )
 # Left out although they stand before names: words that also begin names or bodies
 # ("General Motors", "Major Garrett", "King Abdullah" is kept whole, "Lady Gaga").

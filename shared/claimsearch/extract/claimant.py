@@ -31,8 +31,17 @@ from claimsearch.claimants.names import (
     is_pronoun,
     name_words,
 )
+from claimsearch.claimants.person_nouns import names_a_person
 from claimsearch.extract.descriptions import PersonDescriptions
-from claimsearch.extract.entities import HONORIFICS, LEADING_MARKS, ArticlePersons, gender_cue, person_genders
+from claimsearch.extract.entities import (
+    FEMALE_WORDS,
+    HONORIFICS,
+    LEADING_MARKS,
+    MALE_WORDS,
+    ArticlePersons,
+    gender_cue,
+    person_genders,
+)
 from claimsearch.extract.text_spans import SpanIndex, inside, overlaps, tokens_in
 from claimsearch.model import Claimant, ClaimantType, EntityMention, Span
 
@@ -174,6 +183,9 @@ class ClaimantResolver:
         self._descriptions = PersonDescriptions(doc, entities)
         self._pronoun_genders: dict[str, set[str]] = {}
         self._pronouns_resolved: dict[Span, Claimant] = {}  # "he" or "she" at a span -> whom
+        # Descriptions left unnamed that no later "he" or "she" stands for, by where their
+        # words lie (`_description`).
+        self._no_antecedents: set[Span] = set()
         self._sentence_starts = [sentence.start_char for sentence in doc.sents]
         self._entity_index = SpanIndex([e.span for e in entities])
         # Where each mention's root token lies, by the mention's span.
@@ -229,7 +241,12 @@ class ClaimantResolver:
         else:
             claimant = _without_non_name(self._resolve(mention, span, head, scope, said))
         self.known.append(KnownClaimant(claimant, span[0], said))
-        if claimant.type == "person" and claimant.name and claimant.span is not None:
+        if (
+            claimant.type == "person"
+            and claimant.name
+            and claimant.span is not None
+            and claimant.name_span not in self._no_antecedents
+        ):
             self._add_antecedent(claimant, (claimant.span[0], 1, len(self.known)))
         return claimant
 
@@ -644,6 +661,18 @@ class ClaimantResolver:
         person = not plural and _names_a_person(head)
         kind: ClaimantType = "person" if person else "group"
         role = head.text if person else None
+        if person and not _introduces_someone(head) and head.lemma_.lower() not in ROLE_NOUNS:
+            # "The retired neurosurgeon", "the Wisconsin Republican": most often someone the
+            # article named, described again; a "he" after it stands for the one named. A
+            # new person ("a man", "one California delegate") or an unnamed source ("the
+            # spokesman") may be what it stands for.
+            self._no_antecedents.add(core)
+        if person and name not in self._gender:
+            # "the man", "his wife": a later "he" or "she" may stand for them, the other not.
+            word = head.lower_
+            gender = "female" if word in FEMALE_WORDS else "male" if word in MALE_WORDS else None
+            if gender is not None:
+                self._gender[name] = gender
         organization = self._organization_near(head)
         return Claimant(mention, span, name, kind, core, role, organization)
 
@@ -651,11 +680,15 @@ class ClaimantResolver:
 
     def _role_and_organization(self, head: Token) -> tuple[str | None, str | None]:
         """'Ahn Myeong-chul, the head of NK Watch': role 'head', organisation 'NK Watch'."""
+        # A role is a noun for a person, one person: not "Trump ..., | the narrative", nor
+        # "Jeb Bush, ... | hopefuls" (the parser's appositions and compounds are often wrong).
+        if head.tag_ == "NN" and _names_a_person(head):
+            # "His campaign manager, Jeff Weaver": the description heads the phrase, the name
+            # is its apposition.
+            return _role_phrase(head), self._organization_near(head)
         for child in head.children:
-            if child.dep_ == "appos" and child.pos_ == "NOUN":
-                role_tokens = [c for c in child.lefts if c.dep_ in ("amod", "compound")] + [child]
-                role = " ".join(t.text for t in sorted(role_tokens, key=lambda t: t.i))
-                return role, self._organization_near(child)
+            if child.dep_ == "appos" and child.tag_ == "NN" and _names_a_person(child):
+                return _role_phrase(child), self._organization_near(child)
         titles = [c for c in head.lefts if c.dep_ == "compound" and _is_role_title(c)]
         if titles:
             # "President Barack Obama", "Sen. Ted Cruz", "Vice President Joe Biden" (a title
@@ -669,7 +702,7 @@ class ClaimantResolver:
                 role = f"{self.doc[words[0].i - 1].lower_} {role}"  # "Former President Bill Clinton"
             return role, self._organization_near(title)
         for child in head.lefts:
-            if child.dep_ == "compound" and child.pos_ == "NOUN":
+            if child.dep_ == "compound" and child.tag_ == "NN" and _names_a_person(child):
                 return child.text, self._organization_near(head)
         return None, None
 
@@ -779,13 +812,18 @@ class ClaimantResolver:
         return None
 
 
-_PERSON_SUFFIXES = ("er", "or", "ist", "ian", "ant", "ent", "man", "woman")
-# Common nouns with those endings that name no person: "the Saudi government", "brain cancer".
-_NOT_PERSON_NOUNS = frozenset(
-    "government department parliament movement statement agreement argument document comment "
-    "cancer paper letter number order border center centre quarter chapter matter power water "
-    "computer summer winter answer error factor sector motor tumor tumour restaurant percent".split()
-)
+def _introduces_someone(noun: Token) -> bool:
+    """An indefinite description: "a man", "one employee", "another Muslim"."""
+    return any(c.dep_ in ("det", "nummod") and c.lower_ in _INDEFINITE for c in noun.children)
+
+
+_INDEFINITE = frozenset({"a", "an", "one", "another"})
+
+
+def _role_phrase(noun: Token) -> str:
+    """A role noun with the words that make it a role: "senior policy adviser", "campaign manager"."""
+    words = [c for c in noun.lefts if c.dep_ in ("amod", "compound")] + [noun]
+    return " ".join(t.text for t in sorted(words, key=lambda t: t.i))
 
 
 def _names_people(noun: Token) -> bool:
@@ -793,11 +831,9 @@ def _names_people(noun: Token) -> bool:
 
 
 def _names_a_person(noun: Token) -> bool:
-    """A singular description that names a person: 'the rapporteur', 'a spokesman'."""
-    lemma = noun.lemma_.lower()
-    if lemma in _NOT_PERSON_NOUNS:
-        return False
-    return lemma in ROLE_NOUNS or (len(lemma) > 4 and lemma.endswith(_PERSON_SUFFIXES))
+    """A singular description that names a person: 'the rapporteur', 'a spokesman'; not a
+    word of a name NER found ("the Miami Herald"), a people's name ("a Nevada Democrat") aside."""
+    return names_a_person(noun.lemma_.lower(), in_a_name=noun.ent_type_ not in ("", "NORP"))
 
 
 def _end(token: Token) -> int:

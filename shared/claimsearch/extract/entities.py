@@ -53,11 +53,11 @@ HONORIFICS = frozenset(
 # Words next to a name that tell a man from a woman (for "Mr. Clinton" among namesakes).
 FEMALE_WORDS = frozenset(
     "mrs ms miss lady wife daughter mother sister widow girlfriend granddaughter grandmother aunt "
-    "niece actress congresswoman chairwoman spokeswoman businesswoman queen princess".split()
+    "niece actress congresswoman chairwoman spokeswoman businesswoman queen princess woman girl".split()
 )
 MALE_WORDS = frozenset(
     "mr husband son father brother boyfriend grandson grandfather uncle nephew actor congressman "
-    "spokesman businessman king prince".split()
+    "spokesman businessman king prince man boy guy gentleman".split()
 )
 # Words NER glues to either end of a name that are not part of it: "the", "DuVernay’s
 # ‘", "Obama Seeks" (a headline). A verb is only cut at the end: "Will" at the front may

