@@ -186,6 +186,8 @@ class ClaimantResolver:
         # Descriptions left unnamed that no later "he" or "she" stands for, by where their
         # words lie (`_description`).
         self._no_antecedents: set[Span] = set()
+        # The gender a description's own noun gives ("the man", "his wife"), by its name.
+        self._description_genders: dict[str, str] = {}
         self._sentence_starts = [sentence.start_char for sentence in doc.sents]
         self._entity_index = SpanIndex([e.span for e in entities])
         # Where each mention's root token lies, by the mention's span.
@@ -389,11 +391,14 @@ class ClaimantResolver:
         return bisect_right(self._sentence_starts, position) - 1
 
     def _gender_of(self, name: str | None) -> str | None:
-        """By the article's cues (`person_genders`), else by the pronouns resolved to it, if they agree."""
+        """By the article's cues (`person_genders`) or a description's noun, else by the
+        pronouns resolved to it, if they agree."""
         if name is None:
             return None
         if name in self._gender:
             return self._gender[name]
+        if name in self._description_genders:
+            return self._description_genders[name]
         seen = self._pronoun_genders.get(name, set())
         return next(iter(seen)) if len(seen) == 1 else None
 
@@ -667,12 +672,12 @@ class ClaimantResolver:
             # new person ("a man", "one California delegate") or an unnamed source ("the
             # spokesman") may be what it stands for.
             self._no_antecedents.add(core)
-        if person and name not in self._gender:
+        if person:
             # "the man", "his wife": a later "he" or "she" may stand for them, the other not.
             word = head.lower_
             gender = "female" if word in FEMALE_WORDS else "male" if word in MALE_WORDS else None
             if gender is not None:
-                self._gender[name] = gender
+                self._description_genders.setdefault(name, gender)
         organization = self._organization_near(head)
         return Claimant(mention, span, name, kind, core, role, organization)
 
