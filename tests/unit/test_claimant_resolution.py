@@ -785,6 +785,67 @@ def test_a_name_stops_before_a_relative_clause() -> None:
     assert claimant.name_span == _span(text, "Lily Batchelder, a former tax aide")
 
 
+@pytest.mark.parametrize(
+    ("text", "source", "cue", "content", "name", "kind"),
+    [
+        (  # a newspaper named by a document noun is a body
+            "The judge's ruling stands, but the Washington Post reported the deal collapsed on Monday.",
+            "the Washington Post",
+            "reported",
+            "the deal collapsed on Monday",
+            "Washington Post",
+            "organisation",
+        ),
+        (
+            "The Post responded with a second critical piece, saying the plan was bold.",
+            "The Post",
+            "responded with",
+            "the plan was bold",
+            "Post",
+            "organisation",
+        ),
+        (
+            "National Review argued that the nominee was unfit.",
+            "National Review",
+            "argued",
+            "the nominee was unfit",
+            "National Review",
+            "organisation",
+        ),
+        (  # in lower case, a document
+            "Trump wrote on Facebook. His post said that the election was rigged.",
+            "His post",
+            "said",
+            "the election was rigged",
+            "His post",
+            "document",
+        ),
+        (  # a document's author ends before the clause that says how the letter was had
+            "A Feb. 1 letter from the American Legion obtained by The Associated Press warns "
+            "that any further communication is futile.",
+            "A Feb. 1 letter from the American Legion obtained by The Associated Press",
+            "warns",
+            "any further communication is futile",
+            "the American Legion",
+            "document",
+        ),
+        (  # "from" a time, no author: the document by its own name
+            "Campaign records from the last election cycle show that he gave to both parties.",
+            "Campaign records from the last election cycle",
+            "show",
+            "he gave to both parties",
+            "Campaign records",
+            "document",
+        ),
+    ],
+)
+def test_a_claimant_named_by_a_document_noun(
+    text: str, source: str, cue: str, content: str, name: str, kind: str
+) -> None:
+    claimant = resolve(text, source, cue, content)
+    assert (claimant.name, claimant.type) == (name, kind)
+
+
 # -- roles ------------------------------------------------------------------------------------
 
 

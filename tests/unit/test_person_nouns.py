@@ -7,7 +7,7 @@ from types import ModuleType
 
 import pytest
 
-from claimsearch.claimants.person_nouns import PERSON_NOUNS_FILE, names_a_person
+from claimsearch.claimants.person_nouns import PERSON_NOUNS_FILE, may_name_people, names_a_person
 
 
 @pytest.mark.parametrize(
@@ -44,6 +44,27 @@ def test_nouns_for_people(lemma: str) -> None:
 )
 def test_nouns_for_no_person(lemma: str) -> None:
     assert not names_a_person(lemma)
+
+
+@pytest.mark.parametrize(
+    "lemma",
+    [
+        "union",  # a body: "the unions said" is a kind of claimant
+        "agency",
+        "company",
+        "government",  # a person ending, and a body
+        "authority",  # a body or people second: "the authorities"
+        "progressive",  # a person second, tagged too rarely to be a person noun
+    ],
+)
+def test_nouns_for_bodies_or_people_that_are_no_person_noun(lemma: str) -> None:
+    assert may_name_people(lemma)
+    assert not names_a_person(lemma)
+
+
+@pytest.mark.parametrize("lemma", ["result", "ad", "deal", "rule", "statement", "photo"])
+def test_nouns_for_neither_people_nor_bodies(lemma: str) -> None:
+    assert not may_name_people(lemma)
 
 
 def test_the_list_is_what_its_script_writes_from_wordnet(

@@ -8,38 +8,62 @@ description itself: `clusters.assign.cluster_claimant`).
 
 from __future__ import annotations
 
+import re
+
 from claimsearch.claimants.names import ROLE_NOUNS, TITLES, name_key
+from claimsearch.claimants.person_nouns import may_name_people
+
+# Nouns that name a document, a claimant of its own ("the report found", "polls show").
+DOCUMENT_NOUNS = frozenset(
+    "report reports study studies survey surveys poll polls analysis analyses document documents "
+    "statement statements letter letters memo memos paper papers research review investigation "
+    "audit data figures findings assessment estimate estimates book article record records filing "
+    "lawsuit complaint indictment ruling release transcript email emails tweet post".split()
+)
+# Those that, capitalised inside a sentence, end the name of a newspaper or a magazine,
+# a body: "The Washington Post", "the Post", "National Review", "The Bergen Record".
+PUBLICATION_NOUNS = frozenset({"post", "review", "record"})
 
 
 def described(name: str, kind: str) -> bool:
     """Whether the name describes a claimant rather than names one, so that it is no
     identity to file across articles:
 
-    - of any type, an indefinite description ("a Mexican official", "A CNN/ORC poll", "some
-      Democrats", "many Republicans", "54 percent of voters", "About four in 10 voters", "none
-      of his rivals"): one among many, never the same one in another article ("An Nguyen",
-      "One Direction" and "No Labels", with no word in lower case after the first, are names);
+    - of any type, an indefinite or anaphoric description ("a Mexican official", "A CNN/ORC
+      poll", "some Democrats", "many Republicans", "Other Republicans", "These Republicans",
+      "54 percent of voters", "About four in 10 voters", "none of his rivals"): one among
+      many, never the same one in another article ("An Nguyen", "One Direction" and "No
+      Labels", with no word in lower case after the first, are names);
     - a person described with no name ("a spokesman", "The minister", "the Florida senator",
       "The French minister of environment and energy", "House speaker", "Germany's
       president", a headline's "Judge" or "Retired General": titles and roles alone):
       another article's "Florida senator" may be another senator;
     - of any type, a description owned by a pronoun ("his campaign", "Her advisers", "his
-      wife"), unless a capital says a name follows ("Our Principles PAC");
+      wife"), unless a capital says a name follows ("Our Principles PAC"), or by a common
+      noun ("the party's leaders", "the candidate's friends");
     - a document named by no title and no publisher ("The poll", "the report", "exit polls":
-      nothing capitalised but "the"; "the Pew report" and "comScore" are names);
-    - a body named by one common noun ("the company", "the campaign", "The agency") or by a
-      lone word in lower case ("of", "going"); a plural ("officials", "the critics") is a
-      kind of claimant, and stays.
+      nothing capitalised but "the"; "the Pew report" and "comScore" are names), nor by
+      a headline's or a sentence's capitals on words any document is called by ("Polls",
+      "New Polls", "Report", "The April survey": `_GENERIC_DOCUMENT_WORDS`);
+    - a body or a thing named by common nouns alone ("the company", "The agency", "the
+      budget office", "the results") or by a lone word in lower case ("of", "going"); a
+      plural for people or bodies ("officials", "the critics", "the unions") is a kind of
+      claimant, and stays;
+    - a person named as a party's member ("Republican seeks new inquiry", "one Democrat"),
+      and a name of one letter ("Q", a transcript's questioner).
 
     Their claims keep the mention (`claimant=` still finds them by its words); a body named
     by a definite description ("the State Department") is a name.
     """
     words = name.split()
-    if not words:
-        return True
+    key = name_key(name)
+    if not words or len(key) < 2:
+        return True  # "Q", a transcript's label for the questioner
     first, rest = words[0].lower(), words[1:]
     if first in _QUANTIFIERS or first[:1].isdigit():
         return True
+    if kind == "person" and key.split()[-1] in _PARTY_MEMBERS:
+        return True  # "Republican seeks new inquiry", "one Democrat", "a New Hampshire Republican"
     if first in _SHARES and (
         any(w[:1].islower() or w[:1].isdigit() for w in rest) or (not rest and first in _FRACTIONS)
     ):
@@ -48,21 +72,31 @@ def described(name: str, kind: str) -> bool:
         return True
     if first in _POSSESSIVES and not any(w[:1].isupper() for w in rest):
         return True  # "his campaign", "Her advisers": whose depends on the article
+    owner = rest[0] if first in _DEMONSTRATIVES and rest else words[0]
+    if owner[:1].islower() and _OWNED.search(owner) and owner is not words[-1]:
+        return True  # "the party's leaders", "the candidate’s friends": which party, the article says
     if kind == "document":
         # "The poll", "the report", "exit polls": no title, no publisher, nothing capitalised.
         described = rest if first in _DEMONSTRATIVES else words
-        return bool(described) and not any(c.isupper() for w in described for c in w)
+        if not described:
+            return False
+        return not any(c.isupper() for w in described for c in w) or all(
+            w.lower().strip(_EDGE_MARKS) in _GENERIC_DOCUMENT_WORDS for w in described
+        )
     if kind in ("group", "organisation"):
         # "the company", "the group", "the agency", "the campaign": which one depends on the
         # article, as for "the poll"; a lone word in lower case that NER took for a body
-        # ("of", "going") names no one. A plural is a kind of claimant a reader may facet on
-        # ("officials", "the critics", "human rights activists") and stays a name, as does
-        # a web address ("ouest-france.fr").
+        # ("of", "going") names no one. A plural for people or bodies is a kind of claimant
+        # a reader may facet on ("officials", "the critics", "human rights activists") and
+        # stays a name, as does a web address ("ouest-france.fr").
         described = rest if first in _DEMONSTRATIVES else words
-        if len(described) != 1:
+        if not described or any(c.isupper() or c == "." for w in described for c in w):
             return False
-        word = described[0]
-        return not any(c.isupper() for c in word) and not _plural(word) and "." not in word
+        # In lower case: a kind of people or bodies stays ("officials", "human rights
+        # activists", "the unions"); one body or a thing named by common nouns alone goes
+        # ("the budget office", "the results").
+        head = _head_word(described, _DESCRIPTION_ENDS - {"and"})  # "current and former officials"
+        return not (_plural(head) and _names_people(head))
     if kind != "person":
         return False
     if first not in _DEMONSTRATIVES and all(
@@ -77,17 +111,39 @@ def described(name: str, kind: str) -> bool:
         return first in _INDEFINITE or first == "the" or not words[0][:1].isupper()
     if first != "the":
         return False
-    # The head of "the Florida senator of ...": the last word before a preposition or a clause.
-    head = rest[0]
-    for word in rest:
-        if word.lower() in _DESCRIPTION_ENDS:
-            break
-        head = word
+    head = _head_word(rest, _DESCRIPTION_ENDS)
     return head[:1].islower() or name_key(head) in TITLES
 
 
+def _head_word(words: list[str], ends: frozenset[str]) -> str:
+    """The head of "Florida senator of ...", "supporters of the bill": the last word before
+    one of `ends` (a preposition, a clause)."""
+    head = words[0]
+    for word in words:
+        if word.lower() in ends:
+            break
+        head = word
+    return head
+
+
 def _plural(word: str) -> bool:
-    return (word.endswith("s") and not word.endswith("ss")) or word in _COLLECTIVES
+    return (word.endswith("s") and not word.endswith("ss")) or word.endswith("men") or word in _COLLECTIVES
+
+
+def _names_people(plural: str) -> bool:
+    """ "officials", "the police", "unions", "authorities": a plural for people or bodies, not
+    "results" or "ads"."""
+    if plural in _COLLECTIVES or plural in _BODIES_ELSEWHERE:
+        return True
+    if plural.endswith("men"):
+        singulars = [plural[:-3] + "man"]  # "chairmen"
+    elif plural.endswith("ies"):
+        singulars = [plural[:-3] + "y"]  # "authorities"
+    elif plural.endswith("es"):
+        singulars = [plural[:-1], plural[:-2]]  # "advocates", "businesses"
+    else:
+        singulars = [plural[:-1]]
+    return any(may_name_people(s) for s in singulars if s)
 
 
 # Nouns that name a kind of people without a plural "s": "people said", "the police said".
@@ -104,14 +160,22 @@ _COLLECTIVES = frozenset(
         "women",
         "men",
         "children",
+        "personnel",
     }
 )
+# Plurals of nouns for bodies that WordNet files under another kind first ("group" at its
+# top level, "outlet" an artifact): "civil rights groups", "news outlets".
+_BODIES_ELSEWHERE = frozenset({"groups", "outlets"})
 # The first words of an indefinite description; "a", "an" and "one" only with a word in
 # lower case after them (see `described`).
 _INDEFINITE = frozenset({"a", "an", "one"})
 _DEMONSTRATIVES = frozenset({"the", "this", "that", "these", "those"})
 _POSSESSIVES = frozenset({"his", "her", "their", "its", "my", "our", "your"})
-_QUANTIFIERS = frozenset({"another", "some", "several", "many", "most", "few", "both", "each", "every"})
+_QUANTIFIERS = frozenset(
+    {"another", "some", "several", "many", "most", "few", "both", "each", "every", "other", "these", "those"}
+)
+# A member of a party, said of one person: a description whoever it is ("a Republican").
+_PARTY_MEMBERS = frozenset({"republican", "democrat", "libertarian"})
 # Words that open a share or a count of people ("About four in 10", "Only two Democrats",
 # "two-thirds of Republican primary voters", "six in 10", "as many as three-fourths of
 # them"); only with a word in lower case or a number after them, as for the indefinite
@@ -122,5 +186,17 @@ _SHARES = _FRACTIONS | frozenset(
     "just only at as two three four five six seven eight nine ten eleven twelve fifteen twenty thirty "
     "forty fifty sixty seventy eighty ninety hundred dozens hundreds thousands millions".split()
 )
+# Words a document of any publisher may be called by, which a headline or the start of a
+# sentence capitalises ("Polls Show Clinton Ahead", "New research connects ..."): a
+# document named by these alone is described, not named.
+_GENERIC_DOCUMENT_WORDS = (DOCUMENT_NOUNS - PUBLICATION_NOUNS) | frozenset(
+    "new latest recent early earlier initial other multiple separate additional previous final "
+    "preliminary updated internal official public leaked released newly opinion exit news media "
+    "press national state annual weekly monthly daily "
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+)
+_OWNED = re.compile(r"\w['’]s?$")  # "party's", "states'"
+_EDGE_MARKS = "\"'“”‘’:;,."
 # Words after which a description's head noun has been given: "the head | of the RNC".
 _DESCRIPTION_ENDS = frozenset({"of", "for", "at", "with", "from", "in", "on", "to", "who", "and", ","})

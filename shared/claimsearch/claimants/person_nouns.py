@@ -1,10 +1,13 @@
-"""Which common nouns name a person: "the physician", "a spokesman", not "the photo".
+"""Which common nouns name a person: "the physician", "a spokesman", not "the photo"; and
+which a body ("the union").
 
 A claimant's role and a description's kind turn on it: "Donald Trump, the billionaire" has
 a role, "Trump ... steam rolls" does not; "the billionaire said" is a person, "the campaign
 said" a body. The list (`person_nouns.txt`, built from WordNet 3.0 by
 training/build_person_nouns.py) says it for the nouns WordNet knows; a noun it does not
 know ("frontrunner", "councilmember") is taken for a person by its ending ("-er", "-ist").
+A plural in lower case is a kind of claimant where its noun names people or a body ("the
+unions said"), a description of no one where it names a thing ("the results show").
 """
 
 from __future__ import annotations
@@ -22,12 +25,13 @@ MIN_ENDING_WORD = 5  # "user", "doer": too short to trust the ending
 
 
 @lru_cache(maxsize=1)
-def _kinds() -> dict[str, bool]:
-    kinds: dict[str, bool] = {}
+def _kinds() -> dict[str, str]:
+    """Each listed noun -> "p" (a person), "g" (a body or group) or "n" (neither)."""
+    kinds: dict[str, str] = {}
     for line in PERSON_NOUNS_FILE.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
             kind, word = line.split(" ", 1)
-            kinds[word] = kind == "p"
+            kinds[word] = kind
     return kinds
 
 
@@ -42,7 +46,13 @@ def names_a_person(lemma: str, in_a_name: bool = False) -> bool:
     """
     if lemma in ROLE_NOUNS:
         return True
-    known = _kinds().get(lemma)
-    if known is not None and (not known or not in_a_name):
-        return known
+    kind = _kinds().get(lemma)
+    if kind is not None and (kind != "p" or not in_a_name):
+        return kind == "p"
     return len(lemma) >= MIN_ENDING_WORD and lemma.endswith(ENDINGS)
+
+
+def may_name_people(lemma: str) -> bool:
+    """Whether a noun names people or a body in one of its two commonest senses, by WordNet:
+    "official", "union", "agency", "authority" ("the authorities"); not "result"."""
+    return names_a_person(lemma) or _kinds().get(lemma) == "g"

@@ -20,6 +20,7 @@ from spacy.attrs import ORTH
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
+from claimsearch.claimants.descriptions import DOCUMENT_NOUNS, PUBLICATION_NOUNS
 from claimsearch.claimants.given_names import given_name_gender
 from claimsearch.claimants.names import (
     FEMALE_PRONOUNS,
@@ -45,55 +46,6 @@ from claimsearch.extract.entities import (
 from claimsearch.extract.text_spans import SpanIndex, inside, overlaps, tokens_in
 from claimsearch.model import Claimant, ClaimantType, EntityMention, Span
 
-DOCUMENT_NOUNS = frozenset(
-    [
-        "report",
-        "reports",
-        "study",
-        "studies",
-        "survey",
-        "surveys",
-        "poll",
-        "polls",
-        "analysis",
-        "analyses",
-        "document",
-        "documents",
-        "statement",
-        "statements",
-        "letter",
-        "letters",
-        "memo",
-        "memos",
-        "paper",
-        "papers",
-        "research",
-        "review",
-        "investigation",
-        "audit",
-        "data",
-        "figures",
-        "findings",
-        "assessment",
-        "estimate",
-        "estimates",
-        "book",
-        "article",
-        "record",
-        "records",
-        "filing",
-        "lawsuit",
-        "complaint",
-        "indictment",
-        "ruling",
-        "release",
-        "transcript",
-        "email",
-        "emails",
-        "tweet",
-        "post",
-    ]
-)
 # Works whose claims are their author's: "Trump's plan would ...", "Davis' commentary
 # says ..." (lemmas). Not what is about its owner more than by them ("Trump's returns",
 # "her record", "his indictment"), nor bodies of people ("his campaign": `_PEOPLE_NOUNS`).
@@ -287,6 +239,8 @@ class ClaimantResolver:
         owner = self._author(head, said) if head.lemma_.lower() in WORK_NOUNS else None
         if owner is not None:
             return replace(owner, mention=mention, span=span)
+        if lower in PUBLICATION_NOUNS and head.text[:1].isupper() and not head.is_sent_start:
+            return self._publication(mention, span, head, scope)
         if lower in DOCUMENT_NOUNS:
             return self._document(mention, span, head)
         organisation = self._entity_at(scope, head, "organisation")
@@ -619,14 +573,23 @@ class ClaimantResolver:
                     return claimant
         return None
 
+    def _publication(self, mention: str, span: Span, head: Token, scope: Span) -> Claimant:
+        """ "The Washington Post", "the Post": a newspaper, a body, whose name ends in a
+        document noun; named as NER names it, else by its noun phrase."""
+        organisation = self._entity_at(scope, head, "organisation")
+        if organisation is not None:
+            return Claimant(mention, span, organisation.canonical, "organisation", organisation.span)
+        core = _core_span(head, keep_preps=False)
+        return Claimant(mention, span, self.doc.text[core[0] : core[1]], "organisation", core)
+
     def _document(self, mention: str, span: Span, head: Token) -> Claimant:
         # "Reports by the North Korea Strategy Centre and other bodies": the authors claim.
         for prep in head.children:
             if prep.dep_ == "prep" and prep.lower_ in ("by", "from"):
                 authors = [c for c in prep.children if c.dep_ == "pobj"]
-                if authors:
-                    first = authors[0]
-                    author_span = (first.left_edge.idx, _end(first.right_edge))
+                author_span = _phrase_before_clauses(authors[0]) if authors else None
+                # A name among the words: "FEC records from the 2008 election cycle" are FEC's.
+                if author_span and any(t.pos_ == "PROPN" for t in tokens_in(self.doc, author_span)):
                     name = self.doc.text[author_span[0] : author_span[1]]
                     organisation = self._first_entity(author_span, "organisation")
                     return Claimant(mention, span, name, "document", author_span, None, organisation)
@@ -951,6 +914,20 @@ def _core_span(head: Token, keep_preps: bool, within: Span | None = None) -> Spa
     while last.i > first.i and last.is_punct:
         last = head.doc[last.i - 1]
     return (first.idx, _end(last))
+
+
+def _phrase_before_clauses(head: Token) -> Span:
+    """A noun phrase up to its first clause: "the American Legion | obtained by The Associated
+    Press", "Lily Batchelder, a former tax aide, | whose conclusions ..." (its appositions and
+    conjuncts stay: "the North Korea Strategy Centre and other bodies")."""
+    last = head.right_edge
+    for child in head.rights:
+        if child.dep_ in ("acl", "relcl"):
+            last = min(last, child.left_edge.nbor(-1), key=lambda t: t.i)
+            break
+    while last.i > head.i and last.is_punct:
+        last = head.doc[last.i - 1]
+    return (head.left_edge.idx, _end(last))
 
 
 def _phrase_around(head: Token | None, tokens: list[Token], span: Span) -> tuple[Token | None, Span]:
