@@ -901,8 +901,29 @@ def test_a_title_before_the_name_is_the_claimants_role(
             "would go on.",
             "Dean Baker, co-director of the Center for Economic and Policy Research",
             "Dean Baker",
-            "director",
+            "co-director",  # the whole hyphenated word, as written
             "Center for Economic and Policy Research",
+        ),
+        (
+            "The Republican front-runner, Donald Trump, said the talks would go on.",
+            "The Republican front-runner, Donald Trump",
+            "Donald Trump",
+            "Republican front-runner",  # not "Republican front - runner"
+            None,
+        ),
+        (
+            "Bernie Sanders, the leading anti-establishment candidate, said the talks would go on.",
+            "Bernie Sanders, the leading anti-establishment candidate",
+            "Bernie Sanders",
+            "leading anti-establishment candidate",
+            None,
+        ),
+        (  # a compound's own modifiers, as written
+            "Valerie Jarrett, a senior White House adviser, said the talks would go on.",
+            "Valerie Jarrett, a senior White House adviser",
+            "Valerie Jarrett",
+            "senior White House adviser",
+            "White House",
         ),
     ],
 )
@@ -911,6 +932,12 @@ def test_a_role_is_a_noun_for_a_person(
 ) -> None:
     claimant = resolve(text, source, "said", "the talks would go on" if "talks" in text else "the senator")
     assert (claimant.name, claimant.role, claimant.organization) == (name, role, organization)
+
+
+def test_a_descriptions_role_is_its_whole_hyphenated_noun() -> None:
+    text = "The front-runner said the wall would be built."
+    claimant = resolve(text, "The front-runner", "said", "the wall")
+    assert (claimant.type, claimant.role) == ("person", "front-runner")
 
 
 @pytest.mark.parametrize(

@@ -628,7 +628,7 @@ class ClaimantResolver:
         plural = head.tag_ in ("NNS", "NNPS")
         person = not plural and _names_a_person(head)
         kind: ClaimantType = "person" if person else "group"
-        role = head.text if person else None
+        role = self.doc.text[_word_start(head).idx : _end(head)] if person else None  # "front-runner"
         if person and not _introduces_someone(head) and head.lemma_.lower() not in ROLE_NOUNS:
             # "The retired neurosurgeon", "the Wisconsin Republican": most often someone the
             # article named, described again; a "he" after it stands for the one named. A
@@ -789,9 +789,25 @@ _INDEFINITE = frozenset({"a", "an", "one", "another"})
 
 
 def _role_phrase(noun: Token) -> str:
-    """A role noun with the words that make it a role: "senior policy adviser", "campaign manager"."""
+    """A role noun with the words that make it a role, as the text writes them: "senior
+    policy adviser", "campaign manager", "anti-establishment candidate"."""
     words = [c for c in noun.lefts if c.dep_ in ("amod", "compound")] + [noun]
-    return " ".join(t.text for t in sorted(words, key=lambda t: t.i))
+    first = _word_start(min(words, key=lambda t: t.i))
+    return noun.doc.text[first.idx : _end(noun)]
+
+
+def _word_start(token: Token) -> Token:
+    """The first token of the hyphenated word a token ends: "front" of "front-runner" (the
+    tagger splits it in three; a role is the whole word)."""
+    doc = token.doc
+    first = token
+    while (
+        first.i >= 2
+        and doc[first.i - 1].text in _HYPHENS
+        and not (doc[first.i - 1].whitespace_ or doc[first.i - 2].whitespace_)
+    ):
+        first = doc[first.i - 2]
+    return first
 
 
 def _names_people(noun: Token) -> bool:
@@ -808,6 +824,7 @@ def _end(token: Token) -> int:
     return token.idx + len(token.text)
 
 
+_HYPHENS = frozenset({"-", "\u2010", "\u2011"})
 # A name that is one of these is no apposition's owner (`_named_before`).
 _OWN_PARTS = frozenset({"nsubj", "nsubjpass", "dobj", "iobj", "dative", "pobj", "attr"})
 _LINKS = frozenset({"CCONJ", "SCONJ"})
