@@ -628,6 +628,25 @@ def test_it_stands_for_the_body_named_as_subject_before_it() -> None:
             [Said("they", "showed", "the top 1 percent captured 58 percent")],
             None,
         ),
+        # Not a body named in the singular, an "it": what "they" stands for made no claim.
+        (
+            "HP said its forecasts for the merger were conservative. Instead, they proved wildly"
+            " overstated.",
+            [
+                Said("HP", "said", "its forecasts for the merger were conservative"),
+                Said("they", "proved", "wildly overstated"),
+            ],
+            None,
+        ),
+        (
+            "The Huffington Post reported that the groups raised $3 million. These contributions"
+            " complicate her debate line, but they don't tell where she would come down.",
+            [
+                Said("The Huffington Post", "reported", "the groups raised $3 million"),
+                Said("they", "don't tell", "where she would come down"),
+            ],
+            None,
+        ),
     ],
 )  # fmt: skip
 def test_they_is_not_anyone_quoted_nor_a_person(

@@ -308,7 +308,11 @@ class ClaimantResolver:
             if known.position >= span[0] or self._sentence_of(known.position) < earliest:
                 continue
             if c.type in wanted and c.name and not _within(c.span, said):
-                claimed = known
+                # A body named in the singular is an "it": the "they" after it stands for
+                # something else ("HP had believed its forecasts ... Instead, they proved");
+                # "The Teamsters ... they" is the union.
+                if lower not in GROUP_PRONOUNS or c.type != "organisation" or c.name.endswith("s"):
+                    claimed = known
                 break
         reported = said + tuple(part for k in self.known for part in k.content)
         if lower in GROUP_PRONOUNS:
