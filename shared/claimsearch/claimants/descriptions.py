@@ -72,8 +72,8 @@ def described(name: str, kind: str) -> bool:
         return True
     if first in _POSSESSIVES and not any(w[:1].isupper() for w in rest):
         return True  # "his campaign", "Her advisers": whose depends on the article
-    owner = rest[0] if first in _DEMONSTRATIVES and rest else words[0]
-    if owner[:1].islower() and _OWNED.search(owner) and owner is not words[-1]:
+    at = 1 if first in _DEMONSTRATIVES else 0  # the owner's word: "the | party's leaders"
+    if at < len(words) - 1 and words[at][:1].islower() and _OWNED.search(words[at]):
         return True  # "the party's leaders", "the candidate’s friends": which party, the article says
     if kind == "document":
         # "The poll", "the report", "exit polls": no title, no publisher, nothing capitalised.

@@ -1,5 +1,5 @@
 """Which common nouns name a person: "the physician", "a spokesman", not "the photo"; and
-which a body ("the union").
+which name people or a body without being a person noun ("the union", "the authorities").
 
 A claimant's role and a description's kind turn on it: "Donald Trump, the billionaire" has
 a role, "Trump ... steam rolls" does not; "the billionaire said" is a person, "the campaign
@@ -26,7 +26,7 @@ MIN_ENDING_WORD = 5  # "user", "doer": too short to trust the ending
 
 @lru_cache(maxsize=1)
 def _kinds() -> dict[str, str]:
-    """Each listed noun -> "p" (a person), "g" (a body or group) or "n" (neither)."""
+    """Each listed noun -> "p" (a person), "g" (people or a body, no person noun) or "n" (neither)."""
     kinds: dict[str, str] = {}
     for line in PERSON_NOUNS_FILE.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
