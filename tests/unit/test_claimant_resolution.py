@@ -937,6 +937,14 @@ def test_a_title_before_the_name_is_the_claimants_role(
             "leading anti-establishment candidate",
             None,
         ),
+        (  # an apposition after a second person is that person's: no role of the first
+            "Bill Clinton and Melania Trump, Republican nominee Donald Trump’s wife, said the talks"
+            " would go on.",
+            "Bill Clinton and Melania Trump, Republican nominee Donald Trump’s wife",
+            "Bill Clinton",
+            None,
+            None,
+        ),
         (  # a compound's own modifiers, as written
             "Valerie Jarrett, a senior White House adviser, said the talks would go on.",
             "Valerie Jarrett, a senior White House adviser",

@@ -660,6 +660,8 @@ class ClaimantResolver:
             return _role_phrase(head), self._organization_near(head)
         for child in head.children:
             if child.dep_ == "appos" and child.tag_ == "NN" and _names_a_person(child):
+                if any(c.dep_ == "conj" and c.i < child.i for c in head.children):
+                    break  # "Bill Clinton and Melania Trump, Donald Trump's wife": the last one's
                 return _role_phrase(child), self._organization_near(child)
         titles = [c for c in head.lefts if c.dep_ == "compound" and _is_role_title(c)]
         if titles:
