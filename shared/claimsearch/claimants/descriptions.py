@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from claimsearch.calendar_words import MONTHS, WEEKDAYS
 from claimsearch.claimants.names import ROLE_NOUNS, TITLES, name_key
 from claimsearch.claimants.person_nouns import may_name_people
 
@@ -189,12 +190,15 @@ _SHARES = _FRACTIONS | frozenset(
 # Words a document of any publisher may be called by, which a headline or the start of a
 # sentence capitalises ("Polls Show Clinton Ahead", "New research connects ..."): a
 # document named by these alone is described, not named.
-_GENERIC_DOCUMENT_WORDS = (DOCUMENT_NOUNS - PUBLICATION_NOUNS) | frozenset(
-    "new latest recent early earlier initial other multiple separate additional previous final "
-    "preliminary updated internal official public leaked released newly opinion exit news media "
-    "press national state annual weekly monthly daily "
-    "january february march april may june july august september october november december "
-    "monday tuesday wednesday thursday friday saturday sunday".split()
+_GENERIC_DOCUMENT_WORDS = (
+    (DOCUMENT_NOUNS - PUBLICATION_NOUNS)
+    | frozenset(
+        "new latest recent early earlier initial other multiple separate additional previous final "
+        "preliminary updated internal official public leaked released newly opinion exit news media "
+        "press national state annual weekly monthly daily".split()
+    )
+    | MONTHS
+    | WEEKDAYS
 )
 _OWNED = re.compile(r"\w['’]s?$")  # "party's", "states'"
 _EDGE_MARKS = "\"'“”‘’:;,."

@@ -943,11 +943,8 @@ def _phrase_before_clauses(head: Token) -> Span:
     """A noun phrase up to its first clause: "the American Legion | obtained by The Associated
     Press", "Lily Batchelder, a former tax aide, | whose conclusions ..." (its appositions and
     conjuncts stay: "the North Korea Strategy Centre and other bodies")."""
-    last = head.right_edge
-    for child in head.rights:
-        if child.dep_ in ("acl", "relcl"):
-            last = min(last, child.left_edge.nbor(-1), key=lambda t: t.i)
-            break
+    clause = next((c for c in head.rights if c.dep_ in ("acl", "relcl")), None)
+    last = head.right_edge if clause is None else clause.left_edge.nbor(-1)
     while last.i > head.i and last.is_punct:
         last = head.doc[last.i - 1]
     return (head.left_edge.idx, _end(last))

@@ -9,6 +9,7 @@ from pathlib import Path
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
+from claimsearch.calendar_words import WEEKDAYS
 from claimsearch.extract.repair.parse import extent, one_part_cue, words_of
 from claimsearch.extract.spans import AttributionSpans
 from claimsearch.extract.text_spans import SpanIndex, inside, trim
@@ -120,8 +121,8 @@ def particle_in_cue(doc: Doc, found: AttributionSpans) -> AttributionSpans:
     return replace(found, cue=[(cue_start, word.idx + len(word.text))], content=content)
 
 
-# PolNeAR's cues take the day a verb of saying names right after it ("said Thursday").
-_WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
+# PolNeAR's cues take the day a verb of saying names right after it ("said Thursday"):
+# `WEEKDAYS`.
 
 
 def weekday_in_cue(doc: Doc, found: AttributionSpans) -> AttributionSpans:
@@ -131,7 +132,7 @@ def weekday_in_cue(doc: Doc, found: AttributionSpans) -> AttributionSpans:
         return found
     cue, day = located
     start = found.cue[0][0]
-    if cue[-1].pos_ not in ("VERB", "AUX") or day.lower_ not in _WEEKDAYS:
+    if cue[-1].pos_ not in ("VERB", "AUX") or day.lower_ not in WEEKDAYS:
         return found
     if any(s <= day.idx < e for s, e in found.source + found.content):
         return found
