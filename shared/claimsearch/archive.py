@@ -107,12 +107,7 @@ class Archive:
         Reads run READ_THREADS at a time (an S3 GET is mostly waiting), a window of
         READ_WINDOW keys ahead, so memory stays bounded on any archive size.
         """
-        dead = self.tombstones()
-        keys = (
-            key
-            for key in self.store.list(f"{self.prefix}articles/")
-            if key.endswith(".json") and key.rsplit("/", 1)[-1][: -len(".json")] not in dead
-        )
+        keys = self._live_keys()
 
         def load(key: str) -> ExtractedArticle:
             return ExtractedArticle.from_dict(json.loads(self.store.get(key)))
@@ -120,6 +115,18 @@ class Archive:
         with ThreadPoolExecutor(max_workers=READ_THREADS, thread_name_prefix="archive-read") as pool:
             while window := list(islice(keys, READ_WINDOW)):
                 yield from pool.map(load, window)
+
+    def count(self) -> int:
+        """How many live articles the archive holds (a listing: no article is read)."""
+        return sum(1 for _ in self._live_keys())
+
+    def _live_keys(self) -> Iterator[str]:
+        dead = self.tombstones()
+        return (
+            key
+            for key in self.store.list(f"{self.prefix}articles/")
+            if key.endswith(".json") and key.rsplit("/", 1)[-1][: -len(".json")] not in dead
+        )
 
     # -- sources --
 

@@ -1,4 +1,4 @@
-"""The `claimsearch` command line: extract, ingest, search, serve, reindex, eval."""
+"""The `claimsearch` command line: extract, ingest, search, serve, reindex, reextract, eval."""
 
 from __future__ import annotations
 
@@ -108,6 +108,14 @@ def _parser() -> argparse.ArgumentParser:
 
     reindex = commands.add_parser("reindex", help="rebuild the index from the archive")
     reindex.set_defaults(run=_reindex)
+
+    reextract = commands.add_parser(
+        "reextract", help="extract archived articles again where another extractor version made their claims"
+    )
+    reextract.add_argument(
+        "--dry-run", action="store_true", help="count articles by the version that made them; change nothing"
+    )
+    reextract.set_defaults(run=_reextract)
 
     evaluate = commands.add_parser("eval", help="score extraction on a PolNeAR-layout corpus")
     evaluate.add_argument("corpus", type=Path, metavar="DIR")
@@ -462,6 +470,27 @@ def _reindex(args: argparse.Namespace) -> int:
     report = rebuild_index(wiring.make_index(), wiring.make_archive())
     print(json.dumps(report))
     return 0
+
+
+def _reextract(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from claimsearch import wiring
+    from claimsearch.ingest import IngestService
+    from claimsearch.reextract import reextract_archive
+
+    archive = wiring.make_archive()
+    service = IngestService(wiring.index(), archive, wiring.make_extractor(), wiring.document_limits())
+    with tqdm(total=archive.count(), unit="article", file=sys.stderr, disable=None) as bar:
+        report = reextract_archive(service, archive, dry_run=args.dry_run, progress=lambda _: bar.update())
+    print(json.dumps(report.as_dict()))
+    for failure in report.failed:
+        where = f"{failure['article_id']} ({failure['source']})"
+        print(f"  not re-extracted {where}: {failure['reason']}", file=sys.stderr)
+    if report.stopped:
+        print(f"claimsearch: stopped at {report.stopped}; run it again to go on", file=sys.stderr)
+        return 1
+    return 1 if report.failed and not report.reextracted else 0
 
 
 def _eval(args: argparse.Namespace) -> int:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from claimsearch.extract import DEFAULT_FINDER, FINDERS
+
 MiB = 1024 * 1024
 
 
@@ -32,7 +34,7 @@ class Settings:
     max_text_lines: int
     max_token_chars: int
     max_nesting_depth: int
-    extractor: str  # the attribution finder: "repaired" | "learned" | "rules"
+    extractor: str  # the attribution finder: one of `extract.FINDERS`
     model_threads: int  # intra-op threads of the trained finder
     # Exports (claimsearch/api/export_jobs.py): GET /claims/export stops a response at this many
     # bytes as Lambda returns it (its limit is 6 MB) and says where to resume; POST /exports
@@ -87,7 +89,7 @@ def load_settings() -> Settings:
         max_text_lines=_int("CLAIMSEARCH_MAX_TEXT_LINES", 10_000),
         max_token_chars=_int("CLAIMSEARCH_MAX_TOKEN_CHARS", 1_000),
         max_nesting_depth=_int("CLAIMSEARCH_MAX_NESTING_DEPTH", 100),
-        extractor=_choice("CLAIMSEARCH_EXTRACTOR", ("repaired", "learned", "rules"), "repaired"),
+        extractor=_choice("CLAIMSEARCH_EXTRACTOR", FINDERS, DEFAULT_FINDER),
         model_threads=_int("CLAIMSEARCH_MODEL_THREADS", 1),
         export_response_bytes=_int("CLAIMSEARCH_EXPORT_RESPONSE_BYTES", 5_000_000),
         export_bucket=os.environ.get("CLAIMSEARCH_EXPORT_BUCKET") or None,

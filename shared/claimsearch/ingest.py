@@ -23,7 +23,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
-from typing import Literal, NoReturn
+from typing import Literal, NoReturn, Protocol
 
 from claimsearch.archive import Archive, SourceState
 from claimsearch.claimants.registry import file_claims, identities_joined, updated_identities
@@ -43,8 +43,18 @@ from claimsearch.model import Article, Claim, ExtractedArticle, article_id_for_s
 from claimsearch.s3_events import ObjectChanged, is_older
 from claimsearch.storage.port import BlobStore
 
-Extractor = Callable[[Article], list[Claim]]
 Action = Literal["indexed", "unchanged", "stale", "deleted"]
+
+
+class Extractor(Protocol):
+    """Article -> claims (`extract.pipeline.ClaimExtractor`), and which extractor it is."""
+
+    @property
+    def version(self) -> str:
+        """Recorded in the archive beside the claims: `reextract` compares it."""
+
+    def __call__(self, article: Article) -> list[Claim]: ...
+
 
 # Errors of extraction that depend on the text alone: a retry raises them again.
 DETERMINISTIC_ERRORS: tuple[type[BaseException], ...] = (
@@ -157,15 +167,66 @@ class IngestService:
         except DocumentError as error:
             self._reject(source.key, error)
         article = replace(article, id=source.article_id, source_key=source.key)
-        claims = self._extract(article, source.key)
+        try:
+            claims = self._extracted(article, source.key)
+        except ExtractionFailed as error:
+            self._reject(source.key, error)
+
+        def superseded() -> bool:
+            # Another worker may have applied a newer event of this key meanwhile.
+            current = self.archive.source(source.article_id)
+            return current is not None and is_older(source.sequencer, current.sequencer)
+
+        result = self._store(article, claims, source.key, superseded)
+        if result.action == "indexed":
+            self.archive.record_source(source)
+            self.archive.clear_rejection(source.key)
+        return result
+
+    def reextract(self, archived: ExtractedArticle) -> IngestResult:
+        """The archived article's claims made again by this service's extractor, archived
+        and indexed in place of the old ones, as an edit that leaves the text alone would
+        be: claims keep their ids where their spans are the same, identities and clusters
+        are filed as ingest files them. "unchanged" where this extractor made them already;
+        "stale" where the article was edited or deleted while it was being extracted.
+
+        The archived text is what is read again, not the source file, so an article
+        whose file has gone from the bucket is still upgraded. An extraction that fails
+        on the text raises `ExtractionFailed` and leaves the article as it was (it was
+        accepted once; no rejection is recorded); anything else is transient, as in ingest.
+        A run cut short after the archive and before the index is redone: done means
+        the index holds the archive's claims, made by this extractor.
+        """
+        article = archived.article
+        key = article.source_key or article.id
+        if self._made_by_this_extractor(archived):
+            return IngestResult(key, article.id, "unchanged")
+        claims = self._extracted(article, key)
+
+        def superseded() -> bool:
+            # Ingest archives an edit before it records the source, and a delete records
+            # its tombstone first: read both, right before writing.
+            try:
+                now = self.archive.load(article.id)
+            except KeyError:
+                return True
+            state = self.archive.source(article.id)
+            edited = now.article != article or now.extractor_version != archived.extractor_version
+            return edited or (state is not None and not state.live)
+
+        return self._store(article, claims, key, superseded)
+
+    def _store(
+        self, article: Article, claims: list[Claim], key: str, superseded: Callable[[], bool]
+    ) -> IngestResult:
+        """File, cluster, archive and index an article's claims, unless `superseded()` says
+        a newer version of the article arrived meanwhile ("stale")."""
         filed = file_claims(claims, self.index)
         # Clusters before the archive, which keeps them: a rebuild restores them as assigned.
         filed = replace(filed, claims=clustered(filed.claims, self.index))
-        # Another worker may have applied a newer event of this key meanwhile.
-        current = self.archive.source(source.article_id)
-        if current is not None and is_older(source.sequencer, current.sequencer):
-            return IngestResult(source.key, source.article_id, "stale")
-        archive_key = self.archive.save(ExtractedArticle(article, filed.claims))
+        if superseded():
+            return IngestResult(key, article.id, "stale")
+        archive_key = self.archive.save(ExtractedArticle(article, filed.claims, self.extract.version))
         report = self.index.index_article(article, filed.claims, updated_identities(filed, self.index))
         if not report.ok:
             failures = "; ".join(f"{k}: {v}" for k, v in list(report.failed.items())[:3])
@@ -176,17 +237,24 @@ class IngestService:
         # event, and its retry (the article unchanged in the index) moves them.
         for alone, person in identities_joined(filed, self.index):
             self.index.move_claimant(alone, person)
-        self.archive.record_source(source)
-        self.archive.clear_rejection(source.key)
-        return IngestResult(source.key, article.id, "indexed", len(filed.claims), archive_key)
+        return IngestResult(key, article.id, "indexed", len(filed.claims), archive_key)
 
-    def _extract(self, article: Article, key: str) -> list[Claim]:
+    def _made_by_this_extractor(self, archived: ExtractedArticle) -> bool:
+        version = self.extract.version
+        if archived.extractor_version != version:
+            return False
+        held = self.index.claims_for_article(archived.article.id)
+        same = {c.id for c in held} == {c.id for c in archived.claims}
+        return same and all(c.extractor_version == version for c in held)
+
+    def _extracted(self, article: Article, key: str) -> list[Claim]:
+        """The article's claims; `ExtractionFailed` where the text makes the extractor fail."""
         try:
             return self.extract(article)
         except ClaimsearchError:
             raise
         except DETERMINISTIC_ERRORS as exc:
-            self._reject(key, ExtractionFailed(key, f"extraction failed: {type(exc).__name__}: {exc}"))
+            raise ExtractionFailed(key, f"extraction failed: {type(exc).__name__}: {exc}") from exc
         except Exception as exc:  # the model or its runtime: may pass on another try
             raise DependencyFailed(f"{key}: extractor failed: {type(exc).__name__}: {exc}") from exc
 

@@ -407,16 +407,23 @@ class ExtractedArticle:
 
     article: Article
     claims: list[Claim]
+    # The extractor that made the claims (`ClaimExtractor.version`): an archived article
+    # made by another is re-extracted by `claimsearch reextract`. "" where not known.
+    extractor_version: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "article": self.article.to_dict(),
             "claims": [c.to_dict() for c in self.claims],
+            "extractor_version": self.extractor_version,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ExtractedArticle:
-        return cls(
-            Article.from_dict(data["article"]),
-            [Claim.from_dict(c) for c in data["claims"]],
-        )
+        claims = [Claim.from_dict(c) for c in data["claims"]]
+        version = data.get("extractor_version")
+        if version is None:
+            # Archived before the article said: its claims' one version, if they agree.
+            versions = {c.extractor_version for c in claims}
+            version = versions.pop() if len(versions) == 1 else ""
+        return cls(Article.from_dict(data["article"]), claims, str(version))

@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING
 
 from claimsearch.config import Settings, settings
 from claimsearch.index.port import SearchIndex
-from claimsearch.model import Article, Claim
 from claimsearch.storage.port import BlobStore
 
 if TYPE_CHECKING:
     from claimsearch.api.export_jobs import ExportStore
     from claimsearch.archive import Archive
     from claimsearch.documents.limits import DocumentLimits
+    from claimsearch.extract.pipeline import ClaimExtractor
 
 
 def make_index(config: Settings | None = None) -> SearchIndex:
@@ -87,13 +87,12 @@ def blob_store(bucket: str) -> BlobStore:
     return S3BlobStore(bucket)
 
 
-def make_extractor(config: Settings | None = None) -> Callable[[Article], list[Claim]]:
+def make_extractor(config: Settings | None = None) -> ClaimExtractor:
     """Article -> claims with the configured finder (imports the NLP stack: ingest only)."""
-    from claimsearch.extract.pipeline import extract_claims, finder_named
+    from claimsearch.extract.pipeline import ClaimExtractor, finder_named
 
     config = config or settings()
-    finder = finder_named(config.extractor, config.model_threads)
-    return lambda article: extract_claims(article, finder)
+    return ClaimExtractor(finder_named(config.extractor, config.model_threads))
 
 
 def make_archive(config: Settings | None = None) -> Archive:

@@ -25,14 +25,13 @@ def api(
 ):  # type: ignore[no-untyped-def]
     """The API over an index holding the example article; POSTs land in a temp inbox."""
     from claimsearch import wiring
-    from claimsearch.extract.pipeline import extract_claims
     from claimsearch.ingest import IngestService
 
     monkeypatch.setenv("CLAIMSEARCH_INBOX_DIR", str(tmp_path / "inbox"))
     monkeypatch.delenv("CLAIMSEARCH_INBOX_BUCKET", raising=False)
     reset_process_caches()
     IngestService(
-        wiring.index(), wiring.make_archive(), extract_claims, DocumentLimits(max_bytes=10**6)
+        wiring.index(), wiring.make_archive(), wiring.make_extractor(), DocumentLimits(max_bytes=10**6)
     ).ingest_bytes(example_bytes, "nk.txt")
 
     def call(event: dict[str, Any] | str) -> tuple[int, dict[str, str], Any]:
@@ -139,11 +138,10 @@ def test_a_surname_that_joined_its_person_answers_301_to_him(api) -> None:  # ty
     # does, its claims move to Barack Obama, and the id a partner may have stored leads there.
     from claimsearch import wiring
     from claimsearch.claimants.registry import identity_id
-    from claimsearch.extract.pipeline import extract_claims
     from claimsearch.ingest import IngestService
 
     service = IngestService(
-        wiring.index(), wiring.make_archive(), extract_claims, DocumentLimits(max_bytes=10**6)
+        wiring.index(), wiring.make_archive(), wiring.make_extractor(), DocumentLimits(max_bytes=10**6)
     )
     service.ingest_bytes(b"Climate talks\n\nObama said the climate agreement would hold.\n", "alone.txt")
     obama, barack = identity_id("obama"), identity_id("barack obama")
@@ -300,11 +298,10 @@ def test_openapi_document_describes_the_routes(api) -> None:  # type: ignore[no-
 
 def test_a_reprint_joins_the_clusters_of_the_first_article(api, example_bytes: bytes) -> None:  # type: ignore[no-untyped-def]
     from claimsearch import wiring
-    from claimsearch.extract.pipeline import extract_claims
     from claimsearch.ingest import IngestService
 
     IngestService(
-        wiring.index(), wiring.make_archive(), extract_claims, DocumentLimits(max_bytes=10**6)
+        wiring.index(), wiring.make_archive(), wiring.make_extractor(), DocumentLimits(max_bytes=10**6)
     ).ingest_bytes(example_bytes, "nk-reprint.txt")
     _, _, body = api(rest_event("GET", "/claims?claimant=Ahn"))
     assert body["total"] == 4

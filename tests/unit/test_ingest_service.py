@@ -10,9 +10,10 @@ from claimsearch.archive import Archive
 from claimsearch.claimants.registry import identity_id
 from claimsearch.documents.limits import DocumentLimits
 from claimsearch.errors import DependencyFailed, EmptyDocument, ExtractionFailed
-from claimsearch.extract.pipeline import extract_claims
+from claimsearch.extract.pipeline import DEFAULT_FINDER, ClaimExtractor, finder_named
 from claimsearch.index.sqlite import SqliteIndex
 from claimsearch.ingest import IngestService
+from claimsearch.model import Article, Claim
 from claimsearch.reindex import rebuild_index
 from claimsearch.s3_events import ObjectChanged
 from claimsearch.storage.local import LocalBlobStore
@@ -23,7 +24,7 @@ def service(tmp_path: Path) -> IngestService:
     return IngestService(
         SqliteIndex(tmp_path / "i.sqlite3"),
         Archive(LocalBlobStore(tmp_path / "store")),
-        extract_claims,
+        ClaimExtractor(finder_named(DEFAULT_FINDER)),
         DocumentLimits(max_bytes=1_000_000),
     )
 
@@ -150,11 +151,16 @@ def test_a_name_written_another_way_joins_the_person_whatever_the_order(
         assert found[written].merged_into == person  # the other form's id leads to the person
 
 
-def _failing(error: BaseException):  # type: ignore[no-untyped-def]
-    def extract(article):  # type: ignore[no-untyped-def]
-        raise error
+class _failing:
+    """An extractor that raises `error` on every article."""
 
-    return extract
+    version = "failing"
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+    def __call__(self, article: Article) -> list[Claim]:
+        raise self.error
 
 
 @pytest.mark.parametrize(

@@ -68,6 +68,11 @@ CLAIM_BUILDER_VERSION = "claims-23"  # 2: content.introducer; 3: claimants resol
 # Clinton and Melania Trump, Donald Trump's wife")
 
 
+def extractor_version(finder_name: str) -> str:
+    """What each claim records as the extractor that made it: the finder and this builder."""
+    return f"{finder_name}+{CLAIM_BUILDER_VERSION}"
+
+
 def build_claims(
     article: Article, doc: Doc, attributions: list[AttributionSpans], finder_name: str
 ) -> list[Claim]:
@@ -83,7 +88,7 @@ def build_claims(
     quantity_index = SpanIndex([q.span for q in quantities])
     date_index = SpanIndex([d.span for d in dates])
     furniture_index = SpanIndex(article.furniture)
-    version = f"{finder_name}+{CLAIM_BUILDER_VERSION}"
+    version = extractor_version(finder_name)
     claims: list[Claim] = []
     seen: set[str] = set()
     # Text order; of two starting together, the longer first: a quotation is resolved

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
-from claimsearch.extract.claims import build_claims
+from claimsearch.extract import DEFAULT_FINDER, FINDERS
+from claimsearch.extract.claims import build_claims, extractor_version
 from claimsearch.extract.nlp import parse
 from claimsearch.extract.rules import RuleBasedFinder
 from claimsearch.extract.spans import AttributionFinder
 from claimsearch.model import Article, Claim
-
-FINDERS = ("repaired", "learned", "rules")
-DEFAULT_FINDER = "repaired"
 
 
 @lru_cache(maxsize=4)
@@ -39,3 +38,19 @@ def extract_claims(article: Article, finder: AttributionFinder | None = None) ->
     finder = finder or finder_named(DEFAULT_FINDER)
     doc = parse(article.text)
     return build_claims(article, doc, finder.find(doc), finder.name)
+
+
+@dataclass(frozen=True)
+class ClaimExtractor:
+    """Article -> claims with one finder, and the version every claim it makes records:
+    ingest archives it beside the claims, so `claimsearch reextract` knows which
+    archived articles another extractor made."""
+
+    finder: AttributionFinder
+
+    @property
+    def version(self) -> str:
+        return extractor_version(self.finder.name)
+
+    def __call__(self, article: Article) -> list[Claim]:
+        return extract_claims(article, self.finder)
