@@ -1,4 +1,5 @@
-"""Ingest function: SQS messages carrying S3 notifications -> archived, indexed claims.
+"""Ingest function: SQS messages carrying S3 notifications -> archived, indexed claims;
+and messages asking for an archived article's re-extraction (`claimsearch reextract --queue`).
 
 Powertools' batch processor reports each failed message back to SQS on its own, so a
 transient failure (the index unavailable) is retried, and finally dead-lettered, without
@@ -22,6 +23,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from claimsearch import wiring
 from claimsearch.errors import DocumentError
 from claimsearch.ingest import IngestService
+from claimsearch.reextract import reextract_requested
 from claimsearch.s3_events import NotificationError, objects_changed
 from claimsearch.time_budget import ensure_time_for
 
@@ -42,6 +44,10 @@ def service() -> IngestService:
 
 @tracer.capture_method
 def record_handler(record: SQSRecord, lambda_context: LambdaContext) -> None:
+    article_id = reextract_requested(record.body)
+    if article_id is not None:
+        reextract(article_id, lambda_context)
+        return
     try:
         changes = objects_changed(record.body)
     except NotificationError as error:
@@ -76,6 +82,32 @@ def record_handler(record: SQSRecord, lambda_context: LambdaContext) -> None:
             metrics.add_metric(name="ClaimsIndexed", unit=MetricUnit.Count, value=result.claims)
         elif result.action == "deleted":
             metrics.add_metric(name="ArticlesDeleted", unit=MetricUnit.Count, value=1)
+
+
+def reextract(article_id: str, lambda_context: LambdaContext) -> None:
+    """One archived article extracted again by this function's extractor (`IngestService.reextract`)."""
+    ingest = service()
+    try:
+        archived = ingest.archive.load(article_id)
+    except KeyError:
+        logger.info("article to re-extract is gone", extra={"article_id": article_id})
+        return
+    ensure_time_for(len(archived.article.text.encode("utf-8")), lambda_context.get_remaining_time_in_millis())
+    try:
+        result = ingest.reextract(archived)
+    except DocumentError as error:
+        # The text now makes the extractor fail: the article keeps its claims; retrying
+        # cannot help. The log is its record.
+        logger.warning("article not re-extracted", extra={"article_id": article_id, "reason": error.reason})
+        metrics.add_metric(name="ReextractionsFailed", unit=MetricUnit.Count, value=1)
+        return
+    except Exception:
+        metrics.add_metric(name="FilesRetried", unit=MetricUnit.Count, value=1)
+        raise
+    done = {"article_id": article_id, "claims": result.claims}
+    logger.info(f"article re-extraction {result.action}", extra=done)
+    if result.action == "indexed":
+        metrics.add_metric(name="ArticlesReextracted", unit=MetricUnit.Count, value=1)
 
 
 @logger.inject_lambda_context

@@ -115,6 +115,12 @@ def _parser() -> argparse.ArgumentParser:
     reextract.add_argument(
         "--dry-run", action="store_true", help="count articles by the version that made them; change nothing"
     )
+    reextract.add_argument(
+        "--queue",
+        metavar="URL",
+        help="the ingest queue (the AWS stack's IngestQueueUrl): send the ingest function one request"
+        " per article to re-extract, instead of extracting here",
+    )
     reextract.set_defaults(run=_reextract)
 
     evaluate = commands.add_parser("eval", help="score extraction on a PolNeAR-layout corpus")
@@ -477,12 +483,19 @@ def _reextract(args: argparse.Namespace) -> int:
 
     from claimsearch import wiring
     from claimsearch.ingest import IngestService
-    from claimsearch.reextract import reextract_archive
+    from claimsearch.reextract import enqueue_reextraction, reextract_archive
 
     archive = wiring.make_archive()
-    service = IngestService(wiring.index(), archive, wiring.make_extractor(), wiring.document_limits())
+    extractor = wiring.make_extractor()
     with tqdm(total=archive.count(), unit="article", file=sys.stderr, disable=None) as bar:
-        report = reextract_archive(service, archive, dry_run=args.dry_run, progress=lambda _: bar.update())
+        if args.queue and not args.dry_run:
+            from claimsearch.storage.sqs import SqsQueue
+
+            queue = SqsQueue(args.queue)
+            report = enqueue_reextraction(extractor.version, archive, queue.send_all, lambda _: bar.update())
+        else:
+            service = IngestService(wiring.index(), archive, extractor, wiring.document_limits())
+            report = reextract_archive(service, archive, args.dry_run, lambda _: bar.update())
     print(json.dumps(report.as_dict()))
     for failure in report.failed:
         where = f"{failure['article_id']} ({failure['source']})"

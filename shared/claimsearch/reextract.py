@@ -10,11 +10,17 @@ place of its old claims, one article at a time, while the index keeps serving.
 A run stopped anywhere (an index outage, a timeout, Ctrl-C) is resumed by running it
 again: articles already made by this extractor are passed over. An article whose
 extraction fails is reported and left as it was; the others go on.
+
+On AWS the work fans out to the ingest function instead (`enqueue_reextraction`): one
+message on the ingest queue per article to re-extract (`reextract_message`), which the
+function takes as it takes an upload (`reextract_requested`), with its retries, its
+dead-letter queue and its concurrency.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import json
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 
 from claimsearch.errors import ClaimsearchError, ExtractionFailed
@@ -37,6 +43,7 @@ class ReextractReport:
     # Articles by the version that made them, before the run.
     versions: dict[str, int] = field(default_factory=dict)
     stopped: str | None = None  # the transient failure that stopped the run: run it again
+    enqueued: int = 0  # requests sent to the ingest queue (`enqueue_reextraction`)
 
     def as_dict(self) -> dict[str, object]:
         return {**asdict(self), "versions": dict(sorted(self.versions.items()))}
@@ -87,3 +94,48 @@ def _one(service: IngestService, entry: ExtractedArticle, report: ReextractRepor
         report.reextracted += 1
         report.claims_before += len(entry.claims)
         report.claims_after += result.claims
+
+
+def reextract_message(article_id: str) -> str:
+    """The body of an ingest-queue message asking for one article's re-extraction."""
+    return json.dumps({"reextract": article_id})
+
+
+def reextract_requested(message_body: str) -> str | None:
+    """The article id a message asks to re-extract; None for any other message (an S3
+    notification, or something unreadable, which `s3_events` judges)."""
+    try:
+        body = json.loads(message_body)
+    except json.JSONDecodeError:
+        return None
+    article_id = body.get("reextract") if isinstance(body, dict) else None
+    return article_id if isinstance(article_id, str) and article_id else None
+
+
+def enqueue_reextraction(
+    version: str,
+    archived: Iterable[ExtractedArticle],
+    send_all: Callable[[Iterable[str]], int],
+    progress: Callable[[ExtractedArticle], None] | None = None,
+) -> ReextractReport:
+    """Ask the ingest function to re-extract every article of `archived` that another
+    extractor than `version` made: one message each, through `send_all`
+    (`storage.sqs.SqsQueue.send_all`). The function checks again before it extracts, so
+    an article already current there (a deployed version other than `version`) costs one
+    read. Sending is the whole run: the report counts what was sent, not what is done."""
+    report = ReextractReport(version)
+
+    def wanted() -> Iterator[str]:
+        for entry in archived:
+            report.articles += 1
+            made_by = entry.extractor_version or "unknown"
+            report.versions[made_by] = report.versions.get(made_by, 0) + 1
+            if entry.extractor_version == version:
+                report.current += 1
+            else:
+                yield reextract_message(entry.article.id)
+            if progress is not None:
+                progress(entry)
+
+    report.enqueued = send_all(wanted())
+    return report

@@ -150,9 +150,9 @@ def export_store(config: Settings | None = None) -> ExportStore:
 def export_queue(config: Settings | None = None) -> Callable[[str], None]:
     """Sends an export job to the export worker's queue."""
     from claimsearch.api.export_jobs import ExportsUnavailable
-    from claimsearch.storage.exports import SqsJobQueue
+    from claimsearch.storage.sqs import SqsQueue
 
     config = config or settings()
     if not config.export_queue_url:
         raise ExportsUnavailable("exports need the export queue (CLAIMSEARCH_EXPORT_QUEUE_URL is not set)")
-    return SqsJobQueue(config.export_queue_url).send
+    return SqsQueue(config.export_queue_url).send

@@ -289,3 +289,54 @@ def test_a_message_that_is_no_notification_is_acknowledged_not_retried(aws: dict
         "awsRegion": "eu-west-1",
     }
     assert aws["handler"]({"Records": [record]}, LocalContext("ingest")) == {"batchItemFailures": []}
+
+
+def test_reextraction_requests_on_the_queue_bring_the_archive_to_the_functions_extractor(
+    aws: dict[str, Any], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from claimsearch import wiring
+    from claimsearch.cli import main
+    from claimsearch.index.port import SearchQuery
+    from claimsearch.reextract import reextract_message
+
+    # Uploaded while the function ran the rule-based finder.
+    monkeypatch.setenv("CLAIMSEARCH_EXTRACTOR", "rules")
+    reset_process_caches()
+    aws["s3"].put_object(Bucket=BUCKET, Key="inbox/nk.txt", Body=EXAMPLE_ARTICLE.read_bytes())
+    assert aws["handler"](_receive(aws), LocalContext("ingest")) == {"batchItemFailures": []}
+    (old,) = {c.extractor_version for c in _all_claims(wiring)}
+    assert old.startswith("rules-")
+
+    # The function upgraded; the operator sends one request per article another version made.
+    monkeypatch.delenv("CLAIMSEARCH_EXTRACTOR")
+    reset_process_caches()
+    capsys.readouterr()  # the function's log lines
+    assert main(["reextract", "--queue", aws["queue_url"]]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["articles"], report["enqueued"], report["current"]) == (1, 1, 0)
+    assert _all_claims(wiring) and {c.extractor_version for c in _all_claims(wiring)} == {old}  # nothing yet
+
+    event = _receive(aws)
+    (article_id,) = [json.loads(r["body"])["reextract"] for r in event["Records"]]
+    # Delivered twice, and a request for an article since deleted: all acknowledged.
+    event["Records"] += [dict(event["Records"][0], messageId="again")]
+    event["Records"] += [dict(event["Records"][0], messageId="gone", body=reextract_message("a" * 24))]
+    assert aws["handler"](event, LocalContext("ingest")) == {"batchItemFailures": []}
+    (new,) = {c.extractor_version for c in _all_claims(wiring)}
+    assert new == report["version"] and new != old
+    hits = wiring.index().search(SearchQuery(claimant="Ahn Myeong-chul")).hits
+    assert {h.claim.cue.text for h in hits} == {"believes", "told"}
+    archived = wiring.make_archive().load(article_id)
+    assert archived.extractor_version == new
+    assert sorted(c.id for c in archived.claims) == sorted(c.id for c in _all_claims(wiring))
+
+    capsys.readouterr()
+    assert main(["reextract", "--queue", aws["queue_url"]]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert (again["enqueued"], again["current"]) == (0, 1)
+
+
+def _all_claims(wiring: Any) -> list[Any]:
+    from claimsearch.index.port import SearchQuery
+
+    return [h.claim for h in wiring.index().search(SearchQuery(limit=100)).hits]

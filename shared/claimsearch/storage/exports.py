@@ -1,4 +1,4 @@
-"""Exports on AWS: their objects in S3 (ExportStore) and their jobs on SQS.
+"""Exports on AWS: their objects in S3 (ExportStore); their jobs go on SQS (`storage.sqs`).
 
 boto3 is imported when an adapter is made, by the routes and the worker that use one,
 not by the search function's cold start.
@@ -60,16 +60,3 @@ class S3ExportStore:
             ExpiresIn=seconds,
         )
         return url
-
-
-class SqsJobQueue:
-    """The export queue: one message per export, consumed by the export worker."""
-
-    def __init__(self, queue_url: str, client: Any | None = None) -> None:
-        import boto3
-
-        self.queue_url = queue_url
-        self.client = client or boto3.client("sqs")
-
-    def send(self, body: str) -> None:
-        self.client.send_message(QueueUrl=self.queue_url, MessageBody=body)
