@@ -148,6 +148,11 @@ def test_reindex_files_the_same_ids_whatever_the_order() -> None:
         ("Republican", "person"),  # "Republican seeks new Clinton inquiry": a party's member
         ("one Democrat", "person"),
         ("Q", "person"),  # a transcript's questioner
+        (
+            "PAC",
+            "organisation",
+        ),  # "A super PAC supporting Marco Rubio's campaign": which one, the article says
+        ("the Super PAC", "organisation"),
     ],
 )
 def test_a_description_is_no_identity(name: str, kind: str) -> None:
@@ -172,6 +177,8 @@ def test_a_description_is_no_identity(name: str, kind: str) -> None:
         ("Republicans", "group"),
         ("Obama", "person"),
         ("Our Principles PAC", "group"),  # a possessive, then a name
+        ("Conservative Solutions PAC", "organisation"),
+        ("super PACs", "group"),  # a plural for bodies, as "the unions"
         ("the Pew report", "document"),
         ("comScore", "document"),
         ("The Washington Post", "document"),

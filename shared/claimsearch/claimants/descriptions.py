@@ -47,9 +47,9 @@ def described(name: str, kind: str) -> bool:
       a headline's or a sentence's capitals on words any document is called by ("Polls",
       "New Polls", "Report", "The April survey": `_GENERIC_DOCUMENT_WORDS`);
     - a body or a thing named by common nouns alone ("the company", "The agency", "the
-      budget office", "the results") or by a lone word in lower case ("of", "going"); a
-      plural for people or bodies ("officials", "the critics", "the unions") is a kind of
-      claimant, and stays;
+      budget office", "the results", "the PAC", "a super PAC": `_COMMON_ACRONYMS`) or by a
+      lone word in lower case ("of", "going"); a plural for people or bodies ("officials",
+      "the critics", "the unions") is a kind of claimant, and stays;
     - a person named as a party's member ("Republican seeks new inquiry", "one Democrat"),
       and a name of one letter ("Q", a transcript's questioner).
 
@@ -91,6 +91,8 @@ def described(name: str, kind: str) -> bool:
         # a reader may facet on ("officials", "the critics", "human rights activists") and
         # stays a name, as does a web address ("ouest-france.fr").
         described = rest if first in _DEMONSTRATIVES else words
+        if described and all(w.lower().strip(_EDGE_MARKS) in _COMMON_ACRONYMS for w in described):
+            return True  # "the PAC", "A super PAC": which committee, the article says
         if not described or any(c.isupper() or c == "." for w in described for c in w):
             return False
         # In lower case: a kind of people or bodies stays ("officials", "human rights
@@ -190,6 +192,10 @@ _SHARES = _FRACTIONS | frozenset(
 # Words a document of any publisher may be called by, which a headline or the start of a
 # sentence capitalises ("Polls Show Clinton Ahead", "New research connects ..."): a
 # document named by these alone is described, not named.
+# Common nouns written in capitals: a political action committee is "the PAC", "a super
+# PAC" in every article about one, as a company is "the company" ("super PACs", a kind of
+# body, stays, as "the unions" does).
+_COMMON_ACRONYMS = frozenset({"pac", "super"})
 _GENERIC_DOCUMENT_WORDS = (
     (DOCUMENT_NOUNS - PUBLICATION_NOUNS)
     | frozenset(
