@@ -48,6 +48,13 @@ class ReextractReport:
     def as_dict(self) -> dict[str, object]:
         return {**asdict(self), "versions": dict(sorted(self.versions.items()))}
 
+    def read(self, entry: ExtractedArticle) -> bool:
+        """Count an archived article; whether the archive says this extractor made it."""
+        self.articles += 1
+        made_by = entry.extractor_version or "unknown"
+        self.versions[made_by] = self.versions.get(made_by, 0) + 1
+        return entry.extractor_version == self.version
+
 
 def reextract_archive(
     service: IngestService,
@@ -62,12 +69,9 @@ def reextract_archive(
     what is done stays done, and the next run goes on from there."""
     report = ReextractReport(service.extract.version)
     for entry in archived:
-        report.articles += 1
-        version = entry.extractor_version or "unknown"
-        report.versions[version] = report.versions.get(version, 0) + 1
+        made_here = report.read(entry)
         if dry_run:
-            if entry.extractor_version == report.version:
-                report.current += 1
+            report.current += made_here
         else:
             try:
                 _one(service, entry, report)
@@ -127,10 +131,7 @@ def enqueue_reextraction(
 
     def wanted() -> Iterator[str]:
         for entry in archived:
-            report.articles += 1
-            made_by = entry.extractor_version or "unknown"
-            report.versions[made_by] = report.versions.get(made_by, 0) + 1
-            if entry.extractor_version == version:
+            if report.read(entry):
                 report.current += 1
             else:
                 yield reextract_message(entry.article.id)
