@@ -222,6 +222,23 @@ def test_a_surname_stays_its_own_when_no_one_dominates() -> None:
     assert filed.claims[0].claimant.id == identity_id("clinton")
 
 
+def test_a_surname_said_of_a_woman_weighs_the_women_of_that_surname() -> None:
+    registry = MemoryRegistry()
+    for article, rows in {
+        "f1": [("Carly Fiorina", "person", "x")] * 3,
+        "f2": [("Frank Fiorina", "person", "x")] * 2,
+    }.items():
+        registry.add(file_claims(_claims(article, rows), registry))
+    # 3 of 5 claims: no one dominates "Fiorina"; of the women, Carly alone.
+    assert file_claims(_claims("f3", [("Fiorina", "person", "Fiorina")]), registry).claims[
+        0
+    ].claimant.id == identity_id("fiorina")
+    said = file_claims(_claims("f4", [("Fiorina", "person", "Mrs. Fiorina")]), registry)
+    assert said.claims[0].claimant.id == identity_id("carly fiorina")
+    told = file_claims(_claims("f5", [("Fiorina", "person", "Mr. Fiorina")]), registry)
+    assert told.claims[0].claimant.id == identity_id("frank fiorina")
+
+
 def test_identities_gather_aliases_and_the_fullest_name() -> None:
     registry = MemoryRegistry()
     for article in ("a1", "a2"):

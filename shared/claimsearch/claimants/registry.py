@@ -15,7 +15,8 @@ Myeong-chul", "Mr. Trump" -> "Donald J. Trump"). Filing takes it across articles
   joins the person with that surname in the same article, unless the mentions say a
   man and the given name a woman ("Mr. Obama" is not "Michelle Obama") or the other way
   round, else the single dominant person with that surname in the registry (at least
-  `DOMINANT_SHARE` of the claims of all people of that surname), else stays an identity
+  `DOMINANT_SHARE` of the claims of all people of that surname, of the gender the
+  mentions say where they say one), else stays an identity
   of its own until an article names the person who comes to dominate it, when ingest
   files its claims under that person (`surnames_joined`), as `reindex` would; the
   surname's id stays in the registry as a pointer to that person (`merged_into`, no
@@ -179,7 +180,13 @@ def file_claims(claims: list[Claim], lookup: ClaimantLookup) -> Filed:
             # Most claims in this article first; ties to the alphabetically first key.
             resolved[filing.key] = min(in_article, key=lambda k: (-in_article[k], k))
         else:
-            dominant = _dominant(lookup.claimants_with_surname(filing.key))
+            # "Mrs. Fiorina" weighs the women of that surname only: Carly, not Frank.
+            namesakes = [
+                person
+                for person in lookup.claimants_with_surname(filing.key)
+                if gender is None or given_name_gender(person.key) in (None, gender)
+            ]
+            dominant = _dominant(namesakes)
             resolved[filing.key] = dominant.key if dominant else filing.key
             if dominant:
                 dominated.add(filing.key)
