@@ -1205,3 +1205,50 @@ def test_a_relative_after_a_description_of_a_named_person_is_that_person() -> No
     )
     claimant = resolve(text, "that", "has run", "Birth control makes women unattractive")
     assert claimant.name != "Stephen K. Bannon"
+
+
+# -- an organisation NER takes for a person ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "cue", "content"),
+    [
+        (
+            "Politico reported Saturday that David Brock was planning to call on the commission.",
+            "Politico",
+            "reported",
+            "David Brock was planning to call on the commission",
+        ),
+        (
+            "In response, Twitter said it actively investigated potential terrorist threats.",
+            "Twitter",
+            "said",
+            "it actively investigated potential terrorist threats",
+        ),
+        (
+            "Facebook reported last quarter that its users were spending 50 minutes a day.",
+            "Facebook",
+            "reported",
+            "its users were spending 50 minutes a day",
+        ),
+    ],
+)
+def test_an_outlet_or_platform_ner_takes_for_a_person_is_an_organisation(
+    text: str, source: str, cue: str, content: str
+) -> None:
+    claimant = resolve(text, source, cue, content)
+    assert (claimant.name, claimant.type) == (source, "organisation")
+
+
+def test_he_does_not_stand_for_an_outlet_ner_takes_for_a_person() -> None:
+    text = (
+        "In April, Twitter reported disappointingly flat user growth. "
+        "It was all Facebook and Snapchat now, he said."
+    )
+    (twitter, he) = resolve_all(
+        text,
+        Said("Twitter", "reported", "disappointingly flat user growth"),
+        Said("he", "said", "It was all Facebook and Snapchat now"),
+    )
+    assert twitter.type == "organisation"
+    assert he.name is None

@@ -20,6 +20,7 @@ from spacy.attrs import ORTH
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
+from claimsearch.claimants.bodies import is_body_taken_for_a_person
 from claimsearch.claimants.descriptions import DOCUMENT_NOUNS, PUBLICATION_NOUNS
 from claimsearch.claimants.given_names import given_name_gender
 from claimsearch.claimants.names import (
@@ -500,7 +501,8 @@ class ClaimantResolver:
         return Claimant(mention, span, person.canonical, "person", name_span, role, organization)
 
     def _surname(self, mention: str, span: Span, head: Token, scope: Span) -> Claimant | None:
-        """A lone proper noun of no known person, organisation or place: a person's surname.
+        """A lone proper noun of no known person, organisation or place: a person's surname,
+        unless it names one of the bodies NER takes for people (`claimants.bodies`).
 
         Only one the article never writes in lower case ("Barabak wrote", not "Video shows").
         """
@@ -519,6 +521,8 @@ class ClaimantResolver:
             return None
         if any(overlaps(e.span, name_span) for e in self.entities):
             return None
+        if is_body_taken_for_a_person(head.text):  # "Twitter said", "Facebook reported"
+            return Claimant(mention, span, head.text, "organisation", name_span)
         role, organization = self._role_and_organization(head)
         return Claimant(mention, span, head.text, "person", name_span, role, organization)
 

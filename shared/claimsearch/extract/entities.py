@@ -21,6 +21,7 @@ from functools import cached_property, lru_cache
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
+from claimsearch.claimants.bodies import is_body_taken_for_a_person
 from claimsearch.claimants.given_names import given_name_gender
 from claimsearch.claimants.names import (
     FEMALE_PRONOUNS,
@@ -507,6 +508,8 @@ def _raw_mentions(doc: Doc, excluded: list[Span]) -> list[_Mention]:
         # One across lines is a headline run into the text; a line's end after it is not.
         if kind is None or "\n" in ent.text.strip():
             continue
+        if kind == "person" and is_body_taken_for_a_person(ent.text):
+            kind = "organisation"  # "Politico reported", "Twitter said": no one's name
         if kind == "person":
             tokens = _name_tokens(list(ent))
             if not tokens:  # "Mr", "President": a title is not a name
