@@ -11,6 +11,9 @@ Order matters for "nothing lost, nothing duplicated": the archive is written bef
 the index, and the source's record after both, all keyed by stable ids, so a retry
 after any failure rewrites the same records instead of adding new ones.
 
+Re-extraction (`reextract`, after an upgrade of the extractor) takes the same path from
+the archived text instead of the file: an edit that leaves the text alone.
+
 Failures come in two kinds. `DocumentError`: the file can never succeed; it is
 recorded once under `rejected/` and raised for the caller to acknowledge. Anything
 else is transient (the index, the archive or the model failed) and raised as a
