@@ -11,8 +11,8 @@ one core with one thread per pool:
   reextract  a copy of the rules-made data folder brought to the configured extractor
   current    the same command again, every article already current: the cost of the
              check (one archive read and one index read per article)
-Medians over --runs; articles/s and words/s; the ratio of re-extraction to ingest.
-Prints figures; asserts nothing.
+Medians over --runs; articles/s and words/s; the ratio of re-extraction to ingest; the
+process's peak RSS (the model, both indexes' caches). Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "CLAI
     os.environ[_var] = "1"
 
 import argparse  # noqa: E402
+import resource  # noqa: E402
 import shutil  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
@@ -105,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         median = statistics.median(values)
         rates = f"{len(files) / median:>12.1f}{words / median:>10,.0f}"
         print(f"{name:<12}{median:>10.2f}{rates}{median / base:>10.2f}")
+    print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
     return 0
 
 

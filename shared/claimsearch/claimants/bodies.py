@@ -10,11 +10,8 @@ is also a person's ("Bloomberg", "Breitbart", "Forbes", "Fox") is left to NER.
 
 from __future__ import annotations
 
-import re
+from claimsearch.claimants.names import name_key
 
-_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
-
-# In lower case, without a leading "the" or a possessive (`is_body_taken_for_a_person`).
 BODIES_TAKEN_FOR_PEOPLE = frozenset(
     {
         "politico",
@@ -56,6 +53,8 @@ BODIES_TAKEN_FOR_PEOPLE = frozenset(
 
 def is_body_taken_for_a_person(text: str) -> bool:
     """Whether NER's PERSON `text` ("Politico", "Twitter's", "PolitiFact") names one of
-    BODIES_TAKEN_FOR_PEOPLE."""
-    name = _POSSESSIVE.sub("", text.strip()).casefold()
-    return name.removeprefix("the ") in BODIES_TAKEN_FOR_PEOPLE
+    BODIES_TAKEN_FOR_PEOPLE, compared as names are filed (`name_key`)."""
+    return name_key(text) in _KEYS
+
+
+_KEYS = frozenset(name_key(name) for name in BODIES_TAKEN_FOR_PEOPLE)

@@ -189,13 +189,13 @@ _SHARES = _FRACTIONS | frozenset(
     "just only at as two three four five six seven eight nine ten eleven twelve fifteen twenty thirty "
     "forty fifty sixty seventy eighty ninety hundred dozens hundreds thousands millions".split()
 )
-# Words a document of any publisher may be called by, which a headline or the start of a
-# sentence capitalises ("Polls Show Clinton Ahead", "New research connects ..."): a
-# document named by these alone is described, not named.
 # Common nouns written in capitals: a political action committee is "the PAC", "a super
 # PAC" in every article about one, as a company is "the company" ("super PACs", a kind of
 # body, stays, as "the unions" does).
 _COMMON_ACRONYMS = frozenset({"pac", "super"})
+# Words a document of any publisher may be called by, which a headline or the start of a
+# sentence capitalises ("Polls Show Clinton Ahead", "New research connects ..."): a
+# document named by these alone is described, not named.
 _GENERIC_DOCUMENT_WORDS = (
     (DOCUMENT_NOUNS - PUBLICATION_NOUNS)
     | frozenset(
