@@ -1252,3 +1252,34 @@ def test_he_does_not_stand_for_an_outlet_ner_takes_for_a_person() -> None:
     )
     assert twitter.type == "organisation"
     assert he.name is None
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "cue", "content"),
+    [
+        (
+            "Latinos say the race looks different this year.",
+            "Latinos",
+            "say",
+            "the race looks different this year",
+        ),
+        (
+            "Politicos call it the most important race of the year.",
+            "Politicos",
+            "call",
+            "it the most important race of the year",
+        ),
+        (
+            "Attorneys for Clinton appeared to oppose the effort, saying in court files that her email "
+            "account was private.",
+            "Attorneys for Clinton",
+            "saying in court files",
+            "her email account was private",
+        ),
+    ],
+)
+def test_one_plural_word_for_people_is_a_group_not_a_person(
+    text: str, source: str, cue: str, content: str
+) -> None:
+    claimant = resolve(text, source, cue, content)
+    assert claimant.type == "group"

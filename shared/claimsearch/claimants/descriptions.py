@@ -129,6 +129,13 @@ def _head_word(words: list[str], ends: frozenset[str]) -> str:
     return head
 
 
+def names_people_in_plural(word: str) -> bool:
+    """Whether one word is a plural for people or bodies ("Aides", "Latinos", "the Khans"),
+    as a sentence's first word or a headline capitalises it."""
+    lower = word.lower().strip(_EDGE_MARKS)
+    return _plural(lower) and _names_people(lower)
+
+
 def _plural(word: str) -> bool:
     return (word.endswith("s") and not word.endswith("ss")) or word.endswith("men") or word in _COLLECTIVES
 

@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from claimsearch.claimants.bodies import is_body_taken_for_a_person
-from claimsearch.claimants.descriptions import DOCUMENT_NOUNS, PUBLICATION_NOUNS
+from claimsearch.claimants.descriptions import DOCUMENT_NOUNS, PUBLICATION_NOUNS, names_people_in_plural
 from claimsearch.claimants.given_names import given_name_gender
 from claimsearch.claimants.names import (
     FEMALE_PRONOUNS,
@@ -194,7 +194,8 @@ class ClaimantResolver:
         if head is None:
             claimant = Claimant(mention, span, None, "group")
         else:
-            claimant = _without_non_name(self._resolve(mention, span, head, scope, said))
+            resolved = self._resolve(mention, span, head, scope, said)
+            claimant = _many_people_a_group(_without_non_name(resolved))
         self.known.append(KnownClaimant(claimant, span[0], said))
         if (
             claimant.type == "person"
@@ -1115,6 +1116,18 @@ def _standing_for(mention: str, span: Span, antecedent: Claimant) -> Claimant:
     """The claimant of a pronoun: its own words and place, the antecedent's name."""
     a = antecedent
     return Claimant(mention, span, a.name, a.type, a.name_span, a.role, a.organization)
+
+
+def _many_people_a_group(claimant: Claimant) -> Claimant:
+    """A person named by one plural word for people ("Aides said", "Latinos", "the Khans":
+    a sentence's capital read as a name) is a group, as the same word in lower case is, and
+    no "he" or "she" stands for it."""
+    name = claimant.name or ""
+    if claimant.type != "person" or " " in name.strip() or not names_people_in_plural(name):
+        return claimant
+    if (claimant.mention or "").lower() in MALE_PRONOUNS | FEMALE_PRONOUNS:
+        return replace(claimant, name=None, name_span=None)  # "she" is not "Latinos"
+    return replace(claimant, type="group")
 
 
 def _without_non_name(claimant: Claimant) -> Claimant:
