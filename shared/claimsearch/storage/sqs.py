@@ -5,6 +5,7 @@ boto3 is imported when a queue is made, not by the search function's cold start.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from itertools import islice
 from typing import Any
@@ -12,6 +13,9 @@ from typing import Any
 from claimsearch.errors import DependencyFailed
 
 BATCH = 10  # SendMessageBatch's limit
+# "https://sqs.eu-west-1.amazonaws.com/123456789012/name": the queue's region, so that an
+# operator's machine with no AWS region configured reaches the queue its URL names.
+_REGION_IN_URL = re.compile(r"^https?://sqs[.-]([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/")
 
 
 class SqsQueue:
@@ -19,26 +23,36 @@ class SqsQueue:
         import boto3
 
         self.queue_url = queue_url
-        self.client = client or boto3.client("sqs")
+        if client is None:
+            region = _REGION_IN_URL.match(queue_url)
+            client = boto3.client("sqs", region_name=region.group(1) if region else None)
+        self.client = client
 
     def send(self, body: str) -> None:
         self.client.send_message(QueueUrl=self.queue_url, MessageBody=body)
 
     def send_all(self, bodies: Iterable[str]) -> int:
         """Every body as a message, ten a request; the number sent. An entry SQS refuses
-        is sent once more, alone; refused again, `DependencyFailed` names it (the ones
-        before it are sent: sending again repeats them, which their consumer must take)."""
+        is sent once more, alone. `DependencyFailed` where the queue cannot be reached or
+        refuses an entry twice, naming the queue (the messages before it are sent: sending
+        again repeats them, which their consumer must take)."""
         sent = 0
         pending = iter(bodies)
-        while chunk := list(islice(pending, BATCH)):
-            entries = [{"Id": str(i), "MessageBody": body} for i, body in enumerate(chunk)]
-            answer = self.client.send_message_batch(QueueUrl=self.queue_url, Entries=entries)
-            for failed in answer.get("Failed", []):
-                body = chunk[int(failed["Id"])]
-                try:
-                    self.send(body)
-                except Exception as exc:
-                    reason = failed.get("Message") or failed.get("Code")
-                    raise DependencyFailed(f"SQS refused {body!r} twice ({reason}; then {exc})") from exc
+        while chunk := list(islice(pending, BATCH)):  # read outside: its errors are the reader's
+            self._send_batch(chunk, sent)
             sent += len(chunk)
         return sent
+
+    def _send_batch(self, chunk: list[str], sent: int) -> None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        entries = [{"Id": str(i), "MessageBody": body} for i, body in enumerate(chunk)]
+        try:
+            answer = self.client.send_message_batch(QueueUrl=self.queue_url, Entries=entries)
+            for failed in answer.get("Failed", []):
+                self.send(chunk[int(failed["Id"])])
+        except (BotoCoreError, ClientError) as exc:
+            raise DependencyFailed(
+                f"could not send to the queue {self.queue_url} after {sent} messages ({exc});"
+                " check the URL, the AWS credentials and their sqs:SendMessage right"
+            ) from exc
