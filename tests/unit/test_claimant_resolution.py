@@ -856,9 +856,60 @@ def test_a_name_stops_before_a_relative_clause() -> None:
             "Campaign records",
             "document",
         ),
+        # An outlet or a platform whose name is no one's (`claimants.bodies`).
+        (
+            "Politico reported Saturday that David Brock was planning to call on the commission.",
+            "Politico",
+            "reported",
+            "David Brock was planning to call on the commission",
+            "Politico",
+            "organisation",
+        ),
+        (
+            "In response, Twitter said it actively investigated potential terrorist threats.",
+            "Twitter",
+            "said",
+            "it actively investigated potential terrorist threats",
+            "Twitter",
+            "organisation",
+        ),
+        (
+            "Facebook reported last quarter that its users were spending 50 minutes a day.",
+            "Facebook",
+            "reported",
+            "its users were spending 50 minutes a day",
+            "Facebook",
+            "organisation",
+        ),
+        # One plural word for people, a sentence's capital read as a name.
+        (
+            "Latinos say the race looks different this year.",
+            "Latinos",
+            "say",
+            "the race looks different this year",
+            "Latinos",
+            "group",
+        ),
+        (
+            "Politicos call it the most important race of the year.",
+            "Politicos",
+            "call",
+            "it the most important race of the year",
+            "Politicos",
+            "group",
+        ),
+        (
+            "Attorneys for Clinton appeared to oppose the effort, saying in court files that her email "
+            "account was private.",
+            "Attorneys for Clinton",
+            "saying in court files",
+            "her email account was private",
+            "Attorneys",
+            "group",
+        ),
     ],
 )
-def test_a_claimant_named_by_a_document_noun(
+def test_the_name_and_type_a_claimant_is_given(
     text: str, source: str, cue: str, content: str, name: str, kind: str
 ) -> None:
     claimant = resolve(text, source, cue, content)
@@ -1207,70 +1258,7 @@ def test_a_relative_after_a_description_of_a_named_person_is_that_person() -> No
     assert claimant.name != "Stephen K. Bannon"
 
 
-# -- what NER reads as a person's name and is not --------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "source", "cue", "content", "name", "kind"),
-    [
-        # An outlet or a platform whose name is no one's (`claimants.bodies`).
-        (
-            "Politico reported Saturday that David Brock was planning to call on the commission.",
-            "Politico",
-            "reported",
-            "David Brock was planning to call on the commission",
-            "Politico",
-            "organisation",
-        ),
-        (
-            "In response, Twitter said it actively investigated potential terrorist threats.",
-            "Twitter",
-            "said",
-            "it actively investigated potential terrorist threats",
-            "Twitter",
-            "organisation",
-        ),
-        (
-            "Facebook reported last quarter that its users were spending 50 minutes a day.",
-            "Facebook",
-            "reported",
-            "its users were spending 50 minutes a day",
-            "Facebook",
-            "organisation",
-        ),
-        # One plural word for people, a sentence's capital read as a name.
-        (
-            "Latinos say the race looks different this year.",
-            "Latinos",
-            "say",
-            "the race looks different this year",
-            "Latinos",
-            "group",
-        ),
-        (
-            "Politicos call it the most important race of the year.",
-            "Politicos",
-            "call",
-            "it the most important race of the year",
-            "Politicos",
-            "group",
-        ),
-        (
-            "Attorneys for Clinton appeared to oppose the effort, saying in court files that her email "
-            "account was private.",
-            "Attorneys for Clinton",
-            "saying in court files",
-            "her email account was private",
-            "Attorneys",
-            "group",
-        ),
-    ],
-)
-def test_a_name_ner_reads_as_a_persons_is_typed_by_what_it_names(
-    text: str, source: str, cue: str, content: str, name: str, kind: str
-) -> None:
-    claimant = resolve(text, source, cue, content)
-    assert (claimant.name, claimant.type) == (name, kind)
+# -- what NER reads as a person's name and is not (cases above: outlets, plurals) ---------
 
 
 def test_he_does_not_stand_for_an_outlet_ner_takes_for_a_person() -> None:

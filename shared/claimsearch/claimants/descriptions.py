@@ -81,8 +81,8 @@ def described(name: str, kind: str) -> bool:
         described = rest if first in _DEMONSTRATIVES else words
         if not described:
             return False
-        return not any(c.isupper() for w in described for c in w) or all(
-            w.lower().strip(_EDGE_MARKS) in _GENERIC_DOCUMENT_WORDS for w in described
+        return not any(c.isupper() for w in described for c in w) or _all_in(
+            described, _GENERIC_DOCUMENT_WORDS
         )
     if kind in ("group", "organisation"):
         # "the company", "the group", "the agency", "the campaign": which one depends on the
@@ -91,7 +91,7 @@ def described(name: str, kind: str) -> bool:
         # a reader may facet on ("officials", "the critics", "human rights activists") and
         # stays a name, as does a web address ("ouest-france.fr").
         described = rest if first in _DEMONSTRATIVES else words
-        if described and all(w.lower().strip(_EDGE_MARKS) in _COMMON_ACRONYMS for w in described):
+        if described and _all_in(described, _COMMON_ACRONYMS):
             return True  # "the PAC", "A super PAC": which committee, the article says
         if not described or any(c.isupper() or c == "." for w in described for c in w):
             return False
@@ -116,6 +116,11 @@ def described(name: str, kind: str) -> bool:
         return False
     head = _head_word(rest, _DESCRIPTION_ENDS)
     return head[:1].islower() or name_key(head) in TITLES
+
+
+def _all_in(words: list[str], vocabulary: frozenset[str]) -> bool:
+    """Whether every word, whatever its case and the marks at its edges, is in `vocabulary`."""
+    return all(w.lower().strip(_EDGE_MARKS) in vocabulary for w in words)
 
 
 def _head_word(words: list[str], ends: frozenset[str]) -> str:
