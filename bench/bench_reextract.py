@@ -12,7 +12,10 @@ one core with one thread per pool:
   current    the same command again, every article already current: the cost of the
              check (one archive read and one index read per article)
 Medians over --runs; articles/s and words/s; the ratio of re-extraction to ingest; the
-process's peak RSS (the model, both indexes' caches). Prints figures; asserts nothing.
+process's peak RSS (the model, both indexes' caches). Then what became of the rules-made
+archive's claim ids: kept (the same spans), replaced (`GET /claims/{id}` answers 301 to
+the claim in its place: `claimsearch.replacements`) or gone (404), with the median time
+of one `claim_replacing` lookup. Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -82,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         old_root = Path(tmp) / "rules"
         ingest_all(old_root, ClaimExtractor(RuleBasedFinder()), files)
         claims_before = SqliteIndex(old_root / "claims.sqlite3").count_claims()
+        old_ids = [c.id for e in service(old_root, new).archive for c in e.claims]
         for run in range(args.runs):
             times["ingest"].append(ingest_all(Path(tmp) / f"fresh-{run}", new, files))
             root = Path(tmp) / f"reextract-{run}"
@@ -96,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
             assert report.reextracted == len(files) and again.current == len(files), (report, again)
             laps = ", ".join(f"{name} {values[-1]:.2f} s" for name, values in times.items())
             print(f"run {run + 1}: {laps}", flush=True)
+        fates, lookups = claim_id_fates(upgrade.index, old_ids)
     print(
         f"\n{len(files)} articles, {words:,} words; rules-made archive {claims_before} claims ->"
         f" {report.claims_after} claims ({report.version}); median of {args.runs} runs, one core"
@@ -107,7 +112,28 @@ def main(argv: list[str] | None = None) -> int:
         rates = f"{len(files) / median:>12.1f}{words / median:>10,.0f}"
         print(f"{name:<12}{median:>10.2f}{rates}{median / base:>10.2f}")
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    share = ", ".join(f"{fate} {n} ({n / len(old_ids):.1%})" for fate, n in fates.items())
+    print(f"the rules-made archive's {len(old_ids)} claim ids after re-extraction: {share}")
+    if lookups:
+        median_ms = statistics.median(lookups) * 1000
+        print(f"claim_replacing: {median_ms:.3f} ms a lookup (median of {len(lookups)})")
     return 0
+
+
+def claim_id_fates(index: SqliteIndex, ids: list[str]) -> tuple[dict[str, int], list[float]]:
+    """How many of `ids` the index still holds, leads to the claim in their place, or lost;
+    the time of each lookup of a claim in an id's place."""
+    fates = {"kept": 0, "replaced": 0, "gone": 0}
+    lookups: list[float] = []
+    for claim_id in ids:
+        if index.get_claim(claim_id) is not None:
+            fates["kept"] += 1
+            continue
+        start = time.perf_counter()
+        successor = index.claim_replacing(claim_id)
+        lookups.append(time.perf_counter() - start)
+        fates["replaced" if successor is not None else "gone"] += 1
+    return fates, lookups
 
 
 if __name__ == "__main__":

@@ -101,16 +101,37 @@ class NotFound(ClaimsearchError):
         self.identifier = identifier
 
 
-class ClaimantMerged(ClaimsearchError):
-    """A claimant id whose claims are filed under another identity now: `merged_into`."""
+class Moved(ClaimsearchError):
+    """What an id named is found under another id now: `location`, the new id."""
 
-    code = "claimant_merged"
     status = 301
 
+    def __init__(self, message: str, location: str) -> None:
+        super().__init__(message)
+        self.location = location
+
+
+class ClaimantMerged(Moved):
+    """A claimant id whose claims are filed under another identity now (`merged_into`)."""
+
+    code = "claimant_merged"
+
     def __init__(self, claimant_id: str, merged_into: str) -> None:
-        super().__init__(f"claimant {claimant_id} joined {merged_into}; its claims are filed there")
-        self.claimant_id = claimant_id
-        self.merged_into = merged_into
+        super().__init__(
+            f"claimant {claimant_id} joined {merged_into}; its claims are filed there", merged_into
+        )
+
+
+class ClaimReplaced(Moved):
+    """A claim id that an edit or a re-extraction of its article removed, and the claim that
+    took its place (`claimsearch.replacements`)."""
+
+    code = "claim_replaced"
+
+    def __init__(self, claim_id: str, replaced_by: str) -> None:
+        super().__init__(
+            f"claim {claim_id} was extracted again from its article as {replaced_by}", replaced_by
+        )
 
 
 class InvalidQuery(ClaimsearchError):

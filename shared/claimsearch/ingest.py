@@ -43,6 +43,7 @@ from claimsearch.errors import (
 )
 from claimsearch.index.port import SearchIndex
 from claimsearch.model import Article, Claim, ExtractedArticle, article_id_for_source
+from claimsearch.replacements import with_replacements
 from claimsearch.s3_events import ObjectChanged, is_older
 from claimsearch.storage.port import BlobStore
 
@@ -180,7 +181,7 @@ class IngestService:
             current = self.archive.source(source.article_id)
             return current is not None and is_older(source.sequencer, current.sequencer)
 
-        result = self._store(article, claims, source.key, superseded)
+        result = self._store(article, claims, self._archived_claims(article.id), source.key, superseded)
         if result.action == "indexed":
             self.archive.record_source(source)
             self.archive.clear_rejection(source.key)
@@ -217,14 +218,20 @@ class IngestService:
             edited = now.article != article or now.extractor_version != archived.extractor_version
             return edited or (state is not None and not state.live)
 
-        return self._store(article, claims, key, superseded)
+        return self._store(article, claims, archived.claims, key, superseded)
 
     def _store(
-        self, article: Article, claims: list[Claim], key: str, superseded: Callable[[], bool]
+        self,
+        article: Article,
+        claims: list[Claim],
+        previous: list[Claim],
+        key: str,
+        superseded: Callable[[], bool],
     ) -> IngestResult:
-        """File, cluster, archive and index an article's claims, unless `superseded()` says
-        a newer version of the article arrived meanwhile ("stale")."""
-        filed = file_claims(claims, self.index)
+        """File, cluster, archive and index an article's claims in place of `previous` (the
+        claims archived for it before: the new ones record which of those they replace),
+        unless `superseded()` says a newer version of the article arrived meanwhile ("stale")."""
+        filed = file_claims(with_replacements(previous, claims), self.index)
         # Clusters before the archive, which keeps them: a rebuild restores them as assigned.
         filed = replace(filed, claims=clustered(filed.claims, self.index))
         if superseded():
@@ -241,6 +248,13 @@ class IngestService:
         for alone, person in identities_joined(filed, self.index):
             self.index.move_claimant(alone, person)
         return IngestResult(key, article.id, "indexed", len(filed.claims), archive_key)
+
+    def _archived_claims(self, article_id: str) -> list[Claim]:
+        """The claims the archive holds for the article; none for an article not seen before."""
+        try:
+            return self.archive.load(article_id).claims
+        except KeyError:
+            return []
 
     def _made_by_this_extractor(self, archived: ExtractedArticle) -> bool:
         version = self.extract.version

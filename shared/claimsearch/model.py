@@ -288,6 +288,9 @@ class Claim:
     # and kept in the archive: assignment depends on what the index held at the time, so
     # the archive, not a recomputation, is what `reindex` restores. None: not assigned yet.
     cluster_id: str | None = None
+    # Ids of claims of the same article that an edit or a re-extraction removed and this
+    # one took the place of (`claimsearch.replacements`): `GET /claims/{old id}` leads here.
+    replaces: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -306,6 +309,7 @@ class Claim:
             "published_at": self.published_at,
             "extractor_version": self.extractor_version,
             "cluster_id": self.cluster_id,
+            "replaces": list(self.replaces),
         }
 
     @classmethod
@@ -327,6 +331,7 @@ class Claim:
             publisher=data.get("publisher"),
             published_at=data.get("published_at"),
             cluster_id=data.get("cluster_id"),
+            replaces=list(data.get("replaces") or []),
         )
 
     @property

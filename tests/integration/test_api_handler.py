@@ -289,11 +289,37 @@ def test_openapi_document_describes_the_routes(api) -> None:  # type: ignore[no-
         "limit",
         "cursor",
     } <= params
-    # A merged claimant's 301, with its Location, on its one route and on no other.
+    # A merged claimant's and a replaced claim's 301, with its Location, on their routes and no other.
     paths = spec["paths"]
     moved = [(path, m) for path, item in paths.items() for m, op in item.items() if "301" in op["responses"]]
-    assert moved == [("/claimants/{claimant_id}", "get")]
-    assert "Location" in paths["/claimants/{claimant_id}"]["get"]["responses"]["301"]["headers"]
+    assert sorted(moved) == [("/claimants/{claimant_id}", "get"), ("/claims/{claim_id}", "get")]
+    for path, _ in moved:
+        assert "Location" in paths[path]["get"]["responses"]["301"]["headers"]
+
+
+def test_a_claim_an_edit_replaced_answers_301_to_the_claim_in_its_place(api) -> None:  # type: ignore[no-untyped-def]
+    # An edit above a claim moves its offsets, so its id: the id a partner stored leads on.
+    from claimsearch import wiring
+    from claimsearch.ingest import IngestService
+
+    service = IngestService(
+        wiring.index(), wiring.make_archive(), wiring.make_extractor(), DocumentLimits(max_bytes=10**6)
+    )
+    first = b"Budget talks\n\nCouncil member Ruth Adler said the cuts would fall hardest on poor families.\n"
+    article = service.ingest_bytes(first, "budget.txt").article_id
+    (old,) = service.index.claims_for_article(article)
+    edited = first.replace(b"\n\n", b"\n\nThe council met on Monday.\n\n", 1)
+    service.ingest_bytes(edited, "budget.txt")
+    (new,) = service.index.claims_for_article(article)
+    assert new.id != old.id and new.content.text == old.content.text
+    status, headers, moved = api(rest_event("GET", f"/claims/{old.id}"))
+    assert (status, moved["error"]["code"]) == (301, "claim_replaced")
+    assert headers["Location"] == new.id  # relative: /claims/{new id}, behind any stage prefix
+    status, _, claim = api(rest_event("GET", f"/claims/{new.id}"))
+    assert (status, claim["replaces"]) == (200, [old.id])
+    service.delete(article)
+    status, _, gone = api(rest_event("GET", f"/claims/{old.id}"))
+    assert (status, gone["error"]["code"]) == (404, "not_found")
 
 
 def test_a_reprint_joins_the_clusters_of_the_first_article(api, example_bytes: bytes) -> None:  # type: ignore[no-untyped-def]

@@ -217,3 +217,24 @@ def test_a_claimant_no_one_goes_by_comes_with_suggestions(api: Client) -> None:
     assert page.total == 0
     assert [(c.name, c.claims) for c in page.claimant_suggestions] == [("Ahn Myeong-chul", 2)]
     assert api.search(claimant="Ahn").claimant_suggestions == ()
+
+
+def test_a_claim_id_an_edit_replaced_gives_the_claim_in_its_place(stack: Any, api: Client) -> None:
+    # An edit above a claim moves its offsets, so its id; `claim()` of the stored id still
+    # answers, with the claim that took its place.
+    marker = uuid.uuid4().hex[:8]
+    body = f"Library plan {marker}\n\nThe mayor said the city would close two libraries in {marker}.\n"
+    path = stack.inbox / f"library-{marker}.txt"
+    path.write_text(body)
+    first = wait_for(lambda: api.search(q=marker, match="all").claims or None, what="the file to be ingested")
+    (old,) = first
+    path.write_text(body.replace("\n\n", "\n\nThe council met on Monday.\n\n", 1))
+
+    def edited() -> Claim | None:
+        (claim,) = api.search(q=marker, match="all").claims or (old,)
+        return claim if claim.id != old.id else None
+
+    new = wait_for(edited, what="the edit to be ingested")
+    found = api.claim(old.id)
+    assert found.id == new.id and found.replaces == (old.id,)
+    assert found.content.text == old.content.text

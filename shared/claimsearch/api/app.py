@@ -57,9 +57,11 @@ from claimsearch.clusters.records import ClusterSummary
 from claimsearch.config import settings
 from claimsearch.errors import (
     ClaimantMerged,
+    ClaimReplaced,
     ClaimsearchError,
     DocumentTooLarge,
     InvalidQuery,
+    Moved,
     NotDeletable,
     NotFound,
     UnsupportedFormat,
@@ -132,11 +134,11 @@ def _invalid_query(error: InvalidQuery) -> Response[Any]:
     return _error(400, error.code, str(error), error.parameter)
 
 
-@app.exception_handler(ClaimantMerged)
-def _claimant_merged(error: ClaimantMerged) -> Response[Any]:
-    # Relative to the request's URL (/claimants/{id}), so it holds behind API Gateway's
-    # stage prefix too; clients that follow redirects land on the identity it joined.
-    return _error(error.status, error.code, str(error), headers={"Location": error.merged_into})
+@app.exception_handler(Moved)
+def _moved(error: Moved) -> Response[Any]:
+    # Relative to the request's URL (/claimants/{id}, /claims/{id}), so it holds behind API
+    # Gateway's stage prefix too; clients that follow redirects land on the new record.
+    return _error(error.status, error.code, str(error), headers={"Location": error.location})
 
 
 @app.exception_handler(ClaimsearchError)
@@ -369,17 +371,24 @@ def search_claims(
 @app.get(
     "/claims/<claim_id>",
     summary="A claim",
-    responses=doc.answers(ClaimOut, doc.CLAIM_EXAMPLE, errors=[400, 404]),
+    responses=doc.answers(ClaimOut, doc.CLAIM_EXAMPLE, errors=[301, 400, 404]),
 )
 def get_claim(
     claim_id: Annotated[
         str, Path(pattern=ID_PATTERN, max_length=64, openapi_examples={"id": {"value": doc.CLAIM_ID}})
     ],
 ) -> ClaimOut:
-    """One claim by id."""
+    """One claim by id.
+
+    An id that an edit or a re-extraction of its article replaced (the claim's spans
+    changed, so its id did) answers 301 with the URL of the claim that took its place,
+    whose `replaces` lists the old id."""
     index = wiring.index()
     claim = index.get_claim(claim_id)
     if claim is None:
+        successor = index.claim_replacing(claim_id)
+        if successor is not None:
+            raise ClaimReplaced(claim_id, successor.id)
         raise NotFound("claim", claim_id)
     return _claim_out(claim, _clusters(index, [claim]))
 

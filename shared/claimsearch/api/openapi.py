@@ -21,15 +21,23 @@ JSON = "application/json"
 # Statuses and codes answered by the function, with an example body each.
 ERRORS: dict[int, tuple[str, list[tuple[str, str, str | None]]]] = {
     301: (
-        "The claimant's claims are filed under another identity now (`claimant_merged`: a surname"
-        " alone that joined the person named in full); `Location` is that identity's URL, relative"
-        " to this one. `claimant_id=` with the old id finds the same claims",
+        "What the id named is found under another id now; `Location` is its URL, relative to this"
+        " one. A claimant: its claims are filed under another identity (`claimant_merged`: a surname"
+        " alone that joined the person named in full), and `claimant_id=` with the old id finds the"
+        " same claims. A claim: an edit or a re-extraction of its article changed its spans, so its"
+        " id (`claim_replaced`); the claim at `Location` lists the old id in `replaces`",
         [
             (
                 "claimant_merged",
                 "claimant p2f4d1a0c3b5e6f708192 joined p99967eff333c4a7456e; its claims are filed there",
                 None,
-            )
+            ),
+            (
+                "claim_replaced",
+                "claim c5e0d7a41f3b9c2e8d6a1b47 was extracted again from its article as"
+                " c3e1a8f0b2d94c6e7a51f028",
+                None,
+            ),
         ],
     ),
     400: (
@@ -95,7 +103,7 @@ ERRORS: dict[int, tuple[str, list[tuple[str, str, str | None]]]] = {
 ERROR_HEADERS: dict[int, dict[str, OpenAPIResponseHeader]] = {
     301: {
         "Location": {
-            "description": "The identity's id: a URL relative to this one",
+            "description": "The new id: a URL relative to this one",
             "schema": {"type": "string"},
         }
     }
@@ -250,6 +258,7 @@ CLAIM_EXAMPLE: dict[str, Any] = {
     "published_at": None,
     "extractor_version": "learned-4+repair-28+claims-25",
     "cluster": {"id": CLUSTER_ID, "size": 1, "first_seen": None, "first_article_id": ARTICLE_ID},
+    "replaces": [],
 }
 
 SEARCH_EXAMPLE: dict[str, Any] = {

@@ -127,6 +127,12 @@ class ClaimOut(BaseModel):
     cluster: ClusterRef | None = Field(
         default=None, description="null only for a claim indexed before clusters (until a reindex)"
     )
+    replaces: list[str] = Field(
+        default_factory=list,
+        description="Ids of claims of this article that an edit or a re-extraction removed and this"
+        " one took the place of (their spans changed, so their ids did): `GET /claims/{id}` of one"
+        " answers 301 here",
+    )
 
 
 def claim_out(claim: Claim, clusters: Mapping[str, ClusterSummary]) -> ClaimOut:

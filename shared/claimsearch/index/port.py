@@ -354,6 +354,10 @@ class SearchIndex(Protocol):
 
     def get_claim(self, claim_id: str) -> Claim | None: ...
 
+    def claim_replacing(self, claim_id: str) -> Claim | None:
+        """The claim whose `replaces` holds `claim_id` (one an edit or a re-extraction of
+        its article removed); None where none does."""
+
     def claims_for_article(self, article_id: str) -> list[Claim]:
         """All claims of an article, in text order."""
 

@@ -345,7 +345,9 @@ class Client:
         return SearchPage.from_dict(self._json("GET", "/claims", params=params))
 
     def claim(self, claim_id: str) -> Claim:
-        """`GET /claims/{id}`. Raises `NotFoundError` for an unknown id."""
+        """`GET /claims/{id}`. Raises `NotFoundError` for an unknown id. An id that an edit or a
+        re-extraction of its article replaced gives the claim that took its place (the API's
+        301 is followed): its `id` is the new one, and its `replaces` holds `claim_id`."""
         return Claim.from_dict(self._json("GET", f"/claims/{_segment(claim_id)}"))
 
     def claimants(self, q: str, *, limit: int | None = None) -> list[ClaimantSummary]:

@@ -289,6 +289,9 @@ class Claim:
     extractor_version: str
     cluster: ClusterRef | None = None
     """None for a claim indexed before clusters (until a reindex), or from an older server."""
+    replaces: tuple[str, ...] = ()
+    """Ids of claims this one took the place of when its article was edited or extracted again:
+    `get_claim` of one of them returns this claim (the API's 301 is followed)."""
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
     """The claim as the API sent it, fields this version does not know included."""
 
@@ -313,6 +316,7 @@ class Claim:
             published_at=_opt(d, "published_at", str, where),
             extractor_version=_req(d, "extractor_version", str, where),
             cluster=None if cluster is None else ClusterRef.from_dict(cluster, f"{where}.cluster"),
+            replaces=_strings(d, "replaces", where) if "replaces" in d else (),  # older servers: none
             raw=d,
         )
 

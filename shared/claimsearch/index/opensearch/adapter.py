@@ -401,6 +401,15 @@ class OpenSearchIndex:
     def get_claim(self, claim_id: str) -> Claim | None:
         return self._get(self.claims_alias, claim_id, "claim", Claim.from_dict)
 
+    def claim_replacing(self, claim_id: str) -> Claim | None:
+        body: dict[str, Any] = {
+            "query": {"bool": {"filter": [{"term": {"replaces": claim_id}}]}},
+            "sort": [{"id": "asc"}],
+            "_source": ["claim"],
+        }
+        found = self._claims_in_order(body, 1, f"look up the claim replacing {claim_id}")
+        return found[0] if found else None
+
     def claims_for_article(self, article_id: str) -> list[Claim]:
         body: dict[str, Any] = {
             "query": {"bool": {"filter": [{"term": {"article_id": article_id}}]}},

@@ -68,6 +68,7 @@ def claim_document(claim: Claim) -> dict[str, Any]:
     # The day as the source printed it, zone ignored: range filters compare days, as
     # the SQLite adapter does, so an evening article is not moved to the next UTC day.
     doc["published_date"] = claim.published_at[:10] if claim.published_at else None
+    doc["replaces"] = claim.replaces  # what `claim_replacing` looks up
     doc["claim"] = claim.to_dict()
     return doc
 

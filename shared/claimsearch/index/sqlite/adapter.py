@@ -205,6 +205,16 @@ class SqliteIndex:
             ).fetchone()
         return Claim.from_dict(json.loads(row["data"])) if row else None
 
+    def claim_replacing(self, claim_id: str) -> Claim | None:
+        self.ensure_ready()
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT d.data FROM claim_replaces r JOIN claim_data d ON d.rowid = r.claim_rowid"
+                " WHERE r.old_id = ? ORDER BY r.claim_rowid LIMIT 1",
+                (claim_id,),
+            ).fetchone()
+        return Claim.from_dict(json.loads(row["data"])) if row else None
+
     def claims_for_article(self, article_id: str) -> list[Claim]:
         self.ensure_ready()
         with self._connect() as db:

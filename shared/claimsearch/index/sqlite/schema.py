@@ -82,6 +82,13 @@ CREATE TABLE IF NOT EXISTS cluster_keys (
     claimant_id TEXT NOT NULL,
     key TEXT NOT NULL
 );
+-- The ids each claim replaces (`Claim.replaces`): what `GET /claims/{old id}` looks up.
+CREATE TABLE IF NOT EXISTS claim_replaces (
+    old_id TEXT NOT NULL,
+    claim_rowid INTEGER NOT NULL REFERENCES claims(rowid) ON DELETE CASCADE
+);
+CREATE INDEX IF NOT EXISTS claim_replaces_lookup ON claim_replaces(old_id, claim_rowid);
+CREATE INDEX IF NOT EXISTS claim_replaces_claim ON claim_replaces(claim_rowid);
 CREATE INDEX IF NOT EXISTS cluster_keys_lookup ON cluster_keys(claimant_id, key, claim_rowid);
 CREATE INDEX IF NOT EXISTS cluster_keys_claim ON cluster_keys(claim_rowid);
 CREATE VIRTUAL TABLE IF NOT EXISTS claims_fts USING fts5(

@@ -176,6 +176,10 @@ def insert_claim(db: sqlite3.Connection, claim: Claim, columns: FacetColumns | N
         "INSERT INTO cluster_keys (claim_rowid, claimant_id, key) VALUES (?,?,?)",
         [(rowid, fields["cluster_claimant"], key) for key in fields["cluster_keys"]],
     )
+    db.executemany(
+        "INSERT INTO claim_replaces (old_id, claim_rowid) VALUES (?,?)",
+        [(old, rowid) for old in claim.replaces],
+    )
 
 
 def delete_claims(db: sqlite3.Connection, article_id: str, columns: FacetColumns | None) -> int:
@@ -185,6 +189,7 @@ def delete_claims(db: sqlite3.Connection, article_id: str, columns: FacetColumns
     db.executemany("DELETE FROM claim_data WHERE rowid = ?", [(r,) for r in rows])
     db.executemany("DELETE FROM claim_keywords WHERE claim_rowid = ?", [(r,) for r in rows])
     db.executemany("DELETE FROM cluster_keys WHERE claim_rowid = ?", [(r,) for r in rows])
+    db.executemany("DELETE FROM claim_replaces WHERE claim_rowid = ?", [(r,) for r in rows])
     db.execute("DELETE FROM claims WHERE article_id = ?", (article_id,))
     if columns is not None:
         columns.forget(rows)
