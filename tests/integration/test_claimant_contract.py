@@ -87,6 +87,20 @@ CORPUS: list[tuple[str, str, list[tuple[str | None, str | None, str, str]]]] = [
             ("Mike Pence", "Mike Pence", "person", "the ticket is united"),  # known by the short form only
         ],
     ),
+    (
+        "a7",
+        "2016-11-02",
+        [
+            (
+                "Harold Bornstein",
+                "his doctor, Harold Bornstein",
+                "person",
+                "the patient is in excellent health",
+            ),
+            # The article's own misprint, which the extractor read as his name.
+            ("Harold Bornstein", "Bornsten's", "person", "he will be the healthiest president ever elected"),
+        ],
+    ),
 ]
 
 
@@ -195,6 +209,13 @@ def test_a_name_as_an_article_writes_it_finds_the_person(engine: SearchIndex) ->
     )
 
 
+def test_a_misprint_of_the_name_an_article_made_finds_the_person(engine: SearchIndex) -> None:
+    bornstein = {"the patient is in excellent health", "he will be the healthiest president ever elected"}
+    for name in ("Bornsten", "Harold Bornstein", "Bornstein"):
+        assert _contents(engine, claimant=name) == bornstein, name
+    assert _contents(engine, claimant="Bornstien") == set()  # a misprint no article made
+
+
 def test_a_given_name_in_either_form_finds_the_person(engine: SearchIndex) -> None:
     rendell = {"the convention is calm", "Philadelphia is ready for the crowds"}
     for name in ("Ed Rendell", "Edward Rendell", "Edward G. Rendell", "Rendell", "Gov. Ed Rendell"):
@@ -262,6 +283,7 @@ def test_facets_count_identities_and_never_pronouns(engine: SearchIndex) -> None
         "Len Burman": 1,
         "Edward G. Rendell": 2,
         "Mike Pence": 1,
+        "Harold Bornstein": 2,
     }
     assert all(f.id for f in facet)
 

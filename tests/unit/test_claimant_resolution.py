@@ -907,6 +907,26 @@ def test_a_name_stops_before_a_relative_clause() -> None:
             "Attorneys",
             "group",
         ),
+        # A surname the article misprints by one letter: the one person it can be.
+        (
+            "Trump released a letter from his doctor, Harold Bornstein. Bornsten said Trump would be "
+            "the healthiest individual ever elected.",
+            "Bornsten",
+            "said",
+            "Trump would be the healthiest individual ever elected",
+            "Harold Bornstein",
+            "person",
+        ),
+        # Not where it is one letter off two people's surnames.
+        (
+            "Harold Bornstein and Carol Bornsteen signed the letter. Bornsten said Trump would be "
+            "the healthiest individual ever elected.",
+            "Bornsten",
+            "said",
+            "Trump would be the healthiest individual ever elected",
+            "Bornsten",
+            "person",
+        ),
     ],
 )
 def test_the_name_and_type_a_claimant_is_given(

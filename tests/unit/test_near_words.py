@@ -1,12 +1,13 @@
 """A name typed one letter wrong: which alias words a suggestion may read it as
-(`index.text_query.one_edit_apart`, the rule SQLite applies and OpenSearch's fuzzy query
+(`claimants.names.one_edit_apart`, the rule SQLite applies and OpenSearch's fuzzy query
 with fuzziness 1, prefix length 1 and transpositions applies to the same words)."""
 
 from __future__ import annotations
 
 import pytest
 
-from claimsearch.index.text_query import may_be_near, one_edit_apart
+from claimsearch.claimants.names import one_edit_apart
+from claimsearch.index.text_query import may_be_near
 
 
 @pytest.mark.parametrize(

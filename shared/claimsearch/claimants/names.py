@@ -153,3 +153,39 @@ def without_middle_names(key: str) -> str:
     suffix = words[-1:] if has_generational_suffix(words) else []
     core = words[: len(words) - len(suffix)]
     return " ".join([core[0], core[-1], *suffix]) if len(core) > 2 else key
+
+
+def one_edit_apart(typed: str, word: str) -> bool:
+    """At most one insertion, deletion, substitution or swap of two neighbouring letters
+    turns `typed` into `word`, and the first letter is the same (Lucene's fuzzy terms with
+    fuzziness 1, prefix length 1 and transpositions)."""
+    if not typed or not word or typed[0] != word[0] or abs(len(typed) - len(word)) > 1:
+        return False
+    if typed == word:
+        return True
+    start = 0
+    while start < min(len(typed), len(word)) and typed[start] == word[start]:
+        start += 1
+    a, b = typed[start:], word[start:]
+    if len(a) == len(b):  # one substitution, or one swap of neighbours
+        return a[1:] == b[1:] or (len(a) >= 2 and a[0] == b[1] and a[1] == b[0] and a[2:] == b[2:])
+    shorter, longer = (a, b) if len(a) < len(b) else (b, a)
+    return shorter == longer[1:]  # one letter more or less
+
+
+# A surname written alone one letter off a surname the article gives in full ("Bornsten"
+# after "Harold Bornstein"): a misprint, read as that person's when no one is spelt so. Only
+# words this long (a shorter one is one letter from too many names: "Cruz", "Crus"), and not
+# the plural of either ("the Khans" are not Khizr Khan, `extract.claimant`).
+MISSPELT_SURNAME_MIN_LENGTH = 5
+
+
+def misspells(word: str, surname: str) -> bool:
+    """Whether `word` (a name word written alone) is `surname` misprinted by one letter."""
+    return (
+        len(word) >= MISSPELT_SURNAME_MIN_LENGTH
+        and word != surname
+        and word not in (surname + "s", surname + "es")
+        and surname not in (word + "s", word + "es")
+        and one_edit_apart(word, surname)
+    )

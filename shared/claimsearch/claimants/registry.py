@@ -52,6 +52,7 @@ from claimsearch.claimants.names import (
     MALE_PRONOUNS,
     TITLES,
     is_pronoun,
+    misspells,
     name_key,
     name_words,
     surname_of,
@@ -383,11 +384,14 @@ def identities_of(filed: Filed) -> dict[str, ClaimantIdentity]:
 
 
 def _writes_the_name(mention: str, key: str) -> bool:
-    """'Mr. Trump' writes 'donald trump'; 'she' and 'the head of NK Watch' do not."""
+    """'Mr. Trump' writes 'donald trump', and so does the article's misprint 'Bornsten' write
+    'harold bornstein' (the extractor read it as his name); 'she' and 'the head of NK Watch' do not."""
     if is_pronoun(mention) or len(mention.split()) > MAX_ALIAS_WORDS:
         return False
     words = name_key(mention).split()
     target = key.split()
+    if len(words) == 1 and len(target) > 1 and misspells(words[0], target[-1]):
+        return True
     return bool(words) and all(w in target for w in words)
 
 

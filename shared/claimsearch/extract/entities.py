@@ -28,6 +28,7 @@ from claimsearch.claimants.names import (
     GENERATIONAL_SUFFIXES,
     MALE_PRONOUNS,
     TITLES,
+    misspells,
     name_key,
     name_words,
 )
@@ -207,6 +208,8 @@ class _People:
         outweighs "Michelle Obama" once), then written in full most often, then first.
         A bare surname beyond the next sentence usually means the article's main person:
         "daughter Chelsea Clinton's apartment" does not make the next "Clinton" Chelsea.
+        A word that is no one's name but one letter off one person's surname is that
+        surname misprinted (`names.misspells`).
         """
         if not words:
             return None
@@ -220,6 +223,11 @@ class _People:
             plain = [p for p in starting if not all(k[-1] in GENERATIONAL_SUFFIXES for k in p.full_keys())]
             if len(plain) == 1:
                 return plain[0]
+            if not starting:
+                # A misprint: "Bornsten" after "Harold Bornstein", the one person it can be.
+                misprinted = [p for p in fitting if any(misspells(words[0], k[-1]) for k in p.full_keys())]
+                if len(misprinted) == 1:
+                    return misprinted[0]
         return None
 
     def _namesake(self, persons: list[_Person], position: int) -> _Person:

@@ -345,7 +345,7 @@ class SearchIndex(Protocol):
 
         Most claims first, then by name. When none does, a name typed one letter wrong:
         identities whose aliases hold every word whole, a word of four letters or more also
-        as any word one edit away with the same first letter (`text_query.one_edit_apart`).
+        as any word one edit away with the same first letter (`claimants.names.one_edit_apart`).
         """
 
     def claimant_activity(self, claimant_id: str, entities: int = 10) -> ClaimantActivity: ...

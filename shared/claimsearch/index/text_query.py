@@ -313,21 +313,3 @@ NEAR_WORD_MIN_LENGTH = 4
 def may_be_near(word: str) -> bool:
     """Whether a suggestion may match `word` by a word one edit away from it."""
     return len(word) >= NEAR_WORD_MIN_LENGTH
-
-
-def one_edit_apart(typed: str, word: str) -> bool:
-    """At most one insertion, deletion, substitution or swap of two neighbouring letters
-    turns `typed` into `word`, and the first letter is the same (Lucene's fuzzy terms with
-    fuzziness 1, prefix length 1 and transpositions)."""
-    if not typed or not word or typed[0] != word[0] or abs(len(typed) - len(word)) > 1:
-        return False
-    if typed == word:
-        return True
-    start = 0
-    while start < min(len(typed), len(word)) and typed[start] == word[start]:
-        start += 1
-    a, b = typed[start:], word[start:]
-    if len(a) == len(b):  # one substitution, or one swap of neighbours
-        return a[1:] == b[1:] or (len(a) >= 2 and a[0] == b[1] and a[1] == b[0] and a[2:] == b[2:])
-    shorter, longer = (a, b) if len(a) < len(b) else (b, a)
-    return shorter == longer[1:]  # one letter more or less

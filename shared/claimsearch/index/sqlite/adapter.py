@@ -18,6 +18,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from claimsearch.claimants.names import one_edit_apart
 from claimsearch.clusters.records import CandidateQuery, ClusterMember, ClusterSummary
 from claimsearch.errors import IndexUnavailable
 from claimsearch.index.port import (
@@ -43,7 +44,7 @@ from claimsearch.index.sqlite.writes import (
     put_claimant,
     write_article,
 )
-from claimsearch.index.text_query import may_be_near, one_edit_apart, plan_text, suggestions_in_turn
+from claimsearch.index.text_query import may_be_near, plan_text, suggestions_in_turn
 from claimsearch.model import Article, Claim, ClaimantIdentity
 
 # A cluster's members in order of appearance: dated ones by date (undated last), then by
