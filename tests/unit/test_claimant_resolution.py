@@ -917,6 +917,25 @@ def test_a_name_stops_before_a_relative_clause() -> None:
             "Harold Bornstein",
             "person",
         ),
+        # A name the tagger does not know, read as a common noun: inside a sentence, or
+        # opening one where the article writes it as the end of a name.
+        (
+            '"Marco Rubio won tonight and I was very glad to see that," Hannity said during a panel.',
+            "Hannity",
+            "said",
+            "Marco Rubio won tonight and I was very glad to see that",
+            "Hannity",
+            "person",
+        ),
+        (
+            "The movie is out in July. D’Souza went on to explain that the Clintons are ruthless. "
+            "Filmmaker and author Dinesh D’Souza made his prediction on Monday.",
+            "D’Souza",
+            "went on to explain",
+            "the Clintons are ruthless",
+            "D’Souza",
+            "person",
+        ),
         # Not where it is one letter off two people's surnames.
         (
             "Harold Bornstein and Carol Bornsteen signed the letter. Bornsten said Trump would be "

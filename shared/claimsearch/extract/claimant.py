@@ -511,7 +511,7 @@ class ClaimantResolver:
         if (
             name_span is None
             or name_span != (head.idx, _end(head))
-            or head.tag_ != "NNP"
+            or not (head.tag_ == "NNP" or self._name_read_as_a_noun(head))
             or head.text.isupper()
         ):
             return None
@@ -526,6 +526,30 @@ class ClaimantResolver:
             return Claimant(mention, span, head.text, "organisation", name_span)
         role, organization = self._role_and_organization(head)
         return Claimant(mention, span, head.text, "person", name_span, role, organization)
+
+    def _name_read_as_a_noun(self, token: Token) -> bool:
+        """A name the tagger does not know, tagged a common noun: capitalised inside a
+        sentence that is no headline ('"... in the Senate," Hannity said'), or opening one
+        where the article writes it as the last word of a name ("D'Souza went on" after
+        "Dinesh D'Souza"). Whether the article also writes it in lower case, and so it is a
+        common noun after all, `_surname` asks."""
+        if token.tag_ != "NN" or not token.text[:1].isupper() or _title_cased(token.sent):
+            return False
+        return not token.is_sent_start or token.text in self._surnames_written_in_full
+
+    @cached_property
+    def _surnames_written_in_full(self) -> frozenset[str]:
+        """Capitalised words the article writes after a capitalised word of their name
+        ("Hannity" of "Sean Hannity", tagged as NER likes: a person or not)."""
+        return frozenset(
+            t.text
+            for t in self.doc
+            if t.i > 0
+            and t.text[:1].isupper()
+            and self.doc[t.i - 1].dep_ == "compound"
+            and self.doc[t.i - 1].head.i == t.i
+            and self.doc[t.i - 1].text[:1].isupper()
+        )
 
     def _given_named(self, mention: str, span: Span, head: Token) -> Claimant | None:
         """A given name and a surname NER did not take for a person ("Megyn Kelly" read as a
