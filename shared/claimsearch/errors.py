@@ -130,7 +130,7 @@ class ClaimReplaced(Moved):
 
     def __init__(self, claim_id: str, replaced_by: str) -> None:
         super().__init__(
-            f"claim {claim_id} was extracted again from its article as {replaced_by}", replaced_by
+            f"claim {claim_id} is {replaced_by} now: its article was edited or extracted again", replaced_by
         )
 
 

@@ -34,8 +34,8 @@ ERRORS: dict[int, tuple[str, list[tuple[str, str, str | None]]]] = {
             ),
             (
                 "claim_replaced",
-                "claim c5e0d7a41f3b9c2e8d6a1b47 was extracted again from its article as"
-                " c3e1a8f0b2d94c6e7a51f028",
+                "claim c5e0d7a41f3b9c2e8d6a1b47 is c3e1a8f0b2d94c6e7a51f028 now: its article was edited"
+                " or extracted again",
                 None,
             ),
         ],

@@ -384,8 +384,8 @@ def identities_of(filed: Filed) -> dict[str, ClaimantIdentity]:
 
 
 def _writes_the_name(mention: str, key: str) -> bool:
-    """'Mr. Trump' writes 'donald trump', and so does the article's misprint 'Bornsten' write
-    'harold bornstein' (the extractor read it as his name); 'she' and 'the head of NK Watch' do not."""
+    """'Mr. Trump' writes 'donald trump', and so does 'Bornsten' 'harold bornstein' (an article's
+    misprint, which the extractor read as his name); 'she' and 'the head of NK Watch' do not."""
     if is_pronoun(mention) or len(mention.split()) > MAX_ALIAS_WORDS:
         return False
     words = name_key(mention).split()
