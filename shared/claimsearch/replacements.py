@@ -54,19 +54,16 @@ def with_replacements(previous: Sequence[Claim], claims: list[Claim]) -> list[Cl
 
 def _successor(old: Claim, claims: list[Claim], words: list[Counter[str]]) -> Claim | None:
     said = _words(old)
-    best: tuple[float, bool, int] | None = None
-    found: Claim | None = None
+    ranked: list[tuple[tuple[float, bool, int], Claim]] = []
     for claim, new in zip(claims, words, strict=True):
         sizes = (sum(said.values()), sum(new.values()))
         common = sum((said & new).values())
         same_cue = claim.cue.text == old.cue.text
         within = same_cue and common >= max(MIN_SHARED_UNDER_CUE, MIN_SHARED * min(sizes))
-        if not common or (common < MIN_SHARED * max(sizes) and not within):
-            continue
-        rank = (common / max(sizes), same_cue, -abs(claim.cue.span[0] - old.cue.span[0]))
-        if best is None or rank > best:
-            best, found = rank, claim
-    return found
+        if common and (common >= MIN_SHARED * max(sizes) or within):
+            ranked.append(((common / max(sizes), same_cue, -abs(claim.cue.span[0] - old.cue.span[0])), claim))
+    # The first of the best: ties go to the claim that comes first.
+    return max(ranked, key=lambda r: r[0])[1] if ranked else None
 
 
 def _words(claim: Claim) -> Counter[str]:

@@ -198,22 +198,22 @@ class SqliteIndex:
         return Article.from_dict(json.loads(row["data"])) if row else None
 
     def get_claim(self, claim_id: str) -> Claim | None:
-        self.ensure_ready()
-        with self._connect() as db:
-            row = db.execute(
-                "SELECT d.data FROM claims c JOIN claim_data d ON d.rowid = c.rowid WHERE c.id = ?",
-                (claim_id,),
-            ).fetchone()
-        return Claim.from_dict(json.loads(row["data"])) if row else None
+        return self._one_claim(
+            "SELECT d.data FROM claims c JOIN claim_data d ON d.rowid = c.rowid WHERE c.id = ?", claim_id
+        )
 
     def claim_replacing(self, claim_id: str) -> Claim | None:
+        return self._one_claim(
+            "SELECT d.data FROM claim_replaces r JOIN claim_data d ON d.rowid = r.claim_rowid"
+            " WHERE r.old_id = ? ORDER BY r.claim_rowid LIMIT 1",
+            claim_id,
+        )
+
+    def _one_claim(self, sql: str, claim_id: str) -> Claim | None:
+        """The stored claim of the first row `sql` (one `claim_id` parameter) reads, if any."""
         self.ensure_ready()
         with self._connect() as db:
-            row = db.execute(
-                "SELECT d.data FROM claim_replaces r JOIN claim_data d ON d.rowid = r.claim_rowid"
-                " WHERE r.old_id = ? ORDER BY r.claim_rowid LIMIT 1",
-                (claim_id,),
-            ).fetchone()
+            row = db.execute(sql, (claim_id,)).fetchone()
         return Claim.from_dict(json.loads(row["data"])) if row else None
 
     def claims_for_article(self, article_id: str) -> list[Claim]:
