@@ -1312,3 +1312,43 @@ def test_he_does_not_stand_for_an_outlet_ner_takes_for_a_person() -> None:
     )
     assert twitter.type == "organisation"
     assert he.name is None
+
+
+@pytest.mark.parametrize(
+    ("headline", "body", "source", "cue", "content", "name"),
+    [
+        (
+            "Ben Carson Defends Himself Against Claims He Made Up His Past.",
+            "The retired surgeon Ben Carson answered his critics on Sunday.",
+            "Ben Carson", "Defends Himself Against", "Claims He Made Up His Past", "Ben Carson",
+        ),
+        (
+            "Donald Trump Tweets A False Chart On Crime In Big Cities.",
+            "The businessman Donald Trump posted the chart on Sunday night.",
+            "Donald Trump", "Tweets", "A False Chart On Crime In Big Cities", "Donald Trump",
+        ),
+    ],
+)  # fmt: skip
+def test_a_headlines_verb_ner_runs_into_a_name_is_not_the_claimant(
+    headline: str, body: str, source: str, cue: str, content: str, name: str
+) -> None:
+    # Title case: NER reads "Ben Carson Defends" as one person and the parser makes the
+    # verb the phrase's head; the claimant was a group of that name.
+    claimant = resolve(f"{headline}\n\n{body}", source, cue, content)
+    assert (claimant.name, claimant.type) == (name, "person")
+
+
+@pytest.mark.parametrize(
+    ("source", "name", "kind"),
+    [
+        # NER missed the name and the census lists lack "Alwaleed": the apposition says
+        # a person is named (a group of that name before).
+        ("Prince Alwaleed, the nephew of the late king", "Prince Alwaleed", "person"),
+        ("Prince Alwaleed, the late king's nephew and a real estate investor", "Prince Alwaleed", "person"),
+        # A body NER found stays one, whatever the apposition calls it.
+        ("Microsoft, a longtime rival of Apple", "Microsoft", "organisation"),
+    ],
+)  # fmt: skip
+def test_an_apposition_describing_a_person_names_one(source: str, name: str, kind: str) -> None:
+    claimant = resolve(f"{source}, said the plan would fail.", source, "said", "the plan would fail")
+    assert (claimant.name, claimant.type) == (name, kind)

@@ -190,7 +190,7 @@ class ClaimantResolver:
             head: Token | None = subject
             scope = (subject.left_edge.idx, _end(subject.right_edge))
         else:
-            head, scope = _phrase_around(_head_of(tokens), tokens, span)
+            head, scope = _phrase_around(_head_of(tokens), tokens, span, self._in_a_persons_name)
         if head is None:
             claimant = Claimant(mention, span, None, "group")
         else:
@@ -235,7 +235,7 @@ class ClaimantResolver:
         known = self._known_person(mention, span, head, scope)
         if known is not None:
             return known
-        named = self._given_named(mention, span, head)
+        named = self._given_named(mention, span, head) or self._described_name(mention, span, head, scope)
         if named is not None:
             return named
         owner = self._author(head, said) if head.lemma_.lower() in WORK_NOUNS else None
@@ -588,6 +588,28 @@ class ClaimantResolver:
         role, organization = self._role_and_organization(head)
         if organization is not None and name in organization:
             organization = None  # NER's body holding the person's own name
+        return Claimant(mention, span, name, "person", name_span, role, organization)
+
+    def _described_name(self, mention: str, span: Span, head: Token, scope: Span) -> Claimant | None:
+        """A name NER missed, of a given name the census lists lack, that an apposition
+        describes as one person: "Prince Alwaleed, the nephew of the late King Abdullah",
+        "Naureen Jahangir, a Sanders supporter from Hemet" (each a group of that name).
+        Not a body or place NER found there ("the Orlando Sentinel, a newspaper"), nor one
+        of several named together ("Bill Clinton and Melania Trump, Donald Trump's wife")."""
+        if head.pos_ != "PROPN" or head.tag_ != "NNP" or head.text.isupper():
+            return None
+        role, organization = self._role_and_organization(head)
+        described = any(c.dep_ == "appos" and c.tag_ == "NN" and _names_a_person(c) for c in head.children)
+        if role is None or not described or any(c.dep_ == "conj" for c in head.children):
+            return None
+        name_span = self._proper_name(head, scope)
+        if name_span is None:
+            return None
+        if any(e.type != "person" and overlaps(e.span, name_span) for e in self._entities_around(name_span)):
+            return None
+        name = self.doc.text[name_span[0] : name_span[1]]
+        if " " not in name and self._common_word(name):
+            return None
         return Claimant(mention, span, name, "person", name_span, role, organization)
 
     def _author(self, work: Token, said: tuple[Span, ...]) -> Claimant | None:
@@ -979,7 +1001,9 @@ def _phrase_before_clauses(head: Token) -> Span:
     return (head.left_edge.idx, _end(last))
 
 
-def _phrase_around(head: Token | None, tokens: list[Token], span: Span) -> tuple[Token | None, Span]:
+def _phrase_around(
+    head: Token | None, tokens: list[Token], span: Span, in_a_persons_name: Callable[[Token], bool]
+) -> tuple[Token | None, Span]:
     """The head that names a mention cut short inside its noun phrase, and the phrase.
 
     "Mr" of "Mr. Obama" -> Obama; "The" of "The director" -> director. A possessive
@@ -998,9 +1022,11 @@ def _phrase_around(head: Token | None, tokens: list[Token], span: Span) -> tuple
         if head.dep_ == "poss" and (head.pos_ != "PRON" or not _names_people(head.head)):
             break
         # "Aaron" of "Aaron Kall" leans on the rest of the name; "Trump" of "Trump charges"
-        # (misparsed), "Clinton campaign" or "Clinton Plan" is the name itself.
+        # (misparsed), "Clinton campaign" or "Clinton Plan" is the name itself. So is "Ben
+        # Carson" of a headline's "Ben Carson Defends Himself ...", where NER ran the name on
+        # into the verb and the article's names (`in_a_persons_name`) end before it.
         name = head.dep_ == "compound" and head.text[:1].isupper() and not _is_title(head)
-        if name and head.head.ent_type_ != "PERSON":
+        if name and (head.head.ent_type_ != "PERSON" or not in_a_persons_name(head.head)):
             break
         head, moved = head.head, True
     if not moved:

@@ -18,7 +18,7 @@ from claimsearch.model import Article, Claim, Content, Cue, Span, claim_id_for
 
 T = TypeVar("T")
 
-CLAIM_BUILDER_VERSION = "claims-27"  # 2: content.introducer; 3: claimants resolved within the article;
+CLAIM_BUILDER_VERSION = "claims-28"  # 2: content.introducer; 3: claimants resolved within the article;
 # 4: a speaker label's mark kept as the cue (it was trimmed away and the claim dropped);
 # 5: namesakes told apart by given names, titles as roles, relative words no part of a name;
 # 6: names and entities without the marks at their edges ("― Jacklyn Ashley", '">Sanders');
@@ -70,7 +70,11 @@ CLAIM_BUILDER_VERSION = "claims-27"  # 2: content.introducer; 3: claimants resol
 # person named by one plural word for people is a group ("Aides said", "Latinos"); 26: a
 # surname misprinted by one letter is the person named in full ("Bornsten" after "Harold
 # Bornstein"), where no one's name is spelt so; 27: a name the tagger read as a common noun
-# is a surname ('"...," Hannity said'; "D'Souza went on" after "Dinesh D'Souza"), not a group
+# is a surname ('"...," Hannity said'; "D'Souza went on" after "Dinesh D'Souza"), not a group;
+# 28: a headline's name is not run on into the verb NER glued to it ("Ben Carson Defends
+# Himself ...": Ben Carson, not a group "Ben Carson Defends"); a name NER missed, of a given
+# name the census lists lack, that an apposition describes as a person is that person
+# ("Prince Alwaleed, the nephew of the late King Abdullah")
 
 
 def extractor_version(finder_name: str) -> str:
