@@ -484,3 +484,74 @@ def test_a_surname_goes_where_its_articles_full_name_joins() -> None:
         registry,
     )
     assert [c.claimant.id for c in filed.claims] == [identity_id("hillary clinton")] * 2
+
+
+# -- a description of a person the article names, by the roles the registry knows ------------
+
+
+def _described(article: str, rows: list[tuple[str, str | None]]) -> list[Claim]:
+    """Claims of `article`, each (the claimant's name, its role), the nth standing at n*10."""
+    claims = _claims(article, [(name, "person", name) for name, _ in rows])
+    return [
+        replace(c, claimant=replace(c.claimant, span=(n * 10, n * 10 + 1), role=role))
+        for n, (c, (_, role)) in enumerate(zip(claims, rows, strict=True))
+    ]
+
+
+DESCRIBED = {
+    # Another article calls him the Republican presidential nominee ...
+    "r1": [
+        ("Donald Trump", "Republican presidential nominee"),
+        ("Mike Pence", "Republican vice presidential nominee"),
+    ],
+    # ... this one names him and then writes only "The GOP nominee".
+    "r2": [
+        ("Mike Pence", None),
+        ("Donald Trump", None),
+        ("The GOP nominee", "nominee"),
+        ("the nominee", "nominee"),
+    ],
+}
+
+
+def test_a_description_is_filed_under_the_person_the_registry_knows_by_it() -> None:
+    donald = identity_id("donald trump")
+    for order in (["r1", "r2"], ["r2", "r1"]):
+        pairs, registry = file_all(
+            lambda order=order: [(Article(a, "x", "t", a), _described(a, DESCRIBED[a])) for a in order]
+        )
+        filed = {article.id: claims for article, claims in pairs}
+        described, bare = filed["r2"][2].claimant, filed["r2"][3].claimant
+        # Filed as a pronoun resolved is: his name, the description its mention; not under Mike
+        # Pence, whose "vice presidential nominee" is someone else's description, nor a bare
+        # noun, which fits too many people.
+        assert (described.id, described.name, described.mention) == (
+            donald,
+            "Donald Trump",
+            "The GOP nominee",
+        )
+        assert bare.id is None
+        trump = registry.identities[donald]
+        assert trump.claims == 3 and "The GOP nominee" not in trump.aliases
+    # Ingest files it by what the registry knows when the article comes: nothing yet here.
+    alone = file_claims(_described("r2", DESCRIBED["r2"]), MemoryRegistry())
+    assert alone.claims[2].claimant.id is None
+    known = MemoryRegistry()
+    known.add(file_claims(_described("r1", DESCRIBED["r1"]), known))
+    assert file_claims(_described("r2", DESCRIBED["r2"]), known).claims[2].claimant.id == donald
+
+
+def test_a_description_two_people_fit_is_the_nearest_named_before_it() -> None:
+    rows = [
+        ("Ted Cruz", "Republican presidential candidate"),
+        ("The GOP presidential candidate", "candidate"),
+        ("Marco Rubio", "Republican presidential candidate"),
+        ("The GOP presidential candidate", "candidate"),
+    ]
+    claims = file_claims(_described("c1", rows), MemoryRegistry()).claims
+    assert [c.claimant.name for c in claims] == ["Ted Cruz", "Ted Cruz", "Marco Rubio", "Marco Rubio"]
+    # Before anyone fitting is named: the one person fitting, if only one does.
+    first = file_claims(_described("c2", [rows[1], rows[0]]), MemoryRegistry()).claims
+    assert first[0].claimant.id == identity_id("ted cruz")
+    both_after = file_claims(_described("c3", [rows[1], rows[0], rows[2]]), MemoryRegistry()).claims
+    assert both_after[0].claimant.id is None

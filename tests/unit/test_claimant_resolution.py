@@ -968,6 +968,18 @@ def test_the_name_and_type_a_claimant_is_given(
         ("Oversight Chairman Rep. Jason Chaffetz", "Jason Chaffetz", "Representative", None),  # the nearer
         ("Former President Bill Clinton", "Bill Clinton", "former President", None),
         ("Homeland Security Secretary Jeh Johnson", "Jeh Johnson", "Secretary", "Homeland Security"),
+        # The place or party the title is of: "the Vermont senator" later is he.
+        ("Vermont Sen. Bernie Sanders", "Bernie Sanders", "Vermont Senator", None),
+        ("Indiana Gov. Mike Pence", "Mike Pence", "Indiana Governor", None),
+        ("New Jersey Gov. Chris Christie", "Chris Christie", "New Jersey Governor", None),
+        # A noun for a person before the name, with its modifiers, as an apposition's role.
+        (
+            "Republican presidential nominee Donald Trump",
+            "Donald Trump",
+            "Republican presidential nominee",
+            None,
+        ),
+        ("Fox News moderator Chris Wallace", "Chris Wallace", "Fox News moderator", None),
         ("Mr. Obama", "Obama", None, None),  # how to address him, not what he is
     ],
 )
@@ -1352,3 +1364,25 @@ def test_a_headlines_verb_ner_runs_into_a_name_is_not_the_claimant(
 def test_an_apposition_describing_a_person_names_one(source: str, name: str, kind: str) -> None:
     claimant = resolve(f"{source}, said the plan would fail.", source, "said", "the plan would fail")
     assert (claimant.name, claimant.type) == (name, kind)
+
+
+def test_a_bare_description_takes_a_role_by_its_noun_not_its_modifiers() -> None:
+    text = (
+        "Trump campaign spokesman Jason Miller said the polls were wrong. The campaign said it would appeal."
+    )
+    miller, campaign = resolve_all(
+        text,
+        Said("Trump campaign spokesman Jason Miller", "said", "the polls were wrong"),
+        Said("The campaign", "said", "it would appeal"),
+    )
+    assert (miller.name, miller.role) == ("Jason Miller", "Trump campaign spokesman")
+    assert campaign.name != "Jason Miller"  # a campaign is no spokesman
+    text = "Campaign spokesman Jason Miller said the polls were wrong. The spokesman said it would appeal."
+    assert (
+        resolve_all(
+            text,
+            Said("Campaign spokesman Jason Miller", "said", "the polls were wrong"),
+            Said("The spokesman", "said", "it would appeal"),
+        )[1].name
+        == "Jason Miller"
+    )

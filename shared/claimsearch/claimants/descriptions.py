@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from claimsearch.calendar_words import MONTHS, WEEKDAYS
-from claimsearch.claimants.names import ROLE_NOUNS, TITLES, name_key
+from claimsearch.claimants.names import ROLE_NOUNS, TITLE_ABBREVIATIONS, TITLES, name_key
 from claimsearch.claimants.person_nouns import may_name_people
 
 # Nouns that name a document, a claimant of its own ("the report found", "polls show").
@@ -21,6 +21,13 @@ DOCUMENT_NOUNS = frozenset(
     "audit data figures findings assessment estimate estimates book article record records filing "
     "lawsuit complaint indictment ruling release transcript email emails tweet post".split()
 )
+# Titles as written before names read as the nouns a description uses ("Sen." -> senator);
+# "GOP" is what "Republican" says of a candidate.
+SPELLED_OUT = {short: title.lower() for short, title in TITLE_ABBREVIATIONS.items()} | {
+    "gop": "republican",
+    "front-runner": "frontrunner",
+}
+_DESCRIPTION_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 # Those that, capitalised inside a sentence, end the name of a newspaper or a magazine,
 # a body: "The Washington Post", "the Post", "National Review", "The Bergen Record".
 PUBLICATION_NOUNS = frozenset({"post", "review", "record"})
@@ -222,3 +229,11 @@ _OWNED = re.compile(r"\w['’]s?$")  # "party's", "states'"
 _EDGE_MARKS = "\"'“”‘’:;,."
 # Words after which a description's head noun has been given: "the head | of the RNC".
 _DESCRIPTION_ENDS = frozenset({"of", "for", "at", "with", "from", "in", "on", "to", "who", "and", ","})
+
+
+def description_words(text: str) -> frozenset[str]:
+    """The words a description ("The GOP nominee") or a role ("Republican presidential
+    nominee", "Sen.") says a person is, as the one is matched against the other: in lower
+    case, titles spelled out ("sen" -> senator, "gop" -> republican), without "the"."""
+    words = (m.group().lower().rstrip(".") for m in _DESCRIPTION_WORD.finditer(text))
+    return frozenset(SPELLED_OUT.get(w, w) for w in words if w not in _DEMONSTRATIVES)

@@ -30,7 +30,12 @@ Myeong-chul", "Mr. Trump" -> "Donald J. Trump"). Filing takes it across articles
   publisher ("the report") and a person described with no name ("the official", "the
   Florida senator"):
   such claims keep their mention and have no identity (claim clusters compare them under
-  their description: `clusters.assign.cluster_claimant`).
+  their description: `clusters.assign.cluster_claimant`), unless
+- a definite description of a person ("The GOP nominee said ...") fits a person the same
+  article files claims under, by a role that article or the registry gives them
+  ("Republican presidential nominee"): filed under that person, the nearest named before
+  it (`_people_described`). `reindex` reads every article's roles first, as it reads their
+  full names; ingest files it by the roles the index holds when its article arrives.
 
 Filing decides ids (`file_claims`); `identities_of` gathers what the filed claims say
 about each identity (aliases, roles, organisations, type), and `merged` folds that into
@@ -41,11 +46,12 @@ which claims it holds.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
-from claimsearch.claimants.descriptions import described
+from claimsearch.claimants.descriptions import described, description_words
 from claimsearch.claimants.given_names import given_name_gender
 from claimsearch.claimants.names import (
     FEMALE_PRONOUNS,
@@ -194,11 +200,13 @@ def file_claims(claims: list[Claim], lookup: ClaimantLookup) -> Filed:
     # A surname resolved to this article's full name goes where that name joins ("Rendell"
     # -> "ed rendell" -> "edward rendell"); a known form resolves no further.
     resolved = {key: resolved.get(to, to) for key, to in resolved.items()}
+    described_as = _people_described(claims, filings, resolved, lookup)
     out: list[Claim] = []
     keys: dict[str, str] = {}
     pointers: dict[str, ClaimantIdentity] = {}
     for claim in claims:
         filed = filings.get(claim.id)
+        claimant = claim.claimant
         identity: str | None = None
         if filed:
             key = resolved.get(filed.key, filed.key)
@@ -206,8 +214,93 @@ def file_claims(claims: list[Claim], lookup: ClaimantLookup) -> Filed:
             keys[identity] = key
             if filed.key in dominated | joined_forms and claim.claimant.name:
                 pointers[identity_id(filed.key)] = _pointer(filed.key, claim.claimant.name, identity)
-        out.append(replace(claim, claimant=replace(claim.claimant, id=identity)))
+        elif claim.id in described_as:
+            key, name = described_as[claim.id]
+            identity = identity_id(key)
+            keys[identity] = key
+            # Named as a pronoun resolved is: the person's name, the description its mention.
+            claimant = replace(claimant, name=name, name_span=None)
+        out.append(replace(claim, claimant=replace(claimant, id=identity)))
     return Filed(out, keys, pointers)
+
+
+def _people_described(
+    claims: list[Claim], filings: dict[str, _Filing], resolved: dict[str, str], lookup: ClaimantLookup
+) -> dict[str, tuple[str, str]]:
+    """Claim id -> (key, name) of the person a description stands for ("The GOP nominee
+    said ...", "the Vermont senator"): one of the people this article files claims under,
+    described so by a role the article or the registry gives them ("Republican presidential
+    nominee" holds every word of "the GOP nominee"; "Republican vice presidential nominee"
+    says "vice" of someone else), the nearest whose claim comes before it, else the only
+    one. Extraction files such a description under a person only where its own article
+    describes them so (`extract.descriptions`); an article that writes "The GOP nominee"
+    of Donald Trump without calling him that finds it here. A bare noun ("the nominee")
+    fits too many people; a description with no person of the article fitting stays one."""
+    wanted = {
+        c.id: words
+        for c in claims
+        if c.id not in filings and (words := _description_of_a_person(c.claimant)) is not None
+    }
+    if not wanted:
+        return {}
+    names: dict[str, Counter[str]] = {}
+    places: list[tuple[int, str]] = []
+    roles: dict[str, set[frozenset[str]]] = {}
+    for claim in claims:
+        filing = filings.get(claim.id)
+        if filing is None or filing.type != "person":
+            continue
+        key = resolved.get(filing.key, filing.key)
+        names.setdefault(key, Counter())[filing.name] += 1
+        places.append((_place(claim), key))
+        if claim.claimant.role:
+            roles.setdefault(key, set()).add(description_words(claim.claimant.role))
+    known = lookup.get_claimants(identity_id(key) for key in names)
+    for key in names:
+        identity = known.get(identity_id(key))
+        given = identity.roles if identity else []
+        roles.setdefault(key, set()).update(description_words(r) for r in given)
+    places.sort()
+    found: dict[str, tuple[str, str]] = {}
+    for claim in claims:
+        words = wanted.get(claim.id)
+        if words is None:
+            continue
+        fitting = {key for key in names if any(_fits(words, role) for role in roles[key])}
+        before = [key for at, key in places if at < _place(claim) and key in fitting]
+        if before or len(fitting) == 1:
+            person = before[-1] if before else fitting.pop()
+            # The name most of its claims in this article give, the longest of those.
+            name = max(names[person], key=lambda n: (names[person][n], len(n), n))
+            found[claim.id] = (person, name)
+    return found
+
+
+def _description_of_a_person(claimant: Claimant) -> frozenset[str] | None:
+    """The words of a definite description of one person with no name ("The GOP nominee":
+    republican, nominee); None for anything else, and for a bare noun ("the nominee")."""
+    name = claimant.name
+    if claimant.type != "person" or not claimant.attributed or not name or claimant_key(claimant):
+        return None
+    if name.split()[0].lower() not in ("the", "this", "that"):
+        return None
+    words = description_words(name)
+    return words if len(words) >= 2 else None
+
+
+# Words of a role that say another person than one described without them: "Republican
+# vice presidential nominee" is not "the Republican nominee", "former Florida governor"
+# not "the Florida governor".
+_OTHER_PERSON_WORDS = frozenset({"vice", "former", "deputy", "assistant", "acting", "ex", "associate", "co"})
+
+
+def _fits(description: frozenset[str], role: frozenset[str]) -> bool:
+    return description <= role and not (role - description) & _OTHER_PERSON_WORDS
+
+
+def _place(claim: Claim) -> int:
+    span = claim.claimant.span or (claim.content.spans[0] if claim.content.spans else None)
+    return span[0] if span else 0
 
 
 def _known_form(key: str, lookup: ClaimantLookup) -> str | None:

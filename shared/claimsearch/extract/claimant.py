@@ -656,10 +656,11 @@ class ClaimantResolver:
         definite = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children)
         bare = all(c.dep_ in ("det", "amod") for c in head.children)
         if definite and bare:
-            # "the head said": the claimant named earlier with that role.
+            # "the head said": the claimant named earlier with that role, by its noun ("The
+            # campaign" is no "Trump campaign spokesman").
             for known in reversed(self.known):
                 c = known.claimant
-                if c.role and head.lemma_.lower() in c.role.lower().split():
+                if c.role and head.lemma_.lower() == c.role.lower().split()[-1]:
                     return Claimant(mention, span, c.name, c.type, c.name_span, c.role, c.organization)
         the = any(c.dep_ == "det" and c.lower_ == "the" for c in head.children)
         named = next((c for c in head.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
@@ -721,14 +722,20 @@ class ClaimantResolver:
             # before it); of two, the one next to the name ("Chairman Rep. Jason Chaffetz").
             title = titles[-1]
             prefixes = [w for w in title.lefts if w.dep_ == "compound" and _folded(w) in _TITLE_PREFIXES]
-            words = [*prefixes, title]
+            # "Vermont Sen. Bernie Sanders", "Indiana Gov. Mike Pence": the place or party a
+            # title is of says which senator ("the Vermont senator" later is he).
+            places = [w for w in title.lefts if w.dep_ == "compound" and w.ent_type_ in _PLACE_OR_PARTY]
+            named = [w for p in places for w in self.doc[_modifier_start(p).i : p.i + 1]]
+            words = [*named, *prefixes, title]
             role = " ".join(TITLE_ABBREVIATIONS.get(_folded(w), w.text) for w in words)
             if words[0].i > 0 and self.doc[words[0].i - 1].lower_ in ("former", "then"):
                 role = f"{self.doc[words[0].i - 1].lower_} {role}"  # "Former President Bill Clinton"
             return role, self._organization_near(title)
         for child in head.lefts:
             if child.dep_ == "compound" and child.tag_ == "NN" and _names_a_person(child):
-                return child.text, self._organization_near(head)
+                # "Republican presidential nominee Donald Trump": the noun with its modifiers,
+                # as an apposition's role is ("the Republican front-runner, Donald Trump").
+                return _role_phrase(child), self._organization_near(head)
         return None, None
 
     def _organization_near(self, noun: Token) -> str | None:
@@ -848,9 +855,18 @@ _INDEFINITE = frozenset({"a", "an", "one", "another"})
 def _role_phrase(noun: Token) -> str:
     """A role noun with the words that make it a role, as the text writes them: "senior
     policy adviser", "campaign manager", "anti-establishment candidate"."""
-    words = [c for c in noun.lefts if c.dep_ in ("amod", "compound")] + [noun]
+    words = [_modifier_start(c) for c in noun.lefts if c.dep_ in ("amod", "compound")] + [noun]
     first = _word_start(min(words, key=lambda t: t.i))
     return noun.doc.text[first.idx : _end(noun)]
+
+
+def _modifier_start(modifier: Token) -> Token:
+    """The first word of a modifier with its own modifiers ("Fox" of "Fox News moderator",
+    "New" of "New Jersey Gov."), not a determiner or an owner of the phrase."""
+    start = modifier.left_edge
+    while start.i < modifier.i and (start.pos_ in ("DET", "PRON", "PUNCT") or start.dep_ in ("poss", "case")):
+        start = start.doc[start.i + 1]
+    return start
 
 
 def _word_start(token: Token) -> Token:
@@ -882,6 +898,8 @@ def _end(token: Token) -> int:
 
 
 _HYPHENS = frozenset({"-", "\u2010", "\u2011"})
+# Entities that say whose a title is: "Vermont Sen.", "Indiana Gov.", "Democratic Rep.".
+_PLACE_OR_PARTY = frozenset({"GPE", "NORP"})
 # A name that is one of these is no apposition's owner (`_named_before`).
 _OWN_PARTS = frozenset({"nsubj", "nsubjpass", "dobj", "iobj", "dative", "pobj", "attr"})
 _LINKS = frozenset({"CCONJ", "SCONJ"})

@@ -18,7 +18,7 @@ from claimsearch.model import Article, Claim, Content, Cue, Span, claim_id_for
 
 T = TypeVar("T")
 
-CLAIM_BUILDER_VERSION = "claims-28"  # 2: content.introducer; 3: claimants resolved within the article;
+CLAIM_BUILDER_VERSION = "claims-29"  # 2: content.introducer; 3: claimants resolved within the article;
 # 4: a speaker label's mark kept as the cue (it was trimmed away and the claim dropped);
 # 5: namesakes told apart by given names, titles as roles, relative words no part of a name;
 # 6: names and entities without the marks at their edges ("― Jacklyn Ashley", '">Sanders');
@@ -74,7 +74,10 @@ CLAIM_BUILDER_VERSION = "claims-28"  # 2: content.introducer; 3: claimants resol
 # 28: a headline's name is not run on into the verb NER glued to it ("Ben Carson Defends
 # Himself ...": Ben Carson, not a group "Ben Carson Defends"); a name NER missed, of a given
 # name the census lists lack, that an apposition describes as a person is that person
-# ("Prince Alwaleed, the nephew of the late King Abdullah")
+# ("Prince Alwaleed, the nephew of the late King Abdullah"); 29: a role before a name keeps
+# its modifiers ("Republican presidential nominee", "Vermont Senator", "Fox News moderator",
+# where it was "nominee", "Senator", "moderator"), and "the head said" takes a role by its
+# noun ("The campaign" is no "Trump campaign spokesman")
 
 
 def extractor_version(finder_name: str) -> str:

@@ -19,16 +19,10 @@ from collections.abc import Callable, Iterable
 
 from spacy.tokens import Doc, Token
 
-from claimsearch.claimants.names import TITLE_ABBREVIATIONS
+from claimsearch.claimants.descriptions import SPELLED_OUT
 from claimsearch.extract.text_spans import tokens_in
 from claimsearch.model import EntityMention, Span
 
-# Titles as written before names read as the nouns a description uses ("Sen." -> senator);
-# "GOP" is what "Republican" says of a candidate.
-_SPELLED_OUT = {short: title.lower() for short, title in TITLE_ABBREVIATIONS.items()} | {
-    "gop": "republican",
-    "front-runner": "frontrunner",
-}
 # Modifiers of a description's noun that a person's description must hold too.
 _MODIFIERS = frozenset({"compound", "amod", "nmod"})
 # Words that end the words before a name that describe it ("said Republican candidate X").
@@ -40,7 +34,7 @@ _BARE_NOUN_SENTENCES = 5
 
 def _word(token: Token) -> str:
     word = (token.lemma_ or token.text).lower().rstrip(".")
-    return _SPELLED_OUT.get(word, word)
+    return SPELLED_OUT.get(word, word)
 
 
 class PersonDescriptions:
