@@ -15,7 +15,7 @@ from claimsearch.claimants.registry import (
     surnames_joined,
     updated_identities,
 )
-from claimsearch.model import Article, Claim, Claimant, Content, Cue, claim_id_for
+from claimsearch.model import Article, Claim, Claimant, Content, Cue, EntityMention, claim_id_for
 
 
 @pytest.mark.parametrize(
@@ -555,3 +555,16 @@ def test_a_description_two_people_fit_is_the_nearest_named_before_it() -> None:
     assert first[0].claimant.id == identity_id("ted cruz")
     both_after = file_claims(_described("c3", [rows[1], rows[0], rows[2]]), MemoryRegistry()).claims
     assert both_after[0].claimant.id is None
+
+
+def test_a_description_may_stand_for_a_person_the_articles_claims_only_mention() -> None:
+    known = MemoryRegistry()
+    known.add(file_claims(_described("r1", DESCRIBED["r1"]), known))
+    claims = _described("m1", [("Hillary Clinton", None), ("The GOP nominee", "nominee")])
+    trump = EntityMention("Trump", (3, 8), "Donald Trump", "person")  # "Clinton attacked Trump ..."
+    claims[0] = replace(claims[0], entities=[trump])
+    described = file_claims(claims, known).claims[1].claimant
+    assert (described.id, described.name) == (identity_id("donald trump"), "Donald Trump")
+    # Mentioned by a surname alone, no one: the article's fullest name is what the key reads.
+    claims[0] = replace(claims[0], entities=[replace(trump, canonical="Trump")])
+    assert file_claims(claims, known).claims[1].claimant.id is None

@@ -32,7 +32,7 @@ Myeong-chul", "Mr. Trump" -> "Donald J. Trump"). Filing takes it across articles
   such claims keep their mention and have no identity (claim clusters compare them under
   their description: `clusters.assign.cluster_claimant`), unless
 - a definite description of a person ("The GOP nominee said ...") fits a person the same
-  article files claims under, by a role that article or the registry gives them
+  article files claims under (or its claims mention), by a role that article or the registry gives them
   ("Republican presidential nominee"): filed under that person, the nearest named before
   it (`_people_described`). `reindex` reads every article's roles first, as it reads their
   full names; ingest files it by the roles the index holds when its article arrives.
@@ -228,8 +228,9 @@ def _people_described(
     claims: list[Claim], filings: dict[str, _Filing], resolved: dict[str, str], lookup: ClaimantLookup
 ) -> dict[str, tuple[str, str]]:
     """Claim id -> (key, name) of the person a description stands for ("The GOP nominee
-    said ...", "the Vermont senator"): one of the people this article files claims under,
-    described so by a role the article or the registry gives them ("Republican presidential
+    said ...", "the Vermont senator"): one of the people this article files claims under
+    or its claims mention by a full name, described so by a role the article or the
+    registry gives them ("Republican presidential
     nominee" holds every word of "the GOP nominee"; "Republican vice presidential nominee"
     says "vice" of someone else), the nearest whose claim comes before it, else the only
     one. Extraction files such a description under a person only where its own article
@@ -247,6 +248,14 @@ def _people_described(
     places: list[tuple[int, str]] = []
     roles: dict[str, set[frozenset[str]]] = {}
     for claim in claims:
+        # The people its claims mention count too ("Donald Trump held a rally ... The GOP
+        # nominee told the crowd"), by the fullest name the article gives them.
+        for entity in claim.entities:
+            key = name_key(entity.canonical) if entity.type == "person" and " " in entity.canonical else ""
+            if key:
+                key = resolved.get(key, key)
+                names.setdefault(key, Counter())
+                places.append((entity.span[0], key))
         filing = filings.get(claim.id)
         if filing is None or filing.type != "person":
             continue
@@ -270,8 +279,11 @@ def _people_described(
         before = [key for at, key in places if at < _place(claim) and key in fitting]
         if before or len(fitting) == 1:
             person = before[-1] if before else fitting.pop()
-            # The name most of its claims in this article give, the longest of those.
-            name = max(names[person], key=lambda n: (names[person][n], len(n), n))
+            # The name most of its claims in this article give, the longest of those; the
+            # registry's for one only mentioned.
+            name = max(names[person], key=lambda n: (names[person][n], len(n), n), default=None)
+            if name is None:
+                name = known[identity_id(person)].name
             found[claim.id] = (person, name)
     return found
 
