@@ -980,6 +980,15 @@ def test_the_name_and_type_a_claimant_is_given(
             None,
         ),
         ("Fox News moderator Chris Wallace", "Chris Wallace", "Fox News moderator", None),
+        # Not a dateline before a dash.
+        (
+            "NEW YORK - Republican presidential candidate Donald Trump",
+            "Donald Trump",
+            "Republican presidential candidate",
+            None,
+        ),
+        ("Retired Air Force general Michael Flynn", "Michael Flynn", "Retired Air Force general", None),
+        ("Little-known county commissioner Jane Doe", "Jane Doe", "Little-known county commissioner", None),
         ("Mr. Obama", "Obama", None, None),  # how to address him, not what he is
     ],
 )

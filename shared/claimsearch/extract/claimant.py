@@ -34,6 +34,7 @@ from claimsearch.claimants.names import (
     name_words,
 )
 from claimsearch.claimants.person_nouns import names_a_person
+from claimsearch.extract.cues import cue_class_for
 from claimsearch.extract.descriptions import PersonDescriptions
 from claimsearch.extract.entities import (
     FEMALE_WORDS,
@@ -594,8 +595,8 @@ class ClaimantResolver:
         """A name NER missed, of a given name the census lists lack, that an apposition
         describes as one person: "Prince Alwaleed, the nephew of the late King Abdullah",
         "Naureen Jahangir, a Sanders supporter from Hemet" (each a group of that name).
-        Not a body or place NER found there ("the Orlando Sentinel, a newspaper"), nor one
-        of several named together ("Bill Clinton and Melania Trump, Donald Trump's wife")."""
+        Not a body or place NER found there ("Microsoft, a longtime rival of Apple"), nor
+        one of several named together ("Bill Clinton and Melania Trump, Donald Trump's wife")."""
         if head.pos_ != "PROPN" or head.tag_ != "NNP" or head.text.isupper():
             return None
         role, organization = self._role_and_organization(head)
@@ -855,9 +856,22 @@ _INDEFINITE = frozenset({"a", "an", "one", "another"})
 def _role_phrase(noun: Token) -> str:
     """A role noun with the words that make it a role, as the text writes them: "senior
     policy adviser", "campaign manager", "anti-establishment candidate"."""
-    words = [_modifier_start(c) for c in noun.lefts if c.dep_ in ("amod", "compound")] + [noun]
-    first = _word_start(min(words, key=lambda t: t.i))
+    modifiers = [c for c in noun.lefts if c.dep_ in ("amod", "compound") and not _an_inverted_cue(c)]
+    first = _word_start(min([*map(_modifier_start, modifiers), noun], key=lambda t: t.i))
+    # Not over a dash between spaces: "NEW YORK - Republican presidential candidate" is a
+    # dateline, then a role.
+    for token in noun.doc[first.i : noun.i]:
+        if token.is_punct and token.whitespace_ and token.i > 0 and noun.doc[token.i - 1].whitespace_:
+            first = noun.doc[token.i + 1]
     return noun.doc.text[first.idx : _end(noun)]
+
+
+def _an_inverted_cue(token: Token) -> bool:
+    """ "said" of '"...," said billionaire Donald Trump' or "4 in 10 said billionaire Donald
+    Trump would ...", which the parser may hang on the noun: a reporting verb; not a word
+    that describes ("retired Air Force general", which the tagger may read as a past tense)."""
+    finite = token.pos_ in ("VERB", "AUX") and token.tag_ not in ("VBN", "VBG")  # not "little-known"
+    return finite and cue_class_for(token.lemma_.lower()) is not None
 
 
 def _modifier_start(modifier: Token) -> Token:
