@@ -289,10 +289,11 @@ def _people_described(
 
 
 def _description_of_a_person(claimant: Claimant) -> frozenset[str] | None:
-    """The words of a definite description of one person with no name ("The GOP nominee":
-    republican, nominee); None for anything else, and for a bare noun ("the nominee")."""
+    """The words of a definite description of one person, of a claimant filed under no
+    name ("The GOP nominee": republican, nominee); None for anything else, and for a bare
+    noun ("the nominee")."""
     name = claimant.name
-    if claimant.type != "person" or not claimant.attributed or not name or claimant_key(claimant):
+    if claimant.type != "person" or not claimant.attributed or not name:
         return None
     if name.split()[0].lower() not in ("the", "this", "that"):
         return None

@@ -599,9 +599,8 @@ class ClaimantResolver:
         one of several named together ("Bill Clinton and Melania Trump, Donald Trump's wife")."""
         if head.pos_ != "PROPN" or head.tag_ != "NNP" or head.text.isupper():
             return None
-        role, organization = self._role_and_organization(head)
         described = any(c.dep_ == "appos" and c.tag_ == "NN" and _names_a_person(c) for c in head.children)
-        if role is None or not described or any(c.dep_ == "conj" for c in head.children):
+        if not described or any(c.dep_ == "conj" for c in head.children):
             return None
         name_span = self._proper_name(head, scope)
         if name_span is None:
@@ -611,6 +610,7 @@ class ClaimantResolver:
         name = self.doc.text[name_span[0] : name_span[1]]
         if " " not in name and self._common_word(name):
             return None
+        role, organization = self._role_and_organization(head)  # the apposition's
         return Claimant(mention, span, name, "person", name_span, role, organization)
 
     def _author(self, work: Token, said: tuple[Span, ...]) -> Claimant | None:
