@@ -27,7 +27,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -59,11 +59,51 @@ def ingest_all(index: SearchIndex, pairs: Pairs, clusters: bool) -> list[float]:
     return times
 
 
-def engines(
-    names: list[str], url: str, workdir: Path
-) -> dict[str, Callable[[], tuple[SearchIndex, Callable[[], None]]]]:
+def add_load_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of a bench that loads PolNeAR dev then train into each engine."""
+    parser.add_argument("--polnear", type=Path, default=DEFAULT_POLNEAR, help="holds dev/ and train/")
+    parser.add_argument("--engine", choices=("sqlite", "opensearch", "both"), default="both")
+    parser.add_argument("--opensearch-url", default="http://127.0.0.1:9200")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--cache-dir", type=Path, default=Path(tempfile.gettempdir()))
+
+
+def dev_then_train(polnear: Path, cache_dir: Path) -> tuple[Pairs, Pairs] | None:
+    """Dev's claims, and dev's then train's with each text once (extracted once, cached
+    under `cache_dir`); None, with a message, where the corpus is absent."""
+    if not (polnear / "dev" / "text").is_dir() or not (polnear / "train" / "text").is_dir():
+        print(f"skipped: no PolNeAR corpus at {polnear} (dev/text, train/text)")
+        return None
+    dev = extract_corpus(polnear / "dev", cache_dir / "claimsearch-bench-dev-claims.jsonl")
+    train = extract_corpus(polnear / "train", cache_dir / "claimsearch-bench-claims.jsonl")
+    seen: set[str] = set()
+    pairs: Pairs = []
+    for article, claims in [*dev, *train]:  # train holds one text under two names
+        if article.id not in seen:
+            seen.add(article.id)
+            pairs.append((article, claims))
+    print(
+        f"PolNeAR dev then train: {len(pairs)} articles, {sum(len(c) for _, c in pairs)} claims", flush=True
+    )
+    return dev, pairs
+
+
+Fresh = Callable[[], tuple[SearchIndex, Callable[[], None]]]
+
+
+def alternating(runs: int, make: Fresh) -> Iterator[tuple[int, bool, SearchIndex, Callable[[], None]]]:
+    """`runs` rounds of a load without and with the step measured, a fresh index each, the
+    first of each round in turn, so that both see the same machine load: (round, with the
+    step, the index, what removes it)."""
+    for run in range(runs):
+        for on in (False, True) if run % 2 == 0 else (True, False):
+            index, remove = make()
+            yield run, on, index, remove
+
+
+def engines(names: list[str], url: str, workdir: Path) -> dict[str, Fresh]:
     """A fresh, empty index of each engine per call, and what removes it."""
-    made: dict[str, Callable[[], tuple[SearchIndex, Callable[[], None]]]] = {}
+    made: dict[str, Fresh] = {}
     if "sqlite" in names:
 
         def sqlite() -> tuple[SearchIndex, Callable[[], None]]:
@@ -90,27 +130,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--polnear", type=Path, default=DEFAULT_POLNEAR, help="holds dev/ and train/")
-    parser.add_argument("--engine", choices=("sqlite", "opensearch", "both"), default="both")
-    parser.add_argument("--opensearch-url", default="http://127.0.0.1:9200")
-    parser.add_argument("--runs", type=int, default=3)
+    add_load_arguments(parser)
     parser.add_argument("--extract-sample", type=int, default=20)
-    parser.add_argument("--cache-dir", type=Path, default=Path(tempfile.gettempdir()))
     args = parser.parse_args(argv)
-    if not (args.polnear / "dev" / "text").is_dir() or not (args.polnear / "train" / "text").is_dir():
-        print(f"skipped: no PolNeAR corpus at {args.polnear} (dev/text, train/text)")
+    loaded = dev_then_train(args.polnear, args.cache_dir)
+    if loaded is None:
         return 0
-
-    dev = extract_corpus(args.polnear / "dev", args.cache_dir / "claimsearch-bench-dev-claims.jsonl")
-    train = extract_corpus(args.polnear / "train", args.cache_dir / "claimsearch-bench-claims.jsonl")
-    seen: set[str] = set()
-    pairs: Pairs = []
-    for article, claims in [*dev, *train]:  # train holds one text under two names
-        if article.id not in seen:
-            seen.add(article.id)
-            pairs.append((article, claims))
-    claims = sum(len(c) for _, c in pairs)
-    print(f"PolNeAR dev then train: {len(pairs)} articles, {claims} claims", flush=True)
+    dev, pairs = loaded
 
     extract_ms = extraction_ms(dev, max(1, args.extract_sample)) or 0.0
     print(f"extraction: median {extract_ms:.0f} ms per article ({args.extract_sample} dev articles)")
@@ -121,20 +147,18 @@ def main(argv: list[str] | None = None) -> int:
         for name, make in fresh.items():
             medians: dict[bool, list[float]] = {False: [], True: []}
             totals: dict[bool, list[float]] = {False: [], True: []}
-            for run in range(args.runs):
-                for on in (False, True) if run % 2 == 0 else (True, False):
-                    index, remove = make()
-                    try:
-                        times = ingest_all(index, pairs, on)
-                    finally:
-                        remove()
-                    medians[on].append(statistics.median(times))
-                    totals[on].append(sum(times) / 1000)
-                    print(
-                        f"  {name} run {run + 1} {'with' if on else 'without'} clusters: median "
-                        f"{statistics.median(times):.1f} ms per article, {sum(times) / 1000:.1f} s in all",
-                        flush=True,
-                    )
+            for run, on, index, remove in alternating(args.runs, make):
+                try:
+                    times = ingest_all(index, pairs, on)
+                finally:
+                    remove()
+                medians[on].append(statistics.median(times))
+                totals[on].append(sum(times) / 1000)
+                print(
+                    f"  {name} run {run + 1} {'with' if on else 'without'} clusters: median "
+                    f"{statistics.median(times):.1f} ms per article, {sum(times) / 1000:.1f} s in all",
+                    flush=True,
+                )
             without, with_ = statistics.median(medians[False]), statistics.median(medians[True])
             added = with_ - without
             load_without, load_with = statistics.median(totals[False]), statistics.median(totals[True])

@@ -153,6 +153,13 @@ class IndexUnavailable(ClaimsearchError):
     status = 503
 
 
+class IndexingFailed(ClaimsearchError):
+    """Some claims were not indexed. Transient: the message is retried."""
+
+    code = "indexing_failed"
+    status = 503
+
+
 class ExtractionFailed(DocumentError):
     """Extraction broke on this text. It is deterministic: a retry breaks the same way."""
 

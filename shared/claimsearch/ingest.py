@@ -39,10 +39,12 @@ from claimsearch.errors import (
     DocumentError,
     DocumentTooLarge,
     ExtractionFailed,
+    IndexingFailed,
     NotFound,
 )
 from claimsearch.index.port import SearchIndex
 from claimsearch.model import Article, Claim, ExtractedArticle, article_id_for_source
+from claimsearch.refiling import file_descriptions_elsewhere
 from claimsearch.replacements import with_replacements
 from claimsearch.s3_events import ObjectChanged, is_older
 from claimsearch.storage.port import BlobStore
@@ -71,13 +73,6 @@ DETERMINISTIC_ERRORS: tuple[type[BaseException], ...] = (
     ArithmeticError,
     MemoryError,
 )
-
-
-class IndexingFailed(ClaimsearchError):
-    """Some claims were not indexed. Transient: the message is retried."""
-
-    code = "indexing_failed"
-    status = 503
 
 
 @dataclass(frozen=True)
@@ -237,6 +232,9 @@ class IngestService:
         if superseded():
             return IngestResult(key, article.id, "stale")
         archive_key = self.archive.save(ExtractedArticle(article, filed.claims, self.extract.version))
+        # Before this article's write, which adds its roles to the registry: a failure
+        # fails the event, and its retry finds the same roles new and does it again.
+        file_descriptions_elsewhere(self.index, article.id, filed, self._archive_holds)
         report = self.index.index_article(article, filed.claims, updated_identities(filed, self.index))
         if not report.ok:
             failures = "; ".join(f"{k}: {v}" for k, v in list(report.failed.items())[:3])
@@ -248,6 +246,10 @@ class IngestService:
         for alone, person in identities_joined(filed, self.index):
             self.index.move_claimant(alone, person)
         return IngestResult(key, article.id, "indexed", len(filed.claims), archive_key)
+
+    def _archive_holds(self, article_id: str, claims: list[Claim]) -> bool:
+        """Whether the archive holds these claims for the article (no edit or delete since)."""
+        return {c.id for c in self._archived_claims(article_id)} == {c.id for c in claims}
 
     def _archived_claims(self, article_id: str) -> list[Claim]:
         """The claims the archive holds for the article; none for an article not seen before."""

@@ -101,6 +101,20 @@ CORPUS: list[tuple[str, str, list[tuple[str | None, str | None, str, str]]]] = [
             ("Harold Bornstein", "Bornsten's", "person", "he will be the healthiest president ever elected"),
         ],
     ),
+    (
+        "a8",
+        "2016-11-05",
+        [
+            # Descriptions of a person no claim of the article names: filed under no one.
+            ("The GOP nominee", "The GOP nominee", "person", "the debate was a disaster"),
+            (
+                "the party's presidential nominee",
+                "the party's presidential nominee",
+                "person",
+                "the crowds were enormous",
+            ),
+        ],
+    ),
 ]
 
 
@@ -439,3 +453,20 @@ def test_an_id_leads_on_through_a_surname_and_a_short_given_name(engine: SearchI
     finally:
         for article_id in articles:
             engine.delete_article(article_id)
+
+
+def test_claims_filed_under_no_one_are_found_by_two_words_of_one_set(engine: SearchIndex) -> None:
+    nominee = {"republican", "gop", "presidential", "nominee"}
+    found = engine.unfiled_claims([{"spokesman", "campaign"}, nominee])
+    assert [c.content.text for c in found] == sorted(
+        ["the debate was a disaster", "the crowds were enormous"],
+        key=lambda text: next(c.id for c in found if c.content.text == text),
+    )
+    assert [c.id for c in found] == sorted(c.id for c in found)
+    assert all(c.claimant.id is None and c.claimant.attributed for c in found)
+    assert engine.unfiled_claims([nominee], limit=1) == found[:1]
+    # One word of a set is not enough ("a spokesman": "spokesman"), nor two of two sets.
+    assert engine.unfiled_claims([{"spokesman", "campaign"}, {"gop", "senator"}]) == []
+    # Filed claims are not returned however many words their source holds.
+    assert engine.unfiled_claims([{"donald", "trump", "mr"}]) == []
+    assert engine.unfiled_claims([]) == []

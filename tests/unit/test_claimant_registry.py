@@ -9,9 +9,14 @@ import pytest
 from claimsearch.claimants.names import is_pronoun, name_key, source_words, surname_of
 from claimsearch.claimants.registry import (
     MemoryRegistry,
+    Overlaid,
+    descriptions_now_filed,
     file_all,
     file_claims,
     identity_id,
+    may_describe,
+    roles_gained,
+    source_forms,
     surnames_joined,
     updated_identities,
 )
@@ -568,3 +573,73 @@ def test_a_description_may_stand_for_a_person_the_articles_claims_only_mention()
     # Mentioned by a surname alone, no one: the article's fullest name is what the key reads.
     claims[0] = replace(claims[0], entities=[replace(trump, canonical="Trump")])
     assert file_claims(claims, known).claims[1].claimant.id is None
+
+
+def test_the_roles_an_article_gives_first_are_what_ingest_files_earlier_descriptions_by() -> None:
+    earlier = MemoryRegistry()
+    earlier.add(file_claims(_described("r2", DESCRIBED["r2"]), earlier))  # no role for him yet
+    r1 = updated_identities(file_claims(_described("r1", DESCRIBED["r1"]), earlier), earlier)
+    gained = roles_gained(r1, earlier)
+    assert gained == sorted(
+        [
+            frozenset({"republican", "presidential", "nominee"}),
+            frozenset({"republican", "vice", "presidential", "nominee"}),
+        ],
+        key=sorted,
+    )
+    # Known already, or a role of one word, which holds no description of two: none.
+    known = Overlaid(earlier, r1)
+    assert roles_gained(r1, known) == []
+    senator = updated_identities(
+        file_claims(_described("s1", [("Bernie Sanders", "Sen.")]), earlier), earlier
+    )
+    assert roles_gained(senator, earlier) == []
+    # How a source may write them, as the index keeps a source's words.
+    assert source_forms(frozenset({"republican", "frontrunner"})) == {
+        "republican",
+        "gop",
+        "frontrunner",
+        "front",
+        "runner",
+    }
+    assert source_words("The GOP front-runner").split()[1:] == ["gop", "front", "runner"]
+    # Which unfiled claimants one of them may describe: a description of a person of two
+    # words or more that the role holds, and nothing filed or bare.
+    r2 = file_claims(_described("r2", DESCRIBED["r2"]), earlier).claims
+    assert [may_describe(c.claimant, gained) for c in r2] == [False, False, True, False]
+
+
+def test_an_indexed_articles_descriptions_are_filed_as_reindex_would_and_nothing_else_moves() -> None:
+    registry = MemoryRegistry()
+    held = file_claims(_described("r2", DESCRIBED["r2"]), registry)
+    registry.add(held)
+    # Before any article gives him the role: nothing to file.
+    assert descriptions_now_filed(held.claims, registry).claims == []
+    r1 = updated_identities(file_claims(_described("r1", DESCRIBED["r1"]), registry), registry)
+    ahead = Overlaid(registry, r1)  # the registry as it will be once r1 is indexed
+    now = descriptions_now_filed(held.claims, ahead)
+    donald = identity_id("donald trump")
+    assert [(c.id, c.claimant.id, c.claimant.name) for c in now.claims] == [
+        (held.claims[2].id, donald, "Donald Trump")
+    ]
+    assert now.keys == {donald: "donald trump"}
+    # The same claim as `reindex` files it from both articles.
+    pairs, _ = file_all(
+        lambda: [(Article(a, "x", "t", a), _described(a, DESCRIBED[a])) for a in ("r2", "r1")]
+    )
+    assert now.claims[0] == {a.id: claims for a, claims in pairs}["r2"][2]
+    # Filed already: nothing more.
+    again = [now.claims[0] if c.id == now.claims[0].id else c for c in held.claims]
+    assert descriptions_now_filed(again, ahead).claims == []
+
+
+def test_the_overlaid_registry_reads_the_identities_about_to_be_put_first() -> None:
+    registry = _registered({"o1": [("Barack Obama", "person", "Barack Obama")]})
+    new = updated_identities(
+        file_claims(_claims("o2", [("Michelle Obama", "person", "Michelle Obama")]), registry), registry
+    )
+    ahead = Overlaid(registry, new)
+    barack, michelle = identity_id("barack obama"), identity_id("michelle obama")
+    assert set(ahead.get_claimants([barack, michelle, "p-none"])) == {barack, michelle}
+    assert sorted(c.id for c in ahead.claimants_with_surname("obama")) == sorted([barack, michelle])
+    assert [c.id for c in registry.claimants_with_surname("obama")] == [barack]

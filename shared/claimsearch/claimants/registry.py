@@ -35,7 +35,9 @@ Myeong-chul", "Mr. Trump" -> "Donald J. Trump"). Filing takes it across articles
   article files claims under (or its claims mention), by a role that article or the registry gives them
   ("Republican presidential nominee"): filed under that person, the nearest named before
   it (`_people_described`). `reindex` reads every article's roles first, as it reads their
-  full names; ingest files it by the roles the index holds when its article arrives.
+  full names; ingest files it by the roles the index holds when its article arrives, and an
+  article giving a role first files the descriptions it fits in articles indexed before
+  (`roles_gained`, `descriptions_now_filed`: `claimsearch.refiling`).
 
 Filing decides ids (`file_claims`); `identities_of` gathers what the filed claims say
 about each identity (aliases, roles, organisations, type), and `merged` folds that into
@@ -51,7 +53,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
-from claimsearch.claimants.descriptions import described, description_words
+from claimsearch.claimants.descriptions import SPELLED_OUT, described, description_words
 from claimsearch.claimants.given_names import given_name_gender
 from claimsearch.claimants.names import (
     FEMALE_PRONOUNS,
@@ -286,6 +288,65 @@ def _people_described(
                 name = known[identity_id(person)].name
             found[claim.id] = (person, name)
     return found
+
+
+def roles_gained(identities: Iterable[ClaimantIdentity], lookup: ClaimantLookup) -> list[frozenset[str]]:
+    """The words of each role `identities` give a person (an article's, as `updated_identities`
+    makes them) that the registry (`lookup`, read before the article is indexed) did not
+    give them: what may now describe that person in an article indexed before ("The GOP
+    nominee", unfiled until an article called Donald Trump "Republican presidential nominee")."""
+    people = [i for i in identities if i.type == "person" and i.roles]
+    known = lookup.get_claimants(i.id for i in people)
+    gained: set[frozenset[str]] = set()
+    for identity in people:
+        held = set(known[identity.id].roles) if identity.id in known else set()
+        gained.update(description_words(role) for role in identity.roles if role not in held)
+    return sorted((words for words in gained if len(words) >= 2), key=sorted)
+
+
+def source_forms(role: frozenset[str]) -> frozenset[str]:
+    """The words a source describing a person by `role` (its `description_words`) may hold,
+    as the index keeps a source's words (`names.source_words`): each word and its short
+    forms ("republican": "gop"; "senator": "sen"), split where the index splits them."""
+    forms = set(role) | {short for short, full in SPELLED_OUT.items() if full in role}
+    return frozenset(w for form in forms for w in name_words(form) if len(w) > 1)
+
+
+def may_describe(claimant: Claimant, roles: Iterable[frozenset[str]]) -> bool:
+    """Whether the claimant is a description of a person filed under no one that one of
+    `roles` (`roles_gained`) fits, so that filing its article again may file it."""
+    words = _description_of_a_person(claimant)
+    return words is not None and any(_fits(words, role) for role in roles)
+
+
+def descriptions_now_filed(claims: list[Claim], lookup: ClaimantLookup) -> Filed:
+    """Of an indexed article's claims, those describing a person that were filed under no
+    one and that the registry's roles now file under a person (`_people_described`), as
+    `reindex` would file them; the article's other claims are left as they are filed."""
+    filed = file_claims(claims, lookup)
+    unfiled = {c.id for c in claims if c.claimant.id is None and _description_of_a_person(c.claimant)}
+    now = [c for c in filed.claims if c.id in unfiled and c.claimant.id is not None]
+    ids = {c.claimant.id for c in now}
+    return Filed(now, {i: key for i, key in filed.keys.items() if i in ids})
+
+
+class Overlaid:
+    """The registry of `lookup` as it will be once `identities` are put: what filing reads
+    before they are written."""
+
+    def __init__(self, lookup: ClaimantLookup, identities: Iterable[ClaimantIdentity]) -> None:
+        self.lookup = lookup
+        self.identities = {i.id: i for i in identities}
+
+    def get_claimants(self, ids: Iterable[str]) -> dict[str, ClaimantIdentity]:
+        ids = list(ids)
+        found = self.lookup.get_claimants(i for i in ids if i not in self.identities)
+        found.update((i, self.identities[i]) for i in ids if i in self.identities)
+        return found
+
+    def claimants_with_surname(self, surname: str) -> list[ClaimantIdentity]:
+        held = [c for c in self.lookup.claimants_with_surname(surname) if c.id not in self.identities]
+        return held + [c for c in self.identities.values() if c.surname == surname]
 
 
 def _description_of_a_person(claimant: Claimant) -> frozenset[str] | None:

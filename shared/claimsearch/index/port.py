@@ -7,7 +7,7 @@ always a value inside the query model, never query syntax.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Literal, Protocol, get_args
@@ -37,6 +37,9 @@ MAX_CLAIMANT_SUGGESTIONS = 5
 # Pointers followed from a merged claimant id: a surname to its person, a short given name to
 # the full one (`_following_merges`).
 MAX_MERGE_STEPS = 3
+# Claims one `unfiled_claims` read returns at most: the descriptions ingest files again when
+# an article gives a person a new role (`ingest`); beyond them, `reindex` files the rest.
+MAX_UNFILED = 1000
 # A claimant name that matches more identities than this is too vague to filter on
 # (the engines' term lists have limits): the caller is asked to be more specific.
 MAX_CLAIMANT_MATCHES = 5000
@@ -360,6 +363,12 @@ class SearchIndex(Protocol):
 
     def claims_for_article(self, article_id: str) -> list[Claim]:
         """All claims of an article, in text order."""
+
+    def unfiled_claims(self, word_sets: Iterable[Collection[str]], limit: int = MAX_UNFILED) -> list[Claim]:
+        """Attributed claims filed under no identity whose source holds two or more words of
+        one of `word_sets` as whole words (folded as `names.source_words` folds a source:
+        "The GOP nominee" holds "gop" and "nominee"), the first `limit` by claim id: the
+        descriptions a person's role may fit (`claimants.registry.description_words_sought`)."""
 
     # -- claim clusters --
 

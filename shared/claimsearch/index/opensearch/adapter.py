@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -30,6 +30,7 @@ from claimsearch.index.port import (
     MAX_CLUSTER_CANDIDATES,
     MAX_CLUSTER_MEMBERS,
     MAX_SUGGESTIONS,
+    MAX_UNFILED,
     ClaimantActivity,
     FacetValue,
     Hit,
@@ -417,6 +418,30 @@ class OpenSearchIndex:
             "_source": ["claim"],
         }
         return self._claims_in_order(body, None, f"read the claims of {article_id}")
+
+    def unfiled_claims(self, word_sets: Iterable[Collection[str]], limit: int = MAX_UNFILED) -> list[Claim]:
+        # claimant_words holds the source's folded words, split on spaces.
+        sets = sorted({tuple(sorted(set(words))) for words in word_sets if len(set(words)) >= 2})
+        if not sets or limit <= 0:
+            return []
+        two_of = [
+            {"bool": {"should": [{"term": {"claimant_words": w}} for w in words], "minimum_should_match": 2}}
+            for words in sets
+        ]
+        body: dict[str, Any] = {
+            "query": {
+                "bool": {
+                    "filter": [
+                        {"term": {"attributed": True}},
+                        {"bool": {"should": two_of, "minimum_should_match": 1}},
+                    ],
+                    "must_not": [{"exists": {"field": "claimant_id"}}],
+                }
+            },
+            "sort": [{"id": "asc"}],
+            "_source": ["claim"],
+        }
+        return self._claims_in_order(body, limit, "read the claims filed under no one")
 
     def _claims_in_order(self, body: dict[str, Any], limit: int | None, action: str) -> list[Claim]:
         """The stored claims `body` finds, in its sort (which must be total), at most `limit`.

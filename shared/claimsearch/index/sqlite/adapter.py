@@ -11,10 +11,10 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from itertools import islice
+from itertools import combinations, islice
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from claimsearch.index.port import (
     MAX_CLUSTER_CANDIDATES,
     MAX_CLUSTER_MEMBERS,
     MAX_SUGGESTIONS,
+    MAX_UNFILED,
     ClaimantActivity,
     FacetValue,
     Hit,
@@ -223,6 +224,23 @@ class SqliteIndex:
                 "SELECT d.data FROM claims c JOIN claim_data d ON d.rowid = c.rowid"
                 " WHERE c.article_id = ? ORDER BY c.text_start, c.id",
                 (article_id,),
+            ).fetchall()
+        return [Claim.from_dict(json.loads(r["data"])) for r in rows]
+
+    def unfiled_claims(self, word_sets: Iterable[Collection[str]], limit: int = MAX_UNFILED) -> list[Claim]:
+        # Two words of one set: each pair of a set's words, all pairs OR-ed.
+        pairs = sorted({pair for words in word_sets for pair in combinations(sorted(set(words)), 2)})
+        if not pairs or limit <= 0:
+            return []
+        match = " OR ".join(f"({fts_string(a)} AND {fts_string(b)})" for a, b in pairs)
+        self.ensure_ready()
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT d.data FROM claims c JOIN claim_data d ON d.rowid = c.rowid"
+                " WHERE c.claimant_id IS NULL AND c.attributed = 1"
+                " AND c.rowid IN (SELECT rowid FROM claim_sources WHERE claim_sources MATCH ?)"
+                " ORDER BY c.id LIMIT ?",
+                (match, limit),
             ).fetchall()
         return [Claim.from_dict(json.loads(r["data"])) for r in rows]
 
