@@ -38,7 +38,7 @@ MAX_CLAIMANT_SUGGESTIONS = 5
 # the full one (`_following_merges`).
 MAX_MERGE_STEPS = 3
 # Claims one `unfiled_claims` read returns at most: the descriptions ingest files again when
-# an article gives a person a new role (`ingest`); beyond them, `reindex` files the rest.
+# an article gives a person a new role (`refiling`); beyond them, `reindex` files the rest.
 MAX_UNFILED = 1000
 # A claimant name that matches more identities than this is too vague to filter on
 # (the engines' term lists have limits): the caller is asked to be more specific.
@@ -368,7 +368,7 @@ class SearchIndex(Protocol):
         """Attributed claims filed under no identity whose source holds two or more words of
         one of `word_sets` as whole words (folded as `names.source_words` folds a source:
         "The GOP nominee" holds "gop" and "nominee"), the first `limit` by claim id: the
-        descriptions a person's role may fit (`claimants.registry.description_words_sought`)."""
+        descriptions a person's role may fit (`claimants.registry.source_forms`)."""
 
     # -- claim clusters --
 
