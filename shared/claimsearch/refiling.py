@@ -42,7 +42,8 @@ def file_descriptions_elsewhere(
     `reindex` would file them; the number of claims filed.
 
     Call it before the article's own write, which adds its roles to the registry: after
-    a failure, a retry finds the same roles new and does it again. Each other article is
+    a failure (or an invocation out of time), a retry finds the same roles new and files
+    what is still unfiled, so each attempt gets further. Each other article is
     read from the index (its claims as held, a move included), its descriptions filed as
     `file_claims` would file them now, with this article's identities as they are about to
     be put (`Overlaid`), and written whole, unless `still_held(article id, claims)` says
