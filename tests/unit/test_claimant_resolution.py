@@ -1251,6 +1251,137 @@ def test_a_given_name_ner_left_out_is_part_of_the_name() -> None:
     assert [(e.text, e.canonical) for e in people] == [(name, name)]
 
 
+@pytest.mark.parametrize(
+    ("words", "heads", "deps", "tags", "ents", "people"),
+    [
+        # "CHICAGO - Rahm Emanuel ...": NER read no entity there, only the surname later on.
+        (
+            [
+                "CHICAGO",
+                "-",
+                "Rahm",
+                "Emanuel",
+                "won",
+                "the",
+                "vote",
+                ".",
+                "Emanuel",
+                "fired",
+                "his",
+                "police",
+                "chief",
+                ".",
+            ],
+            [4, 4, 3, 4, 4, 6, 4, 4, 9, 9, 12, 12, 9, 9],
+            [
+                "npadvmod",
+                "punct",
+                "compound",
+                "nsubj",
+                "ROOT",
+                "det",
+                "dobj",
+                "punct",
+                "nsubj",
+                "ROOT",
+                "poss",
+                "compound",
+                "dobj",
+                "punct",
+            ],
+            ["NNP", ",", "NNP", "NNP", "VBD", "DT", "NN", ".", "NNP", "VBD", "PRP", "NN", "NN", "."],
+            ["B-GPE"] + ["O"] * 7 + ["B-PERSON"] + ["O"] * 5,
+            [("Rahm Emanuel", "Rahm Emanuel"), ("Emanuel", "Rahm Emanuel")],
+        ),
+        # Opening a sentence, a word the census lists lack: "Outside Carrier's plant".
+        (
+            ["Outside", "Carrier", "sat", "the", "plant", ".", "Carrier", "fired", "his", "workers", "."],
+            [1, 2, 2, 4, 2, 2, 7, 7, 9, 7, 7],
+            ["compound", "nsubj", "ROOT", "det", "dobj", "punct", "nsubj", "ROOT", "poss", "dobj", "punct"],
+            ["NNP", "NNP", "VBD", "DT", "NN", ".", "NNP", "VBD", "PRP", "NNS", "."],
+            ["O"] * 6 + ["B-PERSON"] + ["O"] * 4,
+            [("Carrier", "Carrier")],
+        ),
+        # Three words: "Rodham Clinton" is no one's name.
+        (
+            [
+                "Hillary",
+                "Rodham",
+                "Clinton",
+                "won",
+                "the",
+                "vote",
+                ".",
+                "Clinton",
+                "spoke",
+                "to",
+                "reporters",
+                ".",
+            ],
+            [2, 2, 3, 3, 5, 3, 3, 8, 8, 8, 9, 8],
+            [
+                "compound",
+                "compound",
+                "nsubj",
+                "ROOT",
+                "det",
+                "dobj",
+                "punct",
+                "nsubj",
+                "ROOT",
+                "prep",
+                "pobj",
+                "punct",
+            ],
+            ["NNP", "NNP", "NNP", "VBD", "DT", "NN", ".", "NNP", "VBD", "IN", "NNS", "."],
+            ["O"] * 7 + ["B-PERSON"] + ["O"] * 4,
+            [("Clinton", "Clinton")],
+        ),
+        # A title is no given name.
+        (
+            ["Senator", "Emanuel", "won", "the", "vote", ".", "Emanuel", "spoke", "to", "reporters", "."],
+            [1, 2, 2, 4, 2, 2, 7, 7, 7, 8, 7],
+            ["compound", "nsubj", "ROOT", "det", "dobj", "punct", "nsubj", "ROOT", "prep", "pobj", "punct"],
+            ["NNP", "NNP", "VBD", "DT", "NN", ".", "NNP", "VBD", "IN", "NNS", "."],
+            ["O"] * 6 + ["B-PERSON"] + ["O"] * 4,
+            [("Emanuel", "Emanuel")],
+        ),
+        # A full name NER read elsewhere decides; nothing is added beside it.
+        (
+            ["Tom", "Emanuel", "won", "the", "vote", ".", "Ari", "Emanuel", "spoke", "to", "reporters", "."],
+            [1, 2, 2, 4, 2, 2, 7, 8, 8, 8, 9, 8],
+            [
+                "compound",
+                "nsubj",
+                "ROOT",
+                "det",
+                "dobj",
+                "punct",
+                "compound",
+                "nsubj",
+                "ROOT",
+                "prep",
+                "pobj",
+                "punct",
+            ],
+            ["NNP", "NNP", "VBD", "DT", "NN", ".", "NNP", "NNP", "VBD", "IN", "NNS", "."],
+            ["O"] * 6 + ["B-PERSON", "I-PERSON"] + ["O"] * 4,
+            [("Ari Emanuel", "Ari Emanuel")],
+        ),
+    ],
+)
+def test_a_full_name_ner_read_nowhere_is_the_name_of_the_surname(
+    words: list[str],
+    heads: list[int],
+    deps: list[str],
+    tags: list[str],
+    ents: list[str],
+    people: list[tuple[str, str]],
+) -> None:
+    doc = _parsed(words, heads, deps, tags, ents)
+    assert [(e.text, e.canonical) for e in entity_mentions(doc, []) if e.type == "person"] == people
+
+
 def test_a_share_of_those_polled_is_a_group() -> None:
     text = "Sixty percent of voters said the economy was the top issue."
     claimant = resolve(text, "Sixty percent of voters", "said", "the economy was the top issue")

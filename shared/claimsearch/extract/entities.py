@@ -548,7 +548,59 @@ def _raw_mentions(doc: Doc, excluded: list[Span]) -> list[_Mention]:
             kind = "person"
         gender = gender_cue(doc, span, pronouns=_is_full_name(text)) if kind == "person" else None
         raw.append(_Mention(text, span, kind, headline, gender))
-    return raw
+    for start, end in _full_names_missed(doc, raw, headlines, common):
+        span = (start, end)
+        if not any(overlaps(span, ex) for ex in excluded):
+            raw.append(
+                _Mention(doc.text[start:end], span, "person", False, gender_cue(doc, span, pronouns=True))
+            )
+    return sorted(raw, key=lambda m: m.span)
+
+
+def _full_names_missed(
+    doc: Doc, raw: list[_Mention], headlines: list[Span], common: _CommonWords
+) -> list[Span]:
+    """Full names NER read nowhere of a person it knows only by a surname: "CHICAGO - Rahm
+    Emanuel may have thought ..." (no entity) before "Emanuel fired his police chief": a
+    capitalised proper noun leaning on the surname, outside any entity and headline, the
+    name two words long ("Hillary Rodham Clinton" is not "Rodham Clinton"), the given word
+    no title nor a word the article writes in lower case, and opening a sentence only if the
+    census lists hold it ("Outside Carrier's plant ...": no one).
+    Without it the surname files as the registry's dominant person of that name, whoever
+    came first."""
+    persons = [m for m in raw if m.kind == "person" and not m.headline]
+    written_in_full = {m.words[-1] for m in persons if m.full}
+    surnames = {m.text for m in persons if len(m.words) == 1 and m.words[0] not in written_in_full}
+    found: list[Span] = []
+    for token in doc:
+        if token.text not in surnames or token.i < 1 or token.ent_type_:
+            continue
+        given = doc[token.i - 1]
+        if not (
+            given.dep_ == "compound"
+            and given.head.i == token.i
+            and given.pos_ == "PROPN"
+            and given.text[:1].isupper()
+            and not given.text.isupper()
+            and given.whitespace_
+            and not given.ent_type_
+            and not _is_title(given)
+            and not common.written_in_lower_case(given.text)
+            and not (given.is_sent_start and given_name_gender(f"{given.text} {token.text}") is None)
+        ):
+            continue
+        before = doc[given.i - 1] if given.i > 0 else None
+        if (
+            before is not None
+            and before.text[:1].isupper()
+            and before.dep_ == "compound"
+            and before.head.i == token.i
+        ):
+            continue
+        if any(s <= given.idx < e for s, e in headlines):
+            continue
+        found.append((given.idx, token.idx + len(token.text)))
+    return found
 
 
 class _CommonWords:
@@ -570,6 +622,10 @@ class _CommonWords:
     @cached_property
     def _in_full_names(self) -> frozenset[str]:
         return frozenset(t.text for e in self._doc.ents if e.label_ == "PERSON" and len(e) > 1 for t in e)
+
+    def written_in_lower_case(self, word: str) -> bool:
+        """Whether the article writes the word in lower case somewhere ("outside")."""
+        return word.lower() in self._lower_case
 
     def taken_for_a_name(self, token: Token) -> bool:
         if token.pos_ == "PROPN" or token.text in self._in_full_names:
