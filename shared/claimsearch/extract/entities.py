@@ -624,7 +624,8 @@ class _CommonWords:
         return frozenset(t.text for e in self._doc.ents if e.label_ == "PERSON" and len(e) > 1 for t in e)
 
     def written_in_lower_case(self, word: str) -> bool:
-        """Whether the article writes the word in lower case somewhere ("outside")."""
+        """Whether the article writes the word in lower case somewhere: a common word, not a
+        given name ("Will" of "Will Hurd" is one where the article never writes "will")."""
         return word.lower() in self._lower_case
 
     def taken_for_a_name(self, token: Token) -> bool:
