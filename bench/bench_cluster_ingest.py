@@ -28,7 +28,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bench_clusters import extraction_ms
@@ -91,6 +91,24 @@ def dev_then_train(polnear: Path, cache_dir: Path) -> tuple[Pairs, Pairs] | None
 Fresh = Callable[[], tuple[SearchIndex, Callable[[], None]]]
 
 
+@dataclass
+class Loads:
+    """Per-article ms of each load without (False) and with (True) the step measured."""
+
+    runs: dict[bool, list[list[float]]] = field(default_factory=lambda: {False: [], True: []})
+
+    def add(self, on: bool, times: list[float]) -> None:
+        self.runs[on].append(times)
+
+    def median(self, on: bool) -> float:
+        """The median of the loads' per-article medians."""
+        return statistics.median(statistics.median(t) for t in self.runs[on])
+
+    def total(self, on: bool) -> float:
+        """The median of the loads' whole times, in seconds."""
+        return statistics.median(sum(t) / 1000 for t in self.runs[on])
+
+
 def alternating(runs: int, make: Fresh) -> Iterator[tuple[int, bool, SearchIndex, Callable[[], None]]]:
     """`runs` rounds of a load without and with the step measured, a fresh index each, the
     first of each round in turn, so that both see the same machine load: (round, with the
@@ -145,23 +163,21 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as workdir:
         fresh = engines(names, args.opensearch_url, Path(workdir))
         for name, make in fresh.items():
-            medians: dict[bool, list[float]] = {False: [], True: []}
-            totals: dict[bool, list[float]] = {False: [], True: []}
+            loads = Loads()
             for run, on, index, remove in alternating(args.runs, make):
                 try:
                     times = ingest_all(index, pairs, on)
                 finally:
                     remove()
-                medians[on].append(statistics.median(times))
-                totals[on].append(sum(times) / 1000)
+                loads.add(on, times)
                 print(
                     f"  {name} run {run + 1} {'with' if on else 'without'} clusters: median "
                     f"{statistics.median(times):.1f} ms per article, {sum(times) / 1000:.1f} s in all",
                     flush=True,
                 )
-            without, with_ = statistics.median(medians[False]), statistics.median(medians[True])
+            without, with_ = loads.median(False), loads.median(True)
             added = with_ - without
-            load_without, load_with = statistics.median(totals[False]), statistics.median(totals[True])
+            load_without, load_with = loads.total(False), loads.total(True)
             print(
                 f"{name}: index path per article (median of {args.runs} runs' medians) without clusters "
                 f"{without:.1f} ms, with {with_:.1f} ms (+{added:.1f} ms, x{with_ / without:.2f}); "

@@ -29,7 +29,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from bench_cluster_ingest import add_load_arguments, alternating, dev_then_train, engines
+from bench_cluster_ingest import Loads, add_load_arguments, alternating, dev_then_train, engines
 from bench_index import Pairs
 
 from claimsearch.claimants.registry import file_all, file_claims, identities_joined, updated_identities
@@ -83,8 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as workdir:
         fresh = engines(names, args.opensearch_url, Path(workdir))
         for name, make in fresh.items():
-            medians: dict[bool, list[float]] = {False: [], True: []}
-            totals: dict[bool, list[float]] = {False: [], True: []}
+            loads = Loads()
             otherwise: dict[bool, int] = {}
             for run, on, index, remove in alternating(args.runs, make):
                 try:
@@ -93,8 +92,7 @@ def main(argv: list[str] | None = None) -> int:
                         otherwise[on] = filed_otherwise(index, pairs)
                 finally:
                     remove()
-                medians[on].append(statistics.median(times))
-                totals[on].append(sum(times) / 1000)
+                loads.add(on, times)
                 print(
                     f"  {name} run {run + 1} {'with' if on else 'without'} refiling: median "
                     f"{statistics.median(times):.2f} ms per article, p95 "
@@ -102,11 +100,11 @@ def main(argv: list[str] | None = None) -> int:
                     + (f"; {filed_again} claims filed again, {writes} articles written" if on else ""),
                     flush=True,
                 )
-            without, with_ = statistics.median(medians[False]), statistics.median(medians[True])
+            without, with_ = loads.median(False), loads.median(True)
             print(
                 f"{name}: index path per article (median of {args.runs} runs' medians) without refiling "
                 f"{without:.2f} ms, with {with_:.2f} ms (x{with_ / without:.3f}); whole load "
-                f"{statistics.median(totals[False]):.1f} s vs {statistics.median(totals[True]):.1f} s"
+                f"{loads.total(False):.1f} s vs {loads.total(True):.1f} s"
             )
             print(
                 f"{name}: claims the live index files otherwise than reindex: without refiling "
