@@ -455,6 +455,59 @@ def test_an_id_leads_on_through_a_surname_and_a_short_given_name(engine: SearchI
             engine.delete_article(article_id)
 
 
+def _put(engine: SearchIndex, article_id: str, rows: list[tuple[str, str, str | None, str]]) -> list[Claim]:
+    """Index an article's claims (name, mention, role, content), filed as ingest files them."""
+    article = Article(article_id, "x" * 1000, "t", f"{article_id}.txt", published_at="2016-11-03")
+    claims = [
+        replace(c, claimant=replace(c.claimant, role=role))
+        for c, (_, _, role, _) in zip(
+            _claims(article, [(name, mention, "person", content) for name, mention, _, content in rows]),
+            rows,
+            strict=True,
+        )
+    ]
+    filed = file_claims(claims, engine)
+    assert engine.index_article(article, filed.claims, updated_identities(filed, engine)).ok
+    for alone, person in identities_joined(filed, engine):
+        engine.move_claimant(alone, person)
+    return filed.claims
+
+
+def test_an_edit_or_a_takedown_takes_back_what_only_its_claims_said(engine: SearchIndex) -> None:
+    # What the registry says of a person is what the claims the index holds say, as a
+    # rebuild files it: an edited role, a mention no longer written and a deleted
+    # article's names go with the claims that said them; with the last claim, the person.
+    quill, zoe = identity_id("quill"), identity_id("zoe quill")
+    try:
+        _put(engine, "q1", [("Quill", "Quill", "chief executive", "the merger will close in the spring")])
+        _put(engine, "q2", [("Zoe Quill", "Ms. Quill", "founder", "the company will hire a thousand people")])
+        held = engine.get_claimants([zoe, quill])
+        assert held[quill].merged_into == zoe  # the surname alone joined her
+        assert set(held[zoe].roles) == {"chief executive", "founder"}
+        assert set(held[zoe].aliases) == {"Quill", "Ms. Quill", "Zoe Quill"}
+        # q2 corrected: another role, and the mention no longer written.
+        _put(engine, "q2", [("Zoe Quill", "Zoe Quill", "chair", "the company will hire a thousand people")])
+        held = engine.get_claimants([zoe])
+        assert set(held[zoe].roles) == {"chief executive", "chair"}
+        assert set(held[zoe].aliases) == {"Quill", "Zoe Quill"}
+        assert held[zoe].claims == 2
+        # q1 taken down: only what q2 says is left.
+        engine.delete_article("q1")
+        held = engine.get_claimants([zoe, quill])
+        assert (held[zoe].roles, held[zoe].aliases, held[zoe].claims) == (["chair"], ["Zoe Quill"], 1)
+        assert held[quill].merged_into == zoe  # still leads to her claims
+        # q2 taken down too: no claims, no identity, no pointer; nothing suggested.
+        engine.delete_article("q2")
+        assert engine.get_claimants([zoe, quill]) == {}
+        assert engine.suggest_claimants("quill") == []
+        # A delete retried after it finished changes nothing.
+        engine.delete_article("q2")
+        assert engine.get_claimants([zoe, quill]) == {}
+    finally:
+        for article_id in ("q1", "q2"):
+            engine.delete_article(article_id)
+
+
 def test_claims_filed_under_no_one_are_found_by_two_words_of_one_set(engine: SearchIndex) -> None:
     nominee = {"republican", "gop", "presidential", "nominee"}
     found = engine.unfiled_claims([{"spokesman", "campaign"}, nominee])

@@ -15,7 +15,9 @@ from claimsearch.claimants.registry import (
     file_claims,
     identity_id,
     may_describe,
+    rederived,
     roles_gained,
+    said_only_before,
     source_forms,
     surnames_joined,
     updated_identities,
@@ -643,3 +645,45 @@ def test_the_overlaid_registry_reads_the_identities_about_to_be_put_first() -> N
     assert set(ahead.get_claimants([barack, michelle, "p-none"])) == {barack, michelle}
     assert sorted(c.id for c in ahead.claimants_with_surname("obama")) == sorted([barack, michelle])
     assert [c.id for c in registry.claimants_with_surname("obama")] == [barack]
+
+
+def _filed(article: str, rows: list[tuple[str, str | None]]) -> list[Claim]:
+    """`_described`'s claims filed on their own (each name its own identity)."""
+    return file_claims(_described(article, rows), MemoryRegistry()).claims
+
+
+def test_what_an_edit_takes_back_is_what_only_the_replaced_claims_said() -> None:
+    before = _filed("e1", [("Donald Trump", "Republican nominee"), ("Mike Pence", None)])
+    donald, mike = identity_id("donald trump"), identity_id("mike pence")
+    same = _filed("e1", [("Mike Pence", None), ("Donald Trump", "Republican nominee")])
+    assert said_only_before((c.claimant for c in before), (c.claimant for c in same)) == set()
+    # A role no claim gives now, a mention written another way, a claimant gone.
+    retitled = _filed("e1", [("Donald Trump", "businessman"), ("Mike Pence", None)])
+    assert said_only_before((c.claimant for c in before), (c.claimant for c in retitled)) == {donald}
+    renamed = [replace(c, claimant=replace(c.claimant, mention="Mr. Pence")) for c in before]
+    assert said_only_before((c.claimant for c in before), (c.claimant for c in renamed)) == {donald, mike}
+    assert said_only_before((c.claimant for c in before), ()) == {donald, mike}  # a delete
+    # More said now than before: merging already holds it.
+    more = _filed("e1", [("Donald Trump", "Republican nominee"), ("Mike Pence", "governor")])
+    assert said_only_before((c.claimant for c in before), (c.claimant for c in more)) == set()
+
+
+def test_an_identity_derived_again_is_what_its_claims_say_and_none_without_claims() -> None:
+    registry = MemoryRegistry()
+    for article, rows in [("e1", [("Donald Trump", "Republican nominee")]), ("e2", [("Donald Trump", None)])]:
+        registry.add(file_claims(_described(article, rows), registry))
+    donald = identity_id("donald trump")
+    held = registry.identities[donald]
+    assert held.roles == ["Republican nominee"]
+    # e1's claim edited to another role: what a registry filed from the claims now held gives.
+    now = [*_filed("e1", [("Donald Trump", "businessman")]), *_filed("e2", [("Donald Trump", None)])]
+    again = rederived(held, (c.claimant for c in now))
+    fresh = MemoryRegistry()
+    for article in ("e1", "e2"):
+        fresh.add(file_claims([c for c in now if c.article_id == article], fresh))
+    assert again == fresh.identities[donald]
+    assert again is not None and again.roles == ["businessman"]
+    # No claim left: no identity; a pointer holds none by design and stays.
+    assert rederived(held, ()) is None
+    pointer = replace(held, id=identity_id("trump"), merged_into=donald, claims=0)
+    assert rederived(pointer, ()) == pointer

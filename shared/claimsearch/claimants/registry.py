@@ -42,7 +42,10 @@ Myeong-chul", "Mr. Trump" -> "Donald J. Trump"). Filing takes it across articles
 Filing decides ids (`file_claims`); `identities_of` gathers what the filed claims say
 about each identity (aliases, roles, organisations, type), and `merged` folds that into
 what the registry already holds. Counts of claims are kept by the index, which knows
-which claims it holds.
+which claims it holds. An edit or a delete takes back what only its claims said: the index
+derives each identity they said something of again from the claims it then holds
+(`said_only_before`, `rederived`), and removes one it holds none of, so the registry never
+keeps a role corrected since or the name of someone only a deleted article named.
 """
 
 from __future__ import annotations
@@ -530,24 +533,94 @@ def identities_of(filed: Filed) -> dict[str, ClaimantIdentity]:
         claimant = claim.claimant
         if claimant.id is None or claimant.name is None:
             continue
-        key = filed.keys[claimant.id]
-        aliases = [claimant.name]
-        mention = claimant.mention
-        if mention and mention != claimant.name and _writes_the_name(mention, key):
-            aliases.append(mention)
-        fragment = ClaimantIdentity(
-            id=claimant.id,
+        said = _Said(claimant.name, claimant.mention, claimant.role, claimant.organization, claimant.type)
+        found[claimant.id] = merged(
+            found.get(claimant.id), said.fragment(claimant.id, filed.keys[claimant.id])
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class _Said:
+    """What one claim filed under an identity says about it."""
+
+    name: str
+    mention: str | None
+    role: str | None
+    organization: str | None
+    type: str
+
+    def fragment(self, identity_id: str, key: str, claims: int = 1) -> ClaimantIdentity:
+        """The identity as this alone says it, for `merged` to fold in (`claims`: said so by that many)."""
+        aliases = [self.name]
+        if self.mention and self.mention != self.name and _writes_the_name(self.mention, key):
+            aliases.append(self.mention)
+        return ClaimantIdentity(
+            id=identity_id,
             key=key,
-            name=claimant.name,
-            type=claimant.type if claimant.type in IDENTITY_TYPES else "group",
+            name=self.name,
+            type=self.type if self.type in IDENTITY_TYPES else "group",
             aliases=aliases,
             keys=[],
-            roles=[claimant.role] if claimant.role else [],
-            organizations=[claimant.organization] if claimant.organization else [],
-            claims=1,
+            roles=[self.role] if self.role else [],
+            organizations=[self.organization] if self.organization else [],
+            claims=claims,
         )
-        found[claimant.id] = merged(found.get(claimant.id), fragment)
-    return found
+
+
+def said_only_before(before: Iterable[Claimant], after: Iterable[Claimant]) -> set[str]:
+    """The identities an article's claims as the index held them (`before`) said something
+    about that its claims now (`after`; none for a delete) do not say: a name, a mention, a
+    role, an organisation or a type. What went may now be said by no claim at all, so each
+    is derived again from the claims the index then holds (`rederived`); the others are
+    what merging with `after` already makes them. An edit that changes nothing of the
+    claimants (most re-extractions) costs nothing more."""
+
+    def said(claimants: Iterable[Claimant]) -> dict[str, set[tuple[str, str]]]:
+        facts: dict[str, set[tuple[str, str]]] = {}
+        for claimant in claimants:
+            if claimant.id is not None and claimant.name is not None:
+                fields = {
+                    "name": claimant.name,
+                    "mention": claimant.mention,
+                    "role": claimant.role,
+                    "organization": claimant.organization,
+                    "type": claimant.type,
+                }
+                facts.setdefault(claimant.id, set()).update((k, v) for k, v in fields.items() if v)
+        return facts
+
+    now = said(after)
+    return {i for i, facts in said(before).items() if not facts <= now.get(i, set())}
+
+
+def rederived(identity: ClaimantIdentity, claimants: Iterable[Claimant]) -> ClaimantIdentity | None:
+    """`identity` as the claims filed under it (`claimants`: every one the index holds)
+    say it, as a rebuild would file it: their names, mentions, roles, organisations and
+    type, nothing an edited or deleted article alone said. None where no claim is filed
+    under it any more: the registry keeps no one the index holds nothing from (a takedown
+    takes the names and roles it brought). A pointer (`merged_into`) holds no claims by
+    design and is kept as it is."""
+    if identity.merged_into:
+        return identity
+    # Each thing said once: a person's thousands of claims say a few dozen things.
+    said = Counter(
+        _Said(c.name, c.mention, c.role, c.organization, c.type) for c in claimants if c.name is not None
+    )
+    fragments = [one.fragment(identity.id, identity.key, count) for one, count in said.items()]
+    if not fragments:
+        return None
+    # What folding them with `merged` one by one gives, finished once.
+    return _finished(
+        replace(
+            fragments[0],
+            type=min((f.type for f in fragments), key=_type_rank),
+            aliases=_union([], [a for f in fragments for a in f.aliases]),
+            roles=_union([], [r for f in fragments for r in f.roles]),
+            organizations=_union([], [o for f in fragments for o in f.organizations]),
+            claims=sum(said.values()),
+        )
+    )
 
 
 def _writes_the_name(mention: str, key: str) -> bool:

@@ -311,11 +311,16 @@ class SearchIndex(Protocol):
 
         The identities are stored as given, except `claims`: the index sets it to the
         number of claims it holds for each identity this article's old or new claims
-        point to.
+        point to. An identity its old claims said something of that the new ones do not
+        (`registry.said_only_before`: a role an edit corrected) is then derived again from
+        the claims the index holds (`registry.rederived`); one they no longer name at all
+        is removed, with the pointers that lead to it, as a rebuild would leave it.
         """
 
     def delete_article(self, article_id: str) -> int:
-        """Remove an article and its claims; returns the number of claims removed."""
+        """Remove an article and its claims; returns the number of claims removed. The
+        identities they named are derived again from the claims left, as `index_article`
+        does for an edit: one with none left is removed."""
 
     def move_claimant(self, from_id: str, to: ClaimantIdentity) -> int:
         """File every claim of identity `from_id` under `to` (put as given, as `index_article`

@@ -40,7 +40,7 @@ from claimsearch.index.port import (
     search_claims,
 )
 from claimsearch.index.text_query import ClaimantTerms, match_claimant, plan_text, suggestions_in_turn
-from claimsearch.model import Article, Claim, ClaimantIdentity
+from claimsearch.model import Article, Claim, Claimant, ClaimantIdentity
 
 if TYPE_CHECKING:
     from opensearchpy import OpenSearch
@@ -120,13 +120,15 @@ class OpenSearchIndex:
         succeeds; its id is in the report. Concurrent writers' refreshes can show
         part of a large article early: the guarantee is per writer.
 
-        The claimant ids whose counts this write changes, and the cluster ids whose
-        members' sort values it changes (`_recount_clusters`), are kept on the article's
-        document until the counts are written, so a retry after a failure in between
-        still recounts the identities and clusters that only the replaced claims held.
+        The claimant ids whose counts this write changes, the cluster ids whose
+        members' sort values it changes (`_recount_clusters`) and the identities to derive
+        again (`_rederive`) are kept on the article's document until they are written, so
+        a retry after a failure in between still does it for what only the replaced
+        claims held.
         """
         from opensearchpy.exceptions import RequestError
 
+        from claimsearch.claimants.registry import said_only_before
         from claimsearch.index.opensearch import writes  # here: see the module's imports
 
         self.ensure_ready()
@@ -139,6 +141,9 @@ class OpenSearchIndex:
             new_ids = {c.id for c in claims}
             touched = (owed.claimants if owed else set()) | _claimant_ids(old) | _claimant_ids(claims)
             clusters = (owed.clusters if owed else set()) | _cluster_ids(old) | _cluster_ids(claims)
+            stale = (owed.identities if owed else set()) | said_only_before(
+                (c.claimant for c in old), (c.claimant for c in claims)
+            )
             try:
                 # Its own request, first: a rejected article touches nothing else. No
                 # refresh: GET by id is real-time, and nothing searches articles.
@@ -146,7 +151,7 @@ class OpenSearchIndex:
                 self.client.index(
                     index=self.articles_alias,
                     id=article.id,
-                    body=writes.article_document(article, recount=touched, recount_clusters=clusters),
+                    body=writes.article_document(article, touched, clusters, stale),
                     require_alias=True,
                 )
             except RequestError as exc:
@@ -170,6 +175,7 @@ class OpenSearchIndex:
             identities = list(claimants)
             counts, counted = self._count_held(touched | {i.id for i in identities}, clusters)
             failed.update(self._put_claimants(identities, touched, counts))
+            failed.update(self._rederive(stale))
             self._recount_clusters(counted)
             if not failed and (touched or clusters):
                 self.client.update(index=self.articles_alias, id=article.id, body={"doc": _NOTHING_OWED})
@@ -196,7 +202,7 @@ class OpenSearchIndex:
             failed = self._put_claimants([to], {from_id}, counts)
             if not failed:
                 # The surname's id leads to `to` from now on (`ClaimantIdentity.merged_into`).
-                pointer = {"doc": {"claimant": {"merged_into": to.id}}}
+                pointer = {"doc": {"merged_into": to.id, "claimant": {"merged_into": to.id}}}
                 self.client.update(index=self.claimants_alias, id=from_id, body=pointer, refresh=True)
         if failed:
             raise IndexUnavailable(f"claimant {to.id} not written: {next(iter(failed.values()))}")
@@ -214,11 +220,15 @@ class OpenSearchIndex:
     def _owed_recount(self, article_id: str) -> _Owed | None:
         """What a cut-short write of this article left to recount; None: no such article."""
         try:
-            found = self.reader.get(self.articles_alias, article_id, "recount,recount_clusters")
+            found = self.reader.get(self.articles_alias, article_id, "recount,recount_clusters,rederive")
         except EngineNotFound:
             return None
         source = found["_source"]
-        return _Owed(set(source.get("recount") or []), set(source.get("recount_clusters") or []))
+        return _Owed(
+            set(source.get("recount") or []),
+            set(source.get("recount_clusters") or []),
+            set(source.get("rederive") or []),
+        )
 
     def _count_held(
         self, claimant_ids: set[str], cluster_ids: set[str]
@@ -284,6 +294,59 @@ class OpenSearchIndex:
         # has nothing to count; `reindex` files it.
         return {k: v for k, v in failed.items() if "document_missing" not in v}
 
+    def _rederive(self, ids: set[str]) -> dict[str, str]:
+        """Each identity of `ids` as the claims filed under it say it (`registry.rederived`,
+        read after the write's refresh); one under which no claim is filed any more is
+        removed, with the pointers that lead to it (`merged_into`: a surname alone whose
+        claims had joined it went with its own). Failed writes by id, as `_put_claimants` gives them."""
+        from claimsearch.claimants.registry import rederived
+        from claimsearch.index.opensearch import writes  # here: see the module's imports
+
+        held = self.get_claimants(ids)
+        if not held:
+            return {}
+        filed = self._claimants_filed_under(sorted(held))
+        kept = {i: rederived(identity, filed.get(i, [])) for i, identity in held.items()}
+        gone: set[str] = set()
+        frontier = {i for i, identity in kept.items() if identity is None}
+        while frontier:  # pointers to pointers too ("Kaine" -> "Tim Kaine" -> "Timothy Kaine")
+            gone |= frontier
+            body = {"query": {"terms": {"merged_into": sorted(frontier)}}, "_source": False, "size": 1000}
+            response = self._search(self.claimants_alias, body, "look up the pointers to removed claimants")
+            frontier = {h["_id"] for h in response["hits"]["hits"]} - gone if response else set()
+        actions: list[dict[str, Any]] = [
+            {
+                "_op_type": "index",
+                "_index": self.claimants_alias,
+                "_id": i,
+                "_source": writes.claimant_document(now),
+            }
+            for i, now in sorted(kept.items())
+            if now is not None
+        ]
+        actions += [{"_op_type": "delete", "_index": self.claimants_alias, "_id": i} for i in sorted(gone)]
+        return writes.bulk(self.client, actions, refresh="true", require_alias=True)[1]
+
+    def _claimants_filed_under(self, ids: list[str]) -> dict[str, list[Claimant]]:
+        """The claimant of every claim filed under each of `ids`, paged as `_claims_in_order` is."""
+        filed: dict[str, list[Claimant]] = {}
+        body: dict[str, Any] = {
+            "query": {"bool": {"filter": [{"terms": {"claimant_id": ids}}]}},
+            "sort": [{"id": "asc"}],
+            "_source": ["claim.claimant"],
+            "size": PAGE,
+        }
+        while True:
+            response = self._search(self.claims_alias, body, "read the claims of claimants")
+            hits = response["hits"]["hits"] if response else []
+            for hit in hits:
+                claimant = Claimant.from_dict(hit["_source"]["claim"]["claimant"])
+                if claimant.id is not None:
+                    filed.setdefault(claimant.id, []).append(claimant)
+            if len(hits) < PAGE:
+                return filed
+            body = {**body, "search_after": hits[-1]["sort"]}
+
     def _recount_clusters(self, counted: dict[str, tuple[queries.ClusterValues, bool]]) -> None:
         """Give every member of the clusters `counted` (by `_count_held`, after the write's
         refresh) its cluster's size and first day's key (`sort="size"`, `sort="first_seen"`).
@@ -332,11 +395,14 @@ class OpenSearchIndex:
         return queries.counted_clusters(response)
 
     def delete_article(self, article_id: str) -> int:
-        """Remove the article's claims, recount their claimants, then remove the article.
+        """Remove the article's claims, recount their claimants and derive them again
+        (`_rederive`), then remove the article.
 
         The article's document goes last and carries the ids still to recount (claimants
-        and clusters), so a retry after any failure finishes the job (see `index_article`).
+        and clusters) and to derive again, so a retry after any failure finishes the job
+        (see `index_article`).
         """
+        from claimsearch.claimants.registry import said_only_before
         from claimsearch.index.opensearch import writes  # here: see the module's imports
 
         self.ensure_ready()
@@ -345,15 +411,17 @@ class OpenSearchIndex:
             owed = self._owed_recount(article_id)
             touched = (owed.claimants if owed else set()) | _claimant_ids(old)
             clusters = (owed.clusters if owed else set()) | _cluster_ids(old)
+            stale = (owed.identities if owed else set()) | said_only_before((c.claimant for c in old), ())
             # Claims without their article (none to carry the ids): recounted right below.
             if touched or clusters:
-                owing = {"recount": sorted(touched), "recount_clusters": sorted(clusters)}
+                owing = writes.owed_fields(touched, clusters, stale)
                 self.client.update(index=self.articles_alias, id=article_id, body={"doc": owing}, ignore=404)
             actions = [{"_op_type": "delete", "_index": self.claims_alias, "_id": c.id} for c in old]
             _, failed = writes.bulk(self.client, actions)
             self.client.indices.refresh(index=self.claims_alias)
             counts, counted = self._count_held(touched, clusters)
             failed.update(self._put_claimants([], touched, counts))
+            failed.update(self._rederive(stale))
             self._recount_clusters(counted)
             if failed:
                 sample = "; ".join(f"{k}: {v}" for k, v in list(failed.items())[:3])
@@ -759,11 +827,12 @@ def _cluster_ids(claims: Iterable[Claim]) -> set[str]:
 
 @dataclass(frozen=True)
 class _Owed:
-    """The ids a cut-short write of an article left on its document to recount."""
+    """The ids a cut-short write of an article left on its document to recount and derive again."""
 
     claimants: set[str]
     clusters: set[str]
+    identities: set[str]  # to derive again from their claims (`_rederive`)
 
 
 # What an article's document says once its write has recounted everything.
-_NOTHING_OWED: dict[str, list[str]] = {"recount": [], "recount_clusters": []}
+_NOTHING_OWED: dict[str, list[str]] = {"recount": [], "recount_clusters": [], "rederive": []}

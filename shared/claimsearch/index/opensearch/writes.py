@@ -74,15 +74,28 @@ def claim_document(claim: Claim) -> dict[str, Any]:
 
 
 def article_document(
-    article: Article, recount: Iterable[str] = (), recount_clusters: Iterable[str] = ()
+    article: Article,
+    recount: Iterable[str] = (),
+    recount_clusters: Iterable[str] = (),
+    rederive: Iterable[str] = (),
 ) -> dict[str, Any]:
-    """The article's document; `recount`: claimant ids whose claim counts a write still owes;
-    `recount_clusters`: cluster ids whose members' sort values it still owes."""
+    """The article's document, with what a write of it still owes (`owed_fields`)."""
     doc = article_fields(article)
     doc["article"] = article.to_dict()
-    doc["recount"] = sorted(recount)
-    doc["recount_clusters"] = sorted(recount_clusters)
-    return doc
+    return {**doc, **owed_fields(recount, recount_clusters, rederive)}
+
+
+def owed_fields(
+    recount: Iterable[str], recount_clusters: Iterable[str], rederive: Iterable[str]
+) -> dict[str, Any]:
+    """What a write of an article owes until it is done: `recount`, the claimant ids whose
+    claim counts; `recount_clusters`, the cluster ids whose members' sort values; `rederive`,
+    the identities to derive again from their claims."""
+    return {
+        "recount": sorted(recount),
+        "recount_clusters": sorted(recount_clusters),
+        "rederive": sorted(rederive),
+    }
 
 
 def claimant_document(identity: ClaimantIdentity) -> dict[str, Any]:
@@ -95,6 +108,7 @@ def claimant_document(identity: ClaimantIdentity) -> dict[str, Any]:
         "name": identity.name,
         "keys": identity.keys,
         "claims": identity.claims,
+        "merged_into": identity.merged_into,  # what a removed identity's pointers are found by
         "claimant": identity.to_dict(),
     }
 

@@ -109,6 +109,8 @@ CREATE TABLE IF NOT EXISTS claimants (
     data TEXT NOT NULL             -- the identity's JSON; its claim count is the column
 );
 CREATE INDEX IF NOT EXISTS claimants_surname ON claimants(surname);
+-- A pointer's target: how the pointers of an identity removed with its last claim are found.
+CREATE INDEX IF NOT EXISTS claimants_merged_into ON claimants(json_extract(data, '$.merged_into'));
 CREATE INDEX IF NOT EXISTS claimants_by_claims ON claimants(claims DESC, name, id);
 CREATE VIRTUAL TABLE IF NOT EXISTS claimant_keys USING fts5(
     key, identity UNINDEXED,

@@ -10,13 +10,15 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
+from typing import Any
 
 from claimsearch.claimants.names import has_generational_suffix
+from claimsearch.claimants.registry import rederived, said_only_before
 from claimsearch.index.fields import claim_fields
 from claimsearch.index.normalize import normalize_keyword
 from claimsearch.index.port import first_seen_key
 from claimsearch.index.sqlite.facets import KEYWORD_FIELDS, FacetColumns
-from claimsearch.model import Article, Claim, ClaimantIdentity
+from claimsearch.model import Article, Claim, Claimant, ClaimantIdentity
 
 
 def write_article(
@@ -27,8 +29,11 @@ def write_article(
     columns: FacetColumns | None,
 ) -> None:
     """The article and its claims in place of what the index held for it, with the
-    identities given, and every count the change touches."""
-    touched = claimant_ids_of_article(db, article.id)
+    identities given, and every count the change touches. An identity that the claims
+    replaced said something of that the new ones do not is derived again from the claims
+    then held (`rederive_claimants`)."""
+    before = claimants_of_article(db, article.id)
+    touched = {c.id for c in before if c.id}
     clusters = cluster_ids_of_article(db, article.id) | {c.cluster_id for c in claims if c.cluster_id}
     db.execute(
         "INSERT OR REPLACE INTO articles (id, publisher, published_at, data) VALUES (?,?,?,?)",
@@ -39,18 +44,21 @@ def write_article(
         insert_claim(db, claim, columns)
     for identity in claimants:
         put_claimant(db, identity)
+    rederive_claimants(db, said_only_before(before, (c.claimant for c in claims)))
     touched |= {c.claimant.id for c in claims if c.claimant.id}
     count_claims_of(db, touched)
     recount_clusters(db, clusters)
 
 
 def delete_article(db: sqlite3.Connection, article_id: str, columns: FacetColumns | None) -> int:
-    """The article and its claims gone, the counts they touched recounted; how many claims went."""
-    touched = claimant_ids_of_article(db, article_id)
+    """The article and its claims gone, the counts they touched recounted and the identities
+    they named derived again from the claims left; how many claims went."""
+    before = claimants_of_article(db, article_id)
     clusters = cluster_ids_of_article(db, article_id)
     removed = delete_claims(db, article_id, columns)
     db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
-    count_claims_of(db, touched)
+    rederive_claimants(db, said_only_before(before, ()))
+    count_claims_of(db, {c.id for c in before if c.id})
     recount_clusters(db, clusters)
     return removed
 
@@ -74,12 +82,52 @@ def move_claimant(db: sqlite3.Connection, from_id: str, to: ClaimantIdentity) ->
     return moved
 
 
-def claimant_ids_of_article(db: sqlite3.Connection, article_id: str) -> set[str]:
+def _said(data: dict[str, Any]) -> Claimant:
+    """What `rederived` reads of a stored claimant (a person may have thousands of claims)."""
+    return Claimant(
+        data["mention"], None, data["name"], data["type"], None, data["role"], data["organization"]
+    )
+
+
+def claimants_of_article(db: sqlite3.Connection, article_id: str) -> list[Claimant]:
+    """The claimant of each of the article's claims filed under an identity."""
     rows = db.execute(
-        "SELECT DISTINCT claimant_id FROM claims WHERE article_id = ? AND claimant_id IS NOT NULL",
+        "SELECT json_extract(d.data, '$.claimant') FROM claims c JOIN claim_data d ON d.rowid = c.rowid"
+        " WHERE c.article_id = ? AND c.claimant_id IS NOT NULL",
         (article_id,),
     )
-    return {r[0] for r in rows}
+    return [Claimant.from_dict(json.loads(r[0])) for r in rows]
+
+
+def rederive_claimants(db: sqlite3.Connection, ids: Iterable[str]) -> None:
+    """Each identity of `ids` as the claims filed under it say it (`registry.rederived`);
+    one under which no claim is filed any more is removed, with the pointers that lead to
+    it (a surname alone whose claims had joined it: they went with its own)."""
+    for identity_id in sorted(ids):
+        row = db.execute("SELECT data FROM claimants WHERE id = ?", (identity_id,)).fetchone()
+        if row is None:
+            continue
+        rows = db.execute(
+            "SELECT json_extract(d.data, '$.claimant') FROM claims c JOIN claim_data d ON d.rowid = c.rowid"
+            " WHERE c.claimant_id = ?",
+            (identity_id,),
+        )
+        identity = ClaimantIdentity.from_dict(json.loads(row[0]))
+        now = rederived(identity, (_said(json.loads(r[0])) for r in rows))
+        if now is not None:
+            put_claimant(db, now)
+            continue
+        gone, frontier = set(), {identity_id}
+        while frontier:  # pointers to pointers too ("Kaine" -> "Tim Kaine" -> "Timothy Kaine")
+            gone |= frontier
+            rows = db.execute(
+                "SELECT id FROM claimants WHERE json_extract(data, '$.merged_into')"
+                " IN (SELECT value FROM json_each(?))",
+                (json.dumps(sorted(frontier)),),
+            )
+            frontier = {r[0] for r in rows} - gone
+        db.executemany("DELETE FROM claimant_keys WHERE identity = ?", [(i,) for i in sorted(gone)])
+        db.executemany("DELETE FROM claimants WHERE id = ?", [(i,) for i in sorted(gone)])
 
 
 def cluster_ids_of_article(db: sqlite3.Connection, article_id: str) -> set[str]:
