@@ -365,7 +365,8 @@ class ClaimantIdentity:
     claims: int = 0  # claims in the index that point to it
     # A surname alone whose claims are filed under the person who came to dominate it
     # ("Obama" -> Barack Obama): that person's id. The id stays in the registry, with no
-    # claims, so an id a partner stored still leads to them (`claimant_id=`, `GET /claimants`).
+    # claims, so an id a partner stored still leads to them (`claimant_id=`, `GET /claimants`),
+    # for as long as they have claims: it goes with them (`registry.rederived`).
     merged_into: str | None = None
 
     def to_dict(self) -> dict[str, Any]:

@@ -411,6 +411,7 @@ def test_ingest_role_makes_the_calls_the_adapter_makes(deployment: Deployment, d
         ("POST", "P-claims/_delete_by_query"),
         ("POST", "P-claims/_update_by_query"),  # move_claimant: a surname's claims to its person
         ("POST", "P-claimants/_update/abc"),  # ... and the surname's pointer to them
+        ("POST", "P-claimants/_delete_by_query"),  # an identity whose last claim went, if uncounted
         ("PUT", "P-articles/_doc/abc"),
         ("GET", "P-articles/_doc/abc"),
         ("DELETE", "P-articles/_doc/abc"),

@@ -462,13 +462,13 @@ def test_ingest_through_faults_indexes_every_article_once_at_its_latest_version(
             assert documents(opensearch_client, rebuilt.articles_alias) == live_articles
             # The registry as it is read: the copy of a count kept inside `claimant` is
             # written with the identity and not read back, the count beside it is.
-            # An identity whose claims have all gone by a later version or a delete is
-            # removed, but one a cut-short write put whose claims the index never came to
-            # hold may stay in the live registry with count 0 (no read serves it); a
-            # rebuild from the archive, which holds none of its claims, does not create it.
-            # The identities that hold claims are the same.
+            # An identity whose claims have all gone (a later version, a delete, a cut-short
+            # write whose claims never came) is removed, as a rebuild from the archive never
+            # creates it; only a surname's pointer to its person holds no claims.
             live = documents(opensearch_client, index.claimants_alias)
             ids = sorted(i for i, source in live.items() if source["claims"] > 0)
+            orphans = sorted(i for i, s in live.items() if not s["claims"] and not s.get("merged_into"))
+            assert orphans == []
             assert sorted(documents(opensearch_client, rebuilt.claimants_alias)) == ids
             registry, fresh = index.get_claimants(ids), rebuilt.get_claimants(ids)
             assert {i: replace(c, claims=0) for i, c in registry.items()} == {

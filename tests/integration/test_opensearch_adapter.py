@@ -326,6 +326,29 @@ def test_delete_article(loaded: OpenSearchIndex) -> None:
     assert loaded.delete_article(A1.id) == 0
 
 
+def test_a_claimant_another_writer_counted_meanwhile_is_not_removed(loaded: OpenSearchIndex) -> None:
+    # A1's delete finds none of a claimant's claims left, while another writer has just
+    # filed one under it and counted it (its claims not yet visible to this writer's read):
+    # the removal holds only where the registry counts none.
+    only_first = {c.claimant.id for c in FIRST[1] if c.claimant.id} - {c.claimant.id for c in SECOND[1]}
+    assert only_first and loaded.delete_article(A1.id) == 3
+    assert loaded.get_claimants(only_first) == {}  # their last claims went: so did they
+    other = SECOND[1][0].claimant.id
+    assert other is not None
+    counted = replace(loaded.get_claimants([other])[other], claims=1)
+    loaded.client.index(
+        index=loaded.claimants_alias,
+        id=counted.id,
+        body=writes.claimant_document(counted),
+        refresh=True,
+    )
+    loaded.client.delete_by_query(
+        index=loaded.claims_alias, body={"query": {"term": {"claimant_id": counted.id}}}, refresh=True
+    )
+    loaded._rederive({counted.id})
+    assert loaded.get_claimants([counted.id])[counted.id].claims == 1
+
+
 def test_a_rejected_claim_is_reported_and_not_counted(opensearch_index: OpenSearchIndex) -> None:
     bad = replace(C2, published_at="not-a-date")
     report = opensearch_index.index_article(A1, [C1, bad, C3])

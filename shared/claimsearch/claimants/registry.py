@@ -20,7 +20,8 @@ Myeong-chul", "Mr. Trump" -> "Donald J. Trump"). Filing takes it across articles
   of its own until an article names the person who comes to dominate it, when ingest
   files its claims under that person (`surnames_joined`), as `reindex` would; the
   surname's id stays in the registry as a pointer to that person (`merged_into`, no
-  claims of its own), so an id a partner stored leads to the claims wherever they went;
+  claims of its own), so an id a partner stored leads to the claims wherever they went
+  (and goes with that person's last claim);
 - a body's short name joins the one fuller name its article gives it ("the Times" ->
   "The New York Times", "the Post" -> "The New York Post"; not "the House" -> "the White
   House": `_bodies_in_full`);

@@ -175,7 +175,7 @@ class OpenSearchIndex:
             identities = list(claimants)
             counts, counted = self._count_held(touched | {i.id for i in identities}, clusters)
             failed.update(self._put_claimants(identities, touched, counts))
-            failed.update(self._rederive(stale))
+            failed.update(self._rederive(stale | _uncounted(touched, counts)))
             self._recount_clusters(counted)
             if not failed and (touched or clusters):
                 self.client.update(index=self.articles_alias, id=article.id, body={"doc": _NOTHING_OWED})
@@ -298,7 +298,12 @@ class OpenSearchIndex:
         """Each identity of `ids` as the claims filed under it say it (`registry.rederived`,
         read after the write's refresh); one under which no claim is filed any more is
         removed, with the pointers that lead to it (`merged_into`: a surname alone whose
-        claims had joined it went with its own). Failed writes by id, as `_put_claimants` gives them."""
+        claims had joined it went with its own). Failed writes by id, as `_put_claimants`
+        gives them.
+
+        A removal holds only where the registry still counts no claims: a writer that filed
+        a claim under the identity meanwhile has counted it, and keeps it (and its pointers).
+        """
         from claimsearch.claimants.registry import rederived
         from claimsearch.index.opensearch import writes  # here: see the module's imports
 
@@ -307,13 +312,6 @@ class OpenSearchIndex:
             return {}
         filed = self._claimants_filed_under(sorted(held))
         kept = {i: rederived(identity, filed.get(i, [])) for i, identity in held.items()}
-        gone: set[str] = set()
-        frontier = {i for i, identity in kept.items() if identity is None}
-        while frontier:  # pointers to pointers too ("Kaine" -> "Tim Kaine" -> "Timothy Kaine")
-            gone |= frontier
-            body = {"query": {"terms": {"merged_into": sorted(frontier)}}, "_source": False, "size": 1000}
-            response = self._search(self.claimants_alias, body, "look up the pointers to removed claimants")
-            frontier = {h["_id"] for h in response["hits"]["hits"]} - gone if response else set()
         actions: list[dict[str, Any]] = [
             {
                 "_op_type": "index",
@@ -324,8 +322,22 @@ class OpenSearchIndex:
             for i, now in sorted(kept.items())
             if now is not None
         ]
-        actions += [{"_op_type": "delete", "_index": self.claimants_alias, "_id": i} for i in sorted(gone)]
-        return writes.bulk(self.client, actions, refresh="true", require_alias=True)[1]
+        _, failed = writes.bulk(self.client, actions, refresh="true", require_alias=True)
+        frontier = {i for i, identity in kept.items() if identity is None}
+        while frontier:  # pointers to pointers too ("Kaine" -> "Tim Kaine" -> "Timothy Kaine")
+            removed = self._remove_uncounted(sorted(frontier))
+            body = {"query": {"terms": {"merged_into": removed}}, "_source": False, "size": 1000}
+            response = self._search(self.claimants_alias, body, "look up the pointers to removed claimants")
+            frontier = {h["_id"] for h in response["hits"]["hits"]} if removed and response else set()
+        return failed
+
+    def _remove_uncounted(self, ids: list[str]) -> list[str]:
+        """Remove those of `ids` the registry counts no claims for; the ids it no longer holds."""
+        query = {"bool": {"filter": [{"ids": {"values": ids}}, {"term": {"claims": 0}}]}}
+        self.client.delete_by_query(
+            index=self.claimants_alias, body={"query": query}, refresh=True, conflicts="proceed"
+        )
+        return sorted(set(ids) - set(self.get_claimants(ids)))
 
     def _claimants_filed_under(self, ids: list[str]) -> dict[str, list[Claimant]]:
         """The claimant of every claim filed under each of `ids`, paged as `_claims_in_order` is."""
@@ -421,7 +433,7 @@ class OpenSearchIndex:
             self.client.indices.refresh(index=self.claims_alias)
             counts, counted = self._count_held(touched, clusters)
             failed.update(self._put_claimants([], touched, counts))
-            failed.update(self._rederive(stale))
+            failed.update(self._rederive(stale | _uncounted(touched, counts)))
             self._recount_clusters(counted)
             if failed:
                 sample = "; ".join(f"{k}: {v}" for k, v in list(failed.items())[:3])
@@ -819,6 +831,12 @@ def _cluster_of(hit: dict[str, Any]) -> str | None:
 
 def _claimant_ids(claims: Iterable[Claim]) -> set[str]:
     return {c.claimant.id for c in claims if c.claimant.id}
+
+
+def _uncounted(touched: set[str], counts: dict[str, int]) -> set[str]:
+    """The identities a write touched that the index holds no claims of: besides those its
+    replaced claims were the last of, one a cut-short write put whose claims never came."""
+    return {i for i in touched if counts.get(i, 0) == 0}
 
 
 def _cluster_ids(claims: Iterable[Claim]) -> set[str]:
