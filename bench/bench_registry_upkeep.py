@@ -11,9 +11,10 @@ changed, filed as ingest files them), the edit undone (the claims as they were),
 all are done, a delete of each. Times are of the index write alone (`index_article`,
 `delete_article`), where the upkeep runs: an identity that the replaced claims said something
 of that the new ones do not is derived again from the claims the index then holds, and one
-with none left is removed. "without" turns the upkeep off (`said_only_before` answering
-nothing), which is how the index wrote before it. Runs alternate between the two so that
-both see the same machine load; each figure is the median of --runs runs' medians.
+with none left is removed. "without" skips that step (`rederive_claimants` on SQLite,
+`_rederive` on OpenSearch), which is how the index wrote before it. Runs alternate between
+the two so that both see the same machine load; each figure is the median of --runs runs'
+medians.
 
 What it buys: after the deletes, the live registry against the one `reindex` files from the
 articles left (`registry.file_all`): the identities it holds that a rebuild does not (names
@@ -29,7 +30,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -38,7 +39,6 @@ from unittest import mock
 from bench_cluster_ingest import Loads, add_load_arguments, alternating, dev_then_train, engines
 from bench_index import Pairs, file_corpus
 
-from claimsearch.claimants import registry
 from claimsearch.claimants.registry import file_all, file_claims, updated_identities
 from claimsearch.index.port import SearchIndex
 from claimsearch.model import Claim, ClaimantIdentity
@@ -46,14 +46,15 @@ from claimsearch.model import Claim, ClaimantIdentity
 
 @contextmanager
 def upkeep(on: bool) -> Iterator[None]:
-    """The upkeep as shipped, or off: `said_only_before` answering nothing, wherever it is read."""
+    """The upkeep as shipped, or off: each adapter's step skipped, as the index wrote before it."""
     if on:
         yield
         return
-    nothing: Callable[..., set[str]] = lambda *_: set()  # noqa: E731
+    from claimsearch.index.opensearch import OpenSearchIndex
+
     with (
-        mock.patch.object(registry, "said_only_before", nothing),
-        mock.patch("claimsearch.index.sqlite.writes.said_only_before", nothing),
+        mock.patch("claimsearch.index.sqlite.writes.rederive_claimants", lambda *_: None),
+        mock.patch.object(OpenSearchIndex, "_rederive", lambda *_: {}),
     ):
         yield
 
