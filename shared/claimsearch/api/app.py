@@ -468,7 +468,9 @@ def get_claimant(
 
     An id whose claims are now filed under another identity (a surname alone that joined
     the person named in full, a short given name that joined the full one) answers 301 with
-    that identity's URL."""
+    that identity's URL. One whose every claim was taken down (its articles deleted, or
+    corrected so that no claim names it) answers 404: the registry keeps no one the index
+    holds no claim of."""
     # Imported here, by the one route that uses them, not by every cold start.
     from claimsearch.claimants.profile import MENTIONED, entities_mentioned
 
