@@ -327,9 +327,9 @@ def test_delete_article(loaded: OpenSearchIndex) -> None:
 
 
 def test_a_claimant_another_writer_counted_meanwhile_is_not_removed(loaded: OpenSearchIndex) -> None:
-    # A1's delete finds none of a claimant's claims left, while another writer has just
-    # filed one under it and counted it (its claims not yet visible to this writer's read):
-    # the removal holds only where the registry counts none.
+    # Deleting A1 removes the identities only its claims named. One whose claims this writer
+    # reads none of, but which another writer has just counted a claim for (not yet visible
+    # to this writer), stays: a removal holds only where the registry counts none.
     only_first = {c.claimant.id for c in FIRST[1] if c.claimant.id} - {c.claimant.id for c in SECOND[1]}
     assert only_first and loaded.delete_article(A1.id) == 3
     assert loaded.get_claimants(only_first) == {}  # their last claims went: so did they
