@@ -19,7 +19,7 @@ from opensearchpy import OpenSearch
 from opensearchpy.exceptions import SerializationError
 from opensearchpy.serializer import JSONSerializer
 
-from claimsearch.claimants.registry import EmptyRegistry, file_claims, identity_id, updated_identities
+from claimsearch.claimants.registry import EmptyRegistry, file_claims, identity_id, tally, updated_identities
 from claimsearch.errors import IndexUnavailable
 from claimsearch.index.opensearch import Endpoint, OpenSearchIndex, RebuildFailed, writes
 from claimsearch.index.opensearch.client import OrjsonSerializer, connect
@@ -349,6 +349,29 @@ def test_a_claimant_another_writer_counted_meanwhile_is_not_removed(loaded: Open
     assert loaded.get_claimants([counted.id])[counted.id].claims == 1
 
 
+def test_what_claims_say_is_tallied_by_the_engine_and_read_from_older_documents(
+    loaded: OpenSearchIndex,
+) -> None:
+    # Deriving an identity again reads the engine's tally of what its claims say
+    # (`claimant_said`), not each claim; claims indexed before they carried the field (until
+    # a reindex) are read one by one, and the two add up to what the claims say.
+    claims = FIRST[1] + SECOND[1]
+    ids = sorted({c.claimant.id for c in claims if c.claimant.id})
+    expected = {i: tally(c.claimant for c in claims if c.claimant.id == i) for i in ids}
+    assert loaded._said_under(ids) == expected and len(expected) >= 3
+    loaded.client.update_by_query(
+        index=loaded.claims_alias,
+        body={
+            "query": {"term": {"article_id": A1.id}},
+            "script": {"lang": "painless", "source": "ctx._source.remove('claimant_said')"},
+        },
+        refresh=True,
+    )
+    older = {"query": {"bool": {"must_not": [{"exists": {"field": "claimant_said"}}]}}}
+    assert loaded.client.count(index=loaded.claims_alias, body=older)["count"] == len(FIRST[1])
+    assert loaded._said_under(ids) == expected
+
+
 def test_a_rejected_claim_is_reported_and_not_counted(opensearch_index: OpenSearchIndex) -> None:
     bad = replace(C2, published_at="not-a-date")
     report = opensearch_index.index_article(A1, [C1, bad, C3])
@@ -541,8 +564,9 @@ def test_facet_counts_are_kept_until_a_write_changes_the_claims(
     assert loaded.index_article(article, claims[:1]).ok  # a write refreshes the claims
     changed = loaded.search(query)
     # Counted again, not served stale: no hit, a miss for each facet (and for the claimant
-    # counts the write itself asked for).
-    assert _request_cache(opensearch_client, loaded) == (hits + 2, misses + 3)
+    # counts the write itself asked for, and its tally of what the claims of the identities
+    # it took something back from say).
+    assert _request_cache(opensearch_client, loaded) == (hits + 2, misses + 4)
     assert changed.total < first.total
     assert sum(v.count for v in changed.facets["publisher"]) == changed.total
 

@@ -20,6 +20,7 @@ from claimsearch.claimants.registry import (
     said_only_before,
     source_forms,
     surnames_joined,
+    tally,
     updated_identities,
 )
 from claimsearch.model import Article, Claim, Claimant, Content, Cue, EntityMention, claim_id_for
@@ -677,13 +678,13 @@ def test_an_identity_derived_again_is_what_its_claims_say_and_none_without_claim
     assert held.roles == ["Republican nominee"]
     # e1's claim edited to another role: what a registry filed from the claims now held gives.
     now = [*_filed("e1", [("Donald Trump", "businessman")]), *_filed("e2", [("Donald Trump", None)])]
-    again = rederived(held, (c.claimant for c in now))
+    again = rederived(held, tally(c.claimant for c in now))
     fresh = MemoryRegistry()
     for article in ("e1", "e2"):
         fresh.add(file_claims([c for c in now if c.article_id == article], fresh))
     assert again == fresh.identities[donald]
     assert again is not None and again.roles == ["businessman"]
     # No claim left: no identity; a pointer holds none by design and stays.
-    assert rederived(held, ()) is None
+    assert rederived(held, {}) is None
     pointer = replace(held, id=identity_id("trump"), merged_into=donald, claims=0)
-    assert rederived(pointer, ()) == pointer
+    assert rederived(pointer, {}) == pointer

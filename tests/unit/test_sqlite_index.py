@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from claimsearch.claimants.registry import file_claims, updated_identities
+from claimsearch.claimants.registry import Said, file_claims, updated_identities
 from claimsearch.errors import IndexUnavailable, InvalidQuery
 from claimsearch.index.port import FacetValue, SearchQuery
 from claimsearch.index.sqlite import SqliteIndex
@@ -284,3 +285,69 @@ def test_facets_follow_writes_of_this_index_and_of_other_connections(index: Sqli
     other.index_article(d, [_claim(d, 1, "Taxes will rise again")])
     other.close()
     assert _publisher_facet(index, text="taxes") == {"Breitbart": 1, "Le Monde": 1}
+
+
+def _tallies(path: Path) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]:
+    """What the index's tally holds, and what the claim records it holds say, per identity."""
+    with sqlite3.connect(path) as db:
+        stored: dict[str, dict[str, int]] = {}
+        for identity, said, claims in db.execute("SELECT identity, said, claims FROM claimant_said"):
+            stored.setdefault(identity, {})[said] = claims
+        records = [
+            Claimant.from_dict(json.loads(r[0])["claimant"])
+            for r in db.execute("SELECT data FROM claim_data")
+        ]
+    counted: dict[str, dict[str, int]] = {}
+    for claimant in records:
+        said = Said.of(claimant)
+        if claimant.id is not None and said is not None:
+            row = counted.setdefault(claimant.id, {})
+            row[said.key()] = row.get(said.key(), 0) + 1
+    return stored, counted
+
+
+def test_the_tally_of_what_claims_say_follows_every_write(index: SqliteIndex) -> None:
+    # What `rederive_claimants` reads in place of every claim of an identity: it must hold
+    # what the claims held say after each kind of write, or an identity derived again would
+    # keep a role taken back or lose one still said.
+    stored, counted = _tallies(index.path)
+    assert stored == counted and len(counted) == 2  # Ahn (three claims, two spellings), the activists
+    ahn, activists = (c.claimant.id for c in index.claims_for_article("a1")[1:3])
+    assert ahn is not None and activists is not None and ahn != activists
+    assert sum(counted[ahn].values()) == 3
+    a = _article("a1")
+    _file(index, a, [_claim(a, 1, "North Korea uses forced labour abroad", organization="UN")])  # an edit
+    stored, counted = _tallies(index.path)
+    assert stored == counted and sum(counted[ahn].values()) == 2 and activists not in counted
+    assert index.get_claimants([ahn])[ahn].organizations == ["UN"]  # NK Watch was said by a1 alone
+    index.move_claimant(ahn, index.get_claimants([ahn])[ahn])  # a move onto itself changes nothing
+    assert _tallies(index.path) == (stored, counted)
+    b = _article("b1")
+    _file(
+        index,
+        b,
+        [_claim(b, 1, "Labour camps are expanding", claimant="Human rights activists", kind="group")],
+    )
+    registry = index.get_claimants([activists])
+    assert index.move_claimant(ahn, registry[activists]) == 1  # refiled: the tally moves with the claim
+    stored, counted = _tallies(index.path)
+    assert stored == counted and ahn not in counted and sum(counted[activists].values()) == 2
+    assert index.delete_article("b1") == 1 and index.delete_article("a1") == 1
+    assert _tallies(index.path) == ({}, {})
+    assert index.get_claimants([ahn, activists]) == {}
+
+
+def test_a_file_of_this_version_gets_the_tally_of_the_claims_it_holds(index: SqliteIndex) -> None:
+    # A file written before the tally existed: opened, it gains the table, filled from the
+    # claims it holds, and writes keep it from then on.
+    index.close()
+    with sqlite3.connect(index.path) as db:
+        db.execute("DROP TABLE claimant_said")
+    reopened = SqliteIndex(index.path)
+    assert reopened.count_claims() == 5
+    stored, counted = _tallies(index.path)
+    assert stored == counted and len(counted) == 2
+    assert reopened.delete_article("b1") == 2
+    stored, counted = _tallies(index.path)
+    assert stored == counted and len(counted) == 2
+    reopened.close()

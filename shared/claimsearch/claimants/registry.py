@@ -44,16 +44,18 @@ Filing decides ids (`file_claims`); `identities_of` gathers what the filed claim
 about each identity (aliases, roles, organisations, type), and `merged` folds that into
 what the registry already holds. Counts of claims are kept by the index, which knows
 which claims it holds. An edit or a delete takes back what only its claims said: the index
-derives each identity they said something of again from the claims it then holds
-(`said_only_before`, `rederived`), and removes one it holds none of, so the registry never
-keeps a role corrected since or the name of someone only a deleted article named.
+derives each identity they said something of again from what the claims it then holds say
+(`said_only_before`, `rederived`: from the index's `tally` of them, kept as claims come and
+go), and removes one it holds none of, so the registry never keeps a role corrected since
+or the name of someone only a deleted article named.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
@@ -532,9 +534,9 @@ def identities_of(filed: Filed) -> dict[str, ClaimantIdentity]:
     found: dict[str, ClaimantIdentity] = {}
     for claim in filed.claims:
         claimant = claim.claimant
-        if claimant.id is None or claimant.name is None:
+        said = Said.of(claimant)
+        if claimant.id is None or said is None:
             continue
-        said = _Said(claimant.name, claimant.mention, claimant.role, claimant.organization, claimant.type)
         found[claimant.id] = merged(
             found.get(claimant.id), said.fragment(claimant.id, filed.keys[claimant.id])
         )
@@ -542,14 +544,34 @@ def identities_of(filed: Filed) -> dict[str, ClaimantIdentity]:
 
 
 @dataclass(frozen=True)
-class _Said:
-    """What one claim filed under an identity says about it."""
+class Said:
+    """What one claim filed under an identity says about it. The index keeps, per identity,
+    how many of its claims say each (`tally`), so that deriving an identity again reads a
+    few dozen of these, not the thousands of claims of a much-quoted person."""
 
+    # The order of the stored form (`key`), which the SQLite index's triggers write too.
     name: str
     mention: str | None
     role: str | None
     organization: str | None
     type: str
+
+    @classmethod
+    def of(cls, claimant: Claimant) -> Said | None:
+        """What the claimant says of its identity; None for one with no name."""
+        if claimant.name is None:
+            return None
+        return cls(claimant.name, claimant.mention, claimant.role, claimant.organization, claimant.type)
+
+    def key(self) -> str:
+        """The stored form: a JSON array of the fields in order."""
+        fields = [self.name, self.mention, self.role, self.organization, self.type]
+        return json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_key(cls, key: str) -> Said:
+        name, mention, role, organization, kind = json.loads(key)
+        return cls(name, mention, role, organization, kind)
 
     def fragment(self, identity_id: str, key: str, claims: int = 1) -> ClaimantIdentity:
         """The identity as this alone says it, for `merged` to fold in (`claims`: said so by that many)."""
@@ -595,20 +617,21 @@ def said_only_before(before: Iterable[Claimant], after: Iterable[Claimant]) -> s
     return {i for i, facts in said(before).items() if not facts <= now.get(i, set())}
 
 
-def rederived(identity: ClaimantIdentity, claimants: Iterable[Claimant]) -> ClaimantIdentity | None:
-    """`identity` as the claims filed under it (`claimants`: every one the index holds)
-    say it, as a rebuild would file it: their names, mentions, roles, organisations and
-    type, nothing an edited or deleted article alone said. None where no claim is filed
-    under it any more: the registry keeps no one the index holds nothing from (a takedown
-    takes the names and roles it brought). A pointer (`merged_into`) holds no claims by
-    design and is kept as it is."""
+def tally(claimants: Iterable[Claimant]) -> Counter[Said]:
+    """How many of `claimants` say each thing (those with a name): what `rederived` reads."""
+    return Counter(said for said in map(Said.of, claimants) if said is not None)
+
+
+def rederived(identity: ClaimantIdentity, said: Mapping[Said, int]) -> ClaimantIdentity | None:
+    """`identity` as the claims filed under it say it (`said`: how many of every claim the
+    index holds under it say each thing, `tally`), as a rebuild would file it: their names,
+    mentions, roles, organisations and type, nothing an edited or deleted article alone
+    said. None where no claim is filed under it any more: the registry keeps no one the
+    index holds nothing from (a takedown takes the names and roles it brought). A pointer
+    (`merged_into`) holds no claims by design and is kept as it is."""
     if identity.merged_into:
         return identity
-    # Each thing said once: a person's thousands of claims say a few dozen things.
-    said = Counter(
-        _Said(c.name, c.mention, c.role, c.organization, c.type) for c in claimants if c.name is not None
-    )
-    fragments = [one.fragment(identity.id, identity.key, count) for one, count in said.items()]
+    fragments = [one.fragment(identity.id, identity.key, count) for one, count in said.items() if count > 0]
     if not fragments:
         return None
     # What folding them with `merged` one by one gives, finished once.
@@ -619,7 +642,7 @@ def rederived(identity: ClaimantIdentity, claimants: Iterable[Claimant]) -> Clai
             aliases=_union([], [a for f in fragments for a in f.aliases]),
             roles=_union([], [r for f in fragments for r in f.roles]),
             organizations=_union([], [o for f in fragments for o in f.organizations]),
-            claims=sum(said.values()),
+            claims=sum(f.claims for f in fragments),
         )
     )
 

@@ -313,8 +313,10 @@ class SearchIndex(Protocol):
         number of claims it holds for each identity this article's old or new claims
         point to. An identity its old claims said something of that the new ones do not
         (`registry.said_only_before`: a role an edit corrected) is then derived again from
-        the claims the index holds (`registry.rederived`); one they no longer name at all
-        is removed, with the pointers that lead to it, as a rebuild would leave it.
+        the claims the index holds (`registry.rederived`), read from a tally of what they
+        say that the index keeps per identity (`registry.tally`), so that the cost does not
+        grow with a person's claims; one they no longer name at all is removed, with the
+        pointers that lead to it, as a rebuild would leave it.
         """
 
     def delete_article(self, article_id: str) -> int:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -44,6 +45,8 @@ from claimsearch.model import Article, Claim, Claimant, ClaimantIdentity
 
 if TYPE_CHECKING:
     from opensearchpy import OpenSearch
+
+    from claimsearch.claimants.registry import Said
 
 PAGE = 1000  # page size of reads that return every claim of a set (an article, a cluster)
 # Cluster ids per summaries request: far below the engine's limits on terms (65,536) and
@@ -310,8 +313,8 @@ class OpenSearchIndex:
         held = self.get_claimants(ids)
         if not held:
             return {}
-        filed = self._claimants_filed_under(sorted(held))
-        kept = {i: rederived(identity, filed.get(i, [])) for i, identity in held.items()}
+        said = self._said_under(sorted(held))
+        kept = {i: rederived(identity, said.get(i, {})) for i, identity in held.items()}
         actions: list[dict[str, Any]] = [
             {
                 "_op_type": "index",
@@ -339,11 +342,42 @@ class OpenSearchIndex:
         )
         return sorted(set(ids) - set(self.get_claimants(ids)))
 
-    def _claimants_filed_under(self, ids: list[str]) -> dict[str, list[Claimant]]:
-        """The claimant of every claim filed under each of `ids`, paged as `_claims_in_order` is."""
-        filed: dict[str, list[Claimant]] = {}
+    def _said_under(self, ids: list[str]) -> dict[str, Counter[Said]]:
+        """How many claims filed under each of `ids` say each thing of it (`registry.tally`),
+        counted by the engine (`queries.said_pages_body`): a few dozen buckets for a person
+        quoted thousands of times, not their every claim. Claims indexed before the claims
+        index had `claimant_said` (until a `reindex` writes it) are read one by one and added."""
+        from claimsearch.claimants.registry import Said
+
+        said: dict[str, Counter[Said]] = {}
+        after: dict[str, Any] | None = None
+        while True:
+            body = queries.said_pages_body(ids, PAGE, after)
+            response = self._search(self.claims_alias, body, "tally what the claims of claimants say")
+            page = response["aggregations"]["said"] if response else {}
+            buckets = page.get("buckets", [])
+            for bucket in buckets:
+                key = bucket["key"]
+                said.setdefault(key["id"], Counter())[Said.from_key(key["said"])] += bucket["doc_count"]
+            after = page.get("after_key")
+            if after is None or len(buckets) < PAGE:
+                break
+        for claimant in self._claimants_without_said(ids):
+            one = Said.of(claimant)
+            if claimant.id is not None and one is not None:
+                said.setdefault(claimant.id, Counter())[one] += 1
+        return said
+
+    def _claimants_without_said(self, ids: list[str]) -> Iterator[Claimant]:
+        """The claimant of every claim filed under `ids` that has no `claimant_said` (one
+        indexed before the field), paged as `_claims_in_order` is."""
         body: dict[str, Any] = {
-            "query": {"bool": {"filter": [{"terms": {"claimant_id": ids}}]}},
+            "query": {
+                "bool": {
+                    "filter": [{"terms": {"claimant_id": ids}}],
+                    "must_not": [{"exists": {"field": "claimant_said"}}],
+                }
+            },
             "sort": [{"id": "asc"}],
             "_source": ["claim.claimant"],
             "size": PAGE,
@@ -352,11 +386,9 @@ class OpenSearchIndex:
             response = self._search(self.claims_alias, body, "read the claims of claimants")
             hits = response["hits"]["hits"] if response else []
             for hit in hits:
-                claimant = Claimant.from_dict(hit["_source"]["claim"]["claimant"])
-                if claimant.id is not None:
-                    filed.setdefault(claimant.id, []).append(claimant)
+                yield Claimant.from_dict(hit["_source"]["claim"]["claimant"])
             if len(hits) < PAGE:
-                return filed
+                return
             body = {**body, "search_after": hits[-1]["sort"]}
 
     def _recount_clusters(self, counted: dict[str, tuple[queries.ClusterValues, bool]]) -> None:

@@ -555,6 +555,21 @@ def move_claimant_body(from_id: str, to_id: str) -> dict[str, Any]:
     }
 
 
+def said_pages_body(ids: list[str], size: int, after: Mapping[str, Any] | None) -> dict[str, Any]:
+    """How many claims filed under each of `ids` say each thing of it (`claimant_said`), a page
+    of `size` (identity, said) pairs after `after` (a composite aggregation's `after_key`)."""
+    sources = [{"id": {"terms": {"field": "claimant_id"}}}, {"said": {"terms": {"field": "claimant_said"}}}]
+    composite: dict[str, Any] = {"size": size, "sources": sources}
+    if after is not None:
+        composite["after"] = dict(after)
+    return {
+        "size": 0,
+        "track_total_hits": False,
+        "query": {"bool": {"filter": [{"terms": {"claimant_id": ids}}]}},
+        "aggs": {"said": {"composite": composite}},
+    }
+
+
 def cluster_pages_body(size: int, after: Mapping[str, Any] | None) -> dict[str, Any]:
     """Every cluster's size and first day, a page of `size` clusters after `after` (a
     composite aggregation's `after_key`): how a rebuild finds the clusters of two or more."""

@@ -14,6 +14,7 @@ from itertools import islice, repeat
 from typing import TYPE_CHECKING, Any
 
 from claimsearch.claimants.names import has_generational_suffix
+from claimsearch.claimants.registry import Said
 from claimsearch.index.fields import article_fields, claim_fields
 from claimsearch.index.opensearch import queries
 from claimsearch.index.opensearch.errors import RebuildFailed, bulk_reason, engine_errors
@@ -69,6 +70,9 @@ def claim_document(claim: Claim) -> dict[str, Any]:
     # the SQLite adapter does, so an evening article is not moved to the next UTC day.
     doc["published_date"] = claim.published_at[:10] if claim.published_at else None
     doc["replaces"] = claim.replaces  # what `claim_replacing` looks up
+    # What the claim says of its identity, tallied per identity by `queries.said_pages_body`.
+    said = Said.of(claim.claimant) if claim.claimant.id is not None else None
+    doc["claimant_said"] = said.key() if said is not None else None
     doc["claim"] = claim.to_dict()
     return doc
 

@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from claimsearch.errors import IndexUnavailable
+from claimsearch.index.sqlite.writes import claimants_held, count_said
 
 # Bumped when the tables change: an index built by an older version is rebuilt from
 # the archive (`claimsearch reindex`) rather than migrated, since the archive is the
@@ -118,6 +119,20 @@ CREATE VIRTUAL TABLE IF NOT EXISTS claimant_keys USING fts5(
 );
 """
 
+# How many claims filed under each identity say each thing of it (`registry.Said.key`),
+# kept by the writes that add, remove or refile claims (`writes.count_said`,
+# `writes.move_claimant`): deriving an identity again after an edit or a takedown reads
+# these few rows, not every claim of a person quoted thousands of times. Not in SCHEMA: a
+# file of this version written before it gains it filled from its claims (`create_tables`).
+SAID_TABLE = """
+CREATE TABLE claimant_said (
+    identity TEXT NOT NULL,
+    said TEXT NOT NULL,
+    claims INTEGER NOT NULL,
+    PRIMARY KEY (identity, said)
+) WITHOUT ROWID
+"""
+
 # Per process (one connection): room for the hot indexes of a few hundred thousand claims.
 CACHE_KIB = 64 * 1024
 MMAP_BYTES = 256 * 1024 * 1024
@@ -158,6 +173,13 @@ def create_tables(db: sqlite3.Connection, path: Path) -> None:
     # IF NOT EXISTS throughout: a file of this version that lacks an index added
     # since (same tables) gets it here, once.
     db.executescript(SCHEMA)
+    if not db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'claimant_said'").fetchone()[0]:
+        # A new file, or one of this version written before the tally: the table and what
+        # the claims it holds say, in one transaction, so that no claim is ever left out.
+        db.execute("BEGIN")
+        db.execute(SAID_TABLE)
+        count_said(db, claimants_held(db), +1)
+        db.commit()
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 

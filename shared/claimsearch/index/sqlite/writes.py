@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
-from typing import Any
+from collections import Counter
+from collections.abc import Iterable, Iterator
 
 from claimsearch.claimants.names import has_generational_suffix
-from claimsearch.claimants.registry import rederived, said_only_before
+from claimsearch.claimants.registry import Said, rederived, said_only_before
 from claimsearch.index.fields import claim_fields
 from claimsearch.index.normalize import normalize_keyword
 from claimsearch.index.port import first_seen_key
@@ -40,8 +40,10 @@ def write_article(
         (article.id, article.publisher, article.published_at, json.dumps(article.to_dict())),
     )
     delete_claims(db, article.id, columns)
+    count_said(db, before, -1)
     for claim in claims:
         insert_claim(db, claim, columns)
+    count_said(db, (c.claimant for c in claims), +1)
     for identity in claimants:
         put_claimant(db, identity)
     rederive_claimants(db, said_only_before(before, (c.claimant for c in claims)))
@@ -56,6 +58,7 @@ def delete_article(db: sqlite3.Connection, article_id: str, columns: FacetColumn
     before = claimants_of_article(db, article_id)
     clusters = cluster_ids_of_article(db, article_id)
     removed = delete_claims(db, article_id, columns)
+    count_said(db, before, -1)
     db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
     rederive_claimants(db, said_only_before(before, ()))
     count_claims_of(db, {c.id for c in before if c.id})
@@ -72,6 +75,14 @@ def move_claimant(db: sqlite3.Connection, from_id: str, to: ClaimantIdentity) ->
         " WHERE rowid IN (SELECT rowid FROM claims WHERE claimant_id = ?)",
         (to.id, from_id),
     ).rowcount
+    if from_id != to.id:  # what the claims say goes with them
+        db.execute(
+            "INSERT INTO claimant_said (identity, said, claims)"
+            " SELECT ?, said, claims FROM claimant_said WHERE identity = ?"
+            " ON CONFLICT (identity, said) DO UPDATE SET claims = claims + excluded.claims",
+            (to.id, from_id),
+        )
+        db.execute("DELETE FROM claimant_said WHERE identity = ?", (from_id,))
     db.execute("UPDATE cluster_keys SET claimant_id = ? WHERE claimant_id = ?", (to.id, from_id))
     db.execute("UPDATE claims SET claimant_id = ? WHERE claimant_id = ?", (to.id, from_id))
     db.execute(
@@ -80,13 +91,6 @@ def move_claimant(db: sqlite3.Connection, from_id: str, to: ClaimantIdentity) ->
     put_claimant(db, to)
     count_claims_of(db, [from_id, to.id])
     return moved
-
-
-def _said(data: dict[str, Any]) -> Claimant:
-    """What `rederived` reads of a stored claimant (a person may have thousands of claims)."""
-    return Claimant(
-        data["mention"], None, data["name"], data["type"], None, data["role"], data["organization"]
-    )
 
 
 def claimants_of_article(db: sqlite3.Connection, article_id: str) -> list[Claimant]:
@@ -100,20 +104,16 @@ def claimants_of_article(db: sqlite3.Connection, article_id: str) -> list[Claima
 
 
 def rederive_claimants(db: sqlite3.Connection, ids: Iterable[str]) -> None:
-    """Each identity of `ids` as the claims filed under it say it (`registry.rederived`);
-    one under which no claim is filed any more is removed, with the pointers that lead to
-    it (a surname alone whose claims had joined it: they went with its own)."""
+    """Each identity of `ids` as the claims filed under it say it (`registry.rederived`, from
+    their tally: `said_under`); one under which no claim is filed any more is removed, with
+    the pointers that lead to it (a surname alone whose claims had joined it: they went with
+    its own)."""
     for identity_id in sorted(ids):
         row = db.execute("SELECT data FROM claimants WHERE id = ?", (identity_id,)).fetchone()
         if row is None:
             continue
-        rows = db.execute(
-            "SELECT json_extract(d.data, '$.claimant') FROM claims c JOIN claim_data d ON d.rowid = c.rowid"
-            " WHERE c.claimant_id = ?",
-            (identity_id,),
-        )
         identity = ClaimantIdentity.from_dict(json.loads(row[0]))
-        now = rederived(identity, (_said(json.loads(r[0])) for r in rows))
+        now = rederived(identity, said_under(db, identity_id))
         if now is not None:
             put_claimant(db, now)
             continue
@@ -128,6 +128,42 @@ def rederive_claimants(db: sqlite3.Connection, ids: Iterable[str]) -> None:
             frontier = {r[0] for r in rows} - gone
         db.executemany("DELETE FROM claimant_keys WHERE identity = ?", [(i,) for i in sorted(gone)])
         db.executemany("DELETE FROM claimants WHERE id = ?", [(i,) for i in sorted(gone)])
+
+
+def said_under(db: sqlite3.Connection, identity_id: str) -> dict[Said, int]:
+    """How many claims filed under the identity say each thing of it (`registry.tally`), as
+    `count_said` keeps it in `claimant_said`."""
+    rows = db.execute("SELECT said, claims FROM claimant_said WHERE identity = ?", (identity_id,))
+    return {Said.from_key(r[0]): int(r[1]) for r in rows}
+
+
+def count_said(db: sqlite3.Connection, claimants: Iterable[Claimant], sign: int) -> None:
+    """Add (`sign` +1) or take away (-1) what the claimants filed under an identity say of
+    it to `claimant_said`, the tally `said_under` reads; a thing no claim says any more goes."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for claimant in claimants:
+        said = Said.of(claimant)
+        if claimant.id is not None and said is not None:
+            counts[(claimant.id, said.key())] += 1
+    db.executemany(
+        "INSERT INTO claimant_said (identity, said, claims) VALUES (?,?,?)"
+        " ON CONFLICT (identity, said) DO UPDATE SET claims = claims + excluded.claims",
+        [(identity, key, sign * n) for (identity, key), n in sorted(counts.items())],
+    )
+    if sign < 0:
+        db.executemany(
+            "DELETE FROM claimant_said WHERE identity = ? AND said = ? AND claims <= 0", sorted(counts)
+        )
+
+
+def claimants_held(db: sqlite3.Connection) -> Iterator[Claimant]:
+    """The claimant of every claim the index holds filed under an identity."""
+    rows = db.execute(
+        "SELECT json_extract(d.data, '$.claimant') FROM claims c JOIN claim_data d ON d.rowid = c.rowid"
+        " WHERE c.claimant_id IS NOT NULL"
+    )
+    for row in rows:
+        yield Claimant.from_dict(json.loads(row[0]))
 
 
 def cluster_ids_of_article(db: sqlite3.Connection, article_id: str) -> set[str]:
