@@ -351,3 +351,42 @@ def test_a_file_of_this_version_gets_the_tally_of_the_claims_it_holds(index: Sql
     stored, counted = _tallies(index.path)
     assert stored == counted and len(counted) == 2
     reopened.close()
+
+
+def _key_rows(path: Path) -> tuple[list[tuple[int, str, str]], list[tuple[int, str]]]:
+    with sqlite3.connect(path) as db:
+        keys = sorted(db.execute("SELECT rowid, key, identity FROM claimant_keys"))
+        rows = sorted(db.execute("SELECT rowid, identity FROM claimant_key_rows"))
+    return keys, rows
+
+
+def test_an_identitys_keys_are_found_by_their_rows_and_replaced_whole(index: SqliteIndex) -> None:
+    # An identity put again replaces its alias keys through the rows that list them (a
+    # delete by the keys' UNINDEXED identity column read every key of the registry).
+    keys, rows = _key_rows(index.path)
+    assert [(r, i) for r, _, i in keys] == rows and len({i for _, i in rows}) == 2
+    ahn = index.claims_for_article("a1")[0].claimant.id
+    assert ahn is not None
+    held = index.get_claimants([ahn])[ahn]
+    b = _article("b1")
+    _file(index, b, [_claim(b, 1, "Labour camps are expanding", claimant="Mr. Ahn Myeong-chul")])
+    keys, rows = _key_rows(index.path)
+    assert [(r, i) for r, _, i in keys] == rows
+    assert sorted(k for _, k, i in keys if i == ahn) == sorted(index.get_claimants([ahn])[ahn].keys)
+    assert len([k for _, k, i in keys if i == ahn]) == len(held.keys)  # the same keys, once each
+    assert index.delete_article("a1") == 3 and index.delete_article("b1") == 1
+    assert _key_rows(index.path) == ([], [])
+    assert index.suggest_claimants("ahn") == []
+
+
+def test_a_file_of_this_version_gets_the_rows_of_the_keys_it_holds(index: SqliteIndex) -> None:
+    index.close()
+    with sqlite3.connect(index.path) as db:
+        db.execute("DROP TABLE claimant_key_rows")
+    reopened = SqliteIndex(index.path)
+    assert [c.name for c in reopened.suggest_claimants("ahn")] == ["Ahn Myeong-chul"]
+    keys, rows = _key_rows(index.path)
+    assert [(r, i) for r, _, i in keys] == rows and len(rows) >= 2
+    assert reopened.delete_article("a1") == 3 and reopened.delete_article("b1") == 2
+    assert _key_rows(index.path) == ([], [])
+    reopened.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 from claimsearch.errors import IndexUnavailable
@@ -124,6 +125,18 @@ CREATE VIRTUAL TABLE IF NOT EXISTS claimant_keys USING fts5(
 # `writes.move_claimant`): deriving an identity again after an edit or a takedown reads
 # these few rows, not every claim of a person quoted thousands of times. Not in SCHEMA: a
 # file of this version written before it gains it filled from its claims (`create_tables`).
+# Which rows of `claimant_keys` are each identity's: FTS5 finds rows by rowid, and by an
+# UNINDEXED column only by reading every row, which put each identity at the cost of the
+# whole registry's keys (`writes.put_claimant`). Not in SCHEMA, as `claimant_said`: a file
+# of this version written before it gains it filled from the keys it holds.
+KEY_ROWS_TABLE = """
+CREATE TABLE claimant_key_rows (
+    rowid INTEGER PRIMARY KEY,  -- the key's row in claimant_keys
+    identity TEXT NOT NULL
+)
+"""
+KEY_ROWS_INDEX = "CREATE INDEX claimant_key_rows_identity ON claimant_key_rows(identity)"
+
 SAID_TABLE = """
 CREATE TABLE claimant_said (
     identity TEXT NOT NULL,
@@ -173,14 +186,41 @@ def create_tables(db: sqlite3.Connection, path: Path) -> None:
     # IF NOT EXISTS throughout: a file of this version that lacks an index added
     # since (same tables) gets it here, once.
     db.executescript(SCHEMA)
-    if not db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'claimant_said'").fetchone()[0]:
-        # A new file, or one of this version written before the tally: the table and what
-        # the claims it holds say, in one transaction, so that no claim is ever left out.
-        db.execute("BEGIN")
-        db.execute(SAID_TABLE)
-        count_said(db, claimants_held(db), +1)
-        db.commit()
+    _add_tables_since(db)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _add_tables_since(db: sqlite3.Connection) -> None:
+    """The tables added since files of this version were first written, each created and
+    filled from what the file holds in one transaction (a new file fills them with nothing)."""
+    _add_table(db, "claimant_said", [SAID_TABLE], lambda: count_said(db, claimants_held(db), +1))
+    _add_table(
+        db,
+        "claimant_key_rows",
+        [KEY_ROWS_TABLE, KEY_ROWS_INDEX],
+        lambda: db.execute(
+            "INSERT INTO claimant_key_rows (rowid, identity) SELECT rowid, identity FROM claimant_keys"
+        ),
+    )
+
+
+def _add_table(db: sqlite3.Connection, name: str, statements: list[str], fill: Callable[[], object]) -> None:
+    if _has_table(db, name):
+        return
+    db.execute("BEGIN IMMEDIATE")  # one process adds it; another opening the file meanwhile waits
+    try:
+        if not _has_table(db, name):
+            for statement in statements:
+                db.execute(statement)
+            fill()
+        db.commit()
+    except BaseException:
+        db.rollback()
+        raise
+
+
+def _has_table(db: sqlite3.Connection, name: str) -> bool:
+    return bool(db.execute("SELECT count(*) FROM sqlite_master WHERE name = ?", (name,)).fetchone()[0])
 
 
 def file_identity(path: Path) -> tuple[int, int] | None:

@@ -126,7 +126,7 @@ def rederive_claimants(db: sqlite3.Connection, ids: Iterable[str]) -> None:
                 (json.dumps(sorted(frontier)),),
             )
             frontier = {r[0] for r in rows} - gone
-        db.executemany("DELETE FROM claimant_keys WHERE identity = ?", [(i,) for i in sorted(gone)])
+        remove_keys(db, gone)
         db.executemany("DELETE FROM claimants WHERE id = ?", [(i,) for i in sorted(gone)])
 
 
@@ -204,11 +204,20 @@ def put_claimant(db: sqlite3.Connection, identity: ClaimantIdentity) -> None:
             json.dumps(data, ensure_ascii=False),
         ),
     )
-    db.execute("DELETE FROM claimant_keys WHERE identity = ?", (identity.id,))
-    db.executemany(
-        "INSERT INTO claimant_keys (key, identity) VALUES (?,?)",
-        [(key, identity.id) for key in identity.keys],
-    )
+    remove_keys(db, [identity.id])
+    for key in identity.keys:
+        row = db.execute("INSERT INTO claimant_key_rows (identity) VALUES (?)", (identity.id,)).lastrowid
+        db.execute("INSERT INTO claimant_keys (rowid, key, identity) VALUES (?,?,?)", (row, key, identity.id))
+
+
+def remove_keys(db: sqlite3.Connection, ids: Iterable[str]) -> None:
+    """The alias keys of the identities `ids`, found by their rows (`schema.KEY_ROWS_TABLE`)."""
+    rows = db.execute(
+        "SELECT rowid FROM claimant_key_rows WHERE identity IN (SELECT value FROM json_each(?))",
+        (json.dumps(sorted(ids)),),
+    ).fetchall()
+    db.executemany("DELETE FROM claimant_keys WHERE rowid = ?", [(r[0],) for r in rows])
+    db.executemany("DELETE FROM claimant_key_rows WHERE rowid = ?", [(r[0],) for r in rows])
 
 
 def count_claims_of(db: sqlite3.Connection, ids: Iterable[str]) -> None:
