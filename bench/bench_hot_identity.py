@@ -34,10 +34,11 @@ from unittest import mock
 
 from bench_cluster_ingest import engines
 from bench_index import Pairs, file_corpus
+from synthetic_claims import article, claim
 
 from claimsearch.claimants.registry import Said, file_claims, identity_id, tally, updated_identities
 from claimsearch.index.port import SearchIndex
-from claimsearch.model import Article, Claim, Claimant, Content, Cue, claim_id_for
+from claimsearch.model import Article, Claim, Claimant
 
 ROLES = [f"role {n}" for n in range(12)]
 ORGANIZATIONS = [None, "Trump Organization", "Republican Party"]
@@ -46,23 +47,11 @@ PER_ARTICLE = 10
 Fresh = Callable[[], tuple[SearchIndex, Callable[[], None]]]
 
 
-def article(article_id: str) -> Article:
-    return Article(
-        id=article_id,
-        text="x" * 2000,
-        title="t",
-        source_key=f"{article_id}.txt",
-        publisher="Bench Times",
-        published_at="2016-09-12",
-    )
-
-
 def claims_of(a: Article, seed: int, role: str | None = None) -> list[Claim]:
     """Ten claims by the person, said in the ways `seed` picks (or all with `role`)."""
     made = []
     for n in range(PER_ARTICLE):
         k = seed + n
-        cue, spans = (n * 100, n * 100 + 4), [(n * 100 + 5, n * 100 + 60)]
         mention = MENTIONS[k % len(MENTIONS)]
         claimant = Claimant(
             mention,
@@ -72,20 +61,7 @@ def claims_of(a: Article, seed: int, role: str | None = None) -> list[Claim]:
             role=role or ROLES[k % len(ROLES)],
             organization=ORGANIZATIONS[k % len(ORGANIZATIONS)],
         )
-        made.append(
-            Claim(
-                id=claim_id_for(a.id, cue, spans),
-                article_id=a.id,
-                content=Content(f"claim {k} about taxes and trade", spans, "indirect"),
-                cue=Cue("said", cue, "say", "say"),
-                claimant=claimant,
-                sentence=f"{mention} said claim {k}",
-                sentence_span=(n * 100 - 20, n * 100 + 60),
-                entities=[],
-                publisher=a.publisher,
-                published_at=a.published_at,
-            )
-        )
+        made.append(claim(a, n, claimant, f"claim {k} about taxes and trade"))
     return made
 
 

@@ -25,10 +25,11 @@ from pathlib import Path
 from unittest import mock
 
 from bench_index import Pairs, file_corpus
+from synthetic_claims import article, claim
 
 from claimsearch.claimants.registry import file_claims, updated_identities
 from claimsearch.index.sqlite import SqliteIndex
-from claimsearch.model import Article, Claim, Claimant, Content, Cue, claim_id_for
+from claimsearch.model import Article, Claim, Claimant
 
 PER_ARTICLE = 10
 GIVEN = ["Anna", "Boris", "Chen", "Dana", "Emil", "Farah", "Goran", "Hana", "Ivan", "Jun"]
@@ -46,31 +47,12 @@ def person(n: int) -> str:
     return f"{GIVEN[n % len(GIVEN)]} {surname.capitalize()}"
 
 
-def article(article_id: str) -> Article:
-    return Article(
-        id=article_id, text="x" * 2000, title="t", source_key=f"{article_id}.txt", published_at="2016-09-12"
-    )
-
-
 def claims_of(a: Article, people: Iterable[int]) -> list[Claim]:
     made = []
     for n, who in enumerate(people):
-        cue, spans = (n * 100, n * 100 + 4), [(n * 100 + 5, n * 100 + 60)]
         name = person(who)
-        made.append(
-            Claim(
-                id=claim_id_for(a.id, cue, spans),
-                article_id=a.id,
-                content=Content(f"claim {who} about taxes", spans, "indirect"),
-                cue=Cue("said", cue, "say", "say"),
-                claimant=Claimant(name, (n * 100 - 20, n * 100 - 5), name, "person"),
-                sentence=f"{name} said claim {who}",
-                sentence_span=(n * 100 - 20, n * 100 + 60),
-                entities=[],
-                publisher=a.publisher,
-                published_at=a.published_at,
-            )
-        )
+        claimant = Claimant(name, (n * 100 - 20, n * 100 - 5), name, "person")
+        made.append(claim(a, n, claimant, f"claim {who} about taxes"))
     return made
 
 
