@@ -549,7 +549,7 @@ class Said:
     how many of its claims say each (`tally`), so that deriving an identity again reads a
     few dozen of these, not the thousands of claims of a much-quoted person."""
 
-    # The order of the stored form (`key`), which the SQLite index's triggers write too.
+    # In the order of the stored form (`key`).
     name: str
     mention: str | None
     role: str | None

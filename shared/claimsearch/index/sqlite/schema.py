@@ -11,7 +11,8 @@ from claimsearch.index.sqlite.writes import claimants_held, count_said
 
 # Bumped when the tables change: an index built by an older version is rebuilt from
 # the archive (`claimsearch reindex`) rather than migrated, since the archive is the
-# source of truth and the index only a view of it.
+# source of truth and the index only a view of it. A table that a file can be given from
+# what it already holds is added at its next open instead (`_add_tables_since`).
 SCHEMA_VERSION = 5  # 3: claim JSON in `claim_data`; 4: claim clusters; 5: cluster sort columns
 
 SCHEMA = """
@@ -125,18 +126,6 @@ CREATE VIRTUAL TABLE IF NOT EXISTS claimant_keys USING fts5(
 # `writes.move_claimant`): deriving an identity again after an edit or a takedown reads
 # these few rows, not every claim of a person quoted thousands of times. Not in SCHEMA: a
 # file of this version written before it gains it filled from its claims (`create_tables`).
-# Which rows of `claimant_keys` are each identity's: FTS5 finds rows by rowid, and by an
-# UNINDEXED column only by reading every row, which put each identity at the cost of the
-# whole registry's keys (`writes.put_claimant`). Not in SCHEMA, as `claimant_said`: a file
-# of this version written before it gains it filled from the keys it holds.
-KEY_ROWS_TABLE = """
-CREATE TABLE claimant_key_rows (
-    rowid INTEGER PRIMARY KEY,  -- the key's row in claimant_keys
-    identity TEXT NOT NULL
-)
-"""
-KEY_ROWS_INDEX = "CREATE INDEX claimant_key_rows_identity ON claimant_key_rows(identity)"
-
 SAID_TABLE = """
 CREATE TABLE claimant_said (
     identity TEXT NOT NULL,
@@ -145,6 +134,18 @@ CREATE TABLE claimant_said (
     PRIMARY KEY (identity, said)
 ) WITHOUT ROWID
 """
+
+# Which rows of `claimant_keys` are each identity's: FTS5 finds rows by rowid, and by an
+# UNINDEXED column only by reading every row, which put each identity at the cost of the
+# whole registry's keys (`writes.put_claimant`). Not in SCHEMA either: a file of this
+# version written before it gains it filled from the keys it holds.
+KEY_ROWS_TABLE = """
+CREATE TABLE claimant_key_rows (
+    rowid INTEGER PRIMARY KEY,  -- the key's row in claimant_keys
+    identity TEXT NOT NULL
+)
+"""
+KEY_ROWS_INDEX = "CREATE INDEX claimant_key_rows_identity ON claimant_key_rows(identity)"
 
 # Per process (one connection): room for the hot indexes of a few hundred thousand claims.
 CACHE_KIB = 64 * 1024
