@@ -351,18 +351,21 @@ class OpenSearchIndex:
 
         said: dict[str, Counter[Said]] = {}
         after: dict[str, Any] | None = None
+        older = 0
         while True:
             body = queries.said_pages_body(ids, PAGE, after)
             response = self._search(self.claims_alias, body, "tally what the claims of claimants say")
-            page = response["aggregations"]["said"] if response else {}
-            buckets = page.get("buckets", [])
+            aggregations = response["aggregations"] if response else {}
+            if after is None:
+                older = int(aggregations.get("older", {}).get("doc_count", 0))
+            buckets = aggregations.get("said", {}).get("buckets", [])
             for bucket in buckets:
                 key = bucket["key"]
                 said.setdefault(key["id"], Counter())[Said.from_key(key["said"])] += bucket["doc_count"]
-            after = page.get("after_key")
+            after = aggregations.get("said", {}).get("after_key")
             if after is None or len(buckets) < PAGE:
                 break
-        for claimant in self._claimants_without_said(ids):
+        for claimant in self._claimants_without_said(ids) if older else ():
             one = Said.of(claimant)
             if claimant.id is not None and one is not None:
                 said.setdefault(claimant.id, Counter())[one] += 1

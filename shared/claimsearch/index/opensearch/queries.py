@@ -557,16 +557,20 @@ def move_claimant_body(from_id: str, to_id: str) -> dict[str, Any]:
 
 def said_pages_body(ids: list[str], size: int, after: Mapping[str, Any] | None) -> dict[str, Any]:
     """How many claims filed under each of `ids` say each thing of it (`claimant_said`), a page
-    of `size` (identity, said) pairs after `after` (a composite aggregation's `after_key`)."""
+    of `size` (identity, said) pairs after `after` (a composite aggregation's `after_key`); the
+    first page also counts their claims without the field (`older`: indexed before it)."""
     sources = [{"id": {"terms": {"field": "claimant_id"}}}, {"said": {"terms": {"field": "claimant_said"}}}]
     composite: dict[str, Any] = {"size": size, "sources": sources}
+    aggs: dict[str, Any] = {"said": {"composite": composite}}
     if after is not None:
         composite["after"] = dict(after)
+    else:
+        aggs["older"] = {"missing": {"field": "claimant_said"}}
     return {
         "size": 0,
         "track_total_hits": False,
         "query": {"bool": {"filter": [{"terms": {"claimant_id": ids}}]}},
-        "aggs": {"said": {"composite": composite}},
+        "aggs": aggs,
     }
 
 
