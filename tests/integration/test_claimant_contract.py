@@ -508,6 +508,38 @@ def test_an_edit_or_a_takedown_takes_back_what_only_its_claims_said(engine: Sear
             engine.delete_article(article_id)
 
 
+def test_an_identity_another_writer_put_since_ingest_read_it_keeps_what_that_writer_did(
+    engine: SearchIndex,
+) -> None:
+    # Ingest merges an article's identities from the registry as it reads it, extracts and
+    # files, then writes; another article's write can put the same person in between. What
+    # that write added stays, and what it took back is not brought back by the older copy.
+    zoe = identity_id("zoe quill")
+    try:
+        _put(
+            engine,
+            "w1",
+            [("Zoe Quill", "Zoe Quill", "chief executive", "the merger will close in the spring")],
+        )
+        article = Article("w2", "x" * 1000, "t", "w2.txt", published_at="2016-11-03")
+        claims = _claims(
+            article, [("Zoe Quill", "Ms. Quill", "person", "the company will hire a thousand people")]
+        )
+        filed = file_claims(claims, engine)
+        read_then = updated_identities(filed, engine)  # she is "chief executive" as ingest reads her
+        assert [i.roles for i in read_then] == [["chief executive"]]
+        # Meanwhile: w3 gives her another role; w1 is corrected, taking its role back.
+        _put(engine, "w3", [("Zoe Quill", "Zoe Quill", "founder", "sales will double next year")])
+        _put(engine, "w1", [("Zoe Quill", "Zoe Quill", None, "the merger will close in the spring")])
+        assert engine.get_claimants([zoe])[zoe].roles == ["founder"]
+        assert engine.index_article(article, filed.claims, read_then).ok
+        held = engine.get_claimants([zoe])[zoe]
+        assert (held.roles, set(held.aliases), held.claims) == (["founder"], {"Zoe Quill", "Ms. Quill"}, 3)
+    finally:
+        for article_id in ("w1", "w2", "w3"):
+            engine.delete_article(article_id)
+
+
 def test_claims_filed_under_no_one_are_found_by_two_words_of_one_set(engine: SearchIndex) -> None:
     nominee = {"republican", "gop", "presidential", "nominee"}
     found = engine.unfiled_claims([{"spokesman", "campaign"}, nominee])

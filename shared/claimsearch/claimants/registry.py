@@ -622,6 +622,16 @@ def tally(claimants: Iterable[Claimant]) -> Counter[Said]:
     return Counter(said for said in map(Said.of, claimants) if said is not None)
 
 
+def tallies(claimants: Iterable[Claimant]) -> dict[str, Counter[Said]]:
+    """`tally` per identity, of the claimants filed under one."""
+    found: dict[str, Counter[Said]] = {}
+    for claimant in claimants:
+        said = Said.of(claimant)
+        if claimant.id is not None and said is not None:
+            found.setdefault(claimant.id, Counter())[said] += 1
+    return found
+
+
 def rederived(identity: ClaimantIdentity, said: Mapping[Said, int]) -> ClaimantIdentity | None:
     """`identity` as the claims filed under it say it (`said`: how many of every claim the
     index holds under it say each thing, `tally`), as a rebuild would file it: their names,
@@ -645,6 +655,20 @@ def rederived(identity: ClaimantIdentity, said: Mapping[Said, int]) -> ClaimantI
             claims=sum(f.claims for f in fragments),
         )
     )
+
+
+def as_held_now(
+    given: ClaimantIdentity, held: ClaimantIdentity | None, own: Mapping[Said, int]
+) -> ClaimantIdentity:
+    """The identity to write for `given` (what ingest merged from the registry as it read it,
+    `updated_identities`) now that the registry holds `held`: `held` with what this article's
+    claims filed under it say (`own`, their `tally`). Another writer may have put the identity
+    between ingest's read and this write: what it added stays, and what it took back is not
+    brought back by `given`'s older copy. With no writer between, this is `given`."""
+    if held is None:
+        return given
+    said = rederived(given, own)
+    return merged(held, said) if said is not None and not given.merged_into else given
 
 
 def _writes_the_name(mention: str, key: str) -> bool:

@@ -131,7 +131,7 @@ class OpenSearchIndex:
         """
         from opensearchpy.exceptions import RequestError
 
-        from claimsearch.claimants.registry import said_only_before
+        from claimsearch.claimants.registry import as_held_now, said_only_before, tallies
         from claimsearch.index.opensearch import writes  # here: see the module's imports
 
         self.ensure_ready()
@@ -175,7 +175,11 @@ class OpenSearchIndex:
             ]
             _, failed = writes.bulk(self.client, actions, require_alias=True)
             self.client.indices.refresh(index=self.claims_alias)
-            identities = list(claimants)
+            # As the registry holds them now: another writer may have put them since ingest read them.
+            own = tallies(c.claimant for c in claims)
+            given = list(claimants)
+            held = self.get_claimants([i.id for i in given])
+            identities = [as_held_now(i, held.get(i.id), own.get(i.id, {})) for i in given]
             counts, counted = self._count_held(touched | {i.id for i in identities}, clusters)
             failed.update(self._put_claimants(identities, touched, counts))
             failed.update(self._rederive(stale | _uncounted(touched, counts)))

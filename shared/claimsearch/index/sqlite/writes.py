@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from claimsearch.claimants.names import has_generational_suffix
-from claimsearch.claimants.registry import Said, rederived, said_only_before
+from claimsearch.claimants.registry import Said, as_held_now, rederived, said_only_before, tallies
 from claimsearch.index.fields import claim_fields
 from claimsearch.index.normalize import normalize_keyword
 from claimsearch.index.port import first_seen_key
@@ -29,9 +28,9 @@ def write_article(
     columns: FacetColumns | None,
 ) -> None:
     """The article and its claims in place of what the index held for it, with the
-    identities given, and every count the change touches. An identity that the claims
-    replaced said something of that the new ones do not is derived again from the claims
-    then held (`rederive_claimants`)."""
+    identities given (as the registry holds them now: `registry.as_held_now`), and every
+    count the change touches. An identity that the claims replaced said something of that
+    the new ones do not is derived again from the claims then held (`rederive_claimants`)."""
     before = claimants_of_article(db, article.id)
     touched = {c.id for c in before if c.id}
     clusters = cluster_ids_of_article(db, article.id) | {c.cluster_id for c in claims if c.cluster_id}
@@ -44,8 +43,11 @@ def write_article(
     for claim in claims:
         insert_claim(db, claim, columns)
     count_said(db, (c.claimant for c in claims), +1)
+    own = tallies(c.claimant for c in claims)
     for identity in claimants:
-        put_claimant(db, identity)
+        row = db.execute("SELECT data FROM claimants WHERE id = ?", (identity.id,)).fetchone()
+        held = ClaimantIdentity.from_dict(json.loads(row[0])) if row else None
+        put_claimant(db, as_held_now(identity, held, own.get(identity.id, {})))
     rederive_claimants(db, said_only_before(before, (c.claimant for c in claims)))
     touched |= {c.claimant.id for c in claims if c.claimant.id}
     count_claims_of(db, touched)
@@ -140,11 +142,7 @@ def said_under(db: sqlite3.Connection, identity_id: str) -> dict[Said, int]:
 def count_said(db: sqlite3.Connection, claimants: Iterable[Claimant], sign: int) -> None:
     """Add (`sign` +1) or take away (-1) what the claimants filed under an identity say of
     it to `claimant_said`, the tally `said_under` reads; a thing no claim says any more goes."""
-    counts: Counter[tuple[str, str]] = Counter()
-    for claimant in claimants:
-        said = Said.of(claimant)
-        if claimant.id is not None and said is not None:
-            counts[(claimant.id, said.key())] += 1
+    counts = {(i, said.key()): n for i, said_n in tallies(claimants).items() for said, n in said_n.items()}
     db.executemany(
         "INSERT INTO claimant_said (identity, said, claims) VALUES (?,?,?)"
         " ON CONFLICT (identity, said) DO UPDATE SET claims = claims + excluded.claims",
