@@ -309,9 +309,11 @@ class SearchIndex(Protocol):
     ) -> IndexReport:
         """Store the article, replace all of its claims with `claims`, and put `claimants`.
 
-        The identities are stored as given, except `claims`: the index sets it to the
-        number of claims it holds for each identity this article's old or new claims
-        point to. An identity its old claims said something of that the new ones do not
+        The identities are stored as the registry holds them at the write, with what this
+        article's claims say of them (`registry.as_held_now`: another writer may have put
+        them since the caller read them; that is `claimants` itself when none did), and
+        with `claims` set to the number of claims the index holds for each identity this
+        article's old or new claims point to. An identity its old claims said something of that the new ones do not
         (`registry.said_only_before`: a role an edit corrected) is then derived again from
         the claims the index holds (`registry.rederived`), read from a tally of what they
         say that the index keeps per identity (`registry.tally`), so that the cost does not
