@@ -10,6 +10,7 @@ from claimsearch.claimants.names import is_pronoun, name_key, source_words, surn
 from claimsearch.claimants.registry import (
     MemoryRegistry,
     Overlaid,
+    as_held_now,
     descriptions_now_filed,
     file_all,
     file_claims,
@@ -20,6 +21,7 @@ from claimsearch.claimants.registry import (
     said_only_before,
     source_forms,
     surnames_joined,
+    tallies,
     tally,
     updated_identities,
 )
@@ -688,3 +690,22 @@ def test_an_identity_derived_again_is_what_its_claims_say_and_none_without_claim
     assert rederived(held, {}) is None
     pointer = replace(held, id=identity_id("trump"), merged_into=donald, claims=0)
     assert rederived(pointer, {}) == pointer
+
+
+def test_an_identity_put_as_held_now_is_the_one_given_when_no_writer_came_between() -> None:
+    registry = MemoryRegistry()
+    registry.add(
+        file_claims(_described("h1", [("Donald Trump", "businessman"), ("Mike Pence", None)]), registry)
+    )
+    filed = file_claims(
+        _described("h2", [("Donald Trump", "Republican nominee"), ("Mike Pence", "governor")]), registry
+    )
+    given = updated_identities(filed, registry)
+    own = tallies(c.claimant for c in filed.claims)
+    held = registry.get_claimants([i.id for i in given])
+    assert [as_held_now(i, held.get(i.id), own.get(i.id, {})) for i in given] == given
+    # Another writer took "businessman" back and gave "candidate" meanwhile: held now says so.
+    donald = identity_id("donald trump")
+    now = replace(held[donald], roles=["candidate"])
+    put = as_held_now(next(i for i in given if i.id == donald), now, own[donald])
+    assert put.roles == ["candidate", "Republican nominee"]
