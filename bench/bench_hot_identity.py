@@ -26,17 +26,17 @@ import statistics
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from unittest import mock
 
-from bench_cluster_ingest import engines
+from bench_cluster_ingest import Fresh, engines
 from bench_index import Pairs, file_corpus
 from synthetic_claims import article, claim
 
-from claimsearch.claimants.registry import Said, file_claims, identity_id, tally, updated_identities
+from claimsearch.claimants.registry import Said, file_claims, identity_id, tallies, updated_identities
 from claimsearch.index.port import SearchIndex
 from claimsearch.model import Article, Claim, Claimant
 
@@ -44,7 +44,6 @@ ROLES = [f"role {n}" for n in range(12)]
 ORGANIZATIONS = [None, "Trump Organization", "Republican Party"]
 MENTIONS = ["Donald Trump", "Trump", "Mr. Trump", "Donald J. Trump"]
 PER_ARTICLE = 10
-Fresh = Callable[[], tuple[SearchIndex, Callable[[], None]]]
 
 
 def claims_of(a: Article, seed: int, role: str | None = None) -> list[Claim]:
@@ -81,14 +80,16 @@ def sqlite_every_claim(db: sqlite3.Connection, identity: str) -> dict[Said, int]
         (identity,),
     )
     said = (json.loads(r[0]) for r in rows)
-    return tally(
-        Claimant(d["mention"], None, d["name"], d["type"], None, d["role"], d["organization"]) for d in said
+    claimants = (
+        Claimant(d["mention"], None, d["name"], d["type"], None, d["role"], d["organization"], identity)
+        for d in said
     )
+    return tallies(claimants).get(identity, {})
 
 
 def opensearch_every_claim(index: Any, ids: list[str]) -> dict[str, Counter[Said]]:
     """The read before the tally: every claim filed under `ids`, paged, tallied here."""
-    found: dict[str, list[Claimant]] = {}
+    found: list[Claimant] = []
     body: dict[str, Any] = {
         "query": {"bool": {"filter": [{"terms": {"claimant_id": ids}}]}},
         "sort": [{"id": "asc"}],
@@ -98,10 +99,9 @@ def opensearch_every_claim(index: Any, ids: list[str]) -> dict[str, Counter[Said
     while True:
         hits = index._search(index.claims_alias, body, "read the claims of claimants")["hits"]["hits"]
         for hit in hits:
-            claimant = Claimant.from_dict(hit["_source"]["claim"]["claimant"])
-            found.setdefault(claimant.id or "", []).append(claimant)
+            found.append(Claimant.from_dict(hit["_source"]["claim"]["claimant"]))
         if len(hits) < 1000:
-            return {i: tally(c) for i, c in found.items()}
+            return tallies(found)
         body = {**body, "search_after": hits[-1]["sort"]}
 
 

@@ -19,7 +19,13 @@ from opensearchpy import OpenSearch
 from opensearchpy.exceptions import SerializationError
 from opensearchpy.serializer import JSONSerializer
 
-from claimsearch.claimants.registry import EmptyRegistry, file_claims, identity_id, tally, updated_identities
+from claimsearch.claimants.registry import (
+    EmptyRegistry,
+    file_claims,
+    identity_id,
+    tallies,
+    updated_identities,
+)
 from claimsearch.errors import IndexUnavailable
 from claimsearch.index.opensearch import Endpoint, OpenSearchIndex, RebuildFailed, writes
 from claimsearch.index.opensearch.client import OrjsonSerializer, connect
@@ -357,7 +363,7 @@ def test_what_claims_say_is_tallied_by_the_engine_and_read_from_older_documents(
     # a reindex) are read one by one, and the two add up to what the claims say.
     claims = FIRST[1] + SECOND[1]
     ids = sorted({c.claimant.id for c in claims if c.claimant.id})
-    expected = {i: tally(c.claimant for c in claims if c.claimant.id == i) for i in ids}
+    expected = tallies(c.claimant for c in claims)
     assert loaded._said_under(ids) == expected and len(expected) >= 3
     loaded.client.update_by_query(
         index=loaded.claims_alias,

@@ -45,8 +45,8 @@ about each identity (aliases, roles, organisations, type), and `merged` folds th
 what the registry already holds. Counts of claims are kept by the index, which knows
 which claims it holds. An edit or a delete takes back what only its claims said: the index
 derives each identity they said something of again from what the claims it then holds say
-(`said_only_before`, `rederived`: from the index's `tally` of them, kept as claims come and
-go), and removes one it holds none of, so the registry never keeps a role corrected since
+(`said_only_before`, `rederived`: from the index's `tallies` of them, kept as claims come
+and go), and removes one it holds none of, so the registry never keeps a role corrected since
 or the name of someone only a deleted article named.
 """
 
@@ -546,7 +546,7 @@ def identities_of(filed: Filed) -> dict[str, ClaimantIdentity]:
 @dataclass(frozen=True)
 class Said:
     """What one claim filed under an identity says about it. The index keeps, per identity,
-    how many of its claims say each (`tally`), so that deriving an identity again reads a
+    how many of its claims say each (`tallies`), so that deriving an identity again reads a
     few dozen of these, not the thousands of claims of a much-quoted person."""
 
     # In the order of the stored form (`key`).
@@ -617,13 +617,9 @@ def said_only_before(before: Iterable[Claimant], after: Iterable[Claimant]) -> s
     return {i for i, facts in said(before).items() if not facts <= now.get(i, set())}
 
 
-def tally(claimants: Iterable[Claimant]) -> Counter[Said]:
-    """How many of `claimants` say each thing (those with a name): what `rederived` reads."""
-    return Counter(said for said in map(Said.of, claimants) if said is not None)
-
-
 def tallies(claimants: Iterable[Claimant]) -> dict[str, Counter[Said]]:
-    """`tally` per identity, of the claimants filed under one."""
+    """Per identity, how many of the claimants filed under it say each thing of it (those
+    with a name): what `rederived` reads."""
     found: dict[str, Counter[Said]] = {}
     for claimant in claimants:
         said = Said.of(claimant)
@@ -634,7 +630,7 @@ def tallies(claimants: Iterable[Claimant]) -> dict[str, Counter[Said]]:
 
 def rederived(identity: ClaimantIdentity, said: Mapping[Said, int]) -> ClaimantIdentity | None:
     """`identity` as the claims filed under it say it (`said`: how many of every claim the
-    index holds under it say each thing, `tally`), as a rebuild would file it: their names,
+    index holds under it say each thing, from `tallies`), as a rebuild would file it: their names,
     mentions, roles, organisations and type, nothing an edited or deleted article alone
     said. None where no claim is filed under it any more: the registry keeps no one the
     index holds nothing from (a takedown takes the names and roles it brought). A pointer
@@ -662,7 +658,7 @@ def as_held_now(
 ) -> ClaimantIdentity:
     """The identity to write for `given` (what ingest merged from the registry as it read it,
     `updated_identities`) now that the registry holds `held`: `held` with what this article's
-    claims filed under it say (`own`, their `tally`). Another writer may have put the identity
+    claims filed under it say (`own`, from `tallies`). Another writer may have put the identity
     between ingest's read and this write: what it added stays, and what it took back is not
     brought back by `given`'s older copy. With no writer between, this is `given`."""
     if held is None:

@@ -316,7 +316,7 @@ class SearchIndex(Protocol):
         article's old or new claims point to. An identity its old claims said something of
         that the new ones do not (`registry.said_only_before`: a role an edit corrected) is
         then derived again from the claims the index holds (`registry.rederived`), read from
-        a tally of what they say that the index keeps per identity (`registry.tally`), so
+        a tally of what they say that the index keeps per identity (`registry.tallies`), so
         that the cost does not grow with a person's claims; one they no longer name at all
         is removed, with the pointers that lead to it, as a rebuild would leave it.
         """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -41,7 +41,7 @@ from claimsearch.index.port import (
     search_claims,
 )
 from claimsearch.index.text_query import ClaimantTerms, match_claimant, plan_text, suggestions_in_turn
-from claimsearch.model import Article, Claim, Claimant, ClaimantIdentity
+from claimsearch.model import Article, Claim, ClaimantIdentity
 
 if TYPE_CHECKING:
     from opensearchpy import OpenSearch
@@ -347,11 +347,11 @@ class OpenSearchIndex:
         return sorted(set(ids) - set(self.get_claimants(ids)))
 
     def _said_under(self, ids: list[str]) -> dict[str, Counter[Said]]:
-        """How many claims filed under each of `ids` say each thing of it (`registry.tally`),
+        """How many claims filed under each of `ids` say each thing of it (`registry.tallies`),
         counted by the engine (`queries.said_pages_body`): a few dozen buckets for a person
         quoted thousands of times, not their every claim. Claims indexed before the claims
         index had `claimant_said` (until a `reindex` writes it) are read one by one and added."""
-        from claimsearch.claimants.registry import Said
+        from claimsearch.claimants.registry import Said, tallies
 
         said: dict[str, Counter[Said]] = {}
         after: dict[str, Any] | None = None
@@ -369,34 +369,21 @@ class OpenSearchIndex:
             after = aggregations.get("said", {}).get("after_key")
             if after is None or len(buckets) < PAGE:
                 break
-        for claimant in self._claimants_without_said(ids) if older else ():
-            one = Said.of(claimant)
-            if claimant.id is not None and one is not None:
-                said.setdefault(claimant.id, Counter())[one] += 1
+        if older:  # claims indexed before the field: read whole, as a rebuild would
+            body = {
+                "query": {
+                    "bool": {
+                        "filter": [{"terms": {"claimant_id": ids}}],
+                        "must_not": [{"exists": {"field": "claimant_said"}}],
+                    }
+                },
+                "sort": [{"id": "asc"}],
+                "_source": ["claim"],
+            }
+            claims = self._claims_in_order(body, None, "read the claims of claimants")
+            for identity, counted in tallies(c.claimant for c in claims).items():
+                said.setdefault(identity, Counter()).update(counted)
         return said
-
-    def _claimants_without_said(self, ids: list[str]) -> Iterator[Claimant]:
-        """The claimant of every claim filed under `ids` that has no `claimant_said` (one
-        indexed before the field), paged as `_claims_in_order` is."""
-        body: dict[str, Any] = {
-            "query": {
-                "bool": {
-                    "filter": [{"terms": {"claimant_id": ids}}],
-                    "must_not": [{"exists": {"field": "claimant_said"}}],
-                }
-            },
-            "sort": [{"id": "asc"}],
-            "_source": ["claim.claimant"],
-            "size": PAGE,
-        }
-        while True:
-            response = self._search(self.claims_alias, body, "read the claims of claimants")
-            hits = response["hits"]["hits"] if response else []
-            for hit in hits:
-                yield Claimant.from_dict(hit["_source"]["claim"]["claimant"])
-            if len(hits) < PAGE:
-                return
-            body = {**body, "search_after": hits[-1]["sort"]}
 
     def _recount_clusters(self, counted: dict[str, tuple[queries.ClusterValues, bool]]) -> None:
         """Give every member of the clusters `counted` (by `_count_held`, after the write's

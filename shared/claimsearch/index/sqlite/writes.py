@@ -133,7 +133,7 @@ def rederive_claimants(db: sqlite3.Connection, ids: Iterable[str]) -> None:
 
 
 def said_under(db: sqlite3.Connection, identity_id: str) -> dict[Said, int]:
-    """How many claims filed under the identity say each thing of it (`registry.tally`), as
+    """How many claims filed under the identity say each thing of it (`registry.tallies`), as
     `count_said` keeps it in `claimant_said`."""
     rows = db.execute("SELECT said, claims FROM claimant_said WHERE identity = ?", (identity_id,))
     return {Said.from_key(r[0]): int(r[1]) for r in rows}
