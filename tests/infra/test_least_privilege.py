@@ -406,6 +406,7 @@ def test_ingest_role_makes_the_calls_the_adapter_makes(deployment: Deployment, d
         ("PUT", "P-claims-v1"),  # the first version, created with its alias
         ("POST", "P-claims/_search"),
         ("POST", "P-claimants/_search"),
+        ("POST", "P-claimants/_mget"),  # identities with their versions, for conditional puts
         ("POST", "_bulk"),
         ("POST", "P-claims/_refresh"),
         ("POST", "P-claims/_delete_by_query"),

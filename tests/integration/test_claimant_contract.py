@@ -9,8 +9,9 @@ Each article is filed and indexed as ingest does it (`file_claims` against the i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from opensearchpy import OpenSearch
@@ -538,6 +539,94 @@ def test_an_identity_another_writer_put_since_ingest_read_it_keeps_what_that_wri
     finally:
         for article_id in ("w1", "w2", "w3"):
             engine.delete_article(article_id)
+
+
+class _PutBetween:
+    """Runs `between` once, when the adapter's client is about to send the `nth` bulk that
+    puts `identity` in the registry: after the adapter has read it, before its put lands.
+    That is the window a second writer (another ingest function) has in production."""
+
+    def __init__(
+        self, index: OpenSearchIndex, identity: str, between: Callable[[], object], nth: int = 1
+    ) -> None:
+        self.bulk, self.identity, self.between, self.ran = index.client.bulk, identity, between, False
+        self.alias, self.left = index.claimants_alias, nth
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        body = kwargs.get("body") or args[0]  # opensearch-py's helpers send one string
+        lines = (body.decode() if isinstance(body, bytes) else str(body)).splitlines()
+        puts = any(
+            ('{"index"' in line or '{"create"' in line) and self.alias in line and self.identity in line
+            for line in lines
+        )
+        self.left -= puts
+        if puts and not self.left:
+            self.ran = True
+            self.between()
+        return self.bulk(*args, **kwargs)
+
+
+@pytest.mark.parametrize("change", ["index", "delete"])
+def test_a_put_another_writer_overtook_is_made_again_from_what_it_put(
+    opensearch_index: OpenSearchIndex, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    # Between this writer's read of an identity and its put, a second writer (its own
+    # client, as another ingest function is) puts the same person with a role of its
+    # own. The first put must not overwrite it: it is refused, read and made again.
+    zoe = identity_id("zoe quill")
+    other = OpenSearchIndex(opensearch_fixtures.endpoint(), prefix=opensearch_index.prefix)
+    try:
+        _put(opensearch_index, "r0", [("Zoe Quill", "Zoe Quill", None, "profits will rise this year")])
+        _put(opensearch_index, "r1", [("Zoe Quill", "Zoe Quill", "chief executive", "the merger will close")])
+        between = _PutBetween(
+            opensearch_index,
+            zoe,
+            lambda: _put(other, "r3", [("Zoe Quill", "Zoe Quill", "founder", "sales will double next year")]),
+        )
+        monkeypatch.setattr(opensearch_index.client, "bulk", between)
+        if change == "index":  # an article naming her as "Ms. Quill", put as ingest read her
+            _put(opensearch_index, "r2", [("Zoe Quill", "Ms. Quill", None, "the company will hire many")])
+            expected = (["chief executive", "founder"], {"Zoe Quill", "Ms. Quill"}, 4)
+        else:  # the takedown of r1 derives her again, taking "chief executive" back
+            opensearch_index.delete_article("r1")
+            expected = (["founder"], {"Zoe Quill"}, 2)
+        monkeypatch.undo()
+        assert between.ran
+        held = opensearch_index.get_claimants([zoe])[zoe]
+        assert (sorted(held.roles), set(held.aliases), held.claims) == expected
+    finally:
+        monkeypatch.undo()
+        for article_id in ("r0", "r1", "r2", "r3"):
+            opensearch_index.delete_article(article_id)
+
+
+def test_a_move_another_writer_overtook_puts_the_person_as_their_claims_say(
+    opensearch_index: OpenSearchIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A surname filed alone joins the person an article names (`move_claimant`); a second
+    # writer puts that person, with a role of its own, between the move's read and put.
+    quill, zoe = identity_id("quill"), identity_id("zoe quill")
+    other = OpenSearchIndex(opensearch_fixtures.endpoint(), prefix=opensearch_index.prefix)
+    try:
+        _put(opensearch_index, "m0", [("Quill", "Quill", None, "profits will rise this year")])
+        between = _PutBetween(
+            opensearch_index,
+            zoe,
+            lambda: _put(other, "m2", [("Zoe Quill", "Zoe Quill", "founder", "sales will double next year")]),
+            nth=2,  # the article's write puts her first, then the move
+        )
+        monkeypatch.setattr(opensearch_index.client, "bulk", between)
+        _put(opensearch_index, "m1", [("Zoe Quill", "Zoe Quill", "chief executive", "the merger will close")])
+        monkeypatch.undo()
+        assert between.ran
+        held = opensearch_index.get_claimants([zoe, quill])
+        assert (sorted(held[zoe].roles), held[zoe].claims) == (["chief executive", "founder"], 3)
+        assert {"Zoe Quill", "Quill"} <= set(held[zoe].aliases)
+        assert (held[quill].merged_into, held[quill].claims) == (zoe, 0)
+    finally:
+        monkeypatch.undo()
+        for article_id in ("m0", "m1", "m2"):
+            opensearch_index.delete_article(article_id)
 
 
 def test_claims_filed_under_no_one_are_found_by_two_words_of_one_set(engine: SearchIndex) -> None:

@@ -313,12 +313,15 @@ class SearchIndex(Protocol):
         article's claims say of them (`registry.as_held_now`: another writer may have put
         them since the caller read them; that is `claimants` itself when none did), and
         with `claims` set to the number of claims the index holds for each identity this
-        article's old or new claims point to. An identity its old claims said something of
-        that the new ones do not (`registry.said_only_before`: a role an edit corrected) is
-        then derived again from the claims the index holds (`registry.rederived`), read from
-        a tally of what they say that the index keeps per identity (`registry.tallies`), so
-        that the cost does not grow with a person's claims; one they no longer name at all
-        is removed, with the pointers that lead to it, as a rebuild would leave it.
+        article's old or new claims point to. Writers may run side by side: what one puts
+        of an identity is not lost to another's put of it (SQLite: one transaction;
+        OpenSearch: conditional puts, made again when another writer's overtook them).
+        An identity its old claims said something of that the new ones do not
+        (`registry.said_only_before`: a role an edit corrected) is then derived again from
+        the claims the index holds (`registry.rederived`), read from a tally of what they
+        say that the index keeps per identity (`registry.tallies`), so that the cost does
+        not grow with a person's claims; one they no longer name at all is removed, with
+        the pointers that lead to it, as a rebuild would leave it.
         """
 
     def delete_article(self, article_id: str) -> int:

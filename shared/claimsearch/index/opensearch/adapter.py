@@ -21,6 +21,7 @@ from claimsearch.index.opensearch.errors import (
     EngineRejected,
     engine_error,
     engine_errors,
+    is_conflict,
     no_index_yet,
     request_reason,
 )
@@ -58,6 +59,8 @@ CANDIDATES_CHUNK = 100
 # than one only while other writers change the same clusters.
 RECOUNT_ROUNDS = 5
 T = TypeVar("T")
+_Made = dict[str, ClaimantIdentity]  # identities to put, by id (`_put_as_held`)
+_Versions = dict[str, tuple[ClaimantIdentity, tuple[int, int]]]  # held, with (_seq_no, _primary_term)
 
 
 class OpenSearchIndex:
@@ -175,13 +178,25 @@ class OpenSearchIndex:
             ]
             _, failed = writes.bulk(self.client, actions, require_alias=True)
             self.client.indices.refresh(index=self.claims_alias)
-            # As the registry holds them now: another writer may have put them since ingest read them.
+            given = {i.id: i for i in claimants}
+            ids = touched | set(given)
+            read = self._held_versions(sorted(ids))  # before the count: see `_put_as_held`
+            counts, counted = self._count_held(ids, clusters)
             own = tallies(c.claimant for c in claims)
-            given = list(claimants)
-            held = self.get_claimants([i.id for i in given])
-            identities = [as_held_now(i, held.get(i.id), own.get(i.id, {})) for i in given]
-            counts, counted = self._count_held(touched | {i.id for i in identities}, clusters)
-            failed.update(self._put_claimants(identities, touched, counts))
+
+            def now(pending: list[str], held: dict[str, ClaimantIdentity], again: bool) -> _Made:
+                # The article's identities as the registry holds them now (`as_held_now`):
+                # another writer may have put them since ingest read them. The others
+                # it touched (its replaced claims') only change count.
+                recounted = self._count_held(set(pending), set())[0] if again else counts
+                made = {
+                    i: as_held_now(given[i], held.get(i), own.get(i, {})) if i in given else held[i]
+                    for i in pending
+                    if i in given or i in held
+                }
+                return {i: _with_count(identity, recounted.get(i, 0)) for i, identity in made.items()}
+
+            failed.update(self._put_as_held(ids, now, read))
             failed.update(self._rederive(stale | _uncounted(touched, counts)))
             self._recount_clusters(counted)
             if not failed and (touched or clusters):
@@ -191,7 +206,8 @@ class OpenSearchIndex:
     def move_claimant(self, from_id: str, to: ClaimantIdentity) -> int:
         """One `_update_by_query` over the claims of `from_id`, again while other writers'
         changes to some of them conflict (those are left as they were, still under
-        `from_id`, until a round finds none); then both identities are counted and `to` put.
+        `from_id`, until a round finds none); then both identities are counted and `to` put
+        (`_put_as_held`: made again from its claims if another writer put it meanwhile).
         """
         self.ensure_ready()
         moved = 0
@@ -205,12 +221,29 @@ class OpenSearchIndex:
                     break
             else:
                 raise IndexUnavailable(f"the claims of claimant {from_id} kept changing while being moved")
+            read = self._held_versions([from_id, to.id])  # before the count: see `_put_as_held`
             counts, _ = self._count_held({from_id, to.id}, set())
-            failed = self._put_claimants([to], {from_id}, counts)
+
+            def now(pending: list[str], held: dict[str, ClaimantIdentity], again: bool) -> _Made:
+                # `to` as given; when another writer put it meanwhile, as its claims say it.
+                recounted = self._count_held(set(pending), set())[0] if again else counts
+                made = {i: held[i] for i in pending if i in held}
+                if to.id in pending:
+                    said = self._as_said({to.id: held[to.id]})[to.id] if again and to.id in held else None
+                    made[to.id] = said or to
+                return {i: _with_count(identity, recounted.get(i, 0)) for i, identity in made.items()}
+
+            failed = self._put_as_held({from_id, to.id}, now, read)
             if not failed:
                 # The surname's id leads to `to` from now on (`ClaimantIdentity.merged_into`).
                 pointer = {"doc": {"merged_into": to.id, "claimant": {"merged_into": to.id}}}
-                self.client.update(index=self.claimants_alias, id=from_id, body=pointer, refresh=True)
+                self.client.update(
+                    index=self.claimants_alias,
+                    id=from_id,
+                    body=pointer,
+                    refresh=True,
+                    retry_on_conflict=RECOUNT_ROUNDS,  # the field is set whatever another writer changed
+                )
         if failed:
             raise IndexUnavailable(f"claimant {to.id} not written: {next(iter(failed.values()))}")
         return moved
@@ -263,80 +296,100 @@ class OpenSearchIndex:
             counted.update(queries.counted_clusters(answer))
         return counts, counted
 
-    def _put_claimants(
-        self, identities: list[ClaimantIdentity], touched: set[str], counts: dict[str, int]
+    def _put_as_held(
+        self,
+        ids: Collection[str],
+        now: Callable[[list[str], dict[str, ClaimantIdentity], bool], _Made],
+        read: _Versions | None = None,
     ) -> dict[str, str]:
-        """Write `identities` and the claim counts of every touched identity (`counts`: of
-        the claims held, by `_count_held`)."""
+        """Put the identities `now` makes of what the registry holds of `ids` (`read`, else read
+        here), each on the condition that the registry still holds the version read
+        (`if_seq_no`), or none for one it held none of (`create`). Failed writes by id:
+        an identity missing from the registry that `now` does not make (an index from
+        before identities) is not written, nor failed; `reindex` files it.
+
+        Two writers can put one person at once (two ingest functions, the inbox watcher
+        beside `POST /articles`). A put whose read another writer's put overtook is not
+        written: those identities are read and made again (`now(ids, held, again=True)`),
+        so the last put holds both writers' part. A caller that counts claims for its puts
+        reads the versions first, then counts, and counts again when `again`: the last put
+        to land then counted after every other writer's claims were visible. Gives up,
+        reporting the conflict, after RECOUNT_ROUNDS rounds; the caller's article document
+        still owes the identities then.
+        """
         from claimsearch.index.opensearch import writes  # here: see the module's imports
 
-        if not touched and not identities:
+        pending = sorted(ids)
+        failed: dict[str, str] = {}
+        for round_ in range(RECOUNT_ROUNDS):
+            if not pending:
+                break
+            held = read if read is not None and round_ == 0 else self._held_versions(pending)
+            made = now(pending, {i: identity for i, (identity, _) in held.items()}, round_ > 0)
+            actions: list[dict[str, Any]] = []
+            for i, identity in sorted(made.items()):
+                action: dict[str, Any] = {
+                    "_index": self.claimants_alias,
+                    "_id": i,
+                    "_source": writes.claimant_document(identity),
+                }
+                if i in held:
+                    seq_no, primary_term = held[i][1]
+                    action.update(_op_type="index", if_seq_no=seq_no, if_primary_term=primary_term)
+                else:
+                    action["_op_type"] = "create"
+                actions.append(action)
+            # refresh=true, not wait_for: the registry refreshes on a timer, and waiting for
+            # the next tick cost each ingested article up to a second.
+            _, failed = writes.bulk(self.client, actions, refresh="true", require_alias=True)
+            pending = sorted(i for i, reason in failed.items() if is_conflict(reason))
+        return failed
+
+    def _held_versions(self, ids: list[str]) -> _Versions:
+        """The identities the registry holds of `ids`, each with the version a conditional
+        put names (`_seq_no`, `_primary_term`): a real-time read, whatever the refresh."""
+        if not ids:
             return {}
-        ids = sorted(touched | {i.id for i in identities})
-        given = {i.id for i in identities}
-        actions: list[dict[str, Any]] = [
-            {
-                "_op_type": "index",
-                "_index": self.claimants_alias,
-                "_id": i.id,
-                "_source": writes.claimant_document(_with_count(i, counts.get(i.id, 0))),
-            }
-            for i in identities
-        ]
-        # Identities this article no longer points to: only their count changes.
-        actions += [
-            {
-                "_op_type": "update",
-                "_index": self.claimants_alias,
-                "_id": i,
-                "doc": {"claims": counts.get(i, 0)},
-            }
-            for i in ids
-            if i not in given
-        ]
-        # refresh=true, not wait_for: the registry refreshes on a timer, and waiting for
-        # the next tick cost each ingested article up to a second.
-        _, failed = writes.bulk(self.client, actions, refresh="true", require_alias=True)
-        # An identity missing from the registry (an index from before identities)
-        # has nothing to count; `reindex` files it.
-        return {k: v for k, v in failed.items() if "document_missing" not in v}
+        response = self.client.mget(index=self.claimants_alias, body={"ids": ids})
+        return {
+            doc["_id"]: (_identity(doc["_source"]), (int(doc["_seq_no"]), int(doc["_primary_term"])))
+            for doc in response["docs"]
+            if doc.get("found")
+        }
 
     def _rederive(self, ids: set[str]) -> dict[str, str]:
         """Each identity of `ids` as the claims filed under it say it (`registry.rederived`,
         read after the write's refresh); one under which no claim is filed any more is
         removed, with the pointers that lead to it (`merged_into`: a surname alone whose
-        claims had joined it went with its own). Failed writes by id, as `_put_claimants`
-        gives them.
+        claims had joined it went with its own). Failed writes by id (`_put_as_held`).
 
         A removal holds only where the registry still counts no claims: a writer that filed
         a claim under the identity meanwhile has counted it, and keeps it (and its pointers).
         """
-        from claimsearch.claimants.registry import rederived
-        from claimsearch.index.opensearch import writes  # here: see the module's imports
+        gone: set[str] = set()  # held, with no claim filed under them
 
-        held = self.get_claimants(ids)
-        if not held:
-            return {}
-        said = self._said_under(sorted(held))
-        kept = {i: rederived(identity, said.get(i, {})) for i, identity in held.items()}
-        actions: list[dict[str, Any]] = [
-            {
-                "_op_type": "index",
-                "_index": self.claimants_alias,
-                "_id": i,
-                "_source": writes.claimant_document(now),
-            }
-            for i, now in sorted(kept.items())
-            if now is not None
-        ]
-        _, failed = writes.bulk(self.client, actions, refresh="true", require_alias=True)
-        frontier = {i for i, identity in kept.items() if identity is None}
+        def now(_: list[str], held: dict[str, ClaimantIdentity], again: bool) -> _Made:
+            # Tallied again in every round: the writer whose put overtook this one's changed claims.
+            kept = self._as_said(held)
+            gone.difference_update(kept)
+            gone.update(i for i, identity in kept.items() if identity is None)
+            return {i: identity for i, identity in kept.items() if identity is not None}
+
+        failed = self._put_as_held(ids, now)
+        frontier = set(gone)
         while frontier:  # pointers to pointers too ("Kaine" -> "Tim Kaine" -> "Timothy Kaine")
             removed = self._remove_uncounted(sorted(frontier))
             body = {"query": {"terms": {"merged_into": removed}}, "_source": False, "size": 1000}
             response = self._search(self.claimants_alias, body, "look up the pointers to removed claimants")
             frontier = {h["_id"] for h in response["hits"]["hits"]} if removed and response else set()
         return failed
+
+    def _as_said(self, held: dict[str, ClaimantIdentity]) -> dict[str, ClaimantIdentity | None]:
+        """Each of `held` as the claims filed under it say it (`registry.rederived` of their tally)."""
+        from claimsearch.claimants.registry import rederived
+
+        said = self._said_under(sorted(held)) if held else {}
+        return {i: rederived(identity, said.get(i, {})) for i, identity in held.items()}
 
     def _remove_uncounted(self, ids: list[str]) -> list[str]:
         """Remove those of `ids` the registry counts no claims for; the ids it no longer holds."""
@@ -457,8 +510,14 @@ class OpenSearchIndex:
             actions = [{"_op_type": "delete", "_index": self.claims_alias, "_id": c.id} for c in old]
             _, failed = writes.bulk(self.client, actions)
             self.client.indices.refresh(index=self.claims_alias)
+            read = self._held_versions(sorted(touched))  # before the count: see `_put_as_held`
             counts, counted = self._count_held(touched, clusters)
-            failed.update(self._put_claimants([], touched, counts))
+
+            def now(pending: list[str], held: dict[str, ClaimantIdentity], again: bool) -> _Made:
+                recounted = self._count_held(set(pending), set())[0] if again else counts
+                return {i: _with_count(held[i], recounted.get(i, 0)) for i in pending if i in held}
+
+            failed.update(self._put_as_held(touched, now, read))
             failed.update(self._rederive(stale | _uncounted(touched, counts)))
             self._recount_clusters(counted)
             if failed:

@@ -119,6 +119,12 @@ def bulk_reason(info: dict[str, Any]) -> str:
     return str(error or f"status {info.get('status')}")
 
 
+def is_conflict(reason: str) -> bool:
+    """Whether a write was refused because another writer changed the document since it was
+    read (`bulk_reason` of a conditional put that lost, HTTP 409)."""
+    return reason.startswith("version_conflict_engine_exception")
+
+
 def request_reason(exc: Any) -> str:
     info = exc.info if isinstance(exc.info, dict) else {}
     return bulk_reason({"error": info.get("error") or exc.error, "status": exc.status_code})
