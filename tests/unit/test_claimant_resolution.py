@@ -108,6 +108,66 @@ def test_mention_cut_to_a_title_is_named_by_the_person() -> None:
     assert claimant.name == "Barack Obama"
 
 
+@pytest.mark.parametrize(
+    ("text", "source", "cue", "content"),
+    [
+        (
+            "The aircraft was insured at a value of $35 million in 2011, records show, and it flies.",
+            "records",
+            "show",
+            "The aircraft was insured at a value of $35 million in 2011",
+        ),
+        (
+            "A company gave $5,000 to the PAC on June 27, 2014, campaign finance records show.",
+            "campaign finance records",
+            "show",
+            "A company gave $5,000 to the PAC on June 27, 2014",
+        ),
+        (
+            "This year is different, conventional wisdom dictates, because voters are angry.",
+            "conventional wisdom",
+            "dictates",
+            "This year is different",
+        ),
+    ],
+)
+def test_a_name_never_takes_in_the_cue(text: str, source: str, cue: str, content: str) -> None:
+    # The parser reads "records show" as one noun phrase headed by "show": the source is
+    # "records", and "show" is what they do, not part of who they are.
+    claimant = resolve(text, source, cue, content)
+    cue_at = _span(text, cue, after=text.index(source))
+    assert claimant.name_span is None or claimant.name_span[1] <= cue_at[0]
+    assert claimant.name is None or cue not in claimant.name.split()
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "cue", "content", "name"),
+    [
+        # The parser hangs "The", "Sanders" and "campaign" on "projects": the description is
+        # the mention's words, not the cue's noun phrase.
+        (
+            "The Sanders campaign projects that it will win the state by ten points.",
+            "The Sanders campaign",
+            "projects",
+            "it will win the state by ten points",
+            "The Sanders campaign",
+        ),
+        # An adjective leaning on a noun cue is what the cue is about, not who: no name.
+        (
+            "The European reluctance to act on refugees is clear to everyone.",
+            "European",
+            "reluctance",
+            "to act on refugees",
+            None,
+        ),
+    ],
+)
+def test_a_mention_leaning_on_its_cue_is_named_by_its_own_words(
+    text: str, source: str, cue: str, content: str, name: str | None
+) -> None:
+    assert resolve(text, source, cue, content).name == name
+
+
 # -- 2. relative pronouns and appositives resolve to their antecedent -------------------
 
 

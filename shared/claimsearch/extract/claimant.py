@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -191,7 +191,8 @@ class ClaimantResolver:
             head: Token | None = subject
             scope = (subject.left_edge.idx, _end(subject.right_edge))
         else:
-            head, scope = _phrase_around(_head_of(tokens), tokens, span, self._in_a_persons_name)
+            cue_words = {t.i for t in tokens_in(self.doc, cue)} if cue else set()
+            head, scope = _phrase_around(_head_of(tokens), tokens, span, self._in_a_persons_name, cue_words)
         if head is None:
             claimant = Claimant(mention, span, None, "group")
         else:
@@ -1034,12 +1035,20 @@ def _phrase_before_clauses(head: Token) -> Span:
 
 
 def _phrase_around(
-    head: Token | None, tokens: list[Token], span: Span, in_a_persons_name: Callable[[Token], bool]
+    head: Token | None,
+    tokens: list[Token],
+    span: Span,
+    in_a_persons_name: Callable[[Token], bool],
+    cue: Collection[int] = (),
 ) -> tuple[Token | None, Span]:
     """The head that names a mention cut short inside its noun phrase, and the phrase.
 
     "Mr" of "Mr. Obama" -> Obama; "The" of "The director" -> director. A possessive
     pronoun stays ("his claim that ..." is his), unless it owns people ("his attorney").
+    Never past the cue (`cue`: token indices): "records | show", "Trump | Wants", parsed as
+    one noun phrase, are a source and its cue: a name stays the head, a description's phrase
+    is the mention's words, and adjectives leaning on the cue ("the European | reluctance")
+    name no one (None).
     """
     if head is None:
         return None, span
@@ -1060,6 +1069,13 @@ def _phrase_around(
         name = head.dep_ == "compound" and head.text[:1].isupper() and not _is_title(head)
         if name and (head.head.ent_type_ != "PERSON" or not in_a_persons_name(head.head)):
             break
+        if head.head.i in cue:
+            # A name or pronoun stays ("Trump | Wants", "his | best response was"); a
+            # description is the mention's words ("The Sanders campaign | projects");
+            # adjectives name no one.
+            if head.pos_ in ("PROPN", "PRON"):
+                break
+            return (head.head, span) if any(t.pos_ in ("NOUN", "PROPN") for t in tokens) else (None, span)
         head, moved = head.head, True
     if not moved:
         return head, span

@@ -18,7 +18,7 @@ from claimsearch.model import Article, Claim, Content, Cue, Span, claim_id_for
 
 T = TypeVar("T")
 
-CLAIM_BUILDER_VERSION = "claims-31"  # 2: content.introducer; 3: claimants resolved within the article;
+CLAIM_BUILDER_VERSION = "claims-32"  # 2: content.introducer; 3: claimants resolved within the article;
 # 4: a speaker label's mark kept as the cue (it was trimmed away and the claim dropped);
 # 5: namesakes told apart by given names, titles as roles, relative words no part of a name;
 # 6: names and entities without the marks at their edges ("― Jacklyn Ashley", '">Sanders');
@@ -80,7 +80,8 @@ CLAIM_BUILDER_VERSION = "claims-31"  # 2: content.introducer; 3: claimants resol
 # noun ("The campaign" is no "Trump campaign spokesman"); 30: a role holds no reporting verb
 # the parser hung on it ("said billionaire") nor a dateline before a dash ("NEW YORK -
 # Republican presidential candidate"); 31: a full name NER read nowhere of a person it knows
-# by a surname alone ("CHICAGO - Rahm Emanuel may have thought ...") is the person's name
+# by a surname alone ("CHICAGO - Rahm Emanuel may have thought ...") is the person's name;
+# 32: a name never takes in the cue ("records | show", "Trump | Wants", parsed as one phrase)
 
 
 def extractor_version(finder_name: str) -> str:
