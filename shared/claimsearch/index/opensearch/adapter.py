@@ -188,15 +188,13 @@ class OpenSearchIndex:
                 # The article's identities as the registry holds them now (`as_held_now`):
                 # another writer may have put them since ingest read them. The others
                 # it touched (its replaced claims') only change count.
-                recounted = self._count_held(set(pending), set())[0] if again else counts
-                made = {
+                return {
                     i: as_held_now(given[i], held.get(i), own.get(i, {})) if i in given else held[i]
                     for i in pending
                     if i in given or i in held
                 }
-                return {i: _with_count(identity, recounted.get(i, 0)) for i, identity in made.items()}
 
-            failed.update(self._put_as_held(ids, now, read))
+            failed.update(self._put_as_held(ids, now, read, counts))
             failed.update(self._rederive(stale | _uncounted(touched, counts)))
             self._recount_clusters(counted)
             if not failed and (touched or clusters):
@@ -226,14 +224,13 @@ class OpenSearchIndex:
 
             def now(pending: list[str], held: dict[str, ClaimantIdentity], again: bool) -> _Made:
                 # `to` as given; when another writer put it meanwhile, as its claims say it.
-                recounted = self._count_held(set(pending), set())[0] if again else counts
                 made = {i: held[i] for i in pending if i in held}
                 if to.id in pending:
                     said = self._as_said({to.id: held[to.id]})[to.id] if again and to.id in held else None
                     made[to.id] = said or to
-                return {i: _with_count(identity, recounted.get(i, 0)) for i, identity in made.items()}
+                return made
 
-            failed = self._put_as_held({from_id, to.id}, now, read)
+            failed = self._put_as_held({from_id, to.id}, now, read, counts)
             if not failed:
                 # The surname's id leads to `to` from now on (`ClaimantIdentity.merged_into`).
                 pointer = {"doc": {"merged_into": to.id, "claimant": {"merged_into": to.id}}}
@@ -301,21 +298,22 @@ class OpenSearchIndex:
         ids: Collection[str],
         now: Callable[[list[str], dict[str, ClaimantIdentity], bool], _Made],
         read: _Versions | None = None,
+        counts: dict[str, int] | None = None,
     ) -> dict[str, str]:
         """Put the identities `now` makes of what the registry holds of `ids` (`read`, else read
         here), each on the condition that the registry still holds the version read
-        (`if_seq_no`), or none for one it held none of (`create`). Failed writes by id:
-        an identity missing from the registry that `now` does not make (an index from
-        before identities) is not written, nor failed; `reindex` files it.
+        (`if_seq_no`), or none for one it held none of (`create`), with their claim counts
+        (`counts`, by `_count_held` after `read`; None: as `now` makes them). Failed writes
+        by id: an identity missing from the registry that `now` does not make (an index
+        from before identities) is not written, nor failed; `reindex` files it.
 
         Two writers can put one person at once (two ingest functions, the inbox watcher
         beside `POST /articles`). A put whose read another writer's put overtook is not
-        written: those identities are read and made again (`now(ids, held, again=True)`),
-        so the last put holds both writers' part. A caller that counts claims for its puts
-        reads the versions first, then counts, and counts again when `again`: the last put
-        to land then counted after every other writer's claims were visible. Gives up,
-        reporting the conflict, after RECOUNT_ROUNDS rounds; the caller's article document
-        still owes the identities then.
+        written: those identities are read, counted and made again (`now(ids, held,
+        again=True)`), so the last put holds both writers' part. The versions are read
+        before the claims are counted, so the put that lands last counted after every other
+        writer's claims were visible. Gives up, reporting the conflict, after RECOUNT_ROUNDS
+        rounds; the caller's article document still owes the identities then.
         """
         from claimsearch.index.opensearch import writes  # here: see the module's imports
 
@@ -326,6 +324,9 @@ class OpenSearchIndex:
                 break
             held = read if read is not None and round_ == 0 else self._held_versions(pending)
             made = now(pending, {i: identity for i, (identity, _) in held.items()}, round_ > 0)
+            if counts is not None:
+                counted = self._count_held(set(pending), set())[0] if round_ > 0 else counts
+                made = {i: _with_count(identity, counted.get(i, 0)) for i, identity in made.items()}
             actions: list[dict[str, Any]] = []
             for i, identity in sorted(made.items()):
                 action: dict[str, Any] = {
@@ -514,10 +515,9 @@ class OpenSearchIndex:
             counts, counted = self._count_held(touched, clusters)
 
             def now(pending: list[str], held: dict[str, ClaimantIdentity], again: bool) -> _Made:
-                recounted = self._count_held(set(pending), set())[0] if again else counts
-                return {i: _with_count(held[i], recounted.get(i, 0)) for i in pending if i in held}
+                return {i: held[i] for i in pending if i in held}  # only their counts change
 
-            failed.update(self._put_as_held(touched, now, read))
+            failed.update(self._put_as_held(touched, now, read, counts))
             failed.update(self._rederive(stale | _uncounted(touched, counts)))
             self._recount_clusters(counted)
             if failed:
