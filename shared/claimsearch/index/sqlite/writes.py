@@ -45,9 +45,7 @@ def write_article(
     count_said(db, (c.claimant for c in claims), +1)
     own = tallies(c.claimant for c in claims)
     for identity in claimants:
-        row = db.execute("SELECT data FROM claimants WHERE id = ?", (identity.id,)).fetchone()
-        held = ClaimantIdentity.from_dict(json.loads(row[0])) if row else None
-        put_claimant(db, as_held_now(identity, held, own.get(identity.id, {})))
+        put_claimant(db, as_held_now(identity, held_identity(db, identity.id), own.get(identity.id, {})))
     rederive_claimants(db, said_only_before(before, (c.claimant for c in claims)))
     touched |= {c.claimant.id for c in claims if c.claimant.id}
     count_claims_of(db, touched)
@@ -111,10 +109,9 @@ def rederive_claimants(db: sqlite3.Connection, ids: Iterable[str]) -> None:
     the pointers that lead to it (a surname alone whose claims had joined it: they went with
     its own)."""
     for identity_id in sorted(ids):
-        row = db.execute("SELECT data FROM claimants WHERE id = ?", (identity_id,)).fetchone()
-        if row is None:
+        identity = held_identity(db, identity_id)
+        if identity is None:
             continue
-        identity = ClaimantIdentity.from_dict(json.loads(row[0]))
         now = rederived(identity, said_under(db, identity_id))
         if now is not None:
             put_claimant(db, now)
@@ -130,6 +127,12 @@ def rederive_claimants(db: sqlite3.Connection, ids: Iterable[str]) -> None:
             frontier = {r[0] for r in rows} - gone
         remove_keys(db, gone)
         db.executemany("DELETE FROM claimants WHERE id = ?", [(i,) for i in sorted(gone)])
+
+
+def held_identity(db: sqlite3.Connection, identity_id: str) -> ClaimantIdentity | None:
+    """The identity the registry holds under `identity_id` (its stored form; counts apart)."""
+    row = db.execute("SELECT data FROM claimants WHERE id = ?", (identity_id,)).fetchone()
+    return ClaimantIdentity.from_dict(json.loads(row[0])) if row else None
 
 
 def said_under(db: sqlite3.Connection, identity_id: str) -> dict[Said, int]:
