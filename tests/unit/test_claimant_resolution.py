@@ -1518,3 +1518,108 @@ def test_a_bare_description_takes_a_role_by_its_noun_not_its_modifiers() -> None
         )[1].name
         == "Jason Miller"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "cue", "content", "name"),
+    [
+        # The parser takes the dateline for the subject of "said", the person for its apposition.
+        (
+            "WASHINGTON -- President Obama, visiting the new museum on Saturday, said it would tell an"
+            " American story.",
+            "President Obama",
+            "said",
+            "it would tell an American story",
+            "Obama",
+        ),
+        (
+            "CLEVELAND, July 19 (UPI) -- Former Attorney General Michael Mukasey told the delegates that"
+            " the nominee was right.",
+            "Former Attorney General Michael Mukasey",
+            "told",
+            "the nominee was right",
+            "Michael Mukasey",
+        ),
+        # A source the model ran back over the dateline.
+        (
+            "INDIANAPOLIS - Ted Cruz, who badly needs a win, said Tuesday that he would stay in the race.",
+            "INDIANAPOLIS - Ted Cruz",
+            "said",
+            "he would stay in the race",
+            "Ted Cruz",
+        ),
+    ],
+)
+def test_a_dateline_is_no_claimant(text: str, source: str, cue: str, content: str, name: str) -> None:
+    claimant = resolve(text, source, cue, content)
+    assert (claimant.name, claimant.type) == (name, "person")
+    assert claimant.span is not None and claimant.span[0] > text.index(" -")  # the mention too
+
+
+def test_a_source_that_is_only_a_dateline_is_none() -> None:
+    text = "DES MOINES - The caucuses are forcing the candidates to spend money here."
+    claimant = resolve(text, "DES MOINES", "forcing", "the candidates to spend money here")
+    assert (claimant.name, claimant.type, claimant.span) == (None, "unattributed", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "cue", "content", "name", "role"),
+    [
+        # The parser reads "Tulsa" as a verb heading the mention.
+        (
+            "“We will find out what happened,” Tulsa police Chief Chuck Jordan said Monday.",
+            "Tulsa police Chief Chuck Jordan",
+            "said",
+            "We will find out what happened",
+            "Chuck Jordan",
+            None,
+        ),
+        # ... and "co" of "co-host" as the subject.
+        (
+            "In an appearance on the show, co-host Mika Brzezinski asked Trump how he would handle"
+            " deportations.",
+            "co-host Mika Brzezinski",
+            "asked",
+            "how he would handle deportations",
+            "Mika Brzezinski",
+            "co-host",
+        ),
+        # ... and "Capt" of "Army Capt." as a body (NER).
+        (
+            "“The candidates left just don’t understand the military,” said Army Capt. Christian Pardo,"
+            " who said he would not vote.",
+            "Army Capt. Christian Pardo",
+            "said",
+            "The candidates left just don’t understand the military",
+            "Christian Pardo",
+            None,
+        ),
+    ],
+)  # fmt: skip
+def test_a_name_closing_a_description_is_the_claimant(
+    text: str, source: str, cue: str, content: str, name: str, role: str | None
+) -> None:
+    claimant = resolve(text, source, cue, content)
+    assert (claimant.name, claimant.type, claimant.role) == (name, "person", role)
+
+
+@pytest.mark.parametrize(
+    ("source", "name"),
+    [
+        # A name after what is not a description of it is someone else.
+        ("Supporters of Hillary Clinton", "Supporters of Hillary Clinton"),
+        ("The super PAC backing Hillary Clinton", "The super PAC backing"),
+    ],
+)
+def test_a_name_closing_a_phrase_about_someone_else_is_not_the_claimant(source: str, name: str) -> None:
+    claimant = resolve(f"{source} said it raised money.", source, "said", "it raised money")
+    assert (claimant.name, claimant.type) == (name, "group")
+
+
+def test_a_name_in_apposition_to_the_subject_is_the_claimant() -> None:
+    text = (
+        "In a statement, one of the family's attorneys, Justin Bamberg, said the videos show Scott"
+        " calmly leaving his car."
+    )
+    claimant = resolve(text, "Justin Bamberg", "said", "the videos show Scott calmly leaving his car")
+    assert (claimant.name, claimant.type) == ("Justin Bamberg", "person")

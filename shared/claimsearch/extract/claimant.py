@@ -35,6 +35,7 @@ from claimsearch.claimants.names import (
 )
 from claimsearch.claimants.person_nouns import names_a_person
 from claimsearch.extract.cues import cue_class_for
+from claimsearch.extract.datelines import datelines
 from claimsearch.extract.descriptions import PersonDescriptions
 from claimsearch.extract.entities import (
     FEMALE_WORDS,
@@ -45,7 +46,7 @@ from claimsearch.extract.entities import (
     gender_cue,
     person_genders,
 )
-from claimsearch.extract.text_spans import SpanIndex, inside, overlaps, tokens_in
+from claimsearch.extract.text_spans import SpanIndex, inside, overlaps, tokens_in, trim
 from claimsearch.model import Claimant, ClaimantType, EntityMention, Span
 
 # Works whose claims are their author's: "Trump's plan would ...", "Davis' commentary
@@ -143,6 +144,7 @@ class ClaimantResolver:
         # The gender a description's own noun gives ("the man", "his wife"), by its name.
         self._description_genders: dict[str, str] = {}
         self._sentence_starts = [sentence.start_char for sentence in doc.sents]
+        self._datelines = datelines(doc.text)
         self._entity_index = SpanIndex([e.span for e in entities])
         # Where each mention's root token lies, by the mention's span.
         self._roots: dict[Span, tuple[int, int] | None] = {}
@@ -179,6 +181,7 @@ class ClaimantResolver:
         keeps the people named in it from being taken for a pronoun's antecedent, and
         lets a later "I" inside it resolve to this claimant.
         """
+        source = self._after_dateline(source)
         if not source:
             return Claimant(mention=None, span=None, name=None, type="unattributed")
         span = (source[0][0], source[-1][1])
@@ -197,6 +200,10 @@ class ClaimantResolver:
             claimant = Claimant(mention, span, None, "group")
         else:
             resolved = self._resolve(mention, span, head, scope, said)
+            named = self._name_closing(tokens, span) or self._name_in_apposition(tokens, span, subject)
+            if named is not None and not (resolved.name_span and overlaps(resolved.name_span, named[1])):
+                # The parse led to another word than the person's name the mention gives.
+                resolved = self._resolve(mention, span, named[0], span, said)
             claimant = _many_people_a_group(_without_non_name(resolved))
         self.known.append(KnownClaimant(claimant, span[0], said))
         if (
@@ -263,10 +270,72 @@ class ClaimantResolver:
         verbs = [t for t in tokens_in(self.doc, cue) if t.pos_ in ("VERB", "AUX")]
         for verb in verbs[-1:]:
             for child in verb.children:
-                if child.dep_ in _SUBJECTS:
+                if child.dep_ in _SUBJECTS and not self._in_dateline(child):
                     subject = (child.left_edge.idx, _end(child.right_edge))
                     if inside(span, subject) and subject != span:
                         return child
+        return None
+
+    def _in_dateline(self, token: Token) -> bool:
+        """'WASHINGTON -- President Obama, ..., said': the parser's subject is the place the
+        story was filed from."""
+        return any(s <= token.idx < e for s, e in self._datelines)
+
+    def _after_dateline(self, source: list[Span]) -> list[Span]:
+        """A source with the story's dateline cut off ("INDIANAPOLIS - | Ted Cruz"): the
+        model ran the source back over it; a source inside one is none."""
+        for start, end in self._datelines:
+            if source and start <= source[0][0] < end:
+                cut = [(max(s, end), e) for s, e in source if e > end]
+                return [trim(self.doc.text, part) for part in cut if part[0] < part[1]]
+        return source
+
+    def _name_in_apposition(
+        self, tokens: list[Token], span: Span, subject: Token | None
+    ) -> tuple[Token, Span] | None:
+        """The last word and span of the person's name the mention is, where it stands in
+        apposition to the subject ("one of the family's attorneys, | Justin Bamberg, | said").
+        Not a name inside the subject otherwise ("Some voters who like | Trump | say")."""
+        if subject is None:
+            return None
+        person = next((e for e in self._entities_around(span) if e.type == "person" and e.span == span), None)
+        if person is None or not any(t.dep_ == "appos" and t.head.i == subject.i for t in tokens):
+            return None
+        return tokens[-1], person.span
+
+    def _name_closing(self, tokens: list[Token], span: Span) -> tuple[Token, Span] | None:
+        """The last word of a person's name that closes the mention after words that only
+        say who the person is: "Tulsa police Chief Chuck Jordan", "Trump senior adviser Paul
+        Manafort", "BlazeTV's Glenn Beck", "Presumptive Democratic presidential nominee
+        Hillary Clinton". English puts a noun phrase's head last, but where the parser
+        misreads a title ("Tulsa" as a verb, "Trump" as an object, "Presumptive" as a
+        clause) it takes another word for the mention's head. The word before the name is a
+        title, an owner's "'s" or a noun for one person; none before it opens a list, a
+        clause or a phrase of its own ("supporters of Hillary Clinton", "the super PAC
+        backing Hillary Clinton", "Todd Rogers and Adan Acevedo" are not the last person
+        named)."""
+        words = [t for t in tokens if not t.is_space]
+        while words and words[-1].is_punct:
+            words.pop()
+        if len(words) < 2:
+            return None
+        last = words[-1]
+        end = _end(last)
+        person = next(
+            (e for e in self._entities_around((last.idx, end)) if e.type == "person" and e.span[1] == end),
+            None,
+        )
+        if person is None or person.span[0] <= span[0]:
+            return None
+        before = [t for t in words if _end(t) <= person.span[0]]
+        if not before:
+            return None
+        if any(_opens_a_phrase(t) for t in before):
+            return None
+        nearest = next((t for t in reversed(before) if not t.is_punct), before[-1])  # "Capt | ."
+        described = nearest.tag_ in ("NN", "NNP") and names_a_person(nearest.lemma_.lower(), in_a_name=False)
+        if nearest.tag_ == "POS" or _is_title(nearest) or described:
+            return last, person.span
         return None
 
     # -- kinds of mention ------------------------------------------------------------
@@ -844,6 +913,30 @@ class ClaimantResolver:
             if entity.type == kind and inside(entity.span, span):
                 return entity.canonical
         return None
+
+
+# Words that open what is no description of the person named after them: a list ("and"),
+# a phrase ("supporters of", "backing", "like"), a clause ("who").
+_PHRASE_OPENERS = frozenset(
+    "and or nor & but of by with to for on in at from about against like as including than "
+    "via after before between among who whom whose which that".split()
+)
+
+
+def _opens_a_phrase(token: Token) -> bool:
+    """Before a name, a word that makes what follows no description of it: punctuation
+    that sets off or lists (a dash between words, a hyphen's "co-host" aside), a word of
+    `_PHRASE_OPENERS`, a verb in lower case ("backing", "says"; not "ousted" of "ousted
+    campaign manager")."""
+    if token.is_punct:
+        return token.text not in (".", "-", "'", "’") or (token.text == "-" and bool(token.whitespace_))
+    lower = token.lower_
+    if lower in _PHRASE_OPENERS:
+        # "Secretary of State", "Supervisor of Elections": a title's own "of".
+        before, after = token.nbor(-1) if token.i else token, token.nbor(1)
+        title = _is_title(before) or (before.text[:1].isupper() and _names_a_person(before))
+        return not (lower == "of" and title and after.text[:1].isupper())
+    return token.is_lower and token.tag_ in ("VBG", "VBZ", "VBD", "VBP")
 
 
 def _introduces_someone(noun: Token) -> bool:

@@ -18,7 +18,7 @@ from claimsearch.model import Article, Claim, Content, Cue, Span, claim_id_for
 
 T = TypeVar("T")
 
-CLAIM_BUILDER_VERSION = "claims-32"  # 2: content.introducer; 3: claimants resolved within the article;
+CLAIM_BUILDER_VERSION = "claims-33"  # 2: content.introducer; 3: claimants resolved within the article;
 # 4: a speaker label's mark kept as the cue (it was trimmed away and the claim dropped);
 # 5: namesakes told apart by given names, titles as roles, relative words no part of a name;
 # 6: names and entities without the marks at their edges ("― Jacklyn Ashley", '">Sanders');
@@ -81,7 +81,12 @@ CLAIM_BUILDER_VERSION = "claims-32"  # 2: content.introducer; 3: claimants resol
 # the parser hung on it ("said billionaire") nor a dateline before a dash ("NEW YORK -
 # Republican presidential candidate"); 31: a full name NER read nowhere of a person it knows
 # by a surname alone ("CHICAGO - Rahm Emanuel may have thought ...") is the person's name;
-# 32: a name never takes in the cue ("records | show", "Trump | Wants", parsed as one phrase)
+# 32: a name never takes in the cue ("records | show", "Trump | Wants", parsed as one phrase);
+# 33: a dateline is no claimant nor part of a source ("WASHINGTON -- President Obama, ...,
+# said" is Obama's), a person's name closing a description is the claimant where the parser
+# took another word for the head ("Tulsa police Chief Chuck Jordan", "co-host Mika
+# Brzezinski"), and so is a name in apposition to the subject ("one of the family's
+# attorneys, Justin Bamberg, said")
 
 
 def extractor_version(finder_name: str) -> str:
