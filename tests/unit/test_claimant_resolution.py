@@ -525,6 +525,17 @@ def test_junior_stays_apart_from_his_father() -> None:
     assert father.name == "Donald Trump"
 
 
+def test_a_surname_is_the_one_person_the_article_names_with_a_suffix() -> None:
+    # No one else in the article is a Biden: the suffix tells namesakes apart, and there is none.
+    text = (
+        "Vice President Joseph R. Biden Jr. spoke at the rally in Scranton. "
+        "Mr. Biden said the economy was getting stronger."
+    )
+    claimant = resolve(text, "Mr. Biden", "said", "the economy was getting stronger")
+    assert (claimant.name, claimant.type) == ("Joseph R. Biden Jr.", "person")
+    assert canonicals(text)["Biden"] == {"Joseph R. Biden Jr."}
+
+
 def test_namesake_just_written_in_full_takes_the_bare_surname() -> None:
     text = (
         "Hillary Clinton campaigned in Ohio on Monday. Bill Clinton visited a school in Iowa. "

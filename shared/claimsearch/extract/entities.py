@@ -197,7 +197,8 @@ class _People:
         """The person a short form at `position` refers to, or None.
 
         A short form is the trailing words of a known name: a surname ("Trump" of
-        "Donald Trump", not of "Donald Trump Jr."), or "Jong-un" of "Kim Jong-un". A
+        "Donald Trump", not of "Donald Trump Jr." unless no one else is a Trump), or
+        "Jong-un" of "Kim Jong-un". A
         given name alone ("Hillary") is the one person with that given name, if there is
         exactly one. "Mr." or "Mrs." before a short form rules out people known to be of
         the other gender ("Mr. Obama" is not "the first lady, Michelle Obama").
@@ -217,6 +218,16 @@ class _People:
         ending = [p for p in fitting if words in p.endings]  # a key ends with `words`
         if ending:
             return self._namesake(ending, position)
+        # "Mr. Biden" of "Joseph R. Biden Jr.": a generational suffix tells a namesake apart,
+        # and the article names no one else so ("Trump" beside "Donald Trump Jr." and
+        # "Donald J. Trump" is the father, whom `ending` found).
+        suffixed = [
+            p
+            for p in fitting
+            if any(k[-1] in GENERATIONAL_SUFFIXES and k[-1 - len(words) : -1] == words for k in p.full_keys())
+        ]
+        if len(suffixed) == 1:
+            return suffixed[0]
         if len(words) == 1:
             starting = [p for p in fitting if any(k[0] == words[0] for k in p.full_keys())]
             # "Donald" is Donald Trump rather than Donald Trump Jr.
