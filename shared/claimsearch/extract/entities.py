@@ -198,10 +198,10 @@ class _People:
 
         A short form is the trailing words of a known name: a surname ("Trump" of
         "Donald Trump", not of "Donald Trump Jr." unless no one else is a Trump), or
-        "Jong-un" of "Kim Jong-un". A
-        given name alone ("Hillary") is the one person with that given name, if there is
-        exactly one. "Mr." or "Mrs." before a short form rules out people known to be of
-        the other gender ("Mr. Obama" is not "the first lady, Michelle Obama").
+        "Jong-un" of "Kim Jong-un". A given name alone ("Hillary") is the one person with
+        that given name, if there is exactly one. "Mr." or "Mrs." before a short form rules
+        out people known to be of the other gender ("Mr. Obama" is not "the first lady,
+        Michelle Obama").
 
         Namesakes ("Clinton" with Bill and Hillary in the article): the one whose full
         name was written in the same sentence or the one before, the most recent if both
