@@ -1636,3 +1636,14 @@ def test_a_name_in_apposition_to_the_subject_is_the_claimant() -> None:
     )
     claimant = resolve(text, "Justin Bamberg", "said", "the videos show Scott calmly leaving his car")
     assert (claimant.name, claimant.type) == ("Justin Bamberg", "person")
+
+
+def test_a_description_and_a_name_read_as_two_appositions_are_the_name() -> None:
+    # The parser hangs "actress" and "Jane Fonda" on "York", each an apposition.
+    text = (
+        "New York (AFP) – Oscar-winning actress Jane Fonda, star of cult classic “Klute,” is not sure"
+        " she can vote for Hillary Clinton over Donald Trump."
+    )
+    source = "Oscar-winning actress Jane Fonda, star of cult classic “Klute"
+    claimant = resolve(text, source, "is not sure", "she can vote for Hillary Clinton over Donald Trump")
+    assert (claimant.name, claimant.type) == ("Jane Fonda", "person")

@@ -1036,12 +1036,15 @@ def _head_of(tokens: list[Token]) -> Token | None:
 def _name_after_description(head: Token, words: list[Token]) -> Token:
     """Two subjects of one verb are a misparse of one noun phrase, a description and the
     name it comes before ("Tennis great | Billie Jean King | remembered", "The economist |
-    Robert J. Shapiro | recently measured"): the name, of a person or a body, is the head.
+    Robert J. Shapiro | recently measured"), and so are two appositions of one word ("New
+    York (AFP) – | Oscar-winning actress | Susan Sarandon"): the name, of a person or a
+    body, is the head.
     Not a person's name and what follows it ("Obama | the idealist", "Chelsea Clinton, |
     husband"), people and the places they live ("Most Republican voters in Alabama, |
     Georgia"), nor a name's hyphenated part ("G-III")."""
-    subjects = [t for t in words if t.dep_ in _SUBJECTS and t.head.i == head.head.i]
-    if head.dep_ not in _SUBJECTS or len(subjects) < 2 or head.ent_type_ == "PERSON":
+    kind = _SUBJECTS if head.dep_ in _SUBJECTS else {"appos"}
+    subjects = [t for t in words if t.dep_ in kind and t.head.i == head.head.i]
+    if head.dep_ not in kind or len(subjects) < 2 or head.ent_type_ == "PERSON":
         return head
     name = subjects[-1]
     if (

@@ -86,8 +86,9 @@ CLAIM_BUILDER_VERSION = "claims-33"  # 2: content.introducer; 3: claimants resol
 # said" is Obama's), a person's name closing a description is the claimant where the parser
 # took another word for the head ("Tulsa police Chief Chuck Jordan", "co-host Mika
 # Brzezinski"), and so is a name in apposition to the subject ("one of the family's
-# attorneys, Justin Bamberg, said"), and a surname is the one person the article names
-# with a generational suffix ("Mr. Biden" of "Joseph R. Biden Jr.")
+# attorneys, Justin Bamberg, said") or a second apposition after a description ("New York
+# (AFP) – | Oscar-winning actress | Susan Sarandon"), and a surname is the one person the
+# article names with a generational suffix ("Mr. Biden" of "Joseph R. Biden Jr.")
 
 
 def extractor_version(finder_name: str) -> str:
