@@ -1583,7 +1583,7 @@ def test_a_source_that_is_only_a_dateline_is_none() -> None:
             "said",
             "We will find out what happened",
             "Chuck Jordan",
-            None,
+            "Tulsa police Chief",
         ),
         # ... and "co" of "co-host" as the subject.
         (
@@ -1603,6 +1603,16 @@ def test_a_source_that_is_only_a_dateline_is_none() -> None:
             "said",
             "The candidates left just don’t understand the military",
             "Christian Pardo",
+            "Army Captain",
+        ),
+        # ... and "Wall Street and Mr. Trump" as one phrase; "Mr." is no role.
+        (
+            "In a year in which Mr. Sanders has demonized Wall Street and Mr. Trump has disparaged"
+            " immigrants, Mrs. Clinton has run on practicality.",
+            "Mr. Trump",
+            "has disparaged",
+            "immigrants",
+            "Trump",
             None,
         ),
     ],
@@ -1611,9 +1621,7 @@ def test_a_name_closing_a_description_is_the_claimant(
     text: str, source: str, cue: str, content: str, name: str, role: str | None
 ) -> None:
     claimant = resolve(text, source, cue, content)
-    assert (claimant.name, claimant.type) == (name, "person")
-    if role is not None:  # a role the parse still gives ("Tulsa police Chief" it does not)
-        assert claimant.role == role
+    assert (claimant.name, claimant.type, claimant.role) == (name, "person", role)
 
 
 @pytest.mark.parametrize(

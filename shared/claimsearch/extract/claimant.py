@@ -204,6 +204,8 @@ class ClaimantResolver:
             if named is not None and not (resolved.name_span and overlaps(resolved.name_span, named[1])):
                 # The parse led to another word than the person's name the mention gives.
                 resolved = self._resolve(mention, span, named[0], span, said)
+                if resolved.type == "person" and resolved.role is None and named[2]:
+                    resolved = replace(resolved, role=named[2])  # the words the parse misread
             claimant = _many_people_a_group(_without_non_name(resolved))
         self.known.append(KnownClaimant(claimant, span[0], said))
         if (
@@ -292,7 +294,7 @@ class ClaimantResolver:
 
     def _name_in_apposition(
         self, tokens: list[Token], span: Span, subject: Token | None
-    ) -> tuple[Token, Span] | None:
+    ) -> tuple[Token, Span, str | None] | None:
         """The last word and span of the person's name the mention is, where it stands in
         apposition to the subject ("one of the family's attorneys, | Justin Bamberg, | said").
         Not a name inside the subject otherwise ("Some voters who like | Trump | say")."""
@@ -301,11 +303,12 @@ class ClaimantResolver:
         person = next((e for e in self._entities_around(span) if e.type == "person" and e.span == span), None)
         if person is None or not any(t.dep_ == "appos" and t.head.i == subject.i for t in tokens):
             return None
-        return tokens[-1], person.span
+        return tokens[-1], person.span, None
 
-    def _name_closing(self, tokens: list[Token], span: Span) -> tuple[Token, Span] | None:
-        """The last word of a person's name that closes the mention after words that only
-        say who the person is: "Tulsa police Chief Chuck Jordan", "Trump senior adviser Paul
+    def _name_closing(self, tokens: list[Token], span: Span) -> tuple[Token, Span, str | None] | None:
+        """The last word and span of a person's name that closes the mention after words
+        that only say who the person is, and those words as a role (None after an owner's
+        "'s"): "Tulsa police Chief Chuck Jordan", "Trump senior adviser Paul
         Manafort", "BlazeTV's Glenn Beck", "Presumptive Democratic presidential nominee
         Hillary Clinton". English puts a noun phrase's head last, but where the parser
         misreads a title ("Tulsa" as a verb, "Trump" as an object, "Presumptive" as a
@@ -333,10 +336,12 @@ class ClaimantResolver:
         if any(_opens_a_phrase(t) for t in before):
             return None
         nearest = next((t for t in reversed(before) if not t.is_punct), before[-1])  # "Capt | ."
+        if nearest.tag_ == "POS":
+            return last, person.span, None
         described = nearest.tag_ in ("NN", "NNP") and names_a_person(nearest.lemma_.lower(), in_a_name=False)
-        if nearest.tag_ == "POS" or _is_title(nearest) or described:
-            return last, person.span
-        return None
+        if not (_is_title(nearest) or described):
+            return None
+        return last, person.span, _role_before(before, nearest)
 
     # -- kinds of mention ------------------------------------------------------------
 
@@ -937,6 +942,29 @@ def _opens_a_phrase(token: Token) -> bool:
         title = _is_title(before) or (before.text[:1].isupper() and _names_a_person(before))
         return not (lower == "of" and title and after.text[:1].isupper())
     return token.is_lower and token.tag_ in ("VBG", "VBZ", "VBD", "VBP")
+
+
+def _role_before(words: list[Token], last: Token) -> str | None:
+    """The role words before a name say, up to `last`, as written but for an article or an
+    owner before them, forms of address ("Mr.", "Dr.": no role) and titles spelt out: "Tulsa
+    police Chief", "Army Captain" ("Army Capt."), "nephew" ("his nephew")."""
+    words = [t for t in words if t.i <= last.i and not _addresses(t)]
+    while words and (words[0].pos_ == "DET" or words[0].tag_ == "PRP$"):
+        words = words[1:]
+    parts: list[str] = []
+    for t in words:
+        if t.text == "." and (not parts or (t.i > 0 and _is_title(t.nbor(-1)))):
+            continue  # the abbreviation's point, its title spelt out or left out
+        word = TITLE_ABBREVIATIONS.get(_folded(t), t.text) if _is_title(t) else t.text
+        parts.append(word + t.whitespace_)
+    return "".join(parts).strip() or None
+
+
+def _addresses(token: Token) -> bool:
+    """A form of address before a name ("Mr.", "Dr."), no role: a title that is not a role
+    title, nor "former" or "then" that qualify one."""
+    folded = _folded(token)
+    return folded in TITLES and folded not in _ROLE_TITLES and folded not in ("former", "then", "late")
 
 
 def _introduces_someone(noun: Token) -> bool:
