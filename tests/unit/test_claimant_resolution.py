@@ -1637,21 +1637,31 @@ def test_a_name_closing_a_phrase_about_someone_else_is_not_the_claimant(source: 
     assert (claimant.name, claimant.type) == (name, "group")
 
 
-def test_a_name_in_apposition_to_the_subject_is_the_claimant() -> None:
-    text = (
-        "In a statement, one of the family's attorneys, Justin Bamberg, said the videos show Scott"
-        " calmly leaving his car."
-    )
-    claimant = resolve(text, "Justin Bamberg", "said", "the videos show Scott calmly leaving his car")
-    assert (claimant.name, claimant.type) == ("Justin Bamberg", "person")
-
-
-def test_a_description_and_a_name_read_as_two_appositions_are_the_name() -> None:
-    # The parser hangs "actress" and "Jane Fonda" on "York", each an apposition.
-    text = (
-        "New York (AFP) – Oscar-winning actress Jane Fonda, star of cult classic “Klute,” is not sure"
-        " she can vote for Hillary Clinton over Donald Trump."
-    )
-    source = "Oscar-winning actress Jane Fonda, star of cult classic “Klute"
-    claimant = resolve(text, source, "is not sure", "she can vote for Hillary Clinton over Donald Trump")
-    assert (claimant.name, claimant.type) == ("Jane Fonda", "person")
+@pytest.mark.parametrize(
+    ("text", "source", "cue", "content", "name"),
+    [
+        # The name in apposition to the subject, a description.
+        (
+            "In a statement, one of the family's attorneys, Justin Bamberg, said the videos show Scott"
+            " calmly leaving his car.",
+            "Justin Bamberg",
+            "said",
+            "the videos show Scott calmly leaving his car",
+            "Justin Bamberg",
+        ),
+        # The parser hangs "actress" and "Jane Fonda" on "York", each an apposition.
+        (
+            "New York (AFP) – Oscar-winning actress Jane Fonda, star of cult classic “Klute,” is not"
+            " sure she can vote for Hillary Clinton over Donald Trump.",
+            "Oscar-winning actress Jane Fonda, star of cult classic “Klute",
+            "is not sure",
+            "she can vote for Hillary Clinton over Donald Trump",
+            "Jane Fonda",
+        ),
+    ],
+)
+def test_a_name_the_parse_sets_beside_its_description_is_the_claimant(
+    text: str, source: str, cue: str, content: str, name: str
+) -> None:
+    claimant = resolve(text, source, cue, content)
+    assert (claimant.name, claimant.type) == (name, "person")

@@ -15,6 +15,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from functools import cached_property
+from typing import NamedTuple
 
 from spacy.attrs import ORTH
 from spacy.tokens import Doc, Token
@@ -77,11 +78,10 @@ _PEOPLE_NOUNS = frozenset(
 )
 # Words that never name a claimant on their own (with PRONOUNS): "The", "Mr", "There".
 _NOT_NAMES = frozenset("the a an this these those there here no such".split()) | HONORIFICS
-# Titles that are roles, and how an abbreviated one is written out.
-_ROLE_TITLES = (
-    TITLES - {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "rev", "reverend", "fr"}
-    - {"former", "late", "then", "hon", "honorable", "st"}
-) | {"vice"}  # fmt: skip
+# Titles that address a person rather than say what they are ("Mr.", "Dr.", "Hon."): no role.
+_FORMS_OF_ADDRESS = frozenset("mr mrs ms miss mx dr prof sir rev reverend fr hon honorable st".split())
+# Titles that are roles ("former", "then", "late" only qualify one).
+_ROLE_TITLES = (TITLES - _FORMS_OF_ADDRESS - {"former", "late", "then"}) | {"vice"}
 # Words that make one title of the title after them ("Vice President", "Lt. Gen."), unlike a
 # second title ("Chairman Rep. Jason Chaffetz": a representative who chairs a committee).
 _TITLE_PREFIXES = frozenset({"vice", "prime", "lt", "chief", "attorney"})
@@ -114,6 +114,15 @@ class KnownClaimant:
     claimant: Claimant
     position: int  # character offset of its mention
     content: tuple[Span, ...] = ()  # what they said: a first person inside it is them
+
+
+class _NameInMention(NamedTuple):
+    """A person's name the mention gives, where the parse may have led elsewhere: its last
+    word, its span, and the role the words before it say (if any)."""
+
+    last: Token
+    span: Span
+    role: str | None
 
 
 @dataclass(frozen=True)
@@ -201,11 +210,11 @@ class ClaimantResolver:
         else:
             resolved = self._resolve(mention, span, head, scope, said)
             named = self._name_closing(tokens, span) or self._name_in_apposition(tokens, span, subject)
-            if named is not None and not (resolved.name_span and overlaps(resolved.name_span, named[1])):
+            if named is not None and not (resolved.name_span and overlaps(resolved.name_span, named.span)):
                 # The parse led to another word than the person's name the mention gives.
-                resolved = self._resolve(mention, span, named[0], span, said)
-                if resolved.type == "person" and resolved.role is None and named[2]:
-                    resolved = replace(resolved, role=named[2])  # the words the parse misread
+                resolved = self._resolve(mention, span, named.last, span, said)
+                if resolved.type == "person" and resolved.role is None and named.role:
+                    resolved = replace(resolved, role=named.role)  # the words the parse misread
             claimant = _many_people_a_group(_without_non_name(resolved))
         self.known.append(KnownClaimant(claimant, span[0], said))
         if (
@@ -294,29 +303,28 @@ class ClaimantResolver:
 
     def _name_in_apposition(
         self, tokens: list[Token], span: Span, subject: Token | None
-    ) -> tuple[Token, Span, str | None] | None:
-        """The last word and span of the person's name the mention is, where it stands in
-        apposition to the subject ("one of the family's attorneys, | Justin Bamberg, | said").
-        Not a name inside the subject otherwise ("Some voters who like | Trump | say")."""
+    ) -> _NameInMention | None:
+        """The person's name the mention is, where it stands in apposition to the subject
+        ("one of the family's attorneys, | Justin Bamberg, | said"). Not a name inside the
+        subject otherwise ("Some voters who like | Trump | say")."""
         if subject is None:
             return None
         person = next((e for e in self._entities_around(span) if e.type == "person" and e.span == span), None)
         if person is None or not any(t.dep_ == "appos" and t.head.i == subject.i for t in tokens):
             return None
-        return tokens[-1], person.span, None
+        return _NameInMention(tokens[-1], person.span, None)
 
-    def _name_closing(self, tokens: list[Token], span: Span) -> tuple[Token, Span, str | None] | None:
-        """The last word and span of a person's name that closes the mention after words
-        that only say who the person is, and those words as a role (None after an owner's
-        "'s"): "Tulsa police Chief Chuck Jordan", "Trump senior adviser Paul
-        Manafort", "BlazeTV's Glenn Beck", "Presumptive Democratic presidential nominee
-        Hillary Clinton". English puts a noun phrase's head last, but where the parser
-        misreads a title ("Tulsa" as a verb, "Trump" as an object, "Presumptive" as a
-        clause) it takes another word for the mention's head. The word before the name is a
-        title, an owner's "'s" or a noun for one person; none before it opens a list, a
-        clause or a phrase of its own ("supporters of Hillary Clinton", "the super PAC
-        backing Hillary Clinton", "Todd Rogers and Adan Acevedo" are not the last person
-        named)."""
+    def _name_closing(self, tokens: list[Token], span: Span) -> _NameInMention | None:
+        """A person's name that closes the mention after words that only say who the person
+        is, with those words as its role (none after an owner's "'s"): "Tulsa police Chief
+        Chuck Jordan", "Trump senior adviser Paul Manafort", "BlazeTV's Glenn Beck",
+        "Presumptive Democratic presidential nominee Hillary Clinton". English puts a noun
+        phrase's head last, but where the parser misreads a title ("Tulsa" as a verb, "Trump"
+        as an object, "Presumptive" as a clause) it takes another word for the mention's
+        head. The word before the name is a title, an owner's "'s" or a noun for one person;
+        none before it opens a list, a clause or a phrase of its own ("supporters of Hillary
+        Clinton", "the super PAC backing Hillary Clinton", "Todd Rogers and Adan Acevedo"
+        are not the last person named)."""
         words = [t for t in tokens if not t.is_space]
         while words and words[-1].is_punct:
             words.pop()
@@ -337,11 +345,11 @@ class ClaimantResolver:
             return None
         nearest = next((t for t in reversed(before) if not t.is_punct), before[-1])  # "Capt | ."
         if nearest.tag_ == "POS":
-            return last, person.span, None
+            return _NameInMention(last, person.span, None)
         described = nearest.tag_ in ("NN", "NNP") and names_a_person(nearest.lemma_.lower(), in_a_name=False)
         if not (_is_title(nearest) or described):
             return None
-        return last, person.span, _role_before(before, nearest)
+        return _NameInMention(last, person.span, _role_before(before, nearest))
 
     # -- kinds of mention ------------------------------------------------------------
 
@@ -961,10 +969,7 @@ def _role_before(words: list[Token], last: Token) -> str | None:
 
 
 def _addresses(token: Token) -> bool:
-    """A form of address before a name ("Mr.", "Dr."), no role: a title that is not a role
-    title, nor "former" or "then" that qualify one."""
-    folded = _folded(token)
-    return folded in TITLES and folded not in _ROLE_TITLES and folded not in ("former", "then", "late")
+    return _folded(token) in _FORMS_OF_ADDRESS
 
 
 def _introduces_someone(noun: Token) -> bool:
