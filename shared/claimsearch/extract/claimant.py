@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import NamedTuple
@@ -722,16 +722,16 @@ class ClaimantResolver:
         return Claimant(mention, span, self.doc.text[core[0] : core[1]], "organisation", core)
 
     def _document(self, mention: str, span: Span, head: Token) -> Claimant:
-        # "Reports by the North Korea Strategy Centre and other bodies": the authors claim.
-        for prep in head.children:
-            if prep.dep_ == "prep" and prep.lower_ in ("by", "from"):
-                authors = [c for c in prep.children if c.dep_ == "pobj"]
-                author_span = _phrase_before_clauses(authors[0]) if authors else None
-                # A name among the words: "FEC records from the 2008 election cycle" are FEC's.
-                if author_span and any(t.pos_ == "PROPN" for t in tokens_in(self.doc, author_span)):
-                    name = self.doc.text[author_span[0] : author_span[1]]
-                    organisation = self._first_entity(author_span, "organisation")
-                    return Claimant(mention, span, name, "document", author_span, None, organisation)
+        # "Reports by the North Korea Strategy Centre and other bodies", "a report released
+        # by the Brookings Institution": the authors claim.
+        for prep in _authors_by(head):
+            authors = [c for c in prep.children if c.dep_ == "pobj"]
+            author_span = _phrase_before_clauses(authors[0]) if authors else None
+            # A name among the words: "FEC records from the 2008 election cycle" are FEC's.
+            if author_span and any(t.pos_ == "PROPN" for t in tokens_in(self.doc, author_span)):
+                name = self.doc.text[author_span[0] : author_span[1]]
+                organisation = self._first_entity(author_span, "organisation")
+                return Claimant(mention, span, name, "document", author_span, None, organisation)
         core = _core_span(head, keep_preps=False)
         name = self.doc.text[core[0] : core[1]]
         return Claimant(mention, span, name, "document", core, None, self._first_entity(core, "organisation"))
@@ -1150,6 +1150,26 @@ def _core_span(head: Token, keep_preps: bool, within: Span | None = None) -> Spa
     while last.i > first.i and last.is_punct:
         last = head.doc[last.i - 1]
     return (first.idx, _end(last))
+
+
+# Participles whose agent made the document ("a report released | by the Brookings
+# Institution", "a complaint filed by the SEC"); not those whose agent only holds, quotes or
+# passes it on ("a letter obtained by The Associated Press", "exit polls reported by CNN").
+_AUTHORING_LEMMAS = frozenset(
+    "release publish issue file prepare compile conduct commission write produce author "
+    "sponsor send unveil submit post draft".split()
+)
+
+
+def _authors_by(document: Token) -> Iterator[Token]:
+    """The prepositions naming a document's authors: its own "by" or "from", then the "by"
+    of a participle that made it, with a time or place between ("released Friday by")."""
+    for prep in document.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("by", "from"):
+            yield prep
+    for made in document.children:
+        if made.dep_ == "acl" and made.tag_ == "VBN" and made.lemma_.lower() in _AUTHORING_LEMMAS:
+            yield from (c for c in made.children if c.dep_ == "agent")
 
 
 def _phrase_before_clauses(head: Token) -> Span:

@@ -18,7 +18,7 @@ from claimsearch.model import Article, Claim, Content, Cue, Span, claim_id_for
 
 T = TypeVar("T")
 
-CLAIM_BUILDER_VERSION = "claims-33"  # 2: content.introducer; 3: claimants resolved within the article;
+CLAIM_BUILDER_VERSION = "claims-34"  # 2: content.introducer; 3: claimants resolved within the article;
 # 4: a speaker label's mark kept as the cue (it was trimmed away and the claim dropped);
 # 5: namesakes told apart by given names, titles as roles, relative words no part of a name;
 # 6: names and entities without the marks at their edges ("― Jacklyn Ashley", '">Sanders');
@@ -88,7 +88,10 @@ CLAIM_BUILDER_VERSION = "claims-33"  # 2: content.introducer; 3: claimants resol
 # Brzezinski"), and so is a name in apposition to the subject ("one of the family's
 # attorneys, Justin Bamberg, said") or a second apposition after a description ("New York
 # (AFP) – | Oscar-winning actress | Susan Sarandon"), and a surname is the one person the
-# article names with a generational suffix ("Mr. Biden" of "Joseph R. Biden Jr.")
+# article names with a generational suffix ("Mr. Biden" of "Joseph R. Biden Jr.");
+# 34: a document is its maker's where a participle names it ("a report released by the
+# Brookings Institution", "a complaint filed by the SEC"), not where it names who only
+# holds or passes it on ("a letter obtained by The Associated Press")
 
 
 def extractor_version(finder_name: str) -> str:
