@@ -943,6 +943,41 @@ def test_a_name_stops_before_a_relative_clause() -> None:
             "Exit polls",
             "document",
         ),
+        (  # an email is released by others than its writer
+            "The email, released by Judicial Watch, shows that the official knew of the attack.",
+            "The email, released by Judicial Watch",
+            "shows",
+            "the official knew of the attack",
+            "The email",
+            "document",
+        ),
+        (  # "the poll" is the poll the article named last
+            "A new Quinnipiac University poll shows that Clinton leads. The poll also found that "
+            "voters distrust both candidates.",
+            "The poll",
+            "also found",
+            "voters distrust both candidates",
+            "A new Quinnipiac University poll",
+            "document",
+        ),
+        (  # and so its author
+            "A report by the Government Accountability Office found that costs rose. Officials "
+            "disputed it. The report said that the program lacked oversight.",
+            "The report",
+            "said",
+            "the program lacked oversight",
+            "the Government Accountability Office",
+            "document",
+        ),
+        (  # the poll named last is named by no one: "the poll" stays what it says
+            "A CNN poll found that Trump leads in Ohio. A second poll showed a tie. The poll "
+            "said that turnout would decide it.",
+            "The poll",
+            "said",
+            "turnout would decide it",
+            "The poll",
+            "document",
+        ),
         (  # "from" a time, no author: the document by its own name
             "Campaign records from the last election cycle show that he gave to both parties.",
             "Campaign records from the last election cycle",

@@ -732,6 +732,12 @@ class ClaimantResolver:
                 name = self.doc.text[author_span[0] : author_span[1]]
                 organisation = self._first_entity(author_span, "organisation")
                 return Claimant(mention, span, name, "document", author_span, None, organisation)
+        earlier = _same_document_before(head)
+        if earlier is not None:
+            # "The poll" after "A new Quinnipiac University poll": the document named there.
+            named = self._document(mention, span, earlier)
+            if named.name_span and any(t.pos_ == "PROPN" for t in tokens_in(self.doc, named.name_span)):
+                return named
         core = _core_span(head, keep_preps=False)
         name = self.doc.text[core[0] : core[1]]
         return Claimant(mention, span, name, "document", core, None, self._first_entity(core, "organisation"))
@@ -1159,6 +1165,35 @@ _AUTHORING_LEMMAS = frozenset(
     "release publish issue file prepare compile conduct commission write produce author "
     "sponsor send unveil submit post draft".split()
 )
+# Correspondence and records are released by others than their writers ("The email, released
+# by Judicial Watch", "emails published by WikiLeaks"): for them only these name the maker.
+_CORRESPONDENCE = frozenset(
+    "email emails letter letters memo memos message messages cable cables record records "
+    "document documents transcript transcripts tweet tweets".split()
+)
+_WRITING_LEMMAS = frozenset("write send draft author sign file submit prepare compile".split())
+
+
+def _same_document_before(document: Token) -> Token | None:
+    """The word the article last named a document by before "the poll", "this report", "the
+    new survey" (one document, referred to by its noun alone); None for a plural or a noun
+    with words of its own ("the Quinnipiac poll" names itself)."""
+    modifiers = list(document.children)
+    definite = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in modifiers)
+    bare = all(c.dep_ in ("det", "amod") for c in modifiers)
+    if not (definite and bare) or document.tag_ not in ("NN", "NNP"):
+        return None
+    for token in reversed(document.doc[: document.left_edge.i]):
+        if token.lower_ == document.lower_ and token.pos_ in ("NOUN", "PROPN") and not _inside_a_name(token):
+            return token
+    return None
+
+
+def _inside_a_name(token: Token) -> bool:
+    """A noun that only modifies another ("poll numbers") or ends a phrase inside a longer
+    name ("the Potsdam Institute for Climate Impact | Research"): no document of its own."""
+    entity_start = next((e.start for e in token.doc.ents if e.start <= token.i < e.end), None)
+    return token.dep_ == "compound" or (entity_start is not None and entity_start < token.left_edge.i)
 
 
 def _authors_by(document: Token) -> Iterator[Token]:
@@ -1167,8 +1202,9 @@ def _authors_by(document: Token) -> Iterator[Token]:
     for prep in document.children:
         if prep.dep_ == "prep" and prep.lower_ in ("by", "from"):
             yield prep
+    lemmas = _WRITING_LEMMAS if document.lower_ in _CORRESPONDENCE else _AUTHORING_LEMMAS
     for made in document.children:
-        if made.dep_ == "acl" and made.tag_ == "VBN" and made.lemma_.lower() in _AUTHORING_LEMMAS:
+        if made.dep_ == "acl" and made.tag_ == "VBN" and made.lemma_.lower() in lemmas:
             yield from (c for c in made.children if c.dep_ == "agent")
 
 

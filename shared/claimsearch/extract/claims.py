@@ -18,7 +18,7 @@ from claimsearch.model import Article, Claim, Content, Cue, Span, claim_id_for
 
 T = TypeVar("T")
 
-CLAIM_BUILDER_VERSION = "claims-34"  # 2: content.introducer; 3: claimants resolved within the article;
+CLAIM_BUILDER_VERSION = "claims-35"  # 2: content.introducer; 3: claimants resolved within the article;
 # 4: a speaker label's mark kept as the cue (it was trimmed away and the claim dropped);
 # 5: namesakes told apart by given names, titles as roles, relative words no part of a name;
 # 6: names and entities without the marks at their edges ("― Jacklyn Ashley", '">Sanders');
@@ -91,7 +91,9 @@ CLAIM_BUILDER_VERSION = "claims-34"  # 2: content.introducer; 3: claimants resol
 # article names with a generational suffix ("Mr. Biden" of "Joseph R. Biden Jr.");
 # 34: a document is its maker's where a participle names it ("a report released by the
 # Brookings Institution", "a complaint filed by the SEC"), not where it names who only
-# holds or passes it on ("a letter obtained by The Associated Press")
+# holds or passes it on ("a letter obtained by The Associated Press"); 35: "the poll", "this
+# report" is the document the article named last by that noun, where a name or a maker names
+# it ("A new Quinnipiac University poll ... The poll also found")
 
 
 def extractor_version(finder_name: str) -> str:
