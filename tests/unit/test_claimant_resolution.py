@@ -1085,6 +1085,18 @@ def test_the_name_and_type_a_claimant_is_given(
     assert (claimant.name, claimant.type) == (name, kind)
 
 
+def test_the_poll_after_many_the_polls_is_the_named_one() -> None:
+    # The chain is walked without recursion: 1,200 "the poll"s back to the named one (a
+    # recursive walk ran past Python's limit of 1,000 calls).
+    text = "A CBS poll found that voters were split. " + " ".join(
+        f"The poll said that turnout {i} would decide it." for i in range(1200)
+    )
+    last = len(text) - len("The poll said that turnout 1199 would decide it.")
+    resolver = ClaimantResolver(doc := parse(text), entity_mentions(doc, []))
+    claimant = resolver.resolve([(last, last + len("The poll"))], None, [])
+    assert (claimant.name, claimant.type) == ("A CBS poll", "document")
+
+
 # -- roles ------------------------------------------------------------------------------------
 
 

@@ -147,6 +147,8 @@ class ClaimantResolver:
         self._descriptions = PersonDescriptions(doc, entities)
         self._pronoun_genders: dict[str, set[str]] = {}
         self._pronouns_resolved: dict[Span, Claimant] = {}  # "he" or "she" at a span -> whom
+        # "the poll" at a word's index -> the mention of the poll it refers to (`_document_referred_to`).
+        self._documents_referred_to: dict[int, Token | None] = {}
         # Descriptions left unnamed that no later "he" or "she" stands for, by where their
         # words lie (`_description`).
         self._no_antecedents: set[Span] = set()
@@ -732,15 +734,35 @@ class ClaimantResolver:
                 name = self.doc.text[author_span[0] : author_span[1]]
                 organisation = self._first_entity(author_span, "organisation")
                 return Claimant(mention, span, name, "document", author_span, None, organisation)
-        earlier = _same_document_before(head)
-        if earlier is not None:
+        referred = self._document_referred_to(head)
+        if referred is not None:
             # "The poll" after "A new Quinnipiac University poll": the document named there.
-            named = self._document(mention, span, earlier)
+            named = self._document(mention, span, referred)
             if named.name_span and any(t.pos_ == "PROPN" for t in tokens_in(self.doc, named.name_span)):
                 return named
         core = _core_span(head, keep_preps=False)
         name = self.doc.text[core[0] : core[1]]
         return Claimant(mention, span, name, "document", core, None, self._first_entity(core, "organisation"))
+
+    def _document_referred_to(self, head: Token) -> Token | None:
+        """The mention of the document that "the poll" (a definite document noun alone) refers
+        to: the same noun before it, followed back over the ones that are that noun alone too
+        ("A CBS poll ... the poll ... The poll" are the CBS poll); None where there is none.
+        Each word's answer is kept, so an article's chain is walked once, without recursion."""
+        path: list[int] = []
+        token, referred = head, None
+        while token.i not in self._documents_referred_to:
+            path.append(token.i)
+            earlier = _same_document_before(token) if _refers_back(token) else None
+            if earlier is None or not _refers_back(earlier):
+                referred = earlier
+                break
+            token = earlier
+        else:
+            referred = self._documents_referred_to[token.i]
+        for i in path:
+            self._documents_referred_to[i] = referred
+        return referred
 
     def _description(self, mention: str, span: Span, head: Token, scope: Span) -> Claimant:
         definite = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children)
@@ -1174,15 +1196,17 @@ _CORRESPONDENCE = frozenset(
 _WRITING_LEMMAS = frozenset("write send draft author sign file submit prepare compile".split())
 
 
-def _same_document_before(document: Token) -> Token | None:
-    """The word the article last named a document by before "the poll", "this report", "the
-    new survey" (one document, referred to by its noun alone); None for a plural or a noun
-    with words of its own ("the Quinnipiac poll" names itself)."""
+def _refers_back(document: Token) -> bool:
+    """ "The poll", "this report", "the new survey": one document referred to by its noun
+    alone; not a plural, nor a noun with words of its own ("the Quinnipiac poll" names itself)."""
     modifiers = list(document.children)
     definite = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in modifiers)
     bare = all(c.dep_ in ("det", "amod") for c in modifiers)
-    if not (definite and bare) or document.tag_ not in ("NN", "NNP"):
-        return None
+    return definite and bare and document.tag_ in ("NN", "NNP")
+
+
+def _same_document_before(document: Token) -> Token | None:
+    """The last word before `document` that is the same noun, as a document of its own."""
     for token in reversed(document.doc[: document.left_edge.i]):
         if token.lower_ == document.lower_ and token.pos_ in ("NOUN", "PROPN") and not _inside_a_name(token):
             return token
@@ -1192,8 +1216,14 @@ def _same_document_before(document: Token) -> Token | None:
 def _inside_a_name(token: Token) -> bool:
     """A noun that only modifies another ("poll numbers") or ends a phrase inside a longer
     name ("the Potsdam Institute for Climate Impact | Research"): no document of its own."""
-    entity_start = next((e.start for e in token.doc.ents if e.start <= token.i < e.end), None)
-    return token.dep_ == "compound" or (entity_start is not None and entity_start < token.left_edge.i)
+    if token.dep_ == "compound":
+        return True
+    if not token.ent_type_:
+        return False
+    start = token.i
+    while token.doc[start].ent_iob_ == "I":
+        start -= 1
+    return start < token.left_edge.i
 
 
 def _authors_by(document: Token) -> Iterator[Token]:
