@@ -111,6 +111,24 @@ def test_a_later_article_giving_the_role_files_an_earlier_description_as_reindex
     assert _trump(index) == ingested
 
 
+POLL = (
+    b"Poll shows tight race\n\nA new Quinnipiac University poll shows that Clinton leads Trump by "
+    b"five points in Ohio.\n\nThe poll also found that most voters distrust both candidates.\n"
+)
+
+
+def test_the_poll_is_found_by_the_name_of_the_poll_it_refers_to(index: SearchIndex, tmp_path: Path) -> None:
+    # "A new Quinnipiac University poll" is a description (one poll among many: no identity),
+    # and "The poll" is it: both claims are found by the poll's name, the second by the name
+    # it was resolved to, not by its own words.
+    _service(index, tmp_path).ingest_bytes(POLL, "inbox/poll.txt")
+    hits = index.search(SearchQuery(claimant="Quinnipiac", limit=10)).hits
+    found = {h.claim.claimant.mention: h.claim for h in hits}
+    assert set(found) == {"A new Quinnipiac University poll", "The poll"}
+    assert found["The poll"].claimant.name == "A new Quinnipiac University poll"
+    assert found["The poll"].claimant.id is None
+
+
 class _FailsOnce(SqliteIndex):
     """The SQLite index, failing the first write of one article's claims (a write the
     refiling makes), as a node that rejects a bulk does."""

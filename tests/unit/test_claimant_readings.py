@@ -6,7 +6,9 @@ from collections.abc import Callable
 
 import pytest
 
+from claimsearch.index.fields import claimant_words
 from claimsearch.index.text_query import ClaimantTerms, claimant_terms, looser_readings, match_claimant
+from claimsearch.model import Claimant
 
 
 def _readings(name: str) -> list[str]:
@@ -128,3 +130,25 @@ def test_a_middle_word_is_dropped_only_from_a_person_s_name() -> None:
     assert (terms.phrase, ids) == ("tax policy center", [])
     terms, ids = match_claimant("Tax Policy Center", _lookup({"tax center"}, []), _everyone)
     assert ids == ["id:tax center"]
+
+
+@pytest.mark.parametrize(
+    ("mention", "name", "words"),
+    [
+        # The source holds the name: its words alone.
+        (
+            "Len Burman, head of the Tax Policy Center",
+            "Len Burman",
+            "len burman head of the tax policy center",
+        ),
+        # A name resolved from elsewhere in the article is added.
+        ("The poll", "A new Quinnipiac University poll", "the poll new quinnipiac university poll"),
+        ("he", "Donald Trump", "he donald trump"),
+        # No name: the source's words.
+        ("who", None, "who"),
+    ],
+)
+def test_a_claim_is_found_by_its_sources_words_and_the_name_resolved_outside_them(
+    mention: str, name: str | None, words: str
+) -> None:
+    assert claimant_words(Claimant(mention, (0, len(mention)), name, "person")) == words

@@ -10,7 +10,7 @@ from typing import Any
 
 from claimsearch.claimants.names import has_generational_suffix, name_key, source_words
 from claimsearch.index.port import first_seen_key
-from claimsearch.model import Article, Claim
+from claimsearch.model import Article, Claim, Claimant
 
 
 def claim_fields(claim: Claim) -> dict[str, Any]:
@@ -25,7 +25,7 @@ def claim_fields(claim: Claim) -> dict[str, Any]:
         "claimant_id": claim.claimant.id,
         # The source's own words: `claimant=` also finds claims whose source names the
         # claimant ("Len Burman, head of the Tax Policy Center" for "Tax Policy Center").
-        "claimant_words": source_words(claim.claimant.mention or ""),
+        "claimant_words": claimant_words(claim.claimant),
         # "Donald Trump Jr.": matched by a name only when the name holds the suffix.
         "claimant_suffixed": has_generational_suffix(name_key(claim.claimant.name or "").split()),
         "attributed": claim.claimant.attributed,
@@ -47,6 +47,16 @@ def claim_fields(claim: Claim) -> dict[str, Any]:
         # the claimant it is compared under (`assign.cluster_claimant`) and its band keys.
         **cluster_lookup_fields(claim),
     }
+
+
+def claimant_words(claimant: Claimant) -> str:
+    """The words `claimant=` finds a claim by besides its identity: its source's, and the name
+    it was resolved to where the source does not hold it. A claim filed under no identity is
+    found by that name too: "The poll" of "A new Quinnipiac University poll" (an indefinite
+    description, no identity) by "Quinnipiac", as the poll's first claim is by its source."""
+    words = source_words(claimant.mention or "")
+    name = source_words(claimant.name or "")
+    return words if not name or f" {name} " in f" {words} " else f"{words} {name}".strip()
 
 
 def cluster_lookup_fields(claim: Claim) -> dict[str, Any]:
