@@ -23,8 +23,9 @@ def claim_fields(claim: Claim) -> dict[str, Any]:
         "claimant": claim.claimant.name or "",
         "claimant_mention": claim.claimant.mention or "",
         "claimant_id": claim.claimant.id,
-        # The source's own words: `claimant=` also finds claims whose source names the
-        # claimant ("Len Burman, head of the Tax Policy Center" for "Tax Policy Center").
+        # The source's own words, and the name resolved outside them: `claimant=` also
+        # finds claims whose source names the claimant ("Len Burman, head of the Tax Policy
+        # Center" for "Tax Policy Center"), or that were resolved to it ("The poll").
         "claimant_words": claimant_words(claim.claimant),
         # "Donald Trump Jr.": matched by a name only when the name holds the suffix.
         "claimant_suffixed": has_generational_suffix(name_key(claim.claimant.name or "").split()),
