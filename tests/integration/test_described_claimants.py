@@ -3,7 +3,8 @@ filed under the person the article names whom the index knows by that descriptio
 
 Over both engines, through ingest and `reindex` with the shipped extractor: the registry's
 roles come from another article ("Republican presidential nominee Donald Trump"), so a
-search for Trump finds the claim the description made, whichever article came first.
+search for Trump finds the claim the description made, whichever article came first. And a
+document described by its noun ("The poll"), found by the name of the one it refers to.
 """
 
 from __future__ import annotations
