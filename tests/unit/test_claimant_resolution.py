@@ -1540,6 +1540,17 @@ def test_he_does_not_stand_for_an_outlet_ner_takes_for_a_person() -> None:
     assert he.name is None
 
 
+def test_a_full_name_in_a_capitalised_line_names_the_surname_the_body_writes() -> None:
+    # Read as a headline (8 of its 10 words capitalised), whose words NER glues to names: the
+    # name was cut to the surname the body writes, "Pataki". A given name is no glued word.
+    text = "Former New York Gov. George Pataki is endorsing John Kasich.\n\nPataki ended his campaign."
+    assert canonicals(text) == {
+        "George Pataki": {"George Pataki"},
+        "John Kasich": {"John Kasich"},
+        "Pataki": {"George Pataki"},
+    }
+
+
 @pytest.mark.parametrize(
     ("headline", "body", "source", "cue", "content", "name"),
     [

@@ -18,7 +18,7 @@ from claimsearch.model import Article, Claim, Content, Cue, Span, claim_id_for
 
 T = TypeVar("T")
 
-CLAIM_BUILDER_VERSION = "claims-35"  # 2: content.introducer; 3: claimants resolved within the article;
+CLAIM_BUILDER_VERSION = "claims-36"  # 2: content.introducer; 3: claimants resolved within the article;
 # 4: a speaker label's mark kept as the cue (it was trimmed away and the claim dropped);
 # 5: namesakes told apart by given names, titles as roles, relative words no part of a name;
 # 6: names and entities without the marks at their edges ("― Jacklyn Ashley", '">Sanders');
@@ -93,7 +93,9 @@ CLAIM_BUILDER_VERSION = "claims-35"  # 2: content.introducer; 3: claimants resol
 # Brookings Institution", "a complaint filed by the SEC"), not where it names who only
 # holds or passes it on ("a letter obtained by The Associated Press"); 35: "the poll", "this
 # report" is the document the article named last by that noun, where a name or a maker names
-# it ("A new Quinnipiac University poll ... The poll also found")
+# it ("A new Quinnipiac University poll ... The poll also found"); 36: a given name and a
+# surname in a capitalised line name the person the body writes by the surname alone ("Former
+# New York Gov. George Pataki is endorsing John Kasich." over "Pataki ended ...")
 
 
 def extractor_version(finder_name: str) -> str:

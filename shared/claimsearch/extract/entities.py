@@ -374,6 +374,11 @@ def _headline_person(people: _People, mention: _Mention) -> tuple[_Person, str]:
     for count in range(len(words), 0, -1):
         tail = " ".join(words[-count:])
         person = people.match(tuple(_name_key(tail).split()), mention.span[0], mention.gender)
+        if person is not None and count == 1 and _given_name_and_surname(words, person):
+            # "George Pataki" in a capitalised line of an article that writes "Pataki" only:
+            # a given name, not a word glued on ("Derelict Obama"), and the only full name.
+            person.add(mention.text, mention.span[0], True)
+            return person, mention.text
         if person is not None:
             person.add(tail, mention.span[0] + len(mention.text) - len(tail), _is_full_name(tail))
             return person, tail
@@ -385,6 +390,12 @@ def _headline_person(people: _People, mention: _Mention) -> tuple[_Person, str]:
     if mention.full:
         return people.add_full(mention)
     return people.add_short(mention), mention.text
+
+
+def _given_name_and_surname(words: list[str], person: _Person) -> bool:
+    """Two words, a given name the census lists hold before the surname of a person the
+    article writes in no full name."""
+    return len(words) == 2 and not person.full_keys() and given_name_gender(" ".join(words)) is not None
 
 
 class ArticlePersons:
