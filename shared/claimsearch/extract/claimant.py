@@ -730,7 +730,7 @@ class ClaimantResolver:
             authors = [c for c in prep.children if c.dep_ == "pobj"]
             author_span = _phrase_before_clauses(authors[0]) if authors else None
             # A name among the words: "FEC records from the 2008 election cycle" are FEC's.
-            if author_span and any(t.pos_ == "PROPN" for t in tokens_in(self.doc, author_span)):
+            if author_span and self._holds_a_proper_noun(author_span):
                 name = self.doc.text[author_span[0] : author_span[1]]
                 organisation = self._first_entity(author_span, "organisation")
                 return Claimant(mention, span, name, "document", author_span, None, organisation)
@@ -738,11 +738,15 @@ class ClaimantResolver:
         if referred is not None:
             # "The poll" after "A new Quinnipiac University poll": the document named there.
             named = self._document(mention, span, referred)
-            if named.name_span and any(t.pos_ == "PROPN" for t in tokens_in(self.doc, named.name_span)):
+            if named.name_span and self._holds_a_proper_noun(named.name_span):
                 return named
         core = _core_span(head, keep_preps=False)
         name = self.doc.text[core[0] : core[1]]
         return Claimant(mention, span, name, "document", core, None, self._first_entity(core, "organisation"))
+
+    def _holds_a_proper_noun(self, span: Span) -> bool:
+        """Whether a document's words name it or its maker ("the Pew report", "by the FEC")."""
+        return any(t.pos_ == "PROPN" for t in tokens_in(self.doc, span))
 
     def _document_referred_to(self, head: Token) -> Token | None:
         """The mention of the document that "the poll" (a definite document noun alone) refers
