@@ -678,6 +678,22 @@ def test_it_stands_for_the_body_named_as_subject_before_it() -> None:
     assert resolve_all(text, *attributions)[-1].name == "Fox News"
 
 
+def test_it_stands_for_the_document_named_as_subject_before_it() -> None:
+    text = "A new Quinnipiac University poll was released on Monday. It found that Clinton leads by six."
+    claimant = resolve(text, "It", "found", "Clinton leads by six")
+    assert (claimant.name, claimant.type) == ("A new Quinnipiac University poll", "document")
+    # Not a document the sentence before only mentions: a body its subject names comes first.
+    text = "The campaign released a report on Monday. It says that taxes will rise."
+    assert resolve(text, "It", "says", "taxes will rise").name == "The campaign"
+    text = "The report was released on Monday. It says that taxes will rise."
+    claimant = resolve(text, "It", "says", "taxes will rise")
+    assert (claimant.name, claimant.type) == ("The report", "document")
+    # The document the sentence before sends or releases, where no subject there is an "it".
+    text = "The city sent a cease-and-desist letter Thursday. It says the campaign broke the law."
+    claimant = resolve(text, "It", "says", "the campaign broke the law")
+    assert (claimant.name, claimant.type) == ("a cease-and-desist letter", "document")
+
+
 @pytest.mark.parametrize(
     ("text", "attributions", "name"),
     [

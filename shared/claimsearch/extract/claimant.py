@@ -385,8 +385,9 @@ class ClaimantResolver:
         """What "they" or "it" stands for: the last group, organisation (or, for "it",
         document) that made a claim, a few sentences back at most, unless a subject of the
         kind is named after that claim, in the pronoun's sentence or the one before: people
-        for "they" ("Bush campaign officials looked into ... They determined"), a body for
-        "it" ("Trump's campaign backtracked ... it said"), never one inside what is reported."""
+        for "they" ("Bush campaign officials looked into ... They determined"), a body or a
+        document for "it" ("Trump's campaign backtracked ... it said"; "The city sent a
+        letter. It says"), never one inside what is reported."""
         lower = head.lower_
         wanted = {"group", "organisation"} if lower in GROUP_PRONOUNS else {"organisation", "document"}
         earliest = self._sentence_of(span[0]) - _ANTECEDENT_SENTENCES
@@ -406,7 +407,9 @@ class ClaimantResolver:
         if lower in GROUP_PRONOUNS:
             subject = _subject_before(head, reported, lambda t: _plural_people(t, self._names_someone))
         else:
-            subject = _subject_before(head, reported, lambda t: _a_body(t) and not self._names_someone(t))
+            subject = _subject_before(
+                head, reported, lambda t: (_a_body(t) or _a_document(t)) and not self._names_someone(t)
+            ) or _document_sent_before(head, reported)
             if (
                 subject is not None
                 and subject.ent_type_ != "ORG"
@@ -1351,6 +1354,27 @@ def _a_body(noun: Token) -> bool:
     if noun.tag_ not in ("NN", "NNP"):
         return False
     return noun.ent_type_ == "ORG" or noun.lemma_.lower() in _BODY_NOUNS
+
+
+def _a_document(noun: Token) -> bool:
+    """A singular subject "it" may stand for that is a document ("The report was released on
+    Monday. It found ...")."""
+    return noun.tag_ == "NN" and noun.lower_ in DOCUMENT_NOUNS and noun.lower_ not in PUBLICATION_NOUNS
+
+
+def _document_sent_before(pronoun: Token, reported: tuple[Span, ...]) -> Token | None:
+    """'The city sent a cease-and-desist letter Thursday. | It says ...': the document that is
+    the object of the sentence before's main verb, for an "it" that is its own sentence's
+    main subject, when no subject there can be an "it" (the caller looks for one first)."""
+    if pronoun.sent.start == 0 or pronoun.dep_ not in _SUBJECTS or pronoun.head != pronoun.sent.root:
+        return None
+    root = pronoun.doc[pronoun.sent.start - 1].sent.root
+    found = [
+        t
+        for t in root.children
+        if t.dep_ == "dobj" and _a_document(t) and not _within((t.idx, _end(t)), reported)
+    ]
+    return found[0] if found else None
 
 
 _BODY_NOUNS = frozenset(

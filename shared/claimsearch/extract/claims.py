@@ -18,7 +18,7 @@ from claimsearch.model import Article, Claim, Content, Cue, Span, claim_id_for
 
 T = TypeVar("T")
 
-CLAIM_BUILDER_VERSION = "claims-36"  # 2: content.introducer; 3: claimants resolved within the article;
+CLAIM_BUILDER_VERSION = "claims-37"  # 2: content.introducer; 3: claimants resolved within the article;
 # 4: a speaker label's mark kept as the cue (it was trimmed away and the claim dropped);
 # 5: namesakes told apart by given names, titles as roles, relative words no part of a name;
 # 6: names and entities without the marks at their edges ("― Jacklyn Ashley", '">Sanders');
@@ -95,7 +95,9 @@ CLAIM_BUILDER_VERSION = "claims-36"  # 2: content.introducer; 3: claimants resol
 # report" is the document the article named last by that noun, where a name or a maker names
 # it ("A new Quinnipiac University poll ... The poll also found"); 36: a given name and a
 # surname in a capitalised line name the person the body writes by the surname alone ("Former
-# New York Gov. George Pataki is endorsing John Kasich." over "Pataki ended ...")
+# New York Gov. George Pataki is endorsing John Kasich." over "Pataki ended ..."); 37: "it"
+# stands for a document the sentence before names as its subject or sends as its object ("The
+# city sent a cease-and-desist letter Thursday. It says ...")
 
 
 def extractor_version(finder_name: str) -> str:
