@@ -688,7 +688,7 @@ def test_it_stands_for_the_document_named_as_subject_before_it() -> None:
     text = "The report was released on Monday. It says that taxes will rise."
     claimant = resolve(text, "It", "says", "taxes will rise")
     assert (claimant.name, claimant.type) == ("The report", "document")
-    # The document the sentence before sends or releases, where no subject there is an "it".
+    # The object of the sentence before's main verb, where no subject there can be an "it".
     text = "The city sent a cease-and-desist letter Thursday. It says the campaign broke the law."
     claimant = resolve(text, "It", "says", "the campaign broke the law")
     assert (claimant.name, claimant.type) == ("a cease-and-desist letter", "document")

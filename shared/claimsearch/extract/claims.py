@@ -96,8 +96,8 @@ CLAIM_BUILDER_VERSION = "claims-37"  # 2: content.introducer; 3: claimants resol
 # it ("A new Quinnipiac University poll ... The poll also found"); 36: a given name and a
 # surname in a capitalised line name the person the body writes by the surname alone ("Former
 # New York Gov. George Pataki is endorsing John Kasich." over "Pataki ended ..."); 37: "it"
-# stands for a document the sentence before names as its subject or sends as its object ("The
-# city sent a cease-and-desist letter Thursday. It says ...")
+# stands for a document named just before as a subject, or as the object of the sentence
+# before's main verb ("The city sent a cease-and-desist letter Thursday. It says ...")
 
 
 def extractor_version(finder_name: str) -> str:
