@@ -772,9 +772,7 @@ class ClaimantResolver:
         return referred
 
     def _description(self, mention: str, span: Span, head: Token, scope: Span) -> Claimant:
-        definite = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children)
-        bare = all(c.dep_ in ("det", "amod") for c in head.children)
-        if definite and bare:
+        if _definite_and_bare(head):
             # "the head said": the claimant named earlier with that role, by its noun ("The
             # campaign" is no "Trump campaign spokesman").
             for known in reversed(self.known):
@@ -1203,13 +1201,18 @@ _CORRESPONDENCE = frozenset(
 _WRITING_LEMMAS = frozenset("write send draft author sign file submit prepare compile".split())
 
 
+def _definite_and_bare(noun: Token) -> bool:
+    """ "the head", "this new report": a noun after "the", "this" or "that" with nothing of its
+    own but determiners and adjectives (not "the Quinnipiac poll", "the head of NK Watch")."""
+    modifiers = list(noun.children)
+    definite = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in modifiers)
+    return definite and all(c.dep_ in ("det", "amod") for c in modifiers)
+
+
 def _refers_back(document: Token) -> bool:
     """ "The poll", "this report", "the new survey": one document referred to by its noun
     alone; not a plural, nor a noun with words of its own ("the Quinnipiac poll" names itself)."""
-    modifiers = list(document.children)
-    definite = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in modifiers)
-    bare = all(c.dep_ in ("det", "amod") for c in modifiers)
-    return definite and bare and document.tag_ in ("NN", "NNP")
+    return _definite_and_bare(document) and document.tag_ in ("NN", "NNP")
 
 
 def _same_document_before(document: Token) -> Token | None:
@@ -1369,12 +1372,14 @@ def _document_sent_before(pronoun: Token, reported: tuple[Span, ...]) -> Token |
     if pronoun.sent.start == 0 or pronoun.dep_ not in _SUBJECTS or pronoun.head != pronoun.sent.root:
         return None
     root = pronoun.doc[pronoun.sent.start - 1].sent.root
-    found = [
-        t
-        for t in root.children
-        if t.dep_ == "dobj" and _a_document(t) and not _within((t.idx, _end(t)), reported)
-    ]
-    return found[0] if found else None
+    return next(
+        (
+            t
+            for t in root.children
+            if t.dep_ == "dobj" and _a_document(t) and not _within((t.idx, _end(t)), reported)
+        ),
+        None,
+    )
 
 
 _BODY_NOUNS = frozenset(
