@@ -1756,10 +1756,64 @@ def test_a_name_closing_a_phrase_about_someone_else_is_not_the_claimant(source: 
             "she can vote for Hillary Clinton over Donald Trump",
             "Jane Fonda",
         ),
+        # The parser's subject is the time ("this past weekend"), the names its conjuncts.
+        (
+            "And this past weekend in Hangzhou, China, Mr. Obama and Mr. Xi formally committed their"
+            " two nations to the Paris accord.",
+            "Mr. Obama and Mr. Xi",
+            "formally committed",
+            "their two nations to the Paris accord",
+            "Obama",
+        ),
+        # The title is the parser's head, the name its apposition.
+        (
+            "The efforts will go on, with both President Barack Obama and his wife Michelle expected"
+            " to visit the state in the coming weeks.",
+            "both President Barack Obama and his wife Michelle",
+            "expected",
+            "to visit the state in the coming weeks",
+            "Barack Obama",
+        ),
+        # A title's own "of the", and a party and state after the name (whole or cut).
+        (
+            "Speaker of the House Rep. Paul Ryan (R-WI) said the images had no place in a campaign.",
+            "Speaker of the House Rep. Paul Ryan (R-WI)",
+            "said",
+            "the images had no place in a campaign",
+            "Paul Ryan",
+        ),
+        (
+            "Speaker of the House Rep. Paul Ryan (R-WI) said the images had no place in a campaign.",
+            "Speaker of the House Rep. Paul Ryan (R-WI",
+            "said",
+            "the images had no place in a campaign",
+            "Paul Ryan",
+        ),
     ],
 )
-def test_a_name_the_parse_sets_beside_its_description_is_the_claimant(
+def test_the_person_named_is_the_claimant_wherever_the_parse_hangs_the_name(
     text: str, source: str, cue: str, content: str, name: str
 ) -> None:
     claimant = resolve(text, source, cue, content)
     assert (claimant.name, claimant.type) == (name, "person")
+
+
+def test_a_description_never_ends_in_a_function_word() -> None:
+    # The parser hangs the "and" of a second description on the first one's last word.
+    text = (
+        "On Tuesday's show, the former secretary of state and current Democratic presidential"
+        " nominee said she wanted to speak to voters."
+    )
+    source = "the former secretary of state and current Democratic presidential nominee"
+    claimant = resolve(text, source, "said", "she wanted to speak to voters")
+    assert claimant.name == "the former secretary of state"
+    # A determiner that is the phrase's object stays ("of both" names what is meant).
+    text = "The value of both, as costs swell, is in doubt, analysts say."
+    claimant = resolve(text, "The value of both", "is in doubt", "analysts say")
+    assert claimant.name == "The value of both"
+
+
+def test_a_day_is_no_owner_and_no_name() -> None:
+    text = "Florida may be in reach, as Tuesday's results show, and the race is close."
+    claimant = resolve(text, "Tuesday's results", "show", "Florida may be in reach")
+    assert (claimant.name, claimant.type) == ("Tuesday's results", "group")

@@ -101,6 +101,7 @@ _FUNCTION_WORDS = frozenset(
     "in on at of to for by from with about and or but nor as than is are was were be been being "
     "has have had do does did".split()
 )
+_ARTICLES = frozenset({"the", "a", "an"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass"})  # a verb's subject, active or passive
 # Verbs of asking someone a question: the pronoun after one speaks for the person asked.
 _ASKING = frozenset({"ask", "press", "question", "quiz"})
@@ -250,6 +251,9 @@ class ClaimantResolver:
                 return self._description(mention, span, head, scope)
             kind: ClaimantType = "person" if lower in ("you", "your", "someone", "somebody") else "group"
             return Claimant(mention, span, None, kind)
+        if _a_time(head) and head.dep_ == "poss":
+            # "Tuesday's | results show", misparsed: the day owns what is named, it is no one.
+            return Claimant(mention, span, mention, "group", span)
         person = self._entity_at(scope, head, "person")
         if person is not None:
             role, organization = self._role_and_organization(head)
@@ -283,7 +287,7 @@ class ClaimantResolver:
         verbs = [t for t in tokens_in(self.doc, cue) if t.pos_ in ("VERB", "AUX")]
         for verb in verbs[-1:]:
             for child in verb.children:
-                if child.dep_ in _SUBJECTS and not self._in_dateline(child):
+                if child.dep_ in _SUBJECTS and not self._in_dateline(child) and not _a_time(child):
                     subject = (child.left_edge.idx, _end(child.right_edge))
                     if inside(span, subject) and subject != span:
                         return child
@@ -328,6 +332,11 @@ class ClaimantResolver:
         Clinton", "the super PAC backing Hillary Clinton", "Todd Rogers and Adan Acevedo"
         are not the last person named)."""
         words = [t for t in tokens if not t.is_space]
+        opened = [i for i, t in enumerate(words) if t.text == "("]
+        if opened and all(t.text != ")" for t in words[opened[-1] : -1]):
+            # "Speaker of the House Rep. Paul Ryan (R-WI)": a party and state after the name,
+            # or the mention cut inside them ("(R-WI").
+            words = words[: opened[-1]]
         while words and words[-1].is_punct:
             words.pop()
         if len(words) < 2:
@@ -918,7 +927,7 @@ class ClaimantResolver:
         # Many people are named by their own apposition ("Two objectors, Lawrence Joyce and
         # William Graham"), not by the one person they are of, wherever the parser hangs
         # that one: "supporters of her opponent, Sen. Bernie Sanders" are not Sanders.
-        if kind == "person" and head.pos_ == "NOUN":
+        if kind == "person" and (head.pos_ == "NOUN" or _is_role_title(head)):
             objects = [o for p in head.children if p.dep_ == "prep" for o in p.children if o.dep_ == "pobj"]
             many = head.tag_ == "NNS"
             of_one = many and any(o.tag_ == "NN" and _names_people(o) for o in objects)
@@ -978,8 +987,10 @@ def _opens_a_phrase(token: Token) -> bool:
         return token.text not in (".", "-", "'", "’") or (token.text == "-" and bool(token.whitespace_))
     lower = token.lower_
     if lower in _PHRASE_OPENERS:
-        # "Secretary of State", "Supervisor of Elections": a title's own "of".
+        # "Secretary of State", "Supervisor of Elections", "Speaker of the House": a title's own "of".
         before, after = token.nbor(-1) if token.i else token, token.nbor(1)
+        if after.lower_ == "the" and after.i + 1 < len(token.doc):
+            after = after.nbor(1)
         title = _is_title(before) or (before.text[:1].isupper() and _names_a_person(before))
         return not (lower == "of" and title and after.text[:1].isupper())
     return token.is_lower and token.tag_ in ("VBG", "VBZ", "VBD", "VBP")
@@ -1180,7 +1191,10 @@ def _core_span(head: Token, keep_preps: bool, within: Span | None = None) -> Spa
             return within
     first = min(tokens, key=lambda t: t.i)
     last = max(tokens, key=lambda t: t.i)
-    while last.i > first.i and last.is_punct:
+    # "the former secretary of state | and current ... nominee": the parser hangs the "and"
+    # of a second description on the first one's last word, and a mention cut short ends in
+    # "of" ("foreign policy experts of"); a name never ends so.
+    while last.i > first.i and (last.is_punct or last.tag_ in ("CC", "IN") or last.lower_ in _ARTICLES):
         last = head.doc[last.i - 1]
     return (first.idx, _end(last))
 
@@ -1531,6 +1545,12 @@ def _shallowest(tokens: list[Token]) -> Token | None:
 
 def _within(span: Span | None, spans: tuple[Span, ...]) -> bool:
     return span is not None and any(inside(span, s) for s in spans)
+
+
+def _a_time(token: Token) -> bool:
+    """A subject that is a time ("this past weekend in Hangzhou, China, Mr. Obama and Mr. Xi
+    formally committed": the parser's subject is the weekend, the names its conjuncts)."""
+    return token.ent_type_ in ("DATE", "TIME")
 
 
 def _folded(token: Token) -> str:

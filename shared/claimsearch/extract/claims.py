@@ -18,7 +18,7 @@ from claimsearch.model import Article, Claim, Content, Cue, Span, claim_id_for
 
 T = TypeVar("T")
 
-CLAIM_BUILDER_VERSION = "claims-37"  # 2: content.introducer; 3: claimants resolved within the article;
+CLAIM_BUILDER_VERSION = "claims-38"  # 2: content.introducer; 3: claimants resolved within the article;
 # 4: a speaker label's mark kept as the cue (it was trimmed away and the claim dropped);
 # 5: namesakes told apart by given names, titles as roles, relative words no part of a name;
 # 6: names and entities without the marks at their edges ("― Jacklyn Ashley", '">Sanders');
@@ -97,7 +97,12 @@ CLAIM_BUILDER_VERSION = "claims-37"  # 2: content.introducer; 3: claimants resol
 # surname in a capitalised line name the person the body writes by the surname alone ("Former
 # New York Gov. George Pataki is endorsing John Kasich." over "Pataki ended ..."); 37: "it"
 # stands for a document named just before as a subject, or as the object of the sentence
-# before's main verb ("The city sent a cease-and-desist letter Thursday. It says ...")
+# before's main verb ("The city sent a cease-and-desist letter Thursday. It says ...");
+# 38: a name where the parse gives none a head: past a time that is the parser's subject
+# ("this past weekend ..., Mr. Obama and Mr. Xi"), a title's apposition ("both President
+# Barack Obama and ..."), a title's own "of the" and a party and state after the name
+# ("Speaker of the House Rep. Paul Ryan (R-WI)"); a day owning a misparsed phrase is no one
+# ("Tuesday's results show"); a description never ends in "and", "of" or an article
 
 
 def extractor_version(finder_name: str) -> str:
