@@ -180,6 +180,67 @@ def test_who_resolves_to_the_person_it_follows() -> None:
     assert text[slice(*claimant.span)] == "who"  # the span stays the source's
 
 
+@pytest.mark.parametrize(
+    ("text", "cue", "content", "name"),
+    [
+        # The second of two relative clauses, coordinated with the first.
+        (
+            "Senator Ted Cruz of Texas, who last year threatened to shut down the government, and who"
+            " has been hoping to win evangelicals, said he would run.",
+            "has been hoping",
+            "to win evangelicals",
+            "Ted Cruz",
+        ),
+        # "who" hung on the auxiliary.
+        (
+            "That could be a strong argument for the elder Mr. Murdoch, who is by all accounts"
+            " enjoying his new life.",
+            "is by all accounts enjoying",
+            "his new life",
+            "Murdoch",
+        ),
+    ],
+)
+def test_who_resolves_to_the_person_wherever_the_parser_hangs_it(
+    text: str, cue: str, content: str, name: str
+) -> None:
+    who = text.count("who") - 1
+    claimant = resolve(text, "who", cue, content, nth=who)
+    assert (claimant.name, claimant.type) == (name, "person")
+
+
+@pytest.mark.parametrize(
+    ("text", "relative", "cue", "content", "name"),
+    [
+        # The parser joins "who hoped" to "that killed", the clause of "the raid": no one.
+        (
+            "A president who authorized the raid that killed Osama bin Laden and who hoped to leave"
+            " office having ended two wars has unsettled many.",
+            "who hoped",
+            "hoped",
+            "to leave office having ended two wars",
+            None,
+        ),
+        # A relative clause after a preposition is no part of the antecedent's name.
+        (
+            "The advocacy group Campaign for an Independent and Neutral Switzerland, or AUNS, in which"
+            " Blocher played a founding role, and which supported his rise, is planning a referendum.",
+            "which supported",
+            "supported",
+            "his rise",
+            "The advocacy group Campaign for an Independent and Neutral Switzerland, or AUNS",
+        ),
+    ],
+)
+def test_what_a_second_relative_clause_stands_for(
+    text: str, relative: str, cue: str, content: str, name: str | None
+) -> None:
+    at = text.index(relative)
+    source = text[at : at + len(relative.split()[0])]
+    claimant = resolve_all(text, Said(source, cue, content, nth=text[:at].count(source)))[-1]
+    assert claimant.name == name
+
+
 def test_which_resolves_to_the_document_it_follows() -> None:
     text = "The committee published a report, which found that wages had fallen sharply."
     claimant = resolve(text, "which", "found", "wages had fallen sharply")
@@ -832,6 +893,10 @@ def test_a_leading_relative_word_is_cut_from_the_name() -> None:
     claimant = resolve(text, "whose leaders", "said", "the plan was weak")
     assert claimant.name == "leaders"
     assert claimant.name_span == _span(text, "leaders")
+    # "what" the parser hangs on the noun as its determiner
+    text = "Or you could do what a partner at Mr. Birdthistle's former firm told him and his colleagues."
+    claimant = resolve(text, "a partner at Mr. Birdthistle's former firm", "told", "him and his colleagues")
+    assert claimant.name == "a partner"
 
 
 @pytest.mark.parametrize(

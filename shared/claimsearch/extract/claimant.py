@@ -86,9 +86,12 @@ _ROLE_TITLES = (TITLES - _FORMS_OF_ADDRESS - {"former", "late", "then"}) | {"vic
 # second title ("Chairman Rep. Jason Chaffetz": a representative who chairs a committee).
 _TITLE_PREFIXES = frozenset({"vice", "prime", "lt", "chief", "attorney"})
 # A relative word before a name or a relative clause after it is no part of it: "whose
-# leaders", "which Apple's chief executive"; "Lily Batchelder, ..., whose conclusions ...".
-_LEADING_RELATIVE = re.compile(r"^(?:whose|which)\s+", re.IGNORECASE)
-_RELATIVE_CLAUSE = re.compile(r",\s+(?:who|whom|whose|which)\b", re.IGNORECASE)
+# leaders", "which Apple's chief executive", "(do) what | a partner at ... told him";
+# "Lily Batchelder, ..., whose conclusions ...". A capitalised "What" opens a headline.
+_LEADING_RELATIVE = re.compile(r"^(?:(?i:whose|which)|what)\s+")
+_RELATIVE_CLAUSE = re.compile(
+    r",\s+(?:(?:in|of|for|to|with|by|from|at|on|under|through)\s+)?(?:who|whom|whose|which)\b", re.IGNORECASE
+)
 # Marks at a name's edges are no part of it (`entities.LEADING_MARKS` before it; after it
 # a comma or colon a span ran on to). A final "." ("Jr.", "Inc.") and ")" stay, as does an
 # apostrophe (a possessive's).
@@ -1429,8 +1432,14 @@ _PLURAL_PEOPLE = frozenset(
 
 
 def _antecedent(relative: Token, in_a_persons_name: Callable[[Token], bool]) -> Token | None:
-    """The noun a relative clause's subject stands for: "Smith" in "Smith, who said"."""
-    clause = relative.head
+    """The noun a relative clause's subject stands for: "Smith" in "Smith, who said"; also
+    where the parser hangs it on an auxiliary ("Mr. Murdoch, who | is by all accounts
+    enjoying") or on a second clause coordinated with the first ("Ted Cruz of Texas, who
+    last year threatened ..., and who | has been hoping")."""
+    clause, coordinated = relative.head, False
+    while clause.dep_ in ("aux", "auxpass", "conj") and clause.head.i != clause.i:
+        coordinated = coordinated or clause.dep_ == "conj"
+        clause = clause.head
     if (
         relative.dep_ in _SUBJECTS
         and clause.dep_ == "relcl"
@@ -1438,6 +1447,11 @@ def _antecedent(relative: Token, in_a_persons_name: Callable[[Token], bool]) -> 
         and clause.head.ent_type_ not in _NO_ANTECEDENTS
     ):
         noun = clause.head
+        someone = noun.pos_ == "PROPN" or _names_people(noun)
+        if coordinated and relative.lower_ in ("who", "whom") and not someone:
+            # "A president who authorized the raid that killed ... and who hoped": the
+            # parser may join the clause to one inside the first; "who" is no raid.
+            return None
         return noun if in_a_persons_name(noun) else _owner_of_place(noun, relative.lower_)
     return None
 

@@ -18,7 +18,7 @@ from claimsearch.model import Article, Claim, Content, Cue, Span, claim_id_for
 
 T = TypeVar("T")
 
-CLAIM_BUILDER_VERSION = "claims-38"  # 2: content.introducer; 3: claimants resolved within the article;
+CLAIM_BUILDER_VERSION = "claims-39"  # 2: content.introducer; 3: claimants resolved within the article;
 # 4: a speaker label's mark kept as the cue (it was trimmed away and the claim dropped);
 # 5: namesakes told apart by given names, titles as roles, relative words no part of a name;
 # 6: names and entities without the marks at their edges ("― Jacklyn Ashley", '">Sanders');
@@ -102,7 +102,11 @@ CLAIM_BUILDER_VERSION = "claims-38"  # 2: content.introducer; 3: claimants resol
 # ("this past weekend ..., Mr. Obama and Mr. Xi"), a title's apposition ("both President
 # Barack Obama and ..."), a title's own "of the" and a party and state after the name
 # ("Speaker of the House Rep. Paul Ryan (R-WI)"); a day owning a misparsed phrase is no one
-# ("Tuesday's results show"); a description never ends in "and", "of" or an article
+# ("Tuesday's results show"); a description never ends in "and", "of" or an article;
+# 39: a relative subject hung on an auxiliary or on a clause coordinated with the first
+# ("Ted Cruz of Texas, who ..., and who has been hoping") stands for the antecedent, "who" a
+# person's; a relative clause after a preposition (", in which") and a leading "what" are
+# no part of a name
 
 
 def extractor_version(finder_name: str) -> str:
