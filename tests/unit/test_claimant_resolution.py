@@ -1514,6 +1514,41 @@ def test_a_given_name_ner_left_out_is_part_of_the_name() -> None:
             ["O"] * 6 + ["B-PERSON"] + ["O"] * 4,
             [("Emanuel", "Emanuel")],
         ),
+        # A namesake of a person written in full, by another given name written twice.
+        (
+            "Donald Trump won the vote . Ivanka Trump spoke to reporters . Ivanka Trump left the room .",
+            [1, 2, 2, 4, 2, 2, 7, 8, 8, 8, 9, 8, 13, 14, 14, 16, 14, 14],
+            "compound nsubj ROOT det dobj punct compound nsubj ROOT prep pobj punct"
+            " compound nsubj ROOT det dobj punct",
+            "NNP NNP VBD DT NN . NNP NNP VBD IN NNS . NNP NNP VBD DT NN .",
+            ["B-PERSON", "I-PERSON"] + ["O"] * 16,
+            [
+                ("Donald Trump", "Donald Trump"),
+                ("Ivanka Trump", "Ivanka Trump"),
+                ("Ivanka Trump", "Ivanka Trump"),
+            ],
+        ),
+        # A pair NER reads as a place more often than not is no namesake where it reads none.
+        (
+            "Donald Trump won the vote . Ivanka Trump spoke to reporters . Ivanka Trump left the room ."
+            " Ivanka Trump smiled .",
+            [1, 2, 2, 4, 2, 2, 7, 8, 8, 8, 9, 8, 13, 14, 14, 16, 14, 14, 19, 20, 20, 20],
+            "compound nsubj ROOT det dobj punct compound nsubj ROOT prep pobj punct"
+            " compound nsubj ROOT det dobj punct compound nsubj ROOT punct",
+            "NNP NNP VBD DT NN . NNP NNP VBD IN NNS . NNP NNP VBD DT NN . NNP NNP VBD .",
+            ["B-PERSON", "I-PERSON", *["O"] * 4, "B-GPE", "I-GPE", *["O"] * 4, "B-GPE", "I-GPE", *["O"] * 8],
+            [("Donald Trump", "Donald Trump")],
+        ),
+        # Written once, it may be a misparse: the surname stays the person's written in full.
+        (
+            "Donald Trump won the vote . Ivanka Trump spoke to reporters . Trump left the room .",
+            [1, 2, 2, 4, 2, 2, 7, 8, 8, 8, 9, 8, 13, 13, 15, 13, 13],
+            "compound nsubj ROOT det dobj punct compound nsubj ROOT prep pobj punct"
+            " nsubj ROOT det dobj punct",
+            "NNP NNP VBD DT NN . NNP NNP VBD IN NNS . NNP VBD DT NN .",
+            ["B-PERSON", "I-PERSON", *["O"] * 5, "B-PERSON", *["O"] * 4, "B-PERSON", *["O"] * 4],
+            [("Donald Trump", "Donald Trump"), ("Trump", "Donald Trump"), ("Trump", "Donald Trump")],
+        ),
         # A full name NER read elsewhere decides; nothing is added beside it.
         (
             "Tom Emanuel won the vote . Ari Emanuel spoke to reporters .",

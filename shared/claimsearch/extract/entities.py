@@ -579,6 +579,9 @@ def _raw_mentions(doc: Doc, excluded: list[Span]) -> list[_Mention]:
     return sorted(raw, key=lambda m: m.span)
 
 
+_NOT_A_NAMESAKE = frozenset({"GPE", "LOC", "FAC", "ORG", "NORP", "EVENT"})
+
+
 def _full_names_missed(
     doc: Doc, raw: list[_Mention], headlines: list[Span], common: _CommonWords
 ) -> list[Span]:
@@ -587,15 +590,35 @@ def _full_names_missed(
     capitalised proper noun leaning on the surname, outside any entity and headline, the
     name two words long ("Hillary Rodham Clinton" is not "Rodham Clinton"), the given word
     no title nor a word the article writes in lower case, and opening a sentence only if the
-    census lists hold it ("Outside Carrier's plant ...": no one).
+    census lists hold it ("Outside Carrier's plant ...": no one). Also a namesake of a person
+    the article writes in full, by another given name written more than once ("Ivanka Trump"
+    beside "Donald Trump", NER reading her nowhere in the article).
     Without it the surname files as the registry's dominant person of that name, whoever
     came first."""
     persons = [m for m in raw if m.kind == "person" and not m.headline]
-    written_in_full = {m.words[-1] for m in persons if m.full}
-    surnames = {m.text for m in persons if len(m.words) == 1 and m.words[0] not in written_in_full}
+    # The given words each surname is written in full with ("trump" -> {"donald"}).
+    given_words: dict[str, set[str]] = {}
+    for m in persons:
+        if m.full:
+            given_words.setdefault(m.words[-1], set()).add(m.words[0])
+    surnames = {m.text for m in persons if len(m.words) == 1}
+    surnames |= {m.text.split()[-1] for m in persons if m.full}
+    pairs = Counter(
+        (t.nbor(-1).text, t.text)
+        for t in doc
+        if t.text in surnames and t.i > 0 and t.nbor(-1).dep_ == "compound"
+    )
+    # How often NER reads each pair, and how often as a place or a body ("South Korea"):
+    # mostly so, it is no one ("Le Pen" read once as a building is still Marine Le Pen).
+    written = Counter((t.nbor(-1).text, t.text) for t in doc if t.text in surnames and t.i > 0)
+    places = Counter(
+        (t.nbor(-1).text, t.text)
+        for t in doc
+        if t.text in surnames and t.i > 0 and {t.ent_type_, t.nbor(-1).ent_type_} <= _NOT_A_NAMESAKE
+    )
     found: list[Span] = []
     for token in doc:
-        if token.text not in surnames or token.i < 1 or token.ent_type_:
+        if token.text not in surnames or token.i < 1 or token.ent_type_ == "PERSON":
             continue
         given = doc[token.i - 1]
         if not (
@@ -605,11 +628,25 @@ def _full_names_missed(
             and given.text[:1].isupper()
             and not given.text.isupper()
             and given.whitespace_
-            and not given.ent_type_
+            and given.ent_type_ != "PERSON"
             and not _is_title(given)
             and not common.written_in_lower_case(given.text)
-            and not (given.is_sent_start and given_name_gender(f"{given.text} {token.text}") is None)
         ):
+            continue
+        known = given_name_gender(f"{given.text} {token.text}") is not None
+        others = given_words.get(_name_key(token.text))
+        recurring = pairs[(given.text, token.text)] > 1
+        if others is not None:
+            # A namesake of a person the article writes in full, by another given name it
+            # writes more than once ("Ivanka Trump" beside "Donald Trump", a name NER read
+            # nowhere in the article and the census lists lack).
+            unread = {token.ent_type_, given.ent_type_} <= {"", "PRODUCT", "WORK_OF_ART"}
+            if _name_key(given.text) in others or not recurring or not unread:
+                continue
+            pair = (given.text, token.text)
+            if 2 * places[pair] > written[pair] or common.written_in_lower_case(token.text):
+                continue  # a place or a body; a surname the article writes in lower case ("street")
+        elif token.ent_type_ or given.ent_type_ or (given.is_sent_start and not known):
             continue
         before = doc[given.i - 1] if given.i > 0 else None
         if (
