@@ -1562,8 +1562,9 @@ def _within(span: Span | None, spans: tuple[Span, ...]) -> bool:
 
 
 def _a_time(token: Token) -> bool:
-    """A subject that is a time ("this past weekend in Hangzhou, China, Mr. Obama and Mr. Xi
-    formally committed": the parser's subject is the weekend, the names its conjuncts)."""
+    """A word NER reads as a date or time: no one, where the parser makes it a subject ("this
+    past weekend in Hangzhou, China, Mr. Obama and Mr. Xi formally committed": the names are
+    its conjuncts) or an owner ("Tuesday's results show")."""
     return token.ent_type_ in ("DATE", "TIME")
 
 

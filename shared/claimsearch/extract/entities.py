@@ -603,13 +603,9 @@ def _full_names_missed(
             given_words.setdefault(m.words[-1], set()).add(m.words[0])
     surnames = {m.text for m in persons if len(m.words) == 1}
     surnames |= {m.text.split()[-1] for m in persons if m.full}
-    pairs = Counter(
-        (t.nbor(-1).text, t.text)
-        for t in doc
-        if t.text in surnames and t.i > 0 and t.nbor(-1).dep_ == "compound"
-    )
-    # How often NER reads each pair, and how often as a place or a body ("South Korea"):
-    # mostly so, it is no one ("Le Pen" read once as a building is still Marine Le Pen).
+    # How often the article writes each pair, and how often NER reads it as a place or a body
+    # ("South Korea"): mostly so, it is no one ("Le Pen" read once as a building is still
+    # Marine Le Pen).
     written = Counter((t.nbor(-1).text, t.text) for t in doc if t.text in surnames and t.i > 0)
     places = Counter(
         (t.nbor(-1).text, t.text)
@@ -635,15 +631,14 @@ def _full_names_missed(
             continue
         known = given_name_gender(f"{given.text} {token.text}") is not None
         others = given_words.get(_name_key(token.text))
-        recurring = pairs[(given.text, token.text)] > 1
         if others is not None:
             # A namesake of a person the article writes in full, by another given name it
             # writes more than once ("Ivanka Trump" beside "Donald Trump", a name NER read
             # nowhere in the article and the census lists lack).
-            unread = {token.ent_type_, given.ent_type_} <= {"", "PRODUCT", "WORK_OF_ART"}
-            if _name_key(given.text) in others or not recurring or not unread:
-                continue
             pair = (given.text, token.text)
+            unread = {token.ent_type_, given.ent_type_} <= {"", "PRODUCT", "WORK_OF_ART"}
+            if _name_key(given.text) in others or written[pair] < 2 or not unread:
+                continue
             if 2 * places[pair] > written[pair] or common.written_in_lower_case(token.text):
                 continue  # a place or a body; a surname the article writes in lower case ("street")
         elif token.ent_type_ or given.ent_type_ or (given.is_sent_start and not known):
