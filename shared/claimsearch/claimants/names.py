@@ -62,7 +62,7 @@ PRONOUNS = frozenset(
 # The pronouns that say a man or a woman ("he said", "Trump's wife said she").
 MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
 FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
-_DETERMINERS = frozenset({"the", "a", "an"})
+ARTICLES = frozenset({"the", "a", "an"})
 # "US" / "U.S." / "United States" before a body's name: "the US State Department".
 _NATIONAL_PREFIXES = (("united", "states"), ("us",))
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s?\b")
@@ -102,7 +102,7 @@ def name_key(text: str) -> str:
     department"; "Donald Trump Jr." -> "donald trump jr"; "Ahn Myeong-chul" -> "ahn myeong chul".
     """
     words = name_words(text)
-    while words and words[0] in _DETERMINERS:
+    while words and words[0] in ARTICLES:
         words = words[1:]
     while len(words) > 1 and words[0] in TITLES:
         words = words[1:]

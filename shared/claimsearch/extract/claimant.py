@@ -25,6 +25,7 @@ from claimsearch.claimants.bodies import is_body_taken_for_a_person
 from claimsearch.claimants.descriptions import DOCUMENT_NOUNS, PUBLICATION_NOUNS, names_people_in_plural
 from claimsearch.claimants.given_names import given_name_gender
 from claimsearch.claimants.names import (
+    ARTICLES,
     FEMALE_PRONOUNS,
     MALE_PRONOUNS,
     PRONOUNS,
@@ -104,7 +105,6 @@ _FUNCTION_WORDS = frozenset(
     "in on at of to for by from with about and or but nor as than is are was were be been being "
     "has have had do does did".split()
 )
-_ARTICLES = frozenset({"the", "a", "an"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass"})  # a verb's subject, active or passive
 # Verbs of asking someone a question: the pronoun after one speaks for the person asked.
 _ASKING = frozenset({"ask", "press", "question", "quiz"})
@@ -1197,7 +1197,7 @@ def _core_span(head: Token, keep_preps: bool, within: Span | None = None) -> Spa
     # "the former secretary of state | and current ... nominee": the parser hangs the "and"
     # of a second description on the first one's last word, and a mention cut short ends in
     # "of" ("foreign policy experts of"); a name never ends so.
-    while last.i > first.i and (last.is_punct or last.tag_ in ("CC", "IN") or last.lower_ in _ARTICLES):
+    while last.i > first.i and (last.is_punct or last.tag_ in ("CC", "IN") or last.lower_ in ARTICLES):
         last = head.doc[last.i - 1]
     return (first.idx, _end(last))
 
@@ -1458,7 +1458,8 @@ def _antecedent(relative: Token, in_a_persons_name: Callable[[Token], bool]) -> 
 
 # Times and numbers the parse hangs a relative clause on are not who it stands for: "re-elect
 # Sen. Rob Portman this year, who endorsed", "compared with 38% who support".
-_NO_ANTECEDENTS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "CARDINAL", "ORDINAL"})
+_TIMES = frozenset({"DATE", "TIME"})
+_NO_ANTECEDENTS = _TIMES | {"PERCENT", "MONEY", "QUANTITY", "CARDINAL", "ORDINAL"}
 
 
 # Names the parse hangs a relative clause on where it ends a phrase that describes someone
@@ -1565,7 +1566,7 @@ def _a_time(token: Token) -> bool:
     """A word NER reads as a date or time: no one, where the parser makes it a subject ("this
     past weekend in Hangzhou, China, Mr. Obama and Mr. Xi formally committed": the names are
     its conjuncts) or an owner ("Tuesday's results show")."""
-    return token.ent_type_ in ("DATE", "TIME")
+    return token.ent_type_ in _TIMES
 
 
 def _folded(token: Token) -> str:

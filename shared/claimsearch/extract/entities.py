@@ -629,7 +629,6 @@ def _full_names_missed(
             and not common.written_in_lower_case(given.text)
         ):
             continue
-        known = given_name_gender(f"{given.text} {token.text}") is not None
         others = given_words.get(_name_key(token.text))
         if others is not None:
             # A namesake of a person the article writes in full, by another given name it
@@ -641,7 +640,11 @@ def _full_names_missed(
                 continue
             if 2 * places[pair] > written[pair] or common.written_in_lower_case(token.text):
                 continue  # a place or a body; a surname the article writes in lower case ("street")
-        elif token.ent_type_ or given.ent_type_ or (given.is_sent_start and not known):
+        elif (
+            token.ent_type_
+            or given.ent_type_
+            or (given.is_sent_start and given_name_gender(f"{given.text} {token.text}") is None)
+        ):
             continue
         before = doc[given.i - 1] if given.i > 0 else None
         if (
