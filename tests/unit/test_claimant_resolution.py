@@ -514,6 +514,30 @@ def test_a_body_named_with_a_given_name_stays_a_body(text: str, source: str) -> 
     assert claimant.type != "person"
 
 
+def test_an_acronym_read_as_a_body_is_no_ones_surname() -> None:
+    # NER reads "Junge SVP" (the party's youth wing) as a person; "the SVP" is the party.
+    party = resolve(
+        "The SVP led a series of referenda against proposals to allow foreigners to vote. In"
+        " 2013, its youth wing, Junge SVP, went a step further. The Junge SVP launched a"
+        " referendum in Bern. Moreover, the SVP has called a referendum against the"
+        " government's refugee proposals.",
+        "the SVP",
+        "has called",
+        "a referendum against the government's refugee proposals",
+    )
+    # "U.N." keyed is "un", the last word of Kim Jong Un.
+    united_nations = resolve(
+        "North Korea's leader, Kim Jong Un, ordered the test. The U.N. imposed sanctions in"
+        " March. The U.N., which in March imposed the harshest sanctions ever, called the"
+        " test a violation.",
+        "The U.N.",
+        "called",
+        "the test a violation",
+    )
+    assert (party.name, party.type) == ("SVP", "organisation")
+    assert (united_nations.name, united_nations.type) == ("U.N.", "organisation")
+
+
 # -- 3. every mention chains to the fullest name the article gives ----------------------
 
 TRUMP = (
@@ -699,17 +723,54 @@ def test_one_pronoun_reporting_twice_stands_for_one_person() -> None:
     assert recalling.name == "Phyllis Schlafly"
 
 
-def test_a_verbs_object_or_another_clauses_subject_gives_no_gender() -> None:
-    # "him" is not Hillary Clinton, nor is "he", the subject of another clause; "He" in the
-    # next paragraph is her husband.
-    text = (
-        "Bill Clinton campaigned in Nashua. The former president gave an endorsement of"
-        " Hillary Clinton. After Hillary Clinton accused him of sexism, he warned her. "
-        "He did not mention his own impact on her prospects."
-    )
+@pytest.mark.parametrize(
+    ("text", "person", "not_gender", "source", "cue", "content", "name"),
+    [
+        # "him" is not Hillary Clinton, nor is "he", the subject of another clause; "He" in
+        # the next paragraph is her husband.
+        (
+            "Bill Clinton campaigned in Nashua. The former president gave an endorsement of"
+            " Hillary Clinton. After Hillary Clinton accused him of sexism, he warned her. "
+            "He did not mention his own impact on her prospects.",
+            "Hillary Clinton",
+            "male",
+            "He",
+            "did not mention",
+            "his own impact",
+            "Bill Clinton",
+        ),
+        # "she" describes Louisville's student, not the subject of "would campaign"; read as
+        # his, it made Donald J. Trump a woman, and every "Mr. Trump" went to another Trump.
+        (
+            "When Kashiya Nwanguma learned that Donald J. Trump would campaign in Louisville,"
+            " Ky., where she is a student, she walked to the arena. A man wore a shirt that read"
+            " 'Fascist Trump.' Security guards led him out. The crowd cheered. Later, Mr. Trump"
+            " said the protesters were bad.",
+            "Donald J. Trump",
+            "female",
+            "Mr. Trump",
+            "said",
+            "the protesters were bad",
+            "Donald J. Trump",
+        ),
+    ],
+)
+def test_a_pronoun_of_another_clause_or_noun_gives_no_gender(
+    text: str, person: str, not_gender: str, source: str, cue: str, content: str, name: str
+) -> None:
     doc = parse(text)
-    assert person_genders(doc, entity_mentions(doc, [])).get("Hillary Clinton") != "male"
-    assert resolve(text, "He", "did not mention", "his own impact").name == "Bill Clinton"
+    assert person_genders(doc, entity_mentions(doc, [])).get(person) != not_gender
+    assert resolve(text, source, cue, content).name == name
+
+
+def test_a_common_word_glued_before_a_surname_is_no_namesake() -> None:
+    # NER reads a shirt's "Fascist Trump" as a person; the article writes "fascist" as a word.
+    text = (
+        "Donald J. Trump held a rally in Concord on Monday. A man in the crowd wore a shirt that"
+        " read ''Fascist Trump.'' Mr. Trump said the protesters were bad dudes. Critics have"
+        " likened his rallies to fascist salutes."
+    )
+    assert resolve(text, "Mr. Trump", "said", "the protesters were bad dudes").name == "Donald J. Trump"
 
 
 def test_they_stands_for_the_people_named_as_subject_before_it() -> None:

@@ -597,10 +597,21 @@ class ClaimantResolver:
         text = self.doc.text[name_span[0] : name_span[1]]
         gender = gender_cue(self.doc, name_span, pronouns=False)
         person = self._persons.named(text, head.idx, gender)
-        if person is None:
+        if person is None or self._acronym_of_a_body(text, name_span, person.canonical):
             return None
         role, organization = self._role_and_organization(head)
         return Claimant(mention, span, person.canonical, "person", name_span, role, organization)
+
+    def _acronym_of_a_body(self, text: str, span: Span, person: str) -> bool:
+        """An acronym NER reads as a body is no one's surname: "the U.N." is not Kim Jong Un,
+        "the SVP" not "Junge SVP" (the party's youth wing, which NER took for a person). A
+        surname in capitals is still one ("FALLIN:" in a transcript, Mary Fallin), unless the
+        person's own name writes it so."""
+        if not text.isupper() or not any(
+            e.type == "organisation" and overlaps(e.span, span) for e in self._entities_around(span)
+        ):
+            return False
+        return "." in text or text in person.split()
 
     def _surname(self, mention: str, span: Span, head: Token, scope: Span) -> Claimant | None:
         """A lone proper noun of no known person, organisation or place: a person's surname,

@@ -18,7 +18,7 @@ from claimsearch.model import Article, Claim, Content, Cue, Span, claim_id_for
 
 T = TypeVar("T")
 
-CLAIM_BUILDER_VERSION = "claims-40"  # 2: content.introducer; 3: claimants resolved within the article;
+CLAIM_BUILDER_VERSION = "claims-41"  # 2: content.introducer; 3: claimants resolved within the article;
 # 4: a speaker label's mark kept as the cue (it was trimmed away and the claim dropped);
 # 5: namesakes told apart by given names, titles as roles, relative words no part of a name;
 # 6: names and entities without the marks at their edges ("― Jacklyn Ashley", '">Sanders');
@@ -107,7 +107,11 @@ CLAIM_BUILDER_VERSION = "claims-40"  # 2: content.introducer; 3: claimants resol
 # ("Ted Cruz of Texas, who ..., and who has been hoping") stands for the antecedent, "who" a
 # person's; a relative clause after a preposition (", in which") and a leading "what" are
 # no part of a name; 40: a namesake NER reads nowhere of a person the article writes in full,
-# by another given name written twice ("Ivanka Trump" beside "Donald Trump")
+# by another given name written twice ("Ivanka Trump" beside "Donald Trump"); 41: a pronoun in
+# a relative clause describing another noun gives a name no gender ("Donald J. Trump would
+# campaign in Louisville, where she is a student"); an acronym NER reads as a body is no one's
+# surname ("the SVP" is not "Junge SVP", "the U.N." not Kim Jong Un); a common word glued before
+# the surname of a person written in full is no namesake ("Fascist Trump", "Said Comey")
 
 
 def extractor_version(finder_name: str) -> str:

@@ -15,7 +15,7 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 
 from spacy.tokens import Doc, Token
@@ -503,11 +503,33 @@ def gender_cue(doc: Doc, span: Span, pronouns: bool = True) -> str | None:
             return None
         if token.head.i == verb.i and token.dep_ in _OBJECTS:
             continue  # "Hillary Clinton accused him": a verb's object is never its subject
+        if _in_relative_clause(token, verb, tokens):
+            continue  # "Donald J. Trump would campaign in Louisville, where she is a student"
         if token.lower_ in MALE_PRONOUNS:
             return "male"
         if token.lower_ in FEMALE_PRONOUNS:
             return "female"
     return None
+
+
+def _in_relative_clause(token: Token, verb: Token, name: SpacySpan) -> bool:
+    """Whether `token` stands in a relative clause below `verb` that a relative word opens
+    and that describes another noun than the name ("Donald J. Trump would campaign in
+    Louisville, where she is a student"): its pronouns are that noun's people. The name's own
+    ("Helen Aguirre Ferre, who ... her distaste") and one no relative word opens ("the first
+    time she named") are the name's clause still."""
+    while token.i != verb.i and token.head.i != token.i:
+        if (
+            token.dep_ == "relcl"
+            and not name.start <= token.head.i < name.end
+            and any(t.tag_ in _RELATIVE_TAGS for t in token.subtree if t.i < token.i)
+        ):
+            return True
+        token = token.head
+    return False
+
+
+_RELATIVE_TAGS = frozenset({"WDT", "WP", "WP$", "WRB"})
 
 
 def _relative_of(word: Token, name: SpacySpan) -> bool:
@@ -576,7 +598,7 @@ def _raw_mentions(doc: Doc, excluded: list[Span]) -> list[_Mention]:
             raw.append(
                 _Mention(doc.text[start:end], span, "person", False, gender_cue(doc, span, pronouns=True))
             )
-    return sorted(raw, key=lambda m: m.span)
+    return sorted(_epithets_cut(raw, common), key=lambda m: m.span)
 
 
 _NOT_A_NAMESAKE = frozenset({"GPE", "LOC", "FAC", "ORG", "NORP", "EVENT"})
@@ -745,6 +767,34 @@ def _given_name_before(tokens: list[Token]) -> list[Token]:
     ):
         return [before, *tokens]
     return tokens
+
+
+def _epithets_cut(raw: list[_Mention], common: _CommonWords) -> list[_Mention]:
+    """A word NER glued before the surname of a person the article writes in full with
+    another given name is no namesake: "Fascist Trump" (a protester's shirt) beside "Donald J.
+    Trump", "Said Comey" beside "James Comey", "Young Sanders". The word is one the article
+    writes in lower case ("fascist salutes") and the census lists lack before that surname; a
+    given name that is also a word ("Will Hurd", "Mark Cuban") is in them, and a name the
+    article gives no one else ("Win Htein", "Pope Francis") stays whole."""
+    given_words: dict[str, set[str]] = {}
+    for m in raw:
+        if m.kind == "person" and m.full and m.words:
+            given_words.setdefault(m.words[-1], set()).add(m.words[0])
+    kept: list[_Mention] = []
+    for m in raw:
+        words = m.text.split()
+        if (
+            m.kind == "person"
+            and len(words) == 2
+            and len(m.words) == 2
+            and given_words.get(m.words[-1], set()) - {m.words[0]}
+            and common.written_in_lower_case(words[0])
+            and given_name_gender(m.text) is None
+        ):
+            surname = len(m.text) - len(words[1])
+            m = replace(m, text=words[1], span=(m.span[0] + surname, m.span[1]))
+        kept.append(m)
+    return kept
 
 
 def _lower_case_word(token: Token) -> bool:
