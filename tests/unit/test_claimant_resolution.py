@@ -753,6 +753,18 @@ def test_one_pronoun_reporting_twice_stands_for_one_person() -> None:
             "the protesters were bad",
             "Donald J. Trump",
         ),
+        # "her counterpart" says whose counterpart he is: her, not the name.
+        (
+            "Patricia Dunn had considered splitting the company in half. One obstacle"
+            " disappeared when Michael Capellas, her counterpart at struggling Compaq, called"
+            " with an offer. He said that in a merger the two companies would dominate.",
+            "Michael Capellas",
+            "female",
+            "He",
+            "said",
+            "in a merger the two companies would dominate",
+            "Michael Capellas",
+        ),
     ],
 )
 def test_a_pronoun_of_another_clause_or_noun_gives_no_gender(

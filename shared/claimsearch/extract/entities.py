@@ -505,6 +505,8 @@ def gender_cue(doc: Doc, span: Span, pronouns: bool = True) -> str | None:
             continue  # "Hillary Clinton accused him": a verb's object is never its subject
         if _in_relative_clause(token, verb, tokens):
             continue  # "Donald J. Trump would campaign in Louisville, where she is a student"
+        if token.dep_ == "poss" and token.head.dep_ == "appos" and token.head.head.i == tokens.root.i:
+            continue  # "Michael Capellas, her counterpart at Compaq": the name is hers, not her
         if token.lower_ in MALE_PRONOUNS:
             return "male"
         if token.lower_ in FEMALE_PRONOUNS:
