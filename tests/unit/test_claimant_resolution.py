@@ -592,6 +592,19 @@ def test_epithet_glued_to_a_known_name_is_cut() -> None:
     assert "Crooked Hillary Clinton" not in {c for names in canonicals(text).values() for c in names}
 
 
+def test_a_surname_ner_reads_as_a_place_is_the_person_named_in_full() -> None:
+    # spaCy tags "Kasich" GPE (110 times in one article); "in Washington" is still a place
+    # beside Kerry Washington.
+    text = (
+        "On a snowy final day of campaigning in New Hampshire, John Kasich is reflecting on"
+        " lessons from his parents’ death in 1987.\n\nKasich has taken to urging voters to slow"
+        " down in their everyday lives.\n\nKasich’s parents died in a car crash in 1987."
+    )
+    assert canonicals(text)["Kasich"] == {"John Kasich"}
+    text = "Kerry Washington spoke at the convention. She then flew back to Washington."
+    assert "Washington" not in canonicals(text)
+
+
 # -- 4. people who share a surname stay apart -------------------------------------------
 
 

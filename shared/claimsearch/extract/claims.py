@@ -18,7 +18,7 @@ from claimsearch.model import Article, Claim, Content, Cue, Span, claim_id_for
 
 T = TypeVar("T")
 
-CLAIM_BUILDER_VERSION = "claims-42"  # 2: content.introducer; 3: claimants resolved within the article;
+CLAIM_BUILDER_VERSION = "claims-43"  # 2: content.introducer; 3: claimants resolved within the article;
 # 4: a speaker label's mark kept as the cue (it was trimmed away and the claim dropped);
 # 5: namesakes told apart by given names, titles as roles, relative words no part of a name;
 # 6: names and entities without the marks at their edges ("― Jacklyn Ashley", '">Sanders');
@@ -112,7 +112,9 @@ CLAIM_BUILDER_VERSION = "claims-42"  # 2: content.introducer; 3: claimants resol
 # campaign in Louisville, where she is a student"); an acronym NER reads as a body is no one's
 # surname ("the SVP" is not "Junge SVP", "the U.N." not Kim Jong Un); a common word glued before
 # the surname of a person written in full is no namesake ("Fascist Trump", "Said Comey");
-# 42: the owner of the name's apposition is someone else ("Michael Capellas, her counterpart")
+# 42: the owner of the name's apposition is someone else ("Michael Capellas, her counterpart");
+# 43: a surname NER tags a place is the person the article writes in full ("Kasich", "Le Pen",
+# "Bloomberg"), unless the article writes it as a place ("in Washington")
 
 
 def extractor_version(finder_name: str) -> str:

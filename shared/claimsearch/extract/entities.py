@@ -316,9 +316,17 @@ def entity_mentions(doc: Doc, excluded: list[Span]) -> list[EntityMention]:
     # those whose gender the words around them give ("Mr. Obama") before the others: they
     # are sure where the others are a guess, and a guess between namesakes written in full
     # as often goes to the one named most (`_namesake`).
+    surnames_placed = _surnames_read_as_places(doc, raw)
     for i in sorted(range(len(raw)), key=lambda i: (raw[i].gender is None, i)):
         mention = raw[i]
-        if i in person_of or mention.kind == "place" or mention.headline:
+        if i in person_of or mention.headline:
+            continue
+        if mention.kind == "place":
+            if mention.words in surnames_placed:
+                named = people.match(mention.words, mention.span[0], mention.gender)
+                if named is not None:
+                    named.add(mention.text, mention.span[0], False)
+                    person_of[i] = named
             continue
         if mention.kind == "organisation":
             # NER often tags a lone surname ORG; an acronym ("UN") is never a person's name.
@@ -363,6 +371,31 @@ def entity_mentions(doc: Doc, excluded: list[Span]) -> list[EntityMention]:
             group = group_of[i]
             result.append(EntityMention(mention.text, mention.span, group.canonical(), group.type))
     return result
+
+
+# Words before a place name that say it is one: "in Washington", "to Israel".
+_PLACE_PREPOSITIONS = frozenset({"in", "to", "from", "at", "across", "near", "outside", "throughout"})
+
+
+def _surnames_read_as_places(doc: Doc, raw: list[_Mention]) -> set[tuple[str, ...]]:
+    """Surnames NER tags a place ("Kasich", 110 times in one article; "Rubio", "Garland", "Le
+    Pen"): the trailing words of a person the article writes in full, none of them a word the
+    article writes as a place after "in", "to", "from" ... ("Kerry Washington" beside "in
+    Washington"). The full name's first word is a given name: one the census lists hold, or
+    one that is no one's surname and no name of its own in the article ("Marine", "Merrick";
+    not "Cruz" of "Cruz Iowa", "Trump" of "Trump Indiana", names NER ran into a place)."""
+    full = [m for m in raw if m.kind == "person" and m.full and not m.headline]
+    alone = {m.words[-1] for m in raw if len(m.words) == 1} | {m.words[-1] for m in full}
+    ends: set[tuple[str, ...]] = set()
+    for m in full:
+        if given_name_gender(m.text) is not None or m.words[0] not in alone:
+            ends.update(m.words[-count:] for count in range(1, len(m.words)))
+    placed = {
+        _name_key(t.text)
+        for t in doc
+        if t.ent_type_ in ("GPE", "LOC") and t.i > 0 and doc[t.i - 1].lower_ in _PLACE_PREPOSITIONS
+    }
+    return {words for words in ends if not placed.intersection(words)}
 
 
 def _headline_person(people: _People, mention: _Mention) -> tuple[_Person, str]:
