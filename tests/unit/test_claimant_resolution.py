@@ -1634,6 +1634,15 @@ def test_a_given_name_ner_left_out_is_part_of_the_name() -> None:
             ["B-PERSON", "I-PERSON", *["O"] * 5, "B-PERSON", *["O"] * 4, "B-PERSON", *["O"] * 4],
             [("Donald Trump", "Donald Trump"), ("Trump", "Donald Trump"), ("Trump", "Donald Trump")],
         ),
+        # A surname NER tags nothing, of a person it reads in full, is that person.
+        (
+            "Ben Brafman spoke to the judge . Brafman sat .",
+            [1, 2, 2, 2, 5, 3, 2, 8, 8, 8],
+            "compound nsubj ROOT prep det pobj punct nsubj ROOT punct",
+            "NNP NNP VBD IN DT NN . NNP VBD .",
+            ["B-PERSON", "I-PERSON"] + ["O"] * 8,
+            [("Ben Brafman", "Ben Brafman"), ("Brafman", "Ben Brafman")],
+        ),
         # A full name NER read elsewhere decides; nothing is added beside it.
         (
             "Tom Emanuel won the vote . Ari Emanuel spoke to reporters .",
@@ -1645,7 +1654,7 @@ def test_a_given_name_ner_left_out_is_part_of_the_name() -> None:
         ),
     ],
 )
-def test_a_full_name_ner_read_nowhere_is_the_name_of_the_surname(
+def test_a_name_ner_read_nowhere_is_the_person_it_names(
     words: str,
     heads: list[int],
     deps: str,

@@ -18,7 +18,7 @@ from claimsearch.model import Article, Claim, Content, Cue, Span, claim_id_for
 
 T = TypeVar("T")
 
-CLAIM_BUILDER_VERSION = "claims-43"  # 2: content.introducer; 3: claimants resolved within the article;
+CLAIM_BUILDER_VERSION = "claims-44"  # 2: content.introducer; 3: claimants resolved within the article;
 # 4: a speaker label's mark kept as the cue (it was trimmed away and the claim dropped);
 # 5: namesakes told apart by given names, titles as roles, relative words no part of a name;
 # 6: names and entities without the marks at their edges ("― Jacklyn Ashley", '">Sanders');
@@ -114,7 +114,8 @@ CLAIM_BUILDER_VERSION = "claims-43"  # 2: content.introducer; 3: claimants resol
 # the surname of a person written in full is no namesake ("Fascist Trump", "Said Comey");
 # 42: the owner of the name's apposition is someone else ("Michael Capellas, her counterpart");
 # 43: a surname NER tags a place is the person the article writes in full ("Kasich", "Le Pen",
-# "Bloomberg"), unless the article writes it as a place ("in Washington")
+# "Bloomberg"), unless the article writes it as a place ("in Washington"); 44: so is a surname
+# NER tags nothing ("Brafman finally sat down")
 
 
 def extractor_version(finder_name: str) -> str:
