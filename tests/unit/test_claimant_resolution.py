@@ -1459,7 +1459,7 @@ def _parsed(words: list[str], heads: list[int], deps: list[str], tags: list[str]
 _POS_OF_TAG = {
     "NNP": "PROPN", "NNPS": "PROPN", "NN": "NOUN", "NNS": "NOUN", "JJ": "ADJ", "RB": "ADV",
     "VB": "VERB", "VBD": "VERB", "VBG": "VERB", "VBZ": "VERB", "DT": "DET", "TO": "PART",
-    "CC": "CCONJ", "IN": "ADP", ",": "PUNCT", ".": "PUNCT", "PRP": "PRON",
+    "CC": "CCONJ", "IN": "ADP", ",": "PUNCT", ".": "PUNCT", "PRP": "PRON", "POS": "PART",
 }  # fmt: skip
 
 
@@ -1643,6 +1643,15 @@ def test_a_given_name_ner_left_out_is_part_of_the_name() -> None:
             ["B-PERSON", "I-PERSON"] + ["O"] * 8,
             [("Ben Brafman", "Ben Brafman"), ("Brafman", "Ben Brafman")],
         ),
+        # A body NER ran into the person it owns: the body, and the person.
+        (
+            "Fox News ’ Bret Baier noticed the change .",
+            [1, 4, 1, 4, 5, 5, 7, 5, 5],
+            "compound poss case compound nsubj ROOT det dobj punct",
+            "NNP NNP POS NNP NNP VBD DT NN .",
+            ["B-ORG", "I-ORG", "I-ORG", "I-ORG", "I-ORG", "O", "O", "O", "O"],
+            [("Bret Baier", "Bret Baier")],
+        ),
         # A full name NER read elsewhere decides; nothing is added beside it.
         (
             "Tom Emanuel won the vote . Ari Emanuel spoke to reporters .",
@@ -1654,7 +1663,7 @@ def test_a_given_name_ner_left_out_is_part_of_the_name() -> None:
         ),
     ],
 )
-def test_a_name_ner_read_nowhere_is_the_person_it_names(
+def test_a_name_ner_reads_as_no_person_is_the_person_it_names(
     words: str,
     heads: list[int],
     deps: str,

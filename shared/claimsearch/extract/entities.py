@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 
@@ -596,7 +596,7 @@ def _raw_mentions(doc: Doc, excluded: list[Span]) -> list[_Mention]:
     headlines = _title_case_lines(doc.text)
     common = _CommonWords(doc)
     raw: list[_Mention] = []
-    for ent in doc.ents:
+    for ent in _owners_split(doc.ents):
         kind = ENTITY_TYPES.get(ent.label_)
         # One across lines is a headline run into the text; a line's end after it is not.
         if kind is None or "\n" in ent.text.strip():
@@ -676,6 +676,27 @@ def _surnames_missed(
             continue
         found.append(span)
     return found
+
+
+def _owners_split(ents: Sequence[SpacySpan]) -> list[SpacySpan]:
+    """The entities, with a body NER ran into the person it owns cut in two: "Fox News’ Bret
+    Baier" (one ORG) is Fox News and Bret Baier, a given name the census lists hold and a
+    surname after the possessive."""
+    split: list[SpacySpan] = []
+    for ent in ents:
+        mark = next((t for t in ent if t.tag_ == "POS" or t.text in _POSSESSIVE_MARKS), None)
+        if ent.label_ == "ORG" and mark is not None and mark.i > ent.start:
+            person = ent.doc[mark.i + 1 : ent.end]
+            if (
+                len(person) >= 2
+                and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in person)
+                and given_name_gender(person.text) is not None
+            ):
+                split.append(SpacySpan(ent.doc, ent.start, mark.i, label="ORG"))
+                split.append(SpacySpan(ent.doc, person.start, person.end, label="PERSON"))
+                continue
+        split.append(ent)
+    return split
 
 
 _NOT_A_NAMESAKE = frozenset({"GPE", "LOC", "FAC", "ORG", "NORP", "EVENT"})
