@@ -639,12 +639,14 @@ def _raw_mentions(doc: Doc, excluded: list[Span]) -> list[_Mention]:
             raw.append(
                 _Mention(doc.text[start:end], span, "person", False, gender_cue(doc, span, pronouns=True))
             )
+    # Epithets cut first: "Fascist Trump" is no full name whose surname a bare word can be.
+    raw = _epithets_cut(raw, common)
     for span in _surnames_missed(doc, raw, headlines, common):
         if not any(overlaps(span, ex) for ex in excluded):
             raw.append(
                 _Mention(doc.text[span[0] : span[1]], span, "person", False, gender_cue(doc, span, False))
             )
-    return sorted(_epithets_cut(raw, common), key=lambda m: m.span)
+    return sorted(raw, key=lambda m: m.span)
 
 
 def _surnames_missed(
