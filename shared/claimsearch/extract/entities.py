@@ -704,6 +704,16 @@ def _owners_split(ents: Sequence[SpacySpan]) -> list[SpacySpan]:
 _NOT_A_NAMESAKE = frozenset({"GPE", "LOC", "FAC", "ORG", "NORP", "EVENT"})
 
 
+def _given_words(mentions: list[_Mention]) -> dict[str, set[str]]:
+    """The given words each surname is written in full with among the person mentions
+    ("trump" -> {"donald", "ivanka"})."""
+    given: dict[str, set[str]] = {}
+    for m in mentions:
+        if m.kind == "person" and m.full and m.words:
+            given.setdefault(m.words[-1], set()).add(m.words[0])
+    return given
+
+
 def _full_names_missed(
     doc: Doc, raw: list[_Mention], headlines: list[Span], common: _CommonWords
 ) -> list[Span]:
@@ -718,11 +728,7 @@ def _full_names_missed(
     Without it the surname files as the registry's dominant person of that name, whoever
     came first."""
     persons = [m for m in raw if m.kind == "person" and not m.headline]
-    # The given words each surname is written in full with ("trump" -> {"donald"}).
-    given_words: dict[str, set[str]] = {}
-    for m in persons:
-        if m.full:
-            given_words.setdefault(m.words[-1], set()).add(m.words[0])
+    given_words = _given_words(persons)
     surnames = {m.text for m in persons if len(m.words) == 1}
     surnames |= {m.text.split()[-1] for m in persons if m.full}
     # How often the article writes each pair, and how often NER reads it as a place or a body
@@ -876,10 +882,7 @@ def _epithets_cut(raw: list[_Mention], common: _CommonWords) -> list[_Mention]:
     writes in lower case ("fascist salutes") and the census lists lack before that surname; a
     given name that is also a word ("Will Hurd", "Mark Cuban") is in them, and a name the
     article gives no one else ("Win Htein", "Pope Francis") stays whole."""
-    given_words: dict[str, set[str]] = {}
-    for m in raw:
-        if m.kind == "person" and m.full and m.words:
-            given_words.setdefault(m.words[-1], set()).add(m.words[0])
+    given_words = _given_words(raw)
     kept: list[_Mention] = []
     for m in raw:
         words = m.text.split()
