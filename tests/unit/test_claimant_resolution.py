@@ -11,9 +11,11 @@ from dataclasses import dataclass
 import pytest
 from spacy.tokens import Doc
 
-from claimsearch.extract.claimant import ClaimantResolver, _head_of
-from claimsearch.extract.entities import entity_mentions, person_genders
+from claimsearch.extract.claimant import ClaimantResolver
+from claimsearch.extract.entities import entity_mentions
+from claimsearch.extract.genders import person_genders
 from claimsearch.extract.nlp import parse
+from claimsearch.extract.noun_phrases import head_of
 from claimsearch.model import Claimant, EntityMention, Span
 
 
@@ -388,7 +390,7 @@ def test_the_head_of_a_mention_the_parser_misread(
 ) -> None:
     # Sentences as the parser read them in their articles (its parse of them alone differs).
     doc = Doc(parse("x").vocab, words=words, heads=heads, deps=deps, pos=pos)
-    found = _head_of(list(doc[mention[0] : mention[1]]))
+    found = head_of(list(doc[mention[0] : mention[1]]))
     assert (found.text if found is not None else None) == head
 
 
@@ -1528,7 +1530,7 @@ def test_the_head_of_a_description_run_into_a_name(
 ) -> None:
     doc = _parsed(words, heads, deps, tags, ents)
     verb = next(t.i for t in doc if t.tag_.startswith("VB"))
-    found = _head_of(list(doc[:verb]))
+    found = head_of(list(doc[:verb]))
     assert found is not None and found.text == head
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import NamedTuple
@@ -25,7 +24,6 @@ from claimsearch.claimants.bodies import is_body_taken_for_a_person
 from claimsearch.claimants.descriptions import DOCUMENT_NOUNS, PUBLICATION_NOUNS, names_people_in_plural
 from claimsearch.claimants.given_names import given_name_gender
 from claimsearch.claimants.names import (
-    ARTICLES,
     FEMALE_PRONOUNS,
     MALE_PRONOUNS,
     PRONOUNS,
@@ -36,24 +34,53 @@ from claimsearch.claimants.names import (
     name_words,
 )
 from claimsearch.claimants.person_nouns import names_a_person
-from claimsearch.extract.cues import cue_class_for
+from claimsearch.extract.antecedents import ASKING, a_time, antecedent_of, askers_in, subject_before
+from claimsearch.extract.cited_documents import (
+    a_document,
+    authors_by,
+    definite_and_bare,
+    document_sent_before,
+    refers_back,
+    same_document_before,
+)
 from claimsearch.extract.datelines import datelines
 from claimsearch.extract.descriptions import PersonDescriptions
-from claimsearch.extract.entities import (
-    FEMALE_WORDS,
-    HONORIFICS,
-    LEADING_MARKS,
-    MALE_WORDS,
-    ArticlePersons,
-    gender_cue,
-    person_genders,
+from claimsearch.extract.entities import LEADING_MARKS, ArticlePersons
+from claimsearch.extract.genders import FEMALE_WORDS, MALE_WORDS, gender_cue, person_genders
+from claimsearch.extract.noun_phrases import (
+    BODY_NOUNS,
+    OUTLET_NOUNS,
+    SUBJECTS,
+    a_body,
+    core_span,
+    depth,
+    folded,
+    head_of,
+    introduces_someone,
+    is_honorific,
+    is_role_title,
+    is_title,
+    modifier_start,
+    names_people,
+    noun_names_a_person,
+    opens_a_phrase,
+    phrase_around,
+    phrase_before_clauses,
+    plural_people,
+    role_before,
+    role_phrase,
+    shallowest,
+    token_end,
+    within,
+    word_start,
 )
+from claimsearch.extract.persons import HONORIFICS
 from claimsearch.extract.text_spans import SpanIndex, inside, overlaps, tokens_in, trim
 from claimsearch.model import Claimant, ClaimantType, EntityMention, Span
 
 # Works whose claims are their author's: "Trump's plan would ...", "Davis' commentary
 # says ..." (lemmas). Not what is about its owner more than by them ("Trump's returns",
-# "her record", "his indictment"), nor bodies of people ("his campaign": `_PEOPLE_NOUNS`).
+# "her record", "his indictment"), nor bodies of people ("his campaign": `noun_phrases._PEOPLE_NOUNS`).
 WORK_NOUNS = frozenset(
     "plan proposal report study survey poll analysis statement letter memo paper book memoir "
     "article essay column op-ed commentary editorial blog post tweet email speech remark "
@@ -66,23 +93,8 @@ THING_PRONOUNS = frozenset({"it", "its", "itself"})
 SELF_PRONOUNS = frozenset({"i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves"})
 _SINGULAR_SELF = frozenset({"i", "me", "my", "mine", "myself"})
 RELATIVE_WORDS = frozenset({"who", "whom", "which", "that"})
-_CORE_DEPS = frozenset({"det", "poss", "compound", "amod", "nummod", "nmod", "case", "quantmod"})
-_KEPT_PREPS = frozenset({"of", "for"})
-# A mention cut short inside its noun phrase ("The" of "The director", "Mr" of "Mr.
-# Obama"): these words lean on a head outside it, which names the claimant.
-_LEANING_DEPS = frozenset({"det", "compound", "amod", "nmod", "nummod", "quantmod", "poss"})
-# "his campaign", "her lawyers": people a possessive pronoun owns, who can make a claim.
-_PEOPLE_NOUNS = frozenset(
-    "campaign team staff office administration family government party company firm camp "
-    "aide adviser advisor lawyer attorney spokesman spokeswoman spokesperson wife husband son "
-    "daughter mother father brother sister friend colleague supporter".split()
-)
 # Words that never name a claimant on their own (with PRONOUNS): "The", "Mr", "There".
 _NOT_NAMES = frozenset("the a an this these those there here no such".split()) | HONORIFICS
-# Titles that address a person rather than say what they are ("Mr.", "Dr.", "Hon."): no role.
-_FORMS_OF_ADDRESS = frozenset("mr mrs ms miss mx dr prof sir rev reverend fr hon honorable st".split())
-# Titles that are roles ("former", "then", "late" only qualify one).
-_ROLE_TITLES = (TITLES - _FORMS_OF_ADDRESS - {"former", "late", "then"}) | {"vice"}
 # Words that make one title of the title after them ("Vice President", "Lt. Gen."), unlike a
 # second title ("Chairman Rep. Jason Chaffetz": a representative who chairs a committee).
 _TITLE_PREFIXES = frozenset({"vice", "prime", "lt", "chief", "attorney"})
@@ -105,9 +117,6 @@ _FUNCTION_WORDS = frozenset(
     "in on at of to for by from with about and or but nor as than is are was were be been being "
     "has have had do does did".split()
 )
-_SUBJECTS = frozenset({"nsubj", "nsubjpass"})  # a verb's subject, active or passive
-# Verbs of asking someone a question: the pronoun after one speaks for the person asked.
-_ASKING = frozenset({"ask", "press", "question", "quiz"})
 _ANTECEDENT_SENTENCES = 5  # how far back "he" looks for the person it stands for
 
 
@@ -207,10 +216,10 @@ class ClaimantResolver:
         subject = self._subject_around(span, cue)
         if subject is not None:
             head: Token | None = subject
-            scope = (subject.left_edge.idx, _end(subject.right_edge))
+            scope = (subject.left_edge.idx, token_end(subject.right_edge))
         else:
             cue_words = {t.i for t in tokens_in(self.doc, cue)} if cue else set()
-            head, scope = _phrase_around(_head_of(tokens), tokens, span, self._in_a_persons_name, cue_words)
+            head, scope = phrase_around(head_of(tokens), tokens, span, self._in_a_persons_name, cue_words)
         if head is None:
             claimant = Claimant(mention, span, None, "group")
         else:
@@ -238,13 +247,13 @@ class ClaimantResolver:
         """`span` is the mention's; `scope` (the mention or its whole subject) names it."""
         lower = head.lower_
         if lower in RELATIVE_WORDS:
-            antecedent = _antecedent(head, self._in_a_persons_name)
+            antecedent = antecedent_of(head, self._in_a_persons_name)
             if antecedent is not None and self._describes_a_person(antecedent):
                 # "Alfonso Aguilar, the executive director of ..., who": the person described.
                 antecedent = antecedent.head
             if antecedent is not None:
                 # "Smith, who said": Smith is the claimant, resolved as a mention of its own.
-                return self._resolve(mention, span, antecedent, _core_span(antecedent, True), said)
+                return self._resolve(mention, span, antecedent, core_span(antecedent, True), said)
             return Claimant(mention, span, None, "group")
         if lower in PERSON_PRONOUNS | GROUP_PRONOUNS | THING_PRONOUNS | SELF_PRONOUNS:
             return self._pronoun(mention, span, head, said)
@@ -254,7 +263,7 @@ class ClaimantResolver:
                 return self._description(mention, span, head, scope)
             kind: ClaimantType = "person" if lower in ("you", "your", "someone", "somebody") else "group"
             return Claimant(mention, span, None, kind)
-        if _a_time(head) and head.dep_ == "poss":
+        if a_time(head) and head.dep_ == "poss":
             # "Tuesday's | results show", misparsed: the day owns what is named, it is no one.
             return Claimant(mention, span, mention, "group", span)
         person = self._entity_at(scope, head, "person")
@@ -290,8 +299,8 @@ class ClaimantResolver:
         verbs = [t for t in tokens_in(self.doc, cue) if t.pos_ in ("VERB", "AUX")]
         for verb in verbs[-1:]:
             for child in verb.children:
-                if child.dep_ in _SUBJECTS and not self._in_dateline(child) and not _a_time(child):
-                    subject = (child.left_edge.idx, _end(child.right_edge))
+                if child.dep_ in SUBJECTS and not self._in_dateline(child) and not a_time(child):
+                    subject = (child.left_edge.idx, token_end(child.right_edge))
                     if inside(span, subject) and subject != span:
                         return child
         return None
@@ -345,25 +354,25 @@ class ClaimantResolver:
         if len(words) < 2:
             return None
         last = words[-1]
-        end = _end(last)
+        end = token_end(last)
         person = next(
             (e for e in self._entities_around((last.idx, end)) if e.type == "person" and e.span[1] == end),
             None,
         )
         if person is None or person.span[0] <= span[0]:
             return None
-        before = [t for t in words if _end(t) <= person.span[0]]
+        before = [t for t in words if token_end(t) <= person.span[0]]
         if not before:
             return None
-        if any(_opens_a_phrase(t) for t in before):
+        if any(opens_a_phrase(t) for t in before):
             return None
         nearest = next((t for t in reversed(before) if not t.is_punct), before[-1])  # "Capt | ."
         if nearest.tag_ == "POS":
             return _NameInMention(last, person.span, None)
         described = nearest.tag_ in ("NN", "NNP") and names_a_person(nearest.lemma_.lower(), in_a_name=False)
-        if not (_is_title(nearest) or described):
+        if not (is_title(nearest) or described):
             return None
-        return _NameInMention(last, person.span, _role_before(before, nearest))
+        return _NameInMention(last, person.span, role_before(before, nearest))
 
     # -- kinds of mention ------------------------------------------------------------
 
@@ -408,7 +417,7 @@ class ClaimantResolver:
             c = known.claimant
             if known.position >= span[0] or self._sentence_of(known.position) < earliest:
                 continue
-            if c.type in wanted and c.name and not _within(c.span, said):
+            if c.type in wanted and c.name and not within(c.span, said):
                 # A body named in the singular is an "it": the "they" after it stands for
                 # something else ("HP had believed its forecasts ... Instead, they proved");
                 # "The Teamsters ... they" is the union.
@@ -417,11 +426,11 @@ class ClaimantResolver:
                 break
         reported = said + tuple(part for k in self.known for part in k.content)
         if lower in GROUP_PRONOUNS:
-            subject = _subject_before(head, reported, lambda t: _plural_people(t, self._names_someone))
+            subject = subject_before(head, reported, lambda t: plural_people(t, self._names_someone))
         else:
-            subject = _subject_before(
-                head, reported, lambda t: (_a_body(t) or _a_document(t)) and not self._names_someone(t)
-            ) or _document_sent_before(head, reported)
+            subject = subject_before(
+                head, reported, lambda t: (a_body(t) or a_document(t)) and not self._names_someone(t)
+            ) or document_sent_before(head, reported)
             if (
                 subject is not None
                 and subject.ent_type_ != "ORG"
@@ -430,7 +439,7 @@ class ClaimantResolver:
             ):
                 subject = None  # "the network" after a claim of Fox News's: the name is the better one
         if subject is not None and (claimed is None or claimed.position < subject.idx):
-            named = self._resolve(mention, span, subject, _core_span(subject, True), said)
+            named = self._resolve(mention, span, subject, core_span(subject, True), said)
             if named.name:
                 return named
         if claimed is not None:
@@ -487,7 +496,7 @@ class ClaimantResolver:
         """
 
         def fits(candidate: _Candidate) -> bool:
-            return not _within(candidate.span, said) and self._gender_of(candidate.claimant.name) in (
+            return not within(candidate.span, said) and self._gender_of(candidate.claimant.name) in (
                 gender,
                 None,
             )
@@ -506,16 +515,16 @@ class ClaimantResolver:
             ]
             if hops < _ANTECEDENT_SENTENCES:
                 here += [
-                    (_depth(t), t.idx, t)
+                    (depth(t), t.idx, t)
                     for t in sentence
                     if t.i < head.i
                     and t.lower_ == subject_pronoun
-                    and t.dep_ in _SUBJECTS
+                    and t.dep_ in SUBJECTS
                     and t.idx not in taken
-                    and not _within((t.idx, _end(t)), said)
+                    and not within((t.idx, token_end(t)), said)
                 ]
             # "When pressed by Holt about ..., his best response": the asker is not the one who answers.
-            askers = _askers(sentence)
+            askers = askers_in(sentence)
             here = [item for item in here if not any(start <= item[1] < end for start, end in askers)]
             asked = self._asked(sentence, head) if here else None
             if asked is not None:
@@ -524,7 +533,7 @@ class ClaimantResolver:
             if here:
                 best = min(here, key=lambda item: (item[0], item[1]))[2]
                 if isinstance(best, Token):
-                    return self._person_before(best, (best.idx, _end(best)), (), gender, hops + 1)
+                    return self._person_before(best, (best.idx, token_end(best)), (), gender, hops + 1)
                 return best
             if sentence.start == 0:
                 break
@@ -542,11 +551,11 @@ class ClaimantResolver:
         someone a question ("X asked Sanders whether ...", "pressed Clinton on ..."): the
         object of its main verb. None otherwise, or in the pronoun's own sentence."""
         root = sentence.root
-        if pronoun.sent.start == sentence.start or root.lemma_.lower() not in _ASKING:
+        if pronoun.sent.start == sentence.start or root.lemma_.lower() not in ASKING:
             return None
         for child in root.children:
             if child.dep_ == "dobj" and child.pos_ == "PROPN":
-                return (child.left_edge.idx, _end(child.right_edge))
+                return (child.left_edge.idx, token_end(child.right_edge))
         return None
 
     def _add_antecedent(self, claimant: Claimant, key: tuple[int, int, int]) -> None:
@@ -571,13 +580,13 @@ class ClaimantResolver:
     def _root_of(self, span: Span) -> tuple[int, int] | None:
         """The depth of the mention's token nearest the root, and the number of its sentence."""
         if span not in self._roots:
-            token = _shallowest(tokens_in(self.doc, span))
-            self._roots[span] = None if token is None else (_depth(token), self._sentence_of(token.idx))
+            token = shallowest(tokens_in(self.doc, span))
+            self._roots[span] = None if token is None else (depth(token), self._sentence_of(token.idx))
         return self._roots[span]
 
     def _proper_name(self, head: Token, scope: Span) -> Span | None:
         """Where a capitalised name ends at `head` ("Loretta Lynch", "Trump"), titles cut; None if none."""
-        if not head.text[:1].isupper() or head.pos_ in ("DET", "PRON") or _is_honorific(head):
+        if not head.text[:1].isupper() or head.pos_ in ("DET", "PRON") or is_honorific(head):
             return None
         first = head
         while first.i > 0:
@@ -585,9 +594,9 @@ class ClaimantResolver:
             if before.dep_ != "compound" or not before.text[:1].isupper() or before.idx < scope[0]:
                 break
             first = before
-        while first.i < head.i and _is_title(first):
+        while first.i < head.i and is_title(first):
             first = self.doc[first.i + 1]
-        return (first.idx, _end(head))
+        return (first.idx, token_end(head))
 
     def _known_person(self, mention: str, span: Span, head: Token, scope: Span) -> Claimant | None:
         """A name NER missed or mislabelled, of a person the article names ("Lynch": Loretta E. Lynch)."""
@@ -622,7 +631,7 @@ class ClaimantResolver:
         name_span = self._proper_name(head, scope)
         if (
             name_span is None
-            or name_span != (head.idx, _end(head))
+            or name_span != (head.idx, token_end(head))
             or not (head.tag_ == "NNP" or self._name_read_as_a_noun(head))
             or head.text.isupper()
         ):
@@ -678,7 +687,7 @@ class ClaimantResolver:
             given = self.doc[given.i - 1] if given.i > 0 else given  # "M. Dane Waters"
         if given.dep_ != "compound" or given.head.i != head.i or not given.text[:1].isupper():
             return None
-        name_span = (given.idx, _end(head))
+        name_span = (given.idx, token_end(head))
         name = self.doc.text[name_span[0] : name_span[1]]
         if given_name_gender(name) is None:
             return None
@@ -688,7 +697,7 @@ class ClaimantResolver:
             before is not None
             and before.head.i == head.i
             and before.pos_ != "DET"
-            and (_folded(before) in TITLES or _folded(before) in ROLE_NOUNS or before.text[:1].islower())
+            and (folded(before) in TITLES or folded(before) in ROLE_NOUNS or before.text[:1].islower())
         )
         bodies = [e for e in self._entities_around(name_span) if overlaps(e.span, name_span)]
         if not (owned or titled) and (
@@ -710,7 +719,9 @@ class ClaimantResolver:
         one of several named together ("Bill Clinton and Melania Trump, Donald Trump's wife")."""
         if head.pos_ != "PROPN" or head.tag_ != "NNP" or head.text.isupper():
             return None
-        described = any(c.dep_ == "appos" and c.tag_ == "NN" and _names_a_person(c) for c in head.children)
+        described = any(
+            c.dep_ == "appos" and c.tag_ == "NN" and noun_names_a_person(c) for c in head.children
+        )
         if not described or any(c.dep_ == "conj" for c in head.children):
             return None
         name_span = self._proper_name(head, scope)
@@ -731,7 +742,7 @@ class ClaimantResolver:
         under "Trump's plan" was an identity of its own, which no search for Trump found."""
         for owner in work.children:
             if owner.dep_ == "poss" and owner.pos_ == "PROPN":
-                scope = _core_span(owner, keep_preps=False)
+                scope = core_span(owner, keep_preps=False)
                 words = self.doc.text[scope[0] : scope[1]]
                 claimant = _without_non_name(self._resolve(words, scope, owner, scope, said))
                 name = (claimant.name or "").strip()
@@ -746,15 +757,15 @@ class ClaimantResolver:
         organisation = self._entity_at(scope, head, "organisation")
         if organisation is not None:
             return Claimant(mention, span, organisation.canonical, "organisation", organisation.span)
-        core = _core_span(head, keep_preps=False)
+        core = core_span(head, keep_preps=False)
         return Claimant(mention, span, self.doc.text[core[0] : core[1]], "organisation", core)
 
     def _document(self, mention: str, span: Span, head: Token) -> Claimant:
         # "Reports by the North Korea Strategy Centre and other bodies", "a report released
         # by the Brookings Institution": the authors claim.
-        for prep in _authors_by(head):
+        for prep in authors_by(head):
             authors = [c for c in prep.children if c.dep_ == "pobj"]
-            author_span = _phrase_before_clauses(authors[0]) if authors else None
+            author_span = phrase_before_clauses(authors[0]) if authors else None
             # A name among the words: "FEC records from the 2008 election cycle" are FEC's.
             if author_span and self._holds_a_proper_noun(author_span):
                 name = self.doc.text[author_span[0] : author_span[1]]
@@ -766,7 +777,7 @@ class ClaimantResolver:
             named = self._document(mention, span, referred)
             if named.name_span and self._holds_a_proper_noun(named.name_span):
                 return named
-        core = _core_span(head, keep_preps=False)
+        core = core_span(head, keep_preps=False)
         name = self.doc.text[core[0] : core[1]]
         return Claimant(mention, span, name, "document", core, None, self._first_entity(core, "organisation"))
 
@@ -783,8 +794,8 @@ class ClaimantResolver:
         token, referred = head, None
         while token.i not in self._documents_referred_to:
             path.append(token.i)
-            earlier = _same_document_before(token) if _refers_back(token) else None
-            if earlier is None or not _refers_back(earlier):
+            earlier = same_document_before(token) if refers_back(token) else None
+            if earlier is None or not refers_back(earlier):
                 referred = earlier
                 break
             token = earlier
@@ -795,7 +806,7 @@ class ClaimantResolver:
         return referred
 
     def _description(self, mention: str, span: Span, head: Token, scope: Span) -> Claimant:
-        if _definite_and_bare(head):
+        if definite_and_bare(head):
             # "the head said": the claimant named earlier with that role, by its noun ("The
             # campaign" is no "Trump campaign spokesman").
             for known in reversed(self.known):
@@ -804,12 +815,12 @@ class ClaimantResolver:
                     return Claimant(mention, span, c.name, c.type, c.name_span, c.role, c.organization)
         the = any(c.dep_ == "det" and c.lower_ == "the" for c in head.children)
         named = next((c for c in head.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
-        if the and named is not None and _names_a_person(head):
+        if the and named is not None and noun_names_a_person(head):
             # "the environment minister, | Barbara Hendricks": the mention was cut before the name.
-            entity = self._entity_at(_core_span(named, keep_preps=False), named, "person")
+            entity = self._entity_at(core_span(named, keep_preps=False), named, "person")
             if entity is not None:
                 return Claimant(mention, span, entity.canonical, "person", entity.span, head.text)
-        if the and head.tag_ == "NN" and _names_a_person(head):
+        if the and head.tag_ == "NN" and noun_names_a_person(head):
             # "the Vermont senator": the person the article described so.
             gender = gender_cue(self.doc, span)
 
@@ -819,13 +830,13 @@ class ClaimantResolver:
             described = self._descriptions.described(head, fits)
             if described is not None:
                 return Claimant(mention, span, described[0], "person", described[1], head.text)
-        core = _core_span(head, keep_preps=True, within=scope)
+        core = core_span(head, keep_preps=True, within=scope)
         name = self.doc.text[core[0] : core[1]]
         plural = head.tag_ in ("NNS", "NNPS")
-        person = not plural and _names_a_person(head)
+        person = not plural and noun_names_a_person(head)
         kind: ClaimantType = "person" if person else "group"
-        role = self.doc.text[_word_start(head).idx : _end(head)] if person else None  # "front-runner"
-        if person and not _introduces_someone(head) and head.lemma_.lower() not in ROLE_NOUNS:
+        role = self.doc.text[word_start(head).idx : token_end(head)] if person else None  # "front-runner"
+        if person and not introduces_someone(head) and head.lemma_.lower() not in ROLE_NOUNS:
             # "The retired neurosurgeon", "the Wisconsin Republican": most often someone the
             # article named, described again; a "he" after it stands for the one named. A
             # new person ("a man", "one California delegate") or an unnamed source ("the
@@ -846,36 +857,36 @@ class ClaimantResolver:
         """'Ahn Myeong-chul, the head of NK Watch': role 'head', organisation 'NK Watch'."""
         # A role is a noun for a person, one person: not "Trump ..., | the narrative", nor
         # "Jeb Bush, ... | hopefuls" (the parser's appositions and compounds are often wrong).
-        if head.tag_ == "NN" and _names_a_person(head):
+        if head.tag_ == "NN" and noun_names_a_person(head):
             # "His campaign manager, Jeff Weaver": the description heads the phrase, the name
             # is its apposition.
-            return _role_phrase(head), self._organization_near(head)
+            return role_phrase(head), self._organization_near(head)
         for child in head.children:
-            if child.dep_ == "appos" and child.tag_ == "NN" and _names_a_person(child):
+            if child.dep_ == "appos" and child.tag_ == "NN" and noun_names_a_person(child):
                 if any(c.dep_ == "conj" and c.i < child.i for c in head.children):
                     break  # "Bill Clinton and Melania Trump, Donald Trump's wife": the last one's
-                return _role_phrase(child), self._organization_near(child)
-        titles = [c for c in head.lefts if c.dep_ == "compound" and _is_role_title(c)]
+                return role_phrase(child), self._organization_near(child)
+        titles = [c for c in head.lefts if c.dep_ == "compound" and is_role_title(c)]
         if titles:
             # "President Barack Obama", "Sen. Ted Cruz", "Vice President Joe Biden" (a title
             # of the title), "Homeland Security Secretary Jeh Johnson" (the organisation
             # before it); of two, the one next to the name ("Chairman Rep. Jason Chaffetz").
             title = titles[-1]
-            prefixes = [w for w in title.lefts if w.dep_ == "compound" and _folded(w) in _TITLE_PREFIXES]
+            prefixes = [w for w in title.lefts if w.dep_ == "compound" and folded(w) in _TITLE_PREFIXES]
             # "Vermont Sen. Bernie Sanders", "Indiana Gov. Mike Pence": the place or party a
             # title is of says which senator ("the Vermont senator" later is he).
             places = [w for w in title.lefts if w.dep_ == "compound" and w.ent_type_ in _PLACE_OR_PARTY]
-            named = [w for p in places for w in self.doc[_modifier_start(p).i : p.i + 1]]
+            named = [w for p in places for w in self.doc[modifier_start(p).i : p.i + 1]]
             words = [*named, *prefixes, title]
-            role = " ".join(TITLE_ABBREVIATIONS.get(_folded(w), w.text) for w in words)
+            role = " ".join(TITLE_ABBREVIATIONS.get(folded(w), w.text) for w in words)
             if words[0].i > 0 and self.doc[words[0].i - 1].lower_ in ("former", "then"):
                 role = f"{self.doc[words[0].i - 1].lower_} {role}"  # "Former President Bill Clinton"
             return role, self._organization_near(title)
         for child in head.lefts:
-            if child.dep_ == "compound" and child.tag_ == "NN" and _names_a_person(child):
+            if child.dep_ == "compound" and child.tag_ == "NN" and noun_names_a_person(child):
                 # "Republican presidential nominee Donald Trump": the noun with its modifiers,
                 # as an apposition's role is ("the Republican front-runner, Donald Trump").
-                return _role_phrase(child), self._organization_near(head)
+                return role_phrase(child), self._organization_near(head)
         return None, None
 
     def _organization_near(self, noun: Token) -> str | None:
@@ -892,11 +903,11 @@ class ClaimantResolver:
                         if found:
                             return found
                         if obj.pos_ == "PROPN":
-                            return self.doc.text[_core_span(obj, False)[0] : _end(obj)]
+                            return self.doc.text[core_span(obj, False)[0] : token_end(obj)]
         return None
 
     def _entity_covering(self, token: Token, kind: str) -> str | None:
-        position = (token.idx, _end(token))
+        position = (token.idx, token_end(token))
         for entity in self._entities_around(position):
             if entity.type == kind and overlaps(entity.span, position):
                 return entity.canonical
@@ -916,7 +927,7 @@ class ClaimantResolver:
             noun.dep_ == "appos"
             and noun.tag_ in ("NN", "NNP")
             and not any(c.dep_ == "case" for c in noun.head.children)
-            and noun.lemma_.lower() not in _BODY_NOUNS | _OUTLET_NOUNS
+            and noun.lemma_.lower() not in BODY_NOUNS | OUTLET_NOUNS
             and self._in_a_persons_name(noun.head)
         )
 
@@ -927,12 +938,12 @@ class ClaimantResolver:
 
     def _in_a_persons_name(self, token: Token) -> bool:
         """The token is part of a person's name the article gives ("Trump" where NER saw a body)."""
-        span = (token.idx, _end(token))
+        span = (token.idx, token_end(token))
         return any(e.type == "person" and overlaps(e.span, span) for e in self._entities_around(span))
 
     def _entity_at(self, span: Span, head: Token, kind: str) -> EntityMention | None:
         """The entity of `kind` that is the head of the mention (not one it merely names)."""
-        head_span = (head.idx, _end(head))
+        head_span = (head.idx, token_end(head))
         for entity in self._entities_around(head_span):
             if entity.type == kind and inside(entity.span, span) and overlaps(entity.span, head_span):
                 return entity
@@ -941,19 +952,19 @@ class ClaimantResolver:
         # Many people are named by their own apposition ("Two objectors, Lawrence Joyce and
         # William Graham"), not by the one person they are of, wherever the parser hangs
         # that one: "supporters of her opponent, Sen. Bernie Sanders" are not Sanders.
-        if kind == "person" and (head.pos_ == "NOUN" or _is_role_title(head)):
+        if kind == "person" and (head.pos_ == "NOUN" or is_role_title(head)):
             objects = [o for p in head.children if p.dep_ == "prep" for o in p.children if o.dep_ == "pobj"]
             many = head.tag_ == "NNS"
-            of_one = many and any(o.tag_ == "NN" and _names_people(o) for o in objects)
+            of_one = many and any(o.tag_ == "NN" and names_people(o) for o in objects)
             for owner in [head] if many else [head, *objects]:
                 for child in owner.children:
                     several = any(c.dep_ == "conj" for c in child.children)
                     if child.dep_ == "appos" and (several or not of_one):
-                        child_span = (child.idx, _end(child))
+                        child_span = (child.idx, token_end(child))
                         for entity in self._entities_around(child_span):
                             if entity.type == kind and overlaps(entity.span, child_span):
                                 return entity
-            if not many and _names_a_person(head):
+            if not many and noun_names_a_person(head):
                 return self._named_before(span)
         return None
 
@@ -971,7 +982,7 @@ class ClaimantResolver:
             phrase = phrase.head  # "with ... hosts Joe Scarborough and Mika Brzezinski, the ..."
         if phrase.dep_ in _OWN_PARTS:
             return None
-        name_span = (name.idx, _end(name))
+        name_span = (name.idx, token_end(name))
         for entity in self._entities_around(name_span):
             if entity.type == "person" and entity.span[1] == name_span[1]:
                 return entity
@@ -984,518 +995,10 @@ class ClaimantResolver:
         return None
 
 
-# Words that open what is no description of the person named after them: a list ("and"),
-# a phrase ("supporters of", "backing", "like"), a clause ("who").
-_PHRASE_OPENERS = frozenset(
-    "and or nor & but of by with to for on in at from about against like as including than "
-    "via after before between among who whom whose which that".split()
-)
-
-
-def _opens_a_phrase(token: Token) -> bool:
-    """Before a name, a word that makes what follows no description of it: punctuation
-    that sets off or lists (a dash between words, a hyphen's "co-host" aside), a word of
-    `_PHRASE_OPENERS`, a verb in lower case ("backing", "says"; not "ousted" of "ousted
-    campaign manager")."""
-    if token.is_punct:
-        return token.text not in (".", "-", "'", "’") or (token.text == "-" and bool(token.whitespace_))
-    lower = token.lower_
-    if lower in _PHRASE_OPENERS:
-        # "Secretary of State", "Supervisor of Elections", "Speaker of the House": a title's own "of".
-        before, after = token.nbor(-1) if token.i else token, token.nbor(1)
-        if after.lower_ == "the" and after.i + 1 < len(token.doc):
-            after = after.nbor(1)
-        title = _is_title(before) or (before.text[:1].isupper() and _names_a_person(before))
-        return not (lower == "of" and title and after.text[:1].isupper())
-    return token.is_lower and token.tag_ in ("VBG", "VBZ", "VBD", "VBP")
-
-
-def _role_before(words: list[Token], last: Token) -> str | None:
-    """The role words before a name say, up to `last`, as written but for an article or an
-    owner before them, forms of address ("Mr.", "Dr.": no role) and titles spelt out: "Tulsa
-    police Chief", "Army Captain" ("Army Capt."), "nephew" ("his nephew")."""
-    words = [t for t in words if t.i <= last.i and not _addresses(t)]
-    while words and (words[0].pos_ == "DET" or words[0].tag_ == "PRP$"):
-        words = words[1:]
-    parts: list[str] = []
-    for t in words:
-        if t.text == "." and (not parts or (t.i > 0 and _is_title(t.nbor(-1)))):
-            continue  # the abbreviation's point, its title spelt out or left out
-        word = TITLE_ABBREVIATIONS.get(_folded(t), t.text) if _is_title(t) else t.text
-        parts.append(word + t.whitespace_)
-    return "".join(parts).strip() or None
-
-
-def _addresses(token: Token) -> bool:
-    return _folded(token) in _FORMS_OF_ADDRESS
-
-
-def _introduces_someone(noun: Token) -> bool:
-    """An indefinite description: "a man", "one employee", "another Muslim"."""
-    return any(c.dep_ in ("det", "nummod") and c.lower_ in _INDEFINITE for c in noun.children)
-
-
-_INDEFINITE = frozenset({"a", "an", "one", "another"})
-
-
-def _role_phrase(noun: Token) -> str:
-    """A role noun with the words that make it a role, as the text writes them: "senior
-    policy adviser", "campaign manager", "anti-establishment candidate"."""
-    modifiers = [c for c in noun.lefts if c.dep_ in ("amod", "compound") and not _an_inverted_cue(c)]
-    first = _word_start(min([*map(_modifier_start, modifiers), noun], key=lambda t: t.i))
-    # Not over a dash between spaces: "NEW YORK - Republican presidential candidate" is a
-    # dateline, then a role.
-    for token in noun.doc[first.i : noun.i]:
-        if token.is_punct and token.whitespace_ and token.i > 0 and noun.doc[token.i - 1].whitespace_:
-            first = noun.doc[token.i + 1]
-    return noun.doc.text[first.idx : _end(noun)]
-
-
-def _an_inverted_cue(token: Token) -> bool:
-    """ "said" of '"...," said billionaire Donald Trump' or "4 in 10 said billionaire Donald
-    Trump would ...", which the parser may hang on the noun: a reporting verb; not a word
-    that describes ("retired Air Force general", which the tagger may read as a past tense)."""
-    finite = token.pos_ in ("VERB", "AUX") and token.tag_ not in ("VBN", "VBG")  # not "little-known"
-    return finite and cue_class_for(token.lemma_.lower()) is not None
-
-
-def _modifier_start(modifier: Token) -> Token:
-    """The first word of a modifier with its own modifiers ("Fox" of "Fox News moderator",
-    "New" of "New Jersey Gov."), not a determiner or an owner of the phrase."""
-    start = modifier.left_edge
-    while start.i < modifier.i and (start.pos_ in ("DET", "PRON", "PUNCT") or start.dep_ in ("poss", "case")):
-        start = start.doc[start.i + 1]
-    return start
-
-
-def _word_start(token: Token) -> Token:
-    """The first token of the hyphenated word a token ends: "front" of "front-runner" (the
-    tagger splits it in three; a role is the whole word)."""
-    doc = token.doc
-    first = token
-    while (
-        first.i >= 2
-        and doc[first.i - 1].text in _HYPHENS
-        and not (doc[first.i - 1].whitespace_ or doc[first.i - 2].whitespace_)
-    ):
-        first = doc[first.i - 2]
-    return first
-
-
-def _names_people(noun: Token) -> bool:
-    return noun.lemma_.lower() in _PEOPLE_NOUNS or _names_a_person(noun)
-
-
-def _names_a_person(noun: Token) -> bool:
-    """A singular description that names a person: 'the rapporteur', 'a spokesman'; not a
-    word of a name NER found ("the Miami Herald"), a people's name ("a Nevada Democrat") aside."""
-    return names_a_person(noun.lemma_.lower(), in_a_name=noun.ent_type_ not in ("", "NORP"))
-
-
-def _end(token: Token) -> int:
-    return token.idx + len(token.text)
-
-
-_HYPHENS = frozenset({"-", "\u2010", "\u2011"})
 # Entities that say whose a title is: "Vermont Sen.", "Indiana Gov.", "Democratic Rep.".
 _PLACE_OR_PARTY = frozenset({"GPE", "NORP"})
 # A name that is one of these is no apposition's owner (`_named_before`).
 _OWN_PARTS = frozenset({"nsubj", "nsubjpass", "dobj", "iobj", "dative", "pobj", "attr"})
-_LINKS = frozenset({"CCONJ", "SCONJ"})
-
-
-def _head_of(tokens: list[Token]) -> Token | None:
-    """The token of a mention whose syntactic head lies outside it."""
-    indices = {t.i for t in tokens}
-    heads = [t for t in tokens if t.head.i not in indices] or [t for t in tokens if t.head.i == t.i]
-    content = [t for t in heads if not t.is_punct]
-    # "and | Duncan Hunter", "And | surveys of ...": a conjunction of a model's source is no head.
-    words = [t for t in content if t.pos_ not in _LINKS] or content
-    if not words:
-        return None
-    head = words[0]
-    head = _name_after_description(head, words)
-    head = _coordinated_head(head, indices)
-    if head.pos_ in ("VERB", "AUX") and head.dep_ != "amod":  # not "presumed" of "the presumed nominee"
-        return _clause_head(head, indices)
-    # "of | Sen. Ted Cruz", "by | four leading academic economists", "such as | senator Bob Corker"
-    if head.pos_ == "ADP" and all(t.lower_ == "such" for t in tokens if t.i < head.i):
-        return next((c for c in head.children if c.dep_ == "pobj" and c.i in indices), head)
-    return head
-
-
-def _name_after_description(head: Token, words: list[Token]) -> Token:
-    """Two subjects of one verb are a misparse of one noun phrase, a description and the
-    name it comes before ("Tennis great | Billie Jean King | remembered", "The economist |
-    Robert J. Shapiro | recently measured"), and so are two appositions of one word ("New
-    York (AFP) – | Oscar-winning actress | Susan Sarandon"): the name, of a person or a
-    body, is the head.
-    Not a person's name and what follows it ("Obama | the idealist", "Chelsea Clinton, |
-    husband"), people and the places they live ("Most Republican voters in Alabama, |
-    Georgia"), nor a name's hyphenated part ("G-III")."""
-    kind = _SUBJECTS if head.dep_ in _SUBJECTS else {"appos"}
-    subjects = [t for t in words if t.dep_ in kind and t.head.i == head.head.i]
-    if head.dep_ not in kind or len(subjects) < 2 or head.ent_type_ == "PERSON":
-        return head
-    name = subjects[-1]
-    if (
-        name.pos_ != "PROPN"
-        or name.ent_type_ not in ("PERSON", "ORG")
-        or head.tag_ in ("NNS", "NNPS")
-        or not name.doc[name.left_edge.i - 1].whitespace_
-    ):
-        return head
-    return name
-
-
-def _coordinated_head(head: Token, indices: set[int]) -> Token:
-    """The word a misparsed coordination of descriptions hangs on: the person a bare role
-    noun is another word for ("lobbyist and GOP strategist Charlie Black": one man, whom a
-    role noun without an article cannot be apart from), the noun an adjective describes
-    with another ("Current and former officials", read as an adjective and its conjunct)."""
-    conjuncts = [c for c in head.children if c.dep_ == "conj" and c.i in indices]
-    if not conjuncts:
-        return head
-    if head.pos_ == "ADJ" and conjuncts[0].pos_ in ("NOUN", "PROPN"):
-        return conjuncts[0]
-    bare = not any(c.dep_ in ("det", "poss") for c in head.children)
-    if head.tag_ == "NN" and head.is_lower and bare and _names_a_person(head):
-        person = conjuncts[0]
-        if person.ent_type_ == "PERSON":
-            return person
-    return head
-
-
-def _clause_head(verb: Token, indices: set[int]) -> Token | None:
-    """What a mention the parse reads as a clause names. Its subject ("who | is the most
-    animated"), unless that is an owner ("Clinton's | framing": the verb is a noun, and the
-    mention is what is owned); the agent of a participle ("compiled by | the Center for
-    Responsive Politics"); the object of a verb that is the first word of a noun phrase
-    misread ("leaked | documents from his 1995 tax return", "ranking Democrat | Elijah
-    Cummings"; not "the super PAC | backing Hillary Clinton", whose article shows a noun
-    phrase); a verb in lower case alone names no one ("presumed")."""
-    inner = [c for c in verb.children if c.i in indices]
-    agents = [o for a in inner if a.dep_ == "agent" for o in a.children if o.dep_ == "pobj"]
-    objects = [c for c in inner if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")]
-    subject = next((c for c in inner if c.dep_ in _SUBJECTS), None)
-    if subject is not None:
-        owner = any(c.dep_ == "case" for c in subject.children)
-        return (objects or [verb])[0] if owner else subject  # "The Party's | presumed | nominee"
-    if not verb.is_lower or any(c.dep_ in ("poss", "det") for c in inner):
-        return verb  # "Will", "the super PAC backing ..."
-    named = agents + objects
-    return named[0] if named else None
-
-
-def _core_span(head: Token, keep_preps: bool, within: Span | None = None) -> Span:
-    """A noun phrase without its clauses: 'A US State Department report (into ...)'."""
-    tokens = [head]
-    for child in head.lefts:
-        if child.dep_ in _CORE_DEPS:
-            tokens.extend(child.subtree)
-    if keep_preps:
-        for child in head.rights:
-            if child.dep_ == "prep" and child.lower_ in _KEPT_PREPS:
-                tokens.extend(child.subtree)
-    if within is not None:
-        tokens = [t for t in tokens if within[0] <= t.idx < within[1]]
-        if not tokens:
-            # A span inside one token ('"2016-06-29">Trump', from markup) holds no
-            # token's start: the span as given is the core.
-            return within
-    first = min(tokens, key=lambda t: t.i)
-    last = max(tokens, key=lambda t: t.i)
-    # "the former secretary of state | and current ... nominee": the parser hangs the "and"
-    # of a second description on the first one's last word, and a mention cut short ends in
-    # "of" ("foreign policy experts of"); a name never ends so.
-    while last.i > first.i and (last.is_punct or last.tag_ in ("CC", "IN") or last.lower_ in ARTICLES):
-        last = head.doc[last.i - 1]
-    return (first.idx, _end(last))
-
-
-# Participles whose agent made the document ("a report released | by the Brookings
-# Institution", "a complaint filed by the SEC"); not those whose agent only holds, quotes or
-# passes it on ("a letter obtained by The Associated Press", "exit polls reported by CNN").
-_AUTHORING_LEMMAS = frozenset(
-    "release publish issue file prepare compile conduct commission write produce author "
-    "sponsor send unveil submit post draft".split()
-)
-# Correspondence and records are released by others than their writers ("The email, released
-# by Judicial Watch", "emails published by WikiLeaks"): for them only these name the maker.
-_CORRESPONDENCE = frozenset(
-    "email emails letter letters memo memos message messages cable cables record records "
-    "document documents transcript transcripts tweet tweets".split()
-)
-_WRITING_LEMMAS = frozenset("write send draft author sign file submit prepare compile".split())
-
-
-def _definite_and_bare(noun: Token) -> bool:
-    """ "the head", "this new report": a noun after "the", "this" or "that" with nothing of its
-    own but determiners and adjectives (not "the Quinnipiac poll", "the head of NK Watch")."""
-    modifiers = list(noun.children)
-    definite = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in modifiers)
-    return definite and all(c.dep_ in ("det", "amod") for c in modifiers)
-
-
-def _refers_back(document: Token) -> bool:
-    """ "The poll", "this report", "the new survey": one document referred to by its noun
-    alone; not a plural, nor a noun with words of its own ("the Quinnipiac poll" names itself)."""
-    return _definite_and_bare(document) and document.tag_ in ("NN", "NNP")
-
-
-def _same_document_before(document: Token) -> Token | None:
-    """The last word before `document` that is the same noun, as a document of its own."""
-    for token in reversed(document.doc[: document.left_edge.i]):
-        if token.lower_ == document.lower_ and token.pos_ in ("NOUN", "PROPN") and not _inside_a_name(token):
-            return token
-    return None
-
-
-def _inside_a_name(token: Token) -> bool:
-    """A noun that only modifies another ("poll numbers") or ends a phrase inside a longer
-    name ("the Potsdam Institute for Climate Impact | Research"): no document of its own."""
-    if token.dep_ == "compound":
-        return True
-    if not token.ent_type_:
-        return False
-    start = token.i
-    while token.doc[start].ent_iob_ == "I":
-        start -= 1
-    return start < token.left_edge.i
-
-
-def _authors_by(document: Token) -> Iterator[Token]:
-    """The prepositions naming a document's authors: its own "by" or "from", then the "by"
-    of a participle that made it, with a time or place between ("released Friday by")."""
-    for prep in document.children:
-        if prep.dep_ == "prep" and prep.lower_ in ("by", "from"):
-            yield prep
-    lemmas = _WRITING_LEMMAS if document.lower_ in _CORRESPONDENCE else _AUTHORING_LEMMAS
-    for made in document.children:
-        if made.dep_ == "acl" and made.tag_ == "VBN" and made.lemma_.lower() in lemmas:
-            yield from (c for c in made.children if c.dep_ == "agent")
-
-
-def _phrase_before_clauses(head: Token) -> Span:
-    """A noun phrase up to its first clause: "the American Legion | obtained by The Associated
-    Press", "Lily Batchelder, a former tax aide, | whose conclusions ..." (its appositions and
-    conjuncts stay: "the North Korea Strategy Centre and other bodies")."""
-    clause = next((c for c in head.rights if c.dep_ in ("acl", "relcl")), None)
-    last = head.right_edge if clause is None else clause.left_edge.nbor(-1)
-    while last.i > head.i and last.is_punct:
-        last = head.doc[last.i - 1]
-    return (head.left_edge.idx, _end(last))
-
-
-def _phrase_around(
-    head: Token | None,
-    tokens: list[Token],
-    span: Span,
-    in_a_persons_name: Callable[[Token], bool],
-    cue: Collection[int] = (),
-) -> tuple[Token | None, Span]:
-    """The head that names a mention cut short inside its noun phrase, and the phrase.
-
-    "Mr" of "Mr. Obama" -> Obama; "The" of "The director" -> director. A possessive
-    pronoun stays ("his claim that ..." is his), unless it owns people ("his attorney").
-    Never past the cue (`cue`: token indices): "records | show", "Trump | Wants", parsed as
-    one noun phrase, are a source and its cue: a name stays the head, a description's phrase
-    is the mention's words, and adjectives leaning on the cue ("the European | reluctance")
-    name no one (None).
-    """
-    if head is None:
-        return None, span
-    inside = {t.i for t in tokens}
-    moved = False
-    while (
-        head.dep_ in _LEANING_DEPS
-        and head.head.i not in inside
-        and head.head.i > head.i
-        and head.head.pos_ in ("NOUN", "PROPN")
-    ):
-        if head.dep_ == "poss" and (head.pos_ != "PRON" or not _names_people(head.head)):
-            break
-        # "Aaron" of "Aaron Kall" leans on the rest of the name; "Trump" of "Trump charges"
-        # (misparsed), "Clinton campaign" or "Clinton Plan" is the name itself. So is "Ben
-        # Carson" of a headline's "Ben Carson Defends Himself ...", where NER ran the name on
-        # into the verb and the article's names (`in_a_persons_name`) end before it.
-        name = head.dep_ == "compound" and head.text[:1].isupper() and not _is_title(head)
-        if name and (head.head.ent_type_ != "PERSON" or not in_a_persons_name(head.head)):
-            break
-        if head.head.i in cue:
-            # A name or pronoun stays ("Trump | Wants", "his | best response was"); a
-            # description is the mention's words ("The Sanders campaign | projects");
-            # adjectives name no one.
-            if head.pos_ in ("PROPN", "PRON"):
-                break
-            return (head.head, span) if any(t.pos_ in ("NOUN", "PROPN") for t in tokens) else (None, span)
-        head, moved = head.head, True
-    if not moved:
-        return head, span
-    core = _core_span(head, keep_preps=True)
-    return head, (min(span[0], core[0]), max(span[1], core[1]))
-
-
-def _askers(sentence: SpacySpan) -> list[Span]:
-    """Where a passive verb of asking names who asks: "Holt" of "When pressed by Holt"."""
-    return [
-        (pobj.left_edge.idx, _end(pobj.right_edge))
-        for verb in sentence
-        if verb.lemma_.lower() in _ASKING and verb.tag_ == "VBN"
-        for agent in verb.children
-        if agent.dep_ == "agent"
-        for pobj in agent.children
-        if pobj.dep_ == "pobj"
-    ]
-
-
-def _subject_before(
-    pronoun: Token, reported: tuple[Span, ...], fits: Callable[[Token], bool]
-) -> Token | None:
-    """Who "they" or "it" stands for when a subject that `fits` names them before it: in its
-    own sentence, the subject of a verb the pronoun depends on ("researchers say they need");
-    else in the sentence before ("Bush campaign officials looked into ... They determined"),
-    the one nearest that sentence's root. None inside what is reported (`reported`: the
-    claims' contents so far, quotations of others: '"... the Paris attackers showed ..." But
-    they leave out' is the editorial's writers)."""
-    doc = pronoun.doc
-    ancestors = {t.i for t in pronoun.ancestors}
-    sentence = pronoun.sent
-    for own in (True, False):
-        found = [
-            t
-            for t in sentence
-            if t.i < pronoun.i
-            and t.dep_ in _SUBJECTS
-            and (not own or t.head.i in ancestors)
-            and fits(t)
-            and not _within((t.idx, _end(t)), reported)
-        ]
-        if found:
-            return min(found, key=lambda t: (_depth(t), t.i))
-        if sentence.start == 0:
-            return None
-        sentence = doc[sentence.start - 1].sent
-    return None
-
-
-def _a_body(noun: Token) -> bool:
-    """A singular subject "it" may stand for: a body NER names ("Tinder suspended her account;
-    it did not explain why") or one named by its kind ("Trump's campaign ..., it said")."""
-    if noun.tag_ not in ("NN", "NNP"):
-        return False
-    return noun.ent_type_ == "ORG" or noun.lemma_.lower() in _BODY_NOUNS
-
-
-def _a_document(noun: Token) -> bool:
-    """A singular subject "it" may stand for that is a document ("The report was released on
-    Monday. It found ...")."""
-    return noun.tag_ == "NN" and noun.lower_ in DOCUMENT_NOUNS and noun.lower_ not in PUBLICATION_NOUNS
-
-
-def _document_sent_before(pronoun: Token, reported: tuple[Span, ...]) -> Token | None:
-    """'The city sent a cease-and-desist letter Thursday. | It says ...': the document that is
-    the object of the sentence before's main verb, for an "it" that is its own sentence's
-    main subject, when no subject there can be an "it" (the caller looks for one first)."""
-    if pronoun.sent.start == 0 or pronoun.dep_ not in _SUBJECTS or pronoun.head != pronoun.sent.root:
-        return None
-    root = pronoun.doc[pronoun.sent.start - 1].sent.root
-    return next(
-        (
-            t
-            for t in root.children
-            if t.dep_ == "dobj" and _a_document(t) and not _within((t.idx, _end(t)), reported)
-        ),
-        None,
-    )
-
-
-_BODY_NOUNS = frozenset(
-    "campaign company committee agency administration government department party firm group "
-    "organization organisation union network bank court council commission board".split()
-)
-# What a news outlet is called in apposition to its name ("Breitbart News, a conservative website").
-_OUTLET_NOUNS = frozenset("website site newspaper magazine outlet publication blog channel station".split())
-
-
-def _plural_people(noun: Token, names_someone: Callable[[Token], bool]) -> bool:
-    """A plural subject "they" may stand for: people (a noun for people: "supporters",
-    "economists"; a group NER names: "Republicans", "Teamsters")."""
-    if names_someone(noun):
-        return False  # "Sanders", which the tagger takes for a plural
-    if noun.text[:1].isupper() and not noun.is_sent_start:
-        # "Republicans", "Teamsters"; not "Sanders" (tagged a plural "sander" where NER
-        # sees no one)
-        return noun.tag_ in ("NNS", "NNPS") and noun.ent_type_ in ("NORP", "ORG")
-    if noun.tag_ == "NNPS":
-        return True
-    lemma = noun.lemma_.lower()
-    return (
-        noun.tag_ == "NNS" and not lemma.endswith("ment") and (lemma in _PLURAL_PEOPLE or _names_people(noun))
-    )
-
-
-# Plural nouns for people that `_names_people`'s endings ("-er", "-ant", "-ent", ...) miss.
-_PLURAL_PEOPLE = frozenset(
-    "official people partisan attendee pundit candidate kid child activist critic delegate "
-    "donor expert scholar veteran citizen".split()
-)
-
-
-def _antecedent(relative: Token, in_a_persons_name: Callable[[Token], bool]) -> Token | None:
-    """The noun a relative clause's subject stands for: "Smith" in "Smith, who said"; also
-    where the parser hangs it on an auxiliary ("Mr. Murdoch, who | is by all accounts
-    enjoying") or on a second clause coordinated with the first ("Ted Cruz of Texas, who
-    last year threatened ..., and who | has been hoping")."""
-    clause, coordinated = relative.head, False
-    while clause.dep_ in ("aux", "auxpass", "conj") and clause.head.i != clause.i:
-        coordinated = coordinated or clause.dep_ == "conj"
-        clause = clause.head
-    if (
-        relative.dep_ in _SUBJECTS
-        and clause.dep_ == "relcl"
-        and clause.head.pos_ in ("NOUN", "PROPN")
-        and clause.head.ent_type_ not in _NO_ANTECEDENTS
-    ):
-        noun = clause.head
-        someone = noun.pos_ == "PROPN" or _names_people(noun)
-        if coordinated and relative.lower_ in ("who", "whom") and not someone:
-            # "A president who authorized the raid that killed ... and who hoped": the
-            # parser may join the clause to one inside the first; "who" is no raid.
-            return None
-        return noun if in_a_persons_name(noun) else _owner_of_place(noun, relative.lower_)
-    return None
-
-
-# Times and numbers the parse hangs a relative clause on are not who it stands for: "re-elect
-# Sen. Rob Portman this year, who endorsed", "compared with 38% who support".
-_TIMES = frozenset({"DATE", "TIME"})
-_NO_ANTECEDENTS = _TIMES | {"PERCENT", "MONEY", "QUANTITY", "CARDINAL", "ORDINAL"}
-
-
-# Names the parse hangs a relative clause on where it ends a phrase that describes someone
-# else: the place or the employer of "a gynecologist from Englewood, New Jersey, who said",
-# "a senior analyst at Jefferies, who notes", "the ACLU of Oregon, which released".
-_PLACES = frozenset({"GPE", "LOC", "FAC"})
-_EMPLOYERS = _PLACES | {"ORG"}
-
-
-def _owner_of_place(noun: Token, relative: str) -> Token:
-    """The noun a place (for "who", also a body) after a preposition belongs to, where the
-    relative clause follows that place: "Alan Berger, a gynecologist from Englewood, New
-    Jersey, who" -> "Alan Berger"; "Iowa, which said" stays "Iowa" (no preposition)."""
-    if noun.ent_type_ not in (_EMPLOYERS if relative == "who" else _PLACES):
-        return noun
-    place = noun
-    while place.dep_ == "appos" and place.head.ent_type_ in _PLACES:  # "Englewood, New Jersey"
-        place = place.head
-    preposition = place.head
-    if place.dep_ != "pobj" or preposition.dep_ != "prep" or preposition.head.pos_ not in ("NOUN", "PROPN"):
-        return noun
-    owner = preposition.head
-    if owner.dep_ == "appos" and owner.head.ent_type_ == "PERSON":  # "Alan Berger, a gynecologist"
-        return owner.head
-    return owner
 
 
 def _standing_for(mention: str, span: Span, antecedent: Claimant) -> Claimant:
@@ -1556,43 +1059,3 @@ def _title_cased(sentence: SpacySpan) -> bool:
     """A headline's capitals: most of four or more words begin with one."""
     words = [t for t in sentence if t.is_alpha]
     return len(words) >= 4 and sum(t.text[:1].isupper() for t in words) >= 0.7 * len(words)
-
-
-def _depth(token: Token) -> int:
-    depth = 0
-    while token.head.i != token.i:
-        token, depth = token.head, depth + 1
-    return depth
-
-
-def _shallowest(tokens: list[Token]) -> Token | None:
-    return min(tokens, key=_depth) if tokens else None
-
-
-def _within(span: Span | None, spans: tuple[Span, ...]) -> bool:
-    return span is not None and any(inside(span, s) for s in spans)
-
-
-def _a_time(token: Token) -> bool:
-    """A word NER reads as a date or time: no one, where the parser makes it a subject ("this
-    past weekend in Hangzhou, China, Mr. Obama and Mr. Xi formally committed": the names are
-    its conjuncts) or an owner ("Tuesday's results show")."""
-    return token.ent_type_ in _TIMES
-
-
-def _folded(token: Token) -> str:
-    return token.text.rstrip(".").casefold()
-
-
-def _is_role_title(token: Token) -> bool:
-    """A title before a name that says what the person is ("President", "Sen."), not how
-    to address them ("Mr.") or when ("former")."""
-    return token.text[:1].isupper() and _folded(token) in _ROLE_TITLES
-
-
-def _is_title(token: Token) -> bool:
-    return _folded(token) in TITLES
-
-
-def _is_honorific(token: Token) -> bool:
-    return _folded(token) in HONORIFICS
