@@ -708,3 +708,20 @@ def test_an_identity_put_as_held_now_is_the_one_given_when_no_writer_came_betwee
     now = replace(held[donald], roles=["candidate"])
     put = as_held_now(next(i for i in given if i.id == donald), now, own[donald])
     assert put.roles == ["candidate", "Republican nominee"]
+
+
+def test_a_persons_alias_is_the_name_without_the_possessive_its_mention_was_written_with() -> None:
+    # "Trump’s plan would ...", "Sanders' campaign said": the source as written is a possessive;
+    # the alias is the name a reader types. A body's mention may end so ("McDonald's").
+    rows = [
+        ("Donald Trump", "person", "Donald Trump"),
+        ("Donald Trump", "person", "Trump’s"),
+        ("Donald Trump", "person", "Mr. Trump's"),
+        ("Bernie Sanders", "person", "Sanders'"),
+        ("McDonald's Corporation", "organisation", "McDonald's"),
+    ]
+    identities = updated_identities(file_claims(_claims("p1", rows), MemoryRegistry()), MemoryRegistry())
+    aliases = {identity.name: set(identity.aliases) for identity in identities}
+    assert aliases["Donald Trump"] == {"Donald Trump", "Trump", "Mr. Trump"}
+    assert aliases["Bernie Sanders"] == {"Bernie Sanders", "Sanders"}
+    assert "McDonald's" in aliases["McDonald's Corporation"]

@@ -66,6 +66,7 @@ ARTICLES = frozenset({"the", "a", "an"})
 # "US" / "U.S." / "United States" before a body's name: "the US State Department".
 _NATIONAL_PREFIXES = (("united", "states"), ("us",))
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s?\b")
+_TRAILING_POSSESSIVE = re.compile(r"(?<=\w)['’]s?$")
 _DOTTED_ACRONYM = re.compile(r"\b(?:\w\.){2,}")
 _NON_WORD = re.compile(r"[^\w]+")
 
@@ -78,6 +79,11 @@ def fold(text: str) -> str:
     """
     decomposed = unicodedata.normalize("NFKD", strip_invisible(text))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def without_possessive(text: str) -> str:
+    """A name as written less a possessive ending: "Trump’s" -> "Trump", "Sanders'" -> "Sanders"."""
+    return _TRAILING_POSSESSIVE.sub("", text)
 
 
 def name_words(text: str) -> list[str]:

@@ -71,6 +71,7 @@ from claimsearch.claimants.names import (
     name_words,
     surname_of,
     without_middle_names,
+    without_possessive,
 )
 from claimsearch.claimants.nicknames import formal_form, short_forms
 from claimsearch.model import IDENTITY_TYPES, Article, Claim, Claimant, ClaimantIdentity, stable_id
@@ -576,8 +577,11 @@ class Said:
     def fragment(self, identity_id: str, key: str, claims: int = 1) -> ClaimantIdentity:
         """The identity as this alone says it, for `merged` to fold in (`claims`: said so by that many)."""
         aliases = [self.name]
-        if self.mention and self.mention != self.name and _writes_the_name(self.mention, key):
-            aliases.append(self.mention)
+        # A person's mention is often a possessive ("Trump’s plan would ..."): an alias is the
+        # name as a reader types it. A body's may end so as written ("McDonald's").
+        mention = without_possessive(self.mention) if self.mention and self.type == "person" else self.mention
+        if mention and mention != self.name and _writes_the_name(mention, key):
+            aliases.append(mention)
         return ClaimantIdentity(
             id=identity_id,
             key=key,
