@@ -90,16 +90,20 @@ def test_only_a_name_cut_before_a_comma_may_be_anyone_s() -> None:
     ]
 
 
-def _lookup(known: set[str], asked: list[str]) -> Callable[[ClaimantTerms], list[str]]:
-    def lookup(terms: ClaimantTerms) -> list[str]:
+def _lookup(known: set[str], asked: list[str]) -> Callable[[ClaimantTerms], list[tuple[str, bool]]]:
+    def lookup(terms: ClaimantTerms) -> list[tuple[str, bool]]:
         asked.append(terms.phrase)
-        return [f"id:{terms.phrase}"] if terms.phrase in known else []
+        return [(f"id:{terms.phrase}", False)] if terms.phrase in known else []
 
     return lookup
 
 
-def _everyone(ids: list[str]) -> list[str]:
-    return ids
+def _everyone(ids: list[str]) -> dict[str, tuple[str, str]]:
+    return {i: ("person", i.removeprefix("id:")) for i in ids}
+
+
+def _no_one(ids: list[str]) -> dict[str, tuple[str, str]]:
+    return {i: ("organisation", i.removeprefix("id:")) for i in ids}
 
 
 def test_a_looser_reading_is_tried_only_when_the_name_as_asked_finds_no_one() -> None:
@@ -126,10 +130,31 @@ def test_a_looser_reading_is_tried_only_when_the_name_as_asked_finds_no_one() ->
 
 def test_a_middle_word_is_dropped_only_from_a_person_s_name() -> None:
     # "Tax Policy Center" is no "Tax Center", though it reads as first, middle and last words.
-    terms, ids = match_claimant("Tax Policy Center", _lookup({"tax center"}, []), lambda ids: [])
+    terms, ids = match_claimant("Tax Policy Center", _lookup({"tax center"}, []), _no_one)
     assert (terms.phrase, ids) == ("tax policy center", [])
     terms, ids = match_claimant("Tax Policy Center", _lookup({"tax center"}, []), _everyone)
     assert ids == ["id:tax center"]
+
+
+def _keys(*keys: str) -> Callable[[ClaimantTerms], list[tuple[str, bool]]]:
+    """A lookup that finds every identity whose key holds the words asked."""
+
+    def lookup(terms: ClaimantTerms) -> list[tuple[str, bool]]:
+        return [(f"id:{k}", k.endswith(" jr")) for k in keys if f" {terms.phrase} " in f" {k} "]
+
+    return lookup
+
+
+def test_a_suffix_keeps_a_namesake_apart_and_no_one_else() -> None:
+    trumps = _keys("donald trump", "donald trump jr", "ivanka trump")
+    terms, ids = match_claimant("Trump", trumps, _everyone)
+    assert (ids, terms.suffixed) == (["id:donald trump", "id:ivanka trump"], False)
+    terms, ids = match_claimant("Donald Trump Jr.", trumps, _everyone)
+    assert (ids, terms.suffixed) == (["id:donald trump jr"], True)
+    # No one without the suffix has the name: it is how the name is written in full, and a
+    # claim's source may then hold it with the suffix too.
+    terms, ids = match_claimant("Mr. Biden", _keys("joseph r biden jr", "jill biden"), _everyone)
+    assert (ids, terms.suffixed) == (["id:jill biden", "id:joseph r biden jr"], True)
 
 
 @pytest.mark.parametrize(

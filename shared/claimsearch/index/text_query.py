@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal, get_args
 
 from claimsearch.claimants.names import (
@@ -108,8 +108,9 @@ class ClaimantTerms:
     hold, in order, as whole words."""
 
     words: tuple[str, ...]
-    # "Trump" and "Donald Trump" do not ask for Donald Trump Jr.: identities whose key
-    # ends in a generational suffix match only when the name asked for holds one.
+    # Whether a claim whose claimant's name ends in a generational suffix ("Jr.") may match by
+    # its source's words: where the name asked holds one, or where the identities it matches
+    # do (`match_claimant`: "Trump" is not Donald Trump Jr.).
     suffixed: bool
 
     @property
@@ -255,27 +256,53 @@ def _capitalised(text: str) -> bool:
     )
 
 
+# An engine's lookup of identities by alias words (suffixed identities included), each
+# with whether its key ends in a generational suffix; and what it holds of some identities:
+# id -> (type, key).
+FindIdentities = Callable[[ClaimantTerms], list[tuple[str, bool]]]
+HeldIdentities = Callable[[list[str]], dict[str, tuple[str, str]]]
+
+
 def match_claimant(
-    name: str,
-    identities: Callable[[ClaimantTerms], list[str]],
-    people: Callable[[list[str]], list[str]],
+    name: str, identities: FindIdentities, held: HeldIdentities
 ) -> tuple[ClaimantTerms, list[str]]:
     """The terms of a `claimant=` name, whose words a claim's source must hold to match, and
     the identities it matches: those whose aliases hold the name as asked, else those of the
-    first looser reading that finds any (`identities`: an engine's lookup by alias words;
-    `people`: which of some ids are people's). A looser reading only adds identities, so a
-    name matches every claim it matched as asked."""
+    first looser reading that finds any. A looser reading only adds identities, so a name
+    matches every claim it matched as asked.
+
+    A generational suffix tells namesakes apart: "Trump" and "Donald Trump" do not ask for
+    Donald Trump Jr. where the index knows a Donald Trump. Where it knows none, the suffix is
+    only the way the name is written in full: "Biden", "Mr. Biden" find Joseph R. Biden Jr.,
+    and the terms then let a claim's source hold a suffixed name too."""
     terms = claimant_terms(name)
-    found = identities(terms)
-    if found:
-        return terms, found
-    for reading in looser_readings(name):
+    for reading in [Reading(terms, False), *looser_readings(name)]:
         found = identities(reading.terms)
-        if found and reading.people_only:
-            found = people(found)
-        if found:
-            return terms, found
+        if not found:
+            continue
+        suffixed = [i for i, s in found if s]
+        ids = [i for i, _ in found]
+        kinds = held(ids) if reading.people_only or (suffixed and not terms.suffixed) else {}
+        if suffixed and not terms.suffixed:
+            ids = _without_namesakes(ids, suffixed, kinds)
+        if reading.people_only:
+            ids = [i for i in ids if kinds.get(i, ("", ""))[0] == "person"]
+        if ids:
+            suffix_kept = not terms.suffixed and any(i in ids for i in suffixed)
+            return (replace(terms, suffixed=True) if suffix_kept else terms), sorted(ids)
     return terms, []
+
+
+def _without_namesakes(ids: list[str], suffixed: list[str], kinds: dict[str, tuple[str, str]]) -> list[str]:
+    """`ids` less the suffixed identities that share their name with one found without a
+    suffix ("donald trump jr" beside "donald trump"; middle names aside)."""
+    plain = {without_middle_names(kinds[i][1]) for i in ids if i not in suffixed and i in kinds}
+    namesakes = {
+        i
+        for i in suffixed
+        if i in kinds and without_middle_names(" ".join(kinds[i][1].split()[:-1])) in plain
+    }
+    return [i for i in ids if i not in namesakes]
 
 
 def suggestion_terms(text: str) -> list[str]:

@@ -705,7 +705,7 @@ class OpenSearchIndex:
         claimant = None
         if query.claimant is not None:
             name = query.claimant
-            claimant = match_claimant(name, lambda terms: self._claimant_ids(terms, name), self._people)
+            claimant = match_claimant(name, lambda terms: self._claimant_ids(terms, name), self._held)
         bodies = queries.search_bodies(query, plan, claimant)
         with engine_errors("search"):
             try:
@@ -827,18 +827,18 @@ class OpenSearchIndex:
                 raise engine_error(int(answer.get("status") or 500), answer)
         return answers
 
-    def _claimant_ids(self, terms: ClaimantTerms, name: str) -> list[str]:
+    def _claimant_ids(self, terms: ClaimantTerms, name: str) -> list[tuple[str, bool]]:
         body = queries.claimant_ids_body(terms, MAX_CLAIMANT_MATCHES + 1)
         response = self._search(self.claimants_alias, body, "look up a claimant")
         if response is None:
             return []
-        ids = [h["fields"]["id"][0] for h in response["hits"]["hits"]]
-        if len(ids) > MAX_CLAIMANT_MATCHES:
+        found = [(h["fields"]["id"][0], bool(h["fields"]["suffixed"][0])) for h in response["hits"]["hits"]]
+        if len(found) > MAX_CLAIMANT_MATCHES:
             raise InvalidQuery("claimant", f"{name!r} matches too many claimants; give more of the name")
-        return ids
+        return found
 
-    def _people(self, ids: list[str]) -> list[str]:
-        return sorted(i for i, c in self.get_claimants(ids).items() if c.type == "person")
+    def _held(self, ids: list[str]) -> dict[str, tuple[str, str]]:
+        return {i: (c.type, c.key) for i, c in self.get_claimants(ids).items()}
 
     def _named(self, values: list[FacetValue]) -> list[FacetValue]:
         """Claimant facet values (counted by id) with the registry's names."""

@@ -307,16 +307,14 @@ def _claimant_filter(terms: ClaimantTerms, ids: list[str]) -> dict[str, Any]:
 
 
 def claimant_ids_body(terms: ClaimantTerms, limit: int) -> dict[str, Any]:
-    """Identities with an alias holding the words asked, in order, as whole words."""
-    query: dict[str, Any] = {"must": [{"match_phrase": {"keys": {"query": terms.phrase}}}]}
-    if not terms.suffixed:
-        query["must_not"] = [{"term": {"suffixed": True}}]
+    """Identities with an alias holding the words asked, in order, as whole words, each with
+    whether its key ends in a generational suffix."""
     return {
-        "query": {"bool": query},
+        "query": {"match_phrase": {"keys": {"query": terms.phrase}}},
         "size": limit,
         "sort": [{"id": "asc"}],
         "_source": False,
-        "docvalue_fields": ["id"],
+        "docvalue_fields": ["id", "suffixed"],
     }
 
 

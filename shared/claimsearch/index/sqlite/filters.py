@@ -19,7 +19,7 @@ def conditions(db: sqlite3.Connection, query: SearchQuery) -> tuple[list[str], l
     params: list[Any] = []
     if (name := query.claimant) is not None:
         terms, ids = match_claimant(
-            name, lambda terms: claimant_ids(db, terms, name), lambda ids: people(db, ids)
+            name, lambda terms: claimant_ids(db, terms, name), lambda ids: held(db, ids)
         )
         named = "c.claimant_id IN (SELECT value FROM json_each(?))"
         params.append(json.dumps(ids))
@@ -60,22 +60,24 @@ def conditions(db: sqlite3.Connection, query: SearchQuery) -> tuple[list[str], l
     return where, params
 
 
-def claimant_ids(db: sqlite3.Connection, terms: ClaimantTerms, name: str) -> list[str]:
-    """Identities with an alias holding the words asked, in order, as whole words."""
-    sql = "SELECT DISTINCT k.identity FROM claimant_keys k WHERE claimant_keys MATCH ?"
-    if not terms.suffixed:
-        sql += " AND k.identity NOT IN (SELECT id FROM claimants WHERE suffixed = 1)"
-    rows = db.execute(f"{sql} LIMIT ?", (fts_string(terms.phrase), MAX_CLAIMANT_MATCHES + 1)).fetchall()
+def claimant_ids(db: sqlite3.Connection, terms: ClaimantTerms, name: str) -> list[tuple[str, bool]]:
+    """Identities with an alias holding the words asked, in order, as whole words, each with
+    whether its key ends in a generational suffix."""
+    rows = db.execute(
+        "SELECT DISTINCT k.identity, c.suffixed FROM claimant_keys k JOIN claimants c ON c.id = k.identity"
+        " WHERE claimant_keys MATCH ? LIMIT ?",
+        (fts_string(terms.phrase), MAX_CLAIMANT_MATCHES + 1),
+    ).fetchall()
     if len(rows) > MAX_CLAIMANT_MATCHES:
         raise InvalidQuery("claimant", f"{name!r} matches too many claimants; give more of the name")
-    return sorted(r[0] for r in rows)
+    return sorted((r[0], bool(r[1])) for r in rows)
 
 
-def people(db: sqlite3.Connection, ids: list[str]) -> list[str]:
-    """Which of these identities are people's."""
+def held(db: sqlite3.Connection, ids: list[str]) -> dict[str, tuple[str, str]]:
+    """The type and key of each of these identities."""
     rows = db.execute(
-        "SELECT id FROM claimants WHERE id IN (SELECT value FROM json_each(?))"
-        " AND json_extract(data, '$.type') = 'person' ORDER BY id",
+        "SELECT id, json_extract(data, '$.type'), json_extract(data, '$.key') FROM claimants"
+        " WHERE id IN (SELECT value FROM json_each(?))",
         (json.dumps(ids),),
     ).fetchall()
-    return [r[0] for r in rows]
+    return {r[0]: (r[1], r[2]) for r in rows}
