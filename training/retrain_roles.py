@@ -12,7 +12,7 @@ cue_proj, cue_gate, distance, paragraph, norm, layer, role_head) is trained, fre
 (AdamW, lr 1e-3, weight decay 0.01, 6 % warm-up then linear decay, gradient clip 1.0),
 batches of 8 windows in the same seeded order, dropout 0.1.
 
-Modes (`--cues`, one or both; each trains its own head from the same seed):
+Modes (`--cues`, one or more; each trains its own head from the same seed and states):
 - gold:  gold cues only (today's recipe, on a frozen encoder: the control);
 - noisy: gold cues, plus
   (a) per gold cue, `--perturbations` copies whose first or last word moves by 1-2
@@ -25,6 +25,9 @@ Modes (`--cues`, one or both; each trains its own head from the same seed):
   All-O matters: at run time a cue whose role tags hold no content is dropped
   (`attribution_tagging._decode_roles` returns None and `RepairedFinder` only repairs
   what the model returns), so all-O labels teach the head to suppress false cues.
+- overlap: gold cues plus (b)'s predicted cues that overlap a gold one (no all-O labels);
+- edges: gold cues plus (a) and (b)'s overlapping cues (imperfect edges, no suppression);
+- spurious: gold cues plus (b)'s and (c)'s all-O cues (suppression alone).
 
 The trained head is exported to `roles.int8.onnx` exactly as train_attribution.py
 exports it (`_RolesGraph`, same inputs/outputs, opset 17, dynamic int8 per-channel),
@@ -74,6 +77,15 @@ ROLE_PARTS = (
     "token_proj", "token_gate", "cue_proj", "cue_gate", "distance", "paragraph", "norm", "layer", "role_head",
 )  # fmt: skip
 KINDS = ("gold", "perturbed", "predicted-overlap", "predicted-spurious", "rules-spurious")
+# Which extra cue examples each mode adds to the gold ones: `overlap` and `edges` teach the
+# head imperfect cue edges without teaching it to suppress a cue (no all-O labels).
+MODE_KINDS = {
+    "gold": frozenset[str](),
+    "noisy": frozenset(KINDS[1:]),
+    "overlap": frozenset({"predicted-overlap"}),
+    "edges": frozenset({"perturbed", "predicted-overlap"}),
+    "spurious": frozenset({"predicted-spurious", "rules-spurious"}),
+}
 
 # (cue words, source words, content words minus cue words), as build_examples reads them
 GoldAttribution = tuple[set[int], set[int], set[int]]
@@ -289,10 +301,9 @@ def train_head(
     for name, p in model.named_parameters():
         p.requires_grad_(name.split(".")[0] in ROLE_PARTS)
     params = [p for p in model.parameters() if p.requires_grad]
+    kinds = MODE_KINDS[mode]
     windows = [
-        HiddenWindow(
-            w.input_ids, w.cue_labels, w.gold + ([e for _, e in w.extra] if mode == "noisy" else []), w.hidden
-        )
+        HiddenWindow(w.input_ids, w.cue_labels, w.gold + [e for k, e in w.extra if k in kinds], w.hidden)
         for w in prepared
     ]
     log(
@@ -431,7 +442,7 @@ def main() -> None:
     )
     parser.add_argument("--artifacts", type=Path, help="artifact directory whose int8 encoder is frozen")
     parser.add_argument("--holdout-fraction", type=float, default=0.0, help="as train_attribution.py")
-    parser.add_argument("--cues", nargs="+", choices=("gold", "noisy"), default=["gold"])
+    parser.add_argument("--cues", nargs="+", choices=tuple(MODE_KINDS), default=["gold"])
     parser.add_argument("--runs", type=Path, default=REPO / "training" / "runs")
     parser.add_argument("--suffix", default="", help="appended to the output folder names roles-<mode>")
     parser.add_argument("--epochs", type=int, default=3)
@@ -466,7 +477,13 @@ def main() -> None:
     training = training[: args.max_documents or None]
     log(f"documents: {len(training)} train, {len(documents) - len(training)} held out")
     prepared = prepare(
-        args.artifacts, training, "noisy" in args.cues, args.perturbations, args.seed, args.threads, log
+        args.artifacts,
+        training,
+        any(MODE_KINDS[mode] for mode in args.cues),
+        args.perturbations,
+        args.seed,
+        args.threads,
+        log,
     )
     counts = Counter(kind for w in prepared for kind, _ in w.extra)
     counts["gold"] = sum(len(w.gold) for w in prepared)
@@ -484,7 +501,7 @@ def main() -> None:
             "recipe": f"role head retrained on the frozen int8 encoder of {args.artifacts}, cues: {mode}",
             "arguments": {k: str(v) for k, v in vars(args).items()},
             "training_documents": len(training),
-            "cue_examples": {k: counts[k] for k in (KINDS if mode == "noisy" else ("gold",))},
+            "cue_examples": {k: counts[k] for k in KINDS if k == "gold" or k in MODE_KINDS[mode]},
             "epoch_losses": [round(x, 4) for x in losses],
             "training_seconds": round(seconds),
             "torch": torch.__version__,
