@@ -36,13 +36,19 @@ def record_handler(record: SQSRecord, lambda_context: LambdaContext) -> None:
         metrics.add_metric(name="MessagesUnreadable", unit=MetricUnit.Count, value=1)
         return
     config = settings()
-    state = run_export(
-        job,
-        wiring.index(),
-        wiring.export_store(config),
-        config.export_prefix,
-        lambda_context.get_remaining_time_in_millis,
-    )
+    try:
+        state = run_export(
+            job,
+            wiring.index(),
+            wiring.export_store(config),
+            config.export_prefix,
+            lambda_context.get_remaining_time_in_millis,
+        )
+    except Exception:
+        # Transient (the bucket or the index unavailable): the message goes back to the
+        # queue, and finally to the dead-letter queue (Powertools logs the error).
+        metrics.add_metric(name="ExportsRetried", unit=MetricUnit.Count, value=1)
+        raise
     logger.info(
         f"export {state.state}",
         extra={"export_id": job.id, "claims": state.claims, "total": state.total, "error": state.error},

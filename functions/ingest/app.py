@@ -25,7 +25,7 @@ from claimsearch.errors import DocumentError
 from claimsearch.ingest import IngestService
 from claimsearch.reextract import reextract_requested
 from claimsearch.s3_events import NotificationError, objects_changed
-from claimsearch.time_budget import ensure_time_for
+from claimsearch.time_budget import OutOfTime, ensure_time_for
 
 logger = Logger()
 tracer = Tracer()
@@ -34,6 +34,7 @@ metrics = Metrics()
 # the queue), not an invocation error: the retries and the dead-letter queue, with its
 # alarm, deal with it, and nothing already done is redone.
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+ACTION_METRICS = {"unchanged": "FilesUnchanged", "stale": "EventsStale"}
 
 
 def service() -> IngestService:
@@ -56,8 +57,7 @@ def record_handler(record: SQSRecord, lambda_context: LambdaContext) -> None:
         metrics.add_metric(name="MessagesUnreadable", unit=MetricUnit.Count, value=1)
         return
     for change in changes:
-        # Started only if it can finish: a timeout would fail the whole batch instead.
-        ensure_time_for(change.size, lambda_context.get_remaining_time_in_millis())
+        start_if_time_for(change.size, lambda_context)
         try:
             result = service().apply(wiring.blob_store(change.bucket), change)
         except DocumentError as error:
@@ -82,6 +82,11 @@ def record_handler(record: SQSRecord, lambda_context: LambdaContext) -> None:
             metrics.add_metric(name="ClaimsIndexed", unit=MetricUnit.Count, value=result.claims)
         elif result.action == "deleted":
             metrics.add_metric(name="ArticlesDeleted", unit=MetricUnit.Count, value=1)
+        else:
+            # A message delivered again, a file written again as it was ("unchanged"), or an
+            # event older than the version held ("stale"): nothing written, and counted, so
+            # that redeliveries and reordering show on the dashboard instead of vanishing.
+            metrics.add_metric(name=ACTION_METRICS[result.action], unit=MetricUnit.Count, value=1)
 
 
 def reextract(article_id: str, lambda_context: LambdaContext) -> None:
@@ -91,8 +96,9 @@ def reextract(article_id: str, lambda_context: LambdaContext) -> None:
         archived = ingest.archive.load(article_id)
     except KeyError:
         logger.info("article to re-extract is gone", extra={"article_id": article_id})
+        metrics.add_metric(name="ReextractionsSkipped", unit=MetricUnit.Count, value=1)
         return
-    ensure_time_for(len(archived.article.text.encode("utf-8")), lambda_context.get_remaining_time_in_millis())
+    start_if_time_for(len(archived.article.text.encode("utf-8")), lambda_context)
     try:
         result = ingest.reextract(archived)
     except DocumentError as error:
@@ -106,8 +112,20 @@ def reextract(article_id: str, lambda_context: LambdaContext) -> None:
         raise
     done = {"article_id": article_id, "claims": result.claims}
     logger.info(f"article re-extraction {result.action}", extra=done)
-    if result.action == "indexed":
-        metrics.add_metric(name="ArticlesReextracted", unit=MetricUnit.Count, value=1)
+    reextracted = result.action == "indexed"
+    metrics.add_metric(
+        name="ArticlesReextracted" if reextracted else "ReextractionsSkipped", unit=MetricUnit.Count, value=1
+    )
+
+
+def start_if_time_for(size: int | None, lambda_context: LambdaContext) -> None:
+    """Started only if it can finish: a timeout would fail the whole batch instead, so the
+    message goes back to the queue (`OutOfTime`), counted."""
+    try:
+        ensure_time_for(size, lambda_context.get_remaining_time_in_millis())
+    except OutOfTime:
+        metrics.add_metric(name="MessagesDeferred", unit=MetricUnit.Count, value=1)
+        raise
 
 
 @logger.inject_lambda_context

@@ -155,7 +155,7 @@ def test_an_export_with_no_time_left_fails_with_the_reason_and_writes_no_file(aw
 
 
 def test_a_job_whose_state_cannot_be_written_goes_back_to_the_queue(
-    aws: Aws, monkeypatch: pytest.MonkeyPatch
+    aws: Aws, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     status, _, _ = aws.call("POST", "/exports", {"publisher": PUBLISHER})
     assert status == 202
@@ -163,8 +163,12 @@ def test_a_job_whose_state_cannot_be_written_goes_back_to_the_queue(
     monkeypatch.setenv("CLAIMSEARCH_EXPORT_BUCKET", "claimsearch-no-such-bucket")
     reset_process_caches()
     event = sqs_event([body])
+    capsys.readouterr()
     result = aws.export(event, LocalContext("export"))
     assert result == {"batchItemFailures": [{"itemIdentifier": event["Records"][0]["messageId"]}]}
+    # Counted, so that an export the bucket keeps refusing shows before it is dead-lettered.
+    published = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
+    assert [r.get("ExportsRetried") for r in published] == [[1.0]]  # EMF keeps a list of values
 
 
 def test_a_message_that_is_no_job_is_acknowledged_and_writes_nothing(aws: Aws) -> None:

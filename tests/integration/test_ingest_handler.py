@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -91,11 +92,15 @@ def test_uploaded_article_is_archived_and_searchable(aws: dict[str, Any]) -> Non
     assert {h.claim.cue.text for h in hits} == {"believes", "told"}
 
 
-def test_redelivered_message_creates_no_duplicates(aws: dict[str, Any]) -> None:
+def test_redelivered_message_creates_no_duplicates(
+    aws: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
     aws["s3"].put_object(Bucket=BUCKET, Key="inbox/nk.txt", Body=EXAMPLE_ARTICLE.read_bytes())
     event = _receive(aws)
     aws["handler"](event, LocalContext("ingest"))
+    assert _metrics(capsys)["ClaimsIndexed"] > 0
     aws["handler"](event, LocalContext("ingest"))  # SQS delivers at least once
+    assert _metrics(capsys) == {"FilesUnchanged": 1}  # counted, nothing indexed again
     from claimsearch import wiring
 
     (archived,) = aws["s3"].list_objects_v2(Bucket=BUCKET, Prefix="archive/articles/")["Contents"]
@@ -155,6 +160,21 @@ def _with_sequencers(event: dict[str, Any], sequencers: list[str]) -> list[dict[
         body["Records"][0]["s3"]["object"]["sequencer"] = sequencer
         records.append({**record, "body": json.dumps(body)})
     return records
+
+
+def _metrics(capsys: pytest.CaptureFixture[str]) -> Counter[str]:
+    """The metrics the handler published since the last read of its output (Powertools
+    writes them to stdout in CloudWatch's embedded metric format, one JSON object a flush)."""
+    counts: Counter[str] = Counter()
+    for line in capsys.readouterr().out.splitlines():
+        if not line.startswith("{"):
+            continue
+        record = json.loads(line)
+        for directive in record.get("_aws", {}).get("CloudWatchMetrics", []):
+            for metric in directive["Metrics"]:
+                value = record[metric["Name"]]
+                counts[metric["Name"]] += int(sum(value) if isinstance(value, list) else value)
+    return counts
 
 
 def _deliver(aws: dict[str, Any], *records: dict[str, Any]) -> None:
@@ -221,7 +241,9 @@ def test_deleted_file_takes_its_claims_down_and_reindex_does_not_resurrect_them(
     assert fresh.count_claims() == len(kept)
 
 
-def test_events_twice_and_out_of_order_leave_the_latest_version(aws: dict[str, Any]) -> None:
+def test_events_twice_and_out_of_order_leave_the_latest_version(
+    aws: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
     original = EXAMPLE_ARTICLE.read_text()
     key = "inbox/nk.txt"
     aws["s3"].put_object(Bucket=BUCKET, Key=key, Body=original.encode())
@@ -232,9 +254,12 @@ def test_events_twice_and_out_of_order_leave_the_latest_version(aws: dict[str, A
     (latest,) = _with_sequencers(_receive(aws), ["0055AED6DCD90281E3"])
 
     # Newest first, each twice, the oldest last: only the latest version may remain.
+    capsys.readouterr()
     _deliver(aws, latest, latest)
     _deliver(aws, removal, first, removal)
     _deliver(aws, first)
+    published = _metrics(capsys)
+    assert (published["FilesUnchanged"], published["EventsStale"], published["ArticlesDeleted"]) == (1, 4, 0)
 
     from claimsearch import wiring
 
@@ -262,7 +287,9 @@ def test_a_file_rejected_on_update_keeps_the_last_good_version(aws: dict[str, An
     assert aws["s3"].list_objects_v2(Bucket=BUCKET, Prefix="rejected/")["KeyCount"] == 0
 
 
-def test_a_message_without_time_left_goes_back_to_the_queue(aws: dict[str, Any]) -> None:
+def test_a_message_without_time_left_goes_back_to_the_queue(
+    aws: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
     aws["s3"].put_object(Bucket=BUCKET, Key="inbox/nk.txt", Body=EXAMPLE_ARTICLE.read_bytes())
     event = _receive(aws)
     (record,) = _notifications(event)
@@ -271,9 +298,11 @@ def test_a_message_without_time_left_goes_back_to_the_queue(aws: dict[str, Any])
         def get_remaining_time_in_millis(self) -> int:
             return 2_000
 
+    capsys.readouterr()
     result = aws["handler"]({"Records": [record]}, Ending("ingest"))
     assert result == {"batchItemFailures": [{"itemIdentifier": record["messageId"]}]}
     assert aws["s3"].list_objects_v2(Bucket=BUCKET, Prefix="archive/articles/")["KeyCount"] == 0
+    assert _metrics(capsys) == {"MessagesDeferred": 1}
 
 
 def test_a_message_that_is_no_notification_is_acknowledged_not_retried(aws: dict[str, Any]) -> None:
