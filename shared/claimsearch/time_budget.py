@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from claimsearch.errors import ClaimsearchError
 
-# Measured on the ingest path (bench/bench_ingest_limits.py): extraction runs at about
-# 6 kB of news text per second on one core, 3 kB/s on the densest text the limits
-# accept; downloads, archive and index writes add a few seconds. A file yields at most
-# 200,000 characters (documents/limits.py), so no file costs more than its first
-# TEXT_CEILING bytes, whatever markup surrounds them.
+# Measured on the ingest path (bench/bench_ingest_limits.py, one core): extraction runs at
+# about 6 kB of news text per second on a CPU with VNNI, 3 kB/s on the densest text the
+# limits accept; on an AVX2-only CPU (2026-12-07) 4.2 kB/s on news and 1.7 kB/s on the
+# densest (149 kB of short lines in 86 s), so the rate assumed is below the slowest seen:
+# a file started on an estimate that is too low times the whole batch out. Downloads,
+# archive and index writes add a few seconds. A file yields at most 200,000 characters
+# (documents/limits.py), so no file costs more than its first TEXT_CEILING bytes,
+# whatever markup surrounds them.
 BASE_MS = 10_000
-BYTES_PER_SECOND = 3_000
+BYTES_PER_SECOND = 1_500
 TEXT_CEILING = 250_000
 
 
