@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -20,6 +22,21 @@ os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
 os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "claimsearch-tests")
 os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "claimsearch-tests")
 os.environ.setdefault("AWS_DEFAULT_REGION", "eu-west-1")
+
+
+def published_metrics(capsys: pytest.CaptureFixture[str]) -> Counter[str]:
+    """The metrics a handler published since the last read of its output (Powertools
+    writes them to stdout in CloudWatch's embedded metric format, one JSON object a flush)."""
+    counts: Counter[str] = Counter()
+    for line in capsys.readouterr().out.splitlines():
+        if not line.startswith("{"):
+            continue
+        record = json.loads(line)
+        for directive in record.get("_aws", {}).get("CloudWatchMetrics", []):
+            for metric in directive["Metrics"]:
+                value = record[metric["Name"]]
+                counts[metric["Name"]] += int(sum(value) if isinstance(value, list) else value)
+    return counts
 
 
 def reset_process_caches() -> None:

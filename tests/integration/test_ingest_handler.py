@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ from moto import mock_aws
 
 from claimsearch.local.handlers import LocalContext, load_handler
 from claimsearch.s3_events import queue_notification
-from tests.conftest import EXAMPLE_ARTICLE, reset_process_caches
+from tests.conftest import EXAMPLE_ARTICLE, published_metrics, reset_process_caches
 
 BUCKET = "claimsearch-inbox-test"
 
@@ -98,9 +97,9 @@ def test_redelivered_message_creates_no_duplicates(
     aws["s3"].put_object(Bucket=BUCKET, Key="inbox/nk.txt", Body=EXAMPLE_ARTICLE.read_bytes())
     event = _receive(aws)
     aws["handler"](event, LocalContext("ingest"))
-    assert _metrics(capsys)["ClaimsIndexed"] > 0
+    assert published_metrics(capsys)["ClaimsIndexed"] > 0
     aws["handler"](event, LocalContext("ingest"))  # SQS delivers at least once
-    assert _metrics(capsys) == {"FilesUnchanged": 1}  # counted, nothing indexed again
+    assert published_metrics(capsys) == {"FilesUnchanged": 1}  # counted, nothing indexed again
     from claimsearch import wiring
 
     (archived,) = aws["s3"].list_objects_v2(Bucket=BUCKET, Prefix="archive/articles/")["Contents"]
@@ -160,21 +159,6 @@ def _with_sequencers(event: dict[str, Any], sequencers: list[str]) -> list[dict[
         body["Records"][0]["s3"]["object"]["sequencer"] = sequencer
         records.append({**record, "body": json.dumps(body)})
     return records
-
-
-def _metrics(capsys: pytest.CaptureFixture[str]) -> Counter[str]:
-    """The metrics the handler published since the last read of its output (Powertools
-    writes them to stdout in CloudWatch's embedded metric format, one JSON object a flush)."""
-    counts: Counter[str] = Counter()
-    for line in capsys.readouterr().out.splitlines():
-        if not line.startswith("{"):
-            continue
-        record = json.loads(line)
-        for directive in record.get("_aws", {}).get("CloudWatchMetrics", []):
-            for metric in directive["Metrics"]:
-                value = record[metric["Name"]]
-                counts[metric["Name"]] += int(sum(value) if isinstance(value, list) else value)
-    return counts
 
 
 def _deliver(aws: dict[str, Any], *records: dict[str, Any]) -> None:
@@ -258,7 +242,7 @@ def test_events_twice_and_out_of_order_leave_the_latest_version(
     _deliver(aws, latest, latest)
     _deliver(aws, removal, first, removal)
     _deliver(aws, first)
-    published = _metrics(capsys)
+    published = published_metrics(capsys)
     assert (published["FilesUnchanged"], published["EventsStale"], published["ArticlesDeleted"]) == (1, 4, 0)
 
     from claimsearch import wiring
@@ -302,7 +286,7 @@ def test_a_message_without_time_left_goes_back_to_the_queue(
     result = aws["handler"]({"Records": [record]}, Ending("ingest"))
     assert result == {"batchItemFailures": [{"itemIdentifier": record["messageId"]}]}
     assert aws["s3"].list_objects_v2(Bucket=BUCKET, Prefix="archive/articles/")["KeyCount"] == 0
-    assert _metrics(capsys) == {"MessagesDeferred": 1}
+    assert published_metrics(capsys) == {"MessagesDeferred": 1}
 
 
 def test_a_message_that_is_no_notification_is_acknowledged_not_retried(aws: dict[str, Any]) -> None:
