@@ -4,8 +4,9 @@ and messages asking for an archived article's re-extraction (`claimsearch reextr
 Powertools' batch processor reports each failed message back to SQS on its own, so a
 transient failure (the index unavailable) is retried, and finally dead-lettered, without
 holding up the others. A file that can never succeed is recorded under `rejected/` once
-and acknowledged. A message the invocation has no time left for goes back to the queue
-before the timeout, instead of the timeout failing the whole batch.
+and acknowledged. A message the invocation has no time left for is sent to the queue
+again before the timeout, instead of the timeout failing the whole batch
+(`claimsearch.time_budget` says why, and where that stops).
 """
 
 from typing import Any
@@ -25,7 +26,13 @@ from claimsearch.errors import DocumentError
 from claimsearch.ingest import IngestService
 from claimsearch.reextract import reextract_requested
 from claimsearch.s3_events import NotificationError, objects_changed
-from claimsearch.time_budget import OutOfTime, ensure_time_for
+from claimsearch.time_budget import (
+    DEFERRALS_ATTRIBUTE,
+    MAX_DEFERRALS,
+    OutOfTime,
+    deferrals_so_far,
+    ensure_time_for,
+)
 
 logger = Logger()
 tracer = Tracer()
@@ -45,6 +52,30 @@ def service() -> IngestService:
 
 @tracer.capture_method
 def record_handler(record: SQSRecord, lambda_context: LambdaContext) -> None:
+    try:
+        handle(record, lambda_context)
+    except OutOfTime:
+        metrics.add_metric(name="MessagesDeferred", unit=MetricUnit.Count, value=1)
+        if not sent_again(record):
+            raise
+
+
+def sent_again(record: SQSRecord) -> bool:
+    """The message sent to the queue again, to be acknowledged here; False where there is
+    no queue to send to or it was deferred `MAX_DEFERRALS` times (it goes back as a failure).
+    A failed send raises: the message goes back as a failure, so nothing is lost."""
+    requeue = wiring.ingest_requeue()
+    attribute = record.message_attributes[DEFERRALS_ATTRIBUTE]
+    so_far = deferrals_so_far(attribute.string_value if attribute else None)
+    if requeue is None or so_far >= MAX_DEFERRALS:
+        return False
+    requeue(record.body, {DEFERRALS_ATTRIBUTE: so_far + 1})
+    logger.info("message sent to the queue again", extra={"deferrals": so_far + 1})
+    metrics.add_metric(name="MessagesRequeued", unit=MetricUnit.Count, value=1)
+    return True
+
+
+def handle(record: SQSRecord, lambda_context: LambdaContext) -> None:
     article_id = reextract_requested(record.body)
     if article_id is not None:
         reextract(article_id, lambda_context)
@@ -57,7 +88,7 @@ def record_handler(record: SQSRecord, lambda_context: LambdaContext) -> None:
         metrics.add_metric(name="MessagesUnreadable", unit=MetricUnit.Count, value=1)
         return
     for change in changes:
-        start_if_time_for(change.size, lambda_context)
+        ensure_time_for(change.size, lambda_context.get_remaining_time_in_millis())
         try:
             result = service().apply(wiring.blob_store(change.bucket), change)
         except DocumentError as error:
@@ -98,7 +129,7 @@ def reextract(article_id: str, lambda_context: LambdaContext) -> None:
         logger.info("article to re-extract is gone", extra={"article_id": article_id})
         metrics.add_metric(name="ReextractionsSkipped", unit=MetricUnit.Count, value=1)
         return
-    start_if_time_for(len(archived.article.text.encode("utf-8")), lambda_context)
+    ensure_time_for(len(archived.article.text.encode("utf-8")), lambda_context.get_remaining_time_in_millis())
     try:
         result = ingest.reextract(archived)
     except DocumentError as error:
@@ -116,16 +147,6 @@ def reextract(article_id: str, lambda_context: LambdaContext) -> None:
     metrics.add_metric(
         name="ArticlesReextracted" if reextracted else "ReextractionsSkipped", unit=MetricUnit.Count, value=1
     )
-
-
-def start_if_time_for(size: int | None, lambda_context: LambdaContext) -> None:
-    """Started only if it can finish: a timeout would fail the whole batch instead, so the
-    message goes back to the queue (`OutOfTime`), counted."""
-    try:
-        ensure_time_for(size, lambda_context.get_remaining_time_in_millis())
-    except OutOfTime:
-        metrics.add_metric(name="MessagesDeferred", unit=MetricUnit.Count, value=1)
-        raise
 
 
 @logger.inject_lambda_context

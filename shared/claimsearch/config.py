@@ -44,6 +44,9 @@ class Settings:
     export_prefix: str
     export_queue_url: str | None
     export_url_seconds: int  # how long a finished export's download URL works
+    # The ingest function's own queue, where a message it has no time left for is sent again
+    # (functions/ingest/app.py); unset: the message goes back as a batch item failure.
+    ingest_queue_url: str | None
 
     @property
     def sqlite_path(self) -> Path:
@@ -96,6 +99,7 @@ def load_settings() -> Settings:
         export_prefix=os.environ.get("CLAIMSEARCH_EXPORT_PREFIX") or "exports/",
         export_queue_url=os.environ.get("CLAIMSEARCH_EXPORT_QUEUE_URL") or None,
         export_url_seconds=_int("CLAIMSEARCH_EXPORT_URL_SECONDS", 3600),
+        ingest_queue_url=os.environ.get("CLAIMSEARCH_INGEST_QUEUE_URL") or None,
     )
 
 

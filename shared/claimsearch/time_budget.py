@@ -2,7 +2,17 @@
 
 A Lambda timeout fails the whole batch with no partial report, so every message in
 it is retried, the finished ones too. Raising before a file starts instead hands
-only that message back (a batch item failure) and keeps the others' results.
+only that message back and keeps the others' results.
+
+Handed back as a batch item failure, the message would wait out the queue's visibility
+timeout (30 minutes) and spend one of its receives before the dead-letter queue, though
+nothing failed. So the ingest function sends it to its queue again and acknowledges it,
+counting the deferrals in a message attribute: a deferral follows another file's work in
+the same invocation (the first file of a batch always has the time: the largest takes
+`needed_ms(TEXT_CEILING)`, under the function's timeout, a test holds), so each is
+progress; the cap only stops a loop nothing here foresees, such as a timeout lowered
+below what a file needs, after which the message takes the receives' way to the
+dead-letter queue.
 """
 
 from __future__ import annotations
@@ -20,6 +30,8 @@ from claimsearch.errors import ClaimsearchError
 BASE_MS = 10_000
 BYTES_PER_SECOND = 1_500
 TEXT_CEILING = 250_000
+DEFERRALS_ATTRIBUTE = "claimsearch-deferrals"
+MAX_DEFERRALS = 10
 
 
 class OutOfTime(ClaimsearchError):
@@ -38,3 +50,12 @@ def ensure_time_for(size: int | None, remaining_ms: int) -> None:
     need = needed_ms(size)
     if remaining_ms < need:
         raise OutOfTime(f"{remaining_ms} ms left, a file of {size} bytes needs about {need} ms")
+
+
+def deferrals_so_far(attribute: str | None) -> int:
+    """How often a message was sent again for want of time, read from its attribute
+    (absent or unreadable: never; the cap still bounds what this message starts)."""
+    try:
+        return max(0, int(attribute)) if attribute is not None else 0
+    except ValueError:
+        return 0

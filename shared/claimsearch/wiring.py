@@ -7,7 +7,7 @@ else reads configuration to pick an adapter.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -156,3 +156,15 @@ def export_queue(config: Settings | None = None) -> Callable[[str], None]:
     if not config.export_queue_url:
         raise ExportsUnavailable("exports need the export queue (CLAIMSEARCH_EXPORT_QUEUE_URL is not set)")
     return SqsQueue(config.export_queue_url).send
+
+
+def ingest_requeue(config: Settings | None = None) -> Callable[[str, Mapping[str, int]], None] | None:
+    """Sends a message to the ingest function's own queue again (with its attributes);
+    None where no queue is configured (the local stack): a message then goes back as a
+    batch item failure."""
+    from claimsearch.storage.sqs import SqsQueue
+
+    config = config or settings()
+    if not config.ingest_queue_url:
+        return None
+    return SqsQueue(config.ingest_queue_url).send

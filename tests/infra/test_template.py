@@ -96,6 +96,7 @@ REQUIRED_VARIABLES = {
         "CLAIMSEARCH_ARCHIVE_BUCKET",
         "CLAIMSEARCH_ARCHIVE_PREFIX",
         "CLAIMSEARCH_REJECTED_PREFIX",
+        "CLAIMSEARCH_INGEST_QUEUE_URL",
         "CLAIMSEARCH_MAX_DOCUMENT_BYTES",
         "CLAIMSEARCH_EXTRACTOR",
         "CLAIMSEARCH_MODEL_THREADS",
@@ -653,7 +654,7 @@ def _expected_grants(stack: Stack) -> dict[str, set[tuple[str, str]]]:
         "IngestFunctionRole": logs("IngestFunction")
         | {
             (a, stack.queue_arn)
-            for a in ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")
+            for a in ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:SendMessage")
         }
         | {("s3:GetObject", f"{bucket}/{INBOX}*"), ("s3:ListBucket", bucket)}
         | {(a, f"{bucket}/{ARCHIVE}*") for a in ("s3:GetObject", "s3:PutObject", "s3:DeleteObject")}
@@ -893,6 +894,8 @@ def test_functions_set_every_variable_the_code_reads(stack: Stack) -> None:
     assert environments["ingest"]["CLAIMSEARCH_ARCHIVE_BUCKET"] == stack.bucket
     assert environments["ingest"]["CLAIMSEARCH_ARCHIVE_PREFIX"] == ARCHIVE
     assert environments["ingest"]["CLAIMSEARCH_REJECTED_PREFIX"] == REJECTED
+    # A message deferred for want of time is sent to the queue the function reads.
+    assert environments["ingest"]["CLAIMSEARCH_INGEST_QUEUE_URL"] == stack.queue_url
     assert environments["reindex"]["CLAIMSEARCH_ARCHIVE_PREFIX"] == ARCHIVE
     assert environments["search"]["CLAIMSEARCH_INBOX_BUCKET"] == stack.bucket
     assert environments["search"]["CLAIMSEARCH_INBOX_PREFIX"] == INBOX

@@ -4,8 +4,9 @@ The ingest function runs as Lambda runs it, fed by a simulated SQS queue (at lea
 in any order, dead-lettered after `MAX_RECEIVES` as template.yaml's redrive policy says)
 with the S3 notifications of a small scenario: articles created, edited, deleted and
 created again, and two files that can never succeed. Every event is delivered twice and
-shuffled; some invocations run out of time partway, some are killed by the time limit
-in the middle of a request. The index is reached through `FaultProxy`, which throttles,
+shuffled; some invocations run out of time partway (the function sends the messages it
+has no time for to the queue again), some are killed by the time limit in the middle of
+a request. The index is reached through `FaultProxy`, which throttles,
 fails, drops, loses and slows requests and rejects parts of bulks. At the end, with the
 faults off, the index must hold every good article once, at its latest version, and be
 exactly what a rebuild from the archive gives.
@@ -22,7 +23,7 @@ import os
 import random
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
@@ -71,8 +72,9 @@ ATTEMPTS = 4  # of one request by either client of an `Endpoint()`: the first an
 
 # Per index request. A 503, a dropped connection and a lost answer are retried by the
 # client's transport (3 times), a rejected bulk item by the bulk helper (3 times, backing
-# off): these can be frequent. A throttled request, a file the time left is too short for
-# and a killed invocation fail the message, which SQS retries: these are kept rare enough
+# off): these can be frequent. A file the time left is too short for is sent again as a new
+# message. A throttled request and a killed invocation fail the message, which SQS
+# retries: these are kept rare enough
 # that a message failing five receives in a row (dead-lettered though it could succeed)
 # is improbable whatever the seed (about one in a thousand per message), not just absent
 # with this one.
@@ -152,6 +154,7 @@ REJECTED = {"inbox/empty.txt": "empty_document", "inbox/binary.txt": "undecodabl
 class Message:
     id: str
     body: str
+    numbers: Mapping[str, int] = field(default_factory=dict)  # its message attributes
     receives: int = 0
 
 
@@ -164,11 +167,14 @@ class SimulatedQueue:
     waiting: list[Message] = field(default_factory=list)
     dead_letters: list[Message] = field(default_factory=list)
     sent: int = 0
+    requeued: int = 0
     received: int = 0
 
-    def send(self, body: str) -> None:
+    def send(self, body: str, numbers: Mapping[str, int] | None = None) -> None:
+        """A new message (the ingest function sends one it had no time for, with numbers)."""
         self.sent += 1
-        self._put_back(Message(f"m{self.sent:03d}", body))
+        self.requeued += numbers is not None
+        self._put_back(Message(f"m{self.sent:03d}", body, dict(numbers or {})))
 
     def receive(self, limit: int) -> list[Message]:
         batch, self.waiting = self.waiting[:limit], self.waiting[limit:]
@@ -198,7 +204,9 @@ def sqs_record(message: Message) -> dict[str, Any]:
         "receiptHandle": f"{message.id}-{message.receives}",
         "body": message.body,
         "attributes": {"ApproximateReceiveCount": str(message.receives)},
-        "messageAttributes": {},
+        "messageAttributes": {
+            name: {"stringValue": str(value), "dataType": "Number"} for name, value in message.numbers.items()
+        },
         "md5OfBody": hashlib.md5(message.body.encode(), usedforsecurity=False).hexdigest(),
         "eventSource": "aws:sqs",
         "eventSourceARN": "arn:aws:sqs:eu-west-1:123456789012:claimsearch-ingest",
@@ -386,6 +394,8 @@ def test_ingest_through_faults_indexes_every_article_once_at_its_latest_version(
         monkeypatch.setenv("CLAIMSEARCH_OPENSEARCH_URL", proxy.url)
         monkeypatch.setenv("CLAIMSEARCH_INDEX_PREFIX", prefix)
         reset_process_caches()
+        # A message the invocation has no time for is sent to the queue again, as on AWS.
+        monkeypatch.setattr(wiring, "ingest_requeue", lambda: queue.send)
         try:
             handler = load_handler("ingest")
             proxy.set_plan(INGEST_FAULTS)
@@ -413,7 +423,8 @@ def test_ingest_through_faults_indexes_every_article_once_at_its_latest_version(
                 f"\nfault injection (seed {SEED}): events={inbox.events} messages={queue.sent} "
                 f"deliveries={queue.received} retries={queue.received - queue.sent} "
                 f"invocations={figures.invocations} out_of_time={figures.out_of_time} "
-                f"killed={deadline.fired} index_requests={proxy.requests} faults: {faults}; "
+                f"requeued={queue.requeued} killed={deadline.fired} index_requests={proxy.requests} "
+                f"faults: {faults}; "
                 f"articles={len(good)} claims={len(live_claims)} rejected={len(rejected)} "
                 f"deleted={sum(1 for v in final_state().values() if v is None)} "
                 f"dead_letters={len(queue.dead_letters)} duplicates={len(duplicates)} lost={len(lost)}"

@@ -14,6 +14,7 @@ from moto import mock_aws
 
 from claimsearch.local.handlers import LocalContext, load_handler
 from claimsearch.s3_events import queue_notification
+from claimsearch.time_budget import DEFERRALS_ATTRIBUTE, MAX_DEFERRALS
 from tests.conftest import EXAMPLE_ARTICLE, published_metrics, reset_process_caches
 
 BUCKET = "claimsearch-inbox-test"
@@ -44,7 +45,12 @@ def _receive(aws: dict[str, Any]) -> dict[str, Any]:
     """The SQS event Lambda's event source mapping would build from the queue."""
     messages = (
         aws["sqs"]
-        .receive_message(QueueUrl=aws["queue_url"], MaxNumberOfMessages=10, AttributeNames=["All"])
+        .receive_message(
+            QueueUrl=aws["queue_url"],
+            MaxNumberOfMessages=10,
+            AttributeNames=["All"],
+            MessageAttributeNames=["All"],
+        )
         .get("Messages", [])
     )
     records = [
@@ -53,7 +59,11 @@ def _receive(aws: dict[str, Any]) -> dict[str, Any]:
             "receiptHandle": m["ReceiptHandle"],
             "body": m["Body"],
             "attributes": m.get("Attributes", {}),
-            "messageAttributes": {},
+            # As Lambda writes them: lower-case keys.
+            "messageAttributes": {
+                name: {"stringValue": a["StringValue"], "dataType": a["DataType"]}
+                for name, a in m.get("MessageAttributes", {}).items()
+            },
             "md5OfBody": m["MD5OfBody"],
             "eventSource": "aws:sqs",
             "eventSourceARN": "arn:aws:sqs:eu-west-1:123456789012:claimsearch-ingest",
@@ -271,22 +281,84 @@ def test_a_file_rejected_on_update_keeps_the_last_good_version(aws: dict[str, An
     assert aws["s3"].list_objects_v2(Bucket=BUCKET, Prefix="rejected/")["KeyCount"] == 0
 
 
-def test_a_message_without_time_left_goes_back_to_the_queue(
+class Ending(LocalContext):
+    """An invocation about to time out: no file may start."""
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 2_000
+
+
+def test_without_a_queue_to_send_to_a_message_without_time_left_goes_back_as_a_failure(
     aws: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
     aws["s3"].put_object(Bucket=BUCKET, Key="inbox/nk.txt", Body=EXAMPLE_ARTICLE.read_bytes())
-    event = _receive(aws)
-    (record,) = _notifications(event)
-
-    class Ending(LocalContext):
-        def get_remaining_time_in_millis(self) -> int:
-            return 2_000
-
+    (record,) = _notifications(_receive(aws))
     capsys.readouterr()
     result = aws["handler"]({"Records": [record]}, Ending("ingest"))
     assert result == {"batchItemFailures": [{"itemIdentifier": record["messageId"]}]}
     assert aws["s3"].list_objects_v2(Bucket=BUCKET, Prefix="archive/articles/")["KeyCount"] == 0
     assert published_metrics(capsys) == {"MessagesDeferred": 1}
+
+
+def _upload_received_with_a_queue_to_send_to(
+    aws: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> dict[str, Any]:
+    """The example's notification as Lambda gets it, taken off the queue (as the event source
+    mapping deletes what the function acknowledges), with the function told its queue."""
+    monkeypatch.setenv("CLAIMSEARCH_INGEST_QUEUE_URL", aws["queue_url"])
+    reset_process_caches()
+    aws["s3"].put_object(Bucket=BUCKET, Key="inbox/nk.txt", Body=EXAMPLE_ARTICLE.read_bytes())
+    (record,) = _notifications(_receive(aws))
+    aws["sqs"].delete_message(QueueUrl=aws["queue_url"], ReceiptHandle=record["receiptHandle"])
+    return record
+
+
+def test_a_message_without_time_left_is_sent_again_and_indexed_when_it_comes_back(
+    aws: dict[str, Any], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record = _upload_received_with_a_queue_to_send_to(aws, monkeypatch)
+    capsys.readouterr()
+    # Acknowledged (no visibility timeout to wait out, no receive spent), and on the queue again.
+    assert aws["handler"]({"Records": [record]}, Ending("ingest")) == {"batchItemFailures": []}
+    assert published_metrics(capsys) == {"MessagesDeferred": 1, "MessagesRequeued": 1}
+    (again,) = _receive(aws)["Records"]
+    assert again["body"] == record["body"]
+    assert again["messageAttributes"][DEFERRALS_ATTRIBUTE]["stringValue"] == "1"
+    assert again["attributes"]["ApproximateReceiveCount"] == "1"
+    # Deferred once more, it counts on; with time, it is indexed.
+    assert aws["handler"]({"Records": [again]}, Ending("ingest")) == {"batchItemFailures": []}
+    (third,) = _receive(aws)["Records"]
+    assert third["messageAttributes"][DEFERRALS_ATTRIBUTE]["stringValue"] == "2"
+    capsys.readouterr()
+    assert aws["handler"]({"Records": [third]}, LocalContext("ingest")) == {"batchItemFailures": []}
+    assert published_metrics(capsys)["ClaimsIndexed"] == len(_live_claims(_article_id("inbox/nk.txt"))) > 0
+    assert _receive(aws)["Records"] == []
+
+
+def test_a_message_deferred_too_often_goes_back_as_a_failure_not_sent_again(
+    aws: dict[str, Any], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record = _upload_received_with_a_queue_to_send_to(aws, monkeypatch)
+    record["messageAttributes"] = {
+        DEFERRALS_ATTRIBUTE: {"stringValue": str(MAX_DEFERRALS), "dataType": "Number"}
+    }
+    capsys.readouterr()
+    result = aws["handler"]({"Records": [record]}, Ending("ingest"))
+    assert result == {"batchItemFailures": [{"itemIdentifier": record["messageId"]}]}
+    assert published_metrics(capsys) == {"MessagesDeferred": 1}
+    assert _receive(aws)["Records"] == []
+
+
+def test_a_message_that_cannot_be_sent_again_goes_back_as_a_failure(
+    aws: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CLAIMSEARCH_INGEST_QUEUE_URL", aws["queue_url"] + "-gone")
+    reset_process_caches()
+    aws["s3"].put_object(Bucket=BUCKET, Key="inbox/nk.txt", Body=EXAMPLE_ARTICLE.read_bytes())
+    (record,) = _notifications(_receive(aws))
+    result = aws["handler"]({"Records": [record]}, Ending("ingest"))
+    # Nothing lost: SQS brings the message back after its visibility timeout.
+    assert result == {"batchItemFailures": [{"itemIdentifier": record["messageId"]}]}
 
 
 def test_a_message_that_is_no_notification_is_acknowledged_not_retried(aws: dict[str, Any]) -> None:

@@ -6,7 +6,7 @@ boto3 is imported when a queue is made, not by the search function's cold start.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from itertools import islice
 from typing import Any
 
@@ -28,8 +28,14 @@ class SqsQueue:
             client = boto3.client("sqs", region_name=region.group(1) if region else None)
         self.client = client
 
-    def send(self, body: str) -> None:
-        self.client.send_message(QueueUrl=self.queue_url, MessageBody=body)
+    def send(self, body: str, numbers: Mapping[str, int] | None = None) -> None:
+        """One message; `numbers` become its message attributes (of type Number)."""
+        extra: dict[str, Any] = {}
+        if numbers:
+            extra["MessageAttributes"] = {
+                name: {"DataType": "Number", "StringValue": str(value)} for name, value in numbers.items()
+            }
+        self.client.send_message(QueueUrl=self.queue_url, MessageBody=body, **extra)
 
     def send_all(self, bodies: Iterable[str]) -> int:
         """Every body as a message, ten a request; the number sent. An entry SQS refuses
