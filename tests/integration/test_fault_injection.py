@@ -73,15 +73,15 @@ ATTEMPTS = 4  # of one request by either client of an `Endpoint()`: the first an
 # Per index request. A 503, a dropped connection and a lost answer are retried by the
 # client's transport (3 times), a rejected bulk item by the bulk helper (3 times, backing
 # off): these can be frequent. A file the time left is too short for is sent again as a new
-# message. A throttled request and a killed invocation fail the message, which SQS
-# retries: these are kept rare enough
-# that a message failing five receives in a row (dead-lettered though it could succeed)
-# is improbable whatever the seed (about one in a thousand per message), not just absent
-# with this one.
+# message, which spends no receive: this can be frequent too. A throttled request and a
+# killed invocation fail the message, which SQS retries: these are kept rare enough that a
+# message failing five receives in a row (dead-lettered though it could succeed) is
+# improbable whatever the seed (about one in a thousand per message), not just absent with
+# this one.
 INGEST_FAULTS = FaultPlan(
     throttle=0.015, unavailable=0.06, drop=0.04, unanswered=0.04, slow=0.08, slow_s=(0.2, 1.0), bulk=0.3
 )
-OUT_OF_TIME = 0.15  # of invocations: time runs short after a number of its files
+OUT_OF_TIME = 0.3  # of invocations: time runs short after a number of its files
 KILLED = 0.1  # of invocations: the time limit stops one at one of its first 10 index requests
 KILLED_WITHIN = 10
 
