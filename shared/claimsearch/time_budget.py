@@ -54,7 +54,7 @@ def ensure_time_for(size: int | None, remaining_ms: int) -> None:
 
 def deferrals_so_far(attribute: str | None) -> int:
     """How often a message was sent again for want of time, read from its attribute
-    (absent or unreadable: never; the cap still bounds what this message starts)."""
+    (absent, as on a message S3 sent, or unreadable: none)."""
     try:
         return max(0, int(attribute)) if attribute is not None else 0
     except ValueError:
