@@ -26,13 +26,7 @@ from claimsearch.errors import DocumentError
 from claimsearch.ingest import IngestService
 from claimsearch.reextract import reextract_requested
 from claimsearch.s3_events import NotificationError, objects_changed
-from claimsearch.time_budget import (
-    DEFERRALS_ATTRIBUTE,
-    MAX_DEFERRALS,
-    OutOfTime,
-    deferrals_so_far,
-    ensure_time_for,
-)
+from claimsearch.time_budget import DEFERRALS_ATTRIBUTE, OutOfTime, ensure_time_for, next_deferral
 
 logger = Logger()
 tracer = Tracer()
@@ -62,15 +56,15 @@ def record_handler(record: SQSRecord, lambda_context: LambdaContext) -> None:
 
 def sent_again(record: SQSRecord) -> bool:
     """The message sent to the queue again, to be acknowledged here; False where there is
-    no queue to send to or it was deferred `MAX_DEFERRALS` times (it goes back as a failure).
+    no queue to send to or it was deferred too often (it goes back as a failure).
     A failed send raises: the message goes back as a failure, so nothing is lost."""
-    requeue = wiring.ingest_requeue()
     attribute = record.message_attributes[DEFERRALS_ATTRIBUTE]
-    so_far = deferrals_so_far(attribute.string_value if attribute else None)
-    if requeue is None or so_far >= MAX_DEFERRALS:
+    deferral = next_deferral(attribute.string_value if attribute else None)
+    requeue = wiring.ingest_requeue()
+    if deferral is None or requeue is None:
         return False
-    requeue(record.body, {DEFERRALS_ATTRIBUTE: so_far + 1})
-    logger.info("message sent to the queue again", extra={"deferrals": so_far + 1})
+    requeue(record.body, {DEFERRALS_ATTRIBUTE: deferral})
+    logger.info("message sent to the queue again", extra={"deferrals": deferral})
     metrics.add_metric(name="MessagesRequeued", unit=MetricUnit.Count, value=1)
     return True
 

@@ -52,10 +52,12 @@ def ensure_time_for(size: int | None, remaining_ms: int) -> None:
         raise OutOfTime(f"{remaining_ms} ms left, a file of {size} bytes needs about {need} ms")
 
 
-def deferrals_so_far(attribute: str | None) -> int:
-    """How often a message was sent again for want of time, read from its attribute
-    (absent, as on a message S3 sent, or unreadable: none)."""
+def next_deferral(attribute: str | None) -> int | None:
+    """The deferral count to send a message again with, from its attribute (absent, as on a
+    message S3 sent, or unreadable: none so far); None once it has been deferred
+    MAX_DEFERRALS times, when it goes back as a failure instead."""
     try:
-        return max(0, int(attribute)) if attribute is not None else 0
+        so_far = max(0, int(attribute)) if attribute is not None else 0
     except ValueError:
-        return 0
+        so_far = 0
+    return so_far + 1 if so_far < MAX_DEFERRALS else None
