@@ -6,14 +6,16 @@ import argparse
 import dataclasses
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from claimsearch.documents import SUPPORTED_SUFFIXES
-from claimsearch.errors import ClaimsearchError, DocumentError
+from claimsearch.errors import ClaimsearchError, DependencyFailed, DocumentError, InvalidQuery, NotFound
 from claimsearch.index.port import SORT_ORDERS, SearchQuery
 from claimsearch.index.text_query import MATCH_DESCRIPTION, MATCH_MODES
 from claimsearch.model import CUE_CLASSES, QUOTE_TYPES
@@ -29,10 +31,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         code: int = args.run(args)
+        sys.stdout.flush()  # here, where a closed pipe is caught, not at the interpreter's exit
         return code
     except ClaimsearchError as error:
         print(f"claimsearch: {error}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # `claimsearch search ... | head`: the reader has all it wants. Point stdout at
+        # nothing so that the interpreter's last flush does not fail a second time.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         return 130
 
@@ -154,8 +162,18 @@ def _add_filters(command: argparse.ArgumentParser) -> None:
     command.add_argument("--match", choices=MATCH_MODES, default="best", help=MATCH_DESCRIPTION)
     command.add_argument("--cue-class", choices=CUE_CLASSES)
     command.add_argument("--quote-type", choices=QUOTE_TYPES)
-    command.add_argument("--from", dest="published_from", metavar="YYYY-MM-DD")
-    command.add_argument("--to", dest="published_to", metavar="YYYY-MM-DD")
+    command.add_argument("--from", dest="published_from", metavar="YYYY-MM-DD", type=_iso_date)
+    command.add_argument("--to", dest="published_to", metavar="YYYY-MM-DD", type=_iso_date)
+
+
+def _iso_date(value: str) -> str:
+    """A --from / --to date, as GET /claims takes it: a calendar date, YYYY-MM-DD."""
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return date.fromisoformat(value).isoformat()
+    except ValueError:  # 2024-13-45: the form, not a day
+        pass
+    raise argparse.ArgumentTypeError(f"{value!r} is not a date of the form YYYY-MM-DD")
 
 
 # -- extract -------------------------------------------------------------------------------
@@ -194,6 +212,12 @@ def _read(path: Path) -> bytes:
         raise DocumentError(str(path), f"cannot read: {exc.strerror}") from exc
 
 
+def _shown(path: Path | str) -> str:
+    """A path as text that can be printed and stored: a name that is not UTF-8 (bytes a
+    file system allows) keeps its odd bytes as backslash escapes."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 # -- ingest --------------------------------------------------------------------------------
 
 
@@ -201,8 +225,14 @@ def _files(paths: Sequence[str]) -> Iterator[Path]:
     for name in paths:
         path = Path(name)
         if path.is_dir():
+            # Hidden files and folders (.git, an editor's swap files) are not articles;
+            # the inbox skips them too.
             yield from sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in SUPPORTED_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
         else:
             yield path
@@ -220,26 +250,44 @@ def _ingest(args: argparse.Namespace) -> int:
     )
     ingested = claims = 0
     rejected: list[tuple[str, str]] = []
+    failed: list[tuple[str, str]] = []
     bar = tqdm(files, unit="file", disable=len(files) < PROGRESS_THRESHOLD, file=sys.stderr)
     for path in bar:
+        name = _shown(path)
+        # A local file's source is its absolute path: ingesting it again after an
+        # edit updates its article, from whichever folder the command runs.
+        key = _shown(path.resolve())
         try:
-            # A local file's source is its absolute path: ingesting it again after an
-            # edit updates its article, from whichever folder the command runs.
-            result = service.ingest_bytes(_read(path), str(path.resolve()))
+            service.check_size(key, _size(path))  # before reading: a huge file stays on disk
+            result = service.ingest_bytes(_read(path), key)
         except DocumentError as error:
-            rejected.append((str(path), error.reason))
+            rejected.append((name, error.reason))
+            continue
+        except DependencyFailed as error:  # not the file's fault: the next one may go through
+            failed.append((name, str(error)))
             continue
         ingested += 1
         claims += result.claims
         if len(files) < PROGRESS_THRESHOLD:
             if result.action == "unchanged":
-                print(f"{path}: article {result.article_id}, unchanged since it was ingested")
+                print(f"{name}: article {result.article_id}, unchanged since it was ingested")
             else:
-                print(f"{path}: article {result.article_id}, {result.claims} claims")
-    print(f"ingested {ingested} file(s), {claims} claims; rejected {len(rejected)}")
+                print(f"{name}: article {result.article_id}, {result.claims} claims")
+    failures = f"; failed {len(failed)} (try them again)" if failed else ""
+    print(f"ingested {ingested} file(s), {claims} claims; rejected {len(rejected)}{failures}")
     for name, reason in rejected:
         print(f"  rejected {name}: {reason}", file=sys.stderr)
-    return 1 if rejected and not ingested else 0
+    for name, reason in failed:
+        print(f"  failed {name}: {reason}", file=sys.stderr)
+    # Any file not ingested makes the exit status 1, so that a script notices a partial batch.
+    return 1 if rejected or failed else 0
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError as exc:
+        raise DocumentError(str(path), f"cannot read: {exc.strerror}") from exc
 
 
 def _delete(args: argparse.Namespace) -> int:
@@ -249,10 +297,16 @@ def _delete(args: argparse.Namespace) -> int:
     service = IngestService(
         wiring.index(), wiring.make_archive(), wiring.make_extractor(), wiring.document_limits()
     )
+    missing = 0
     for article_id in args.article_ids:
-        result = service.delete(article_id)
+        try:
+            result = service.delete(article_id)
+        except NotFound as error:  # one id mistyped: the others are still taken down
+            print(f"claimsearch: {error}", file=sys.stderr)
+            missing += 1
+            continue
         print(f"{article_id}: deleted ({result.claims} claims removed; source {result.source_key})")
-    return 0
+    return 1 if missing else 0
 
 
 def _rejected(args: argparse.Namespace) -> int:
@@ -269,6 +323,8 @@ def _rejected(args: argparse.Namespace) -> int:
 
 
 def _query(args: argparse.Namespace, **paging: Any) -> SearchQuery:
+    if args.published_from and args.published_to and args.published_from > args.published_to:
+        raise InvalidQuery("--from", "must not be after --to")
     return SearchQuery(
         text=args.query,
         match=args.match,

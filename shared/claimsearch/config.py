@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from claimsearch.errors import ConfigurationError
 from claimsearch.extract import DEFAULT_FINDER, FINDERS
 
 MiB = 1024 * 1024
@@ -60,13 +61,15 @@ def _int(name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError as exc:
-        raise ValueError(f"environment variable {name} must be an integer, got {raw!r}") from exc
+        raise ConfigurationError(f"environment variable {name} must be an integer, got {raw!r}") from exc
 
 
 def _choice(name: str, choices: tuple[str, ...], default: str) -> str:
     value = os.environ.get(name) or default
     if value not in choices:
-        raise ValueError(f"environment variable {name} must be one of {', '.join(choices)}, got {value!r}")
+        raise ConfigurationError(
+            f"environment variable {name} must be one of {', '.join(choices)}, got {value!r}"
+        )
     return value
 
 
@@ -75,7 +78,7 @@ def load_settings() -> Settings:
     opensearch_url = os.environ.get("CLAIMSEARCH_OPENSEARCH_URL") or None
     backend = os.environ.get("CLAIMSEARCH_INDEX") or ("opensearch" if opensearch_url else "sqlite")
     if backend not in ("sqlite", "opensearch"):
-        raise ValueError(f"CLAIMSEARCH_INDEX must be 'sqlite' or 'opensearch', got {backend!r}")
+        raise ConfigurationError(f"CLAIMSEARCH_INDEX must be 'sqlite' or 'opensearch', got {backend!r}")
     return Settings(
         data_dir=Path(os.environ.get("CLAIMSEARCH_DATA_DIR") or ".data").resolve(),
         index_backend=backend,

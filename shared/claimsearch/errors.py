@@ -174,6 +174,12 @@ class NotDeletable(ClaimsearchError):
     status = 409
 
 
+class ConfigurationError(ClaimsearchError, ValueError):
+    """An environment variable holds a value the settings cannot take: the operator's to fix."""
+
+    code = "configuration_error"
+
+
 class DependencyFailed(ClaimsearchError):
     """The archive, the index or the model failed for a reason that may pass. Retried."""
 

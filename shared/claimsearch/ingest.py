@@ -104,15 +104,22 @@ class IngestService:
         except Exception as exc:  # the store or the index failed in a way of its own
             raise DependencyFailed(f"{change.key}: {type(exc).__name__}: {exc}") from exc
 
+    def check_size(self, source_key: str, size: int) -> None:
+        """Refuse (and record) a file over the size limit before anyone reads it: the
+        command line stats a local file first, so a huge one is never held in memory."""
+        if size > self.limits.max_bytes:
+            self._reject(source_key, _too_large(source_key, size, self.limits.max_bytes))
+
     def ingest_bytes(self, data: bytes, source_key: str, bucket: str = "") -> IngestResult:
         """Ingest bytes read from a local file named `source_key`."""
         article_id = article_id_for_source(bucket, source_key)
         etag = hashlib.md5(data, usedforsecurity=False).hexdigest()
         state = self.archive.source(article_id)
         if state is not None and state.live and state.etag == etag:
+            # The indexed version is back: a rejection of a version in between is void.
+            self.archive.clear_rejection(source_key)
             return IngestResult(source_key, article_id, "unchanged")
-        if len(data) > self.limits.max_bytes:
-            self._reject(source_key, _too_large(source_key, len(data), self.limits.max_bytes))
+        self.check_size(source_key, len(data))
         try:
             return self._ingest(data, SourceState(article_id, bucket, source_key, True, None, etag))
         except ClaimsearchError:

@@ -14,7 +14,12 @@ import re
 # Tab, line feed, vertical tab, form feed and carriage return stay: they are layout.
 # The C0 "information separators" (U+001C-U+001E) go: Python counts them as line breaks.
 _INVISIBLE = re.compile(
-    "["
+    # Terminal escape sequences whole, so that no "[0;31m" is left once ESC goes: colours
+    # and cursor moves (ESC [ ... a letter), titles and links (ESC ] ... ended by BEL or by
+    # ESC and a backslash, on one line and short; one not ended loses its ESC alone).
+    "\x1b\\[[0-?]*[ -/]*[@-~]"
+    "|\x1b\\][^\x07\x1b\n]{0,512}(?:\x07|\x1b\\\\)"
+    "|["
     "\x00-\x08\x0e-\x1f\x7f-\x9f"  # C0 and C1 control characters, DEL
     "\u00ad"  # soft hyphen: splits words for search, shows nothing
     "\u061c\u180e"  # Arabic letter mark, Mongolian vowel separator

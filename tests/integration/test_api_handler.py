@@ -373,3 +373,50 @@ def test_a_reprint_joins_the_clusters_of_the_first_article(api, example_bytes: b
     assert [h["claim"]["id"] for h in page["hits"] + rest["hits"]] == ids
     status, _, error = api(rest_event("GET", "/claims?sort=newest"))
     assert status == 400 and error["error"]["parameter"] == "sort"
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "status", "code", "message"),
+    [
+        # Deeper than the JSON parser's stack: a RecursionError was answered 500.
+        (
+            "application/json",
+            b"[" * 5000,
+            400,
+            "nesting_too_deep",
+            "request body: JSON nested too deeply to read",
+        ),
+        # Powertools' error names the character as if it were a parameter ("13: JSON decode error").
+        (
+            "application/json",
+            b'{"q":"labour"',
+            400,
+            "invalid_document",
+            "request body: not valid JSON (at character 13)",
+        ),
+        # curl -d's default type: read as a form whose one field was the whole JSON object.
+        (
+            "application/x-www-form-urlencoded",
+            b'{"q":"labour"}',
+            415,
+            "unsupported_format",
+            "request body: application/x-www-form-urlencoded is not read; send application/json",
+        ),
+    ],
+)
+def test_a_body_post_exports_cannot_read_is_the_clients_error(  # type: ignore[no-untyped-def]
+    api, content_type: str, body: bytes, status: int, code: str, message: str
+) -> None:
+    answer_status, _, answer = api(rest_event("POST", "/exports", {"Content-Type": content_type}, body))
+    assert (answer_status, answer["error"]["code"], answer["error"]["message"]) == (status, code, message)
+    assert "parameter" not in answer["error"]
+
+
+def test_a_parameter_given_twice_is_named_and_told_so(api) -> None:  # type: ignore[no-untyped-def]
+    status, _, answer = api(rest_event("GET", "/claims?publisher=Asia%20Wire&publisher=Example%20Times"))
+    assert status == 400
+    assert answer["error"] == {
+        "code": "invalid_parameter",
+        "message": "publisher: given more than once; give it once",
+        "parameter": "publisher",
+    }

@@ -190,6 +190,38 @@ def test_a_text_made_largely_of_invisible_characters_is_rejected() -> None:
     assert caught.value.code == "invisible_characters"
 
 
+def test_terminal_escape_sequences_go_whole() -> None:
+    # ESC alone was dropped and "[0;31m" stayed, glued to the name it coloured.
+    said = "said the bridge over the river would open again in May, after two years of repairs. " * 6
+    raw = f"Sven Ek\x1b[0;31m {said}\n\x1b]8;;https://x.example\x07The council\x1b]8;;\x1b\\ \x1b[2Kagreed.\n"
+    article = parse_document(raw.encode(), "ansi.txt")
+    assert article.text == f"Sven Ek {said}\nThe council agreed.\n"
+
+
+def test_an_escape_that_opens_no_sequence_loses_only_its_escape() -> None:
+    # An unended title sequence must not swallow the text after it.
+    said = "the plan would fail, and the board agreed.\n"
+    assert parse_document(f"Ann Lee said \x1b]{said}".encode(), "esc.txt").text == f"Ann Lee said ]{said}"
+
+
+def test_lone_carriage_returns_are_line_breaks_and_keep_offsets() -> None:
+    # Old Mac line ends: the headline ran into the first sentence.
+    said = "Tom Hargrove said the bridge would reopen in May."
+    raw = f"Bridge to reopen\r{said}\r\nThe council agreed.\r"
+    article = parse_document(raw.encode(), "mac.txt")
+    assert article.text == f"Bridge to reopen\n{said}\r\nThe council agreed.\n"
+    assert len(article.text) == len(raw) and article.title == "Bridge to reopen"
+
+
+def test_a_json_number_too_long_to_read_is_the_files_error() -> None:
+    # int() refused it with a bare ValueError, which ingest took for a failure of its own.
+    data = b'{"text": "Ann Lee said the plan works.", "views": ' + b"9" * 5000 + b"}"
+    with pytest.raises(DocumentError) as caught:
+        parse_document(data, "big.json")
+    assert caught.value.reason == "invalid JSON: a number of 5000 digits, over 4300"
+    assert parse_document(b'{"text": "Ann Lee said the plan works.", "views": -12}', "ok.json").text
+
+
 def test_lone_surrogates_from_json_escapes_are_stripped() -> None:
     article = parse_document(b'{"title": "T\\ud800", "text": "He said\\udc00 so."}', "s.json")
     assert (article.title, article.text) == ("T", "He said so.")

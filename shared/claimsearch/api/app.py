@@ -62,6 +62,7 @@ from claimsearch.errors import (
     DocumentTooLarge,
     InvalidQuery,
     Moved,
+    NestingTooDeep,
     NotDeletable,
     NotFound,
     UnsupportedFormat,
@@ -120,13 +121,37 @@ def _error(
 @app.exception_handler(RequestValidationError)
 def _invalid_request(error: RequestValidationError) -> Response[Any]:
     first = error.errors()[0] if error.errors() else {}
-    location = [str(part) for part in first.get("loc", ()) if part not in ("query", "path", "body")]
+    loc = tuple(first.get("loc", ()))
+    if loc[:1] == ("body",):
+        media_type = _media_type()
+        if media_type in FORM_MEDIA_TYPES:
+            # Powertools reads a form as fields, so a JSON object sent with curl's default
+            # type would be refused as an unknown field named after the whole body.
+            return _unsupported_body(error)
+        if first.get("type") == "json_invalid":  # its loc holds the character, not a name
+            at = loc[1] if len(loc) > 1 else 0
+            return _error(400, "invalid_document", f"request body: not valid JSON (at character {at})")
+    location = [str(part) for part in loc if part not in ("query", "path", "body")]
     parameter = ".".join(location) or None
     message = first.get("msg") or "invalid value"
     if first.get("type") == "string_pattern_mismatch":
         # pydantic would quote the regular expression; the document describes the form.
         message = "not in the form GET /openapi.json describes for it"
+    if loc[:1] == ("query",) and parameter and len(_query_values(parameter)) > 1:
+        message = "given more than once; give it once"
     return _error(400, "invalid_parameter", f"{parameter or 'request'}: {message}", parameter)
+
+
+FORM_MEDIA_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _media_type() -> str:
+    return (app.current_event.headers.get("content-type") or "").split(";")[0].strip().lower()
+
+
+def _query_values(name: str) -> list[str]:
+    multi = app.current_event.multi_value_query_string_parameters or {}
+    return list(multi.get(name) or [])
 
 
 @app.exception_handler(InvalidQuery)
@@ -147,7 +172,7 @@ def _domain_error(error: ClaimsearchError) -> Response[Any]:
 
 
 @app.exception_handler(RequestUnsupportedContentType)
-def _unsupported_body(error: RequestUnsupportedContentType) -> Response[Any]:
+def _unsupported_body(_: Exception) -> Response[Any]:
     # A route with a JSON body (POST /exports) sent another media type.
     media_type = app.current_event.headers.get("content-type") or "a body without a Content-Type"
     return _error(
@@ -157,6 +182,9 @@ def _unsupported_body(error: RequestUnsupportedContentType) -> Response[Any]:
 
 @app.exception_handler(Exception)
 def _internal_error(error: Exception) -> Response[Any]:
+    if isinstance(error, RecursionError) and _raised_reading_the_body(error):
+        # JSON nested deeper than the parser's stack (POST /exports' body): the client's.
+        return _error(400, NestingTooDeep.code, "request body: JSON nested too deeply to read")
     if isinstance(error, ValueError) and _raised_reading_the_body(error):
         # Powertools reads a route's JSON (or form, or multipart) body before the route
         # runs, and lets a body it cannot read escape as a bare ValueError: bytes that are

@@ -9,6 +9,7 @@ claim offsets point into, is the cleaned text.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -136,7 +137,7 @@ def _parse_json(data: bytes, source: str, limits: DocumentLimits) -> Article:
     raw = decode_text(data, source, detect=False)
     check_depth(json_depth(raw), "JSON values", source, limits.max_depth)
     try:
-        parsed = json.loads(raw)
+        parsed = json.loads(raw, parse_int=lambda digits: _json_int(digits, source))
     except json.JSONDecodeError as exc:
         raise DocumentError(source, f"invalid JSON at line {exc.lineno}: {exc.msg}") from exc
     if not isinstance(parsed, dict):
@@ -169,9 +170,26 @@ def _parse_json(data: bytes, source: str, limits: DocumentLimits) -> Article:
     )
 
 
+LONE_CARRIAGE_RETURN = re.compile(r"\r(?!\n)")
+MAX_JSON_INT_DIGITS = 4300  # Python's own limit on reading an integer (sys.get_int_max_str_digits)
+
+
+def _json_int(digits: str, source: str) -> int:
+    """An integer of the JSON; one longer than Python reads is the file's fault, refused
+    as such (left to `int`, its ValueError would pass for a failure of ours)."""
+    length = len(digits.lstrip("-"))
+    if length > MAX_JSON_INT_DIGITS:
+        raise DocumentError(source, f"invalid JSON: a number of {length} digits, over {MAX_JSON_INT_DIGITS}")
+    return int(digits)
+
+
 def _article_text(text: str, source: str, limits: DocumentLimits, empty: str) -> str:
-    """The text an article stores: invisible characters out, then held to the limits."""
-    cleaned = cleaned_text(text, source, limits.max_invisible_share)
+    """The text an article stores: invisible characters out, old Mac line ends (a lone
+    carriage return) made line feeds, then held to the limits."""
+    # Paragraphs are read from line feeds (the parse, the model's windows), so a file of
+    # lone carriage returns would run its headline into its first sentence. One character
+    # for one: no offset moves.
+    cleaned = LONE_CARRIAGE_RETURN.sub("\n", cleaned_text(text, source, limits.max_invisible_share))
     if not cleaned.strip():
         raise EmptyDocument(source, empty)
     check_text(cleaned, source, limits)

@@ -92,12 +92,30 @@ def quote_type(text: str, spans: list[Span]) -> str:
     start, end = spans[0][0], spans[-1][1]
     body = "".join(text[s:e] for s, e in spans)
     quotes_inside = sum(body.count(q) for q in QUOTES if q not in "'’")
-    before = text[:start].rstrip()
-    after = text[end:].lstrip(" \t,.;:!?—–-")
-    opened = bool(before) and before[-1] in OPENING_QUOTES and before[-1] not in "'’"
-    closed = bool(after) and after[0] in CLOSING_QUOTES and after[0] not in "'’"
+    opened, closed = _quote_before(text, start), _quote_after(text, end)
     if opened and closed and quotes_inside == 0:
         return "direct"
     if quotes_inside or opened or closed:
         return "mixed"
     return "indirect"
+
+
+def _quote_before(text: str, start: int) -> bool:
+    """A quotation mark opens right before `start`. A straight one must touch the content:
+    one a space away closes the sentence before ('... was done." Rents would fall')."""
+    before = text[:start]
+    stripped = before.rstrip()
+    if not stripped or stripped[-1] not in OPENING_QUOTES or stripped[-1] in "'’":
+        return False
+    return stripped[-1] != '"' or len(stripped) == len(before)
+
+
+def _quote_after(text: str, end: int) -> bool:
+    """A quotation mark closes right after `end`, past the sentence's punctuation. A straight
+    one must follow with no space: one a space away opens the next quotation ('... rents
+    would fall. "We are ready," she said')."""
+    rest = text[end:]
+    after = rest.lstrip(" \t,.;:!?—–-")
+    if not after or after[0] not in CLOSING_QUOTES or after[0] in "'’":
+        return False
+    return after[0] != '"' or not any(c.isspace() for c in rest[: len(rest) - len(after)])

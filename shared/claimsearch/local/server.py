@@ -7,8 +7,9 @@ import json
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from io import BufferedIOBase
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from claimsearch.local import resumable
 from claimsearch.local.apigw import response_parts, rest_event
@@ -35,20 +36,14 @@ def make_server(host: str, port: int, lambda_handler: Handler, max_body: int) ->
             if self.command == "GET" and is_page_path(urlsplit(self.path).path):
                 self._serve_page()
                 return
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > max_body:
-                self._send(
-                    413,
-                    {
-                        "error": {
-                            "code": "document_too_large",
-                            "message": f"request body of {length} bytes is over the limit of {max_body}",
-                        }
-                    },
-                )
+            try:
+                body = self._body()
+            except BodyRefused as refused:
+                self.close_connection = True  # what is left of the body is not read
+                self._send(refused.status, {"error": {"code": refused.code, "message": refused.message}})
                 return
-            body = self.rfile.read(length) if length else None
-            event = rest_event(self.command, self.path, dict(self.headers.items()), body)
+            headers = {k: v for k, v in self.headers.items() if k.lower() != "transfer-encoding"}
+            event = rest_event(self.command, _encoded_path(self.path), headers, body)
             status, headers, data = response_parts(handler(event, LocalContext("claimsearch-search-local")))
             if resumable.is_resumable(self.command, status, headers):
                 # GET /claims/export answered in part: the rest streams after it.
@@ -62,6 +57,20 @@ def make_server(host: str, port: int, lambda_handler: Handler, max_body: int) ->
             self.end_headers()
             if self.command != "HEAD":  # a HEAD answer has the headers of its body, never the body
                 self.wfile.write(data)
+
+        def _body(self) -> bytes | None:
+            """The request's body: Content-Length bytes, or chunks (curl -T, streaming
+            clients), at most `max_body` either way; API Gateway hands the function either
+            whole, so the local server reads them whole too."""
+            if (self.headers.get("Transfer-Encoding") or "").strip().lower() == "chunked":
+                return read_chunked(self.rfile, max_body) or None
+            raw = (self.headers.get("Content-Length") or "0").strip()
+            if not raw.isdigit():
+                raise BodyRefused(400, "invalid_request", f"Content-Length {raw[:40]!r} is not a byte count")
+            length = int(raw)
+            if length > max_body:
+                raise BodyRefused(413, "document_too_large", too_large(length, max_body))
+            return self.rfile.read(length) if length else None
 
         def _serve_page(self) -> None:
             """The search page's files (claimsearch.web); on AWS the bucket serves them."""
@@ -99,3 +108,42 @@ def make_server(host: str, port: int, lambda_handler: Handler, max_body: int) ->
             print(f"http: {self.address_string()} {format % args}", flush=True)
 
     return ThreadingHTTPServer((host, port), ApiRequest)
+
+
+class BodyRefused(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def too_large(length: int, max_body: int) -> str:
+    return f"request body of {length} bytes is over the limit of {max_body}"
+
+
+def read_chunked(stream: BufferedIOBase, max_body: int) -> bytes:
+    """A chunked body (RFC 9112, 7.1) as one, refused once it runs over `max_body`."""
+    parts: list[bytes] = []
+    total = 0
+    while True:
+        size_line = stream.readline(1024).split(b";", 1)[0].strip()
+        try:
+            size = int(size_line, 16)
+        except ValueError:
+            raise BodyRefused(400, "invalid_request", "a chunk of the body has no valid size") from None
+        if size == 0:
+            while stream.readline(1024).strip():  # trailer fields, up to the blank line
+                pass
+            return b"".join(parts)
+        total += size
+        if total > max_body:
+            raise BodyRefused(413, "document_too_large", too_large(total, max_body))
+        parts.append(stream.read(size))
+        stream.readline(1024)  # the CRLF after the chunk
+
+
+def _encoded_path(path: str) -> str:
+    """The request target as API Gateway's event carries it. http.server reads the request
+    line as Latin-1, so a client that sends UTF-8 unencoded (curl 'claimant=José') would
+    have its name read as "JosÃ©": its bytes are percent-encoded back, and the query
+    parser reads them as UTF-8, as it reads any percent-encoded name."""
+    return quote(path.encode("latin-1"), safe="".join(map(chr, range(0x21, 0x7F))))

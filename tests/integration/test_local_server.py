@@ -1,0 +1,98 @@
+"""The local HTTP server (`claimsearch serve`) reads requests as clients send them: UTF-8 not
+percent-encoded in the query (curl 'claimant=José'), chunked bodies, and a Content-Length
+that is no byte count answered in JSON instead of a dropped or hung connection."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from claimsearch.documents.limits import DocumentLimits
+from claimsearch.local.handlers import Handler, load_handler
+from tests.conftest import reset_process_caches
+
+ARTICLE = "Budget vote\n\nJosé Núñez, the finance minister, said the deficit would fall below 3 percent.\n"
+
+
+@pytest.fixture
+def server(data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, int]]:
+    from claimsearch import wiring
+    from claimsearch.ingest import IngestService
+    from claimsearch.local.server import make_server
+
+    monkeypatch.setenv("CLAIMSEARCH_INBOX_DIR", str(tmp_path / "inbox"))
+    monkeypatch.delenv("CLAIMSEARCH_INBOX_BUCKET", raising=False)
+    reset_process_caches()
+    IngestService(
+        wiring.index(), wiring.make_archive(), wiring.make_extractor(), DocumentLimits(max_bytes=10**6)
+    ).ingest_bytes(ARTICLE.encode(), "budget.txt")
+    handler: Handler = load_handler("search")
+    running = make_server("127.0.0.1", 0, handler, 10_000)
+    thread = threading.Thread(target=running.serve_forever, daemon=True)
+    thread.start()
+    yield running.server_address[:2]  # type: ignore[misc]
+    running.shutdown()
+    running.server_close()
+
+
+def _raw(address: tuple[str, int], request: bytes) -> tuple[int, dict[str, object]]:
+    """Send bytes as they are (http.client would refuse a non-ASCII request line)."""
+    with socket.create_connection(address, timeout=30) as connection:
+        connection.sendall(request)
+        reply = b""
+        while chunk := connection.recv(65536):
+            reply += chunk
+    head, _, body = reply.partition(b"\r\n\r\n")
+    return int(head.split()[1]), json.loads(body)
+
+
+def test_a_name_sent_in_utf8_unencoded_finds_what_its_encoded_form_finds(server: tuple[str, int]) -> None:
+    encoded = _raw(
+        server,
+        b"GET /claims?claimant=Jos%C3%A9%20N%C3%BA%C3%B1ez HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    )
+    raw = _raw(
+        server, "GET /claims?claimant=José%20Núñez HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode()
+    )
+    assert encoded[0] == raw[0] == 200
+    assert raw[1]["total"] == encoded[1]["total"] == 1
+    assert raw[1]["hits"][0]["claim"]["claimant"]["name"] == "José Núñez"  # type: ignore[index]
+
+
+def test_a_chunked_body_is_read_whole(server: tuple[str, int], tmp_path: Path) -> None:
+    text = "Rail strike\n\nMaria Costa said the strike would end on Friday.\n"
+    connection = http.client.HTTPConnection(*server, timeout=30)
+    parts = iter([text[:20].encode(), text[20:].encode()])
+    connection.request(
+        "POST", "/articles", body=parts, headers={"Content-Type": "text/plain"}, encode_chunked=True
+    )
+    response = connection.getresponse()
+    answer = json.loads(response.read())
+    assert response.status == 202, answer
+    assert [p.read_text() for p in (tmp_path / "inbox").iterdir()] == [text]
+
+
+@pytest.mark.parametrize(
+    ("header", "status", "message"),
+    [
+        (b"Content-Length: abc", 400, "Content-Length 'abc' is not a byte count"),
+        (b"Content-Length: -1", 400, "Content-Length '-1' is not a byte count"),
+        (b"Content-Length: 20000", 413, "request body of 20000 bytes is over the limit of 10000"),
+        (b"Transfer-Encoding: chunked", 400, "a chunk of the body has no valid size"),
+    ],
+)
+def test_a_body_the_server_cannot_take_is_a_json_error(
+    server: tuple[str, int], header: bytes, status: int, message: str
+) -> None:
+    request = (
+        b"POST /articles HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n" + header + b"\r\n\r\nzz\r\n"
+    )
+    answer = _raw(server, request)
+    assert answer[0] == status
+    assert answer[1]["error"]["message"] == message  # type: ignore[index]
