@@ -283,6 +283,26 @@ CASES: list[HostileCase] = [
     ),
     HostileCase("inbox/not-json.json", lambda: b"{not json", "invalid_document", "malformed JSON"),
     HostileCase(
+        "inbox/huge-number.json",
+        lambda: _json({"text": article("Jane Okafor")})[:-1] + b', "views": ' + b"9" * 5000 + b"}",
+        "invalid_document",
+        "a number of 5,000 digits (int() refuses over 4,300; it was retried as our failure)",
+    ),
+    HostileCase(
+        "inbox/terminal-colours.txt",
+        lambda: article("Sven Ekberg").replace("Sven Ekberg", "Sven Ekberg\x1b[0;31m").encode(),
+        INGESTED,
+        "a name coloured by terminal escapes: the sequence goes whole, not just its ESC",
+        claimant="Sven Ekberg",
+    ),
+    HostileCase(
+        "inbox/mac-line-ends.txt",
+        lambda: article("Nadia Karimi").replace("\n", "\r").encode(),
+        INGESTED,
+        "old Mac line ends (lone CR): line breaks, so the headline stays out of the first claim",
+        claimant="Nadia Karimi",
+    ),
+    HostileCase(
         "inbox/billion-laughs.html",
         lambda: _billion_laughs().encode(),
         "entity_declarations",
