@@ -1,3 +1,4 @@
+import base64
 import json
 from dataclasses import replace
 
@@ -31,6 +32,24 @@ def test_cursor_of_another_query_is_rejected() -> None:
 def test_malformed_cursor_is_rejected(cursor: str) -> None:
     with pytest.raises(InvalidQuery):
         decode_cursor(SearchQuery(), cursor)
+
+
+@pytest.mark.parametrize(
+    ("score", "claim_id"),
+    [("NaN", "c1"), ("Infinity", "c1"), ("1.0", "null"), ("1.0", "[1]"), ("true", "c1")],
+)
+def test_a_cursor_edited_to_hold_no_position_is_rejected(score: str, claim_id: str) -> None:
+    # Its fingerprint is the query's, so only its position can tell: NaN or null paged
+    # from nowhere and answered an empty page.
+    query = SearchQuery(text="forced labour")
+    good = json.loads(base64.urlsafe_b64decode(encode_cursor(query, SortKey(1.0, "c1")) + "=="))
+    payload = (
+        f'{{"s":{score},"i":{json.dumps(claim_id) if claim_id == "c1" else claim_id},"q":"{good["q"]}"}}'
+    )
+    cursor = base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+    with pytest.raises(InvalidQuery) as caught:
+        decode_cursor(query, cursor)
+    assert str(caught.value) == "cursor: not a cursor returned by this API"
 
 
 def test_test_event_names_no_object() -> None:

@@ -11,6 +11,7 @@ import base64
 import binascii
 import hashlib
 import json
+import math
 from dataclasses import asdict, replace
 
 from claimsearch.errors import InvalidQuery
@@ -35,8 +36,14 @@ def decode_cursor(query: SearchQuery, cursor: str) -> SortKey:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         data = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        key = SortKey(float(data["s"]), str(data["i"]))
-        fingerprint = data["q"]
+        score, claim_id, fingerprint = data["s"], data["i"], data["q"]
+        # A cursor this API wrote holds a finite number and an id: NaN, null or a list there
+        # is an edited cursor, which would page from nowhere and answer an empty page.
+        if isinstance(score, bool) or not isinstance(score, (int, float)) or not math.isfinite(score):
+            raise ValueError("score")
+        if not isinstance(claim_id, str):
+            raise ValueError("id")
+        key = SortKey(float(score), claim_id)
     except (ValueError, KeyError, TypeError, binascii.Error) as exc:
         raise InvalidQuery("cursor", "not a cursor returned by this API") from exc
     if fingerprint != _fingerprint(query):
