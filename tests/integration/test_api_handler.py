@@ -420,3 +420,23 @@ def test_a_parameter_given_twice_is_named_and_told_so(api) -> None:  # type: ign
         "message": "publisher: given more than once; give it once",
         "parameter": "publisher",
     }
+
+
+@pytest.mark.parametrize(
+    ("url", "parameter", "takes"),
+    [
+        ("/claims?claimnt=Trump", "claimnt", "article_id, attributed, claimant, claimant_id,"),
+        ("/claims?q=labour&Q=labour", "Q", "article_id, attributed, claimant, claimant_id,"),
+        ("/claims/export?q=labour&limit=1", "limit", "article_id, attributed, claimant, claimant_id,"),
+        ("/health?verbose=1", "verbose", "it takes none"),
+    ],
+)
+def test_a_parameter_the_route_does_not_take_is_refused_not_ignored(  # type: ignore[no-untyped-def]
+    api, url: str, parameter: str, takes: str
+) -> None:
+    # `claimnt=Trump` answered every claim, as if no claimant had been asked for.
+    status, _, answer = api(rest_event("GET", url))
+    assert status == 400 and answer["error"]["parameter"] == parameter
+    path = url.split("?")[0]
+    assert answer["error"]["message"].startswith(f"{parameter}: is not a parameter of GET {path}; ")
+    assert takes in answer["error"]["message"]

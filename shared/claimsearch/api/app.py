@@ -23,6 +23,7 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
@@ -83,6 +84,27 @@ from claimsearch.model import Claim, ClaimantIdentity, CueClass, QuoteType, arti
 
 logger = Logger(service="claimsearch-api")
 app = APIGatewayRestResolver(enable_validation=True)
+
+
+def _only_known_parameters(resolver: APIGatewayRestResolver, next_one: NextMiddleware) -> Response[Any]:
+    """A query parameter the route does not take is refused, not ignored: `claimnt=Trump`
+    answered every claim as if unfiltered, with nothing to tell the client why."""
+    route = resolver.context.get("_route")
+    given = resolver.current_event.query_string_parameters or {}
+    # A request no route takes (404, 405) runs a route Powertools makes up on the spot:
+    # it answers for the path or the method, whatever the parameters.
+    registered = (*resolver._static_routes, *resolver._dynamic_routes)
+    if route is not None and given and any(route is r for r in registered):
+        known = sorted(field.alias for field in route.dependant.query_params)
+        unknown = sorted(set(given) - set(known))
+        if unknown:
+            event = resolver.current_event
+            takes = f"it takes {', '.join(known)}" if known else "it takes none"
+            raise InvalidQuery(unknown[0], f"is not a parameter of {event.http_method} {event.path}; {takes}")
+    return next_one(resolver)
+
+
+app.use(middlewares=[_only_known_parameters])
 
 API_TITLE = "claimsearch"
 API_VERSION = "1.0.0"

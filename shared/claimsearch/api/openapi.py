@@ -41,7 +41,8 @@ ERRORS: dict[int, tuple[str, list[tuple[str, str, str | None]]]] = {
         ],
     ),
     400: (
-        "A parameter or the body is malformed (`invalid_parameter` names the parameter), or the"
+        "A parameter or the body is malformed, or a parameter is given twice or is not one the"
+        " operation takes (`invalid_parameter` names the parameter), or the"
         " article cannot be read (`empty_document`, `undecodable_document`, `invalid_document`,"
         " `invalid_date`)",
         [
