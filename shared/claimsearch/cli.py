@@ -248,7 +248,7 @@ def _ingest(args: argparse.Namespace) -> int:
     service = IngestService(
         wiring.index(), wiring.make_archive(), wiring.make_extractor(), wiring.document_limits()
     )
-    ingested = claims = 0
+    ingested = claims = unchanged = 0
     rejected: list[tuple[str, str]] = []
     failed: list[tuple[str, str]] = []
     bar = tqdm(files, unit="file", disable=len(files) < PROGRESS_THRESHOLD, file=sys.stderr)
@@ -268,13 +268,17 @@ def _ingest(args: argparse.Namespace) -> int:
             continue
         ingested += 1
         claims += result.claims
+        unchanged += result.action == "unchanged"
         if len(files) < PROGRESS_THRESHOLD:
             if result.action == "unchanged":
                 print(f"{name}: article {result.article_id}, unchanged since it was ingested")
             else:
                 print(f"{name}: article {result.article_id}, {result.claims} claims")
+    # An unchanged file adds no claims (it has them already): said, so that "0 claims" is
+    # not read as a file in which none were found.
+    same = f" ({unchanged} unchanged since ingested)" if unchanged else ""
     failures = f"; failed {len(failed)} (try them again)" if failed else ""
-    print(f"ingested {ingested} file(s), {claims} claims; rejected {len(rejected)}{failures}")
+    print(f"ingested {ingested} file(s), {claims} claims{same}; rejected {len(rejected)}{failures}")
     for name, reason in rejected:
         print(f"  rejected {name}: {reason}", file=sys.stderr)
     for name, reason in failed:

@@ -238,6 +238,8 @@ def test_post_empty_article_is_400(api) -> None:  # type: ignore[no-untyped-def]
     status, _, body = api("api-post-article-empty.json")
     assert status == 400
     assert body["error"]["code"] == "empty_document"
+    # Named as what the client sent, not as the file the inbox would have made of it.
+    assert body["error"]["message"] == "request body: the file holds no text"
 
 
 def test_post_oversized_article_is_413(api, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]

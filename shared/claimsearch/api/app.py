@@ -60,6 +60,7 @@ from claimsearch.errors import (
     ClaimantMerged,
     ClaimReplaced,
     ClaimsearchError,
+    DocumentError,
     DocumentTooLarge,
     InvalidQuery,
     Moved,
@@ -664,8 +665,12 @@ def post_article(
     if metadata:
         data, suffix = _with_metadata(data, suffix, metadata), ".json"
     name = f"api-{hashlib.sha256(data).hexdigest()[:20]}{suffix}"
-    # Refuse now what ingest would refuse.
-    parse_document(data, name, max_bytes=limit, limits=wiring.document_limits())
+    # Refuse now what ingest would refuse, naming what the client sent, not the file name
+    # the inbox will give it.
+    try:
+        parse_document(data, name, max_bytes=limit, limits=wiring.document_limits())
+    except DocumentError as error:
+        raise type(error)("request body", error.reason) from None
     inbox = wiring.inbox()
     key = f"{inbox.prefix}{name}"
     inbox.store.put(key, data, "application/json" if suffix == ".json" else "text/plain; charset=utf-8")
