@@ -2022,3 +2022,15 @@ def test_a_day_is_no_owner_and_no_name() -> None:
     text = "Florida may be in reach, as Tuesday's results show, and the race is close."
     claimant = resolve(text, "Tuesday's results", "show", "Florida may be in reach")
     assert (claimant.name, claimant.type) == ("Tuesday's results", "group")
+
+
+def test_a_speaker_label_ends_at_its_colon() -> None:
+    # A transcript quoted paragraph by paragraph: NER reads "WALLACE: Governor" as one
+    # entity, and the speaker was filed as "WALLACE: Governor", apart from "WALLACE".
+    text = (
+        "Debate transcript\n\n\"Donald Trump's not about that. He is going to focus on the issues.\n\n"
+        "\"WALLACE: Governor, I don't want to interrupt, but I want to try to get an answer.\n"
+    )
+    claimant = resolve(text, "WALLACE", ":", "Governor, I don't want to interrupt")
+    assert (claimant.mention, claimant.name, claimant.role) == ("WALLACE", "WALLACE", None)
+    assert claimant.name_span == _span(text, "WALLACE")

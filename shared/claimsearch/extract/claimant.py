@@ -1026,7 +1026,7 @@ def _without_non_name(claimant: Claimant) -> Claimant:
     before "whose")."""
     if claimant.name is None:
         return claimant
-    claimant = _without_relative_or_marks(claimant)
+    claimant = _on_its_side_of_a_colon(_without_relative_or_marks(claimant))
     words = name_words(claimant.name or "")
     if (
         words
@@ -1053,6 +1053,28 @@ def _without_relative_or_marks(claimant: Claimant) -> Claimant:
     if name_span is not None and name_span[1] - name_span[0] == len(name):  # the name as written
         name_span = (name_span[0] + start, name_span[0] + end)
     return replace(claimant, name=name[start:end], name_span=name_span)
+
+
+def _on_its_side_of_a_colon(claimant: Claimant) -> Claimant:
+    """No name runs over a colon: NER reads a transcript's '"WALLACE: Governor, I don't ...'
+    as one entity ("WALLACE: Governor", a work of art), and the speaker became that. The
+    side of the colon the mention is on is the name."""
+    name, name_span, span = claimant.name or "", claimant.name_span, claimant.span
+    colon = _NAME_COLON.search(name)
+    if colon is None or name_span is None or span is None or name_span[1] - name_span[0] != len(name):
+        return claimant
+    if span[0] < name_span[0] + colon.start():  # the mention starts before the colon
+        cut = (name_span[0], name_span[0] + colon.start())
+    else:
+        cut = (name_span[0] + colon.end(), name_span[1])
+    kept = name[cut[0] - name_span[0] : cut[1] - name_span[0]]
+    role = claimant.role
+    if role and role.lower() in name.lower() and role.lower() not in kept.lower():
+        role = None  # read from the other side: "Governor" is whom Wallace addresses
+    return replace(claimant, name=kept, name_span=cut, role=role)
+
+
+_NAME_COLON = re.compile(r"\s*:\s+")
 
 
 def _title_cased(sentence: SpacySpan) -> bool:
