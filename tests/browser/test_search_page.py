@@ -277,6 +277,19 @@ def test_a_relaxed_answer_says_that_no_claim_holds_most_of_the_words(stack: str,
     )
     assert hit_ids(page) == [hit["claim"]["id"] for hit in expected["hits"]]
 
+    # Its claimant facet counts claims holding any of the words; picked, it finds those
+    # claims (the API does not relax under a claimant, so the page asks for match=any).
+    claimant = expected["facets"]["claimant"][0]
+    page.get_by_role("region", name="Claimant").get_by_role(
+        "button", name=re.compile(re.escape(claimant["value"]))
+    ).click()
+    picked = api(stack, "/claims", q=words, claimant_id=claimant["id"], match="any")
+    assert picked["total"] == claimant["count"]
+    wait_for_results(page, claimant["count"])
+    assert hit_ids(page) == [hit["claim"]["id"] for hit in picked["hits"]]
+    assert "match=any" in page.url
+    expect(page.locator("#active-filters")).to_contain_text("Match: any word")
+
 
 def test_a_claimant_no_one_goes_by_offers_the_nearest_and_picks_one(stack: str, page: Any) -> None:
     expected = api(stack, "/claims", claimant="Myeong-chu")

@@ -360,7 +360,8 @@ def search_claims(
         CollapseMode | None,
         Query(
             description="cluster: one claim per claim cluster (its best-ranked match), so a claim reported"
-            " by five outlets is one hit whose cluster.size says 5; total then counts clusters."
+            " by five outlets is one hit whose cluster.size says 5; total then counts clusters (facet"
+            " counts still count claims)."
             " Pages never repeat a cluster"
         ),
     ] = None,

@@ -22,6 +22,8 @@
     "q", "match", "claimant", "claimant_id", "organization", "entity", "publisher",
     "quote_type", "cue_class", "published_from", "published_to",
   ];
+  // The chip of a match mode the URL or a relaxed answer's facet asked for ("best" is the default).
+  const MATCH_LABELS = { all: "every word", any: "any word", best: "best match" };
   const FACETS = [
     ["claimant", "Claimant"],
     ["organization", "Organization"],
@@ -348,7 +350,7 @@
       if (!state[key] || key === "q") continue;
       let value = state[key];
       if (key === "claimant_id") value = state.claimant_name || value;
-      if (key === "match") value = "every word";
+      if (key === "match") value = MATCH_LABELS[value] || value;
       const label = `${FILTER_LABELS[key]}: ${value}`;
       const remove = el("button", { type: "button", class: "chip-remove", "aria-label": `Remove filter ${label}` }, "×");
       remove.addEventListener("click", () => {
@@ -366,7 +368,7 @@
     return state[name] === value.value;
   }
 
-  function renderFacets(state, facets) {
+  function renderFacets(state, facets, relaxed) {
     const groups = $("facet-groups");
     groups.replaceChildren();
     for (const [name, title] of FACETS) {
@@ -394,6 +396,10 @@
           } else {
             changes = { [name]: active ? null : value.value };
           }
+          // A relaxed answer's counts are of claims holding any of the words, and the API
+          // does not relax under a claimant filter (there, none is the answer): the claims
+          // a claimant facet counts are asked for as they were counted.
+          if (name === "claimant" && !active && relaxed && (state.match || "best") === "best") changes.match = "any";
           // Keep keyboard focus on the same facet after the list is redrawn.
           applyFilters(changes).then(() => focusFacet(name, value.value));
         });
@@ -440,7 +446,7 @@
       if (generation !== searchGeneration) return; // a newer search has started
       showError(null);
       shownFacets = body.facets || {};
-      renderFacets(state, shownFacets);
+      renderFacets(state, shownFacets, Boolean(body.relaxed));
       const hits = $("hits");
       hits.replaceChildren(...body.hits.map((hit) => hitItem(hit, state)));
       nextCursor = body.next_cursor;
