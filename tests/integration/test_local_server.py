@@ -78,13 +78,21 @@ def test_a_chunked_body_is_read_whole(server: tuple[str, int], tmp_path: Path) -
     assert [p.read_text() for p in (tmp_path / "inbox").iterdir()] == [text]
 
 
+def test_a_negative_chunk_size_is_refused_not_waited_on(server: tuple[str, int]) -> None:
+    head = b"POST /articles HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n"
+    assert _raw(server, head + b"\r\n-1\r\n") == (
+        400,
+        {"error": {"code": "invalid_request", "message": "a chunk of the body has no valid size"}},
+    )
+
+
 @pytest.mark.parametrize(
     ("header", "status", "message"),
     [
         (b"Content-Length: abc", 400, "Content-Length 'abc' is not a byte count"),
         (b"Content-Length: -1", 400, "Content-Length '-1' is not a byte count"),
         (b"Content-Length: 20000", 413, "request body of 20000 bytes is over the limit of 10000"),
-        (b"Transfer-Encoding: chunked", 400, "a chunk of the body has no valid size"),
+        (b"Transfer-Encoding: chunked", 400, "a chunk of the body has no valid size"),  # "zz"
     ],
 )
 def test_a_body_the_server_cannot_take_is_a_json_error(

@@ -4,6 +4,7 @@ search function's handler, exactly as API Gateway would pass it in AWS."""
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -126,10 +127,9 @@ def read_chunked(stream: BufferedIOBase, max_body: int) -> bytes:
     total = 0
     while True:
         size_line = stream.readline(1024).split(b";", 1)[0].strip()
-        try:
-            size = int(size_line, 16)
-        except ValueError:
-            raise BodyRefused(400, "invalid_request", "a chunk of the body has no valid size") from None
+        size = int(size_line, 16) if re.fullmatch(rb"[0-9A-Fa-f]{1,16}", size_line) else -1
+        if size < 0:  # int() would read "-1" too, and read(-1) waits for the connection to end
+            raise BodyRefused(400, "invalid_request", "a chunk of the body has no valid size")
         if size == 0:
             while stream.readline(1024).strip():  # trailer fields, up to the blank line
                 pass
