@@ -186,18 +186,17 @@ def _extract(args: argparse.Namespace) -> int:
     extract_claims = wiring.make_extractor()
     failed = 0
     for name in args.files:
-        path = Path(name)
+        path, shown = Path(name), _shown(name)
         try:
-            article = parse_document(_read(path), path.name, limits=wiring.document_limits())
+            article = parse_document(_read(path), _shown(path.name), limits=wiring.document_limits())
         except DocumentError as error:
-            error.source = name
-            print(f"claimsearch: {name}: {error.reason}", file=sys.stderr)
+            print(f"claimsearch: {shown}: {error.reason}", file=sys.stderr)
             failed += 1
             continue
-        article = replace(article, source_key=name)
+        article = replace(article, source_key=shown)
         claims = extract_claims(article)
         record = {
-            "source": name,
+            "source": shown,
             "article": article.to_dict(),
             "claims": [c.to_dict() for c in claims],
         }

@@ -52,6 +52,14 @@ def test_a_file_no_one_foresaw_does_not_stop_the_batch(
     assert _records(capsys)[str(big)]["reason"] == "invalid JSON: a number of 5000 digits, over 4300"
 
 
+def test_extract_prints_a_name_that_is_not_utf8(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    odd = Path(os.fsdecode(os.fsencode(tmp_path) + b"/odd\xffname.txt"))
+    odd.write_text(OTHER)
+    assert main(["extract", "--jsonl", str(odd)]) == 0  # json.dumps wrote the lone surrogate, print failed
+    record = json.loads(capsys.readouterr().out)
+    assert record["source"].endswith("odd\\xffname.txt") and record["claims"]
+
+
 def test_the_good_version_back_clears_the_record_of_the_bad_one(
     data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
