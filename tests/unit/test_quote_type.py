@@ -35,6 +35,9 @@ def _of(text: str, content: str) -> str:
         ),
         ('Sarah Smith said "the plan" would fail.', 'the plan" would fail', "mixed"),
         ("Sarah Smith said the plan would fail.", "the plan would fail", "indirect"),
+        # Interrupted speech, and a stray space before the closing mark: still closed.
+        ('She pauses.\n\n"Well, thank you so much -."\n\nPause.', "Well, thank you so much", "direct"),
+        ('"I think it is a disgrace, " Trump said.', "I think it is a disgrace", "direct"),
     ],
 )
 def test_quote_type(text: str, content: str, expected: str) -> None:

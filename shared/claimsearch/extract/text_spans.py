@@ -101,21 +101,24 @@ def quote_type(text: str, spans: list[Span]) -> str:
 
 
 def _quote_before(text: str, start: int) -> bool:
-    """A quotation mark opens right before `start`. A straight one must touch the content:
-    one a space away closes the sentence before ('... was done." Rents would fall')."""
-    before = text[:start]
-    stripped = before.rstrip()
+    """A quotation mark opens right before `start`. A straight one opens only after a space,
+    the start or an opening mark: one after a word or a stop closes the sentence before
+    ('... was done." Rents would fall')."""
+    stripped = text[:start].rstrip()
     if not stripped or stripped[-1] not in OPENING_QUOTES or stripped[-1] in "'’":
         return False
-    return stripped[-1] != '"' or len(stripped) == len(before)
+    before = stripped[-2:-1]
+    return stripped[-1] != '"' or not before or before.isspace() or before in _OPENS_A_QUOTE
 
 
 def _quote_after(text: str, end: int) -> bool:
     """A quotation mark closes right after `end`, past the sentence's punctuation. A straight
-    one must follow with no space: one a space away opens the next quotation ('... rents
-    would fall. "We are ready," she said')."""
-    rest = text[end:]
-    after = rest.lstrip(" \t,.;:!?—–-")
+    one closes only before a space, a mark or the end: one before a word opens the next
+    quotation ('... rents would fall. "We are ready," she said')."""
+    after = text[end:].lstrip(" \t,.;:!?—–-")
     if not after or after[0] not in CLOSING_QUOTES or after[0] in "'’":
         return False
-    return after[0] != '"' or not any(c.isspace() for c in rest[: len(rest) - len(after)])
+    return after[0] != '"' or not after[1:2].isalnum()
+
+
+_OPENS_A_QUOTE = "([{:—–-"
