@@ -105,8 +105,8 @@ class IngestService:
             raise DependencyFailed(f"{change.key}: {type(exc).__name__}: {exc}") from exc
 
     def check_size(self, source_key: str, size: int) -> None:
-        """Refuse (and record) a file over the size limit before anyone reads it: the
-        command line stats a local file first, so a huge one is never held in memory."""
+        """Refuse (and record) a file over the size limit before anyone reads it: from the
+        bucket's HEAD, or the command line's stat of a local file."""
         if size > self.limits.max_bytes:
             self._reject(source_key, _too_large(source_key, size, self.limits.max_bytes))
 
@@ -158,8 +158,7 @@ class IngestService:
                 self.archive.record_source(replace(state, sequencer=change.sequencer))
             self.archive.clear_rejection(change.key)
             return IngestResult(change.key, article_id, "unchanged")
-        if info.size > self.limits.max_bytes:
-            self._reject(change.key, _too_large(change.key, info.size, self.limits.max_bytes))
+        self.check_size(change.key, info.size)
         try:
             data = store.get(change.key)
         except KeyError:  # removed between the two calls

@@ -23,6 +23,7 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler.api_gateway import Route
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
@@ -94,8 +95,7 @@ def _only_known_parameters(resolver: APIGatewayRestResolver, next_one: NextMiddl
     given = resolver.current_event.query_string_parameters or {}
     # A request no route takes (404, 405) runs a route Powertools makes up on the spot:
     # it answers for the path or the method, whatever the parameters.
-    registered = (*resolver._static_routes, *resolver._dynamic_routes)
-    if route is not None and given and any(route is r for r in registered):
+    if route is not None and given and any(route is r for r in _registered_routes()):
         known = sorted(field.alias for field in route.dependant.query_params)
         unknown = sorted(set(given) - set(known))
         if unknown:
@@ -249,10 +249,13 @@ def _raised_reading_the_body(error: BaseException) -> bool:
 
 def _methods_for(path: str) -> list[str]:
     """The methods some route takes at `path` (the export router's included), sorted."""
+    return sorted({route.method.upper() for route in _registered_routes() if route.rule.match(path)})
+
+
+def _registered_routes() -> list[Route]:
     # Powertools keeps its routes in these two lists (the resolver offers no lookup by
     # path); tests/infra/test_template.py reads them too.
-    routes = [*app._static_routes, *app._dynamic_routes]
-    return sorted({route.method.upper() for route in routes if route.rule.match(path)})
+    return [*app._static_routes, *app._dynamic_routes]
 
 
 # -- routes ------------------------------------------------------------------------------
@@ -649,8 +652,7 @@ def post_article(
     limit = settings().max_request_bytes
     if len(data) > limit:
         raise DocumentTooLarge("request body", f"{len(data)} bytes is over the limit of {limit} bytes")
-    headers = {key.lower(): value for key, value in (event.headers or {}).items()}
-    media_type = headers.get("content-type", "").split(";")[0].strip().lower()
+    media_type = _media_type()
     if media_type not in ARTICLE_MEDIA_TYPES:
         raise UnsupportedFormat(
             "request body",
