@@ -99,6 +99,7 @@ class FaultProxy:
         parts = urlsplit(upstream)
         self.upstream = (parts.hostname or "127.0.0.1", parts.port or 9200)
         self.counts: Counter[str] = Counter()  # requests, and each fault injected
+        self.calls: list[tuple[str, str]] = []  # (method, path with its query) of each request
         self._rng = random.Random(seed)
         self._lock = threading.Lock()
         self._plan = plan
@@ -139,8 +140,9 @@ class FaultProxy:
 
     # -- what happens to one request --
 
-    def _fate(self, path: str) -> _Fate:
+    def _fate(self, method: str, path: str) -> _Fate:
         with self._lock:
+            self.calls.append((method, path))
             plan = self._plan
             self.counts["requests"] += 1
             counted = plan.matching in path
@@ -250,7 +252,7 @@ class _Handler(BaseHTTPRequestHandler):
         proxy = self.server.proxy
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         headers = list(self.headers.items())
-        fate = proxy._fate(self.path)
+        fate = proxy._fate(self.command, self.path)
         if fate.fault == "throttle":
             return self._answer(429, JSON, json.dumps(THROTTLED).encode())
         if fate.fault == "unavailable":

@@ -383,11 +383,12 @@ def test_export_role_posts_only_the_searches_an_export_makes(
     deployment: Deployment, domain_policy: str
 ) -> None:
     export = OpenSearch(deployment, "ExportFunctionRole", domain_policy)
-    # claims/_search pages through the matches; claimants/_search resolves a claimant= name.
-    searches = {("POST", "P-claims/_search"), ("POST", "P-claimants/_search")}
+    # claims/_search pages through the matches (a collapsed export sends each page with its
+    # cluster count as one claims/_msearch); claimants/_search resolves a claimant= name.
+    searches = {("POST", "P-claims/_search"), ("POST", "P-claims/_msearch"), ("POST", "P-claimants/_search")}
     assert export.allowed(CORPUS | searches) == searches
-    for path in ("P-claims/_search/template", "P-claims/_search/../_bulk", "P-claims/_msearch",
-                 "P-articles/_search", "P-claims,other-index/_search", "_search",
+    for path in ("P-claims/_search/template", "P-claims/_search/../_bulk", "P-claimants/_msearch",
+                 "P-articles/_search", "P-claims,other-index/_search", "_search", "_msearch",
                  "other-index/_search"):  # fmt: skip
         assert not export.can("POST", path), path
 
@@ -447,7 +448,10 @@ def test_reindex_role_makes_the_calls_a_rebuild_makes(deployment: Deployment, do
         ("PUT", "P-claimants-v2"),
         ("POST", "_bulk"),
         ("PUT", "P-claims-v2/_settings"),
+        ("POST", "P-claims-v2/_search"),  # each cluster's claims in the new version
+        ("POST", "P-claims-v2/_update_by_query"),  # ... and their count written there
         ("POST", "P-claims-v2,P-articles-v2,P-claimants-v2/_refresh"),
+        ("POST", "P-claims-v2,P-articles-v2,P-claimants-v2/_flush"),
         ("POST", "_aliases"),
         ("DELETE", "P-claims-v1,P-articles-v1,P-claimants-v1"),
         ("DELETE", "P-claims-v2"),
@@ -465,7 +469,9 @@ def test_reindex_role_manages_only_our_indices(deployment: Deployment, domain_po
     for path in ("P-claims", "P-claims/_doc/abc", "_index_template/P-claims", "other-index"):
         assert not reindex.can("DELETE", path), path
     for path in ("P-claims/_delete_by_query", "P-claims/_update_by_query", "P-claims-v1/_close",
-                 "P-claims/_doc", "P-claims/_search", "other-index/_refresh"):  # fmt: skip
+                 "P-claims/_doc", "P-claims/_search", "other-index/_refresh",
+                 "P-claims-v2,other-index/_search", "P-claims-v2,other-index/_update_by_query",
+                 "P-articles-v2/_search", "P-claims-v2/_delete_by_query"):  # fmt: skip
         assert not reindex.can("POST", path), path
     # Aliases move only through the one atomic /_aliases call.
     index_level = set(ALIAS_AND_COPY) - {"_aliases"}
