@@ -182,7 +182,19 @@ class IngestService:
             current = self.archive.source(source.article_id)
             return current is not None and is_older(source.sequencer, current.sequencer)
 
-        result = self._store(article, claims, self._archived_claims(article.id), source.key, superseded)
+        def archiving() -> None:
+            # The archive is about to hold this version while the source's record names the
+            # last one indexed. Should the index write fail and the file go back to that
+            # version before the retry, its event would find the recorded etag, answer
+            # "unchanged" and leave this version archived for good (a rebuild would serve
+            # it). Until the record names this version, it names none.
+            current = self.archive.source(source.article_id)
+            if current is not None and current.etag is not None:
+                self.archive.record_source(replace(current, etag=None))
+
+        result = self._store(
+            article, claims, self._archived_claims(article.id), source.key, superseded, archiving
+        )
         if result.action == "indexed":
             self.archive.record_source(source)
             self.archive.clear_rejection(source.key)
@@ -228,15 +240,18 @@ class IngestService:
         previous: list[Claim],
         key: str,
         superseded: Callable[[], bool],
+        archiving: Callable[[], None] = lambda: None,
     ) -> IngestResult:
         """File, cluster, archive and index an article's claims in place of `previous` (the
         claims archived for it before: the new ones record which of those they replace),
-        unless `superseded()` says a newer version of the article arrived meanwhile ("stale")."""
+        unless `superseded()` says a newer version of the article arrived meanwhile ("stale").
+        `archiving()` runs right before the archive is written."""
         filed = file_claims(with_replacements(previous, claims), self.index)
         # Clusters before the archive, which keeps them: a rebuild restores them as assigned.
         filed = replace(filed, claims=clustered(filed.claims, self.index))
         if superseded():
             return IngestResult(key, article.id, "stale")
+        archiving()
         archive_key = self.archive.save(ExtractedArticle(article, filed.claims, self.extract.version))
         # Before this article's write, which adds its roles to the registry: a failure
         # fails the event, and its retry finds the same roles new and does it again.
@@ -289,6 +304,8 @@ class IngestService:
         self.archive.record_source(replace(state, live=False, sequencer=sequencer, etag=None))
         removed = self.index.delete_article(state.article_id)
         self.archive.remove(state.article_id)
+        # A file refused and then removed is no longer waiting to be mended.
+        self.archive.clear_rejection(state.key)
         return IngestResult(state.key, state.article_id, "deleted", removed)
 
     def _reject(self, key: str, error: DocumentError) -> NoReturn:

@@ -35,7 +35,8 @@ def objects_changed(message_body: str) -> list[ObjectChanged]:
 
     S3 sends an `s3:TestEvent` when notifications are configured: it names no object
     and yields an empty list. Keys arrive URL-encoded ("my+file.txt"). Other event
-    kinds (restores, tagging) change no article and are skipped.
+    kinds (restores, tagging) change no article and are skipped, and so are keys ending
+    in "/": the empty objects the S3 console creates as folders ("inbox/2016/"), no file.
     """
     try:
         body = json.loads(message_body)
@@ -60,17 +61,17 @@ def objects_changed(message_body: str) -> list[ObjectChanged]:
             continue
         try:
             s3 = record["s3"]
-            found.append(
-                ObjectChanged(
-                    bucket=str(s3["bucket"]["name"]),
-                    key=unquote_plus(str(s3["object"]["key"])),
-                    change=change,
-                    sequencer=s3["object"].get("sequencer") or None,
-                    size=s3["object"].get("size"),
-                )
+            changed = ObjectChanged(
+                bucket=str(s3["bucket"]["name"]),
+                key=unquote_plus(str(s3["object"]["key"])),
+                change=change,
+                sequencer=s3["object"].get("sequencer") or None,
+                size=s3["object"].get("size"),
             )
         except (KeyError, TypeError) as exc:
             raise NotificationError(f"S3 record without bucket or key: {exc}") from exc
+        if not changed.key.endswith("/"):
+            found.append(changed)
     return found
 
 

@@ -1,0 +1,76 @@
+"""Ingest's records follow the file through failures, undoings and removals.
+
+A failed index write, then the file put back before the retry: the archive follows the file.
+
+Ingest archives a version before it indexes it and records the source (with the version's
+etag) after both. When the index write of an edit failed and the file went back to the
+version indexed before, that version's event found the recorded etag, answered "unchanged"
+and left the failed edit in the archive for good: a rebuild then served a version no longer
+in the bucket.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from claimsearch.errors import IndexingFailed
+from claimsearch.index.port import SearchQuery
+from claimsearch.reindex import rebuild_index
+from claimsearch.storage.local import LocalBlobStore
+from tests.integration.test_described_claimants import _FailsOnce, _service
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "events" / "north-korea-forced-labour.txt"
+
+
+def _cues(index: _FailsOnce) -> set[str]:
+    return {h.claim.cue.text for h in index.search(SearchQuery(claimant="Ahn", limit=10)).hits}
+
+
+@pytest.mark.parametrize("path", ["the command line", "the bucket"])
+def test_a_version_put_back_after_a_failed_edit_is_archived_again(tmp_path: Path, path: str) -> None:
+    first = EXAMPLE.read_bytes()
+    edit = first.replace(b"believes the money", b"insists the money")
+    index = _FailsOnce(tmp_path / "index.sqlite3")
+    service = _service(index, tmp_path)
+    bucket = LocalBlobStore(tmp_path / "bucket")
+
+    def ingest(data: bytes, sequencer: str) -> str:
+        if path == "the command line":
+            return service.ingest_bytes(data, "inbox/nk.txt").action
+        from claimsearch.s3_events import ObjectChanged
+
+        bucket.put("inbox/nk.txt", data, "text/plain")
+        return service.apply(bucket, ObjectChanged("bucket", "inbox/nk.txt", "created", sequencer)).action
+
+    assert ingest(first, "0A") == "indexed"
+    article_id = next(iter({h.claim.article_id for h in index.search(SearchQuery(limit=1)).hits}))
+    index.fail = article_id
+    with pytest.raises(IndexingFailed):
+        ingest(edit, "0B")
+    # The file is put back as it was; its event comes before the edit's retry.
+    assert ingest(first, "0C") == "indexed"
+    assert service.archive.load(article_id).article.text.count("believes the money") == 1
+    assert "believes" in _cues(index)
+    rebuild_index(index, service.archive)
+    assert "believes" in _cues(index) and "insists" not in _cues(index)
+    # A duplicate of the version now recorded is still nothing to do.
+    assert ingest(first, "0D") == "unchanged"
+
+
+def test_removing_a_refused_file_clears_its_rejection(tmp_path: Path) -> None:
+    from claimsearch.errors import DocumentError
+    from claimsearch.s3_events import ObjectChanged
+
+    service = _service(_FailsOnce(tmp_path / "index.sqlite3"), tmp_path)
+    bucket = LocalBlobStore(tmp_path / "bucket")
+    bucket.put("inbox/empty.txt", b"   ", "text/plain")
+    with pytest.raises(DocumentError):
+        service.apply(bucket, ObjectChanged("bucket", "inbox/empty.txt", "created", "0A"))
+    assert [r["source_key"] for r in service.archive.rejections()] == ["inbox/empty.txt"]
+    bucket.delete("inbox/empty.txt")
+    assert (
+        service.apply(bucket, ObjectChanged("bucket", "inbox/empty.txt", "removed", "0B")).action == "deleted"
+    )
+    assert list(service.archive.rejections()) == []
