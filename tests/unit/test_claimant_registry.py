@@ -419,6 +419,42 @@ def test_reindex_keeps_the_pointer_of_a_surname_whatever_the_order() -> None:
         ),
         # The words before it are no name's: "Armenians of Israel" is not Israel.
         ([("Armenians of Israel", "organisation"), ("Israel", "organisation")], "israel"),
+        # An acronym joins the one name of the article it abbreviates, small words skipped
+        # or not, whatever NER typed it.
+        (
+            [
+                ("the federal Securities and Exchange Commission", "organisation"),
+                ("the S.E.C.", "organisation"),
+            ],
+            "federal securities and exchange commission",
+        ),
+        (
+            [("Alliance to Reclaim Our Schools", "organisation"), ("AROS", "group")],
+            "alliance to reclaim our schools",
+        ),
+        ([("the Department of Justice", "organisation"), ("DOJ", "organisation")], "department of justice"),
+        (
+            [("International Monetary Fund", "organisation"), ("IMF's", "organisation")],
+            "international monetary fund",
+        ),
+        # Not a part of the name: the U.N. is not its Security Council.
+        ([("the United Nations Security Council", "organisation"), ("U.N.", "organisation")], "un"),
+        # Two names it could stand for: neither.
+        (
+            [
+                ("Christian News Service", "organisation"),
+                ("Congressional News Service", "organisation"),
+                ("CNS", "group"),
+            ],
+            "cns",
+        ),
+        # Not a name throughout ("the federal agency"), nor a person's initials.
+        ([("the federal agency", "organisation"), ("FA", "organisation")], "fa"),
+        ([("Frank Abagnale", "person"), ("FA", "organisation")], "fa"),
+        # A group named for a person joins its fuller name; other groups do not ("Democrats"
+        # are more than the Senate's).
+        ([("Donald Trump’s campaign", "group"), ("The Trump campaign", "group")], "donald trump campaign"),
+        ([("Senate Democrats", "group"), ("Democrats", "group")], "democrats"),
     ],
 )
 def test_a_bodys_short_name_joins_the_fuller_name_of_its_article(

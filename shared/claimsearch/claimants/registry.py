@@ -23,8 +23,9 @@ Myeong-chul", "Mr. Trump" -> "Donald J. Trump"). Filing takes it across articles
   claims of its own), so an id a partner stored leads to the claims wherever they went
   (and goes with that person's last claim);
 - a body's short name joins the one fuller name its article gives it ("the Times" ->
-  "The New York Times", "the Post" -> "The New York Post"; not "the House" -> "the White
-  House": `_bodies_in_full`);
+  "The New York Times", "the Post" -> "The New York Post", "the S.E.C." -> "the Securities
+  and Exchange Commission", "the Trump campaign" -> "Donald Trump's campaign"; not "the
+  House" -> "the White House": `_bodies_in_full`);
 - a pronoun, a relative word or a description is never filed (`descriptions.described`): an
   indefinite one of any type ("a spokesman", "a Mexican official", "some Democrats", "a
   new poll"), one owned by a pronoun ("his campaign"), a document with no title or
@@ -415,30 +416,79 @@ _BODIES = frozenset({"organisation", "document"})
 # Short names that stand for another body than the fuller name ending in them: "the House"
 # is not "the White House", "State" (the department) not "the Islamic State".
 _NOT_SHORT_FOR = frozenset({"house", "state"})
+# A group named for a person is a body as far as its names go: "The Trump campaign" is
+# "Donald Trump's campaign" of the same article. Other groups ("Republicans" beside "House
+# Republicans") are not: the shorter name is the wider group.
+_GROUPS_NAMED_FOR_SOMEONE = frozenset({"campaign", "administration", "camp", "team"})
+# "I.R.S.", "IMF", "the S.E.C.": a name written as an acronym (2 to 8 capitals, dotted or not).
+_ACRONYM = re.compile(r"(?:[A-Z]\.?){2,8}")
+# Words an acronym may skip: "Securities and Exchange Commission" is the S.E.C.
+_ACRONYM_SKIPS = frozenset({"and", "of", "for", "the", "on", "to", "in", "at", "&"})
 
 
 def _bodies_in_full(filings: Iterable[_Filing]) -> dict[str, str]:
     """A body's short name -> the one fuller name this article gives it, as a surname joins
     its person: "the Times" -> "The New York Times", "the Budget Office" -> "the
-    Congressional Budget Office". The words before the short name are a name's, capitalised
-    ("Armenians of Israel" is not Israel); two candidates ("the Post" beside "The Washington
-    Post" and "The New York Post") and the words of `_NOT_SHORT_FOR` join none."""
-    bodies = {f.key: f.name for f in filings if f.type in _BODIES}
+    Congressional Budget Office", "The Trump campaign" -> "Donald Trump's campaign", and an
+    acronym -> the name it abbreviates: "the S.E.C." -> "the Securities and Exchange
+    Commission", "AROS" -> "Alliance to Reclaim Our Schools". The words before the short
+    name are a name's, capitalised ("Armenians of Israel" is not Israel); two candidates
+    ("the Post" beside "The Washington Post" and "The New York Post") and the words of
+    `_NOT_SHORT_FOR` join none."""
+    bodies = {f.key: f.name for f in filings if _is_body(f)}
     joined: dict[str, str] = {}
-    for key in bodies:
+    for key, name in bodies.items():
         if key in _NOT_SHORT_FOR:
             continue
         words = key.split()
+        letters = _acronym_letters(name)
         fuller = [
             other
-            for other, name in bodies.items()
-            if len(other.split()) > len(words)
-            and other.split()[-len(words) :] == words
-            and _capitalised_before(name, len(other.split()) - len(words))
+            for other, other_name in bodies.items()
+            if (
+                len(other.split()) > len(words)
+                and other.split()[-len(words) :] == words
+                and _capitalised_before(other_name, len(other.split()) - len(words))
+            )
+            or (letters is not None and other != key and letters in _initials(other_name))
         ]
         if len(fuller) == 1:
             joined[key] = fuller[0]
     return joined
+
+
+def _is_body(filing: _Filing) -> bool:
+    """A body, a group named for someone, or a group named by an acronym ("CNS")."""
+    return filing.type in _BODIES or (
+        filing.type == "group"
+        and (filing.key.split()[-1] in _GROUPS_NAMED_FOR_SOMEONE or _acronym_letters(filing.name) is not None)
+    )
+
+
+def _acronym_letters(name: str) -> str | None:
+    """ "the S.E.C." -> "sec", "IMF's" -> "imf"; None for a name not written as an acronym."""
+    words = without_possessive(name.strip()).split()
+    if words and words[0].lower() == "the":
+        words = words[1:]
+    if len(words) != 1 or not _ACRONYM.fullmatch(words[0]):
+        return None
+    return words[0].replace(".", "").lower()
+
+
+def _initials(name: str) -> set[str]:
+    """The acronyms a body's full name can be written as: its capitalised words' first
+    letters, with and without the small words between them ("Department of Justice": "dj",
+    "doj"); none for a name of fewer than two capitalised words."""
+    words = [w for w in re.split(r"[\s-]+", without_possessive(name.strip())) if w]
+    while words and not words[0][:1].isupper():  # "the", "the federal"
+        words = words[1:]
+    if sum(1 for w in words if w[:1].isupper()) < 2:
+        return set()
+    if any(not w[:1].isupper() and w.lower() not in _ACRONYM_SKIPS for w in words):
+        return set()  # "the federal agency": not a name throughout
+    capitals = "".join(w[0] for w in words if w[:1].isupper()).lower()
+    every = "".join(w[0] for w in words if w != "&").lower()
+    return {capitals, every}
 
 
 def _capitalised_before(name: str, count: int) -> bool:
