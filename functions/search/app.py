@@ -17,7 +17,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from wrapt import when_imported
 
-from claimsearch.api.app import app
+from claimsearch.api.app import resolve
 
 logger = Logger()
 # Tracer() would patch every library the X-Ray SDK supports at import: botocore and
@@ -49,4 +49,4 @@ gc.enable()
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+    return resolve(event, context)

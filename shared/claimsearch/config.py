@@ -7,6 +7,7 @@ Defaults make the local run work with nothing else installed: SQLite under
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -48,6 +49,10 @@ class Settings:
     # The ingest function's own queue, where a message it has no time left for is sent again
     # (functions/ingest/app.py); unset: the message goes back as a batch item failure.
     ingest_queue_url: str | None
+    # Origins whose pages may call the API from a browser (CORS): "*" any (the API sends no
+    # cookies and takes its key in a header, so no origin gains anything the key does not
+    # give), else the listed ones; none: no CORS headers, no preflight.
+    cors_origins: tuple[str, ...] = ("*",)
 
     @property
     def sqlite_path(self) -> Path:
@@ -103,7 +108,24 @@ def load_settings() -> Settings:
         export_queue_url=os.environ.get("CLAIMSEARCH_EXPORT_QUEUE_URL") or None,
         export_url_seconds=_int("CLAIMSEARCH_EXPORT_URL_SECONDS", 3600),
         ingest_queue_url=os.environ.get("CLAIMSEARCH_INGEST_QUEUE_URL") or None,
+        cors_origins=_origins("CLAIMSEARCH_CORS_ORIGINS", "*"),
     )
+
+
+def _origins(name: str, default: str) -> tuple[str, ...]:
+    """A comma-separated list of origins ("https://app.example, https://news.example"), "*", or
+    "none"; each origin a scheme and host with no path, as a browser sends it."""
+    raw = os.environ.get(name, default).strip()
+    if raw.lower() == "none":
+        return ()
+    origins = tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
+    for origin in origins:
+        if origin != "*" and not re.fullmatch(r"https?://[^/\s]+", origin):
+            raise ConfigurationError(
+                f"environment variable {name}: {origin!r} is not an origin"
+                " (https://host[:port]), '*' or 'none'"
+            )
+    return origins or (default,)
 
 
 @lru_cache(maxsize=1)

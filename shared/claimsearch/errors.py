@@ -102,7 +102,7 @@ class NotFound(ClaimsearchError):
 
 
 class Moved(ClaimsearchError):
-    """What an id named is found under another id now: `location`, the new id."""
+    """What an id named is found under another id now: `location`, the API path of the new one."""
 
     status = 301
 
@@ -118,7 +118,8 @@ class ClaimantMerged(Moved):
 
     def __init__(self, claimant_id: str, merged_into: str) -> None:
         super().__init__(
-            f"claimant {claimant_id} joined {merged_into}; its claims are filed there", merged_into
+            f"claimant {claimant_id} joined {merged_into}; its claims are filed there",
+            f"/claimants/{merged_into}",
         )
 
 
@@ -130,7 +131,8 @@ class ClaimReplaced(Moved):
 
     def __init__(self, claim_id: str, replaced_by: str) -> None:
         super().__init__(
-            f"claim {claim_id} is {replaced_by} now: its article was edited or extracted again", replaced_by
+            f"claim {claim_id} is {replaced_by} now: its article was edited or extracted again",
+            f"/claims/{replaced_by}",
         )
 
 
@@ -144,6 +146,13 @@ class InvalidQuery(ClaimsearchError):
         super().__init__(f"{parameter}: {reason}")
         self.parameter = parameter
         self.reason = reason
+
+
+class InvalidQueryDate(InvalidQuery):
+    """A date given as a query parameter that names no day: the code a date in the body
+    gets (`InvalidDate`), and the parameter named."""
+
+    code = "invalid_date"
 
 
 class IndexUnavailable(ClaimsearchError):

@@ -427,6 +427,21 @@ def test_the_article_view_highlights_every_claim_at_its_offsets(stack: str, page
     expect(page.locator("#search-view")).to_be_visible()
 
 
+def test_an_article_that_cannot_be_shown_says_why(stack: str, page: Any) -> None:
+    missing = "a" + "0" * 23
+    status, body = _get(f"{stack}/articles/{missing}")
+    assert status == 404
+    page.goto(f"{stack}/?article={missing}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("The article could not be shown")
+    # Said in the article view itself: the search view, with its error box, is hidden.
+    expect(page.locator("#article-error")).to_be_visible()
+    expect(page.locator("#article-error")).to_have_text(body["error"]["message"])
+    page.shots("not-found")
+    # The browser logs the 404 it was answered: expected here, and the only problem.
+    assert all("404" in problem for problem in page.problems), page.problems
+    page.problems.clear()
+
+
 def test_a_claim_reported_twice_says_so_and_can_be_shown_once(stack_twice: str, page: Any) -> None:
     everything = api(stack_twice, "/claims", limit="100")
     collapsed = api(stack_twice, "/claims", collapse="cluster", limit="100")

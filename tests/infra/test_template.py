@@ -209,6 +209,8 @@ def _lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
     }
     if "ExpirationInDays" in rule:
         api["Expiration"] = {"Days": rule["ExpirationInDays"]}
+    if "ExpiredObjectDeleteMarker" in rule:
+        api["Expiration"] = {"ExpiredObjectDeleteMarker": rule["ExpiredObjectDeleteMarker"]}
     if "NoncurrentVersionExpiration" in rule:
         api["NoncurrentVersionExpiration"] = rule["NoncurrentVersionExpiration"]
     if "AbortIncompleteMultipartUpload" in rule:
@@ -480,6 +482,10 @@ def test_bucket_is_private_encrypted_versioned_and_tls_only(stack: Stack) -> Non
     )
     rules = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
     assert any(r.get("NoncurrentVersionExpiration", {}).get("NoncurrentDays") for r in rules)
+    # Deletes of absent keys (a tombstone, a rejection record) leave markers: they go.
+    assert any(
+        r.get("Expiration", {}).get("ExpiredObjectDeleteMarker") for r in rules if not r["Filter"]["Prefix"]
+    )
     policy = stack.resolve.resolve(stack.transformed["Resources"]["InboxBucketPolicy"]["Properties"])
     assert policy["Bucket"] == bucket
     # moto ignores policy conditions: its Deny would refuse every later request, so the policy
@@ -785,19 +791,26 @@ def test_rest_api_routes_are_the_search_handlers_routes(stack: Stack) -> None:
     body = resources[api_name]["Properties"]["Body"]
     template_routes = set()
     any_method_paths = set()
+    preflight_paths = set()
     for path, methods in body["paths"].items():
         if path in SEARCH_PAGE_PATHS:
             continue  # the search page, read from S3: tests/infra/test_search_page_site.py
         for method, operation in methods.items():
+            integration = operation["x-amazon-apigateway-integration"]
+            assert integration["type"] == "aws_proxy"
+            assert "${SearchFunction.Arn}" in integration["uri"]["Fn::Sub"]
+            if method == "options":
+                # A browser's preflight carries no key: the function answers it, keyless.
+                preflight_paths.add(path)
+                assert operation["security"] == []
+                continue
             if method == "x-amazon-apigateway-any-method":
                 any_method_paths.add(path)
             else:
                 template_routes.add((method.upper(), path))
-            integration = operation["x-amazon-apigateway-integration"]
-            assert integration["type"] == "aws_proxy"
-            assert "${SearchFunction.Arn}" in integration["uri"]["Fn::Sub"]
             assert operation["security"] == [{"api_key": []}]
     assert template_routes == handler_routes
+    assert preflight_paths == {path for _, path in handler_routes}
     # Each route's path takes every other method too, for the handler's 405 + Allow; "any"
     # would be SAM filing a Method: ANY event under a key API Gateway does not read.
     assert any_method_paths == {path for _, path in handler_routes}
@@ -825,9 +838,9 @@ def test_undeclared_methods_reach_the_handler_and_answer_405_with_allow(stack: S
     assert {"get", "x-amazon-apigateway-any-method"} <= set(paths["/claims"])
     handler = load_handler("search")
     for method, url, allowed in (
-        ("PUT", "/claims", "GET"),
-        ("PATCH", "/articles/a0000000000000000000000", "DELETE, GET"),
-        ("OPTIONS", "/articles", "POST"),
+        ("PUT", "/claims", "GET, HEAD"),
+        ("PATCH", "/articles/a0000000000000000000000", "DELETE, GET, HEAD"),
+        ("TRACE", "/articles", "POST"),
     ):
         status, headers, data = response_parts(handler(rest_event(method, url), LocalContext("search")))
         assert (status, headers.get("Allow")) == (405, allowed), (method, url)

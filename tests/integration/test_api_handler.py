@@ -152,6 +152,9 @@ def test_a_surname_that_joined_its_person_answers_301_to_him(api) -> None:  # ty
     status, headers, moved = api(rest_event("GET", f"/claimants/{obama}"))
     assert (status, moved["error"]["code"]) == (301, "claimant_merged")
     assert headers["Location"] == barack  # relative: /claimants/{barack}, behind any stage prefix
+    # After a trailing slash the same route answers, and its Location still leads to him.
+    status, headers, _ = api(rest_event("GET", f"/claimants/{obama}/"))
+    assert (status, headers["Location"]) == (301, f"../{barack}")
     status, _, page = api(rest_event("GET", f"/claimants/{barack}"))
     assert (status, page["claims"]) == (200, 2) and "Obama" in page["aliases"]
     _, _, found = api(rest_event("GET", f"/claims?claimant_id={obama}"))
@@ -224,7 +227,10 @@ def test_post_text_article_is_queued_in_the_inbox(api, tmp_path: Path) -> None: 
     status, headers, body = api("api-post-article-text.json")
     assert status == 202
     assert body["status"] == "queued"
-    assert headers["Location"] == f"/articles/{body['article_id']}"
+    # Relative to the request (/articles), so it holds behind a stage prefix; the body's URL is
+    # the path below the API's base URL.
+    assert headers["Location"] == f"articles/{body['article_id']}"
+    assert body["article_url"] == f"/articles/{body['article_id']}"
     queued = tmp_path / "inbox" / body["source_key"]
     assert queued.read_bytes() == (EVENTS / "north-korea-forced-labour.txt").read_bytes()
 
@@ -442,3 +448,36 @@ def test_a_parameter_the_route_does_not_take_is_refused_not_ignored(  # type: ig
     path = url.split("?")[0]
     assert answer["error"]["message"].startswith(f"{parameter}: is not a parameter of GET {path}; ")
     assert takes in answer["error"]["message"]
+
+
+def test_an_empty_parameter_is_one_left_out(api) -> None:  # type: ignore[no-untyped-def]
+    # A form's blank text fields: each read as absent, where each used to read "" its own way.
+    _, _, everything = api(rest_event("GET", "/claims?facets=none"))
+    for name in ("q", "organization", "entity", "publisher", "claimant", "claimant_id", "article_id"):
+        status, _, body = api(rest_event("GET", f"/claims?{name}=&facets=none"))
+        assert (status, body["total"]) == (200, everything["total"]), (name, body)
+    # A typed value given empty is refused, naming it, as any value not of its type is.
+    for name in ("cue_class", "quote_type", "match", "limit", "cursor", "attributed", "published_from"):
+        status, _, body = api(rest_event("GET", f"/claims?{name}=&facets=none"))
+        assert (status, body["error"]["parameter"]) == (400, name), (name, body)
+    status, _, body = api(rest_event("GET", "/claims?publisher=&publisher=The%20Independent&facets=none"))
+    assert (status, body["total"]) == (200, everything["total"])
+    status, _, body = api(rest_event("GET", "/claims?organization=&entity=Nowhere%20Land&facets=none"))
+    assert (status, body["total"]) == (200, 0)
+
+
+def test_a_bad_date_in_the_query_of_post_articles_is_named_as_that_parameter(api) -> None:  # type: ignore[no-untyped-def]
+    status, _, body = api(
+        rest_event(
+            "POST",
+            "/articles?published_at=2016-13-45",
+            {"Content-Type": "text/plain"},
+            b"Tax plan\n\nThe minister said taxes would rise.",
+        )
+    )
+    assert (status, body["error"]["code"], body["error"]["parameter"]) == (
+        400,
+        "invalid_date",
+        "published_at",
+    )
+    assert "2016-13-45" in body["error"]["message"]

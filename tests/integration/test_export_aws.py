@@ -108,7 +108,7 @@ def test_an_export_is_queued_written_gzipped_and_served_by_a_presigned_url(aws: 
     status, headers, accepted = aws.call("POST", "/exports", filters)
     assert status == 202, accepted
     export_id = accepted["id"]
-    assert headers["Location"] == accepted["status_url"] == f"/exports/{export_id}"
+    assert headers["Location"] == f"exports/{export_id}" and accepted["status_url"] == f"/exports/{export_id}"
     assert accepted["state"] == "queued" and accepted["total"] == SYNTHETIC
     assert accepted["relaxed"] is False
     assert aws.objects() == {f"exports/{export_id}/request.json"}

@@ -232,6 +232,9 @@ def test_best_match_is_not_relaxed_where_it_finds_or_cannot_loosen(engine: Searc
     assert found.total and not found.relaxed
     lone = engine.search(SearchQuery(text="zqxjv", facets=False))  # one word: nothing looser
     assert (lone.total, lone.relaxed) == (0, False)
+    # Loosened and still nothing: an empty answer, not a relaxed one.
+    none = engine.search(SearchQuery(text="zqxjv vjxqz jqzxv", facets=False))
+    assert (none.total, none.relaxed) == (0, False)
     # Under a claimant filter an empty answer stands: that claimant said nothing so.
     claim = next(h.claim for h in found.hits if h.claim.claimant.id)
     words = " ".join([*_words(claim.content.text)[:1], "zqxjv", "vjxqz"])

@@ -104,3 +104,46 @@ def test_a_body_the_server_cannot_take_is_a_json_error(
     answer = _raw(server, request)
     assert answer[0] == status
     assert answer[1]["error"]["message"] == message  # type: ignore[index]
+
+
+def _request(
+    address: tuple[str, int], method: str, path: str, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], bytes]:
+    connection = http.client.HTTPConnection(*address, timeout=30)
+    connection.request(method, path, headers=headers or {})
+    answer = connection.getresponse()
+    # http.client reads no body after HEAD: what the server wrote would spoil the next answer.
+    body = answer.read()
+    connection.close()
+    return answer.status, dict(answer.getheaders()), body
+
+
+@pytest.mark.parametrize("path", ["/health", "/claims?claimant=N%C3%BA%C3%B1ez", "/", "/static/app.js"])
+def test_head_answers_what_get_would_without_the_body(server: tuple[str, int], path: str) -> None:
+    status, headers, body = _request(server, "GET", path)
+    head_status, head_headers, head_body = _request(server, "HEAD", path)
+    assert (head_status, head_body) == (status, b"") and status == 200
+    assert (
+        head_headers["Content-Length"] == str(len(body))
+        and head_headers["Content-Type"] == headers["Content-Type"]
+    )
+
+
+def test_a_page_on_another_origin_may_call_the_api(server: tuple[str, int]) -> None:
+    origin = {"Origin": "https://partner.example"}
+    # The browser's preflight for a GET sending the API key: no key, and answered.
+    status, headers, _ = _request(
+        server,
+        "OPTIONS",
+        "/claims?claimant=N%C3%BA%C3%B1ez",
+        {**origin, "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "x-api-key"},
+    )
+    assert status == 204 and headers["Access-Control-Allow-Origin"] == "*"
+    assert "GET" in headers["Access-Control-Allow-Methods"].split(",")
+    assert "x-api-key" in headers["Access-Control-Allow-Headers"].lower().split(",")
+    status, headers, body = _request(server, "GET", "/claims/export?claimant=N%C3%BA%C3%B1ez", origin)
+    assert status == 200 and body and headers["Access-Control-Allow-Origin"] == "*"
+    assert "X-Total-Count" in headers["Access-Control-Expose-Headers"].split(",")
+    # Without an Origin (no browser), none of it.
+    _, headers, _ = _request(server, "GET", "/health")
+    assert not any(name.lower().startswith("access-control-") for name in headers)

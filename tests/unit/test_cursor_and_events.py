@@ -84,6 +84,20 @@ def test_removals_are_changes_and_other_event_names_are_skipped() -> None:
     assert (removed.change, removed.sequencer) == ("removed", "0055AED6DCD90281E5")
 
 
+def test_folders_made_in_the_console_are_no_files() -> None:
+    # The S3 console's "Create folder" puts an empty object whose key ends in "/".
+    records = [
+        {"eventName": name, "s3": {"bucket": {"name": "b"}, "object": {"key": key, "size": 0}}}
+        for name in ("ObjectCreated:Put", "ObjectRemoved:Delete")
+        for key in ("inbox/2016%2F", "inbox/2016/a.txt")
+    ]
+    changes = objects_changed(json.dumps({"Records": records}))
+    assert [(c.change, c.key) for c in changes] == [
+        ("created", "inbox/2016/a.txt"),
+        ("removed", "inbox/2016/a.txt"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("first", "second", "older"),
     [
@@ -131,3 +145,65 @@ def test_the_cli_offers_the_enumerations_and_refuses_others(capsys: pytest.Captu
         main(["search", "x", "--cue-class", "sayy"])
     assert exited.value.code == 2
     assert "invalid choice: 'sayy'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("request_path", "api_path", "relative"),
+    [
+        ("/claimants/p9", "/claimants/p1", "p1"),
+        ("/claimants/p9/", "/claimants/p1", "../p1"),
+        ("/articles", "/articles/a1", "articles/a1"),
+        ("/articles/", "/articles/a1", "a1"),
+        ("/exports", "/exports/e1", "exports/e1"),
+        ("", "/articles/a1", "articles/a1"),
+    ],
+)
+def test_locations_are_relative_to_the_request(request_path: str, api_path: str, relative: str) -> None:
+    from urllib.parse import urljoin
+
+    from claimsearch.api.urls import relative_url
+
+    assert relative_url(request_path, api_path) == relative
+    # Behind a stage prefix the function never sees, the reference resolves inside the stage.
+    assert (
+        urljoin(f"https://api.example/prod{request_path or '/'}", relative)
+        == f"https://api.example/prod{api_path}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "origins"),
+    [
+        ("", ("*",)),
+        ("*", ("*",)),
+        ("none", ()),
+        (
+            "https://app.example.com, http://localhost:3000/",
+            ("https://app.example.com", "http://localhost:3000"),
+        ),
+    ],
+)
+def test_cors_origins_are_read_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, value: str, origins: tuple[str, ...]
+) -> None:
+    from claimsearch.api.app import _cors
+    from claimsearch.config import load_settings
+
+    monkeypatch.setenv("CLAIMSEARCH_CORS_ORIGINS", value)
+    assert load_settings().cors_origins == origins
+    config = _cors(origins)
+    if not origins:
+        assert config is None
+    elif origins != ("*",):
+        # A listed origin is answered with itself; another gets no CORS headers.
+        assert config is not None and config.to_dict("http://localhost:3000")["Access-Control-Allow-Origin"]
+        assert config.to_dict("https://evil.example") == {}
+
+
+def test_an_origin_with_a_path_is_a_configuration_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from claimsearch.config import load_settings
+    from claimsearch.errors import ConfigurationError
+
+    monkeypatch.setenv("CLAIMSEARCH_CORS_ORIGINS", "https://app.example.com/search")
+    with pytest.raises(ConfigurationError, match=r"CLAIMSEARCH_CORS_ORIGINS.*is not an origin"):
+        load_settings()

@@ -343,10 +343,32 @@ def test_exports_to_the_bucket_start_and_report_as_the_api_documents_them(sleeps
 
 
 def test_an_export_on_a_deployment_without_a_bucket_is_a_503_with_its_code(sleeps: list[float]) -> None:
-    unavailable = mock_client(lambda request: error(503, "exports_unavailable"), max_retries=0)
-    with unavailable as api, pytest.raises(ServiceUnavailableError) as raised:
+    calls: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        return error(503, "exports_unavailable")
+
+    # No retry mends a deployment without a bucket: raised at the first answer, unretried.
+    with mock_client(answer, max_retries=3) as api, pytest.raises(ServiceUnavailableError) as raised:
         api.start_export(publisher="The Independent")
     assert raised.value.code == "exports_unavailable"
+    assert (len(calls), sleeps) == (1, [])
+
+
+def test_a_datetime_is_sent_as_its_day(sleeps: list[float]) -> None:
+    from datetime import datetime
+
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"total": 0, "hits": [], "facets": {}, "next_cursor": None})
+
+    with mock_client(answer) as api:
+        api.search(published_from=datetime(2016, 9, 20, 12, 30), published_to=datetime(2016, 9, 21))
+    assert seen[0].url.params["published_from"] == "2016-09-20"
+    assert seen[0].url.params["published_to"] == "2016-09-21"
 
 
 # -- claim clusters ---------------------------------------------------------------------------

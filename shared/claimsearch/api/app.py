@@ -22,7 +22,7 @@ from dataclasses import replace
 from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Route
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import (
@@ -55,6 +55,7 @@ from claimsearch.api.schemas import (
     SearchResponse,
     claim_out,
 )
+from claimsearch.api.urls import relative_url
 from claimsearch.clusters.records import ClusterSummary
 from claimsearch.config import settings
 from claimsearch.errors import (
@@ -64,6 +65,7 @@ from claimsearch.errors import (
     DocumentError,
     DocumentTooLarge,
     InvalidQuery,
+    InvalidQueryDate,
     Moved,
     NestingTooDeep,
     NotDeletable,
@@ -85,7 +87,36 @@ from claimsearch.index.text_query import MATCH_DESCRIPTION, MatchMode
 from claimsearch.model import Claim, ClaimantIdentity, CueClass, QuoteType, article_id_for_source
 
 logger = Logger(service="claimsearch-api")
-app = APIGatewayRestResolver(enable_validation=True)
+
+
+def _cors(origins: tuple[str, ...]) -> CORSConfig | None:
+    """CORS for the configured origins (`Settings.cors_origins`): their pages may call the API
+    from a browser, sending the API key and a JSON body, and read the headers that page on."""
+    if not origins:
+        return None
+    return CORSConfig(
+        allow_origin=origins[0],
+        extra_origins=list(origins[1:]),
+        expose_headers=["Location", "Allow", "X-Total-Count", "X-Next-Cursor"],
+        max_age=600,
+    )
+
+
+app = APIGatewayRestResolver(enable_validation=True, cors=_cors(settings().cors_origins))
+
+
+def resolve(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """The search function's entry: the routes, and HEAD as GET without the body (RFC 9110:
+    the headers GET would send, so a client can check a URL or an export's size). A query
+    free-text filter given empty is one not given (`_without_empty_values`)."""
+    event = _without_empty_values(event)
+    if event.get("httpMethod") != "HEAD":
+        return app.resolve(event, context)
+    answer = app.resolve({**event, "httpMethod": "GET"}, context)
+    body = answer.get("body") or ""
+    size = len(base64.b64decode(body)) if answer.get("isBase64Encoded") else len(body.encode("utf-8"))
+    headers = {**(answer.get("headers") or {}), "Content-Length": str(size)}
+    return {**answer, "headers": headers, "body": "", "isBase64Encoded": False}
 
 
 def _only_known_parameters(resolver: APIGatewayRestResolver, next_one: NextMiddleware) -> Response[Any]:
@@ -141,6 +172,35 @@ def _error(
     )
 
 
+# Free-text filters, for which an empty value is one not given: a form's blank field
+# (`?q=&organization=`). Before, each read "" its own way: `q` as none, a name filter as a
+# name no claim has, `publisher` as "no publisher". An empty value of a typed parameter (a
+# date, a number, a choice, a cursor) is refused by validation as any bad value is, naming
+# it; `facets=` is the empty list of facets (documented).
+_TEXT_FILTERS = frozenset(
+    {"q", "claimant", "claimant_id", "organization", "entity", "publisher", "article_id"}
+)
+
+
+def _without_empty_values(event: dict[str, Any]) -> dict[str, Any]:
+    """The event less the empty values of its free-text filters (`_TEXT_FILTERS`)."""
+    single = event.get("queryStringParameters") or {}
+    multi = event.get("multiValueQueryStringParameters") or {}
+    given = multi or {name: [value] for name, value in single.items()}
+    if not any("" in values for name, values in given.items() if name in _TEXT_FILTERS):
+        return event
+    kept = {
+        name: [v for v in values if v != ""] if name in _TEXT_FILTERS else values
+        for name, values in given.items()
+    }
+    kept = {name: values for name, values in kept.items() if values}
+    return {
+        **event,
+        "queryStringParameters": {name: values[-1] for name, values in kept.items()} or None,
+        "multiValueQueryStringParameters": kept or None,
+    }
+
+
 @app.exception_handler(RequestValidationError)
 def _invalid_request(error: RequestValidationError) -> Response[Any]:
     first = error.errors()[0] if error.errors() else {}
@@ -184,9 +244,9 @@ def _invalid_query(error: InvalidQuery) -> Response[Any]:
 
 @app.exception_handler(Moved)
 def _moved(error: Moved) -> Response[Any]:
-    # Relative to the request's URL (/claimants/{id}, /claims/{id}), so it holds behind API
-    # Gateway's stage prefix too; clients that follow redirects land on the new record.
-    return _error(error.status, error.code, str(error), headers={"Location": error.location})
+    # Clients that follow redirects land on the new record.
+    location = relative_url(app.current_event.path, error.location)
+    return _error(error.status, error.code, str(error), headers={"Location": location})
 
 
 @app.exception_handler(ClaimsearchError)
@@ -248,8 +308,10 @@ def _raised_reading_the_body(error: BaseException) -> bool:
 
 
 def _methods_for(path: str) -> list[str]:
-    """The methods some route takes at `path` (the export router's included), sorted."""
-    return sorted({route.method.upper() for route in _registered_routes() if route.rule.match(path)})
+    """The methods some route takes at `path` (the export router's included; HEAD where GET
+    is, `resolve`), sorted."""
+    methods = {route.method.upper() for route in _registered_routes() if route.rule.match(path)}
+    return sorted(methods | ({"HEAD"} if "GET" in methods else set()))
 
 
 def _registered_routes() -> list[Route]:
@@ -609,7 +671,12 @@ _METADATA_FIELDS = ("title", "url", "publisher", "published_at")
         status=202,
         errors=[400, 413, 415, 422],
         description="Checked and queued; GET article_url serves it once its claims are extracted",
-        headers={"Location": {"description": "The article's URL", "schema": {"type": "string"}}},
+        headers={
+            "Location": {
+                "description": "The article's URL, relative to the request's (articles/{id})",
+                "schema": {"type": "string"},
+            }
+        },
     ),
     openapi_extensions={"requestBody": ARTICLE_BODY},
 )
@@ -642,6 +709,7 @@ def post_article(
     GET /articles/{id} serves it once extracted.
     """
     # Imported here, by the one route that parses, not by every cold start.
+    from claimsearch.documents.dates import iso_date
     from claimsearch.documents.parse import parse_document
 
     event = app.current_event
@@ -659,6 +727,9 @@ def post_article(
             f"{media_type or 'a body without a Content-Type'} is not read; send"
             f" {' or '.join(ARTICLE_MEDIA_TYPES)}",
         )
+    if published_at is not None and iso_date(published_at) is None:
+        # A query parameter's fault, named as one (the body's own date is the body's).
+        raise InvalidQueryDate("published_at", f"{published_at[:64]!r} is not an ISO 8601 date (YYYY-MM-DD)")
     metadata = {
         name: value
         for name, value in zip(_METADATA_FIELDS, (title, url, publisher, published_at), strict=True)
@@ -688,7 +759,7 @@ def post_article(
         status_code=202,
         content_type=content_types.APPLICATION_JSON,
         body=accepted.model_dump(),
-        headers={"Location": f"/articles/{article_id}"},
+        headers={"Location": relative_url(app.current_event.path, f"/articles/{article_id}")},
     )
 
 

@@ -44,6 +44,7 @@ from claimsearch.api.export_jobs import (
     submit_export,
 )
 from claimsearch.api.schemas import BUILT_ON_FIRST_USE, ClaimOut, IsoDate
+from claimsearch.api.urls import relative_url
 from claimsearch.config import settings
 from claimsearch.index.port import MAX_QUERY_CHARS, CollapseMode, SearchQuery, SortOrder
 from claimsearch.index.text_query import MATCH_DESCRIPTION, MatchMode
@@ -71,7 +72,9 @@ class ExportAccepted(BaseModel):
     id: str
     state: ExportStateName
     total: int = Field(description="Matches when the export was asked for")
-    status_url: str
+    status_url: str = Field(
+        description="The export's path below the API's base URL (the stage's, on AWS): /exports/{id}"
+    )
     relaxed: bool = Field(
         default=False,
         description="True when match=best found no claim holding enough of q's words and the export"
@@ -237,7 +240,12 @@ def export_response(query: SearchQuery, cursor: str | None) -> Response[str]:
         status=202,
         description="Queued; GET status_url (also in Location) for its state. 503 `exports_unavailable`"
         " where the deployment has no bucket for exports (the local stack)",
-        headers={"Location": {"description": "The export's status URL", "schema": {"type": "string"}}},
+        headers={
+            "Location": {
+                "description": "The export's status URL, relative to the request's (exports/{id})",
+                "schema": {"type": "string"},
+            }
+        },
     ),
 )
 def start_export(
@@ -258,7 +266,7 @@ def start_export(
         status_code=202,
         content_type=content_types.APPLICATION_JSON,
         body=body.model_dump(),
-        headers={"Location": location},
+        headers={"Location": relative_url(router.current_event.path, location)},
     )
 
 

@@ -96,7 +96,9 @@ ERRORS: dict[int, tuple[str, list[tuple[str, str, str | None]]]] = {
         [("internal_error", "internal error; request id 5f0c3c8e-2a4b-4c1e-9d6e-1b2f3a4b5c6d", None)],
     ),
     503: (
-        "The index or the store did not answer (`index_unavailable`, `dependency_failed`); retry later",
+        "The index or the store did not answer (`index_unavailable`, `dependency_failed`); retry"
+        " later. `exports_unavailable` (POST /exports, GET /exports/{id}): this deployment has no"
+        " bucket for exports (the local stack); no retry mends it",
         [("index_unavailable", "the search index did not answer", None)],
     ),
 }
@@ -164,8 +166,9 @@ def answers(
 ) -> dict[int, OpenAPIResponse]:
     """`responses=` for a route: its success, each of `errors`, and what API Gateway answers.
 
-    500 and 503 are added to every route: each reads the index or the store, and a
-    fault there reaches the client as one of them, in the error shape.
+    400, 500 and 503 are added to every route: each refuses a parameter it does not take,
+    and each reads the index or the store, a fault there reaching the client as one of
+    them, in the error shape.
     """
     success: OpenAPIResponse = {
         "description": description,
@@ -174,7 +177,7 @@ def answers(
     if headers:
         success["headers"] = headers
     declared: dict[int, OpenAPIResponse] = {status: success}
-    for code in sorted({*errors, 500, 503}):
+    for code in sorted({*errors, 400, 500, 503}):
         declared[code] = _error_response(*ERRORS[code])
         if code in ERROR_HEADERS:
             declared[code]["headers"] = ERROR_HEADERS[code]

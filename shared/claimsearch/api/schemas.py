@@ -262,7 +262,9 @@ class IngestAccepted(BaseModel):
     article_id: str
     status: Literal["queued"]
     source_key: str
-    article_url: str
+    article_url: str = Field(
+        description="The article's path below the API's base URL (the stage's, on AWS): /articles/{id}"
+    )
 
 
 class DeleteAccepted(BaseModel):

@@ -189,7 +189,7 @@ def _following_merges(
     result = search(query)
     seen = {query.claimant_id}
     for _ in range(MAX_MERGE_STEPS):
-        if result.total or query.claimant_id is None:
+        if result.total or not query.claimant_id:  # an empty id names no identity to follow
             return result
         identity = get_claimants([query.claimant_id]).get(query.claimant_id)
         if identity is None or identity.merged_into is None or identity.merged_into in seen:
@@ -212,7 +212,8 @@ def _relaxed_when_empty(search: Callable[[SearchQuery], SearchResult], query: Se
     are mostly on something else (PolNeAR dev, `bench/bench_retrieval.py`: relaxing there
     found no more gold claims and lowered attributed precision@10 from 0.915 to 0.900).
     Whether to relax is read from `total`, which no cursor changes, so every page of one
-    query is answered the same way.
+    query is answered the same way. A relaxed search that finds nothing either is no relaxed
+    answer: empty, it says `relaxed` false, as the strict one would.
     """
     result = search(query)
     if result.total or query.match != "best" or query.claimant is not None or query.claimant_id is not None:
@@ -220,7 +221,8 @@ def _relaxed_when_empty(search: Callable[[SearchQuery], SearchResult], query: Se
     plan = plan_text(query.text, "best")
     if plan is None or plan.minimum <= 1:
         return result  # no text, or one word: nothing looser to ask for
-    return replace(search(replace(query, match="any")), relaxed=True)
+    relaxed = search(replace(query, match="any"))
+    return replace(relaxed, relaxed=True) if relaxed.total else result
 
 
 @lru_cache(maxsize=16_384)  # a day per article: every claim of an index asks for a few thousand

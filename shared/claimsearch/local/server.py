@@ -34,7 +34,7 @@ def make_server(host: str, port: int, lambda_handler: Handler, max_body: int) ->
         server_version = "claimsearch-local"
 
         def _serve(self) -> None:
-            if self.command == "GET" and is_page_path(urlsplit(self.path).path):
+            if self.command in ("GET", "HEAD") and is_page_path(urlsplit(self.path).path):
                 self._serve_page()
                 return
             try:
@@ -54,9 +54,11 @@ def make_server(host: str, port: int, lambda_handler: Handler, max_body: int) ->
             for key, value in headers.items():
                 if key.lower() not in ("content-length", "connection"):
                     self.send_header(key, value)
-            self.send_header("Content-Length", str(len(data)))
+            # A HEAD answer has the headers of GET's, its length included, and no body.
+            length = headers.get("Content-Length") if self.command == "HEAD" else None
+            self.send_header("Content-Length", length or str(len(data)))
             self.end_headers()
-            if self.command != "HEAD":  # a HEAD answer has the headers of its body, never the body
+            if self.command != "HEAD":
                 self.wfile.write(data)
 
         def _body(self) -> bytes | None:
@@ -87,7 +89,8 @@ def make_server(host: str, port: int, lambda_handler: Handler, max_body: int) ->
                 self.send_header(key, value)
             self.send_header("Content-Length", str(len(found.data)))
             self.end_headers()
-            self.wfile.write(found.data)
+            if self.command != "HEAD":
+                self.wfile.write(found.data)
 
         def _send(self, status: int, payload: dict[str, object]) -> None:
             data = json.dumps(payload).encode()

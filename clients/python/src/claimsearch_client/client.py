@@ -303,7 +303,7 @@ class Client:
         response; `export` follows those parts too, so this is for handing a file on).
         Answers 202 at once; `export_status` follows the job. A deployment without a
         bucket for exports (the local stack) answers 503 `exports_unavailable`: a
-        `ServiceUnavailableError` once the retries of any 503 are spent.
+        `ServiceUnavailableError` at once (no retry mends it).
         """
         body: dict[str, Any] = {}
         for key, value in (
@@ -324,7 +324,7 @@ class Client:
             ("sort", sort),
         ):
             if value is not None:
-                body[key] = value.isoformat() if isinstance(value, date) else value
+                body[key] = _day(value) if isinstance(value, date) else value
         return ExportJob.from_dict(self._json("POST", "/exports", json_body=body))
 
     def export_status(self, export_id: str) -> ExportStatus:
@@ -401,7 +401,7 @@ class Client:
             ("byline", byline),
         ):
             if value is not None:
-                body[key] = value.isoformat() if isinstance(value, date) else value
+                body[key] = _day(value) if isinstance(value, date) else value
         return IngestAccepted.from_dict(self._json("POST", "/articles", json_body=body))
 
     def wait_for_article(
@@ -475,7 +475,8 @@ class Client:
                     attempt += 1
                     continue
                 raise ClaimsearchConnectionError(f"{method} {request.url}: {exc}") from exc
-            if response.status_code in RETRY_STATUSES and attempt < self.max_retries:
+            retry = response.status_code in RETRY_STATUSES and attempt < self.max_retries
+            if retry and not _lasting(response):
                 response.close()
                 self._pause(attempt, response.headers.get("retry-after"))
                 attempt += 1
@@ -628,6 +629,22 @@ def _decode(response: httpx.Response) -> Any:
         ) from exc
 
 
+# 503s that no retry mends: the deployment has no bucket for exports (the local stack).
+LASTING_CODES = frozenset({"exports_unavailable"})
+
+
+def _lasting(response: httpx.Response) -> bool:
+    """Whether an answer's error code says a retry would get the same answer."""
+    if response.status_code != 503:
+        return False
+    try:
+        response.read()
+        code = response.json().get("error", {}).get("code")
+    except (ValueError, AttributeError, httpx.StreamError):
+        return False
+    return code in LASTING_CODES
+
+
 def _retry_after_seconds(value: str | None) -> float | None:
     if not value:
         return None
@@ -660,10 +677,15 @@ def _query(values: Mapping[str, QueryValue]) -> dict[str, str]:
         if isinstance(value, bool):
             params[key] = "true" if value else "false"
         elif isinstance(value, date):
-            params[key] = value.isoformat()
+            params[key] = _day(value)
         else:
             params[key] = str(value)
     return params
+
+
+def _day(value: date) -> str:
+    """A date as the API takes it, YYYY-MM-DD; a datetime (a date too) by its day, not its time."""
+    return (value.date() if isinstance(value, datetime) else value).isoformat()
 
 
 def _filter_params(**filters: QueryValue) -> dict[str, str]:

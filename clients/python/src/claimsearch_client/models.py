@@ -378,7 +378,7 @@ class SearchPage:
     claims holding any of them, best first (never under a claimant filter)."""
     claimant_suggestions: tuple[ClaimantSummary, ...] = ()
     """When no claim at all is filed under the `claimant` name asked: the claimants nearest
-    to it ("Bornstien" -> Harold Bornstein), as `suggest_claimants` gives them."""
+    to it ("Bornstien" -> Harold Bornstein), as `Client.claimants` gives them."""
 
     @property
     def claims(self) -> list[Claim]:

@@ -770,6 +770,7 @@
     delete back.claim;
     $("back-link").href = pageUrl(back);
     $("article-title").textContent = "Loading the article…";
+    show($("article-error"), false);
     $("article-meta").textContent = "";
     $("article-text").replaceChildren();
     $("article-claims").replaceChildren();
@@ -777,6 +778,7 @@
     try {
       const body = await api(`articles/${encodeURIComponent(state.article)}`);
       showError(null);
+      show($("article-error"), false);
       const { article, claims } = body;
       currentArticleClaims = claims;
       document.title = `${article.title}: claimsearch`;
@@ -811,8 +813,11 @@
       $("article-title").focus();
       if (state.claim) selectClaim(state.claim);
     } catch (error) {
+      if (error && error.name === "AbortError") return;
+      // The search's error box is hidden with the search view: this view says why itself.
       $("article-title").textContent = "The article could not be shown";
-      showError(error);
+      $("article-error").textContent = error.message;
+      show($("article-error"), true);
     }
   }
 
