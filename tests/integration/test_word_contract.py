@@ -28,6 +28,12 @@ CONTENTS = [
     "Trump's wall will not be built",
     "the rock 'n' roll hall of fame won't reopen",
     "the e-mail server was wiped clean",
+    # Words whose stem is a stop word's ("one" -> "on", "ate" -> "at", "its" -> "it"), and
+    # the stop words themselves: OpenSearch indexes no stop word, and neither must SQLite.
+    "only one of its members ate on the train",
+    "the plant sits on a hill and it is closed",
+    # Letters NFKD keeps whole, which OpenSearch's asciifolding spells in ASCII.
+    "the Øresund bridge to Malmö was shut by the Straße office of Łódź",
 ]
 
 # (query, the contents it must find)
@@ -41,6 +47,14 @@ QUERIES = [
     ("u s economy", {CONTENTS[1]}),
     # Invisible characters are not word breaks: ingest removed them from the text.
     ("ser\u00adver wi\u200bped", {CONTENTS[4]}),
+    ("one", {CONTENTS[5]}),
+    ("ate", {CONTENTS[5]}),
+    ("its members", {CONTENTS[5]}),
+    ("Øresund bridge", {CONTENTS[7]}),
+    ("oresund bridge", {CONTENTS[7]}),
+    ("strasse office", {CONTENTS[7]}),
+    ("Straße office", {CONTENTS[7]}),
+    ("lodz malmo", {CONTENTS[7]}),
 ]
 
 
@@ -57,6 +71,7 @@ def _claims(article: Article) -> list[Claim]:
                 claimant=Claimant(None, None, None, "unattributed"),
                 sentence=f"It was said that {content}",
                 sentence_span=(n * 100, n * 100 + 90),
+                publisher=article.publisher,
             )
         )
     return claims
@@ -64,7 +79,7 @@ def _claims(article: Article) -> list[Claim]:
 
 def _load(index: SearchIndex) -> SearchIndex:
     index.ensure_ready()
-    article = Article("words", "x" * 1000, "t", "words.txt")
+    article = Article("words", "x" * 1000, "t", "words.txt", publisher="Ærø Tidende")
     assert index.index_article(article, _claims(article), []).ok
     return index
 
@@ -94,3 +109,35 @@ def test_words_split_at_apostrophes_and_periods_in_both_engines(
         found = _found(sqlite_index, text, match)
         assert expected <= found, (text, match)
         assert _found(opensearch_index, text, match) == found, (text, match)
+
+
+@pytest.mark.parametrize("text", ["one", "ate", "its"])
+def test_a_word_stemmed_as_a_stop_word_finds_only_itself(
+    sqlite_index: SearchIndex, opensearch_index: SearchIndex, text: str
+) -> None:
+    # FTS5 indexed "on", "at" and "it" too: "one" found every claim saying "on".
+    for index in (sqlite_index, opensearch_index):
+        result = index.search(SearchQuery(text=text, limit=20))
+        assert {h.claim.content.text for h in result.hits} == {CONTENTS[5]}, (index, text)
+        (marked,) = result.hits[0].highlights["content"]
+        assert f"<mark>{text}</mark>" in marked and "<mark>on</mark>" not in marked
+
+
+@pytest.mark.parametrize(
+    ("text", "marked"), [("oresund", "Øresund"), ("strasse", "Straße"), ("Łódź", "Łódź")]
+)
+def test_a_folded_word_is_marked_as_written(
+    sqlite_index: SearchIndex, opensearch_index: SearchIndex, text: str, marked: str
+) -> None:
+    for index in (sqlite_index, opensearch_index):
+        (hit,) = index.search(SearchQuery(text=text, limit=20)).hits
+        assert f"<mark>{marked}</mark>" in hit.highlights["content"][0], index
+        assert hit.highlights["content"][0].replace("<mark>", "").replace("</mark>", "") == CONTENTS[7]
+
+
+@pytest.mark.parametrize("publisher", ["Ærø Tidende", "aero tidende", "AERO TIDENDE"])
+def test_a_name_filter_folds_letters_as_both_engines_do(
+    sqlite_index: SearchIndex, opensearch_index: SearchIndex, publisher: str
+) -> None:
+    for index in (sqlite_index, opensearch_index):
+        assert index.search(SearchQuery(publisher=publisher, facets=False)).total == len(CONTENTS), index

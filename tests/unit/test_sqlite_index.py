@@ -267,6 +267,33 @@ def test_a_file_of_an_older_version_asks_for_a_reindex_which_replaces_it(tmp_pat
     old.close()
 
 
+def test_a_file_of_version_5_gets_its_full_text_fts_copy_in_place(tmp_path: Path) -> None:
+    # Version 5 gave FTS5 every word, so "one" (stemmed "on") found every claim saying "on".
+    path = tmp_path / "v5.sqlite3"
+    index = SqliteIndex(path)
+    a = _article("a1")
+    index.index_article(a, [_claim(a, 1, "Camps run on forced labour"), _claim(a, 2, "One camp closed")])
+    index.close()
+    with sqlite3.connect(path) as db:
+        db.execute("DELETE FROM claims_fts")
+        db.execute(
+            "INSERT INTO claims_fts (rowid, content, sentence, claimant, claimant_mention)"
+            " SELECT rowid, json_extract(data, '$.content.text'), json_extract(data, '$.sentence'), '', ''"
+            " FROM claim_data"
+        )
+        db.execute("PRAGMA user_version = 5")
+    with sqlite3.connect(path) as db:
+        # "on" and "One" (porter: "on") both: what version 5 answered a search for "one".
+        assert db.execute("SELECT count(*) FROM claims_fts WHERE claims_fts MATCH 'one'").fetchone()[0] == 2
+    reopened = SqliteIndex(path)
+    found = reopened.search(SearchQuery(text="one"))
+    assert [h.claim.content.text for h in found.hits] == ["One camp closed"]
+    assert found.hits[0].highlights["content"] == ["<mark>One</mark> camp closed"]
+    reopened.close()
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 6
+
+
 def _publisher_facet(index: SqliteIndex, **kwargs: object) -> dict[str, int]:
     result = index.search(SearchQuery(facets=("publisher",), **kwargs))  # type: ignore[arg-type]
     return {f.value: f.count for f in result.facets["publisher"]}

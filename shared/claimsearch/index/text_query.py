@@ -34,6 +34,7 @@ from claimsearch.claimants.names import (
 )
 from claimsearch.claimants.nicknames import name_variants
 from claimsearch.errors import InvalidQuery
+from claimsearch.index.normalize import fold_letters
 from claimsearch.invisible import strip_invisible
 from claimsearch.model import ClaimantIdentity
 
@@ -85,7 +86,7 @@ def plan_text(text: str | None, match: str = "best") -> TextQuery | None:
     words = _WORD.findall(_POSSESSIVE.sub("", strip_invisible(text)))
     terms: list[str] = []
     for word in words:
-        term = fold(word)
+        term = fold_letters(fold(word))  # "Øresund" is "oresund", as both engines index it
         if len(term) > 1 and term not in ENGLISH_STOP_WORDS and term not in terms:
             terms.append(term)
     terms = terms[:MAX_TERMS]

@@ -260,7 +260,9 @@ class SqliteIndex:
         self, db: sqlite3.Connection, claimant_id: str, keys: Sequence[str]
     ) -> list[ClusterMember]:
         rows = db.execute(
-            "SELECT c.id, c.cluster_id, f.content FROM claims c JOIN claims_fts f ON f.rowid = c.rowid"
+            # The content as written (FTS5's copy has its stop words blanked).
+            "SELECT c.id, c.cluster_id, json_extract(d.data, '$.content.text') FROM claims c"
+            " JOIN claim_data d ON d.rowid = c.rowid"
             " WHERE c.rowid IN (SELECT claim_rowid FROM cluster_keys"
             " WHERE claimant_id = ? AND key IN (SELECT value FROM json_each(?)))"
             " ORDER BY c.id LIMIT ?",
@@ -320,7 +322,7 @@ class SqliteIndex:
             rows = rows[: query.limit]
             rowids = [r[0] for r in rows]
             claims = self._claims_by_rowid(db, rowids)
-            marked = highlights(db, plan, rowids)
+            marked = highlights(db, plan, {r: (claims[r].content.text, claims[r].sentence) for r in rowids})
             facets = self._facets(db, matches, query.facet_names) if query.facet_names else {}
         by_value = query.sort != "relevance"
         hits = [

@@ -13,7 +13,10 @@ from claimsearch.index.sqlite.writes import claimants_held, count_said
 # the archive (`claimsearch reindex`) rather than migrated, since the archive is the
 # source of truth and the index only a view of it. A table that a file can be given from
 # what it already holds is added at its next open instead (`_add_tables_since`).
-SCHEMA_VERSION = 5  # 3: claim JSON in `claim_data`; 4: claim clusters; 5: cluster sort columns
+# 3: claim JSON in `claim_data`; 4: claim clusters; 5: cluster sort columns; 6: the full-text
+# index without stop words and letters folded as OpenSearch folds them (`fts_text`,
+# `normalize_keyword`), filled again in place from a file of 5.
+SCHEMA_VERSION = 6
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -178,7 +181,9 @@ def create_tables(db: sqlite3.Connection, path: Path) -> None:
     built by an older version is refused, to be rebuilt from the archive."""
     version = int(db.execute("PRAGMA user_version").fetchone()[0])
     tables = db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'claims'").fetchone()[0]
-    if tables and version < SCHEMA_VERSION:
+    if tables and version == 5:
+        _refill_full_text(db)
+    elif tables and version < SCHEMA_VERSION:
         raise IndexUnavailable(
             f"the SQLite index {path} was built by an older claimsearch;"
             " rebuild it from the archive with `claimsearch reindex`"
@@ -189,6 +194,38 @@ def create_tables(db: sqlite3.Connection, path: Path) -> None:
     db.executescript(SCHEMA)
     _add_tables_since(db)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _refill_full_text(db: sqlite3.Connection) -> None:
+    """A file of version 5 indexed every word, and left the letters NFKD keeps whole ("ø",
+    "æ", "ß") as they are: its full-text rows are written again from the claims it holds
+    (`fts_text`), and its folded keywords folded again (`normalize_keyword`), in one
+    transaction (the version is set inside it)."""
+    from claimsearch.index.normalize import normalize_keyword
+    from claimsearch.index.sqlite.fts_text import fts_copy
+
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        if int(db.execute("PRAGMA user_version").fetchone()[0]) == 5:  # not done meanwhile
+            rows = db.execute(
+                "SELECT rowid, json_extract(data, '$.content.text'), json_extract(data, '$.sentence'),"
+                " json_extract(data, '$.claimant.name'), json_extract(data, '$.claimant.mention')"
+                " FROM claim_data"
+            ).fetchall()
+            db.execute("DELETE FROM claims_fts")
+            db.executemany(
+                "INSERT INTO claims_fts (rowid, content, sentence, claimant, claimant_mention)"
+                " VALUES (?,?,?,?,?)",
+                [(r[0], *(fts_copy(t or "") for t in tuple(r)[1:])) for r in rows],
+            )
+            db.create_function("claimsearch_fold", 1, normalize_keyword, deterministic=True)
+            db.execute("UPDATE claim_keywords SET norm = claimsearch_fold(value)")
+            db.execute("UPDATE claims SET publisher_norm = claimsearch_fold(coalesce(publisher, ''))")
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        db.commit()
+    except BaseException:
+        db.rollback()
+        raise
 
 
 def _add_tables_since(db: sqlite3.Connection) -> None:

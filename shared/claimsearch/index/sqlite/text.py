@@ -10,6 +10,7 @@ import sqlite3
 from typing import Any
 
 from claimsearch.index.port import HIGHLIGHT_POST, HIGHLIGHT_PRE
+from claimsearch.index.sqlite.fts_text import highlighted
 from claimsearch.index.text_query import TextQuery
 
 # Column weights for bm25(): a claim's content matters most, then its sentence, then
@@ -59,10 +60,12 @@ def text_condition(plan: TextQuery) -> tuple[list[str], list[Any]]:
 
 
 def highlights(
-    db: sqlite3.Connection, plan: TextQuery | None, rowids: list[int]
+    db: sqlite3.Connection, plan: TextQuery | None, originals: dict[int, tuple[str, str]]
 ) -> dict[int, dict[str, list[str]]]:
-    """The content and sentence of each claim in `rowids` with the query's words marked,
-    for the fields that hold one."""
+    """The content and sentence of each claim (rowid -> its content and sentence as written)
+    with the query's words marked, for the fields that hold one. FTS5 marks its copy, whose
+    stop words are blanked (`fts_text`); the marks go on the text as written."""
+    rowids = list(originals)
     if not rowids or plan is None:
         return {}
     match = " OR ".join(fts_string(t) for t in plan.terms)
@@ -74,6 +77,10 @@ def highlights(
     ).fetchall()
     out: dict[int, dict[str, list[str]]] = {}
     for row in rows:
-        fields = {name: row[i + 1] for i, name in enumerate(("content", "sentence"))}
+        written = originals[row[0]]
+        fields = {
+            name: highlighted(row[i + 1], written[i], HIGHLIGHT_PRE, HIGHLIGHT_POST) if row[i + 1] else ""
+            for i, name in enumerate(("content", "sentence"))
+        }
         out[row[0]] = {k: [v] for k, v in fields.items() if v and HIGHLIGHT_PRE in v}
     return out

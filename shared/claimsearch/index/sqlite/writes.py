@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from claimsearch.claimants.names import has_generational_suffix
 from claimsearch.claimants.registry import Said, as_held_now, rederived, said_only_before, tallies
@@ -17,6 +18,7 @@ from claimsearch.index.fields import claim_fields
 from claimsearch.index.normalize import normalize_keyword
 from claimsearch.index.port import first_seen_key
 from claimsearch.index.sqlite.facets import KEYWORD_FIELDS, FacetColumns
+from claimsearch.index.sqlite.fts_text import fts_copy
 from claimsearch.model import Article, Claim, Claimant, ClaimantIdentity
 
 
@@ -228,6 +230,15 @@ def count_claims_of(db: sqlite3.Connection, ids: Iterable[str]) -> None:
     )
 
 
+FTS_COLUMNS = ("content", "sentence", "claimant", "claimant_mention")
+FTS_INSERT = f"INSERT INTO claims_fts (rowid, {', '.join(FTS_COLUMNS)}) VALUES (?,?,?,?,?)"
+
+
+def fts_texts(fields: dict[str, Any]) -> tuple[str, ...]:
+    """A claim's texts as FTS5 indexes them: stop words blanked (`fts_text`)."""
+    return tuple(fts_copy(fields[name] or "") for name in FTS_COLUMNS)
+
+
 def insert_claim(db: sqlite3.Connection, claim: Claim, columns: FacetColumns | None) -> None:
     fields = claim_fields(claim)
     cursor = db.execute(
@@ -256,10 +267,7 @@ def insert_claim(db: sqlite3.Connection, claim: Claim, columns: FacetColumns | N
     db.execute("INSERT INTO claim_data (rowid, data) VALUES (?,?)", (rowid, json.dumps(claim.to_dict())))
     if columns is not None:
         columns.put(rowid, fields)
-    db.execute(
-        "INSERT INTO claims_fts (rowid, content, sentence, claimant, claimant_mention) VALUES (?,?,?,?,?)",
-        (rowid, fields["content"], fields["sentence"], fields["claimant"], fields["claimant_mention"]),
-    )
+    db.execute(FTS_INSERT, (rowid, *fts_texts(fields)))
     db.execute("INSERT INTO claim_sources (rowid, words) VALUES (?,?)", (rowid, fields["claimant_words"]))
     for field, key in KEYWORD_FIELDS.items():
         db.executemany(
