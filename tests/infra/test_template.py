@@ -847,6 +847,11 @@ def test_undeclared_methods_reach_the_handler_and_answer_405_with_allow(stack: S
         assert json.loads(data)["error"]["code"] == "method_not_allowed"
 
 
+def test_the_gateway_compresses_large_answers_for_clients_that_accept_it(stack: Stack) -> None:
+    (api,) = [r for r in stack.transformed["Resources"].values() if r["Type"] == "AWS::ApiGateway::RestApi"]
+    assert 0 < api["Properties"]["MinimumCompressionSize"] <= 10_240
+
+
 def test_gateway_answers_carry_the_api_error_shape(stack: Stack) -> None:
     body = next(r for r in stack.transformed["Resources"].values() if r["Type"] == "AWS::ApiGateway::RestApi")
     answers = body["Properties"]["Body"]["x-amazon-apigateway-gateway-responses"]

@@ -107,7 +107,7 @@ app = APIGatewayRestResolver(enable_validation=True, cors=_cors(settings().cors_
 
 def resolve(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """The search function's entry: the routes, and HEAD as GET without the body (RFC 9110:
-    the headers GET would send, so a client can check a URL or an export's size). A query
+    the headers GET would send, so a client can check a URL or an export's size). A
     free-text filter given empty is one not given (`_without_empty_values`)."""
     event = _without_empty_values(event)
     if event.get("httpMethod") != "HEAD":

@@ -13,29 +13,14 @@ import unicodedata
 
 # Letters NFKD leaves whole, spelt as OpenSearch's asciifolding spells them ("Ærø" -> "Aero",
 # "Łukasz" -> "Lukasz"); ß needs none: casefold writes "ss".
-_LETTERS = str.maketrans(
-    {
-        "ø": "o",
-        "Ø": "O",
-        "æ": "ae",
-        "Æ": "AE",
-        "œ": "oe",
-        "Œ": "OE",
-        "ł": "l",
-        "Ł": "L",
-        "đ": "d",
-        "Đ": "D",
-        "ð": "d",
-        "Ð": "D",
-        "þ": "th",
-        "Þ": "TH",
-        "ı": "i",
-    }  # fmt: skip
-)
+_ONE_FOR_ONE = dict(zip("øØłŁđĐðÐı", "oOlLdDdDi", strict=True))
+_TWO_FOR_ONE = {"æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "TH"}
+FOLDED_LETTERS = frozenset(_ONE_FOR_ONE) | frozenset(_TWO_FOR_ONE)
+_LETTERS = str.maketrans({**_ONE_FOR_ONE, **_TWO_FOR_ONE})
 
 
 def fold_letters(text: str) -> str:
-    """`text` with the letters of `_LETTERS` in ASCII."""
+    """`text` with the letters of `FOLDED_LETTERS` in ASCII."""
     return text.translate(_LETTERS)
 
 

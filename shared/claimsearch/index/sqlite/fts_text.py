@@ -16,11 +16,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from claimsearch.index.normalize import fold_letters
+from claimsearch.index.normalize import FOLDED_LETTERS, fold_letters
 from claimsearch.index.text_query import ENGLISH_STOP_WORDS
 
 # A word as unicode61 and OpenSearch's `claims_words` tokenizer read one: letters and digits.
 _WORD = re.compile(r"[^\W_]+")
+# The letters the copy spells otherwise (`fold_letters`, and ß).
+_FOLDED_LETTERS = re.compile("[ß" + "".join(sorted(FOLDED_LETTERS)) + "]")
 
 
 def fts_copy(text: str) -> str:
@@ -30,16 +32,18 @@ def fts_copy(text: str) -> str:
     return _copy(text)[0]
 
 
-def _copy(text: str) -> tuple[str, list[int]]:
-    """The copy, and for each of its characters the offset in `text` it comes from."""
+def _copy(text: str) -> tuple[str, list[int] | None]:
+    """The copy, and for each of its characters the offset in `text` it comes from (None
+    where each comes from its own: no letter was spelt longer, the common case)."""
+    if not _FOLDED_LETTERS.search(text):
+        return _WORD.sub(_blank_stop_word, text), None
     pieces: list[str] = []
     origins: list[int] = []
     for i, char in enumerate(text):
         spelt = "ss" if char == "ß" else fold_letters(char)
         pieces.append(spelt)
         origins.extend([i] * len(spelt))
-    copy = _WORD.sub(_blank_stop_word, "".join(pieces))
-    return copy, origins
+    return _WORD.sub(_blank_stop_word, "".join(pieces)), origins
 
 
 def _blank_stop_word(match: re.Match[str]) -> str:
@@ -57,7 +61,8 @@ def _folded(word: str) -> str:
 def highlighted(marked: str, original: str, pre: str, post: str) -> str:
     """`original` with the marks FTS5's highlight() put in its copy (`marked`: the copy with
     `pre` and `post` inserted), each at the offset of the character it stands before."""
-    _, origins = _copy(original)
+    _, copied = _copy(original)
+    origins = copied if copied is not None else range(len(original))
     out: list[str] = []
     at = 0  # offset in the copy
     done = 0  # characters of the original written out
