@@ -61,9 +61,15 @@ def _folded(word: str) -> str:
 def highlighted(marked: str, original: str, pre: str, post: str) -> str:
     """`original` with the marks FTS5's highlight() put in its copy (`marked`: the copy with
     `pre` and `post` inserted), each at the offset of the character it stands before."""
-    _, copied = _copy(original)
-    origins = copied if copied is not None else range(len(original))
     out: list[str] = []
+    if not _FOLDED_LETTERS.search(original):
+        # The copy's offsets are the original's: its pieces between marks go back whole.
+        at = 0
+        for piece in re.split(f"({re.escape(pre)}|{re.escape(post)})", marked):
+            out.append(piece if piece in (pre, post) else original[at : at + len(piece)])
+            at += 0 if piece in (pre, post) else len(piece)
+        return "".join(out)
+    origins = _copy(original)[1] or []
     at = 0  # offset in the copy
     done = 0  # characters of the original written out
     i = 0
