@@ -427,6 +427,17 @@ def test_the_article_view_highlights_every_claim_at_its_offsets(stack: str, page
     expect(page.locator("#search-view")).to_be_visible()
 
 
+def test_a_claimant_linked_by_id_alone_is_shown_by_name(stack: str, page: Any) -> None:
+    ahn = api(stack, "/claimants", q="Ahn")["claimants"][0]
+    page.goto(f"{stack}/?claimant_id={ahn['id']}")
+    wait_for_results(page, ahn["claims"])
+    # The chip, the claimant box and the URL name her, not her id.
+    expect(page.locator("#active-filters")).to_contain_text(f"Claimant: {ahn['name']}")
+    expect(page.locator("#active-filters")).not_to_contain_text(ahn["id"])
+    assert "claimant_name=" in page.url
+    page.shots("named")
+
+
 def test_an_article_that_cannot_be_shown_says_why(stack: str, page: Any) -> None:
     missing = "a" + "0" * 23
     status, body = _get(f"{stack}/articles/{missing}")

@@ -518,6 +518,25 @@
     }
   }
 
+  // A link that names the claimant by id alone (`?claimant_id=`, as a partner app may write
+  // it) gets the identity's name for its chip, its box and the page title, and keeps it in
+  // the URL; an id no identity has leaves the search to say so.
+  async function nameTheClaimant(state) {
+    if (!state.claimant_id || state.claimant_name) return;
+    let identity;
+    try {
+      identity = await api(`claimants/${encodeURIComponent(state.claimant_id)}`);
+    } catch (error) {
+      return;
+    }
+    if (readState().claimant_id !== state.claimant_id || !identity.name) return;
+    state.claimant_name = identity.name;
+    window.history.replaceState(null, "", pageUrl(state));
+    renderActiveFilters(state);
+    claimantBox.setValue(identity.name, state.claimant_id);
+    document.title = `${state.q || identity.name}: claimsearch`;
+  }
+
   function renderSearch(state) {
     show($("search-view"), true);
     show($("article-view"), false);
@@ -527,6 +546,7 @@
     fillForm(state);
     renderActiveFilters(state);
     updateExportLink(state);
+    nameTheClaimant(state);
     return runSearch(state);
   }
 
