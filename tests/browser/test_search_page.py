@@ -438,6 +438,32 @@ def test_a_claimant_linked_by_id_alone_is_shown_by_name(stack: str, page: Any) -
     page.shots("named")
 
 
+def test_a_bookmarked_claim_an_edit_replaced_is_found_in_its_place(
+    tmp_path_factory: pytest.TempPathFactory, page: Any
+) -> None:
+    with running_stack(tmp_path_factory.mktemp("stack-edited")) as running:
+        base, source = running.base, running.inbox / "nk.txt"
+        shutil.copy(EXAMPLE_ARTICLE, source)
+        wait_for(lambda: _get(f"{base}/claims?claimant=Ahn")[1].get("total") == 2, 180, "the example")
+        old = api(base, "/claims", claimant="Ahn", q="luxury goods")["hits"][0]["claim"]
+        # A paragraph before her claims moves their spans, so their ids.
+        text = EXAMPLE_ARTICLE.read_text(encoding="utf-8")
+        first_break = text.index("\n\n") + 2
+        source.write_text(
+            text[:first_break] + "The council met on Monday.\n\n" + text[first_break:], encoding="utf-8"
+        )
+        # Its old id is answered with a redirect to the claim in its place (followed here).
+        wait_for(lambda: _get(f"{base}/claims/{old['id']}")[1].get("id") != old["id"], 180, "the edit")
+        new = api(base, f"/claims/{old['id']}")
+        assert new["id"] != old["id"] and old["id"] in new["replaces"]
+        page.goto(f"{base}/?article={old['article_id']}&claim={old['id']}")
+        expect(page.locator(f'#article-claims button[data-claim="{new["id"]}"]')).to_have_attribute(
+            "aria-pressed", "true"
+        )
+        assert f"claim={new['id']}" in page.url
+        page.shots("replaced")
+
+
 def test_an_article_that_cannot_be_shown_says_why(stack: str, page: Any) -> None:
     missing = "a" + "0" * 23
     status, body = _get(f"{stack}/articles/{missing}")

@@ -831,6 +831,19 @@
         }),
       );
       $("article-title").focus();
+      if (state.claim && !claims.some((claim) => claim.id === state.claim)) {
+        // A claim id an edit of the article replaced (a bookmark, a partner's link): the API
+        // answers it with a redirect to the claim that took its place, in the same article.
+        try {
+          const now = await api(`claims/${encodeURIComponent(state.claim)}`);
+          if (now.article_id === state.article && now.id !== state.claim) {
+            state.claim = now.id;
+            window.history.replaceState(null, "", pageUrl(state));
+          }
+        } catch (error) {
+          // No claim leads on from it: the article is shown with none selected.
+        }
+      }
       if (state.claim) selectClaim(state.claim);
     } catch (error) {
       if (error && error.name === "AbortError") return;
