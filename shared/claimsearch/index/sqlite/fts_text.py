@@ -14,9 +14,8 @@ is put back on the text as written (`highlighted`), through the copy's map of of
 from __future__ import annotations
 
 import re
-import unicodedata
 
-from claimsearch.index.normalize import FOLDED_LETTERS, fold_letters
+from claimsearch.index.normalize import FOLDED_LETTERS, fold_letters, normalize_keyword
 from claimsearch.index.text_query import ENGLISH_STOP_WORDS
 
 # A word as unicode61 and OpenSearch's `claims_words` tokenizer read one: letters and digits.
@@ -58,14 +57,7 @@ def _copy(text: str) -> tuple[str, list[int] | None]:
 
 def _blank_stop_word(match: re.Match[str]) -> str:
     word = match.group()
-    return " " * len(word) if _folded(word) in ENGLISH_STOP_WORDS else word
-
-
-def _folded(word: str) -> str:
-    if word.isascii():
-        return word.lower()
-    decomposed = unicodedata.normalize("NFKD", word)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return " " * len(word) if normalize_keyword(word) in ENGLISH_STOP_WORDS else word
 
 
 def highlighted(marked: str, original: str, pre: str, post: str) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from claimsearch.errors import IndexUnavailable
-from claimsearch.index.sqlite.writes import claimants_held, count_said
+from claimsearch.index.sqlite.writes import FTS_INSERT, claimants_held, count_said
 
 # Bumped when the tables change: an index built by an older version is rebuilt from
 # the archive (`claimsearch reindex`) rather than migrated, since the archive is the
@@ -213,11 +213,7 @@ def _refill_full_text(db: sqlite3.Connection) -> None:
                 " FROM claim_data"
             ).fetchall()
             db.execute("DELETE FROM claims_fts")
-            db.executemany(
-                "INSERT INTO claims_fts (rowid, content, sentence, claimant, claimant_mention)"
-                " VALUES (?,?,?,?,?)",
-                [(r[0], *(fts_copy(t or "") for t in tuple(r)[1:])) for r in rows],
-            )
+            db.executemany(FTS_INSERT, [(r[0], *(fts_copy(t or "") for t in tuple(r)[1:])) for r in rows])
             db.create_function("claimsearch_fold", 1, normalize_keyword, deterministic=True)
             db.execute("UPDATE claim_keywords SET norm = claimsearch_fold(value)")
             db.execute("UPDATE claims SET publisher_norm = claimsearch_fold(coalesce(publisher, ''))")
