@@ -142,6 +142,10 @@ def for_moto(transformed: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str
     return template, dropped
 
 
+# What `Ref: AWS::NoValue` resolves to: the key or item holding it is left out, as CloudFormation does.
+NO_VALUE = object()
+
+
 class Resolver:
     """Evaluates Ref, Fn::GetAtt, Fn::Sub, Fn::If, Fn::Join, Fn::Split and conditions against a moto stack."""
 
@@ -173,7 +177,7 @@ class Resolver:
 
     def resolve(self, value: Any) -> Any:
         if isinstance(value, list):
-            return [self.resolve(item) for item in value]
+            return [item for item in map(self.resolve, value) if item is not NO_VALUE]
         if not isinstance(value, dict):
             return value
         if len(value) == 1:
@@ -201,9 +205,12 @@ class Resolver:
                 return str(self.resolve(text)).split(separator)
             if key == "Condition":
                 return self.condition(argument)
-        return {key: self.resolve(item) for key, item in value.items()}
+        resolved = {key: self.resolve(item) for key, item in value.items()}
+        return {key: item for key, item in resolved.items() if item is not NO_VALUE}
 
     def _ref(self, name: str) -> Any:
+        if name == "AWS::NoValue":
+            return NO_VALUE
         if name in self.values:
             return self.values[name]
         return self.physical_ids[name]

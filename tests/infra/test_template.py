@@ -871,6 +871,28 @@ def test_gateway_answers_carry_the_api_error_shape(stack: Stack) -> None:
         assert set(error) == {"code", "message"} and re.fullmatch(r"[a-z_]+", error["code"]), kind
 
 
+@pytest.mark.parametrize(
+    ("origins", "allowed"),
+    [
+        ("*", "'*'"),
+        # A gateway response cannot test the Origin against a list: it names the request's own.
+        ("https://news.example, https://desk.example", "method.request.header.Origin"),
+        ("none", None),
+    ],
+)
+def test_gateway_answers_carry_cors_headers_as_the_functions_answers_do(
+    stack: Stack, origins: str, allowed: str | None
+) -> None:
+    body = next(r for r in stack.transformed["Resources"].values() if r["Type"] == "AWS::ApiGateway::RestApi")
+    resolver = Resolver(stack.transformed, {**EXISTING_DOMAIN_PARAMETERS, "CorsOrigins": origins}, {}, {})
+    answers = resolver.resolve(body["Properties"]["Body"]["x-amazon-apigateway-gateway-responses"])
+    assert len(answers) == 6
+    for kind, answer in answers.items():
+        headers = answer.get("responseParameters", {})
+        assert headers.get("gatewayresponse.header.Access-Control-Allow-Origin") == allowed, kind
+        assert headers.get("gatewayresponse.header.Vary") == (allowed and "'Origin'"), kind
+
+
 def test_api_requires_keys_and_is_throttled_logged_and_traced(stack: Stack) -> None:
     resources = stack.transformed["Resources"]
     stage = next(r["Properties"] for r in resources.values() if r["Type"] == "AWS::ApiGateway::Stage")
