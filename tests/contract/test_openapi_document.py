@@ -97,6 +97,20 @@ def test_every_route_declares_each_status_it_answers_and_errors_in_one_shape(
     assert "405" in document["info"]["description"] and "Allow" in document["info"]["description"]
 
 
+def test_every_get_answering_json_declares_its_tag_and_the_304_it_answers_a_holder(
+    document: dict[str, Any],
+) -> None:
+    gets = {path: operations["get"] for path, operations in document["paths"].items() if "get" in operations}
+    for path, operation in gets.items():
+        success = operation["responses"]["200"]
+        if "application/json" not in success["content"]:
+            assert "304" not in operation["responses"], path  # the export's NDJSON parts are no-store
+            continue
+        assert "ETag" in success["headers"] and "ETag" in operation["responses"]["304"]["headers"], path
+        assert ("If-None-Match", "header") in {(p["name"], p["in"]) for p in operation["parameters"]}, path
+    assert "304" not in gets["/claims/export"]["responses"] and len(gets) > 8
+
+
 def test_error_schema_is_the_shape_the_api_answers(document: dict[str, Any], call) -> None:  # type: ignore[no-untyped-def]
     validator = _validator(ERROR_REF, document)
     for method, url in (

@@ -140,10 +140,48 @@ def test_a_page_on_another_origin_may_call_the_api(server: tuple[str, int]) -> N
     )
     assert status == 204 and headers["Access-Control-Allow-Origin"] == "*"
     assert "GET" in headers["Access-Control-Allow-Methods"].split(",")
-    assert "x-api-key" in headers["Access-Control-Allow-Headers"].lower().split(",")
+    assert {"x-api-key", "if-none-match"} <= set(headers["Access-Control-Allow-Headers"].lower().split(","))
     status, headers, body = _request(server, "GET", "/claims/export?claimant=N%C3%BA%C3%B1ez", origin)
     assert status == 200 and body and headers["Access-Control-Allow-Origin"] == "*"
     assert "X-Total-Count" in headers["Access-Control-Expose-Headers"].split(",")
+    _, headers, _ = _request(server, "GET", "/claims?q=deficit", origin)
+    assert "ETag" in headers["Access-Control-Expose-Headers"].split(",") and headers["ETag"]
     # Without an Origin (no browser), none of it.
     _, headers, _ = _request(server, "GET", "/health")
     assert not any(name.lower().startswith("access-control-") for name in headers)
+
+
+def test_a_client_holding_an_answer_is_told_it_is_unchanged_until_it_changes(
+    server: tuple[str, int], tmp_path: Path
+) -> None:
+    path = "/claims?q=deficit"
+    status, headers, body = _request(server, "GET", path)
+    tag = headers["ETag"]
+    assert status == 200 and json.loads(body)["total"] == 1 and tag.startswith('W/"')
+    # Sent back (weak or strong form, alone or in a list): 304, no body, the same tag.
+    for held in (tag, tag.removeprefix("W/"), f'"other", {tag}', "*"):
+        status, headers, body = _request(server, "GET", path, {"If-None-Match": held})
+        assert (status, body, headers["ETag"]) == (304, b"", tag), held
+        assert "Content-Length" not in headers and "Content-Type" not in headers
+    status, _, body = _request(server, "HEAD", path, {"If-None-Match": tag})
+    assert (status, body) == (304, b"")
+    # Another answer's tag is not this one's.
+    assert _request(server, "GET", "/claims?q=minister")[1]["ETag"] != tag
+    status, _, body = _request(server, "GET", path, {"If-None-Match": '"other"'})
+    assert status == 200 and json.loads(body)["total"] == 1
+    # The index changes the answer: the tag held no longer matches, and the new answer says so.
+    from claimsearch import wiring
+    from claimsearch.ingest import IngestService
+
+    IngestService(
+        wiring.index(), wiring.make_archive(), wiring.make_extractor(), DocumentLimits(max_bytes=10**6)
+    ).ingest_bytes(ARTICLE.replace("José Núñez", "Ana Ruiz").encode(), "budget-2.txt")
+    status, headers, body = _request(server, "GET", path, {"If-None-Match": tag})
+    assert status == 200 and json.loads(body)["total"] == 2 and headers["ETag"] != tag
+
+
+def test_errors_and_exports_carry_no_tag(server: tuple[str, int]) -> None:
+    status, headers, _ = _request(server, "GET", "/claims/c0000000000000000000000", {"If-None-Match": "*"})
+    assert status == 404 and "ETag" not in headers
+    status, headers, body = _request(server, "GET", "/claims/export?q=deficit", {"If-None-Match": "*"})
+    assert status == 200 and body and "ETag" not in headers

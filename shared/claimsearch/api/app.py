@@ -35,6 +35,7 @@ from pydantic import ValidationError
 from claimsearch import wiring
 from claimsearch.api import export as export_routes
 from claimsearch.api import openapi as doc
+from claimsearch.api.conditional import ETAG, IF_NONE_MATCH, body_bytes, conditional, with_header
 from claimsearch.api.cursor import CURSOR_PATTERN, decode_cursor, encode_cursor
 from claimsearch.api.schemas import (
     ArticleIn,
@@ -91,13 +92,15 @@ logger = Logger(service="claimsearch-api")
 
 def _cors(origins: tuple[str, ...]) -> CORSConfig | None:
     """CORS for the configured origins (`Settings.cors_origins`): their pages may call the API
-    from a browser, sending the API key and a JSON body, and read the headers that page on."""
+    from a browser, sending the API key, a JSON body and the tag of an answer they hold, and
+    read the headers that page on or tag an answer."""
     if not origins:
         return None
     return CORSConfig(
         allow_origin=origins[0],
         extra_origins=list(origins[1:]),
-        expose_headers=["Location", "Allow", "X-Total-Count", "X-Next-Cursor"],
+        allow_headers=[IF_NONE_MATCH],
+        expose_headers=["Location", "Allow", "X-Total-Count", "X-Next-Cursor", ETAG],
         max_age=600,
     )
 
@@ -106,17 +109,19 @@ app = APIGatewayRestResolver(enable_validation=True, cors=_cors(settings().cors_
 
 
 def resolve(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """The search function's entry: the routes, and HEAD as GET without the body (RFC 9110:
-    the headers GET would send, so a client can check a URL or an export's size). A
-    free-text filter given empty is one not given (`_without_empty_values`)."""
+    """The search function's entry: the routes; a GET's answer tagged and answered 304 to a
+    client that holds it already (`conditional`); and HEAD as GET without the body (RFC 9110:
+    the headers GET would send, so a client can check a URL, an export's size, or whether an
+    answer changed). A free-text filter given empty is one not given (`_without_empty_values`)."""
     event = _without_empty_values(event)
-    if event.get("httpMethod") != "HEAD":
+    method = event.get("httpMethod")
+    if method not in ("GET", "HEAD"):
         return app.resolve(event, context)
-    answer = app.resolve({**event, "httpMethod": "GET"}, context)
-    body = answer.get("body") or ""
-    size = len(base64.b64decode(body)) if answer.get("isBase64Encoded") else len(body.encode("utf-8"))
-    headers = {**(answer.get("headers") or {}), "Content-Length": str(size)}
-    return {**answer, "headers": headers, "body": "", "isBase64Encoded": False}
+    answer = conditional(app.resolve({**event, "httpMethod": "GET"}, context), event)
+    if method == "GET" or answer["statusCode"] == 304:  # a 304 has no body to leave out
+        return answer
+    size = str(len(body_bytes(answer)))
+    return with_header({**answer, "body": "", "isBase64Encoded": False}, "Content-Length", size)
 
 
 def _only_known_parameters(resolver: APIGatewayRestResolver, next_one: NextMiddleware) -> Response[Any]:
@@ -845,13 +850,16 @@ API_DESCRIPTION = """Attributed claims extracted from news articles: who claimed
 Every error, whatever its status, has one shape: `{"error": {"code", "message", "parameter"?}}`
 (`ErrorResponse`), with a stable `code`. A method a path does not take answers 405
 `method_not_allowed` with an `Allow` header listing the ones it does; a path that is no
-route answers 404 `no_route`."""
+route answers 404 `no_route`. Every JSON answer of a GET carries an `ETag`: sent back in
+`If-None-Match`, it is answered 304 with no body while the answer is unchanged."""
 
 
 def openapi_json() -> str:
-    """The OpenAPI document: Powertools' generation, less the 422s no route answers."""
+    """The OpenAPI document: Powertools' generation, less the 422s no route answers, with the
+    conditional GETs `resolve` answers."""
     generated = app.get_openapi_json_schema(title=API_TITLE, version=API_VERSION, description=API_DESCRIPTION)
-    return json.dumps(doc.without_default_validation_errors(json.loads(generated)), ensure_ascii=False)
+    document = doc.with_conditional_gets(doc.without_default_validation_errors(json.loads(generated)))
+    return json.dumps(document, ensure_ascii=False)
 
 
 def _clusters(index: SearchIndex, claims: list[Claim]) -> dict[str, ClusterSummary]:

@@ -2,7 +2,7 @@
 
 Routes pass `answers(...)` as Powertools' `responses=`, so the document lists each status
 a route can answer, the error ones with the single error shape (`ErrorResponse`). The
-examples are checked against their models by tests/unit/test_openapi_contract.py, so they
+examples are checked against their models by tests/contract/test_openapi_document.py, so they
 cannot drift from what the API serves.
 """
 
@@ -205,6 +205,38 @@ def without_default_validation_errors(document: dict[str, Any]) -> dict[str, Any
     if "HTTPValidationError" not in _refs(document.get("paths", {})):
         schemas.pop("HTTPValidationError", None)
         schemas.pop("ValidationError", None)
+    return document
+
+
+ETAG_HEADER: dict[str, Any] = {
+    "description": "The answer's weak entity tag; send it back in `If-None-Match` to be answered 304"
+    " while the answer is unchanged",
+    "schema": {"type": "string"},
+}
+IF_NONE_MATCH_PARAMETER: dict[str, Any] = {
+    "name": "If-None-Match",
+    "in": "header",
+    "required": False,
+    "description": "The `ETag` of an answer held: 304 Not Modified, without a body, while it is still the"
+    " answer (`*` or a list of tags; compared weakly)",
+    "schema": {"type": "string"},
+}
+
+
+def with_conditional_gets(document: dict[str, Any]) -> dict[str, Any]:
+    """Declare on every GET answering JSON what `api/conditional.py` does: an `ETag` on its 200,
+    `If-None-Match`, and 304. (An export's NDJSON parts are `no-store`, and carry no tag.)"""
+    for operations in document.get("paths", {}).values():
+        operation = operations.get("get")
+        success = (operation or {}).get("responses", {}).get("200")
+        if operation is None or success is None or JSON not in success.get("content", {}):
+            continue
+        success.setdefault("headers", {})["ETag"] = ETAG_HEADER
+        operation["responses"]["304"] = {
+            "description": "Not Modified: `If-None-Match` names this answer's `ETag`; no body",
+            "headers": {"ETag": ETAG_HEADER},
+        }
+        operation.setdefault("parameters", []).append(IF_NONE_MATCH_PARAMETER)
     return document
 
 

@@ -54,9 +54,11 @@ def make_server(host: str, port: int, lambda_handler: Handler, max_body: int) ->
             for key, value in headers.items():
                 if key.lower() not in ("content-length", "connection"):
                     self.send_header(key, value)
-            # A HEAD answer has the headers of GET's, its length included, and no body.
+            # A HEAD answer has the headers of GET's, its length included, and no body; a 304
+            # has no body and no length (it would say the body's it stands for).
             length = headers.get("Content-Length") if self.command == "HEAD" else None
-            self.send_header("Content-Length", length or str(len(data)))
+            if status != 304:
+                self.send_header("Content-Length", length or str(len(data)))
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(data)
