@@ -3,13 +3,12 @@ and the repaired finder adding them where the model reported nothing."""
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
-
 from claimsearch.extract.nlp import parse
 from claimsearch.extract.poll_leads import poll_leads
 from claimsearch.extract.repair import RepairedFinder
 from claimsearch.extract.rules import RuleBasedFinder
 from claimsearch.extract.spans import AttributionSpans
+from tests.unit.fixed_finder import FixedFinder
 
 TEXT = (
     "Voters distrust Washington.\n\n"
@@ -43,15 +42,6 @@ def test_other_opening_phrases_and_polls_mid_sentence_credit_nothing() -> None:
         assert poll_leads(parse(text)) == [], text
 
 
-class _Finds:
-    def __init__(self, found: list[AttributionSpans]) -> None:
-        self.found = found
-        self.name = "given"
-
-    def find(self, doc: Doc) -> list[AttributionSpans]:
-        return self.found
-
-
 def test_the_repaired_finder_adds_a_poll_lead_the_model_missed_once() -> None:
     said = TEXT.index("said")
     inner = AttributionSpans(
@@ -60,9 +50,9 @@ def test_the_repaired_finder_adds_a_poll_lead_the_model_missed_once() -> None:
         content=[(said + 5, TEXT.index(".\n", said))],
     )
     doc = parse(TEXT)
-    found = RepairedFinder(_Finds([inner]), RuleBasedFinder()).find(doc)
+    found = RepairedFinder(FixedFinder([inner]), RuleBasedFinder()).find(doc)
     assert sorted(a.cue[0][0] for a in found) == [CUE, said]
     # Reported by the model already: not added again.
     lead = poll_leads(doc)
-    again = RepairedFinder(_Finds([inner, *lead]), RuleBasedFinder()).find(doc)
+    again = RepairedFinder(FixedFinder([inner, *lead]), RuleBasedFinder()).find(doc)
     assert sorted(a.cue[0][0] for a in again) == [CUE, said]

@@ -22,6 +22,7 @@ from claimsearch.extract.repair.cues import CUE_EDGES_FILE
 from claimsearch.extract.rules import RuleBasedFinder
 from claimsearch.extract.spans import AttributionSpans
 from claimsearch.model import Span
+from tests.unit.fixed_finder import FixedFinder
 
 REPO = Path(__file__).resolve().parents[2]
 TRAIN = Path(os.environ.get("CLAIMSEARCH_POLNEAR_DIR", REPO.parent / "shared" / "data" / "polnear")) / "train"
@@ -1010,24 +1011,13 @@ def test_a_transcript_line_the_model_missed_or_misread_goes_to_its_speaker() -> 
         cue=[(colon, colon + 1)], source=[_at(text, "PENCE")], content=[_at(text, "Well, look, the question")]
     )
     misread = _one_part("wrote", "WALLACE: But, Governor,").find(parse(text))
-    found = RepairedFinder(_Fixed([pence, *misread]), RuleBasedFinder()).find(parse(text))
+    found = RepairedFinder(FixedFinder([pence, *misread]), RuleBasedFinder()).find(parse(text))
     assert sorted((text[slice(*a.source[0])], text[slice(*a.content[0])][:14]) for a in found) == [
         ("PENCE", "Well, look, th"),
         ("WALLACE", "But, Governor,"),
         ("WALLACE", "Let’s start wi"),
     ]
     assert all(text[slice(*a.cue[0])] == ":" for a in found)
-
-
-@dataclass
-class _Fixed:
-    """A finder that returns these spans."""
-
-    found: list[AttributionSpans]
-    name: str = "given"
-
-    def find(self, doc: Doc) -> list[AttributionSpans]:
-        return self.found
 
 
 def test_a_byline_name_the_model_took_for_a_cue_goes_back_to_the_byline() -> None:
