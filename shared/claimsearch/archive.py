@@ -152,6 +152,16 @@ class Archive:
         if state.live:
             self.store.delete(self._tombstone_key(state.article_id))
 
+    def live_sources(self, bucket: str) -> Iterator[SourceState]:
+        """The live sources of `bucket` (each record read: for a local inbox, not a bucket of millions)."""
+        for key in self.store.list(f"{self.prefix}sources/"):
+            try:
+                state = SourceState.from_dict(json.loads(self.store.get(key)))
+            except KeyError:  # deleted since the listing
+                continue
+            if state.live and state.bucket == bucket:
+                yield state
+
     def tombstones(self) -> set[str]:
         prefix = f"{self.prefix}tombstones/"
         return {key[len(prefix) :] for key in self.store.list(prefix)}

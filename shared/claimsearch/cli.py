@@ -501,6 +501,7 @@ def _serve(args: argparse.Namespace) -> int:
         ingest_handler,
         report=lambda m: print(m, flush=True),
         rejected_dir=config.data_dir / config.rejected_prefix.rstrip("/"),
+        indexed=lambda: (state.key for state in wiring.make_archive().live_sources(bucket)),
     )
     watcher.start()
     server = make_server(args.host, args.port, search_handler, config.max_request_bytes)

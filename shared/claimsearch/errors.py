@@ -35,6 +35,12 @@ class UndecodableDocument(DocumentError):
     code = "undecodable_document"
 
 
+class UnreadableSource(DocumentError):
+    """The source names something that is not a file to read (a link out of the inbox)."""
+
+    code = "unreadable_source"
+
+
 class DocumentTooLarge(DocumentError):
     code = "document_too_large"
     status = 413

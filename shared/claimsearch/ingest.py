@@ -41,13 +41,14 @@ from claimsearch.errors import (
     ExtractionFailed,
     IndexingFailed,
     NotFound,
+    UnreadableSource,
 )
 from claimsearch.index.port import SearchIndex
 from claimsearch.model import Article, Claim, ExtractedArticle, article_id_for_source
 from claimsearch.refiling import file_descriptions_elsewhere
 from claimsearch.replacements import with_replacements
 from claimsearch.s3_events import ObjectChanged, is_older
-from claimsearch.storage.port import BlobStore
+from claimsearch.storage.port import BlobStore, OutsideStore
 
 Action = Literal["indexed", "unchanged", "stale", "deleted"]
 
@@ -135,9 +136,20 @@ class IngestService:
             if article is None:
                 raise NotFound("article", article_id)
             state = SourceState(article_id, "", article.source_key, True)
-        elif not state.live:
+        elif not state.live and not self._takedown_unfinished(article_id):
             raise NotFound("article", article_id)
         return self._delete(state, state.sequencer)
+
+    def _takedown_unfinished(self, article_id: str) -> bool:
+        """A delete cut short after its tombstone: the index or the archive still holds the
+        article, and the retry must finish the job rather than answer "no such article"."""
+        if self.index.get_article(article_id) is not None or self.index.claims_for_article(article_id):
+            return True
+        try:
+            self.archive.load(article_id)
+        except KeyError:
+            return False
+        return True
 
     # -- the steps --
 
@@ -151,6 +163,10 @@ class IngestService:
             info = store.head(change.key)
         except KeyError:
             return self._delete(known, change.sequencer)
+        except OutsideStore as error:
+            # Refused, and recorded, as any file that cannot be read: the version indexed
+            # before stays.
+            self._reject(change.key, UnreadableSource(change.key, f"{error}; copy the file in instead"))
         if state is not None and state.live and state.etag == info.etag:
             # The indexed version is back (a duplicate event, or a bad edit undone):
             # nothing to extract, and a rejection of the version in between is void.

@@ -68,3 +68,81 @@ def test_edit_updates_and_removal_deletes(inbox: Path, data_dir: Path) -> None:
         "inbox: nk.txt ingested",
         "inbox: nk.txt removed: its article is deleted",
     ]
+
+
+def _budget(minister: str) -> str:
+    return f"Budget vote\n\n{minister}, the finance minister, said the deficit would fall below 3 percent.\n"
+
+
+def _articles(*keys: str) -> set[str]:
+    return {article_id_for_source(BUCKET, key) for key in keys}
+
+
+def test_files_removed_or_renamed_while_nothing_watched_are_taken_down_at_the_next_start(
+    inbox: Path, data_dir: Path
+) -> None:
+    from claimsearch import wiring
+
+    def watcher(reports: list[str]) -> InboxWatcher:
+        return InboxWatcher(
+            inbox,
+            BUCKET,
+            load_handler("ingest"),
+            report=reports.append,
+            rejected_dir=data_dir / "rejected",
+            indexed=lambda: (s.key for s in wiring.make_archive().live_sources(BUCKET)),
+        )
+
+    for key, minister in (("a.txt", "Ana Ruiz"), ("b.txt", "Ben Ortiz"), ("kept.txt", "Eva Lind")):
+        (inbox / key).write_text(_budget(minister))
+    assert sorted(_settle(watcher([]))) == ["a.txt", "b.txt", "kept.txt"]
+    # The server stops; meanwhile one file is removed and one renamed.
+    (inbox / "a.txt").unlink()
+    (inbox / "b.txt").rename(inbox / "c.txt")
+    reports: list[str] = []
+    _settle(watcher(reports))
+    keys = ("a.txt", "b.txt", "c.txt", "kept.txt")
+    held = {a for a in _articles(*keys) if wiring.index().claims_for_article(a)}
+    assert held == _articles("c.txt", "kept.txt")  # not a.txt's, and b.txt's claims not twice
+    assert {s.key for s in wiring.make_archive().live_sources(BUCKET)} == {"c.txt", "kept.txt"}
+    assert sorted(reports) == [
+        "inbox: a.txt removed: its article is deleted",
+        "inbox: b.txt removed: its article is deleted",
+        "inbox: c.txt ingested",
+        "inbox: kept.txt ingested",  # handed on again, answered "unchanged"
+    ]
+
+
+def test_files_in_hidden_folders_are_not_articles(inbox: Path, data_dir: Path) -> None:
+    (inbox / ".git").mkdir()
+    (inbox / ".git" / "notes.txt").write_text(_budget("Ana Ruiz"))
+    (inbox / "drafts").mkdir()
+    (inbox / "drafts" / ".hidden.txt").write_text(_budget("Ben Ortiz"))
+    watcher = InboxWatcher(inbox, BUCKET, load_handler("ingest"), rejected_dir=data_dir / "rejected")
+    assert _settle(watcher) == []
+
+
+def test_a_link_out_of_the_inbox_is_refused_and_the_version_indexed_stays(
+    inbox: Path, data_dir: Path, tmp_path: Path
+) -> None:
+    from claimsearch import wiring
+
+    reports: list[str] = []
+    watcher = InboxWatcher(
+        inbox, BUCKET, load_handler("ingest"), report=reports.append, rejected_dir=data_dir / "rejected"
+    )
+    path = inbox / "budget.txt"
+    path.write_text(_budget("Ana Ruiz"))
+    assert _settle(watcher) == ["budget.txt"]
+    before = wiring.index().claims_for_article(article_id_for_source(BUCKET, "budget.txt"))
+    assert before
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_text(_budget("Ben Ortiz"))
+    path.unlink()
+    path.symlink_to(outside)
+    assert _settle(watcher) == ["budget.txt"]
+    assert reports[-1].startswith("inbox: budget.txt rejected: ") and "leads outside" in reports[-1]
+    (record,) = wiring.make_archive().rejections()
+    assert record["code"] == "unreadable_source" and record["source_key"] == "budget.txt"
+    # Not read as the file's removal: its article is still there, as it was.
+    assert wiring.index().claims_for_article(article_id_for_source(BUCKET, "budget.txt")) == before

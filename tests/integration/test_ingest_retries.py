@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from claimsearch.errors import IndexingFailed
+from claimsearch.errors import IndexingFailed, NotFound
 from claimsearch.index.port import SearchQuery
 from claimsearch.reindex import rebuild_index
 from claimsearch.storage.local import LocalBlobStore
@@ -74,3 +74,38 @@ def test_removing_a_refused_file_clears_its_rejection(tmp_path: Path) -> None:
         service.apply(bucket, ObjectChanged("bucket", "inbox/empty.txt", "removed", "0B")).action == "deleted"
     )
     assert list(service.archive.rejections()) == []
+
+
+class _DeleteFailsOnce(_FailsOnce):
+    """The SQLite index, failing the first takedown (the node gone mid-delete)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.delete_fails = True
+
+    def delete_article(self, article_id: str) -> int:
+        if self.delete_fails:
+            self.delete_fails = False
+            raise ConnectionError("index unreachable")
+        return super().delete_article(article_id)
+
+
+def test_a_takedown_cut_short_after_its_tombstone_is_finished_by_the_next_one(tmp_path: Path) -> None:
+    index = _DeleteFailsOnce(tmp_path / "index.sqlite3")
+    service = _service(index, tmp_path)
+    article_id = service.ingest_bytes(EXAMPLE.read_bytes(), "nk.txt").article_id
+    with pytest.raises(ConnectionError):
+        service.delete(article_id)
+    source = service.archive.source(article_id)
+    assert source is not None and not source.live  # the tombstone went first
+    held = len(index.claims_for_article(article_id))
+    assert held  # still searchable
+    # `claimsearch delete ID` again: it finishes the job instead of answering "no article".
+    result = service.delete(article_id)
+    assert (result.action, result.claims) == ("deleted", held)
+    assert index.claims_for_article(article_id) == [] and index.get_article(article_id) is None
+    with pytest.raises(KeyError):
+        service.archive.load(article_id)
+    # Done now: a third is the "no such article" it always was.
+    with pytest.raises(NotFound):
+        service.delete(article_id)

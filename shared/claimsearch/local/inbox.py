@@ -13,7 +13,7 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,8 @@ from claimsearch.local.handlers import Handler, LocalContext
 from claimsearch.s3_events import Change, notification_body
 
 Report = Callable[[str], None]
+# The state recorded for a file known from the archive only: no file in the folder has it.
+NOT_STATED = (-1.0, -1)
 
 
 def sqs_event(bodies: list[str], queue: str = "claimsearch-ingest-local") -> dict[str, Any]:
@@ -59,7 +61,11 @@ class InboxWatcher:
         report: Report = print,
         interval: float = 1.0,
         rejected_dir: Path | None = None,
+        indexed: Callable[[], Iterable[str]] = list,
     ) -> None:
+        """`indexed()`: the keys of the inbox's files that the archive holds as live articles,
+        read at the first pass. A file among them that is gone from the folder was removed
+        (or renamed) while nothing watched it, and its removal is handed on then."""
         self.folder = folder
         self.bucket = bucket
         self.handler = handler
@@ -68,17 +74,25 @@ class InboxWatcher:
         self.rejected_dir = rejected_dir
         self._seen: dict[str, tuple[float, int]] = {}
         self._pending: dict[str, tuple[float, int]] = {}
+        self._indexed: Callable[[], Iterable[str]] | None = indexed
         self._stop = threading.Event()
 
     def poll(self) -> list[str]:
         """One pass: hand files whose size and mtime held steady since the last pass,
         and the removal of files seen before and gone now."""
+        if self._indexed is not None:
+            # Seen before this watcher started: present ones are handed on again (an edit
+            # made meanwhile is caught; an unchanged file answers "unchanged").
+            self._seen = {key: NOT_STATED for key in self._indexed()}
+            self._indexed = None
         ready = []
         current: dict[str, tuple[float, int]] = {}
         for path in sorted(self.folder.rglob("*")):
-            if not path.is_file() or path.name.startswith("."):
+            relative = path.relative_to(self.folder)
+            # Hidden files and folders (.git/, an editor's .swp) are no articles, as for the CLI.
+            if any(part.startswith(".") for part in relative.parts) or not path.is_file():
                 continue
-            key = path.relative_to(self.folder).as_posix()
+            key = relative.as_posix()
             stat = path.stat()
             current[key] = (stat.st_mtime, stat.st_size)
         for key, state in current.items():

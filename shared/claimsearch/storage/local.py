@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from claimsearch.storage.port import ObjectInfo
+from claimsearch.storage.port import ObjectInfo, OutsideStore
 
 
 class LocalBlobStore:
@@ -18,7 +18,9 @@ class LocalBlobStore:
     def _path(self, key: str) -> Path:
         path = (self.root / key).resolve()
         if self.root not in path.parents and path != self.root:
-            raise KeyError(f"key {key!r} escapes the store root")
+            # Not KeyError, which says "no such object": a link in the inbox to a file
+            # elsewhere would read as the file's removal and take its article down.
+            raise OutsideStore(f"{key} leads outside {self.root} (a link to a file elsewhere?)")
         return path
 
     def get(self, key: str) -> bytes:

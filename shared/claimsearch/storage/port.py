@@ -7,6 +7,11 @@ from dataclasses import dataclass
 from typing import Protocol
 
 
+class OutsideStore(Exception):
+    """A key that names something outside the store (a local link out of its folder): an
+    object there, but not one to read."""
+
+
 @dataclass(frozen=True)
 class ObjectInfo:
     size: int
@@ -28,4 +33,5 @@ class BlobStore(Protocol):
         """Keys under `prefix`, in lexical order."""
 
     def head(self, key: str) -> ObjectInfo:
-        """The object's size and etag, without reading it; raises KeyError when absent."""
+        """The object's size and etag, without reading it; raises KeyError when absent,
+        OutsideStore when the key leads out of the store."""
