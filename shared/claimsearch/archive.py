@@ -152,6 +152,16 @@ class Archive:
         if state.live:
             self.store.delete(self._tombstone_key(state.article_id))
 
+    def written_since(self, since: datetime) -> tuple[set[str], set[str]]:
+        """The ids of the articles archived, and of those taken down, at or after `since`."""
+        saved = {
+            key.rsplit("/", 1)[-1][: -len(".json")]
+            for key in self.store.modified_since(f"{self.prefix}articles/", since)
+            if key.endswith(".json")
+        }
+        prefix = f"{self.prefix}tombstones/"
+        return saved, {key[len(prefix) :] for key in self.store.modified_since(prefix, since)}
+
     def live_sources(self, bucket: str) -> Iterator[SourceState]:
         """The live sources of `bucket` (each record read: for a local inbox, not a bucket of millions)."""
         for key in self.store.list(f"{self.prefix}sources/"):

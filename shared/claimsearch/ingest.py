@@ -29,7 +29,7 @@ from pathlib import PurePosixPath
 from typing import Literal, NoReturn, Protocol
 
 from claimsearch.archive import Archive, SourceState
-from claimsearch.claimants.registry import file_claims, identities_joined, updated_identities
+from claimsearch.claimants.registry import file_claims
 from claimsearch.clusters.assign import clustered
 from claimsearch.documents import parse_document
 from claimsearch.documents.limits import DocumentLimits
@@ -39,11 +39,11 @@ from claimsearch.errors import (
     DocumentError,
     DocumentTooLarge,
     ExtractionFailed,
-    IndexingFailed,
     NotFound,
     UnreadableSource,
 )
 from claimsearch.index.port import SearchIndex
+from claimsearch.indexing import index_filed
 from claimsearch.model import Article, Claim, ExtractedArticle, article_id_for_source
 from claimsearch.refiling import file_descriptions_elsewhere
 from claimsearch.replacements import with_replacements
@@ -272,16 +272,7 @@ class IngestService:
         # Before this article's write, which adds its roles to the registry: a failure
         # fails the event, and its retry finds the same roles new and does it again.
         file_descriptions_elsewhere(self.index, article.id, filed, self._archive_holds)
-        report = self.index.index_article(article, filed.claims, updated_identities(filed, self.index))
-        if not report.ok:
-            failures = "; ".join(f"{k}: {v}" for k, v in list(report.failed.items())[:3])
-            raise IndexingFailed(f"{len(report.failed)} claims of {article.id} not indexed ({failures})")
-        # A surname filed alone, or a name written another way ("Len Burman", "Hillary Rodham
-        # Clinton"), before this article named its person so joins that person now, as
-        # `reindex` would file it. Before the source is recorded: a failure here fails the
-        # event, and its retry (the article unchanged in the index) moves them.
-        for alone, person in identities_joined(filed, self.index):
-            self.index.move_claimant(alone, person)
+        index_filed(self.index, article, filed)
         return IngestResult(key, article.id, "indexed", len(filed.claims), archive_key)
 
     def _archive_holds(self, article_id: str, claims: list[Claim]) -> bool:

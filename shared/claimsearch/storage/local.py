@@ -6,6 +6,7 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 from claimsearch.storage.port import ObjectInfo, OutsideStore
@@ -50,6 +51,15 @@ class LocalBlobStore:
             if p.is_file() and not p.name.startswith(".tmp-")
         )
         yield from sorted(k for k in keys if k.startswith(prefix))
+
+    def modified_since(self, prefix: str, since: datetime) -> Iterator[str]:
+        cutoff = since.timestamp()
+        for key in self.list(prefix):
+            try:
+                if (self.root / key).stat().st_mtime >= cutoff:
+                    yield key
+            except FileNotFoundError:  # removed since the listing
+                continue
 
     def head(self, key: str) -> ObjectInfo:
         path = self._path(key)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 
@@ -31,6 +32,10 @@ class BlobStore(Protocol):
 
     def list(self, prefix: str = "") -> Iterator[str]:
         """Keys under `prefix`, in lexical order."""
+
+    def modified_since(self, prefix: str, since: datetime) -> Iterator[str]:
+        """Keys under `prefix` written at or after `since` (by the store's clock: S3's
+        LastModified, a file's mtime)."""
 
     def head(self, key: str) -> ObjectInfo:
         """The object's size and etag, without reading it; raises KeyError when absent,

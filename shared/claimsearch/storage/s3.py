@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 import boto3
@@ -37,6 +38,16 @@ class S3BlobStore:
         for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
             for item in page.get("Contents", []):
                 yield item["Key"]
+
+    def modified_since(self, prefix: str, since: datetime) -> Iterator[str]:
+        # A listing gives LastModified to the second, cut down: compared at that resolution,
+        # a key written in the second `since` falls in lies within it.
+        since = since.replace(microsecond=0)
+        paginator = self.client.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
+            for item in page.get("Contents", []):
+                if item["LastModified"] >= since:
+                    yield item["Key"]
 
     def head(self, key: str) -> ObjectInfo:
         try:
