@@ -223,3 +223,22 @@ def test_without_a_bucket_for_exports_the_routes_answer_503(
         assert status == 503
         error = json.loads(answer)["error"]
         assert error["code"] == "exports_unavailable" and "GET /claims/export" in error["message"]
+
+
+def test_without_a_bucket_filters_the_index_refuses_are_still_400(
+    data_dir: Path, handlers: tuple[Handler, Handler]
+) -> None:
+    search, _ = handlers
+    for body, parameter in (
+        (b'{"published_from": "2016-10-01", "published_to": "2016-09-01"}', "published_from"),
+        (b'{"claimant": "Mr."}', "claimant"),
+    ):
+        status, _, answer = response_parts(
+            search(
+                rest_event("POST", "/exports", {"Content-Type": "application/json"}, body),
+                LocalContext("search"),
+            )
+        )
+        error = json.loads(answer)["error"]
+        assert (status, error["code"]) == (400, "invalid_parameter"), (body, error)
+        assert error.get("parameter") in (parameter, "published_to"), error

@@ -252,11 +252,12 @@ def start_export(
     filters: Annotated[ExportFilters, Body(description="The filters of GET /claims")],
 ) -> Response[Any]:
     """Queue an export of every claim the filters match; GET /exports/{id} follows it."""
+    # Checked first, so a query the index refuses is a 400 here (where exports are off too,
+    # as GET /claims/export answers it), not a 503 nor a failed export later.
+    first = wiring.index().search(replace(filters.to_query(), limit=1))
     config = settings()
     store = wiring.export_store(config)
     send = wiring.export_queue(config)
-    # Checked now, so a query the index refuses is a 400 here, not a failed export later.
-    first = wiring.index().search(replace(filters.to_query(), limit=1))
     job = submit_export(store, send, config.export_prefix, filters)
     location = f"/exports/{job.id}"
     body = ExportAccepted(
