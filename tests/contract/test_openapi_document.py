@@ -245,6 +245,10 @@ def test_a_text_article_in_a_legacy_encoding_is_read(handler: Handler, call) -> 
         ("/claims?published_from=1700000000", "published_from"),
         ("/claims?facets=claimant,,entity", "facets"),
         ("/claims?cursor=not%20base64", "cursor"),
+        # Nothing to search for: it matched nothing, and said nothing of why.
+        ("/claims?q=U.S.", "q"),
+        ("/claims?q=the%20of", "q"),
+        ("/claims/export?q=a", "q"),
     ],
 )
 def test_values_outside_the_documented_forms_are_400(call, url: str, parameter: str) -> None:  # type: ignore[no-untyped-def]

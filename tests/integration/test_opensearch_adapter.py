@@ -26,10 +26,11 @@ from claimsearch.claimants.registry import (
     tallies,
     updated_identities,
 )
-from claimsearch.errors import IndexUnavailable
+from claimsearch.errors import IndexUnavailable, InvalidQuery
 from claimsearch.index.opensearch import Endpoint, OpenSearchIndex, RebuildFailed, writes
 from claimsearch.index.opensearch.client import OrjsonSerializer, connect
 from claimsearch.index.port import FacetValue, SearchQuery
+from claimsearch.index.text_query import plan_text
 from claimsearch.model import (
     Article,
     Claim,
@@ -488,6 +489,10 @@ def test_text_and_filters_combine(corpus: OpenSearchIndex) -> None:
     ],
 )
 def test_query_syntax_in_user_text_is_plain_text(corpus: OpenSearchIndex, text: str) -> None:
+    if plan_text(text) is None:  # no word in it ("*:*", "OR"): refused as such, never run
+        with pytest.raises(InvalidQuery):
+            SearchQuery(text=text)
+        return
     # Every word wanted: an operator read as one ("|" as OR) would find claims.
     assert corpus.search(SearchQuery(text=text, match="all")).total == 0
     result = corpus.search(SearchQuery(text=text))

@@ -102,6 +102,14 @@ class SearchQuery:
             )
         if self.sort not in SORT_ORDERS:
             raise InvalidQuery("sort", f"unknown sort {self.sort!r}; choose {', '.join(SORT_ORDERS)}")
+        if self.text is not None and self.text.strip() and plan_text(self.text, self.match) is None:
+            # It would match nothing, with nothing to tell the user why ("U.S." is two
+            # one-letter words; "the" a stop word).
+            raise InvalidQuery(
+                "q",
+                f"{self.text[:80]!r} holds no word to search for: stop words and one-letter words"
+                " are not searched (for U.S., write US)",
+            )
         if not isinstance(self.facets, bool):
             unknown = [name for name in self.facets if name not in FACET_FIELDS]
             if unknown:
