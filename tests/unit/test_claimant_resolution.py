@@ -655,6 +655,33 @@ def test_namesake_written_in_full_most_often_takes_a_distant_bare_surname() -> N
     assert claimant.name == "Hillary Clinton"
 
 
+@pytest.mark.parametrize(
+    ("text", "said", "name"),
+    [
+        # Her husband is named in full three times, but only after her bare surname.
+        (
+            "Betsy Ebeling grew up in Park Ridge, Illinois. The town was quiet then. "
+            "Most families there voted Republican. Ebeling said she had been a Goldwater girl. "
+            "The rally ran late. Tom Ebeling, her husband, stood near the stage. "
+            "Tom Ebeling waved to the crowd. Tom Ebeling said the speech was long.",
+            Said("Ebeling", "said", "she had been a Goldwater girl", nth=1),
+            "Betsy Ebeling",
+        ),
+        (
+            "Hillary Clinton spoke in Ohio on Monday. The hall was full. Many voters had waited "
+            "for hours. Clinton said the plan would create jobs. The crowd cheered. Bill Clinton "
+            "spoke next. Bill Clinton thanked the crowd. Bill Clinton said the race was close.",
+            Said("Clinton", "said", "the plan would create jobs", nth=1),
+            "Hillary Clinton",
+        ),
+    ],
+)  # fmt: skip
+def test_a_bare_surname_is_no_namesake_named_in_full_only_after_it(text: str, said: Said, name: str) -> None:
+    # A bare surname cannot mean someone the article has not introduced yet, however often
+    # it names them later.
+    assert resolve_all(text, said)[0].name == name
+
+
 # -- 5. a bare surname with no full name stays a person's surname -----------------------
 
 

@@ -292,7 +292,7 @@ CLAIM_EXAMPLE: dict[str, Any] = {
     "dates": [],
     "publisher": "The Independent",
     "published_at": None,
-    "extractor_version": "learned-4+repair-29+claims-46",
+    "extractor_version": "learned-4+repair-29+claims-47",
     "cluster": {"id": CLUSTER_ID, "size": 1, "first_seen": None, "first_article_id": ARTICLE_ID},
     "replaces": [],
 }

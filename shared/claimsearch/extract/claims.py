@@ -18,7 +18,7 @@ from claimsearch.model import Article, Claim, Content, Cue, Span, claim_id_for
 
 T = TypeVar("T")
 
-CLAIM_BUILDER_VERSION = "claims-46"  # 2: content.introducer; 3: claimants resolved within the article;
+CLAIM_BUILDER_VERSION = "claims-47"  # 2: content.introducer; 3: claimants resolved within the article;
 # 4: a speaker label's mark kept as the cue (it was trimmed away and the claim dropped);
 # 5: namesakes told apart by given names, titles as roles, relative words no part of a name;
 # 6: names and entities without the marks at their edges ("― Jacklyn Ashley", '">Sanders');
@@ -118,7 +118,8 @@ CLAIM_BUILDER_VERSION = "claims-46"  # 2: content.introducer; 3: claimants resol
 # NER tags nothing ("Brafman finally sat down"); 45: a body NER ran into the person it owns is
 # the body and the person ("Fox News’ Bret Baier"); 46: a name ends at a colon ('"WALLACE:
 # Governor, ...' is WALLACE), and a straight quote a space away from a content is another
-# sentence's, not its own (quote_type)
+# sentence's, not its own (quote_type); 47: a bare surname is only a namesake the article has
+# written in full before it (Hillary Clinton's "Clinton" went to Bill, named in full only later)
 
 
 def extractor_version(finder_name: str) -> str:

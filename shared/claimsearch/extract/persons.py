@@ -149,8 +149,9 @@ class People:
 
         Namesakes ("Clinton" with Bill and Hillary in the article): the one whose full
         name was written in the same sentence or the one before, the most recent if both
-        were; otherwise the one named most (in full or not: "Mr. Obama" fifteen times
-        outweighs "Michelle Obama" once), then written in full most often, then first.
+        were; otherwise, among those written in full before it (all, if none was), the one
+        named most (in full or not: "Mr. Obama" fifteen times outweighs "Michelle Obama"
+        once), then written in full most often, then first.
         A bare surname beyond the next sentence usually means the article's main person:
         "daughter Chelsea Clinton's apartment" does not make the next "Clinton" Chelsea.
         A word that is no one's name but one letter off one person's surname is that
@@ -195,8 +196,14 @@ class People:
         recent = max(persons, key=last_near)
         if last_near(recent) >= 0:
             return recent
+        # Only namesakes already written in full before the mention: a bare surname cannot
+        # mean someone the article has not introduced yet. The count below includes earlier
+        # guesses, so without this the first "Clinton" of an article about Hillary went to
+        # Bill Clinton, named in full more often but only further on, and every later
+        # "Clinton" (and "she") followed. With none introduced yet, all are candidates.
+        introduced = [p for p in persons if any(q < position for q in p.written_in_full)]
         return max(
-            persons,
+            introduced or persons,
             key=lambda p: (
                 sum(p.surfaces.values()),
                 len(p.written_in_full),
