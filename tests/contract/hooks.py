@@ -10,6 +10,7 @@ request can break them, and 400/413/422 is the right answer:
   (the stateful phase follows real ones through the SearchResponse link);
 - `published_from` after `published_to`: two dates, each valid alone;
 - `claimant` holding no name ("the", "Mr.") or matching too many claimants;
+- `q` holding no word to search for (stop words and one-letter words alone: "the", "U.S.");
 - `published_at` that names no day (2016-02-30), for POST /articles;
 - an article the parser refuses for its content (empty once cleaned, not prose, a
   token longer than any word, mostly invisible characters, too long): the same rules
@@ -41,7 +42,7 @@ from typing import Any
 
 import schemathesis
 
-SEMANTIC_PARAMETERS = {"cursor", "published_from", "claimant"}
+SEMANTIC_PARAMETERS = {"cursor", "published_from", "claimant", "q"}
 CONTENT_CODES = {
     "empty_document",
     "too_few_letters",

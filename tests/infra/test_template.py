@@ -684,8 +684,13 @@ def _expected_grants(stack: Stack) -> dict[str, set[tuple[str, str]]]:
         | {("es:ESHttpPost", f"{domain}/{p}") for p in ("_bulk", "_aliases", "claimsearch-claims/_count")}
         | {("es:ESHttpPost", f"{alias}*/_refresh") for alias in aliases}
         | {("es:ESHttpPost", f"{domain}/claimsearch-claims*/_flush")}
-        | {("es:ESHttpPost", f"{domain}/claimsearch-claims-v*/{e}") for e in ("_search", "_update_by_query")}
-        | {("es:ESHttpDelete", f"{alias}-v*") for alias in aliases},
+        | {("es:ESHttpPost", f"{domain}/claimsearch-claims*/{e}") for e in ("_search", "_update_by_query")}
+        | {("es:ESHttpDelete", f"{alias}-v*") for alias in aliases}
+        # The catch-up after the switch writes through the aliases as ingest does.
+        | {("es:ESHttpPost", f"{domain}/claimsearch-claims/_msearch")}
+        | {("es:ESHttpPost", f"{domain}/claimsearch-claimants/_*")}
+        | {("es:ESHttpPost", f"{domain}/claimsearch-articles/_update/*")}
+        | {("es:ESHttpDelete", f"{alias}/_doc/*") for alias in aliases},
         "ExportFunctionRole": logs("ExportFunction")
         | {(a, export_queue) for a in ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")}
         | {("s3:PutObject", f"{bucket}/{EXPORTS}*/{name}") for name in ("claims.ndjson.gz", "state.json")}

@@ -358,7 +358,8 @@ def search_claims(
             description="Full-text query (plain words), ranked by relevance: with match=best (the default)"
             " a claim must hold all of 1-2 words, 2 of 3, 75 % of 4 or more, and when no claim does and"
             " no claimant is asked for, the answer holds the claims with any of them, best first, and"
-            " says relaxed: true; with match=all every word, with match=any one",
+            " says relaxed: true; with match=all every word, with match=any one. Stop words and"
+            " one-letter words are not searched: a q of nothing else (the, U.S.) is a 400",
             openapi_examples={"words": {"value": "forced labour"}},
         ),
     ] = None,
