@@ -58,6 +58,7 @@ def with_header(answer: dict[str, Any], name: str, value: str) -> dict[str, Any]
 
 
 def _answer_header(answer: dict[str, Any], name: str) -> str:
+    """An answer's header, whichever of its two maps holds it ("" where neither does)."""
     wanted = name.lower()
     found = [str(v) for k, v in (answer.get("headers") or {}).items() if k.lower() == wanted]
     for key, values in (answer.get("multiValueHeaders") or {}).items():

@@ -20,11 +20,12 @@ from claimsearch.model import Span
 REPORT_PARTICIPLES = frozenset(
     {"report", "state", "note", "describe", "document", "detail", "explain", "write"}
 )
-TIMES = ("DATE", "TIME")
 # What names the report: its author ("by") or the document itself ("in").
 REPORT_PREPOSITIONS = frozenset({"by", "in"})
 # Adverbs that join the cue before the participle ("first reported", "previously noted").
 CUE_ADVERBS = frozenset({"first", "previously", "originally", "earlier", "initially", "widely"})
+# Entity types of a time after the report's name ("by the Times | on Tuesday"): not the source.
+TIMES = ("DATE", "TIME")
 
 
 def as_reported(doc: Doc) -> list[AttributionSpans]:
