@@ -9,7 +9,7 @@ from claimsearch.extract.nlp import parse
 from claimsearch.extract.repair import RepairedFinder
 from claimsearch.extract.rules import RuleBasedFinder
 from claimsearch.extract.spans import AttributionSpans
-from tests.unit.fixed_finder import FixedFinder
+from tests.unit.attributions import FixedFinder, first_parts
 
 OPENING = (
     "The FBI is preparing to interview Hillary Clinton.\n\n"
@@ -26,19 +26,15 @@ DOCUMENT = (
 )
 
 
-def _texts(text: str, found: list[AttributionSpans]) -> list[tuple[str, str, str]]:
-    return [(text[slice(*a.cue[0])], text[slice(*a.source[0])], text[slice(*a.content[0])]) for a in found]
-
-
 def test_an_opening_as_clause_credits_the_rest_of_the_sentence_to_its_report() -> None:
-    assert _texts(OPENING, as_reported(parse(OPENING))) == [
+    assert first_parts(OPENING, as_reported(parse(OPENING))) == [
         (
             "reported",
             "Western Journalism",
             "investigators found over 2,200 emails from Clinton's server containing classified information",
         )
     ]
-    assert _texts(DOCUMENT, as_reported(parse(DOCUMENT))) == [
+    assert first_parts(DOCUMENT, as_reported(parse(DOCUMENT))) == [
         (
             "stated",
             "Davis' commentary",
@@ -48,7 +44,7 @@ def test_an_opening_as_clause_credits_the_rest_of_the_sentence_to_its_report() -
 
 
 def test_a_closing_as_clause_credits_what_comes_before_it_and_leaves_its_time_out() -> None:
-    assert _texts(CLOSING, as_reported(parse(CLOSING))) == [
+    assert first_parts(CLOSING, as_reported(parse(CLOSING))) == [
         (
             "first reported",
             "the New York Times",
@@ -56,7 +52,7 @@ def test_a_closing_as_clause_credits_what_comes_before_it_and_leaves_its_time_ou
         )
     ]
     after_colon = "Allies shifted gears: the super PAC reserved ad time, as reported by Politico.\n"
-    assert _texts(after_colon, as_reported(parse(after_colon))) == [
+    assert first_parts(after_colon, as_reported(parse(after_colon))) == [
         ("reported", "Politico", "the super PAC reserved ad time")
     ]
 
@@ -81,8 +77,8 @@ def test_the_repaired_finder_puts_the_report_in_place_of_the_models_partial_read
         cue=[(stated, stated + 6)], source=[], content=[(DOCUMENT.index("how his"), DOCUMENT.index(".\n"))]
     )
     found = RepairedFinder(FixedFinder([partial]), RuleBasedFinder()).find(doc)
-    assert _texts(DOCUMENT, found) == _texts(DOCUMENT, as_reported(doc))
+    assert first_parts(DOCUMENT, found) == first_parts(DOCUMENT, as_reported(doc))
     # Missed by the model: added, once.
-    assert _texts(DOCUMENT, RepairedFinder(FixedFinder([]), RuleBasedFinder()).find(doc)) == _texts(
+    assert first_parts(DOCUMENT, RepairedFinder(FixedFinder([]), RuleBasedFinder()).find(doc)) == first_parts(
         DOCUMENT, as_reported(doc)
     )

@@ -8,7 +8,7 @@ from claimsearch.extract.poll_leads import poll_leads
 from claimsearch.extract.repair import RepairedFinder
 from claimsearch.extract.rules import RuleBasedFinder
 from claimsearch.extract.spans import AttributionSpans
-from tests.unit.fixed_finder import FixedFinder
+from tests.unit.attributions import FixedFinder, first_parts
 
 TEXT = (
     "Voters distrust Washington.\n\n"
@@ -18,12 +18,8 @@ TEXT = (
 CUE = TEXT.index("In a")
 
 
-def _texts(text: str, found: list[AttributionSpans]) -> list[tuple[str, str, str]]:
-    return [(text[slice(*a.cue[0])], text[slice(*a.source[0])], text[slice(*a.content[0])]) for a in found]
-
-
 def test_a_sentence_opening_with_a_poll_credits_its_clause_to_the_poll() -> None:
-    assert _texts(TEXT, poll_leads(parse(TEXT))) == [
+    assert first_parts(TEXT, poll_leads(parse(TEXT))) == [
         (
             "In",
             "a September Washington Post-ABC News poll",

@@ -22,7 +22,7 @@ from claimsearch.extract.repair.cues import CUE_EDGES_FILE
 from claimsearch.extract.rules import RuleBasedFinder
 from claimsearch.extract.spans import AttributionSpans
 from claimsearch.model import Span
-from tests.unit.fixed_finder import FixedFinder
+from tests.unit.attributions import FixedFinder
 
 REPO = Path(__file__).resolve().parents[2]
 TRAIN = Path(os.environ.get("CLAIMSEARCH_POLNEAR_DIR", REPO.parent / "shared" / "data" / "polnear")) / "train"

@@ -11,6 +11,7 @@ from claimsearch.extract.nlp import parse
 from claimsearch.extract.pipeline import extract_claims
 from claimsearch.extract.spans import AttributionSpans
 from claimsearch.extract.speaker_labels import colon_labels, dash_bylines
+from tests.unit.attributions import first_parts
 
 ROUNDUP = (
     "Readers Share Their Thoughts On The Debate.\n\n"
@@ -25,12 +26,8 @@ UNDER_A_QUOTE = (
 )
 
 
-def _texts(text: str, found: list[AttributionSpans]) -> list[tuple[str, str, str]]:
-    return [(text[slice(*a.cue[0])], text[slice(*a.source[0])], text[slice(*a.content[0])]) for a in found]
-
-
 def test_a_quotation_closed_by_a_dash_and_a_name_is_attributed() -> None:
-    assert _texts(ROUNDUP, dash_bylines(parse(ROUNDUP))) == [
+    assert first_parts(ROUNDUP, dash_bylines(parse(ROUNDUP))) == [
         (
             "―",
             "Carla Sanchez",
@@ -45,7 +42,7 @@ def test_a_quotation_closed_by_a_dash_and_a_name_is_attributed() -> None:
 
 
 def test_a_dash_and_a_name_under_a_quoted_paragraph_credit_it() -> None:
-    assert _texts(UNDER_A_QUOTE, dash_bylines(parse(UNDER_A_QUOTE))) == [
+    assert first_parts(UNDER_A_QUOTE, dash_bylines(parse(UNDER_A_QUOTE))) == [
         ("-", "Sanders", '"Boeing and GE and other multinationals pay zero taxes."'),
     ]
 
@@ -73,7 +70,7 @@ def test_bylines_are_read_from_the_characters_not_the_tokens() -> None:
         '"The whole idea of it is something that we hear about all the time."\n\n'
         "-Michelle Marks, Philadelphia.\n"
     )
-    found = _texts(text, dash_bylines(parse(text)))
+    found = first_parts(text, dash_bylines(parse(text)))
     assert [(cue, source, content[:12]) for cue, source, content in found] == [
         ("―", "Pamela Padilla", "“He makes si"),
         ("―", "Edwin G. Monroy", "“I am truly "),
@@ -91,7 +88,7 @@ TRANSCRIPT = (
 
 
 def test_a_transcript_line_is_credited_to_its_speaker() -> None:
-    assert _texts(TRANSCRIPT, colon_labels(parse(TRANSCRIPT))) == [
+    assert first_parts(TRANSCRIPT, colon_labels(parse(TRANSCRIPT))) == [
         (":", "WALLACE", "Let’s start with breaking news on the debate story."),
         (":", "PENCE", "Well, look, Hillary Clinton apparently thinks this is a game show."),
     ]
@@ -99,10 +96,11 @@ def test_a_transcript_line_is_credited_to_its_speaker() -> None:
 
 def test_a_label_names_a_speaker_only_if_the_article_names_them_or_they_speak_again() -> None:
     # No one called Update in the article, and a heading opens one line: not a speaker.
-    assert "UPDATE" not in [source for _, source, _ in _texts(TRANSCRIPT, colon_labels(parse(TRANSCRIPT)))]
+    sources = [source for _, source, _ in first_parts(TRANSCRIPT, colon_labels(parse(TRANSCRIPT)))]
+    assert "UPDATE" not in sources
     # Speakers the parse does not know as persons, each opening more than one line.
     text = "JAKE TAPPER: Is he a healer?\n\nFALLIN: I think so.\n\nTAPPER: Why?\n\nFALLIN: Because.\n"
-    assert [source for _, source, _ in _texts(text, colon_labels(parse(text)))] == [
+    assert [source for _, source, _ in first_parts(text, colon_labels(parse(text)))] == [
         "JAKE TAPPER",
         "FALLIN",
         "TAPPER",
