@@ -13,7 +13,8 @@ request can break them, and 400/413/422 is the right answer:
 - `q` holding no word to search for (stop words and one-letter words alone: "the", "U.S.");
 - `published_at` that names no day (2016-02-30), for POST /articles;
 - an article the parser refuses for its content (empty once cleaned, not prose, a
-  token longer than any word, mostly invisible characters, too long): the same rules
+  token longer than any word, mostly invisible characters, too long, binary: NUL bytes
+  in a text/plain body with no UTF-16 byte order mark): the same rules
   an upload to the bucket meets, which a JSON Schema can bound only by length.
 
 Two more, each for one reason stated where it is decided (`filter_failure`):
@@ -45,6 +46,7 @@ import schemathesis
 SEMANTIC_PARAMETERS = {"cursor", "published_from", "claimant", "q"}
 CONTENT_CODES = {
     "empty_document",
+    "undecodable_document",
     "too_few_letters",
     "token_too_long",
     "invisible_characters",
