@@ -16,7 +16,8 @@ import functools
 import itertools
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from opensearchpy import OpenSearch
@@ -24,6 +25,8 @@ from opensearchpy.exceptions import TransportError
 
 from claimsearch.index.opensearch import Endpoint, OpenSearchIndex
 from claimsearch.index.opensearch.client import connect
+from claimsearch.index.port import SearchIndex
+from claimsearch.index.sqlite import SqliteIndex
 
 DEFAULT_URL = "http://127.0.0.1:9200"
 
@@ -83,3 +86,28 @@ def opensearch_index(opensearch_client: OpenSearch, opensearch_prefix: str) -> I
     index.ensure_ready()
     yield index
     index.drop()
+
+
+def loaded_engines(load: Callable[[SearchIndex], SearchIndex], name: str) -> tuple[Any, Any, Any]:
+    """Module fixtures for a contract suite over both engines, each index filled by `load`:
+    `sqlite_index`, `opensearch_index` (under the session's prefix, dropped afterwards) and
+    `engine`, each test run once per engine. Assign them to those names in the module:
+
+        sqlite_index, opensearch_index, engine = opensearch_fixtures.loaded_engines(_load, "words")
+    """
+
+    @pytest.fixture(scope="module")
+    def sqlite_index(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
+        return load(SqliteIndex(tmp_path_factory.mktemp(name) / "claims.sqlite3"))
+
+    @pytest.fixture(scope="module")
+    def opensearch_index(opensearch_client: OpenSearch, opensearch_prefix: str) -> Iterator[SearchIndex]:
+        index = OpenSearchIndex(endpoint(), prefix=f"{opensearch_prefix}-{name}")
+        yield load(index)
+        index.drop()
+
+    @pytest.fixture(params=["sqlite", "opensearch"])
+    def engine(request: pytest.FixtureRequest) -> SearchIndex:
+        return request.getfixturevalue(f"{request.param}_index")  # type: ignore[no-any-return]
+
+    return sqlite_index, opensearch_index, engine

@@ -9,12 +9,11 @@ Each article is filed and indexed as ingest does it (`file_claims` against the i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 import pytest
-from opensearchpy import OpenSearch
 
 from claimsearch.claimants.registry import (
     file_claims,
@@ -26,7 +25,6 @@ from claimsearch.claimants.registry import (
 from claimsearch.clusters.assign import clustered, fingerprint
 from claimsearch.index.opensearch import OpenSearchIndex
 from claimsearch.index.port import SearchIndex, SearchQuery
-from claimsearch.index.sqlite import SqliteIndex
 from claimsearch.model import Article, Claim, Claimant, Content, Cue, EntityMention, claim_id_for
 from tests.integration import opensearch_fixtures
 
@@ -166,21 +164,7 @@ def _load(index: SearchIndex) -> SearchIndex:
     return index
 
 
-@pytest.fixture(scope="module")
-def sqlite_index(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
-    return _load(SqliteIndex(tmp_path_factory.mktemp("claimants") / "claims.sqlite3"))
-
-
-@pytest.fixture(scope="module")
-def opensearch_index(opensearch_client: OpenSearch, opensearch_prefix: str) -> Iterator[SearchIndex]:
-    index = OpenSearchIndex(opensearch_fixtures.endpoint(), prefix=f"{opensearch_prefix}-claimants")
-    yield _load(index)
-    index.drop()
-
-
-@pytest.fixture(params=["sqlite", "opensearch"])
-def engine(request: pytest.FixtureRequest) -> SearchIndex:
-    return request.getfixturevalue(f"{request.param}_index")  # type: ignore[no-any-return]
+sqlite_index, opensearch_index, engine = opensearch_fixtures.loaded_engines(_load, "claimants")
 
 
 def _contents(index: SearchIndex, **filters: object) -> set[str]:

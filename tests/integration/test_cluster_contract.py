@@ -9,11 +9,9 @@ own candidate lookup, and both engines must give the same ids.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
-from opensearchpy import OpenSearch
 
 from claimsearch.claimants.registry import EmptyRegistry, file_claims, updated_identities
 from claimsearch.clusters.assign import cluster_id_for, clustered, with_clusters
@@ -107,21 +105,7 @@ def _load(index: SearchIndex) -> SearchIndex:
     return index
 
 
-@pytest.fixture(scope="module")
-def sqlite_index(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
-    return _load(SqliteIndex(tmp_path_factory.mktemp("clusters") / "claims.sqlite3"))
-
-
-@pytest.fixture(scope="module")
-def opensearch_index(opensearch_client: OpenSearch, opensearch_prefix: str) -> Iterator[SearchIndex]:
-    index = OpenSearchIndex(opensearch_fixtures.endpoint(), prefix=f"{opensearch_prefix}-clusters")
-    yield _load(index)
-    index.drop()
-
-
-@pytest.fixture(params=["sqlite", "opensearch"])
-def engine(request: pytest.FixtureRequest) -> SearchIndex:
-    return request.getfixturevalue(f"{request.param}_index")  # type: ignore[no-any-return]
+sqlite_index, opensearch_index, engine = opensearch_fixtures.loaded_engines(_load, "clusters")
 
 
 def _claim(index: SearchIndex, article_id: str, position: int) -> Claim:

@@ -261,6 +261,8 @@ def test_mappings_come_from_the_template(
     assert mapping["properties"]["claimant"]["normalizer"] == "claims_keyword"
     assert "fields" not in mapping["properties"]["content"]  # nothing reads a whole-content keyword
     assert mapping["properties"]["claimant_id"]["eager_global_ordinals"] is True
+    # The facets count folded values and read the spellings under each.
+    assert mapping["properties"]["entities"]["eager_global_ordinals"] is True
     assert mapping["properties"]["entities"]["fields"]["raw"]["eager_global_ordinals"] is True
     analyzed = opensearch_client.indices.analyze(
         index=name, body={"normalizer": "claims_keyword", "text": "  Ahn   MYÉONG-chul "}

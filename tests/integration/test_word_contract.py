@@ -8,14 +8,9 @@ each query must give the same claims on both engines, and the ones named.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from opensearchpy import OpenSearch
 
-from claimsearch.index.opensearch import OpenSearchIndex
 from claimsearch.index.port import SearchIndex, SearchQuery
-from claimsearch.index.sqlite import SqliteIndex
 from claimsearch.model import Article, Claim, Claimant, Content, Cue, claim_id_for
 from tests.integration import opensearch_fixtures
 
@@ -84,16 +79,7 @@ def _load(index: SearchIndex) -> SearchIndex:
     return index
 
 
-@pytest.fixture(scope="module")
-def sqlite_index(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
-    return _load(SqliteIndex(tmp_path_factory.mktemp("words") / "claims.sqlite3"))
-
-
-@pytest.fixture(scope="module")
-def opensearch_index(opensearch_client: OpenSearch, opensearch_prefix: str) -> Iterator[SearchIndex]:
-    index = OpenSearchIndex(opensearch_fixtures.endpoint(), prefix=f"{opensearch_prefix}-words")
-    yield _load(index)
-    index.drop()
+sqlite_index, opensearch_index, _ = opensearch_fixtures.loaded_engines(_load, "words")
 
 
 def _found(index: SearchIndex, text: str, match: str) -> set[str]:

@@ -182,8 +182,14 @@ class HitOut(BaseModel):
 
 
 class FacetValueOut(BaseModel):
-    value: str
-    count: int
+    value: str = Field(
+        description="The value, as its filter takes it. Organization, entity and publisher values"
+        " are counted with case and accents folded, as their filters match, and shown in the"
+        " spelling most of the counted claims use"
+    )
+    count: int = Field(
+        description="Claims of the match set holding it: the total of the same search filtered by it"
+    )
     id: str | None = Field(default=None, description="The claimant facet counts identities: their id")
 
 
@@ -199,7 +205,9 @@ class ClaimantSummary(BaseModel):
 class SearchResponse(BaseModel):
     hits: list[HitOut]
     total: int
-    facets: dict[str, list[FacetValueOut]]
+    facets: dict[str, list[FacetValueOut]] = Field(
+        description="Facet name -> its most frequent values over the whole match set (not only this page)"
+    )
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last")
     relaxed: bool = Field(
         default=False,

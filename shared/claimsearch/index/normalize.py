@@ -10,6 +10,7 @@ this with a `lowercase` + `asciifolding` normalizer; SQLite stores the output of
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 
 # Letters NFKD leaves whole, spelt as OpenSearch's asciifolding spells them ("Ærø" -> "Aero",
 # "Łukasz" -> "Lukasz"); ß needs none: casefold writes "ss".
@@ -28,3 +29,18 @@ def normalize_keyword(value: str) -> str:
     decomposed = unicodedata.normalize("NFKD", value)
     stripped = fold_letters("".join(c for c in decomposed if not unicodedata.combining(c)))
     return " ".join(stripped.casefold().split())
+
+
+def most_used_spelling(key: str, spellings: Iterable[tuple[str, int]]) -> str:
+    """The spelling a facet shows for the folded value `key`: of `spellings` (value, claims
+    using it) that fold to `key`, the one most claims use; ties by code point. `key` when none does.
+
+    Both adapters count a keyword facet by folded value, as its filter matches, so
+    "HIllary Clinton" (12 claims) and "Hillary Clinton" (382) are one button of 394,
+    shown as "Hillary Clinton"; any spelling of it, given back as the filter, finds the 394.
+    """
+    best = min(
+        ((-count, value) for value, count in spellings if normalize_keyword(value) == key),
+        default=None,
+    )
+    return key if best is None else best[1]

@@ -743,7 +743,7 @@ class OpenSearchIndex:
             for h in hits[: query.limit]
         ]
         facets = {
-            name: [FacetValue(b["key"], int(b["doc_count"])) for b in answer["aggregations"][name]["buckets"]]
+            name: queries.facet_values(answer["aggregations"][name]["buckets"])
             for name, answer in zip(query.facet_names, facet_responses, strict=True)
         }
         if "claimant" in facets:
@@ -888,7 +888,7 @@ class OpenSearchIndex:
             months=[
                 FacetValue(b["key_as_string"], int(b["doc_count"])) for b in aggregations["months"]["buckets"]
             ],
-            entities=[FacetValue(b["key"], int(b["doc_count"])) for b in aggregations["entities"]["buckets"]],
+            entities=queries.facet_values(aggregations["entities"]["buckets"]),
         )
 
 

@@ -14,11 +14,12 @@ from datetime import date
 from typing import Any
 
 from claimsearch.errors import InvalidQuery
-from claimsearch.index.normalize import normalize_keyword
+from claimsearch.index.normalize import most_used_spelling, normalize_keyword
 from claimsearch.index.port import (
     FACET_SIZE,
     HIGHLIGHT_POST,
     HIGHLIGHT_PRE,
+    FacetValue,
     SearchQuery,
     first_seen_key,
 )
@@ -31,13 +32,25 @@ PHRASE_FIELDS = ("content", "sentence")
 PHRASE_SLOP = 8
 PHRASE_BOOST = 2.0
 HIGHLIGHT_FIELDS = ("content", "sentence")
-# port facet name -> the field counted; the claimant facet counts identities by id
+# port facet name -> the field counted. The claimant facet counts identities by id; the
+# others count folded values, as their filters match (`normalize_keyword`), and ask for
+# the spellings under each (FACET_SPELLINGS) to show the one most claims use.
 FACET_SOURCES = {
     "claimant": "claimant_id",
+    "organization": "organizations",
+    "entity": "entities",
+    "publisher": "publisher",
+}
+FACET_SPELLINGS = {
     "organization": "organizations.raw",
     "entity": "entities.raw",
     "publisher": "publisher.raw",
 }
+# The spellings asked for under each value. A claim holds several entities, so the
+# spellings under "hillary clinton" are every entity of its claims; the value's own
+# spellings are among the most used unless its claims name more than this many others
+# as often (the SQLite adapter counts them exactly).
+SPELLINGS_ASKED = 25
 # SearchQuery attribute -> normalised keyword field (the normalizer folds the indexed side)
 KEYWORD_FILTERS = {"organization": "organizations", "entity": "entities", "publisher": "publisher"}
 EXACT_FILTERS = ("claimant_id", "cue_class", "quote_type", "article_id")
@@ -144,21 +157,47 @@ def search_bodies(
             "query": match,
             "size": 0,
             "track_total_hits": False,
-            "aggs": {
-                name: {
-                    "terms": {
-                        "field": FACET_SOURCES[name],
-                        "size": FACET_SIZE,
-                        "order": [{"_count": "desc"}, {"_key": "asc"}],
-                        "exclude": [""],
-                    }
-                }
-            },
+            "aggs": {name: facet_terms(name, FACET_SIZE)},
         }
         for name in query.facet_names
     ]
     clusters = clusters_count_body(match) if collapse else None
     return SearchBodies(match=match, hits=body, clusters=clusters, facets=facets)
+
+
+def facet_terms(name: str, size: int) -> dict[str, Any]:
+    """The terms aggregation of facet `name`: its `size` most frequent values, ties by value,
+    each with its spellings when the facet folds (`spelling_of` reads them)."""
+    terms: dict[str, Any] = {
+        "terms": {
+            "field": FACET_SOURCES[name],
+            "size": size,
+            "order": [{"_count": "desc"}, {"_key": "asc"}],
+            "exclude": [""],
+        }
+    }
+    if name in FACET_SPELLINGS:
+        terms["aggs"] = {
+            "spellings": {
+                "terms": {
+                    "field": FACET_SPELLINGS[name],
+                    "size": SPELLINGS_ASKED,
+                    "order": [{"_count": "desc"}, {"_key": "asc"}],
+                }
+            }
+        }
+    return terms
+
+
+def facet_values(buckets: list[dict[str, Any]]) -> list[FacetValue]:
+    """A facet's values from its buckets (`facet_terms`), each shown in the spelling of its
+    folded value that most claims use."""
+    return [FacetValue(_spelling_of(b), int(b["doc_count"])) for b in buckets]
+
+
+def _spelling_of(bucket: dict[str, Any]) -> str:
+    spellings = bucket.get("spellings", {}).get("buckets", [])
+    return most_used_spelling(bucket["key"], ((b["key"], int(b["doc_count"])) for b in spellings))
 
 
 def value_after(sort: str, value: float, claim_id: str) -> list[Any]:
@@ -360,13 +399,7 @@ def activity_body(claimant_id: str, entities: int) -> dict[str, Any]:
                     "min_doc_count": 1,
                 }
             },
-            "entities": {
-                "terms": {
-                    "field": "entities.raw",
-                    "size": entities,
-                    "order": [{"_count": "desc"}, {"_key": "asc"}],
-                }
-            },
+            "entities": facet_terms("entity", entities),
         },
     }
 

@@ -21,6 +21,7 @@ from typing import Any
 from claimsearch.claimants.names import one_edit_apart
 from claimsearch.clusters.records import CandidateQuery, ClusterMember, ClusterSummary
 from claimsearch.errors import IndexUnavailable
+from claimsearch.index.normalize import most_used_spelling
 from claimsearch.index.port import (
     MAX_CLUSTER_CANDIDATES,
     MAX_CLUSTER_MEMBERS,
@@ -438,17 +439,31 @@ class SqliteIndex:
                 " WHERE claimant_id = ? AND published_date IS NOT NULL GROUP BY month ORDER BY month",
                 (claimant_id,),
             ).fetchall()
+            # Counted by folded value and shown in the spelling most claims use, as the
+            # entity facet (`FacetColumns.top`).
             named = db.execute(
-                "SELECT k.value AS value, count(DISTINCT k.claim_rowid) AS n FROM claims c"
+                "SELECT k.norm AS norm, count(DISTINCT k.claim_rowid) AS n FROM claims c"
                 " JOIN claim_keywords k ON k.claim_rowid = c.rowid"
-                " WHERE c.claimant_id = ? AND k.field = 'entity'"
-                " GROUP BY value ORDER BY n DESC, value ASC LIMIT ?",
+                " WHERE c.claimant_id = ? AND k.field = 'entity' AND k.norm != ''"
+                " GROUP BY norm ORDER BY n DESC, norm ASC LIMIT ?",
                 (claimant_id, entities),
             ).fetchall()
+            spellings: dict[str, list[tuple[str, int]]] = {}
+            for r in db.execute(
+                "SELECT k.norm AS norm, k.value AS value, count(*) AS n FROM claims c"
+                " JOIN claim_keywords k ON k.claim_rowid = c.rowid"
+                " WHERE c.claimant_id = ? AND k.field = 'entity'"
+                " AND k.norm IN (SELECT value FROM json_each(?)) GROUP BY norm, value",
+                (claimant_id, json.dumps([r["norm"] for r in named])),
+            ):
+                spellings.setdefault(r["norm"], []).append((r["value"], int(r["n"])))
         return ClaimantActivity(
             claims=claims,
             months=[FacetValue(r["month"], int(r["n"])) for r in months],
-            entities=[FacetValue(r["value"], int(r["n"])) for r in named],
+            entities=[
+                FacetValue(most_used_spelling(r["norm"], spellings.get(r["norm"], ())), int(r["n"]))
+                for r in named
+            ],
         )
 
 

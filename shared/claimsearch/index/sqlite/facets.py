@@ -9,11 +9,17 @@ from collections.abc import Iterable, Sequence
 from itertools import chain
 from typing import Any
 
+from claimsearch.index.normalize import most_used_spelling, normalize_keyword
 from claimsearch.index.port import FACET_FIELDS, FACET_SIZE, FacetValue
 
 # The claim fields kept one row per value in `claim_keywords` (field name -> the key of
 # `fields.claim_fields` that holds the values).
 KEYWORD_FIELDS = {"organization": "organizations", "entity": "entities"}
+
+
+# The facets whose values fold (`normalize_keyword`), as their filters match; the
+# claimant facet counts identity ids.
+FOLDED = ("publisher", *KEYWORD_FIELDS)
 
 
 class FacetColumns:
@@ -24,60 +30,99 @@ class FacetColumns:
     slower over 50,000 matches. Read on the first faceted search, kept current by
     this connection's own writes, and read again when another connection has written
     (`PRAGMA data_version` says so).
+
+    `columns` holds each claim's values as written; `keys`, for the FOLDED facets, the
+    distinct folded values, which are what they count.
     """
 
     def __init__(self, data_version: int) -> None:
         self.data_version = data_version
         self.columns: dict[str, list[tuple[str, ...]]] = {name: [] for name in FACET_FIELDS}
+        self.keys: dict[str, list[tuple[str, ...]]] = {name: [] for name in FOLDED}
         self._everything: dict[str, list[FacetValue]] = {}  # top values over all claims
         self._one: dict[str, tuple[str, ...]] = {}  # one tuple per value, shared by every claim
+        self._folded: dict[str, str] = {}  # value -> normalize_keyword(value)
 
     @classmethod
     def read(cls, db: sqlite3.Connection, data_version: int) -> FacetColumns:
         read = cls(data_version)
         end = int(db.execute("SELECT coalesce(max(rowid), 0) + 1 FROM claims").fetchone()[0])
         columns = read.columns = {name: [()] * end for name in FACET_FIELDS}
-        one = read._one
-        claimant, publisher = columns["claimant"], columns["publisher"]
-        for rowid, claimant_id, name in db.execute("SELECT rowid, claimant_id, publisher FROM claims"):
+        keys = read.keys = {name: [()] * end for name in FOLDED}
+        one, folded = read._one, read._folded
+        claimant, publisher, publisher_keys = columns["claimant"], columns["publisher"], keys["publisher"]
+        rows = db.execute("SELECT rowid, claimant_id, publisher, publisher_norm FROM claims")
+        for rowid, claimant_id, name, norm in rows:
             if claimant_id:
                 claimant[rowid] = one.setdefault(claimant_id, (claimant_id,))
-            if name:
+            if name and norm:
                 publisher[rowid] = one.setdefault(name, (name,))
+                publisher_keys[rowid] = one.setdefault(norm, (norm,))
+                folded[name] = norm
         for field in KEYWORD_FIELDS:
-            column = columns[field]
-            for rowid, value in db.execute(
-                "SELECT claim_rowid, value FROM claim_keywords WHERE field = ?", (field,)
+            column, key_column = columns[field], keys[field]
+            for rowid, value, norm in db.execute(
+                "SELECT claim_rowid, value, norm FROM claim_keywords WHERE field = ?", (field,)
             ):
+                folded[value] = norm
                 held = column[rowid]
                 column[rowid] = (*held, value) if held else one.setdefault(value, (value,))
+                held = key_column[rowid]
+                if not norm or norm in held:
+                    continue
+                key_column[rowid] = (*held, norm) if held else one.setdefault(norm, (norm,))
         return read
 
     def put(self, rowid: int, fields: dict[str, Any]) -> None:
         """A claim just written (`fields`: its `claim_fields`)."""
         self._set(rowid, "claimant", self._values([fields["claimant_id"]]))
-        self._set(rowid, "publisher", self._values([fields["publisher"]]))
+        self._put_folded(rowid, "publisher", [fields["publisher"]])
         for name, key in KEYWORD_FIELDS.items():
-            self._set(rowid, name, self._values(list(dict.fromkeys(fields[key]))))
+            self._put_folded(rowid, name, fields[key])
 
     def forget(self, rowids: Iterable[int]) -> None:
         for rowid in rowids:
             for name in FACET_FIELDS:
                 self._set(rowid, name, ())
+            for name in FOLDED:
+                self._set_keys(rowid, name, ())
 
     def top(self, name: str, rowids: list[int] | None) -> list[FacetValue]:
-        """The FACET_SIZE most frequent values among `rowids` (None: every claim); ties by value."""
+        """The FACET_SIZE most frequent values among `rowids` (None: every claim).
+
+        The keyword facets count claims by folded value, as their filters match
+        (`normalize_keyword`: "HIllary Clinton" and "Hillary Clinton" are one value),
+        and show the spelling most of those claims use (`most_used_spelling`). Ties by
+        folded value, as OpenSearch's terms aggregation orders its keys; Python orders
+        strings by code point, as SQLite and OpenSearch order UTF-8 bytes.
+        """
         if rowids is None and name in self._everything:
             return self._everything[name]
-        column = self.columns[name]
-        values = chain.from_iterable(column if rowids is None else map(column.__getitem__, rowids))
-        # Ties by value, as OpenSearch's terms aggregation orders its keys; Python
-        # orders strings by code point, as SQLite and OpenSearch order UTF-8 bytes.
-        best = heapq.nsmallest(FACET_SIZE, Counter(values).items(), key=lambda item: (-item[1], item[0]))
-        top = [FacetValue(value, count) for value, count in best]
+        if name not in FOLDED:
+            counts = self._count(self.columns[name], rowids)  # claimant ids: nothing to fold
+            best = heapq.nsmallest(FACET_SIZE, counts.items(), key=lambda item: (-item[1], item[0]))
+            top = [FacetValue(value, count) for value, count in best]
+        else:
+            keys = self._count(self.keys[name], rowids)
+            best = heapq.nsmallest(FACET_SIZE, keys.items(), key=lambda item: (-item[1], item[0]))
+            spellings = self._spellings(self._count(self.columns[name], rowids), {key for key, _ in best})
+            top = [FacetValue(most_used_spelling(key, spellings.get(key, ())), count) for key, count in best]
         if rowids is None:
             self._everything[name] = top
         return top
+
+    @staticmethod
+    def _count(column: list[tuple[str, ...]], rowids: list[int] | None) -> Counter[str]:
+        return Counter(chain.from_iterable(column if rowids is None else map(column.__getitem__, rowids)))
+
+    def _spellings(self, counts: Counter[str], keys: set[str]) -> dict[str, list[tuple[str, int]]]:
+        """The spellings counted in `counts` of each folded value in `keys`, with their counts."""
+        found: dict[str, list[tuple[str, int]]] = {}
+        for value, count in counts.items():
+            key = self._fold(value)
+            if key in keys:
+                found.setdefault(key, []).append((value, count))
+        return found
 
     def _values(self, values: Sequence[str | None]) -> tuple[str, ...]:
         kept = tuple(v for v in values if v)  # no claimant, no publisher, or ""
@@ -85,9 +130,27 @@ class FacetColumns:
             return kept
         return self._one.setdefault(kept[0], kept)
 
+    def _put_folded(self, rowid: int, name: str, values: Sequence[str | None]) -> None:
+        written = [v for v in dict.fromkeys(values) if v and self._fold(v)]  # "" and " " hold no value
+        self._set(rowid, name, self._values(written))
+        self._set_keys(rowid, name, self._values(list(dict.fromkeys(map(self._fold, written)))))
+
+    def _fold(self, value: str) -> str:
+        key = self._folded.get(value)
+        if key is None:
+            key = self._folded[value] = normalize_keyword(value)
+        return key
+
     def _set(self, rowid: int, name: str, values: tuple[str, ...]) -> None:
-        column = self.columns[name]
-        if rowid >= len(column):
-            column.extend([()] * (rowid + 1 - len(column)))
-        column[rowid] = values
+        _put_at(self.columns[name], rowid, values)
         self._everything.pop(name, None)
+
+    def _set_keys(self, rowid: int, name: str, keys: tuple[str, ...]) -> None:
+        _put_at(self.keys[name], rowid, keys)
+        self._everything.pop(name, None)
+
+
+def _put_at(column: list[tuple[str, ...]], rowid: int, values: tuple[str, ...]) -> None:
+    if rowid >= len(column):
+        column.extend([()] * (rowid + 1 - len(column)))
+    column[rowid] = values
