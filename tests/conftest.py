@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import importlib.util
+import io
 import json
+import logging
 import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
+from aws_lambda_powertools import Logger
 
 REPO = Path(__file__).resolve().parents[1]
 EVENTS = REPO / "events"
@@ -37,6 +41,27 @@ def published_metrics(capsys: pytest.CaptureFixture[str]) -> Counter[str]:
                 value = record[metric["Name"]]
                 counts[metric["Name"]] += int(sum(value) if isinstance(value, list) else value)
     return counts
+
+
+@pytest.fixture
+def handler_logs() -> Iterator[Callable[[], list[dict[str, Any]]]]:
+    """The JSON log records the handlers' Powertools loggers write during the test.
+
+    Their service's handler writes to the stdout it found when the first of them was made
+    (maybe an earlier test's capture), so capsys does not see them: it is pointed at a
+    buffer of this test's instead, and back afterwards.
+    """
+    Logger()  # the service's handler, made now if no handler module has been loaded yet
+    buffer = io.StringIO()
+    handlers = [
+        h
+        for h in logging.getLogger(os.environ["POWERTOOLS_SERVICE_NAME"]).handlers
+        if isinstance(h, logging.StreamHandler)
+    ]
+    streams = [h.setStream(buffer) for h in handlers]
+    yield lambda: [json.loads(line) for line in buffer.getvalue().splitlines() if line.startswith("{")]
+    for handler, stream in zip(handlers, streams, strict=True):
+        handler.setStream(stream)
 
 
 def reset_process_caches() -> None:

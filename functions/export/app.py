@@ -32,7 +32,10 @@ def record_handler(record: SQSRecord, lambda_context: LambdaContext) -> None:
         job = ExportJob.model_validate_json(record.body)
     except ValidationError as error:
         # Not a job POST /exports wrote: no retry can change that. The log is its record.
-        logger.error("message is not an export job", extra={"reason": str(error)})
+        logger.error(
+            "message is not an export job",
+            extra={"reason": str(error), "message_id": record.message_id, "body": record.body[:500]},
+        )
         metrics.add_metric(name="MessagesUnreadable", unit=MetricUnit.Count, value=1)
         return
     config = settings()
@@ -46,7 +49,12 @@ def record_handler(record: SQSRecord, lambda_context: LambdaContext) -> None:
         )
     except Exception:
         # Transient (the bucket or the index unavailable): the message goes back to the
-        # queue, and finally to the dead-letter queue (Powertools logs the error).
+        # queue, and finally to the dead-letter queue. Powertools' processor logs nothing
+        # of it (at debug level, to its own logger): this line says which export, and why.
+        logger.exception(
+            "export failed; its message goes back to the queue",
+            extra={"export_id": job.id, "message_id": record.message_id},
+        )
         metrics.add_metric(name="ExportsRetried", unit=MetricUnit.Count, value=1)
         raise
     logger.info(

@@ -72,13 +72,16 @@ def sent_again(record: SQSRecord) -> bool:
 def handle(record: SQSRecord, lambda_context: LambdaContext) -> None:
     article_id = reextract_requested(record.body)
     if article_id is not None:
-        reextract(article_id, lambda_context)
+        reextract(article_id, lambda_context, record.message_id)
         return
     try:
         changes = objects_changed(record.body)
     except NotificationError as error:
         # Not an S3 notification: no retry can change that. The log is its record.
-        logger.error("message is not an S3 notification", extra={"reason": str(error)})
+        logger.error(
+            "message is not an S3 notification",
+            extra={"reason": str(error), "message_id": record.message_id, "body": record.body[:500]},
+        )
         metrics.add_metric(name="MessagesUnreadable", unit=MetricUnit.Count, value=1)
         return
     for change in changes:
@@ -96,7 +99,13 @@ def handle(record: SQSRecord, lambda_context: LambdaContext) -> None:
             metrics.add_metric(name="FilesRejected", unit=MetricUnit.Count, value=1)
             continue
         except Exception:
-            # Transient: the message goes back to the queue (Powertools logs the error).
+            # Transient: the message goes back to the queue, to be retried and finally
+            # dead-lettered. Powertools' processor logs nothing of it (at debug level, to
+            # its own logger), so this line is what says which file failed, and why.
+            logger.exception(
+                "file failed; its message goes back to the queue",
+                extra={"key": change.key, "bucket": change.bucket, "message_id": record.message_id},
+            )
             metrics.add_metric(name="FilesRetried", unit=MetricUnit.Count, value=1)
             raise
         logger.info(
@@ -114,7 +123,7 @@ def handle(record: SQSRecord, lambda_context: LambdaContext) -> None:
             metrics.add_metric(name=ACTION_METRICS[result.action], unit=MetricUnit.Count, value=1)
 
 
-def reextract(article_id: str, lambda_context: LambdaContext) -> None:
+def reextract(article_id: str, lambda_context: LambdaContext, record_id: str) -> None:
     """One archived article extracted again by this function's extractor (`IngestService.reextract`)."""
     ingest = service()
     try:
@@ -133,6 +142,10 @@ def reextract(article_id: str, lambda_context: LambdaContext) -> None:
         metrics.add_metric(name="ReextractionsFailed", unit=MetricUnit.Count, value=1)
         return
     except Exception:
+        logger.exception(
+            "re-extraction failed; its message goes back to the queue",
+            extra={"article_id": article_id, "message_id": record_id},
+        )
         metrics.add_metric(name="FilesRetried", unit=MetricUnit.Count, value=1)
         raise
     done = {"article_id": article_id, "claims": result.claims}

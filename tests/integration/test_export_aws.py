@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -155,7 +155,10 @@ def test_an_export_with_no_time_left_fails_with_the_reason_and_writes_no_file(aw
 
 
 def test_a_job_whose_state_cannot_be_written_goes_back_to_the_queue(
-    aws: Aws, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    aws: Aws,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    handler_logs: Callable[[], list[dict[str, Any]]],
 ) -> None:
     status, _, _ = aws.call("POST", "/exports", {"publisher": PUBLISHER})
     assert status == 202
@@ -166,8 +169,13 @@ def test_a_job_whose_state_cannot_be_written_goes_back_to_the_queue(
     capsys.readouterr()
     result = aws.export(event, LocalContext("export"))
     assert result == {"batchItemFailures": [{"itemIdentifier": event["Records"][0]["messageId"]}]}
-    # Counted, so that an export the bucket keeps refusing shows before it is dead-lettered.
+    # Counted, so that an export the bucket keeps refusing shows before it is dead-lettered,
+    # and logged with the job and the error, so that the dead-letter alarm has a reason.
     assert published_metrics(capsys) == {"ExportsRetried": 1}
+    (failed,) = [r for r in handler_logs() if r["level"] == "ERROR"]
+    assert failed["export_id"] == json.loads(body)["id"]
+    assert failed["message_id"] == event["Records"][0]["messageId"]
+    assert "NoSuchBucket" in failed["exception"]
 
 
 def test_a_message_that_is_no_job_is_acknowledged_and_writes_nothing(aws: Aws) -> None:

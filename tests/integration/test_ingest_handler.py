@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_plus
@@ -425,3 +425,38 @@ def _all_claims(wiring: Any) -> list[Any]:
     from claimsearch.index.port import SearchQuery
 
     return [h.claim for h in wiring.index().search(SearchQuery(limit=100)).hits]
+
+
+def test_a_file_that_fails_for_now_goes_back_to_the_queue_and_the_log_says_which_and_why(
+    aws: dict[str, Any],
+    capsys: pytest.CaptureFixture[str],
+    handler_logs: Callable[[], list[dict[str, Any]]],
+) -> None:
+    # A notification naming a bucket the function cannot read (gone, or a role scoped
+    # to another): no rejection, since the file was never read; retried, then
+    # dead-lettered. The dead-letter alarm's reason must be in the log.
+    aws["s3"].put_object(Bucket=BUCKET, Key="inbox/nk.txt", Body=EXAMPLE_ARTICLE.read_bytes())
+    (record,) = _notifications(_receive(aws))
+    body = json.loads(record["body"])
+    body["Records"][0]["s3"]["bucket"]["name"] = "claimsearch-no-such-bucket"
+    record = {**record, "body": json.dumps(body)}
+    capsys.readouterr()
+    result = aws["handler"]({"Records": [record]}, LocalContext("ingest"))
+    assert result == {"batchItemFailures": [{"itemIdentifier": record["messageId"]}]}
+    assert published_metrics(capsys) == {"FilesRetried": 1}
+    (failed,) = [r for r in handler_logs() if r["level"] == "ERROR"]
+    assert (failed["key"], failed["bucket"]) == ("inbox/nk.txt", "claimsearch-no-such-bucket")
+    assert failed["message_id"] == record["messageId"]
+    assert "NoSuchBucket" in failed["exception"]
+
+
+def test_a_message_that_is_no_notification_is_logged_with_its_id_and_body(
+    aws: dict[str, Any], handler_logs: Callable[[], list[dict[str, Any]]]
+) -> None:
+    aws["s3"].put_object(Bucket=BUCKET, Key="inbox/nk.txt", Body=EXAMPLE_ARTICLE.read_bytes())
+    (record,) = _notifications(_receive(aws))
+    record = {**record, "body": '{"detail-type": "Object Created"}'}
+    assert aws["handler"]({"Records": [record]}, LocalContext("ingest")) == {"batchItemFailures": []}
+    (unread,) = [r for r in handler_logs() if r["level"] == "ERROR"]
+    assert unread["message_id"] == record["messageId"]
+    assert unread["body"] == record["body"]
