@@ -29,6 +29,9 @@ CONTENTS = [
     "the plant sits on a hill and it is closed",
     # Letters NFKD keeps whole, which OpenSearch's asciifolding spells in ASCII.
     "the Øresund bridge to Malmö was shut by the Straße office of Łódź",
+    # Markup in article text: a highlight gives it back as text, in both engines' escaping.
+    "the <img src=x onerror=alert('x')> budget will collapse by March & \"soon\"",
+    "the Ærø <b>ferry</b> is late",
 ]
 
 # (query, the contents it must find)
@@ -127,3 +130,24 @@ def test_a_name_filter_folds_letters_as_both_engines_do(
 ) -> None:
     for index in (sqlite_index, opensearch_index):
         assert index.search(SearchQuery(publisher=publisher, facets=False)).total == len(CONTENTS), index
+
+
+@pytest.mark.parametrize(
+    ("text", "marked"),
+    [
+        (
+            "onerror budget",
+            "the &lt;img src=x <mark>onerror</mark>=alert(&#x27;x&#x27;)&gt; <mark>budget</mark>"
+            " will collapse by March &amp; &quot;soon&quot;",
+        ),
+        ("ferry", "the Ærø &lt;b&gt;<mark>ferry</mark>&lt;&#x2F;b&gt; is late"),
+    ],
+)
+def test_a_highlight_is_html_whose_only_markup_is_its_marks(
+    sqlite_index: SearchIndex, opensearch_index: SearchIndex, text: str, marked: str
+) -> None:
+    # Article text is anyone's: a partner page that shows a fragment as HTML must show
+    # "<img onerror=...>" as text. The second exercises SQLite's path for folded letters.
+    for index in (sqlite_index, opensearch_index):
+        (hit,) = index.search(SearchQuery(text=text, limit=20)).hits
+        assert hit.highlights["content"] == [marked], index

@@ -177,7 +177,8 @@ class HitOut(BaseModel):
     claim: ClaimOut
     score: float
     highlights: dict[str, list[str]] = Field(
-        description="Field name -> fragments with matched terms in <mark> tags"
+        description="Field name -> HTML fragments: the matched terms in <mark> tags, the rest of the"
+        " text escaped (&amp; &lt; &gt; &quot; &#x27; &#x2F;), so that a page can show one as it is"
     )
 
 

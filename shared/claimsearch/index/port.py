@@ -50,6 +50,18 @@ FACET_SIZE = 10
 _FACET_CHOICES = f"choose from {', '.join(FACET_FIELDS)}, or none"
 HIGHLIGHT_PRE = "<mark>"
 HIGHLIGHT_POST = "</mark>"
+# A highlight is HTML: its marks are the only markup, and the text around them is escaped
+# as OpenSearch's `html` encoder escapes it, so that both engines give the same fragment
+# and a partner can put one into a page as it is. Article text is anyone's: "<img
+# onerror=...>" in it must reach a page as text.
+_HTML_ESCAPES = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;", "/": "&#x2F;"}
+)
+
+
+def escape_html(text: str) -> str:
+    """`text` escaped for a highlight fragment (`_HTML_ESCAPES`)."""
+    return text.translate(_HTML_ESCAPES)
 
 
 @dataclass(frozen=True)

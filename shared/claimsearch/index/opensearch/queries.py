@@ -216,6 +216,8 @@ def value_after(sort: str, value: float, claim_id: str) -> list[Any]:
 # Whole field as one fragment: claims are a sentence or two, and users read the marks in
 # context, as the SQLite adapter returns them.
 _HIGHLIGHT: dict[str, Any] = {
+    # The text around the marks escaped as HTML, as `port.escape_html` escapes it.
+    "encoder": "html",
     "pre_tags": [HIGHLIGHT_PRE],
     "post_tags": [HIGHLIGHT_POST],
     "fields": {field: {"number_of_fragments": 0} for field in HIGHLIGHT_FIELDS},

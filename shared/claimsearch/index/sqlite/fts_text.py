@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from claimsearch.index.normalize import FOLDED_LETTERS, fold_letters, normalize_keyword
+from claimsearch.index.port import escape_html
 from claimsearch.index.text_query import ENGLISH_STOP_WORDS
 
 # A word as unicode61 and OpenSearch's `claims_words` tokenizer read one: letters and digits.
@@ -62,13 +63,14 @@ def _blank_stop_word(match: re.Match[str]) -> str:
 
 def highlighted(marked: str, original: str, pre: str, post: str) -> str:
     """`original` with the marks FTS5's highlight() put in its copy (`marked`: the copy with
-    `pre` and `post` inserted), each at the offset of the character it stands before."""
+    `pre` and `post` inserted), each at the offset of the character it stands before; the
+    text around the marks escaped as HTML (`escape_html`)."""
     out: list[str] = []
     if not _FOLDED_LETTERS.search(original):
         # The copy's offsets are the original's: its pieces between marks go back whole.
         at = 0
         for piece in re.split(f"({re.escape(pre)}|{re.escape(post)})", marked):
-            out.append(piece if piece in (pre, post) else original[at : at + len(piece)])
+            out.append(piece if piece in (pre, post) else escape_html(original[at : at + len(piece)]))
             at += 0 if piece in (pre, post) else len(piece)
         return "".join(out)
     origins = _copy(original)[1] or []
@@ -82,9 +84,9 @@ def highlighted(marked: str, original: str, pre: str, post: str) -> str:
             i += len(mark)
             continue
         if at < len(origins) and origins[at] >= done:
-            out.append(original[done : origins[at] + 1])
+            out.append(escape_html(original[done : origins[at] + 1]))
             done = origins[at] + 1
         at += 1
         i += 1
-    out.append(original[done:])
+    out.append(escape_html(original[done:]))
     return "".join(out)

@@ -223,14 +223,17 @@
 
   // The search highlights mark matched words in HTML fragments. Rather than parse HTML
   // from the API, take the marked words out of them and mark them again in the sentence.
-  const ENTITIES = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&#x27;": "'" };
+  // What the API escapes in a highlight (index/port.py escape_html), and &#39;.
+  const ENTITIES = {
+    "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&#x27;": "'", "&#x2F;": "/",
+  };
 
   function matchedTerms(highlights) {
     const terms = new Set();
     for (const fragments of Object.values(highlights || {})) {
       for (const fragment of fragments) {
         for (const found of fragment.matchAll(/<mark>(.*?)<\/mark>/gs)) {
-          const term = found[1].replace(/&(amp|lt|gt|quot|#39|#x27);/g, (e) => ENTITIES[e]).trim();
+          const term = found[1].replace(/&(amp|lt|gt|quot|#39|#x27|#x2F);/g, (e) => ENTITIES[e]).trim();
           if (term) terms.add(term.toLocaleLowerCase());
         }
       }
