@@ -111,7 +111,19 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the local stack: HTTP API + inbox watcher")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=int(os.environ.get("CLAIMSEARCH_PORT", "8080")))
-    serve.add_argument("--inbox", type=Path, default=Path("inbox"))
+    serve.add_argument(
+        "--inbox",
+        type=Path,
+        default=Path("inbox"),
+        help="the folder watched for articles (default: ./inbox); the first serve of a data folder"
+        " records it, and a later one with another folder is refused",
+    )
+    serve.add_argument(
+        "--adopt-inbox",
+        action="store_true",
+        help="make --inbox this data folder's inbox though another was recorded: the articles"
+        " whose files are not in it are taken down",
+    )
     serve.set_defaults(run=_serve)
 
     reindex = commands.add_parser("reindex", help="rebuild the index from the archive")
@@ -295,13 +307,17 @@ def _size(path: Path) -> int:
 
 def _delete(args: argparse.Namespace) -> int:
     from claimsearch import wiring
+    from claimsearch.config import settings
     from claimsearch.ingest import IngestService
+    from claimsearch.local.inbox_record import recorded_inbox
 
     service = IngestService(
         wiring.index(), wiring.make_archive(), wiring.make_extractor(), wiring.document_limits()
     )
+    inbox = recorded_inbox(settings().data_dir)
     missing = 0
     for article_id in args.article_ids:
+        source = service.archive.source(article_id)
         try:
             result = service.delete(article_id)
         except NotFound as error:  # one id mistyped: the others are still taken down
@@ -309,7 +325,22 @@ def _delete(args: argparse.Namespace) -> int:
             missing += 1
             continue
         print(f"{article_id}: deleted ({result.claims} claims removed; source {result.source_key})")
+        if source is not None and source.bucket == wiring.LOCAL_INBOX_BUCKET:
+            # As DELETE /articles/{id} does: a file left in the inbox would be ingested
+            # again at the next `serve`, and the article come back.
+            print(f"  {_remove_from_inbox(inbox, source.key)}")
     return 1 if missing else 0
+
+
+def _remove_from_inbox(inbox: Path | None, key: str) -> str:
+    """Remove an inbox article's file from the recorded inbox folder; what was done, said."""
+    if inbox is None:
+        return f"its file {key} may still be in the inbox folder: remove it, or serve ingests it again"
+    path = (inbox / key).resolve()
+    if not path.is_relative_to(inbox) or not path.is_file():
+        return f"its file is no longer in the inbox ({inbox})"
+    path.unlink()
+    return f"removed {path} from the inbox"
 
 
 def _rejected(args: argparse.Namespace) -> int:
@@ -480,9 +511,11 @@ def _serve(args: argparse.Namespace) -> int:
     from claimsearch.config import settings
     from claimsearch.local.handlers import load_handler
     from claimsearch.local.inbox import InboxWatcher
+    from claimsearch.local.inbox_record import claim_inbox
     from claimsearch.local.server import make_server
 
     inbox = args.inbox.resolve()
+    claim_inbox(settings().data_dir, inbox, adopt=args.adopt_inbox)
     inbox.mkdir(parents=True, exist_ok=True)
     bucket = wiring.LOCAL_INBOX_BUCKET
     # The inbox folder stands in for the bucket; POST /articles drops files into it.
@@ -503,8 +536,17 @@ def _serve(args: argparse.Namespace) -> int:
         rejected_dir=config.data_dir / config.rejected_prefix.rstrip("/"),
         indexed=lambda: (state.key for state in wiring.make_archive().live_sources(bucket)),
     )
+    # The port first: a serve that cannot bind it ends before its watcher's first pass.
+    try:
+        server = make_server(args.host, args.port, search_handler, config.max_request_bytes)
+    except OSError as error:
+        print(
+            f"claimsearch: cannot serve on {args.host}:{args.port}: {error.strerror or error};"
+            " pass another --port, or stop what holds this one",
+            file=sys.stderr,
+        )
+        return 1
     watcher.start()
-    server = make_server(args.host, args.port, search_handler, config.max_request_bytes)
     base = f"http://{args.host}:{args.port}"
     print(f"claimsearch is serving {config.index_backend} index at {base}", flush=True)
     print(f"  search page: {base}/", flush=True)
