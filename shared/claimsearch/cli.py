@@ -8,7 +8,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from claimsearch.documents import SUPPORTED_SUFFIXES
 from claimsearch.errors import ClaimsearchError, DependencyFailed, DocumentError, InvalidQuery, NotFound
-from claimsearch.index.port import SORT_ORDERS, SearchQuery
+from claimsearch.index.port import DEFAULT_LIMIT, MAX_LIMIT, MAX_SUGGESTIONS, SORT_ORDERS, SearchQuery
 from claimsearch.index.text_query import MATCH_DESCRIPTION, MATCH_MODES
 from claimsearch.model import CUE_CLASSES, QUOTE_TYPES
 
@@ -24,6 +24,22 @@ if TYPE_CHECKING:
     from claimsearch.clusters.records import ClusterSummary
 
 PROGRESS_THRESHOLD = 5  # files; fewer finish before a progress bar would help
+
+
+def _between(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from `low` to `high`, as the API bounds the same
+    parameter; out of range, an error naming the option (exit 2), not a silent clamp."""
+
+    def number(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is not between {low} and {high}")
+        return value
+
+    return number
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -67,7 +83,10 @@ def _parser() -> argparse.ArgumentParser:
 
     search = commands.add_parser("search", help="search the configured index")
     _add_filters(search)
-    search.add_argument("--limit", type=int, default=10)
+    search.add_argument(
+        "--limit", type=_between(1, MAX_LIMIT), default=DEFAULT_LIMIT, help=f"hits a page (1-{MAX_LIMIT})"
+    )
+    search.add_argument("--cursor", help="the next page: the cursor the last page printed")
     search.add_argument(
         "--facets",
         metavar="NAMES",
@@ -104,7 +123,12 @@ def _parser() -> argparse.ArgumentParser:
 
     claimants = commands.add_parser("claimants", help="find claimant identities by name, as you type")
     claimants.add_argument("query", help='a name or its start: "ahn", "donald tr"')
-    claimants.add_argument("--limit", type=int, default=10)
+    claimants.add_argument(
+        "--limit",
+        type=_between(1, MAX_SUGGESTIONS),
+        default=MAX_SUGGESTIONS,
+        help=f"identities to suggest (1-{MAX_SUGGESTIONS})",
+    )
     claimants.add_argument("--json", action="store_true", help="print the identities as JSON")
     claimants.set_defaults(run=_claimants)
 
@@ -379,16 +403,21 @@ def _query(args: argparse.Namespace, **paging: Any) -> SearchQuery:
 
 def _search(args: argparse.Namespace) -> int:
     from claimsearch import wiring
+    from claimsearch.api.cursor import decode_cursor, encode_cursor
 
     query = _query(
         args,
-        limit=max(1, min(args.limit, 100)),
+        limit=args.limit,
         facets=True if args.facets is None else SearchQuery.parse_facets(args.facets),
         collapse="cluster" if args.collapse else None,
         sort=args.sort,
     )
+    if args.cursor:
+        query = replace(query, after=decode_cursor(query, args.cursor))
     index = wiring.index()
     result = index.search(query)
+    # As GET /claims pages: the same cursor, valid for the same search.
+    next_cursor = encode_cursor(query, result.next_after) if result.next_after else None
     clusters = index.cluster_summaries(h.claim.cluster_id for h in result.hits if h.claim.cluster_id)
     if args.json:
         payload: dict[str, Any] = {
@@ -409,6 +438,7 @@ def _search(args: argparse.Namespace) -> int:
                 k: [{"value": v.value, "count": v.count, "id": v.id} for v in vs]
                 for k, vs in result.facets.items()
             },
+            "next_cursor": next_cursor,
         }
         print(json.dumps(payload, ensure_ascii=False, indent=2))
         return 0
@@ -429,6 +459,8 @@ def _search(args: argparse.Namespace) -> int:
                 f"  reported {summary.size} times, first {summary.first_seen or '(undated)'}"
                 f" in {summary.first_article_id}: claimsearch cluster {summary.id}"
             )
+    if next_cursor:
+        print(f"(more: the same search with --cursor {next_cursor})")
     return 0
 
 
@@ -489,7 +521,7 @@ def _export(args: argparse.Namespace) -> int:
 def _claimants(args: argparse.Namespace) -> int:
     from claimsearch import wiring
 
-    found = wiring.index().suggest_claimants(args.query, max(1, min(args.limit, 10)))
+    found = wiring.index().suggest_claimants(args.query, args.limit)
     if args.json:
         print(json.dumps([i.to_dict() for i in found], ensure_ascii=False, indent=2))
         return 0

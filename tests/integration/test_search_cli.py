@@ -42,3 +42,46 @@ def test_a_claimant_no_one_goes_by_comes_with_suggestions(
     assert out[1].startswith(did_you_mean)
     assert main(["search", "--claimant", "Ahn", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["claimant_suggestions"] == []
+
+
+def test_pages_follow_the_cursor_each_page_prints(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ingest", str(EXAMPLE_ARTICLE)]) == 0
+    capsys.readouterr()
+    assert main(["search", "--json", "--facets", "none", "--limit", "100"]) == 0
+    whole = json.loads(capsys.readouterr().out)
+    assert whole["next_cursor"] is None and whole["total"] > 3
+    seen: list[str] = []
+    cursor: list[str] = []
+    while True:
+        assert main(["search", "--json", "--facets", "none", "--limit", "3", *cursor]) == 0
+        page = json.loads(capsys.readouterr().out)
+        seen += [hit["claim"]["id"] for hit in page["hits"]]
+        if page["next_cursor"] is None:
+            break
+        cursor = ["--cursor", page["next_cursor"]]
+    assert seen == [hit["claim"]["id"] for hit in whole["hits"]]
+    # The text output says how to get the next page.
+    assert main(["search", "--facets", "none", "--limit", "3"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith("(more: the same search with --cursor ")
+    # A cursor of another search is refused, as the API refuses it.
+    assert main(["search", "--limit", "3", "--claimant", "Ahn", *cursor]) == 1
+    assert "cursor" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("command", "limit", "bounds"),
+    [
+        (["search", "labour"], "500", "between 1 and 100"),
+        (["search", "labour"], "0", "between 1 and 100"),
+        (["claimants", "ahn"], "500", "between 1 and 10"),
+        (["claimants", "ahn"], "-1", "between 1 and 10"),
+        (["claimants", "ahn"], "ten", "not a whole number"),
+    ],
+)
+def test_a_limit_out_of_range_is_refused_naming_it(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], command: list[str], limit: str, bounds: str
+) -> None:
+    with pytest.raises(SystemExit) as refused:
+        main([*command, "--limit", limit])
+    assert refused.value.code == 2
+    assert "argument --limit" in (err := capsys.readouterr().err) and bounds in err
