@@ -48,7 +48,7 @@ from claimsearch.model import Article, Claim, ExtractedArticle, article_id_for_s
 from claimsearch.refiling import file_descriptions_elsewhere
 from claimsearch.replacements import with_replacements
 from claimsearch.s3_events import ObjectChanged, is_older
-from claimsearch.storage.port import BlobStore, OutsideStore
+from claimsearch.storage.port import BlobStore, OutsideStore, VersionGone
 
 Action = Literal["indexed", "unchanged", "stale", "deleted"]
 
@@ -176,9 +176,14 @@ class IngestService:
             return IngestResult(change.key, article_id, "unchanged")
         self.check_size(change.key, info.size)
         try:
-            data = store.get(change.key)
+            # The version whose etag is recorded with it: read by that etag, or the
+            # record would name one version while the archive and index hold another.
+            data = store.get(change.key, info.etag)
         except KeyError:  # removed between the two calls
             return self._delete(known, change.sequencer)
+        except VersionGone:
+            # Written again since the head: that write's own event brings the new version.
+            return IngestResult(change.key, article_id, "stale")
         source = replace(known, live=True, sequencer=change.sequencer, etag=info.etag)
         return self._ingest(data, source)
 

@@ -1,4 +1,5 @@
-"""Both blob stores (a folder; an S3 bucket, in moto) list the keys written since a time, as
+"""Both blob stores (a folder; an S3 bucket, in moto) read a version by its etag only while the
+object holds it, and list the keys written since a time, as
 a rebuild's catch-up reads them (`Archive.written_since`)."""
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import pytest
 from moto import mock_aws
 
 from claimsearch.storage.local import LocalBlobStore
-from claimsearch.storage.port import BlobStore
+from claimsearch.storage.port import BlobStore, VersionGone
 from claimsearch.storage.s3 import S3BlobStore
 
 
@@ -46,3 +47,16 @@ def test_keys_written_since_a_time_are_listed_under_their_prefix(store: BlobStor
     assert list(store.modified_since("archive/sources/", since)) == []
     assert len(list(store.modified_since("archive/", since - timedelta(hours=1)))) == 3
     assert list(store.modified_since("archive/", since + timedelta(hours=1))) == []
+
+
+def test_a_version_asked_by_its_etag_is_read_only_while_the_object_holds_it(store: BlobStore) -> None:
+    store.put("inbox/a.txt", b"first")
+    first = store.head("inbox/a.txt").etag
+    assert store.get("inbox/a.txt", first) == b"first"
+    store.put("inbox/a.txt", b"second")
+    with pytest.raises(VersionGone):
+        store.get("inbox/a.txt", first)
+    assert store.get("inbox/a.txt", store.head("inbox/a.txt").etag) == b"second"
+    store.delete("inbox/a.txt")
+    with pytest.raises(KeyError):
+        store.get("inbox/a.txt", first)

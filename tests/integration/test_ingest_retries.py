@@ -19,6 +19,7 @@ from claimsearch.errors import IndexingFailed, NotFound
 from claimsearch.index.port import SearchQuery
 from claimsearch.reindex import rebuild_index
 from claimsearch.storage.local import LocalBlobStore
+from claimsearch.storage.port import ObjectInfo
 from tests.integration.test_described_claimants import _FailsOnce, _service
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "events" / "north-korea-forced-labour.txt"
@@ -109,3 +110,39 @@ def test_a_takedown_cut_short_after_its_tombstone_is_finished_by_the_next_one(tm
     # Done now: a third is the "no such article" it always was.
     with pytest.raises(NotFound):
         service.delete(article_id)
+
+
+class _RewrittenAfterHead(LocalBlobStore):
+    """A folder whose file is written again (`then`) right after its first head: the edit
+    that lands between ingest's head (the etag it records) and its read (the bytes it indexes)."""
+
+    def __init__(self, root: Path, then: bytes) -> None:
+        super().__init__(root)
+        self.then: bytes | None = then
+
+    def head(self, key: str) -> ObjectInfo:
+        info = super().head(key)
+        if self.then is not None:
+            self.put(key, self.then, "text/plain")
+            self.then = None
+        return info
+
+
+def test_a_version_replaced_between_head_and_read_is_not_recorded_for_another(tmp_path: Path) -> None:
+    from claimsearch.s3_events import ObjectChanged
+
+    first = EXAMPLE.read_bytes()
+    edit = first.replace(b"believes the money", b"insists the money")
+    other = first.replace(b"believes the money", b"argues the money")
+    service = _service(_FailsOnce(tmp_path / "index.sqlite3"), tmp_path)
+    bucket = _RewrittenAfterHead(tmp_path / "bucket", then=other)
+    bucket.put("inbox/nk.txt", edit, "text/plain")
+    # The edit's event: the file holds another version by the time it is read.
+    assert service.apply(bucket, ObjectChanged("bucket", "inbox/nk.txt", "created", "0A")).action == "stale"
+    # That version's own event brings it in, under its own etag.
+    assert service.apply(bucket, ObjectChanged("bucket", "inbox/nk.txt", "created", "0B")).action == "indexed"
+    assert "argues" in _cues(service.index)
+    # The edit written again (an undo): indexed, not "unchanged" against a wrongly recorded etag.
+    bucket.put("inbox/nk.txt", edit, "text/plain")
+    assert service.apply(bucket, ObjectChanged("bucket", "inbox/nk.txt", "created", "0C")).action == "indexed"
+    assert "insists" in _cues(service.index) and "argues" not in _cues(service.index)

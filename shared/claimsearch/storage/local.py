@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-from claimsearch.storage.port import ObjectInfo, OutsideStore
+from claimsearch.storage.port import ObjectInfo, OutsideStore, VersionGone
 
 
 class LocalBlobStore:
@@ -24,11 +24,14 @@ class LocalBlobStore:
             raise OutsideStore(f"{key} leads outside {self.root} (a link to a file elsewhere?)")
         return path
 
-    def get(self, key: str) -> bytes:
+    def get(self, key: str, etag: str | None = None) -> bytes:
         path = self._path(key)
         if not path.is_file():
             raise KeyError(key)
-        return path.read_bytes()
+        data = path.read_bytes()
+        if etag is not None and _content_hash(data) != etag:
+            raise VersionGone(key)
+        return data
 
     def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> None:
         path = self._path(key)
@@ -72,3 +75,8 @@ class LocalBlobStore:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
         return ObjectInfo(path.stat().st_size, digest.hexdigest())
+
+
+def _content_hash(data: bytes) -> str:
+    """`head`'s etag of these bytes."""
+    return hashlib.md5(data, usedforsecurity=False).hexdigest()

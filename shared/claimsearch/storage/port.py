@@ -13,6 +13,11 @@ class OutsideStore(Exception):
     object there, but not one to read."""
 
 
+class VersionGone(Exception):
+    """The object no longer holds the version asked for (`BlobStore.get`'s `etag`): it was
+    written again, or removed, since that version was seen."""
+
+
 @dataclass(frozen=True)
 class ObjectInfo:
     size: int
@@ -22,8 +27,9 @@ class ObjectInfo:
 class BlobStore(Protocol):
     """Keyed bytes: an S3 bucket in AWS, a folder locally."""
 
-    def get(self, key: str) -> bytes:
-        """The object's bytes; raises KeyError when there is none."""
+    def get(self, key: str, etag: str | None = None) -> bytes:
+        """The object's bytes; raises KeyError when there is none. With `etag` (`head`'s),
+        only that version's: raises VersionGone when the object now holds another."""
 
     def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> None: ...
 

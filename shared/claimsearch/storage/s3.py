@@ -9,7 +9,7 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
-from claimsearch.storage.port import ObjectInfo
+from claimsearch.storage.port import ObjectInfo, VersionGone
 
 
 class S3BlobStore:
@@ -17,12 +17,16 @@ class S3BlobStore:
         self.bucket = bucket
         self.client = client or boto3.client("s3")
 
-    def get(self, key: str) -> bytes:
+    def get(self, key: str, etag: str | None = None) -> bytes:
+        # With an etag, S3 answers 412 rather than another version's bytes (If-Match).
+        condition = {"IfMatch": etag} if etag is not None else {}
         try:
-            response = self.client.get_object(Bucket=self.bucket, Key=key)
+            response = self.client.get_object(Bucket=self.bucket, Key=key, **condition)
         except ClientError as exc:
             if exc.response["Error"]["Code"] in ("NoSuchKey", "404"):
                 raise KeyError(key) from exc
+            if exc.response["Error"]["Code"] in ("PreconditionFailed", "412"):
+                raise VersionGone(key) from exc
             raise
         return bytes(response["Body"].read())
 
