@@ -24,6 +24,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from claimsearch import wiring
 from claimsearch.errors import DocumentError
 from claimsearch.ingest import IngestService
+from claimsearch.leases import ArticleBusy
 from claimsearch.reextract import reextract_requested
 from claimsearch.s3_events import NotificationError, objects_changed
 from claimsearch.time_budget import DEFERRALS_ATTRIBUTE, OutOfTime, ensure_time_for, next_deferral
@@ -98,6 +99,15 @@ def handle(record: SQSRecord, lambda_context: LambdaContext) -> None:
             )
             metrics.add_metric(name="FilesRejected", unit=MetricUnit.Count, value=1)
             continue
+        except ArticleBusy as busy:
+            # Another event of the same article is being applied (two functions at once):
+            # this one goes back to the queue and is applied after it, in its turn.
+            logger.warning(
+                "article busy; its message goes back to the queue",
+                extra={"key": change.key, "message_id": record.message_id, "reason": str(busy)},
+            )
+            metrics.add_metric(name="ArticlesBusy", unit=MetricUnit.Count, value=1)
+            raise
         except Exception:
             # Transient: the message goes back to the queue, to be retried and finally
             # dead-lettered. Powertools' processor logs nothing of it (at debug level, to

@@ -16,11 +16,13 @@ import hashlib
 import json
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from itertools import islice
 
 from claimsearch.errors import DocumentError
+from claimsearch.leases import Lease, held
 from claimsearch.model import ExtractedArticle
 from claimsearch.storage.port import BlobStore
 
@@ -127,6 +129,12 @@ class Archive:
             for key in self.store.list(f"{self.prefix}articles/")
             if key.endswith(".json") and key.rsplit("/", 1)[-1][: -len(".json")] not in dead
         )
+
+    # -- leases --
+
+    def hold(self, article_id: str) -> AbstractContextManager[Lease]:
+        """The article's lease, held while the block writes it (`claimsearch.leases`)."""
+        return held(self.store, f"{self.prefix}leases/{article_id}", article_id)
 
     # -- sources --
 

@@ -97,9 +97,11 @@ class IngestService:
     # -- entry points --
 
     def apply(self, store: BlobStore, change: ObjectChanged) -> IngestResult:
-        """Bring the article of `change`'s source in line with the object now in `store`."""
+        """Bring the article of `change`'s source in line with the object now in `store`.
+        ArticleBusy (transient) while another writer holds the article (`claimsearch.leases`)."""
         try:
-            return self._apply(store, change)
+            with self.archive.hold(article_id_for_source(change.bucket, change.key)):
+                return self._apply(store, change)
         except ClaimsearchError:
             raise
         except Exception as exc:  # the store or the index failed in a way of its own
@@ -114,6 +116,10 @@ class IngestService:
     def ingest_bytes(self, data: bytes, source_key: str, bucket: str = "") -> IngestResult:
         """Ingest bytes read from a local file named `source_key`."""
         article_id = article_id_for_source(bucket, source_key)
+        with self.archive.hold(article_id):
+            return self._ingest_bytes(data, source_key, bucket, article_id)
+
+    def _ingest_bytes(self, data: bytes, source_key: str, bucket: str, article_id: str) -> IngestResult:
         etag = hashlib.md5(data, usedforsecurity=False).hexdigest()
         state = self.archive.source(article_id)
         if state is not None and state.live and state.etag == etag:
@@ -130,6 +136,10 @@ class IngestService:
 
     def delete(self, article_id: str) -> IngestResult:
         """Take an article down wherever it came from (`claimsearch delete`)."""
+        with self.archive.hold(article_id):
+            return self._delete_known(article_id)
+
+    def _delete_known(self, article_id: str) -> IngestResult:
         state = self.archive.source(article_id)
         if state is None:
             article = self.index.get_article(article_id)
@@ -252,7 +262,10 @@ class IngestService:
             edited = now.article != article or now.extractor_version != archived.extractor_version
             return edited or (state is not None and not state.live)
 
-        return self._store(article, claims, archived.claims, key, superseded)
+        # Extracted without the lease (it takes seconds); written under it, so that what
+        # `superseded` reads stays true until the write is done.
+        with self.archive.hold(article.id):
+            return self._store(article, claims, archived.claims, key, superseded)
 
     def _store(
         self,

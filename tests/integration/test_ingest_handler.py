@@ -427,6 +427,13 @@ def _all_claims(wiring: Any) -> list[Any]:
     return [h.claim for h in wiring.index().search(SearchQuery(limit=100)).hits]
 
 
+def _uploaded(aws: dict[str, Any]) -> dict[str, Any]:
+    """The example article uploaded as inbox/nk.txt: the SQS record of its notification."""
+    aws["s3"].put_object(Bucket=BUCKET, Key="inbox/nk.txt", Body=EXAMPLE_ARTICLE.read_bytes())
+    (record,) = _notifications(_receive(aws))
+    return record
+
+
 def test_a_file_that_fails_for_now_goes_back_to_the_queue_and_the_log_says_which_and_why(
     aws: dict[str, Any],
     capsys: pytest.CaptureFixture[str],
@@ -435,8 +442,7 @@ def test_a_file_that_fails_for_now_goes_back_to_the_queue_and_the_log_says_which
     # A notification naming a bucket the function cannot read (gone, or a role scoped
     # to another): no rejection, since the file was never read; retried, then
     # dead-lettered. The dead-letter alarm's reason must be in the log.
-    aws["s3"].put_object(Bucket=BUCKET, Key="inbox/nk.txt", Body=EXAMPLE_ARTICLE.read_bytes())
-    (record,) = _notifications(_receive(aws))
+    record = _uploaded(aws)
     body = json.loads(record["body"])
     body["Records"][0]["s3"]["bucket"]["name"] = "claimsearch-no-such-bucket"
     record = {**record, "body": json.dumps(body)}
@@ -453,10 +459,29 @@ def test_a_file_that_fails_for_now_goes_back_to_the_queue_and_the_log_says_which
 def test_a_message_that_is_no_notification_is_logged_with_its_id_and_body(
     aws: dict[str, Any], handler_logs: Callable[[], list[dict[str, Any]]]
 ) -> None:
-    aws["s3"].put_object(Bucket=BUCKET, Key="inbox/nk.txt", Body=EXAMPLE_ARTICLE.read_bytes())
-    (record,) = _notifications(_receive(aws))
-    record = {**record, "body": '{"detail-type": "Object Created"}'}
+    record = {**_uploaded(aws), "body": '{"detail-type": "Object Created"}'}
     assert aws["handler"]({"Records": [record]}, LocalContext("ingest")) == {"batchItemFailures": []}
     (unread,) = [r for r in handler_logs() if r["level"] == "ERROR"]
     assert unread["message_id"] == record["messageId"]
     assert unread["body"] == record["body"]
+
+
+def test_an_event_of_an_article_another_function_is_writing_goes_back_to_the_queue(
+    aws: dict[str, Any],
+    capsys: pytest.CaptureFixture[str],
+    handler_logs: Callable[[], list[dict[str, Any]]],
+) -> None:
+    from claimsearch import wiring
+
+    record = _uploaded(aws)
+    article_id = _article_id("inbox/nk.txt")
+    with wiring.make_archive().hold(article_id):  # the other function, mid-write
+        capsys.readouterr()
+        result = aws["handler"]({"Records": [record]}, LocalContext("ingest"))
+    assert result == {"batchItemFailures": [{"itemIdentifier": record["messageId"]}]}
+    assert published_metrics(capsys) == {"ArticlesBusy": 1}
+    (busy,) = [r for r in handler_logs() if r["level"] == "WARNING"]
+    assert busy["key"] == "inbox/nk.txt" and f"article {article_id} is being written" in busy["reason"]
+    # Back from the queue once the other is done: applied.
+    assert aws["handler"]({"Records": [record]}, LocalContext("ingest")) == {"batchItemFailures": []}
+    assert _live_claims(article_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import tempfile
@@ -37,10 +38,47 @@ class LocalBlobStore:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         # Write then rename, so a reader never sees half a file.
+        os.replace(self._written(path, data), path)
+
+    def create(self, key: str, data: bytes) -> bool:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self._written(path, data)
+        try:
+            os.link(tmp, path)  # fails when the name exists: of two racing calls, one wins
+        except FileExistsError:
+            return False
+        finally:
+            os.unlink(tmp)
+        return True
+
+    def replace(self, key: str, data: bytes, etag: str) -> bool:
+        path = self._path(key)
+        if not path.parent.is_dir():
+            return False
+        # The folder's lock keeps the check and the write together against every other
+        # replace (any process); a plain put does not take it, as S3 orders none either.
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            fcntl.flock(folder, fcntl.LOCK_EX)
+            try:
+                held = path.read_bytes()
+            except FileNotFoundError:
+                return False
+            if _content_hash(held) != etag:
+                return False
+            os.replace(self._written(path, data), path)
+            return True
+        finally:
+            os.close(folder)  # and the lock with it
+
+    @staticmethod
+    def _written(path: Path, data: bytes) -> str:
+        """`data` in a temporary file beside `path` (listed by no one), its name."""
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.replace(tmp, path)
+        return tmp
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)

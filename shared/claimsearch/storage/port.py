@@ -33,6 +33,14 @@ class BlobStore(Protocol):
 
     def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> None: ...
 
+    def create(self, key: str, data: bytes) -> bool:
+        """Write the object only when there is none (S3's If-None-Match: *): True when this
+        call wrote it, False when one was there. Of two racing calls, one wins."""
+
+    def replace(self, key: str, data: bytes, etag: str) -> bool:
+        """Write the object only while its etag is `etag` (S3's If-Match): True when this
+        call wrote it, False when it holds another version or is gone."""
+
     def delete(self, key: str) -> None:
         """Remove the object; nothing happens when there is none."""
 

@@ -11,6 +11,8 @@ from botocore.exceptions import ClientError
 
 from claimsearch.storage.port import ObjectInfo, VersionGone
 
+_CONDITION_FAILED = {"PreconditionFailed", "412", "ConditionalRequestConflict", "409", "NoSuchKey", "404"}
+
 
 class S3BlobStore:
     def __init__(self, bucket: str, client: Any | None = None) -> None:
@@ -32,6 +34,23 @@ class S3BlobStore:
 
     def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> None:
         self.client.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type)
+
+    def create(self, key: str, data: bytes) -> bool:
+        return self._put_if(key, data, IfNoneMatch="*")
+
+    def replace(self, key: str, data: bytes, etag: str) -> bool:
+        return self._put_if(key, data, IfMatch=etag)
+
+    def _put_if(self, key: str, data: bytes, **condition: str) -> bool:
+        try:
+            self.client.put_object(Bucket=self.bucket, Key=key, Body=data, **condition)
+        except ClientError as exc:
+            # 412: the condition failed; 409: a conditional write to the key raced this
+            # one; 404: no object to match.
+            if exc.response["Error"]["Code"] in _CONDITION_FAILED:
+                return False
+            raise
+        return True
 
     def delete(self, key: str) -> None:
         # S3 answers 204 whether or not the key existed.
