@@ -604,3 +604,46 @@ def test_markup_in_an_article_is_shown_as_text_never_run(stack: str, page: Any) 
     assert page.evaluate("() => window.__pwned") is None
     assert found["total"] >= 1
     page.shots("markup-as-text")
+
+
+def test_the_same_search_again_adds_no_history_entry(stack: str, page: Any) -> None:
+    page.goto(f"{stack}/")
+    page.get_by_label("Words in the claim").fill("money")
+    page.get_by_role("button", name="Search", exact=True).click()
+    expect(page.locator("#results")).not_to_have_attribute("aria-busy", "true")
+    entries = page.evaluate("history.length")
+    for _ in range(2):
+        page.get_by_role("button", name="Search", exact=True).click()
+        expect(page.locator("#results")).not_to_have_attribute("aria-busy", "true")
+    assert page.evaluate("history.length") == entries
+    # Back leaves the search, as it would have after the first press.
+    page.go_back()
+    assert "q=money" not in page.url
+
+
+# Answers for /articles/ come 1.5 s late, as from a cold function or a slow link.
+SLOW_ARTICLES = """
+(() => {
+  const fetched = window.fetch.bind(window);
+  window.fetch = async (url, options) => {
+    if (String(url).includes("/articles/")) await new Promise((done) => setTimeout(done, 1500));
+    return fetched(url, options);
+  };
+})();
+"""
+
+
+def test_a_late_article_answer_leaves_the_view_that_replaced_it(stack: str, page: Any) -> None:
+    page.add_init_script(SLOW_ARTICLES)
+    page.goto(f"{stack}/?claimant=Ahn")
+    wait_for_results(page, 2)
+    search_title = page.title()
+    page.locator("#hits > li").first.get_by_role("link", name="Show in the article").click()
+    expect(page.locator("#article-view")).to_be_visible()
+    page.go_back()  # before the article's answer
+    wait_for_results(page, 2)
+    page.wait_for_timeout(2500)  # the answer has come, late
+    expect(page.locator("#search-view")).to_be_visible()
+    expect(page.locator("#article-view")).to_be_hidden()
+    assert page.title() == search_title
+    page.shots("late-article-after-back")

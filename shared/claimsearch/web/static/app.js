@@ -87,7 +87,9 @@
 
   function navigate(state, { replace = false } = {}) {
     const url = pageUrl(state);
-    if (replace) window.history.replaceState(null, "", url);
+    // The same search again is no new place to go back to: one history entry, not three.
+    const here = url === (window.location.search || window.location.pathname);
+    if (replace || here) window.history.replaceState(null, "", url);
     else window.history.pushState(null, "", url);
     return render();
   }
@@ -785,7 +787,10 @@
 
   let currentArticleClaims = [];
 
-  async function renderArticle(state) {
+  async function renderArticle(state, view) {
+    // `view`: this rendering's number. An answer that comes back after another view was
+    // shown (Back, or a second article opened before the first loaded) is dropped.
+    const current = () => view === viewGeneration;
     show($("search-view"), false);
     show($("article-view"), true);
     const back = readState();
@@ -800,6 +805,7 @@
     $("claim-detail").replaceChildren();
     try {
       const body = await api(`articles/${encodeURIComponent(state.article)}`);
+      if (!current()) return;
       showError(null);
       show($("article-error"), false);
       const { article, claims } = body;
@@ -839,6 +845,7 @@
         // answers it with a redirect to the claim that took its place, in the same article.
         try {
           const now = await api(`claims/${encodeURIComponent(state.claim)}`);
+          if (!current()) return;
           if (now.article_id === state.article && now.id !== state.claim) {
             state.claim = now.id;
             window.history.replaceState(null, "", pageUrl(state));
@@ -849,7 +856,7 @@
       }
       if (state.claim) selectClaim(state.claim);
     } catch (error) {
-      if (error && error.name === "AbortError") return;
+      if ((error && error.name === "AbortError") || !current()) return;
       // The search's error box is hidden with the search view: this view says why itself.
       $("article-title").textContent = "The article could not be shown";
       $("article-error").textContent = error.message;
@@ -868,10 +875,13 @@
 
   // -- wiring -------------------------------------------------------------------------------
 
+  let viewGeneration = 0;
+
   function render() {
     const state = readState();
+    const view = ++viewGeneration;
     showError(null);
-    return state.article ? renderArticle(state) : renderSearch(state);
+    return state.article ? renderArticle(state, view) : renderSearch(state);
   }
 
   $("search-form").addEventListener("submit", submitSearch);
