@@ -58,7 +58,12 @@ class ClaimantOut(BaseModel):
         description="Resolved name (a pronoun's antecedent, a role's holder); null when unattributed"
         " or when the source is a pronoun with no antecedent"
     )
-    name_span: SpanOut | None
+    name_span: SpanOut | None = Field(
+        description="Where the proper name the claimant was resolved from is written: the"
+        " antecedent's name for a pronoun, the mention's own for a name. It may be a shorter form"
+        " than `name`, which is the fullest the article gives ('Clinton' here, 'Hillary Clinton'"
+        " in `name`), or spelt there as the article spelt it; null with `name`"
+    )
     type: ClaimantType
     role: str | None
     organization: str | None
