@@ -86,9 +86,14 @@ def handle(record: SQSRecord, lambda_context: LambdaContext) -> None:
         metrics.add_metric(name="MessagesUnreadable", unit=MetricUnit.Count, value=1)
         return
     for change in changes:
-        ensure_time_for(change.size, lambda_context.get_remaining_time_in_millis())
+        # A removal reads no file (S3 gives it no size); an upload's size is checked again
+        # against the object read, which may have been replaced by a larger one since.
+        def time_for(size: int | None) -> None:
+            ensure_time_for(size, lambda_context.get_remaining_time_in_millis())
+
+        time_for(0 if change.change == "removed" else change.size)
         try:
-            result = service().apply(wiring.blob_store(change.bucket), change)
+            result = service().apply(wiring.blob_store(change.bucket), change, time_for)
         except DocumentError as error:
             # Permanent: the file can never succeed. Its rejection record is written
             # (IngestService); acknowledging the message keeps SQS from retrying it into
@@ -99,6 +104,8 @@ def handle(record: SQSRecord, lambda_context: LambdaContext) -> None:
             )
             metrics.add_metric(name="FilesRejected", unit=MetricUnit.Count, value=1)
             continue
+        except OutOfTime:
+            raise  # not a failure: the message is deferred (record_handler)
         except ArticleBusy as busy:
             # Another event of the same article is being applied (two functions at once):
             # this one goes back to the queue and is applied after it, in its turn.

@@ -96,12 +96,16 @@ class IngestService:
 
     # -- entry points --
 
-    def apply(self, store: BlobStore, change: ObjectChanged) -> IngestResult:
+    def apply(
+        self, store: BlobStore, change: ObjectChanged, time_for: Callable[[int], None] = lambda size: None
+    ) -> IngestResult:
         """Bring the article of `change`'s source in line with the object now in `store`.
-        ArticleBusy (transient) while another writer holds the article (`claimsearch.leases`)."""
+        ArticleBusy (transient) while another writer holds the article (`claimsearch.leases`).
+        `time_for(size)` is told the size of the object to be read, before it is, and may
+        raise (`time_budget.OutOfTime`: the invocation has too little time left for it)."""
         try:
             with self.archive.hold(article_id_for_source(change.bucket, change.key)):
-                return self._apply(store, change)
+                return self._apply(store, change, time_for)
         except ClaimsearchError:
             raise
         except Exception as exc:  # the store or the index failed in a way of its own
@@ -163,7 +167,9 @@ class IngestService:
 
     # -- the steps --
 
-    def _apply(self, store: BlobStore, change: ObjectChanged) -> IngestResult:
+    def _apply(
+        self, store: BlobStore, change: ObjectChanged, time_for: Callable[[int], None]
+    ) -> IngestResult:
         article_id = article_id_for_source(change.bucket, change.key)
         state = self.archive.source(article_id)
         if state is not None and is_older(change.sequencer, state.sequencer):
@@ -185,6 +191,7 @@ class IngestService:
             self.archive.clear_rejection(change.key)
             return IngestResult(change.key, article_id, "unchanged")
         self.check_size(change.key, info.size)
+        time_for(info.size)
         try:
             # The version whose etag is recorded with it: read by that etag, or the
             # record would name one version while the archive and index hold another.

@@ -485,3 +485,44 @@ def test_an_event_of_an_article_another_function_is_writing_goes_back_to_the_que
     # Back from the queue once the other is done: applied.
     assert aws["handler"]({"Records": [record]}, LocalContext("ingest")) == {"batchItemFailures": []}
     assert _live_claims(article_id)
+
+
+class _Left(LocalContext):
+    def __init__(self, name: str, left_ms: int) -> None:
+        super().__init__(name)
+        self.left_ms = left_ms
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self.left_ms
+
+
+def test_a_removal_is_not_budgeted_as_the_largest_file(
+    aws: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # S3 gives a removal no size; it reads no file. With two minutes left, it is applied,
+    # where the budget of the largest file (about three minutes) deferred it.
+    assert aws["handler"]({"Records": [_uploaded(aws)]}, LocalContext("ingest")) == {"batchItemFailures": []}
+    aws["s3"].delete_object(Bucket=BUCKET, Key="inbox/nk.txt")
+    (removal,) = _notifications(_receive(aws))
+    body = json.loads(removal["body"])
+    body["Records"][0]["s3"]["object"].pop("size", None)  # as S3 sends a removal
+    removal = {**removal, "body": json.dumps(body)}
+    capsys.readouterr()
+    assert aws["handler"]({"Records": [removal]}, _Left("ingest", 120_000)) == {"batchItemFailures": []}
+    assert published_metrics(capsys) == {"ArticlesDeleted": 1}
+    assert _live_claims(_article_id("inbox/nk.txt")) == []
+
+
+def test_an_upload_is_budgeted_by_the_object_read_not_the_size_its_event_gave(
+    aws: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The event of a small version; the key holds a far larger one by the time it is read.
+    record = _uploaded(aws)
+    large = EXAMPLE_ARTICLE.read_bytes() + b"\n\n" + b"The talks went on. " * 3_000
+    aws["s3"].put_object(Bucket=BUCKET, Key="inbox/nk.txt", Body=large)
+    _receive(aws)  # the large version's own event, delivered elsewhere
+    capsys.readouterr()
+    result = aws["handler"]({"Records": [record]}, _Left("ingest", 15_000))
+    assert result == {"batchItemFailures": [{"itemIdentifier": record["messageId"]}]}
+    assert published_metrics(capsys) == {"MessagesDeferred": 1}  # not started: no timeout mid-file
+    assert _live_claims(_article_id("inbox/nk.txt")) == []
