@@ -338,7 +338,10 @@ class IngestService:
         self.archive.remove(state.article_id)
         # A file refused and then removed is no longer waiting to be mended.
         self.archive.clear_rejection(state.key)
-        return IngestResult(state.key, state.article_id, "deleted", removed)
+        # "unchanged" where nothing was up: a removal delivered again, the removal of a file
+        # only ever refused. The tombstone is written all the same: it orders a late event.
+        taken_down = state.live or removed > 0
+        return IngestResult(state.key, state.article_id, "deleted" if taken_down else "unchanged", removed)
 
     def _reject(self, key: str, error: DocumentError) -> NoReturn:
         error.source = key

@@ -71,10 +71,24 @@ def test_removing_a_refused_file_clears_its_rejection(tmp_path: Path) -> None:
         service.apply(bucket, ObjectChanged("bucket", "inbox/empty.txt", "created", "0A"))
     assert [r["source_key"] for r in service.archive.rejections()] == ["inbox/empty.txt"]
     bucket.delete("inbox/empty.txt")
-    assert (
-        service.apply(bucket, ObjectChanged("bucket", "inbox/empty.txt", "removed", "0B")).action == "deleted"
-    )
+    # Nothing was up to take down: no article deleted (the dashboard's ArticlesDeleted).
+    removal = ObjectChanged("bucket", "inbox/empty.txt", "removed", "0B")
+    assert service.apply(bucket, removal).action == "unchanged"
     assert list(service.archive.rejections()) == []
+
+
+def test_a_removal_delivered_again_deletes_nothing_more(tmp_path: Path) -> None:
+    from claimsearch.s3_events import ObjectChanged
+
+    service = _service(_FailsOnce(tmp_path / "index.sqlite3"), tmp_path)
+    bucket = LocalBlobStore(tmp_path / "bucket")
+    bucket.put("inbox/nk.txt", EXAMPLE.read_bytes(), "text/plain")
+    assert service.apply(bucket, ObjectChanged("bucket", "inbox/nk.txt", "created", "0A")).action == "indexed"
+    bucket.delete("inbox/nk.txt")
+    removal = ObjectChanged("bucket", "inbox/nk.txt", "removed", "0B")
+    first = service.apply(bucket, removal)
+    assert (first.action, first.claims > 0) == ("deleted", True)
+    assert (service.apply(bucket, removal).action, _cues(service.index)) == ("unchanged", set())
 
 
 class _DeleteFailsOnce(_FailsOnce):
