@@ -85,7 +85,19 @@ def handle(record: SQSRecord, lambda_context: LambdaContext) -> None:
         )
         metrics.add_metric(name="MessagesUnreadable", unit=MetricUnit.Count, value=1)
         return
+    scope = wiring.inbox_scope()
     for change in changes:
+        if scope is not None and (change.bucket != scope[0] or not change.key.startswith(scope[1])):
+            # Only the inbox's files are articles: an event of another prefix (the archive,
+            # the rejection records, after a notification widened by hand) is acknowledged
+            # and said, not parsed, refused and recorded, nor taken for a removal.
+            logger.warning(
+                "event outside the inbox ignored",
+                extra={"bucket": change.bucket, "key": change.key, "inbox": f"{scope[0]}/{scope[1]}"},
+            )
+            metrics.add_metric(name="EventsIgnored", unit=MetricUnit.Count, value=1)
+            continue
+
         # A removal reads no file (S3 gives it no size); an upload's size is checked again
         # against the object read, which may have been replaced by a larger one since.
         def time_for(size: int | None) -> None:

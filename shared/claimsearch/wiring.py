@@ -122,6 +122,13 @@ class Inbox:
     store: BlobStore
 
 
+def inbox_scope() -> tuple[str, str] | None:
+    """The bucket and key prefix the ingest function takes events of (CLAIMSEARCH_INBOX_BUCKET
+    and _PREFIX, as the stack sets them); None where no inbox is named: any."""
+    bucket = os.environ.get("CLAIMSEARCH_INBOX_BUCKET")
+    return (bucket, os.environ.get("CLAIMSEARCH_INBOX_PREFIX", "inbox/")) if bucket else None
+
+
 def inbox() -> Inbox:
     """The inbox bucket (`CLAIMSEARCH_INBOX_BUCKET`), or a local folder standing in for it."""
     bucket = os.environ.get("CLAIMSEARCH_INBOX_BUCKET")

@@ -526,3 +526,31 @@ def test_an_upload_is_budgeted_by_the_object_read_not_the_size_its_event_gave(
     assert result == {"batchItemFailures": [{"itemIdentifier": record["messageId"]}]}
     assert published_metrics(capsys) == {"MessagesDeferred": 1}  # not started: no timeout mid-file
     assert _live_claims(_article_id("inbox/nk.txt")) == []
+
+
+def test_events_outside_the_inbox_are_ignored_and_said(
+    aws: dict[str, Any],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    handler_logs: Callable[[], list[dict[str, Any]]],
+) -> None:
+    # The stack names its inbox; a notification widened by hand sends the archive's writes too.
+    monkeypatch.setenv("CLAIMSEARCH_INBOX_BUCKET", BUCKET)
+    monkeypatch.setenv("CLAIMSEARCH_INBOX_PREFIX", "inbox/")
+    record = _uploaded(aws)
+    outside = []
+    for bucket, key in ((BUCKET, "archive/articles/a1.json"), ("another-bucket", "inbox/nk.txt")):
+        body = json.loads(record["body"])
+        body["Records"][0]["s3"]["object"]["key"] = key
+        body["Records"][0]["s3"]["bucket"]["name"] = bucket
+        outside.append({**record, "messageId": f"m-{len(outside)}", "body": json.dumps(body)})
+    capsys.readouterr()
+    assert aws["handler"]({"Records": outside}, LocalContext("ingest")) == {"batchItemFailures": []}
+    assert published_metrics(capsys) == {"EventsIgnored": 2}
+    warned = [(r["bucket"], r["key"]) for r in handler_logs() if r["level"] == "WARNING"]
+    assert warned == [(BUCKET, "archive/articles/a1.json"), ("another-bucket", "inbox/nk.txt")]
+    listed = aws["s3"].list_objects_v2(Bucket=BUCKET)["Contents"]
+    assert [o["Key"] for o in listed] == ["inbox/nk.txt"]  # no rejection, no tombstone, no source record
+    # The inbox's own event still goes through.
+    assert aws["handler"]({"Records": [record]}, LocalContext("ingest")) == {"batchItemFailures": []}
+    assert _live_claims(_article_id("inbox/nk.txt"))
