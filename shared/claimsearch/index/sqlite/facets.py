@@ -31,14 +31,16 @@ class FacetColumns:
     this connection's own writes, and read again when another connection has written
     (`PRAGMA data_version` says so).
 
-    `columns` holds each claim's values as written; `keys`, for the FOLDED facets, the
-    distinct folded values, which are what they count.
+    `columns` holds each claim's values as written. The FOLDED facets count claims by
+    folded value: the sum of its spellings' counts, less the few claims that hold two
+    spellings of one value (`_doubled`), so that one pass counts both.
     """
 
     def __init__(self, data_version: int) -> None:
         self.data_version = data_version
         self.columns: dict[str, list[tuple[str, ...]]] = {name: [] for name in FACET_FIELDS}
-        self.keys: dict[str, list[tuple[str, ...]]] = {name: [] for name in FOLDED}
+        # facet -> rowid -> folded value -> the spellings of it the claim holds, less one
+        self._doubled: dict[str, dict[int, dict[str, int]]] = {name: {} for name in FOLDED}
         self._everything: dict[str, list[FacetValue]] = {}  # top values over all claims
         self._one: dict[str, tuple[str, ...]] = {}  # one tuple per value, shared by every claim
         self._folded: dict[str, str] = {}  # value -> normalize_keyword(value)
@@ -48,29 +50,30 @@ class FacetColumns:
         read = cls(data_version)
         end = int(db.execute("SELECT coalesce(max(rowid), 0) + 1 FROM claims").fetchone()[0])
         columns = read.columns = {name: [()] * end for name in FACET_FIELDS}
-        keys = read.keys = {name: [()] * end for name in FOLDED}
         one, folded = read._one, read._folded
-        claimant, publisher, publisher_keys = columns["claimant"], columns["publisher"], keys["publisher"]
+        claimant, publisher = columns["claimant"], columns["publisher"]
         rows = db.execute("SELECT rowid, claimant_id, publisher, publisher_norm FROM claims")
         for rowid, claimant_id, name, norm in rows:
             if claimant_id:
                 claimant[rowid] = one.setdefault(claimant_id, (claimant_id,))
-            if name and norm:
+            if name and norm:  # a publisher of spaces holds no value
                 publisher[rowid] = one.setdefault(name, (name,))
-                publisher_keys[rowid] = one.setdefault(norm, (norm,))
                 folded[name] = norm
         for field in KEYWORD_FIELDS:
-            column, key_column = columns[field], keys[field]
+            column = columns[field]
             for rowid, value, norm in db.execute(
-                "SELECT claim_rowid, value, norm FROM claim_keywords WHERE field = ?", (field,)
+                "SELECT claim_rowid, value, norm FROM claim_keywords WHERE field = ? AND norm != ''", (field,)
             ):
                 folded[value] = norm
                 held = column[rowid]
                 column[rowid] = (*held, value) if held else one.setdefault(value, (value,))
-                held = key_column[rowid]
-                if not norm or norm in held:
-                    continue
-                key_column[rowid] = (*held, norm) if held else one.setdefault(norm, (norm,))
+            doubled = read._doubled[field]
+            for rowid, norm, spellings in db.execute(
+                "SELECT claim_rowid, norm, count(*) FROM claim_keywords WHERE field = ? AND norm != ''"
+                " GROUP BY claim_rowid, norm HAVING count(*) > 1",
+                (field,),
+            ):
+                doubled.setdefault(rowid, {})[norm] = spellings - 1
         return read
 
     def put(self, rowid: int, fields: dict[str, Any]) -> None:
@@ -84,8 +87,8 @@ class FacetColumns:
         for rowid in rowids:
             for name in FACET_FIELDS:
                 self._set(rowid, name, ())
-            for name in FOLDED:
-                self._set_keys(rowid, name, ())
+            for doubled in self._doubled.values():
+                doubled.pop(rowid, None)
 
     def top(self, name: str, rowids: list[int] | None) -> list[FacetValue]:
         """The FACET_SIZE most frequent values among `rowids` (None: every claim).
@@ -98,31 +101,30 @@ class FacetColumns:
         """
         if rowids is None and name in self._everything:
             return self._everything[name]
-        if name not in FOLDED:
-            counts = self._count(self.columns[name], rowids)  # claimant ids: nothing to fold
+        column = self.columns[name]
+        counts = Counter(chain.from_iterable(column if rowids is None else map(column.__getitem__, rowids)))
+        if name not in FOLDED:  # claimant ids: nothing to fold
             best = heapq.nsmallest(FACET_SIZE, counts.items(), key=lambda item: (-item[1], item[0]))
             top = [FacetValue(value, count) for value, count in best]
         else:
-            keys = self._count(self.keys[name], rowids)
-            best = heapq.nsmallest(FACET_SIZE, keys.items(), key=lambda item: (-item[1], item[0]))
-            spellings = self._spellings(self._count(self.columns[name], rowids), {key for key, _ in best})
-            top = [FacetValue(most_used_spelling(key, spellings.get(key, ())), count) for key, count in best]
+            claims: dict[str, int] = {}  # folded value -> claims holding it
+            spellings: dict[str, list[tuple[str, int]]] = {}
+            for value, count in counts.items():
+                key = self._fold(value)
+                claims[key] = claims.get(key, 0) + count
+                spellings.setdefault(key, []).append((value, count))
+            doubled = self._doubled[name]
+            if doubled:
+                matched = None if rowids is None else set(rowids)
+                for rowid, extra in doubled.items():
+                    if matched is None or rowid in matched:
+                        for key, spelt in extra.items():
+                            claims[key] -= spelt
+            best = heapq.nsmallest(FACET_SIZE, claims.items(), key=lambda item: (-item[1], item[0]))
+            top = [FacetValue(most_used_spelling(key, spellings[key]), count) for key, count in best]
         if rowids is None:
             self._everything[name] = top
         return top
-
-    @staticmethod
-    def _count(column: list[tuple[str, ...]], rowids: list[int] | None) -> Counter[str]:
-        return Counter(chain.from_iterable(column if rowids is None else map(column.__getitem__, rowids)))
-
-    def _spellings(self, counts: Counter[str], keys: set[str]) -> dict[str, list[tuple[str, int]]]:
-        """The spellings counted in `counts` of each folded value in `keys`, with their counts."""
-        found: dict[str, list[tuple[str, int]]] = {}
-        for value, count in counts.items():
-            key = self._fold(value)
-            if key in keys:
-                found.setdefault(key, []).append((value, count))
-        return found
 
     def _values(self, values: Sequence[str | None]) -> tuple[str, ...]:
         kept = tuple(v for v in values if v)  # no claimant, no publisher, or ""
@@ -133,7 +135,12 @@ class FacetColumns:
     def _put_folded(self, rowid: int, name: str, values: Sequence[str | None]) -> None:
         written = [v for v in dict.fromkeys(values) if v and self._fold(v)]  # "" and " " hold no value
         self._set(rowid, name, self._values(written))
-        self._set_keys(rowid, name, self._values(list(dict.fromkeys(map(self._fold, written)))))
+        keys = Counter(map(self._fold, written))
+        extra = {key: spellings - 1 for key, spellings in keys.items() if spellings > 1}
+        if extra:
+            self._doubled[name][rowid] = extra
+        else:
+            self._doubled[name].pop(rowid, None)
 
     def _fold(self, value: str) -> str:
         key = self._folded.get(value)
@@ -142,15 +149,8 @@ class FacetColumns:
         return key
 
     def _set(self, rowid: int, name: str, values: tuple[str, ...]) -> None:
-        _put_at(self.columns[name], rowid, values)
+        column = self.columns[name]
+        if rowid >= len(column):
+            column.extend([()] * (rowid + 1 - len(column)))
+        column[rowid] = values
         self._everything.pop(name, None)
-
-    def _set_keys(self, rowid: int, name: str, keys: tuple[str, ...]) -> None:
-        _put_at(self.keys[name], rowid, keys)
-        self._everything.pop(name, None)
-
-
-def _put_at(column: list[tuple[str, ...]], rowid: int, values: tuple[str, ...]) -> None:
-    if rowid >= len(column):
-        column.extend([()] * (rowid + 1 - len(column)))
-    column[rowid] = values
