@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import os
 import re
@@ -12,16 +11,13 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from claimsearch.documents import SUPPORTED_SUFFIXES
 from claimsearch.errors import ClaimsearchError, DependencyFailed, DocumentError, InvalidQuery, NotFound
 from claimsearch.index.port import DEFAULT_LIMIT, MAX_LIMIT, MAX_SUGGESTIONS, SORT_ORDERS, SearchQuery
 from claimsearch.index.text_query import MATCH_DESCRIPTION, MATCH_MODES
 from claimsearch.model import CUE_CLASSES, QUOTE_TYPES
-
-if TYPE_CHECKING:
-    from claimsearch.clusters.records import ClusterSummary
 
 PROGRESS_THRESHOLD = 5  # files; fewer finish before a progress bar would help
 
@@ -415,33 +411,16 @@ def _search(args: argparse.Namespace) -> int:
     if args.cursor:
         query = replace(query, after=decode_cursor(query, args.cursor))
     index = wiring.index()
+    if args.json:
+        # GET /claims's answer to the same search, in its shape: one jq filter reads both.
+        from claimsearch.api.app import search_response
+
+        print(search_response(index, query).model_dump_json(indent=2, by_alias=True))
+        return 0
     result = index.search(query)
+    clusters = index.cluster_summaries(h.claim.cluster_id for h in result.hits if h.claim.cluster_id)
     # As GET /claims pages: the same cursor, valid for the same search.
     next_cursor = encode_cursor(query, result.next_after) if result.next_after else None
-    clusters = index.cluster_summaries(h.claim.cluster_id for h in result.hits if h.claim.cluster_id)
-    if args.json:
-        payload: dict[str, Any] = {
-            "total": result.total,
-            "relaxed": result.relaxed,
-            # Each identity as `claimsearch claimants --json` writes it.
-            "claimant_suggestions": [i.to_dict() for i in result.claimant_suggestions],
-            "hits": [
-                {
-                    "score": h.score,
-                    "highlights": h.highlights,
-                    "claim": h.claim.to_dict(),
-                    "cluster": _cluster_json(clusters.get(h.claim.cluster_id or "")),
-                }
-                for h in result.hits
-            ],
-            "facets": {
-                k: [{"value": v.value, "count": v.count, "id": v.id} for v in vs]
-                for k, vs in result.facets.items()
-            },
-            "next_cursor": next_cursor,
-        }
-        print(json.dumps(payload, ensure_ascii=False, indent=2))
-        return 0
     print(f"{result.total} {'cluster' if args.collapse else 'claim'}(s)")
     if result.relaxed:
         print("(no claim holds most of the words: claims holding any of them, best first)")
@@ -462,10 +441,6 @@ def _search(args: argparse.Namespace) -> int:
     if next_cursor:
         print(f"(more: the same search with --cursor {next_cursor})")
     return 0
-
-
-def _cluster_json(summary: ClusterSummary | None) -> dict[str, Any] | None:
-    return None if summary is None else dataclasses.asdict(summary)
 
 
 def _cluster(args: argparse.Namespace) -> int:
@@ -523,7 +498,10 @@ def _claimants(args: argparse.Namespace) -> int:
 
     found = wiring.index().suggest_claimants(args.query, args.limit)
     if args.json:
-        print(json.dumps([i.to_dict() for i in found], ensure_ascii=False, indent=2))
+        # As GET /claimants lists them.
+        from claimsearch.api.app import claimant_summary
+
+        print(json.dumps([claimant_summary(i).model_dump() for i in found], ensure_ascii=False, indent=2))
         return 0
     if not found:
         print(f"no claimant matches {args.query!r}")

@@ -85,3 +85,18 @@ def test_a_limit_out_of_range_is_refused_naming_it(
         main([*command, "--limit", limit])
     assert refused.value.code == 2
     assert "argument --limit" in (err := capsys.readouterr().err) and bounds in err
+
+
+def test_json_output_is_the_apis_answer(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from claimsearch.api.schemas import ClaimantSummary, SearchResponse
+
+    assert main(["ingest", str(EXAMPLE_ARTICLE)]) == 0
+    capsys.readouterr()
+    assert main(["search", "money", "--json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    # GET /claims's shape, validated by its own model: one jq filter reads both.
+    assert SearchResponse.model_validate(answer).total == answer["total"] > 0
+    assert all("cluster" in hit["claim"] and "cluster" not in hit for hit in answer["hits"])
+    assert main(["claimants", "ahn", "--json"]) == 0
+    (ahn,) = json.loads(capsys.readouterr().out)
+    assert set(ahn) == set(ClaimantSummary.model_fields) and ahn["name"] == "Ahn Myeong-chul"

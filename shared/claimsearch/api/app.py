@@ -472,7 +472,11 @@ def search_claims(
     )
     if cursor:
         query = replace(query, after=decode_cursor(query, cursor))
-    index = wiring.index()
+    return search_response(wiring.index(), query)
+
+
+def search_response(index: SearchIndex, query: SearchQuery) -> SearchResponse:
+    """GET /claims's answer to `query` (`claimsearch search --json` prints it too)."""
     result = index.search(query)
     clusters = _clusters(index, [h.claim for h in result.hits])
     return SearchResponse(
@@ -487,7 +491,7 @@ def search_claims(
         },
         next_cursor=encode_cursor(query, result.next_after) if result.next_after else None,
         relaxed=result.relaxed,
-        claimant_suggestions=[_summary(i) for i in result.claimant_suggestions],
+        claimant_suggestions=[claimant_summary(i) for i in result.claimant_suggestions],
     )
 
 
@@ -539,7 +543,7 @@ def get_cluster(
     clusters = {summary.id: summary}
     return ClusterOut(
         id=summary.id,
-        claimant=_summary(identity) if identity else None,
+        claimant=claimant_summary(identity) if identity else None,
         representative=view.representative.content.text,
         size=summary.size,
         first_seen=summary.first_seen,
@@ -574,7 +578,7 @@ def suggest_claimants(
 ) -> ClaimantSuggestions:
     """Claimant identities as a user types: most claims first, with their aliases."""
     found = wiring.index().suggest_claimants(q, limit)
-    return ClaimantSuggestions(claimants=[_summary(i) for i in found])
+    return ClaimantSuggestions(claimants=[claimant_summary(i) for i in found])
 
 
 @app.get(
@@ -605,7 +609,7 @@ def get_claimant(
         raise ClaimantMerged(claimant_id, identity.merged_into)
     activity = index.claimant_activity(claimant_id, entities=MENTIONED + 5)  # room for its own name
     return ClaimantProfile(
-        **_summary(identity).model_dump(),
+        **claimant_summary(identity).model_dump(),
         roles=identity.roles,
         organizations=identity.organizations,
         months=[CountOut(value=m.value, count=m.count) for m in activity.months],
@@ -613,7 +617,8 @@ def get_claimant(
     )
 
 
-def _summary(identity: ClaimantIdentity) -> ClaimantSummary:
+def claimant_summary(identity: ClaimantIdentity) -> ClaimantSummary:
+    """An identity as GET /claimants lists it (`claimsearch claimants --json` too)."""
     return ClaimantSummary(
         id=identity.id,
         name=identity.name,
