@@ -22,6 +22,21 @@ from claimsearch.model import CUE_CLASSES, QUOTE_TYPES
 PROGRESS_THRESHOLD = 5  # files; fewer finish before a progress bar would help
 
 
+def _add_order(command: argparse.ArgumentParser) -> None:
+    """--sort and --collapse, as GET /claims and GET /claims/export take them."""
+    command.add_argument(
+        "--sort",
+        choices=SORT_ORDERS,
+        default="relevance",
+        help="size: most reported claims first; first_seen: earliest first appearance first",
+    )
+    command.add_argument(
+        "--collapse",
+        action="store_true",
+        help="one claim per cluster (the same claim reported by several articles shows once)",
+    )
+
+
 def _between(low: int, high: int) -> Callable[[str], int]:
     """An argparse type: a whole number from `low` to `high`, as the API bounds the same
     parameter; out of range, an error naming the option (exit 2), not a silent clamp."""
@@ -88,17 +103,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAMES",
         help="facets to count, comma separated, or none (default: all; --json shows them)",
     )
-    search.add_argument(
-        "--sort",
-        choices=SORT_ORDERS,
-        default="relevance",
-        help="size: most reported claims first; first_seen: earliest first appearance first",
-    )
-    search.add_argument(
-        "--collapse",
-        action="store_true",
-        help="one claim per cluster (the same claim reported by several articles shows once)",
-    )
+    _add_order(search)
     search.add_argument("--json", action="store_true", help="print the raw result as JSON")
     search.set_defaults(run=_search)
 
@@ -114,6 +119,7 @@ def _parser() -> argparse.ArgumentParser:
         help="every claim a search matches, as NDJSON on stdout (the lines of GET /claims/export)",
     )
     _add_filters(export)
+    _add_order(export)
     export.add_argument("--cursor", help="resume after the line with this cursor (an interrupted export)")
     export.set_defaults(run=_export)
 
@@ -473,7 +479,8 @@ def _export(args: argparse.Namespace) -> int:
     from claimsearch import wiring
     from claimsearch.api.export_jobs import open_export
 
-    export = open_export(wiring.index(), _query(args), args.cursor)
+    query = _query(args, collapse="cluster" if args.collapse else None, sort=args.sort)
+    export = open_export(wiring.index(), query, args.cursor)
     # On stderr, and only on a terminal: stdout is the data, and a log file wants no bar.
     bar = tqdm(total=export.total, unit="claim", file=sys.stderr, disable=None)
     written = 0

@@ -452,3 +452,20 @@ def test_the_cli_writes_the_same_lines_and_resumes(
     # A cursor of other filters: the CLI's error line, exit status 1.
     assert main(["export", "--publisher", "x", "--cursor", cursor]) == 1
     assert "cursor" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "order", [["--collapse"], ["--sort", "size"], ["--collapse", "--sort", "first_seen"]]
+)
+def test_the_cli_exports_in_the_orders_get_claims_export_takes(
+    engine: SearchIndex, handler: Handler, capsys: pytest.CaptureFixture[str], order: list[str]
+) -> None:
+    from claimsearch.cli import main
+
+    params = "&".join(
+        ["q=forced+labour", *(["collapse=cluster"] if "--collapse" in order else [])]
+        + ([f"sort={order[order.index('--sort') + 1]}"] if "--sort" in order else [])
+    )
+    _, _, body = get(handler, f"/claims/export?{params}")
+    assert main(["export", "forced labour", *order]) == 0
+    assert capsys.readouterr().out == body.decode("utf-8")
