@@ -36,6 +36,8 @@ metrics = Metrics()
 # the queue), not an invocation error: the retries and the dead-letter queue, with its
 # alarm, deal with it, and nothing already done is redone.
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+# How long a message of an article another function is writing waits before it comes back.
+BUSY_DELAY_S = 30
 ACTION_METRICS = {"unchanged": "FilesUnchanged", "stale": "EventsStale"}
 
 
@@ -53,19 +55,27 @@ def record_handler(record: SQSRecord, lambda_context: LambdaContext) -> None:
         metrics.add_metric(name="MessagesDeferred", unit=MetricUnit.Count, value=1)
         if not sent_again(record):
             raise
+    except ArticleBusy:
+        # The other writer takes seconds: back in BUSY_DELAY_S, not after the queue's
+        # visibility timeout (30 minutes), which a failure would wait out.
+        if not sent_again(record, BUSY_DELAY_S):
+            raise
 
 
-def sent_again(record: SQSRecord) -> bool:
-    """The message sent to the queue again, to be acknowledged here; False where there is
-    no queue to send to or it was deferred too often (it goes back as a failure).
-    A failed send raises: the message goes back as a failure, so nothing is lost."""
+def sent_again(record: SQSRecord, delay_seconds: int = 0) -> bool:
+    """The message sent to the queue again (delivered `delay_seconds` later), to be
+    acknowledged here; False where there is no queue to send to or it was deferred too
+    often (it goes back as a failure). A failed send raises: the message goes back as a
+    failure, so nothing is lost."""
     attribute = record.message_attributes[DEFERRALS_ATTRIBUTE]
     deferral = next_deferral(attribute.string_value if attribute else None)
     requeue = wiring.ingest_requeue()
     if deferral is None or requeue is None:
         return False
-    requeue(record.body, {DEFERRALS_ATTRIBUTE: deferral})
-    logger.info("message sent to the queue again", extra={"deferrals": deferral})
+    requeue(record.body, {DEFERRALS_ATTRIBUTE: deferral}, delay_seconds)
+    logger.info(
+        "message sent to the queue again", extra={"deferrals": deferral, "delay_seconds": delay_seconds}
+    )
     metrics.add_metric(name="MessagesRequeued", unit=MetricUnit.Count, value=1)
     return True
 

@@ -165,9 +165,9 @@ def export_queue(config: Settings | None = None) -> Callable[[str], None]:
     return SqsQueue(config.export_queue_url).send
 
 
-def ingest_requeue(config: Settings | None = None) -> Callable[[str, Mapping[str, int]], None] | None:
-    """Sends a message to the ingest function's own queue again (with its attributes);
-    None where no queue is configured (the local stack): a message then goes back as a
+def ingest_requeue(config: Settings | None = None) -> Callable[[str, Mapping[str, int], int], None] | None:
+    """Sends a message to the ingest function's own queue again (with its attributes, and a
+    delay in seconds); None where no queue is configured (the local stack): a message then goes back as a
     batch item failure."""
     from claimsearch.storage.sqs import SqsQueue
 

@@ -554,3 +554,19 @@ def test_events_outside_the_inbox_are_ignored_and_said(
     # The inbox's own event still goes through.
     assert aws["handler"]({"Records": [record]}, LocalContext("ingest")) == {"batchItemFailures": []}
     assert _live_claims(_article_id("inbox/nk.txt"))
+
+
+def test_an_event_of_a_busy_article_comes_back_shortly_not_after_the_visibility_timeout(
+    aws: dict[str, Any], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from claimsearch import wiring
+
+    record = _upload_received_with_a_queue_to_send_to(aws, monkeypatch)
+    with wiring.make_archive().hold(_article_id("inbox/nk.txt")):
+        capsys.readouterr()
+        assert aws["handler"]({"Records": [record]}, LocalContext("ingest")) == {"batchItemFailures": []}
+    assert published_metrics(capsys) == {"ArticlesBusy": 1, "MessagesRequeued": 1}
+    # On the queue again, delayed: a failure would wait out the 30-minute visibility timeout.
+    attributes = aws["sqs"].get_queue_attributes(QueueUrl=aws["queue_url"], AttributeNames=["All"])
+    assert attributes["Attributes"]["ApproximateNumberOfMessagesDelayed"] == "1"
+    assert _receive(aws)["Records"] == []

@@ -28,9 +28,10 @@ class SqsQueue:
             client = boto3.client("sqs", region_name=region.group(1) if region else None)
         self.client = client
 
-    def send(self, body: str, numbers: Mapping[str, int] | None = None) -> None:
-        """One message; `numbers` become its message attributes (of type Number)."""
-        extra: dict[str, Any] = {}
+    def send(self, body: str, numbers: Mapping[str, int] | None = None, delay_seconds: int = 0) -> None:
+        """One message; `numbers` become its message attributes (of type Number); it is
+        delivered no sooner than `delay_seconds` from now (SQS allows up to 900)."""
+        extra: dict[str, Any] = {"DelaySeconds": delay_seconds} if delay_seconds else {}
         if numbers:
             extra["MessageAttributes"] = {
                 name: {"DataType": "Number", "StringValue": str(value)} for name, value in numbers.items()
