@@ -457,7 +457,7 @@ def _cluster(args: argparse.Namespace) -> int:
     try:
         cluster = get_cluster(args.cluster_id)
     except NotFound:
-        print(f"no cluster {args.cluster_id!r} in the index", file=sys.stderr)
+        print(f"claimsearch: no cluster {args.cluster_id!r} in the index", file=sys.stderr)
         return 1
     if args.json:
         print(cluster.model_dump_json(indent=2, by_alias=True))

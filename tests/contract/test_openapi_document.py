@@ -321,3 +321,11 @@ def test_a_head_answer_has_no_body(server: int) -> None:
     response = connection.getresponse()
     assert response.status == 200 and int(response.getheader("Content-Length") or 0) > 0
     assert response.read() == b""
+
+
+def test_an_unknown_facet_is_named_with_the_facets_there_are(call) -> None:  # type: ignore[no-untyped-def]
+    status, _, body = call("GET", "/claims?facets=claimant,bogus")
+    assert status == 400 and body["error"]["parameter"] == "facets"
+    assert body["error"]["message"] == (
+        "facets: unknown facet 'bogus'; choose from claimant, organization, entity, publisher, or none"
+    )

@@ -225,6 +225,11 @@ def _invalid_request(error: RequestValidationError) -> Response[Any]:
     if first.get("type") == "string_pattern_mismatch":
         # pydantic would quote the regular expression; the document describes the form.
         message = "not in the form GET /openapi.json describes for it"
+        if parameter == "facets" and isinstance(first.get("input"), str):
+            try:  # the name it does not know, and the names it does
+                SearchQuery.parse_facets(first["input"])
+            except InvalidQuery as unknown:
+                message = unknown.reason
     if loc[:1] == ("query",) and parameter and len(_query_values(parameter)) > 1:
         message = "given more than once; give it once"
     return _error(400, "invalid_parameter", f"{parameter or 'request'}: {message}", parameter)
