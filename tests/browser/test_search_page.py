@@ -647,3 +647,36 @@ def test_a_late_article_answer_leaves_the_view_that_replaced_it(stack: str, page
     expect(page.locator("#article-view")).to_be_hidden()
     assert page.title() == search_title
     page.shots("late-article-after-back")
+
+
+def test_a_link_to_a_merged_claimant_id_shows_the_identity_it_leads_to(
+    tmp_path_factory: pytest.TempPathFactory, page: Any
+) -> None:
+    with running_stack(tmp_path_factory.mktemp("stack-merged")) as running:
+        base = running.base
+
+        def zelinski() -> list[Any]:
+            found: list[Any] = _get(f"{base}/claimants?q=zelinski")[1].get("claimants", [])
+            return found
+
+        (running.inbox / "budget.txt").write_text(
+            "Budget row\n\nZelinski said the budget would collapse by March.\n", encoding="utf-8"
+        )
+        (surname,) = wait_for(zelinski, 180, "the surname")
+        # The full name in a later article: the surname's identity joins hers, its id a pointer.
+        (running.inbox / "vote.txt").write_text(
+            "Senate vote\n\nSenator Anna Zelinski said the vote would come on Friday.\n", encoding="utf-8"
+        )
+        wait_for(
+            lambda: [(c["name"], c["claims"]) for c in zelinski()] == [("Anna Zelinski", 2)], 180, "the join"
+        )
+        (anna,) = zelinski()
+        assert anna["id"] != surname["id"]
+        page.goto(f"{base}/?claimant_id={surname['id']}")
+        wait_for_results(page, 2)
+        expect(page.locator("#active-filters")).to_contain_text("Claimant: Anna Zelinski")
+        facet = page.locator('#facet-groups button[data-facet="claimant"]', has_text="Anna Zelinski")
+        expect(facet).to_have_attribute("aria-pressed", "true")
+        assert f"claimant_id={anna['id']}" in page.url
+        expect(page.get_by_role("button", name=re.compile("All claims by"))).to_have_count(0)
+        page.shots("merged-id")

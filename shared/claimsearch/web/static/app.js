@@ -536,6 +536,13 @@
     }
     if (readState().claimant_id !== state.claimant_id || !identity.name) return;
     state.claimant_name = identity.name;
+    if (identity.id && identity.id !== state.claimant_id) {
+      // An id merged into another identity (the API led to it): the page holds the one it
+      // leads to, so that her facet shows as chosen and her hits offer no "All claims by".
+      state.claimant_id = identity.id;
+      navigate(state, { replace: true });
+      return;
+    }
     window.history.replaceState(null, "", pageUrl(state));
     renderActiveFilters(state);
     claimantBox.setValue(identity.name, state.claimant_id);
