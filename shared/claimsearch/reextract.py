@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass, field
 
 from claimsearch.errors import ClaimsearchError, ExtractionFailed
 from claimsearch.ingest import IngestService
+from claimsearch.leases import ArticleBusy
 from claimsearch.model import ExtractedArticle
 
 
@@ -36,7 +37,7 @@ class ReextractReport:
     articles: int = 0  # live articles read
     reextracted: int = 0
     current: int = 0  # made by this extractor already
-    stale: int = 0  # edited or deleted while being extracted: their new version stands
+    stale: int = 0  # edited, deleted or being written while extracted: the next run takes them up
     claims_before: int = 0  # of the articles re-extracted
     claims_after: int = 0
     failed: list[dict[str, str]] = field(default_factory=list)  # article id, source, reason
@@ -86,6 +87,11 @@ def reextract_archive(
 def _one(service: IngestService, entry: ExtractedArticle, report: ReextractReport) -> None:
     try:
         result = service.reextract(entry)
+    except ArticleBusy:
+        # Being written by an ingest or a delete this moment: as an edit made while it was
+        # extracted, the next run takes it up; the run goes on with the rest.
+        report.stale += 1
+        return
     except ExtractionFailed as error:
         source = entry.article.source_key or ""
         report.failed.append({"article_id": entry.article.id, "source": source, "reason": error.reason})

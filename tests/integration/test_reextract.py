@@ -335,3 +335,15 @@ def test_claim_ids_an_edit_moved_lead_to_the_latest_claims_and_go_with_the_artic
         assert successor is not None and successor == third[old.content.text]
     service.delete(article_id)
     assert all(service.index.claim_replacing(c.id) is None for c in first + second)
+
+
+def test_an_article_being_written_is_left_to_the_next_run_and_the_rest_go_on(
+    old_archive: tuple[IngestService, list[str]],
+) -> None:
+    service, _ = old_archive
+    order = [e.article.id for e in service.archive]
+    with service.archive.hold(order[0]):  # an ingest of it, this moment
+        report = reextract_archive(service, service.archive)
+    assert (report.stale, report.reextracted, report.stopped) == (1, 1, None)
+    assert service.archive.load(order[0]).extractor_version == OLD.version
+    assert reextract_archive(service, service.archive).reextracted == 1
