@@ -146,3 +146,29 @@ def test_a_link_out_of_the_inbox_is_refused_and_the_version_indexed_stays(
     assert record["code"] == "unreadable_source" and record["source_key"] == "budget.txt"
     # Not read as the file's removal: its article is still there, as it was.
     assert wiring.index().claims_for_article(article_id_for_source(BUCKET, "budget.txt")) == before
+
+
+def test_a_delivery_that_fails_for_now_is_tried_again_until_it_goes_through(
+    inbox: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from claimsearch import wiring
+    from claimsearch.local import inbox as inbox_module
+
+    monkeypatch.setattr(inbox_module, "RETRY_FIRST_S", 0.0)  # due at the next pass
+    reports: list[str] = []
+    watcher = InboxWatcher(
+        inbox, BUCKET, load_handler("ingest"), report=reports.append, rejected_dir=data_dir / "rejected"
+    )
+    article_id = article_id_for_source(BUCKET, "nk.txt")
+    (inbox / "nk.txt").write_text(EXAMPLE_ARTICLE.read_text())
+    # Another writer holds the article (a `claimsearch delete`, say) as the watcher hands it on.
+    with wiring.make_archive().hold(article_id):
+        assert _settle(watcher) == ["nk.txt"]
+        assert watcher.poll() == ["nk.txt"]  # tried again, busy again
+    assert reports == ["inbox: nk.txt failed; see the log above (trying again in 0 s)"] * 2
+    assert wiring.index().claims_for_article(article_id) == []
+    # Once the other is done, the next pass brings it in, and no later pass tries again.
+    assert watcher.poll() == ["nk.txt"]
+    assert reports[-1] == "inbox: nk.txt ingested"
+    assert wiring.index().claims_for_article(article_id)
+    assert watcher.poll() == []

@@ -22,6 +22,10 @@ from claimsearch.local.handlers import Handler, LocalContext
 from claimsearch.s3_events import Change, notification_body
 
 Report = Callable[[str], None]
+# A delivery that failed for now is tried again after RETRY_FIRST_S, then twice as long
+# each time, up to RETRY_MAX_S: the index back up, or the article's other writer done.
+RETRY_FIRST_S = 2.0
+RETRY_MAX_S = 60.0
 # The state recorded for a file known from the archive only: no file in the folder has it.
 NOT_STATED = (-1.0, -1)
 
@@ -75,6 +79,9 @@ class InboxWatcher:
         self._seen: dict[str, tuple[float, int]] = {}
         self._pending: dict[str, tuple[float, int]] = {}
         self._indexed: Callable[[], Iterable[str]] | None = indexed
+        # Deliveries that failed for now (the index down, the article busy): key -> (when to
+        # try again, the wait after that), as SQS redelivers a failed message.
+        self._retries: dict[str, tuple[float, float]] = {}
         self._stop = threading.Event()
 
     def poll(self) -> list[str]:
@@ -104,6 +111,12 @@ class InboxWatcher:
             else:
                 self._pending[key] = state
         removed = [key for key in self._seen if key not in current]
+        now = time.monotonic()
+        due = [
+            key
+            for key, (at, _) in self._retries.items()
+            if at <= now and key not in ready and key not in removed
+        ]
         for key in ready:
             self._seen[key] = self._pending.pop(key)
             self._deliver(key, "created", self._seen[key][1])
@@ -111,7 +124,13 @@ class InboxWatcher:
             del self._seen[key]
             self._pending.pop(key, None)
             self._deliver(key, "removed", None)
-        return ready + removed
+        for key in due:
+            # The file as it is now: an edit or a removal since was delivered above.
+            if key in current:
+                self._deliver(key, "created", current[key][1])
+            else:
+                self._deliver(key, "removed", None)
+        return ready + removed + due
 
     def _deliver(self, key: str, change: Change, size: int | None) -> None:
         # Nanoseconds since the epoch, as hex: later events get greater sequencers.
@@ -123,11 +142,15 @@ class InboxWatcher:
         if rejection is not None:
             self.report(f"inbox: {key} rejected: {rejection}")
         elif result.get("batchItemFailures"):
-            self.report(f"inbox: {key} failed; see the log above (drop it again to retry)")
+            wait = self._retries[key][1] if key in self._retries else RETRY_FIRST_S
+            self._retries[key] = (time.monotonic() + wait, min(wait * 2, RETRY_MAX_S))
+            self.report(f"inbox: {key} failed; see the log above (trying again in {wait:g} s)")
+            return
         elif change == "removed":
             self.report(f"inbox: {key} removed: its article is deleted")
         else:
             self.report(f"inbox: {key} ingested")
+        self._retries.pop(key, None)  # done, or refused for good
 
     def _rejection(self, key: str, since: float) -> str | None:
         """The reason recorded for `key` by this delivery (the handler acknowledges rejections)."""
