@@ -104,7 +104,7 @@ def _parser() -> argparse.ArgumentParser:
         help="facets to count, comma separated, or none (default: all; --json shows them)",
     )
     _add_order(search)
-    search.add_argument("--json", action="store_true", help="print the raw result as JSON")
+    search.add_argument("--json", action="store_true", help="print the answer as GET /claims gives it")
     search.set_defaults(run=_search)
 
     cluster = commands.add_parser("cluster", help="a claim cluster: every report of one claim, oldest first")
@@ -131,7 +131,9 @@ def _parser() -> argparse.ArgumentParser:
         default=MAX_SUGGESTIONS,
         help=f"identities to suggest (1-{MAX_SUGGESTIONS})",
     )
-    claimants.add_argument("--json", action="store_true", help="print the identities as JSON")
+    claimants.add_argument(
+        "--json", action="store_true", help="print the identities as GET /claimants lists them"
+    )
     claimants.set_defaults(run=_claimants)
 
     serve = commands.add_parser("serve", help="run the local stack: HTTP API + inbox watcher")

@@ -167,7 +167,7 @@ def search_bodies(
 
 def facet_terms(name: str, size: int) -> dict[str, Any]:
     """The terms aggregation of facet `name`: its `size` most frequent values, ties by value,
-    each with its spellings when the facet folds (`spelling_of` reads them)."""
+    each with its spellings when the facet folds (`facet_values` reads them)."""
     terms: dict[str, Any] = {
         "terms": {
             "field": FACET_SOURCES[name],

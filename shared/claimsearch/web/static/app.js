@@ -793,6 +793,7 @@
   }
 
   let currentArticleClaims = [];
+  let viewGeneration = 0; // counts renderings (`render`): an article's late answer checks it
 
   async function renderArticle(state, view) {
     // `view`: this rendering's number. An answer that comes back after another view was
@@ -881,8 +882,6 @@
   });
 
   // -- wiring -------------------------------------------------------------------------------
-
-  let viewGeneration = 0;
 
   function render() {
     const state = readState();
