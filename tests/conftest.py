@@ -58,10 +58,14 @@ def handler_logs() -> Iterator[Callable[[], list[dict[str, Any]]]]:
         for h in logging.getLogger(os.environ["POWERTOOLS_SERVICE_NAME"]).handlers
         if isinstance(h, logging.StreamHandler)
     ]
-    streams = [h.setStream(buffer) for h in handlers]
+    # Swapped in place, not with setStream, which flushes the old stream first: an earlier
+    # test's capture may be closed by now.
+    streams = [h.stream for h in handlers]
+    for handler in handlers:
+        handler.stream = buffer
     yield lambda: [json.loads(line) for line in buffer.getvalue().splitlines() if line.startswith("{")]
     for handler, stream in zip(handlers, streams, strict=True):
-        handler.setStream(stream)
+        handler.stream = stream
 
 
 def reset_process_caches() -> None:

@@ -4,7 +4,9 @@ bring the article back."""
 
 from __future__ import annotations
 
+import os
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,16 @@ from claimsearch.s3_events import ObjectChanged
 from claimsearch.storage.local import LocalBlobStore
 
 GOOD = "Bridge to reopen\n\nTom Hargrove said the bridge over the Avon would reopen in May.\n"
+
+
+@pytest.fixture(autouse=True)
+def _environment_kept() -> Iterator[None]:
+    """`serve` sets the process's environment for the stack it runs (the inbox as the
+    bucket): run in this process, it must not leave that to the tests after it."""
+    saved = dict(os.environ)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
 
 
 def _ingest_through(inbox: Path, name: str) -> str:
